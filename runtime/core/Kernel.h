@@ -1,0 +1,98 @@
+//===- Kernel.h - The kernel interface and registry -----------------------===//
+//
+// A kernel is created once per call site of a program by a factory looked up
+// in the `KernelRegistry` under (name, backend). The factory validates the
+// call against the symbolic tensor descriptions (attributes present, ranks and
+// static dims consistent) and throws `shodh::Error` with a message naming the
+// program, call index and kernel otherwise; this is part of loading a model.
+// `prepare` runs once the symbols (batch size...) are bound; `run` executes.
+//
+// Each backend has one registration file (`kernels/cpu/CpuKernels.cpp`) with
+// a function that adds all of its kernels to a registry.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/format/ModelDesc.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shodh {
+
+class ThreadPool;
+
+/// Where kernels run.
+enum class Backend { Cpu, Cuda };
+
+/// Name of a backend ("cpu", "cuda").
+const char *backendName(Backend b);
+
+/// A tensor with concrete shape and storage, as seen by a kernel.
+struct TensorRef {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  void *data = nullptr;
+
+  /// Number of elements.
+  int64_t numel() const;
+  /// Typed pointer to the data.
+  template <typename T> T *as() const { return static_cast<T *>(data); }
+};
+
+/// Everything a kernel may use while running.
+struct KernelContext {
+  ThreadPool *pool = nullptr;
+};
+
+/// What a factory sees: the call and the descriptions of its operands.
+struct KernelSignature {
+  const KernelCall *call = nullptr;
+  std::vector<const TensorDesc *> inputs;
+  std::vector<const TensorDesc *> outputs;
+  std::string where; ///< e.g. "program 'infer', call 3 (linear)" for messages
+};
+
+/// A kernel instance bound to one call site.
+class Kernel {
+public:
+  virtual ~Kernel() = default;
+  /// Called once concrete shapes are known (after symbol binding). May build
+  /// plans. Throws `Error` if the concrete shapes are unsupported.
+  virtual void prepare(const std::vector<TensorRef> &inputs,
+                       const std::vector<TensorRef> &outputs, KernelContext &ctx) {
+    (void)inputs, (void)outputs, (void)ctx;
+  }
+  /// Executes the kernel.
+  virtual void run(const std::vector<TensorRef> &inputs, const std::vector<TensorRef> &outputs,
+                   KernelContext &ctx) = 0;
+};
+
+/// Builds a kernel for a call site; throws `Error` if the call is invalid.
+using KernelFactory = std::function<std::unique_ptr<Kernel>(const KernelSignature &)>;
+
+/// Maps (kernel name, backend) to factories.
+class KernelRegistry {
+public:
+  /// Registers a factory; a duplicate registration throws.
+  void add(const std::string &name, Backend backend, KernelFactory factory);
+  /// The factory, or nullptr if none is registered.
+  const KernelFactory *find(const std::string &name, Backend backend) const;
+  /// Names registered for `backend`, sorted.
+  std::vector<std::string> names(Backend backend) const;
+
+  /// The process-wide registry with every built-in backend registered.
+  static const KernelRegistry &builtin();
+
+private:
+  std::map<std::pair<std::string, Backend>, KernelFactory> factories_;
+};
+
+/// Registers the CPU kernels (defined in kernels/cpu/CpuKernels.cpp).
+void registerCpuKernels(KernelRegistry &registry);
+
+} // namespace shodh

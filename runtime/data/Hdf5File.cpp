@@ -1,0 +1,323 @@
+//===- Hdf5File.cpp - HDF5 reader and atomic writer -----------------------===//
+//
+// Implementation notes: the HDF5 library's own error printing is switched off
+// (we report errors with file and dataset names instead); every handle is
+// closed by a small RAII guard; sizes read from files are checked before any
+// allocation so a hostile file cannot request absurd amounts of memory.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/data/Hdf5File.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace shodh {
+namespace {
+
+/// Largest dataset (in elements) we agree to read in one piece: 2^34 floats.
+constexpr int64_t kMaxElements = int64_t(1) << 34;
+
+/// Closes an HDF5 handle with the matching close function on scope exit.
+class Handle {
+public:
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() {
+    if (id_ >= 0)
+      close_(id_);
+  }
+  Handle(const Handle &) = delete;
+  Handle &operator=(const Handle &) = delete;
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+/// Turns off HDF5's automatic error stack printing once per process.
+void silenceHdf5() {
+  static bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+/// Element count of a shape, with overflow and size limits.
+int64_t checkedNumel(const std::vector<int64_t> &shape, const std::string &what) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d))
+      throw Error(fmt::format("{}: shape {} is too large", what, formatShape(shape)));
+    n *= d;
+  }
+  return n;
+}
+
+/// Opens object `name` (a dataset, or the root group for "/").
+hid_t openObject(hid_t file, const std::string &name) {
+  return H5Oopen(file, name.c_str(), H5P_DEFAULT);
+}
+
+/// Forces a closed file's contents to disk before it is renamed into place.
+void syncFile(const std::string &path) {
+  int fd = open(path.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+} // namespace
+
+int64_t FloatArray::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::string formatShape(const std::vector<int64_t> &shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// ---- Reader ----------------------------------------------------------------
+
+Hdf5Reader::Hdf5Reader(const std::string &path) : path_(path) {
+  silenceHdf5();
+  if (access(path.c_str(), R_OK) != 0)
+    throw Error(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw Error(fmt::format("'{}' is not an HDF5 file", path));
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0)
+    throw Error(fmt::format("cannot open HDF5 file '{}'", path));
+}
+
+Hdf5Reader::~Hdf5Reader() {
+  if (file_ >= 0)
+    H5Fclose(file_);
+}
+
+bool Hdf5Reader::hasDataset(const std::string &name) const {
+  if (H5Lexists(file_, name.c_str(), H5P_DEFAULT) <= 0)
+    return false;
+  Handle obj(openObject(file_, name), H5Oclose);
+  return obj.valid() && H5Iget_type(obj.get()) == H5I_DATASET;
+}
+
+std::vector<int64_t> Hdf5Reader::datasetShape(const std::string &name) const {
+  if (!hasDataset(name))
+    throw Error(fmt::format("'{}': no dataset '{}'", path_, name));
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0 || rank > 16)
+    throw Error(fmt::format("'{}': dataset '{}' has an unsupported rank", path_, name));
+  std::vector<hsize_t> dims(rank);
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return std::vector<int64_t>(dims.begin(), dims.end());
+}
+
+FloatArray Hdf5Reader::readFloats(const std::string &name) const {
+  std::vector<int64_t> shape = datasetShape(name);
+  return readRows(name, 0, shape.empty() ? 1 : shape[0]);
+}
+
+FloatArray Hdf5Reader::readRows(const std::string &name, int64_t first, int64_t count) const {
+  std::vector<int64_t> shape = datasetShape(name);
+  std::string what = fmt::format("'{}': dataset '{}'", path_, name);
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_FLOAT)
+    throw Error(fmt::format("{} must hold floating-point values (f32 or f64)", what));
+  FloatArray out;
+  Handle fileSpace(H5Dget_space(ds.get()), H5Sclose);
+  if (shape.empty()) {
+    out.values.resize(1);
+  } else {
+    if (first < 0 || count < 0 || first > shape[0] || count > shape[0] - first)
+      throw Error(fmt::format("{}: rows [{}, {}) out of range (it has {})", what, first,
+                              first + count, shape[0]));
+    shape[0] = count;
+    out.values.resize(static_cast<size_t>(checkedNumel(shape, what)));
+    std::vector<hsize_t> start(shape.size(), 0), cnt(shape.begin(), shape.end());
+    start[0] = static_cast<hsize_t>(first);
+    H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, cnt.data(),
+                        nullptr);
+  }
+  out.shape = shape;
+  if (out.values.empty())
+    return out;
+  Handle memSpace(shape.empty() ? H5Screate(H5S_SCALAR)
+                                : H5Screate_simple(static_cast<int>(shape.size()),
+                                                   std::vector<hsize_t>(shape.begin(), shape.end()).data(),
+                                                   nullptr),
+                  H5Sclose);
+  if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
+              out.values.data()) < 0)
+    throw Error(fmt::format("{}: read failed (file truncated or corrupted?)", what));
+  return out;
+}
+
+std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
+                                                     const std::string &attr) const {
+  if (object != "/" && !hasDataset(object))
+    return {};
+  Handle obj(openObject(file_, object), H5Oclose);
+  if (!obj.valid() || H5Aexists(obj.get(), attr.c_str()) <= 0)
+    return {};
+  Handle a(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(a.get()), H5Tclose);
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  if (H5Tget_class(type.get()) != H5T_STRING || !H5Tis_variable_str(type.get()))
+    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be variable-length strings", path_,
+                            attr, object));
+  hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0 || n > (1 << 20))
+    throw Error(fmt::format("'{}': attribute '{}' of '{}' is malformed", path_, attr, object));
+  std::vector<char *> raw(static_cast<size_t>(n), nullptr);
+  Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(memType.get(), H5T_VARIABLE);
+  if (H5Aread(a.get(), memType.get(), raw.data()) < 0)
+    throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
+  std::vector<std::string> out;
+  for (char *s : raw)
+    out.emplace_back(s ? s : "");
+  H5Dvlen_reclaim(memType.get(), space.get(), H5P_DEFAULT, raw.data());
+  return out;
+}
+
+std::vector<int64_t> Hdf5Reader::readIntsAttr(const std::string &object,
+                                              const std::string &attr) const {
+  if (object != "/" && !hasDataset(object))
+    return {};
+  Handle obj(openObject(file_, object), H5Oclose);
+  if (!obj.valid() || H5Aexists(obj.get(), attr.c_str()) <= 0)
+    return {};
+  Handle a(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle type(H5Aget_type(a.get()), H5Tclose);
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (H5Tget_class(type.get()) != H5T_INTEGER || n < 0 || n > (1 << 20))
+    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be an integer array", path_, attr,
+                            object));
+  std::vector<int64_t> out(static_cast<size_t>(n));
+  if (n > 0 && H5Aread(a.get(), H5T_NATIVE_INT64, out.data()) < 0)
+    throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
+  return out;
+}
+
+// ---- Writer ----------------------------------------------------------------
+
+Hdf5Writer::Hdf5Writer(const std::string &path)
+    : path_(path), tempPath_(fmt::format("{}.tmp.{}", path, getpid())) {
+  silenceHdf5();
+  file_ = H5Fcreate(tempPath_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0) {
+    // Reproduce the OS-level reason (HDF5 does not report errno).
+    FILE *probe = std::fopen(tempPath_.c_str(), "wb");
+    std::string reason = probe ? "HDF5 could not create the file" : std::strerror(errno);
+    if (probe) {
+      std::fclose(probe);
+      std::remove(tempPath_.c_str());
+    }
+    throw Error(fmt::format("cannot write '{}': {}", path_, reason));
+  }
+}
+
+Hdf5Writer::~Hdf5Writer() {
+  if (file_ >= 0)
+    H5Fclose(file_);
+  if (!committed_)
+    std::remove(tempPath_.c_str());
+}
+
+void Hdf5Writer::writeDataset(const std::string &name, const std::vector<int64_t> &shape,
+                              int64_t memType, const void *values) {
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  hid_t fileType = memType == H5T_NATIVE_DOUBLE ? H5T_IEEE_F64LE : H5T_IEEE_F32LE;
+  Handle ds(H5Dcreate2(file_, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.valid() || H5Dwrite(ds.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) < 0)
+    throw Error(fmt::format("cannot write dataset '{}' to '{}' (disk full?)", name, path_));
+}
+
+void Hdf5Writer::writeFloats(const std::string &name, const FloatArray &array) {
+  if (static_cast<int64_t>(array.values.size()) != array.numel())
+    throw Error(fmt::format("dataset '{}': {} values do not match shape {}", name,
+                            array.values.size(), formatShape(array.shape)));
+  writeDataset(name, array.shape, H5T_NATIVE_FLOAT, array.values.data());
+}
+
+void Hdf5Writer::writeDoubles(const std::string &name, const std::vector<int64_t> &shape,
+                              const std::vector<double> &values) {
+  writeDataset(name, shape, H5T_NATIVE_DOUBLE, values.data());
+}
+
+void Hdf5Writer::writeStringsAttr(const std::string &object, const std::string &attr,
+                                  const std::vector<std::string> &values) {
+  Handle obj(openObject(file_, object), H5Oclose);
+  hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  std::vector<const char *> ptrs;
+  for (const std::string &v : values)
+    ptrs.push_back(v.c_str());
+  Handle a(H5Acreate2(obj.get(), attr.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+           H5Aclose);
+  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), type.get(), ptrs.data()) < 0)
+    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+}
+
+void Hdf5Writer::writeIntsAttr(const std::string &object, const std::string &attr,
+                               const std::vector<int64_t> &values) {
+  Handle obj(openObject(file_, object), H5Oclose);
+  hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(H5Acreate2(obj.get(), attr.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
+                      H5P_DEFAULT),
+           H5Aclose);
+  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), H5T_NATIVE_INT64, values.data()) < 0)
+    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+}
+
+void Hdf5Writer::writeDoublesAttr(const std::string &object, const std::string &attr,
+                                  const std::vector<double> &values) {
+  Handle obj(openObject(file_, object), H5Oclose);
+  hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(H5Acreate2(obj.get(), attr.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                      H5P_DEFAULT),
+           H5Aclose);
+  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
+    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+}
+
+void Hdf5Writer::commit() {
+  if (H5Fflush(file_, H5F_SCOPE_GLOBAL) < 0 || H5Fclose(file_) < 0) {
+    file_ = -1;
+    throw Error(fmt::format("cannot write '{}' (disk full?)", path_));
+  }
+  file_ = -1;
+  syncFile(tempPath_);
+  if (std::rename(tempPath_.c_str(), path_.c_str()) != 0)
+    throw Error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  committed_ = true;
+}
+
+} // namespace shodh

@@ -1,0 +1,97 @@
+//===- Hdf5File.h - Reading and writing Shodh's HDF5 data files -----------===//
+//
+// Thin RAII layer over the HDF5 C API for the data layout documented in
+// docs/data-format.md: float datasets shaped (N, [T,] C, spatial...) plus
+// string/int/float attributes. Every failure throws `shodh::Error` with a
+// message naming the file and dataset/attribute and what was expected.
+//
+// `Hdf5Writer` writes to a temporary file next to the destination and renames
+// it into place on `commit()`; a writer destroyed without commit removes the
+// temporary file, so no half-written output is ever left behind.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shodh {
+
+/// A dense row-major float array with its shape.
+struct FloatArray {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+
+  /// Number of elements implied by `shape`.
+  int64_t numel() const;
+};
+
+/// Formats a shape as "(8, 3, 16, 16)".
+std::string formatShape(const std::vector<int64_t> &shape);
+
+/// Read access to an existing HDF5 file.
+class Hdf5Reader {
+public:
+  /// Opens `path` read-only; throws if missing or not HDF5.
+  explicit Hdf5Reader(const std::string &path);
+  ~Hdf5Reader();
+  Hdf5Reader(const Hdf5Reader &) = delete;
+  Hdf5Reader &operator=(const Hdf5Reader &) = delete;
+
+  const std::string &path() const { return path_; }
+  /// True if a dataset `name` exists at the root.
+  bool hasDataset(const std::string &name) const;
+  /// Shape of dataset `name`; throws if it does not exist.
+  std::vector<int64_t> datasetShape(const std::string &name) const;
+  /// Reads a whole float dataset (f32 or f64, converted to f32).
+  FloatArray readFloats(const std::string &name) const;
+  /// Reads rows [first, first+count) along axis 0 of a float dataset.
+  FloatArray readRows(const std::string &name, int64_t first, int64_t count) const;
+  /// Reads a string-array attribute of `object` ("/" or a dataset name); empty if absent.
+  std::vector<std::string> readStringsAttr(const std::string &object, const std::string &attr) const;
+  /// Reads an integer-array attribute; empty if absent.
+  std::vector<int64_t> readIntsAttr(const std::string &object, const std::string &attr) const;
+
+private:
+  std::string path_;
+  int64_t file_ = -1;
+};
+
+/// Writes a new HDF5 file atomically (temp file + rename on commit).
+class Hdf5Writer {
+public:
+  /// Creates a temporary file next to `path`; throws if the directory is not writable.
+  explicit Hdf5Writer(const std::string &path);
+  /// Removes the temporary file unless `commit()` succeeded.
+  ~Hdf5Writer();
+  Hdf5Writer(const Hdf5Writer &) = delete;
+  Hdf5Writer &operator=(const Hdf5Writer &) = delete;
+
+  /// Writes a float dataset at the root.
+  void writeFloats(const std::string &name, const FloatArray &array);
+  /// Writes a float dataset in double precision.
+  void writeDoubles(const std::string &name, const std::vector<int64_t> &shape,
+                    const std::vector<double> &values);
+  /// Attaches a string-array attribute to `object` ("/" or a dataset name).
+  void writeStringsAttr(const std::string &object, const std::string &attr,
+                        const std::vector<std::string> &values);
+  /// Attaches an integer-array attribute.
+  void writeIntsAttr(const std::string &object, const std::string &attr,
+                     const std::vector<int64_t> &values);
+  /// Attaches a double-array attribute.
+  void writeDoublesAttr(const std::string &object, const std::string &attr,
+                        const std::vector<double> &values);
+  /// Flushes, closes and renames the temporary file onto the destination.
+  void commit();
+
+private:
+  void writeDataset(const std::string &name, const std::vector<int64_t> &shape, int64_t memType,
+                    const void *values);
+  std::string path_;
+  std::string tempPath_;
+  int64_t file_ = -1;
+  bool committed_ = false;
+};
+
+} // namespace shodh

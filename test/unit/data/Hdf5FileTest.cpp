@@ -1,0 +1,158 @@
+//===- Hdf5FileTest.cpp - Tests of the HDF5 reader and atomic writer ------===//
+#include "runtime/data/Hdf5File.h"
+#include "runtime/support/Status.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace shodh;
+
+namespace {
+
+/// A fresh temporary directory per test, removed afterwards.
+class Hdf5FileTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("shodh-h5-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string file(const std::string &name) const { return (dir / name).string(); }
+  fs::path dir;
+};
+
+/// Runs `fn`, expecting an Error whose message contains `needle`.
+template <typename Fn> void expectError(Fn fn, const std::string &needle) {
+  try {
+    fn();
+    FAIL() << "expected an error containing '" << needle << "'";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+FloatArray ramp(std::vector<int64_t> shape) {
+  FloatArray a{shape, {}};
+  a.values.resize(static_cast<size_t>(a.numel()));
+  for (size_t i = 0; i < a.values.size(); ++i)
+    a.values[i] = 0.5f * static_cast<float>(i) - 3.0f;
+  return a;
+}
+
+TEST_F(Hdf5FileTest, RoundTripFloatsAndAttributes) {
+  FloatArray a = ramp({4, 3, 5, 6});
+  {
+    Hdf5Writer w(file("a.h5"));
+    w.writeFloats("inputs", a);
+    w.writeStringsAttr("inputs", "fields", {"u", "v", "p"});
+    w.writeIntsAttr("/", "grid", {5, 6});
+    w.writeDoublesAttr("/", "extent", {1.0, 2.0});
+    w.commit();
+  }
+  Hdf5Reader r(file("a.h5"));
+  EXPECT_TRUE(r.hasDataset("inputs"));
+  EXPECT_FALSE(r.hasDataset("targets"));
+  EXPECT_EQ(r.datasetShape("inputs"), a.shape);
+  FloatArray b = r.readFloats("inputs");
+  EXPECT_EQ(b.shape, a.shape);
+  EXPECT_EQ(b.values, a.values);
+  EXPECT_EQ(r.readStringsAttr("inputs", "fields"), (std::vector<std::string>{"u", "v", "p"}));
+  EXPECT_EQ(r.readIntsAttr("/", "grid"), (std::vector<int64_t>{5, 6}));
+  EXPECT_TRUE(r.readIntsAttr("/", "missing").empty());
+}
+
+TEST_F(Hdf5FileTest, ReadRowsSelectsAlongFirstAxis) {
+  FloatArray a = ramp({5, 2, 3});
+  {
+    Hdf5Writer w(file("a.h5"));
+    w.writeFloats("x", a);
+    w.commit();
+  }
+  Hdf5Reader r(file("a.h5"));
+  FloatArray rows = r.readRows("x", 2, 2);
+  ASSERT_EQ(rows.shape, (std::vector<int64_t>{2, 2, 3}));
+  for (size_t i = 0; i < rows.values.size(); ++i)
+    EXPECT_EQ(rows.values[i], a.values[2 * 6 + i]);
+  expectError([&] { r.readRows("x", 4, 2); }, "rows [4, 6) out of range (it has 5)");
+}
+
+TEST_F(Hdf5FileTest, DoublesAreConvertedToFloat) {
+  {
+    Hdf5Writer w(file("d.h5"));
+    w.writeDoubles("x", {3}, {1.0, 0.1, -2.5});
+    w.commit();
+  }
+  FloatArray x = Hdf5Reader(file("d.h5")).readFloats("x");
+  EXPECT_EQ(x.values, (std::vector<float>{1.0f, 0.1f, -2.5f}));
+}
+
+TEST_F(Hdf5FileTest, MissingFileAndDatasetAreNamed) {
+  expectError([&] { Hdf5Reader r(file("nope.h5")); }, "cannot open '" + file("nope.h5") + "'");
+  {
+    Hdf5Writer w(file("a.h5"));
+    w.writeFloats("inputs", ramp({2, 2}));
+    w.commit();
+  }
+  Hdf5Reader r(file("a.h5"));
+  expectError([&] { r.readFloats("targets"); }, "no dataset 'targets'");
+}
+
+TEST_F(Hdf5FileTest, NonHdf5FileIsRejected) {
+  std::ofstream(file("junk.h5")) << "this is not hdf5";
+  expectError([&] { Hdf5Reader r(file("junk.h5")); }, "is not an HDF5 file");
+}
+
+TEST_F(Hdf5FileTest, UnwritableDirectoryLeavesNothing) {
+  std::string path = file("missing-dir/out.h5");
+  expectError([&] { Hdf5Writer w(path); }, "cannot write '" + path + "'");
+  EXPECT_FALSE(fs::exists(dir / "missing-dir"));
+}
+
+TEST_F(Hdf5FileTest, UncommittedWriterRemovesTemporaryFile) {
+  {
+    Hdf5Writer w(file("out.h5"));
+    w.writeFloats("x", ramp({2}));
+  }
+  EXPECT_TRUE(fs::is_empty(dir)) << "no output and no temporary file may remain";
+}
+
+TEST_F(Hdf5FileTest, FailedRewriteKeepsPreviousFile) {
+  {
+    Hdf5Writer w(file("out.h5"));
+    w.writeFloats("x", ramp({2}));
+    w.commit();
+  }
+  {
+    Hdf5Writer w(file("out.h5"));
+    w.writeFloats("x", ramp({3}));
+    expectError([&] { w.writeFloats("bad", FloatArray{{2, 2}, {1.0f}}); }, "do not match shape");
+  }
+  EXPECT_EQ(Hdf5Reader(file("out.h5")).datasetShape("x"), (std::vector<int64_t>{2}));
+}
+
+TEST_F(Hdf5FileTest, IntegerDatasetIsRejectedForFloats) {
+  // Written through the public API as floats, then checked with a wrong-type attribute read.
+  {
+    Hdf5Writer w(file("a.h5"));
+    w.writeFloats("x", ramp({2}));
+    w.writeStringsAttr("x", "fields", {"a"});
+    w.commit();
+  }
+  Hdf5Reader r(file("a.h5"));
+  expectError([&] { r.readIntsAttr("x", "fields"); }, "must be an integer array");
+}
+
+TEST(FormatShape, MatchesNumpyStyle) {
+  EXPECT_EQ(formatShape({8, 3, 16}), "(8, 3, 16)");
+  EXPECT_EQ(formatShape({4}), "(4,)");
+  EXPECT_EQ(formatShape({}), "()");
+}
+
+} // namespace

@@ -1,0 +1,202 @@
+//===- ShapeInference.cpp - Result types of shodh compute ops -------------===//
+//
+// Implements InferTypeOpInterface for the dense compute ops. Each shape rule
+// is checked by its own function; errors are emitted at the op's location
+// when one is given (so the same code serves the verifier and the
+// --shodh-infer-shapes pass). Dynamic dimensions stay dynamic.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ShodhOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+/// Emits "'<op>' op <message...>" at `loc` if present; always fails.
+template <typename OpT, typename... Args>
+static LogicalResult opError(std::optional<Location> loc, Args &&...args) {
+  return emitOptionalError(loc, "'", OpT::getOperationName(), "' op ",
+                           std::forward<Args>(args)...);
+}
+
+/// Returns true if the static sizes `a` and `b` disagree.
+static bool sizesConflict(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+
+/// Returns the more static of two compatible sizes.
+static int64_t joinSize(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
+/// Casts every type in `types` to a ranked tensor, failing if one is not.
+template <typename OpT>
+static LogicalResult getRankedTypes(std::optional<Location> loc,
+                                    TypeRange types,
+                                    SmallVectorImpl<RankedTensorType> &out) {
+  for (Type type : types) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    if (!ranked)
+      return opError<OpT>(loc, "operands must be ranked tensors, got ", type);
+    out.push_back(ranked);
+  }
+  return success();
+}
+
+/// Checks that all `types` share one element type.
+template <typename OpT>
+static LogicalResult checkSameElementType(std::optional<Location> loc,
+                                          ArrayRef<RankedTensorType> types) {
+  for (RankedTensorType type : types.drop_front())
+    if (type.getElementType() != types.front().getElementType())
+      return opError<OpT>(loc, "operands must have the same element type, got ",
+                          types.front().getElementType(), " and ",
+                          type.getElementType());
+  return success();
+}
+
+/// Accepts inferred types that are compatible with the declared ones: same
+/// element types and shapes that agree wherever both are static.
+static bool areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (auto [l, r] : llvm::zip(lhs, rhs))
+    if (getElementTypeOrSelf(l) != getElementTypeOrSelf(r) ||
+        failed(verifyCompatibleShape(l, r)))
+      return false;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `axis` indexes a dimension of `input`.
+static LogicalResult checkLinearAxis(std::optional<Location> loc,
+                                     RankedTensorType input, int64_t axis) {
+  if (axis < 0 || axis >= input.getRank())
+    return opError<LinearOp>(loc, "axis ", axis,
+                             " is out of range for an input of rank ",
+                             input.getRank());
+  return success();
+}
+
+/// Checks the weight's rank and that its Cin matches the input at `axis`.
+static LogicalResult checkLinearWeight(std::optional<Location> loc,
+                                       RankedTensorType input,
+                                       RankedTensorType weight, int64_t axis) {
+  if (weight.getRank() != 2)
+    return opError<LinearOp>(loc, "weight must have rank 2 ([Cout, Cin]), got ",
+                             weight);
+  if (sizesConflict(input.getDimSize(axis), weight.getDimSize(1)))
+    return opError<LinearOp>(loc, "input has ", input.getDimSize(axis),
+                             " channels at axis ", axis,
+                             " but the weight expects ", weight.getDimSize(1));
+  return success();
+}
+
+/// Checks the bias's rank and that its size matches the weight's Cout.
+static LogicalResult checkLinearBias(std::optional<Location> loc,
+                                     RankedTensorType weight,
+                                     RankedTensorType bias) {
+  if (bias.getRank() != 1)
+    return opError<LinearOp>(loc, "bias must have rank 1 ([Cout]), got ", bias);
+  if (sizesConflict(bias.getDimSize(0), weight.getDimSize(0)))
+    return opError<LinearOp>(loc, "bias has ", bias.getDimSize(0),
+                             " elements but the weight has ",
+                             weight.getDimSize(0), " output channels");
+  return success();
+}
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  SmallVector<RankedTensorType> types;
+  if (failed(getRankedTypes<LinearOp>(loc, adaptor.getOperands().getTypes(),
+                                      types)) ||
+      failed(checkSameElementType<LinearOp>(loc, types)))
+    return failure();
+  RankedTensorType input = types[0], weight = types[1];
+  int64_t axis = adaptor.getAxis();
+  if (failed(checkLinearAxis(loc, input, axis)) ||
+      failed(checkLinearWeight(loc, input, weight, axis)) ||
+      (types.size() > 2 && failed(checkLinearBias(loc, weight, types[2]))))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape());
+  int64_t cout = weight.getDimSize(0);
+  if (types.size() > 2)
+    cout = joinSize(cout, types[2].getDimSize(0));
+  shape[axis] = cout;
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+bool LinearOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}
+
+//===----------------------------------------------------------------------===//
+// GeluOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &inferred) {
+  inferred.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+bool GeluOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+/// Infers the result of an elementwise op over operands of compatible shape.
+template <typename OpT>
+static LogicalResult inferElementwise(std::optional<Location> loc,
+                                      TypeRange operands,
+                                      SmallVectorImpl<Type> &inferred) {
+  SmallVector<RankedTensorType> types;
+  if (failed(getRankedTypes<OpT>(loc, operands, types)) ||
+      failed(checkSameElementType<OpT>(loc, types)))
+    return failure();
+  RankedTensorType lhs = types[0], rhs = types[1];
+  if (failed(verifyCompatibleShape(lhs, rhs)))
+    return opError<OpT>(loc, "operand shapes ", lhs, " and ", rhs,
+                        " are incompatible");
+  SmallVector<int64_t> shape;
+  for (auto [a, b] : llvm::zip(lhs.getShape(), rhs.getShape()))
+    shape.push_back(joinSize(a, b));
+  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferElementwise<AddOp>(loc, adaptor.getOperands().getTypes(),
+                                 inferred);
+}
+
+bool AddOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  return inferElementwise<MulOp>(loc, adaptor.getOperands().getTypes(),
+                                 inferred);
+}
+
+bool MulOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}

@@ -1,0 +1,22 @@
+//===- ShodhOps.h - Operations of the shodh dialect -------------*- C++ -*-===//
+//
+// Declares the shodh operations generated from ShodhOps.td. Include this
+// header to use the dialect.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "dialect/ShodhDialect.h"
+#include "dialect/ShodhInterfaces.h"
+#include "dialect/ShodhTraits.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dialect/ShodhOps.h.inc"

@@ -1,0 +1,25 @@
+//===- Pipeline.cpp - The compile pipeline --------------------------------===//
+//
+// Implements the compile pipeline: bind hyperparameters, infer shapes,
+// canonicalize and CSE, lower to kernel calls, annotate lifetimes.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/Pipeline.h"
+#include "passes/Passes.h"
+
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
+                                       const PipelineOptions &options) {
+  ShodhBindHyperparamsOptions bind;
+  bind.set = options.overrides;
+  bind.batch = options.batch;
+  pm.addPass(createShodhBindHyperparams(bind));
+  pm.addPass(createShodhInferShapes());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createShodhLowerToKernels());
+  pm.addPass(createShodhLifetimes());
+}

@@ -1,0 +1,29 @@
+//===- Pipeline.h - The compile pipeline ------------------------*- C++ -*-===//
+//
+// Builds the pass pipeline from a verified model to a lowered, annotated
+// module ready for serialization.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mlir/Pass/PassManager.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::shodh {
+
+/// Options of the compile pipeline.
+struct PipelineOptions {
+  /// Hyperparameter overrides, each "key=value".
+  std::vector<std::string> overrides;
+  /// Batch size bound to "B"; 0 keeps it symbolic.
+  int64_t batch = 0;
+};
+
+/// Adds bind-hyperparams, infer-shapes, canonicalize, cse, lower-to-kernels
+/// and lifetimes to `pm`.
+void buildCompilePipeline(OpPassManager &pm, const PipelineOptions &options);
+
+} // namespace mlir::shodh

@@ -1,0 +1,177 @@
+//===- BindHyperparams.cpp - Bind hyperparameters and dims ----------------===//
+//
+// Implements --shodh-bind-hyperparams: applies `key=value` overrides to the
+// module's `shodh.hyperparams` (parsing each value as the declared kind),
+// then rewrites the types of parameters and function arguments from their
+// dims specs. The batch symbol "B" becomes `batch` if positive, else `?`.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/DimsSpec.h"
+#include "dialect/Hyperparams.h"
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHBINDHYPERPARAMS
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// Parses `text` as a value of the same kind (and type) as `declared`;
+/// returns null if it does not parse.
+Attribute parseOverrideValue(Attribute declared, StringRef text) {
+  Builder b(declared.getContext());
+  switch (*classifyHyperparam(declared)) {
+  case HyperparamKind::Integer: {
+    int64_t value;
+    if (text.trim().getAsInteger(10, value))
+      return {};
+    return b.getIntegerAttr(cast<IntegerAttr>(declared).getType(), value);
+  }
+  case HyperparamKind::Float: {
+    double value;
+    if (text.trim().getAsDouble(value))
+      return {};
+    return b.getFloatAttr(cast<FloatAttr>(declared).getType(), value);
+  }
+  case HyperparamKind::Bool:
+    if (text == "true" || text == "1")
+      return b.getBoolAttr(true);
+    if (text == "false" || text == "0")
+      return b.getBoolAttr(false);
+    return {};
+  case HyperparamKind::String:
+    return b.getStringAttr(text);
+  }
+  return {};
+}
+
+/// Applies one `key=value` override to `entries`.
+LogicalResult applyOverride(ModuleOp module, DictionaryAttr declared,
+                            StringRef text, NamedAttrList &entries) {
+  auto [key, value] = text.split('=');
+  if (!text.contains('=') || key.trim().empty())
+    return module.emitError("malformed hyperparameter override '")
+           << text << "'; expected key=value";
+  key = key.trim();
+  Attribute old = declared ? declared.get(key) : Attribute();
+  if (!old)
+    return module.emitError("unknown hyperparameter '")
+           << key << "'; the model declares: " << listHyperparamNames(declared);
+  Attribute parsed = parseOverrideValue(old, value);
+  if (!parsed)
+    return module.emitError("hyperparameter '")
+           << key << "' is declared as "
+           << hyperparamKindName(*classifyHyperparam(old)) << " (" << old
+           << "); cannot parse '" << value << "'";
+  entries.set(key, parsed);
+  return success();
+}
+
+/// Resolves `dims` into a ranked tensor type with `elementType`.
+FailureOr<RankedTensorType>
+resolveType(function_ref<InFlightDiagnostic()> emitError, ArrayAttr dims,
+            Type elementType, DictionaryAttr hyper, DimsContext context,
+            int64_t batch) {
+  FailureOr<SmallVector<int64_t>> sizes =
+      resolveDimsSpec(emitError, dims, hyper, context, batch);
+  if (failed(sizes))
+    return failure();
+  return RankedTensorType::get(*sizes, elementType);
+}
+
+/// Rewrites the type of `param` from its dims spec.
+LogicalResult bindParam(ParamOp param, DictionaryAttr hyper) {
+  ArrayAttr dims = param.getDimsAttr();
+  if (!dims)
+    return success();
+  auto emitError = [&] { return param.emitOpError(); };
+  FailureOr<RankedTensorType> type =
+      resolveType(emitError, dims, param.getTensorType().getElementType(),
+                  hyper, DimsContext::Param, ShapedType::kDynamic);
+  if (failed(type))
+    return failure();
+  param.setType(*type);
+  return success();
+}
+
+/// Rewrites the argument types of `func` from their `shodh.dims`; result
+/// types follow the return.
+LogicalResult bindFunction(func::FuncOp func, DictionaryAttr hyper,
+                           int64_t batch) {
+  SmallVector<Type> inputs(func.getArgumentTypes());
+  for (unsigned i = 0, e = inputs.size(); i < e; ++i) {
+    auto dims = func.getArgAttrOfType<ArrayAttr>(i, kDimsAttr);
+    auto tensor = dyn_cast<RankedTensorType>(inputs[i]);
+    if (!dims || !tensor)
+      continue;
+    auto emitError = [&] {
+      return func.emitOpError("argument #") << i << ": ";
+    };
+    FailureOr<RankedTensorType> type =
+        resolveType(emitError, dims, tensor.getElementType(), hyper,
+                    DimsContext::Argument, batch);
+    if (failed(type))
+      return failure();
+    inputs[i] = *type;
+    if (!func.isExternal())
+      func.getArgument(i).setType(*type);
+  }
+  // Results follow the return, which may return an argument directly.
+  TypeRange results =
+      func.isExternal()
+          ? TypeRange(func.getResultTypes())
+          : TypeRange(func.getBody().back().getTerminator()->getOperandTypes());
+  func.setFunctionType(FunctionType::get(func.getContext(), inputs, results));
+  return success();
+}
+
+/// The pass: overrides, then params, then function signatures.
+struct BindHyperparamsPass
+    : mlir::shodh::impl::ShodhBindHyperparamsBase<BindHyperparamsPass> {
+  using Base::Base;
+
+  /// Applies all overrides and stores the new dictionary on the module.
+  LogicalResult applyOverrides(ModuleOp module) {
+    DictionaryAttr declared = getHyperparams(module);
+    NamedAttrList entries(declared ? declared.getValue()
+                                   : ArrayRef<NamedAttribute>());
+    for (const std::string &text : set)
+      if (failed(applyOverride(module, declared, text, entries)))
+        return failure();
+    if (declared || !entries.empty())
+      module->setAttr(kHyperparamsAttr, entries.getDictionary(&getContext()));
+    return success();
+  }
+
+  /// Resolves every param and function signature.
+  LogicalResult bindTypes(ModuleOp module) {
+    if (batch < 0)
+      return module.emitError("batch must be positive (or 0 to keep 'B' "
+                              "symbolic), got ")
+             << static_cast<int64_t>(batch);
+    DictionaryAttr hyper = getHyperparams(module);
+    int64_t batchSize = batch > 0 ? int64_t(batch) : ShapedType::kDynamic;
+    for (ParamOp param : module.getOps<ParamOp>())
+      if (failed(bindParam(param, hyper)))
+        return failure();
+    for (func::FuncOp func : module.getOps<func::FuncOp>())
+      if (failed(bindFunction(func, hyper, batchSize)))
+        return failure();
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(applyOverrides(module)) || failed(bindTypes(module)))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,68 @@
+//===- LowerToKernels.cpp - Compute ops to kernel calls -------------------===//
+//
+// Implements --shodh-lower-to-kernels: replaces every op implementing
+// KernelOpInterface by a `shodh.kernel` call carrying the op's kernel name
+// and attributes. Parameter reads, kernel calls and returns stay; any other
+// op inside a function is reported as having no kernel lowering.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHLOWERTOKERNELS
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// Returns true for ops that are already in lowered form.
+bool isLowered(Operation *op) {
+  return isa<KernelOp, ReadOp, func::ReturnOp>(op);
+}
+
+/// Replaces `op` by the equivalent `shodh.kernel` call.
+void lowerOp(KernelOpInterface op) {
+  Operation *raw = op.getOperation();
+  OpBuilder builder(raw);
+  SmallVector<NamedAttribute> attrs = op.getKernelAttrs();
+  DictionaryAttr dict =
+      attrs.empty() ? DictionaryAttr() : builder.getDictionaryAttr(attrs);
+  auto kernel = builder.create<KernelOp>(
+      raw->getLoc(), raw->getResultTypes(),
+      builder.getStringAttr(op.getKernelName()), raw->getOperands(), dict);
+  raw->replaceAllUsesWith(kernel.getResults());
+  raw->erase();
+}
+
+/// Lowers every op of `func`, failing on the first op without a lowering.
+LogicalResult lowerFunction(func::FuncOp func) {
+  if (func.isExternal())
+    return success();
+  for (Operation &op : llvm::make_early_inc_range(func.getBody().getOps())) {
+    if (isLowered(&op))
+      continue;
+    auto kernelOp = dyn_cast<KernelOpInterface>(&op);
+    if (!kernelOp)
+      return op.emitError("op '") << op.getName() << "' has no kernel lowering";
+    lowerOp(kernelOp);
+  }
+  return success();
+}
+
+/// The pass: lowers every function of the module.
+struct LowerToKernelsPass
+    : mlir::shodh::impl::ShodhLowerToKernelsBase<LowerToKernelsPass> {
+  void runOnOperation() override {
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>())
+      if (failed(lowerFunction(func)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace

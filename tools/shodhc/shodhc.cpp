@@ -1,0 +1,97 @@
+//===- shodhc.cpp - The Shodh model compiler ------------------------------===//
+//
+// `shodhc model.mlir -o model.fb [--set k=v]... [--batch N] [--emit=mlir|fb]
+// [--print-ir-after-all] [--target cpu]`: parses the command line, reads the
+// source and hands it to the frontend. Errors go to stderr and give exit
+// code 1; nothing is written on error.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/Compiler.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using mlir::shodh::EmitKind;
+
+namespace {
+
+cl::OptionCategory shodhcCategory("shodhc options");
+
+cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                               cl::desc("<model.mlir>"),
+                               cl::cat(shodhcCategory));
+cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                cl::value_desc("file"),
+                                cl::cat(shodhcCategory));
+cl::list<std::string>
+    overrides("set",
+              cl::desc("Override a hyperparameter declared by the model"),
+              cl::value_desc("key=value"), cl::cat(shodhcCategory));
+cl::opt<int64_t>
+    batch("batch", cl::desc("Bind the batch dimension B (0: keep symbolic)"),
+          cl::init(0), cl::cat(shodhcCategory));
+cl::opt<EmitKind> emit(
+    "emit", cl::desc("Output form"), cl::init(EmitKind::ModelFile),
+    cl::values(clEnumValN(EmitKind::ModelFile, "fb", "model file (default)"),
+               clEnumValN(EmitKind::Mlir, "mlir", "the final IR")),
+    cl::cat(shodhcCategory));
+cl::opt<bool>
+    printIrAfterAll("print-ir-after-all",
+                    cl::desc("Print the IR after every pass to stderr"),
+                    cl::cat(shodhcCategory));
+cl::opt<std::string> target("target",
+                            cl::desc("Target recorded in the model file "
+                                     "(cpu, cuda, auto)"),
+                            cl::init("cpu"), cl::cat(shodhcCategory));
+
+/// Prints "shodhc: error-message" to stderr and returns exit code 1.
+int fail(const Twine &message) {
+  errs() << "shodhc: " << message << "\n";
+  return 1;
+}
+
+/// Checks option combinations that the parser cannot; empty if fine.
+std::string checkOptions() {
+  if (emit == EmitKind::ModelFile && outputPath.empty())
+    return "no output file; use -o FILE (or --emit=mlir)";
+  if (target != "cpu" && target != "cuda" && target != "auto")
+    return "unknown target '" + target + "'; expected cpu, cuda or auto";
+  if (batch < 0)
+    return "--batch must be >= 0, got " + std::to_string(batch);
+  return {};
+}
+
+/// Collects the parsed options.
+mlir::shodh::CompileOptions collectOptions() {
+  mlir::shodh::CompileOptions options;
+  options.inputName = inputPath;
+  options.outputPath = outputPath;
+  options.overrides.assign(overrides.begin(), overrides.end());
+  options.batch = batch;
+  options.emit = emit;
+  options.printIrAfterAll = printIrAfterAll;
+  options.target = target;
+  return options;
+}
+
+} // namespace
+
+/// Parses the command line, reads the source and compiles it.
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(shodhcCategory);
+  cl::ParseCommandLineOptions(argc, argv, "Shodh model compiler\n");
+  if (std::string problem = checkOptions(); !problem.empty())
+    return fail(problem);
+  ErrorOr<std::unique_ptr<MemoryBuffer>> source =
+      MemoryBuffer::getFile(inputPath, /*IsText=*/true);
+  if (!source)
+    return fail("cannot open '" + inputPath +
+                "': " + source.getError().message());
+  if (failed(mlir::shodh::compileModel(std::move(*source), collectOptions())))
+    return 1;
+  return 0;
+}

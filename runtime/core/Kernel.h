@@ -14,6 +14,7 @@
 #pragma once
 
 #include "runtime/format/ModelDesc.h"
+#include "runtime/support/Status.h"
 
 #include <cstdint>
 #include <functional>

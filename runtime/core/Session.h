@@ -9,11 +9,14 @@
 //   copy into s.input(0).data ... ; s.invoke("infer"); read s.output(0)
 //
 // Construction throws `shodh::Error` naming the program and call when a
-// kernel is unknown for the backend or a call is inconsistent.
+// kernel is unknown for the backend or a call is inconsistent. The session
+// keeps a reference to the model: the `ModelDesc` must outlive it. Results
+// are bit-identical for the same model, inputs, thread count and backend.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/core/AlignedBuffer.h"
 #include "runtime/core/Kernel.h"
 #include "runtime/core/MemoryPlanner.h"
 #include "runtime/format/ModelDesc.h"
@@ -27,8 +30,8 @@ namespace shodh {
 
 /// Options for a session.
 struct SessionOptions {
-  int threads = 1;
-  Backend backend = Backend::Cpu;
+  int threads = 1;                ///< threads of the session's pool (>= 1)
+  Backend backend = Backend::Cpu; ///< where kernels run
 };
 
 /// Concrete shape of a tensor under symbol bindings; throws `Error` naming the
@@ -43,21 +46,28 @@ class ThreadPool;
 /// A loaded, executable model.
 class Session {
 public:
+  /// Validates every call of every program (creating its kernel) and
+  /// allocates and fills the persistent tensors. Throws `Error`.
   Session(const ModelDesc &model, SessionOptions options);
   ~Session();
   Session(const Session &) = delete;
   Session &operator=(const Session &) = delete;
 
+  /// The model this session executes.
   const ModelDesc &model() const { return model_; }
 
   /// Binds symbols for `program`, plans the arena and prepares kernels.
-  /// Re-preparing with other bindings replaces the previous plan.
+  /// Re-preparing with other bindings replaces the previous plan (and
+  /// invalidates earlier `input`/`output` refs); after a failed prepare the
+  /// program is unprepared. Bindings of symbols the program does not use are
+  /// ignored.
   void prepare(const std::string &program, const std::map<std::string, int64_t> &symbols);
-  /// Runs a prepared program.
+  /// Runs a prepared program: its calls in order on the session's pool.
   void invoke(const std::string &program);
 
-  /// The i-th input / output of a prepared program (storage in its arena).
+  /// The i-th input of a prepared program (storage in its arena).
   TensorRef input(const std::string &program, size_t i);
+  /// The i-th output of a prepared program (storage in its arena).
   TensorRef output(const std::string &program, size_t i);
   /// The memory plan of a prepared program.
   const MemoryPlan &plan(const std::string &program) const;
@@ -70,17 +80,27 @@ private:
   const ModelDesc &model_;
   SessionOptions options_;
   std::unique_ptr<ThreadPool> pool_;
-  std::vector<std::vector<uint8_t>> persistentStorage_; // by tensor id (empty if not persistent)
+  std::vector<AlignedBuffer> persistentStorage_; // by tensor id (empty if not persistent)
   std::map<std::string, std::unique_ptr<Prepared>> prepared_;
   std::map<std::string, std::vector<std::unique_ptr<Kernel>>> kernels_; // by program
 
+  /// The description of `program`, or throws listing the known programs.
+  const ProgramDesc &programDesc(const std::string &program) const;
+  /// The prepared state of `program`, or throws if it is unknown/unprepared.
   Prepared &preparedProgram(const std::string &program);
+  /// The prepared state of `program`, or throws if it is unknown/unprepared.
   const Prepared &preparedProgram(const std::string &program) const;
+  /// The ref of tensor `id` of a program in `prepared` (arena or persistent).
+  TensorRef tensorRef(const Prepared &prepared, int32_t id);
+  /// Arena tensor i of a prepared program's inputs or outputs.
+  TensorRef programOperand(const std::string &program, size_t i, bool output);
 };
 
 /// Fills `out` (row-major, `numel` elements of `dtype`) following `init`.
-/// Deterministic: depends only on the spec (seed included). Documented in
-/// docs/model-file.md. Throws `Error` for an unknown kind.
+/// Deterministic: value j depends only on (spec, j), see InitRandom.h and
+/// docs/runtime.md § Initialisation. Complex dtypes get 2 * numel reals.
+/// An empty kind means zeros. Throws `Error` for an unknown kind, an invalid
+/// spec, or a random kind on an integer dtype.
 void initializeTensor(const InitSpec &init, DType dtype, int64_t numel, void *out,
                       const std::string &tensorName);
 

@@ -1,0 +1,76 @@
+//===- KernelInstantiation.cpp - Creating the kernels of a program --------===//
+#include "runtime/core/KernelInstantiation.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace shodh {
+
+namespace {
+
+/// Throws unless every id in `ids` indexes `model.tensors`.
+void checkIds(const ModelDesc &model, const std::vector<int32_t> &ids,
+              const std::string &where, const char *what) {
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] < 0 || static_cast<size_t>(ids[i]) >= model.tensors.size())
+      throw Error(fmt::format(
+          "{}: {} {} refers to tensor {} but the model has {} tensors", where,
+          what, i, ids[i], model.tensors.size()));
+}
+
+/// The signature seen by the factory of call `index`.
+KernelSignature signatureOf(const ModelDesc &model, const ProgramDesc &program,
+                            size_t index) {
+  const KernelCall &call = program.calls[index];
+  KernelSignature sig;
+  sig.call = &call;
+  for (int32_t id : call.inputs)
+    sig.inputs.push_back(&model.tensors[id]);
+  for (int32_t id : call.outputs)
+    sig.outputs.push_back(&model.tensors[id]);
+  sig.where = callSite(program, index);
+  return sig;
+}
+
+} // namespace
+
+std::string callSite(const ProgramDesc &program, size_t call) {
+  return fmt::format("program '{}', call {} ({})", program.name, call,
+                     program.calls[call].kernel);
+}
+
+void checkTensorIds(const ModelDesc &model, const ProgramDesc &program) {
+  std::string where = fmt::format("program '{}'", program.name);
+  checkIds(model, program.inputs, where, "input");
+  checkIds(model, program.outputs, where, "output");
+  for (size_t i = 0; i < program.calls.size(); ++i) {
+    checkIds(model, program.calls[i].inputs, callSite(program, i), "input");
+    checkIds(model, program.calls[i].outputs, callSite(program, i), "output");
+  }
+}
+
+std::vector<std::unique_ptr<Kernel>>
+instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
+                   Backend backend, const KernelRegistry &registry) {
+  checkTensorIds(model, program);
+  std::vector<std::unique_ptr<Kernel>> kernels;
+  for (size_t i = 0; i < program.calls.size(); ++i) {
+    const std::string &name = program.calls[i].kernel;
+    const KernelFactory *factory = registry.find(name, backend);
+    if (!factory)
+      throw Error(fmt::format(
+          "program '{}', call {}: unknown kernel '{}' for backend {} "
+          "(known: {})",
+          program.name, i, name, backendName(backend),
+          fmt::join(registry.names(backend), ", ")));
+    std::unique_ptr<Kernel> kernel = (*factory)(signatureOf(model, program, i));
+    if (!kernel)
+      throw Error(fmt::format("{}: the factory returned no kernel",
+                              callSite(program, i)));
+    kernels.push_back(std::move(kernel));
+  }
+  return kernels;
+}
+
+} // namespace shodh

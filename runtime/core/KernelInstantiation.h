@@ -1,0 +1,35 @@
+//===- KernelInstantiation.h - Creating the kernels of a program ----------===//
+//
+// Part of loading a model into a `Session`: every call of a program is looked
+// up in the registry for the session's backend and its factory is run on the
+// symbolic tensor descriptions, so inconsistent calls are rejected before any
+// memory is planned. Errors name the program and call index.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/core/Kernel.h"
+#include "runtime/format/ModelDesc.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace shodh {
+
+/// "program 'infer', call 3 (linear)": the prefix of every message about a
+/// call.
+std::string callSite(const ProgramDesc &program, size_t call);
+
+/// Checks that the program's inputs, outputs and call operands name tensors
+/// of `model`; throws `Error` naming the offending id otherwise.
+void checkTensorIds(const ModelDesc &model, const ProgramDesc &program);
+
+/// Creates one kernel per call of `program` with the factories of `registry`
+/// for `backend`. Throws `Error` for an unknown kernel (listing the known
+/// ones) or when a factory rejects its call.
+std::vector<std::unique_ptr<Kernel>>
+instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
+                   Backend backend, const KernelRegistry &registry);
+
+} // namespace shodh

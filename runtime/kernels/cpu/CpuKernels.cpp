@@ -1,0 +1,25 @@
+//===- CpuKernels.cpp - Registration of every CPU kernel ------------------===//
+//
+// The single registration file of the CPU backend: one line per kernel name.
+// Kernel families live in their own files (Linear.cpp, Gelu.cpp,
+// Elementwise.cpp); the contracts are listed in docs/runtime.md § Kernels.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/Kernel.h"
+#include "runtime/kernels/cpu/Elementwise.h"
+#include "runtime/kernels/cpu/Gelu.h"
+#include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/spectral/SpectralKernels.h"
+
+namespace shodh {
+
+void registerCpuKernels(KernelRegistry &registry) {
+  registry.add("add", Backend::Cpu, makeAddKernel);
+  registry.add("copy", Backend::Cpu, makeCopyKernel);
+  registry.add("gelu", Backend::Cpu, makeGeluKernel);
+  registry.add("linear", Backend::Cpu, makeLinearKernel);
+  registry.add("mul", Backend::Cpu, makeMulKernel);
+  registerCpuSpectralKernels(registry);
+}
+
+} // namespace shodh

@@ -1,0 +1,58 @@
+//===- FftPlan.h - Batched real FFTs over trailing axes (FFTW, float) -----===//
+//
+// `RealFft` transforms `rows` contiguous real grids N_1 x ... x N_d to half
+// spectra (r2c) or back (c2r, unnormalised), split into one FFTW plan per
+// thread chunk so a fixed pool of threads executes them side by side. Plans
+// are made once (in a kernel's `prepare`) on the arrays they will run on;
+// FFTW's planner is serialised by a process-wide mutex since it is not
+// thread-safe, execution is. c2r destroys its input: callers pass scratch.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/kernels/cpu/spectral/SpectralLayout.h"
+
+#include <functional>
+#include <mutex>
+
+namespace shodh {
+
+/// Serialises calls into FFTW's planner (shared by all FFT code).
+std::mutex &fftwPlannerMutex();
+
+/// Direction of a real transform.
+enum class FftDirection { Forward, Inverse };
+
+/// How a normalisation mode scales the forward and inverse transforms.
+/// norm: "backward" (1, 1/N), "ortho" (1/sqrt N both), "forward" (1/N, 1).
+/// Returns false for an unknown mode.
+bool fftScale(const std::string &norm, int64_t n, FftDirection dir, float &scale);
+
+/// A batched r2c or c2r transform split into per-thread chunks.
+class RealFft {
+public:
+  /// Plans `rows` transforms of `grid` between `real` and `half`, in `chunks` pieces.
+  RealFft(const std::vector<int64_t> &grid, int64_t rows, FftDirection dir, float *real,
+          cfloat *half, int chunks);
+  ~RealFft();
+  RealFft(const RealFft &) = delete;
+  RealFft &operator=(const RealFft &) = delete;
+
+  /// Number of chunks (call `executeChunk` for each, possibly in parallel).
+  int chunks() const { return static_cast<int>(plans_.size()); }
+  /// Executes chunk `c` on the arrays given at planning time.
+  void executeChunk(int c) const;
+
+private:
+  struct Chunk {
+    void *plan;
+    int64_t first;
+  };
+  std::vector<Chunk> plans_;
+  FftDirection dir_;
+  float *real_;
+  cfloat *half_;
+  int64_t realSize_, halfSize_;
+};
+
+} // namespace shodh

@@ -1,0 +1,332 @@
+//===- SpectralKernels.cpp - CPU kernels of the spectral op family --------===//
+//
+// Kernel contract (emitted by the compiler's lowering, see docs/runtime.md):
+//   rfft               x f32 [..., N_1..N_d] -> c64 [..., N_1..N_{d-1}, N_d/2+1]
+//                      attrs: ndims (Int, 1..3), norm (String: backward|ortho|forward)
+//   irfft              c64 [..., N_1..N_{d-1}, N_d/2+1] -> f32 [..., N_1..N_d]; ndims, norm
+//   spectral_truncate  c64 [..., N_1.., N_d/2+1] -> c64 [..., 2m_1.., m_d]; modes (Ints)
+//   spectral_pad       c64 [..., 2m_1.., m_d] -> c64 [..., N_1.., N_d/2+1]; modes (Ints)
+//   spectral_contract  x c64 [B, I, K...], w c64 [I, O, K...] -> c64 [B, O, K...]
+//   spectral_conv      x f32 [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> f32 [B, O, N...];
+//                      modes (Ints); = irfft(pad(contract(truncate(rfft(x)), w))), norm backward
+// The layout of truncated spectra is described in SpectralLayout.h.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/Kernel.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/kernels/cpu/spectral/SpectralKernels.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <memory>
+
+namespace shodh {
+namespace {
+
+/// Checks operand counts and element types.
+void expectOperands(const KernelSignature &sig, std::vector<DType> ins, std::vector<DType> outs) {
+  if (sig.inputs.size() != ins.size() || sig.outputs.size() != outs.size())
+    throw Error(fmt::format("{}: expected {} inputs and {} outputs, got {} and {}", sig.where,
+                            ins.size(), outs.size(), sig.inputs.size(), sig.outputs.size()));
+  auto check = [&](const TensorDesc *t, DType want, const char *what, size_t i) {
+    if (t->dtype != want)
+      throw Error(fmt::format("{}: {} {} ('{}') must be {}, got {}", sig.where, what, i, t->name,
+                              dtypeName(want), dtypeName(t->dtype)));
+  };
+  for (size_t i = 0; i < ins.size(); ++i)
+    check(sig.inputs[i], ins[i], "input", i);
+  for (size_t i = 0; i < outs.size(); ++i)
+    check(sig.outputs[i], outs[i], "output", i);
+}
+
+/// Product of a shape's dims from `from` on.
+int64_t productFrom(const std::vector<int64_t> &s, size_t from) {
+  int64_t p = 1;
+  for (size_t i = from; i < s.size(); ++i)
+    p *= s[i];
+  return p;
+}
+
+/// Throws unless `a` and `b` have rank ≥ `ndims` + lead and equal leading dims.
+void expectSameLeading(const std::string &where, const std::vector<int64_t> &a,
+                       const std::vector<int64_t> &b, size_t lead) {
+  if (a.size() < lead || b.size() < lead || !std::equal(a.begin(), a.begin() + lead, b.begin()))
+    throw Error(fmt::format("{}: leading dimensions of input and output differ", where));
+}
+
+/// Trailing `d` dims of a shape.
+std::vector<int64_t> trailing(const std::vector<int64_t> &s, int d) {
+  return std::vector<int64_t>(s.end() - d, s.end());
+}
+
+/// Runs fn(c) for each chunk c of `n` on the pool.
+void forEach(KernelContext &ctx, int64_t n, const std::function<void(int64_t)> &fn) {
+  ctx.pool->parallelFor(n, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      fn(i);
+  });
+}
+
+/// Multiplies `n` floats by `s` in parallel (skipped when s == 1).
+void scaleInPlace(KernelContext &ctx, float *v, int64_t n, float s) {
+  if (s == 1.0f)
+    return;
+  ctx.pool->parallelFor(n, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i)
+      v[i] *= s;
+  });
+}
+
+/// rfft / irfft over the trailing `ndims` axes.
+class RealFftKernel : public Kernel {
+public:
+  RealFftKernel(const KernelSignature &sig, FftDirection dir) : where_(sig.where), dir_(dir) {
+    bool fwd = dir == FftDirection::Forward;
+    expectOperands(sig, {fwd ? DType::F32 : DType::C64}, {fwd ? DType::C64 : DType::F32});
+    ndims_ = static_cast<int>(intAttr(sig, "ndims"));
+    norm_ = stringAttr(sig, "norm", "backward");
+    float unused;
+    if (ndims_ < 1 || ndims_ > 3 || ndims_ > int(sig.inputs[0]->shape.size()))
+      throw Error(fmt::format("{}: ndims = {} must be in [1, 3] and at most the rank", where_,
+                              ndims_));
+    if (!fftScale(norm_, 1, dir, unused))
+      throw Error(fmt::format("{}: unknown norm '{}' (expected backward, ortho or forward)", where_,
+                              norm_));
+  }
+
+  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+               KernelContext &ctx) override {
+    const TensorRef &real = dir_ == FftDirection::Forward ? in[0] : out[0];
+    const TensorRef &half = dir_ == FftDirection::Forward ? out[0] : in[0];
+    size_t lead = real.shape.size() - ndims_;
+    expectSameLeading(where_, real.shape, half.shape, lead);
+    std::vector<int64_t> grid = trailing(real.shape, ndims_);
+    SpectralGeometry g{grid, grid};
+    if (trailing(half.shape, ndims_) != g.halfShape())
+      throw Error(fmt::format("{}: spectrum shape does not match grid", where_));
+    rows_ = productFrom(real.shape, 0) / productFrom(grid, 0);
+    fftScale(norm_, productFrom(grid, 0), dir_, scale_);
+    if (dir_ == FftDirection::Inverse)
+      scratch_.assign(static_cast<size_t>(half.numel()), cfloat());
+    cfloat *spectrum = dir_ == FftDirection::Forward ? half.as<cfloat>() : scratch_.data();
+    fft_ = std::make_unique<RealFft>(grid, rows_, dir_, real.as<float>(), spectrum,
+                                     ctx.pool->size());
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    if (dir_ == FftDirection::Inverse) // c2r destroys its input: work on a copy
+      std::memcpy(static_cast<void *>(scratch_.data()), in[0].data,
+                  scratch_.size() * sizeof(cfloat));
+    forEach(ctx, fft_->chunks(), [&](int64_t c) { fft_->executeChunk(static_cast<int>(c)); });
+    const TensorRef &res = out[0];
+    int64_t floats = res.numel() * (dir_ == FftDirection::Forward ? 2 : 1);
+    scaleInPlace(ctx, res.as<float>(), floats, scale_);
+  }
+
+private:
+  std::string where_;
+  FftDirection dir_;
+  int ndims_ = 1;
+  std::string norm_;
+  int64_t rows_ = 0;
+  float scale_ = 1.0f;
+  std::vector<cfloat> scratch_;
+  std::unique_ptr<RealFft> fft_;
+};
+
+/// spectral_truncate (pad = false) and spectral_pad (pad = true).
+class CornerKernel : public Kernel {
+public:
+  CornerKernel(const KernelSignature &sig, bool pad) : where_(sig.where), pad_(pad) {
+    expectOperands(sig, {DType::C64}, {DType::C64});
+    modes_ = intsAttr(sig, "modes");
+    if (modes_.empty() || modes_.size() > 3 || modes_.size() > sig.inputs[0]->shape.size())
+      throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries, at most the rank", where_));
+  }
+
+  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+               KernelContext &) override {
+    const TensorRef &half = pad_ ? out[0] : in[0];
+    const TensorRef &trunc = pad_ ? in[0] : out[0];
+    int d = static_cast<int>(modes_.size());
+    expectSameLeading(where_, half.shape, trunc.shape, half.shape.size() - d);
+    std::vector<int64_t> grid = trailing(half.shape, d);
+    grid.back() = 2 * (grid.back() - 1); // any N with N/2+1 = H gives the same layout
+    geom_ = SpectralGeometry{grid, modes_};
+    std::string bad = geom_.validate();
+    if (!bad.empty())
+      throw Error(fmt::format("{}: {}", where_, bad));
+    if (trailing(trunc.shape, d) != geom_.truncShape())
+      throw Error(fmt::format("{}: truncated spectrum shape does not match modes", where_));
+    index_ = geom_.gatherIndex();
+    rows_ = half.numel() / geom_.halfSize();
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
+    ctx.pool->parallelFor(rows_, [&](int64_t b, int64_t e) {
+      if (pad_)
+        padSpectra(geom_, index_, in[0].as<cfloat>() + b * ts, out[0].as<cfloat>() + b * hs, e - b,
+                   1.0f);
+      else
+        truncateSpectra(geom_, index_, in[0].as<cfloat>() + b * hs, out[0].as<cfloat>() + b * ts,
+                        e - b);
+    });
+  }
+
+private:
+  std::string where_;
+  bool pad_;
+  std::vector<int64_t> modes_;
+  SpectralGeometry geom_;
+  std::vector<int64_t> index_;
+  int64_t rows_ = 0;
+};
+
+/// Checks x [B, I, K...], w [I, O, K...], out [B, O, K...]; returns (B, I, O, K).
+std::array<int64_t, 4> contractDims(const std::string &where, const std::vector<int64_t> &x,
+                                    const std::vector<int64_t> &w, const std::vector<int64_t> &o,
+                                    const std::vector<int64_t> &modeShape) {
+  size_t r = modeShape.size() + 2;
+  if (x.size() != r || w.size() != r || o.size() != r)
+    throw Error(fmt::format("{}: x, weight and output must have rank {}", where, r));
+  if (w[0] != x[1])
+    throw Error(fmt::format("{}: weight has {} input channels but x has {}", where, w[0], x[1]));
+  if (o[0] != x[0] || o[1] != w[1])
+    throw Error(fmt::format("{}: output shape does not match [B, O, ...]", where));
+  if (trailing(w, int(modeShape.size())) != modeShape ||
+      trailing(o, int(modeShape.size())) != modeShape)
+    throw Error(fmt::format("{}: weight and output mode extents must match x", where));
+  return {x[0], x[1], w[1], productFrom(modeShape, 0)};
+}
+
+/// spectral_contract: per-mode complex channel mixing.
+class ContractKernel : public Kernel {
+public:
+  explicit ContractKernel(const KernelSignature &sig) : where_(sig.where) {
+    expectOperands(sig, {DType::C64, DType::C64}, {DType::C64});
+  }
+  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+               KernelContext &) override {
+    dims_ = contractDims(where_, in[0].shape, in[1].shape, out[0].shape,
+                         trailing(in[0].shape, int(in[0].shape.size()) - 2));
+  }
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    ctx.pool->parallelFor(dims_[0], [&](int64_t b, int64_t e) {
+      contractModes(in[0].as<cfloat>(), in[1].as<cfloat>(), out[0].as<cfloat>(), b, e, dims_[1],
+                    dims_[2], dims_[3]);
+    });
+  }
+
+private:
+  std::string where_;
+  std::array<int64_t, 4> dims_{};
+};
+
+/// spectral_conv: the fused rfft -> truncate -> contract -> pad -> irfft.
+class SpectralConvKernel : public Kernel {
+public:
+  explicit SpectralConvKernel(const KernelSignature &sig) : where_(sig.where) {
+    expectOperands(sig, {DType::F32, DType::C64}, {DType::F32});
+    modes_ = intsAttr(sig, "modes");
+    if (modes_.empty() || modes_.size() > 3)
+      throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
+  }
+
+  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+               KernelContext &ctx) override {
+    int d = static_cast<int>(modes_.size());
+    const std::vector<int64_t> &x = in[0].shape, &w = in[1].shape, &y = out[0].shape;
+    if (x.size() != size_t(d + 2) || w.size() != size_t(d + 2) || y.size() != size_t(d + 2))
+      throw Error(fmt::format("{}: x, weight and output must have rank {} ([B, C, {} spatial])",
+                              where_, d + 2, d));
+    geom_ = SpectralGeometry{trailing(x, d), modes_};
+    std::string bad = geom_.validate();
+    if (!bad.empty())
+      throw Error(fmt::format("{}: {}", where_, bad));
+    if (w[0] != x[1] || trailing(w, d) != geom_.truncShape())
+      throw Error(fmt::format("{}: weight must be [I = {}, O, {}] for modes {}", where_, x[1],
+                              fmt::join(geom_.truncShape(), ", "), fmt::join(modes_, ", ")));
+    if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
+      throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
+    dims_ = {x[0], x[1], w[1], geom_.truncSize()};
+    index_ = geom_.gatherIndex();
+    fftScale("backward", productFrom(geom_.grid, 0), FftDirection::Inverse, scale_);
+    planBuffers(in[0], out[0], ctx);
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  void planBuffers(const TensorRef &x, const TensorRef &y, KernelContext &ctx);
+  std::string where_;
+  std::vector<int64_t> modes_;
+  SpectralGeometry geom_;
+  std::vector<int64_t> index_;
+  std::array<int64_t, 4> dims_{};
+  std::vector<cfloat> halfIn_, truncIn_, truncOut_, halfOut_;
+  std::unique_ptr<RealFft> forward_, inverse_;
+  float scale_ = 1.0f;
+};
+
+void SpectralConvKernel::planBuffers(const TensorRef &x, const TensorRef &y,
+                                     KernelContext &ctx) {
+  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
+  halfIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * hs), cfloat());
+  truncIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
+  truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
+  halfOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * hs), cfloat());
+  forward_ = std::make_unique<RealFft>(geom_.grid, dims_[0] * dims_[1], FftDirection::Forward,
+                                       x.as<float>(), halfIn_.data(), ctx.pool->size());
+  inverse_ = std::make_unique<RealFft>(geom_.grid, dims_[0] * dims_[2], FftDirection::Inverse,
+                                       y.as<float>(), halfOut_.data(), ctx.pool->size());
+}
+
+void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &,
+                             KernelContext &ctx) {
+  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
+  forEach(ctx, forward_->chunks(), [&](int64_t c) { forward_->executeChunk(int(c)); });
+  ctx.pool->parallelFor(B * I, [&](int64_t b, int64_t e) {
+    truncateSpectra(geom_, index_, halfIn_.data() + b * hs, truncIn_.data() + b * ts, e - b);
+  });
+  ctx.pool->parallelFor(B, [&](int64_t b, int64_t e) {
+    contractModes(truncIn_.data(), in[1].as<cfloat>(), truncOut_.data(), b, e, I, O, ts);
+  });
+  // The inverse transform's 1/N is applied to the kept modes only.
+  ctx.pool->parallelFor(B * O, [&](int64_t b, int64_t e) {
+    padSpectra(geom_, index_, truncOut_.data() + b * ts, halfOut_.data() + b * hs, e - b, scale_);
+  });
+  forEach(ctx, inverse_->chunks(), [&](int64_t c) { inverse_->executeChunk(int(c)); });
+}
+
+} // namespace
+
+void registerCpuSpectralKernels(KernelRegistry &registry) {
+  auto add = [&](const char *name, KernelFactory f) { registry.add(name, Backend::Cpu, f); };
+  add("rfft", [](const KernelSignature &s) {
+    return std::make_unique<RealFftKernel>(s, FftDirection::Forward);
+  });
+  add("irfft", [](const KernelSignature &s) {
+    return std::make_unique<RealFftKernel>(s, FftDirection::Inverse);
+  });
+  add("spectral_truncate",
+      [](const KernelSignature &s) { return std::make_unique<CornerKernel>(s, false); });
+  add("spectral_pad",
+      [](const KernelSignature &s) { return std::make_unique<CornerKernel>(s, true); });
+  add("spectral_contract",
+      [](const KernelSignature &s) { return std::make_unique<ContractKernel>(s); });
+  add("spectral_conv",
+      [](const KernelSignature &s) { return std::make_unique<SpectralConvKernel>(s); });
+}
+
+} // namespace shodh

@@ -1,0 +1,65 @@
+//===- KernelHarness.h - Running one registered kernel in a test ----------===//
+//
+// Builds a KernelSignature from static shapes, creates the kernel from the
+// built-in registry, prepares and runs it on caller-owned buffers.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/core/Kernel.h"
+#include "runtime/core/ThreadPool.h"
+
+#include <complex>
+#include <vector>
+
+namespace shodh::testing {
+
+/// A test tensor: dtype, shape and owned storage (floats; complex = 2 floats).
+struct Buffer {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+
+  static Buffer make(DType t, std::vector<int64_t> shape) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return Buffer{t, shape, std::vector<float>(n * (t == DType::C64 ? 2 : 1))};
+  }
+  std::complex<float> *complex() { return reinterpret_cast<std::complex<float> *>(data.data()); }
+  TensorRef ref() { return TensorRef{dtype, shape, data.data()}; }
+};
+
+/// Creates, prepares and runs kernel `name` once.
+inline void runKernel(const std::string &name, std::vector<NamedAttr> attrs,
+                      std::vector<Buffer *> ins, std::vector<Buffer *> outs, int threads = 2) {
+  KernelCall call{name, {}, {}, std::move(attrs)};
+  std::vector<TensorDesc> descs;
+  for (Buffer *b : ins)
+    descs.push_back(TensorDesc{"in" + std::to_string(descs.size()), b->dtype, {}});
+  for (Buffer *b : outs)
+    descs.push_back(TensorDesc{"out" + std::to_string(descs.size()), b->dtype, {}});
+  std::vector<Buffer *> all = ins;
+  all.insert(all.end(), outs.begin(), outs.end());
+  for (size_t i = 0; i < all.size(); ++i)
+    for (int64_t d : all[i]->shape)
+      descs[i].shape.push_back(Dim::fixed(d));
+  KernelSignature sig{&call, {}, {}, "test call (" + name + ")"};
+  for (size_t i = 0; i < descs.size(); ++i)
+    (i < ins.size() ? sig.inputs : sig.outputs).push_back(&descs[i]);
+  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
+  if (!f)
+    throw Error("kernel not registered: " + name);
+  std::unique_ptr<Kernel> k = (*f)(sig);
+  ThreadPool pool(threads);
+  KernelContext ctx{&pool};
+  std::vector<TensorRef> inRefs, outRefs;
+  for (Buffer *b : ins)
+    inRefs.push_back(b->ref());
+  for (Buffer *b : outs)
+    outRefs.push_back(b->ref());
+  k->prepare(inRefs, outRefs, ctx);
+  k->run(inRefs, outRefs, ctx);
+}
+
+} // namespace shodh::testing

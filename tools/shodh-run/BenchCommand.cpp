@@ -1,0 +1,89 @@
+//===- BenchCommand.cpp - shodh-run bench ----------------------------------===//
+//
+// Times a program on random inputs: prepares it for the batch size, runs
+// `--warmup` untimed invocations, then `--iters` timed ones, and prints the
+// median, min and max wall time per invocation as text and as one JSON line
+// (for bench/ scripts). Inputs are uniform in [-1, 1) from a fixed seed.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/Session.h"
+#include "runtime/support/Status.h"
+#include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/ModelText.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+namespace shodh {
+namespace {
+
+struct BenchOptions {
+  std::string model;
+  std::string program = "infer";
+  int64_t batch = 16;
+  int threads = 1;
+  int warmup = 3;
+  int iters = 10;
+};
+
+/// Fills every f32 input of the prepared program with uniform noise.
+void fillInputs(Session &s, const ProgramDesc &p) {
+  std::mt19937 gen(1234);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (size_t i = 0; i < p.inputs.size(); ++i) {
+    TensorRef t = s.input(p.name, i);
+    if (t.dtype != DType::F32)
+      throw Error(fmt::format("bench: input '{}' is {}; only f32 inputs are generated",
+                              s.model().tensors[p.inputs[i]].name, dtypeName(t.dtype)));
+    float *v = t.as<float>();
+    for (int64_t j = 0; j < t.numel(); ++j)
+      v[j] = u(gen);
+  }
+}
+
+void runBench(const BenchOptions &o) {
+  ModelDesc m = loadModelOrThrow(o.model);
+  const ProgramDesc *p = m.findProgram(o.program);
+  if (!p)
+    throw Error(fmt::format("model has no program '{}'", o.program));
+  Session s(m, SessionOptions{o.threads, Backend::Cpu});
+  s.prepare(o.program, {{"B", o.batch}});
+  fillInputs(s, *p);
+  for (int i = 0; i < o.warmup; ++i)
+    s.invoke(o.program);
+  std::vector<double> ms;
+  for (int i = 0; i < o.iters; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    s.invoke(o.program);
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  double median = ms.size() % 2 ? ms[ms.size() / 2]
+                                : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+  fmt::print("{} B={} threads={}: median {:.3f} ms, min {:.3f} ms, max {:.3f} ms over {} runs\n",
+             o.program, o.batch, o.threads, median, ms.front(), ms.back(), ms.size());
+  fmt::print("{{\"program\": \"{}\", \"batch\": {}, \"threads\": {}, \"median_ms\": {:.3f}, "
+             "\"min_ms\": {:.3f}, \"max_ms\": {:.3f}, \"iters\": {}, \"arena_bytes\": {}}}\n",
+             o.program, o.batch, o.threads, median, ms.front(), ms.back(), ms.size(),
+             s.plan(o.program).peakBytes);
+}
+
+} // namespace
+
+void addBenchCommand(CLI::App &app) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App *cmd = app.add_subcommand("bench", "time a program on random inputs (median of runs)");
+  cmd->add_option("model", o->model, "model file (.fb)")->required();
+  cmd->add_option("--program", o->program, "program to time");
+  cmd->add_option("--batch", o->batch, "batch size")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--warmup", o->warmup, "untimed runs first")->check(CLI::Range(0, 1000));
+  cmd->add_option("--iters", o->iters, "timed runs")->check(CLI::Range(1, 100000));
+  cmd->callback([o] { runBench(*o); });
+}
+
+} // namespace shodh

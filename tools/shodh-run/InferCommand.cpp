@@ -1,0 +1,208 @@
+//===- InferCommand.cpp - shodh-run infer ----------------------------------===//
+//
+// Runs a model's `infer` program over the samples of an HDF5 file in batches
+// and writes the outputs (atomically) to another HDF5 file. The dataset's
+// trailing dims must match the model input's static dims; the leading (sample)
+// axis feeds the batch symbol. A last partial batch re-prepares the program
+// for the smaller batch, or is zero-padded when the batch size was fixed at
+// compile time. When the data file also holds `targets`, MSE and relative L2
+// are printed. `--dump-params` writes every parameter as an HDF5 dataset.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/Session.h"
+#include "runtime/support/Status.h"
+#include "runtime/data/Hdf5File.h"
+#include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/ModelText.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace shodh {
+namespace {
+
+struct InferOptions {
+  std::string model, data, out, dumpParams;
+  std::string program = "infer";
+  std::string inputDataset = "inputs";
+  int64_t batch = 16;
+  int threads = 1;
+};
+
+/// Checks the data's per-sample shape against the program input.
+void checkInputShape(const TensorDesc &in, const std::vector<int64_t> &shape,
+                     const std::string &dataPath, const std::string &dataset) {
+  bool ok = shape.size() == in.shape.size();
+  for (size_t i = 1; ok && i < shape.size(); ++i)
+    ok = !in.shape[i].isStatic() || in.shape[i].size == shape[i];
+  if (!ok)
+    throw Error(fmt::format("'{}': dataset '{}' has shape {} but model input '{}' expects {} "
+                            "(first axis = samples)",
+                            dataPath, dataset, formatShape(shape), in.name, formatDims(in.shape)));
+  if (in.dtype != DType::F32)
+    throw Error(fmt::format("model input '{}' is {}; infer feeds f32 data", in.name,
+                            dtypeName(in.dtype)));
+}
+
+/// Symbol bindings for a batch of `rows` samples of the given data shape.
+std::map<std::string, int64_t> bindingsFor(const TensorDesc &in, const std::vector<int64_t> &shape,
+                                           int64_t rows) {
+  std::map<std::string, int64_t> symbols;
+  for (size_t i = 0; i < in.shape.size(); ++i)
+    if (!in.shape[i].isStatic())
+      symbols[in.shape[i].symbol] = i == 0 ? rows : shape[i];
+  return symbols;
+}
+
+/// Accumulates output statistics and errors against targets.
+struct Stats {
+  double sum = 0, sumSq = 0, errSq = 0, min = INFINITY, max = -INFINITY;
+  int64_t count = 0;
+  std::vector<double> relL2; // per sample
+
+  void addOutputs(const float *v, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+      sum += v[i], sumSq += double(v[i]) * v[i], ++count;
+      min = std::min(min, double(v[i])), max = std::max(max, double(v[i]));
+    }
+  }
+  void addSample(const float *pred, const float *target, int64_t n) {
+    double e = 0, t = 0;
+    for (int64_t i = 0; i < n; ++i)
+      e += (double(pred[i]) - target[i]) * (double(pred[i]) - target[i]), t += double(target[i]) * target[i];
+    errSq += e;
+    relL2.push_back(t > 0 ? std::sqrt(e / t) : std::sqrt(e));
+  }
+};
+
+/// Writes every f32 / complex<f32> parameter as a dataset named after it;
+/// complex values get a trailing axis of 2 (real, imaginary).
+void dumpParameters(const ModelDesc &m, Session &s, const std::string &path) {
+  Hdf5Writer w(path);
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    const TensorDesc &t = m.tensors[i];
+    if (t.role != TensorRole::Parameter)
+      continue;
+    if (t.dtype != DType::F32 && t.dtype != DType::C64)
+      throw Error(fmt::format("--dump-params: parameter '{}' is {}; only f32 and complex<f32> "
+                              "are supported",
+                              t.name, dtypeName(t.dtype)));
+    TensorRef ref = s.persistent(static_cast<int32_t>(i));
+    FloatArray a{ref.shape, {}};
+    int64_t floats = ref.numel();
+    if (t.dtype == DType::C64)
+      a.shape.push_back(2), floats *= 2;
+    a.values.assign(ref.as<float>(), ref.as<float>() + floats);
+    w.writeFloats(t.name, a);
+  }
+  w.commit();
+  fmt::print("wrote parameters to {}\n", path);
+}
+
+/// The single input and output of the program, with clear errors otherwise.
+const ProgramDesc &singleIoProgram(const ModelDesc &m, const std::string &name) {
+  const ProgramDesc *p = m.findProgram(name);
+  if (!p)
+    throw Error(fmt::format("model has no program '{}'", name));
+  if (p->inputs.size() != 1 || p->outputs.size() != 1)
+    throw Error(fmt::format("program '{}' has {} inputs and {} outputs; infer feeds exactly one "
+                            "input dataset and writes one output",
+                            name, p->inputs.size(), p->outputs.size()));
+  return *p;
+}
+
+void runInfer(const InferOptions &o) {
+  ModelDesc m = loadModelOrThrow(o.model);
+  const ProgramDesc &prog = singleIoProgram(m, o.program);
+  const TensorDesc &in = m.tensors[prog.inputs[0]];
+  Hdf5Reader data(o.data);
+  std::vector<int64_t> shape = data.datasetShape(o.inputDataset);
+  checkInputShape(in, shape, o.data, o.inputDataset);
+  const int64_t n = shape[0];
+  const bool fixedBatch = in.shape[0].isStatic();
+  const int64_t batch = fixedBatch ? in.shape[0].size : std::min(o.batch, std::max<int64_t>(n, 1));
+  bool haveTargets = data.hasDataset("targets");
+
+  Hdf5Writer writer(o.out); // fail fast on an unwritable output
+  Session session(m, SessionOptions{o.threads, Backend::Cpu});
+  if (!o.dumpParams.empty())
+    dumpParameters(m, session, o.dumpParams);
+
+  FloatArray outputs;
+  Stats stats;
+  std::vector<double> ms;
+  int64_t preparedRows = -1;
+  for (int64_t first = 0; first < n; first += batch) {
+    int64_t rows = std::min(batch, n - first);
+    int64_t runRows = fixedBatch ? batch : rows;
+    if (runRows != preparedRows) {
+      session.prepare(o.program, bindingsFor(in, shape, runRows));
+      preparedRows = runRows;
+    }
+    FloatArray x = data.readRows(o.inputDataset, first, rows);
+    TensorRef xin = session.input(o.program, 0);
+    std::memset(xin.data, 0, xin.numel() * sizeof(float));
+    std::memcpy(xin.data, x.values.data(), x.values.size() * sizeof(float));
+    auto t0 = std::chrono::steady_clock::now();
+    session.invoke(o.program);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    TensorRef y = session.output(o.program, 0);
+    int64_t perSample = y.numel() / runRows;
+    if (outputs.shape.empty()) {
+      outputs.shape = y.shape;
+      outputs.shape[0] = n;
+      outputs.values.reserve(static_cast<size_t>(n * perSample));
+    }
+    const float *yv = y.as<float>();
+    outputs.values.insert(outputs.values.end(), yv, yv + rows * perSample);
+    stats.addOutputs(yv, rows * perSample);
+    if (haveTargets) {
+      FloatArray t = data.readRows("targets", first, rows);
+      if (t.numel() != rows * perSample)
+        throw Error(fmt::format("'{}': dataset 'targets' has shape {} but outputs are {} per sample",
+                                o.data, formatShape(data.datasetShape("targets")), perSample));
+      for (int64_t r = 0; r < rows; ++r)
+        stats.addSample(yv + r * perSample, t.values.data() + r * perSample, perSample);
+    }
+  }
+  writer.writeFloats("outputs", outputs);
+  writer.commit();
+
+  std::sort(ms.begin(), ms.end());
+  double mean = stats.sum / std::max<int64_t>(stats.count, 1);
+  double var = stats.sumSq / std::max<int64_t>(stats.count, 1) - mean * mean;
+  fmt::print("infer: {} samples in {} batches of {} ({} threads), median {:.3f} ms/batch\n", n,
+             ms.size(), batch, o.threads, ms.empty() ? 0.0 : ms[ms.size() / 2]);
+  fmt::print("outputs {}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n", formatShape(outputs.shape),
+             mean, std::sqrt(std::max(var, 0.0)), stats.min, stats.max);
+  if (haveTargets && !stats.relL2.empty()) {
+    double rel = 0;
+    for (double r : stats.relL2)
+      rel += r;
+    fmt::print("vs targets: mse {:.6g} relative L2 {:.6g}\n", stats.errSq / stats.count,
+               rel / stats.relL2.size());
+  }
+  fmt::print("wrote {}\n", o.out);
+}
+
+} // namespace
+
+void addInferCommand(CLI::App &app) {
+  auto o = std::make_shared<InferOptions>();
+  CLI::App *cmd = app.add_subcommand("infer", "run a model's infer program on an HDF5 data file");
+  cmd->add_option("model", o->model, "model file (.fb)")->required();
+  cmd->add_option("--data", o->data, "input HDF5 file (dataset 'inputs')")->required();
+  cmd->add_option("--out", o->out, "output HDF5 file (dataset 'outputs')")->required();
+  cmd->add_option("--batch", o->batch, "samples per batch")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--dump-params", o->dumpParams, "also write every parameter to this HDF5 file");
+  cmd->add_option("--program", o->program, "program to run");
+  cmd->add_option("--input-dataset", o->inputDataset, "dataset holding the inputs");
+  cmd->callback([o] { runInfer(*o); });
+}
+
+} // namespace shodh

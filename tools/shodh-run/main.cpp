@@ -1,0 +1,30 @@
+//===- main.cpp - shodh-run: execute compiled Shodh models ----------------===//
+//
+// The runtime's command-line tool. It links the runtime library only (never
+// MLIR), so it travels to machines that have no compiler installed.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/support/Status.h"
+#include "tools/shodh-run/Commands.h"
+
+#include <cstdio>
+
+int main(int argc, char **argv) {
+  CLI::App app{"shodh-run: run compiled Shodh models (see docs/user-guide.md)"};
+  app.require_subcommand(1);
+  shodh::addInspectCommand(app);
+  shodh::addInferCommand(app);
+  shodh::addBenchCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e);
+  } catch (const shodh::Error &e) {
+    std::fprintf(stderr, "shodh-run: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc &) {
+    std::fprintf(stderr, "shodh-run: error: out of memory\n");
+    return 1;
+  }
+  return 0;
+}

@@ -41,7 +41,12 @@ ValueFn randomValues(const InitSpec &s, const std::string &tensor) {
       throw Error(fmt::format(
           "tensor '{}': init 'uniform' needs a <= b, got a = {}, b = {}",
           tensor, s.a, s.b));
-    return [seed, a = s.a, b = s.b](uint64_t j) {
+    if (s.fan < 0)
+      throw Error(fmt::format(
+          "tensor '{}': init 'uniform' needs fan >= 0, got {}", tensor, s.fan));
+    // fan > 0 divides both bounds (spectral weights: U(0, 1/(in*out))).
+    double div = s.fan > 0 ? static_cast<double>(s.fan) : 1.0;
+    return [seed, a = s.a / div, b = s.b / div](uint64_t j) {
       return a + (b - a) * initUniform01(seed, j);
     };
   }

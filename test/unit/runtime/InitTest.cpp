@@ -61,6 +61,20 @@ TEST(Init, UniformMatchesTheDocumentedFormula) {
   }
 }
 
+TEST(Init, UniformWithFanDividesBothBounds) {
+  // fan = 8 turns U(0, 2) into U(0, 0.25) with the same underlying draws.
+  std::vector<double> plain(64), scaled(64);
+  initializeTensor({"uniform", 0.0, 2.0, 0, 5}, DType::F64, 64, plain.data(), "t");
+  initializeTensor({"uniform", 0.0, 2.0, 8, 5}, DType::F64, 64, scaled.data(), "t");
+  for (size_t j = 0; j < plain.size(); ++j) {
+    EXPECT_DOUBLE_EQ(scaled[j], plain[j] / 8.0) << j;
+    EXPECT_GE(scaled[j], 0.0);
+    EXPECT_LT(scaled[j], 0.25);
+  }
+  EXPECT_THROW(initializeTensor({"uniform", 0.0, 1.0, -1, 5}, DType::F64, 4, plain.data(), "t"),
+               Error);
+}
+
 TEST(Init, SameSeedSameValuesAndPrefixStable) {
   InitSpec spec{"normal", 0.5, 2.0, 0, 42};
   std::vector<float> a = initFloats(spec, 1000), b = initFloats(spec, 1000);

@@ -284,28 +284,27 @@ void Hdf5Writer::writeStringsAttr(const std::string &object, const std::string &
     throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
 }
 
+void Hdf5Writer::writeNumericAttr(const std::string &object, const std::string &attr,
+                                  int64_t fileType, int64_t memType, size_t count,
+                                  const void *values) {
+  Handle obj(openObject(file_, object), H5Oclose);
+  hsize_t n = count;
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle a(H5Acreate2(obj.get(), attr.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+           H5Aclose);
+  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), memType, values) < 0)
+    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+}
+
 void Hdf5Writer::writeIntsAttr(const std::string &object, const std::string &attr,
                                const std::vector<int64_t> &values) {
-  Handle obj(openObject(file_, object), H5Oclose);
-  hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle a(H5Acreate2(obj.get(), attr.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT,
-                      H5P_DEFAULT),
-           H5Aclose);
-  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), H5T_NATIVE_INT64, values.data()) < 0)
-    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+  writeNumericAttr(object, attr, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(), values.data());
 }
 
 void Hdf5Writer::writeDoublesAttr(const std::string &object, const std::string &attr,
                                   const std::vector<double> &values) {
-  Handle obj(openObject(file_, object), H5Oclose);
-  hsize_t n = values.size();
-  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle a(H5Acreate2(obj.get(), attr.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
-                      H5P_DEFAULT),
-           H5Aclose);
-  if (!obj.valid() || !a.valid() || H5Awrite(a.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
-    throw Error(fmt::format("cannot write attribute '{}' of '{}' to '{}'", attr, object, path_));
+  writeNumericAttr(object, attr, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.size(),
+                   values.data());
 }
 
 void Hdf5Writer::commit() {

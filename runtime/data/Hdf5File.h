@@ -88,6 +88,8 @@ public:
 private:
   void writeDataset(const std::string &name, const std::vector<int64_t> &shape, int64_t memType,
                     const void *values);
+  void writeNumericAttr(const std::string &object, const std::string &attr, int64_t fileType,
+                        int64_t memType, size_t count, const void *values);
   std::string path_;
   std::string tempPath_;
   int64_t file_ = -1;

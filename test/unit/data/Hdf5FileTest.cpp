@@ -1,5 +1,6 @@
 //===- Hdf5FileTest.cpp - Tests of the HDF5 reader and atomic writer ------===//
 #include "runtime/data/Hdf5File.h"
+#include "test/unit/ExpectError.h"
 #include "runtime/support/Status.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 namespace fs = std::filesystem;
 using namespace shodh;
+using shodh::testing::expectError;
 
 namespace {
 
@@ -28,15 +30,6 @@ protected:
   fs::path dir;
 };
 
-/// Runs `fn`, expecting an Error whose message contains `needle`.
-template <typename Fn> void expectError(Fn fn, const std::string &needle) {
-  try {
-    fn();
-    FAIL() << "expected an error containing '" << needle << "'";
-  } catch (const Error &e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
 
 FloatArray ramp(std::vector<int64_t> shape) {
   FloatArray a{shape, {}};

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelHarness.h"
+#include "test/unit/ExpectError.h"
 #include "SpectralReference.h"
 #include "runtime/support/Status.h"
 
@@ -223,15 +224,6 @@ TEST(SpectralConv, DeterministicForAThreadCount) {
   EXPECT_EQ(y1.data, y2.data);
 }
 
-/// Runs `fn`, expecting an Error whose message contains `needle`.
-template <typename Fn> void expectError(Fn fn, const std::string &needle) {
-  try {
-    fn();
-    FAIL() << "expected an error containing '" << needle << "'";
-  } catch (const Error &e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
 
 TEST(SpectralErrors, ModesBeyondTheGridAreRejected) {
   Buffer x = Buffer::make(DType::F32, {1, 1, 8, 8});

@@ -5,64 +5,93 @@
 //===----------------------------------------------------------------------===//
 #include "dialect/DimsSpec.h"
 #include "dialect/Hyperparams.h"
+#include "dialect/IntExpr.h"
 #include "dialect/ShodhDialect.h"
 
 using namespace mlir;
 using namespace mlir::shodh;
 
-/// Resolves a named entry: the batch symbol or an integer hyperparameter.
+/// Resolves a string entry: the batch symbol, the name of an integer
+/// hyperparameter or an integer expression (IntExpr.h). `noun` names the list
+/// in messages ("dims", "modes", ...).
 static LogicalResult
-resolveNamedDim(function_ref<InFlightDiagnostic()> emitError, StringRef name,
-                DictionaryAttr hyper, DimsContext context, int64_t batch,
-                int64_t &size) {
-  if (name == kBatchSymbol) {
+resolveNamedDim(function_ref<InFlightDiagnostic()> emitError, StringRef noun,
+                StringRef text, unsigned index, DictionaryAttr hyper,
+                DimsContext context, int64_t batch, int64_t &size) {
+  if (text == kBatchSymbol && context != DimsContext::Attribute) {
     if (context != DimsContext::Argument)
       return emitError() << "the batch dimension '" << kBatchSymbol
                          << "' is only allowed in function argument dims";
     size = batch;
     return success();
   }
-  IntLookup found = lookupIntHyperparam(hyper, name, size);
-  if (found != IntLookup::Found)
-    return reportIntLookupFailure(emitError, "dims entry", name, found);
+  std::string what = (noun + " entry").str();
+  if (isIntExprName(text)) {
+    IntLookup found = lookupIntHyperparam(hyper, text, size);
+    if (found != IntLookup::Found)
+      return reportIntLookupFailure(emitError, what, text, found);
+    return success();
+  }
+  FailureOr<int64_t> value = evaluateIntExpr(
+      emitError, what + " #" + std::to_string(index), text, hyper);
+  if (failed(value))
+    return failure();
+  size = *value;
   return success();
 }
 
-/// Resolves entry `index` of a dims spec into `size` (> 0 or dynamic).
+/// Resolves entry `index` of a dims-like list into `size` (> 0 or dynamic).
 static LogicalResult
-resolveDimEntry(function_ref<InFlightDiagnostic()> emitError, Attribute entry,
-                unsigned index, DictionaryAttr hyper, DimsContext context,
-                int64_t batch, int64_t &size) {
+resolveDimEntry(function_ref<InFlightDiagnostic()> emitError, StringRef noun,
+                Attribute entry, unsigned index, DictionaryAttr hyper,
+                DimsContext context, int64_t batch, int64_t &size) {
   if (auto literal = dyn_cast<IntegerAttr>(entry)) {
     size = literal.getInt();
   } else if (auto name = dyn_cast<StringAttr>(entry)) {
-    if (failed(resolveNamedDim(emitError, name.getValue(), hyper, context,
-                               batch, size)))
+    if (failed(resolveNamedDim(emitError, noun, name.getValue(), index, hyper,
+                               context, batch, size)))
       return failure();
   } else {
-    return emitError() << "dims entry #" << index
-                       << " must be an integer or a hyperparameter name, got "
+    return emitError() << noun << " entry #" << index
+                       << " must be an integer, a hyperparameter name or an "
+                          "integer expression, got "
                        << entry;
   }
   if (size <= 0 && !ShapedType::isDynamic(size))
-    return emitError() << "dims entry #" << index << " (" << entry
+    return emitError() << noun << " entry #" << index << " (" << entry
                        << ") must be positive, got " << size;
   return success();
+}
+
+/// Resolves every entry of `list`.
+static FailureOr<SmallVector<int64_t>>
+resolveList(function_ref<InFlightDiagnostic()> emitError, StringRef noun,
+            ArrayAttr list, DictionaryAttr hyper, DimsContext context,
+            int64_t batch) {
+  SmallVector<int64_t> sizes;
+  for (auto [index, entry] : llvm::enumerate(list)) {
+    int64_t size = 0;
+    if (failed(resolveDimEntry(emitError, noun, entry, index, hyper, context,
+                               batch, size)))
+      return failure();
+    sizes.push_back(size);
+  }
+  return sizes;
 }
 
 FailureOr<SmallVector<int64_t>>
 mlir::shodh::resolveDimsSpec(function_ref<InFlightDiagnostic()> emitError,
                              ArrayAttr dims, DictionaryAttr hyper,
                              DimsContext context, int64_t batch) {
-  SmallVector<int64_t> sizes;
-  for (auto [index, entry] : llvm::enumerate(dims)) {
-    int64_t size = 0;
-    if (failed(resolveDimEntry(emitError, entry, index, hyper, context, batch,
-                               size)))
-      return failure();
-    sizes.push_back(size);
-  }
-  return sizes;
+  return resolveList(emitError, "dims", dims, hyper, context, batch);
+}
+
+FailureOr<SmallVector<int64_t>>
+mlir::shodh::resolveIntList(function_ref<InFlightDiagnostic()> emitError,
+                            StringRef name, ArrayAttr list,
+                            DictionaryAttr hyper) {
+  return resolveList(emitError, name, list, hyper, DimsContext::Attribute,
+                     ShapedType::kDynamic);
 }
 
 /// Checks that the static sizes of `type` agree with the resolved `sizes`.

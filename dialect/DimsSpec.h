@@ -1,10 +1,13 @@
 //===- DimsSpec.h - Symbolic dimension lists --------------------*- C++ -*-===//
 //
 // A dims spec is an array with one entry per tensor dimension: an integer
-// literal, the name of an integer hyperparameter, or (on function arguments
-// only) the batch symbol "B". It appears as `dims` on `shodh.param` and as
-// the `shodh.dims` argument attribute. This file verifies specs against a
-// tensor type and resolves them into concrete sizes.
+// literal, the name of an integer hyperparameter, an integer expression over
+// hyperparameters ("2*modes", "res/2+1", see IntExpr.h), or (on function
+// arguments only) the batch symbol "B". It appears as `dims` on `shodh.param`
+// and as the `shodh.dims` argument attribute. This file verifies specs
+// against a tensor type and resolves them into concrete sizes. Integer-list
+// op attributes written with hyperparameters (`modes = ["modes", "modes"]`)
+// use the same entries without the batch symbol.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -15,8 +18,9 @@
 
 namespace mlir::shodh {
 
-/// Where a dims spec appears; decides whether the batch symbol is allowed.
-enum class DimsContext { Param, Argument };
+/// Where a dims spec appears; decides whether the batch symbol is allowed
+/// (Argument), reported as misplaced (Param) or an ordinary name (Attribute).
+enum class DimsContext { Param, Argument, Attribute };
 
 /// Resolves `dims` into sizes using the integer hyperparameters in `hyper`.
 /// The batch symbol resolves to `batch` (ShapedType::kDynamic to keep it
@@ -24,6 +28,12 @@ enum class DimsContext { Param, Argument };
 FailureOr<SmallVector<int64_t>>
 resolveDimsSpec(function_ref<InFlightDiagnostic()> emitError, ArrayAttr dims,
                 DictionaryAttr hyper, DimsContext context, int64_t batch);
+
+/// Resolves the integer-list op attribute `name` (`list`, entries as in a
+/// dims spec, each positive) with the integer hyperparameters in `hyper`.
+FailureOr<SmallVector<int64_t>>
+resolveIntList(function_ref<InFlightDiagnostic()> emitError,
+               llvm::StringRef name, ArrayAttr list, DictionaryAttr hyper);
 
 /// Verifies `dims` against `type`: the rank matches, every entry resolves,
 /// and static sizes of `type` agree with the resolved entries.

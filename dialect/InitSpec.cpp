@@ -1,11 +1,14 @@
 //===- InitSpec.cpp - Parameter initialisation specs ----------------------===//
 //
 // Implements checking and resolution of `shodh.param` init specs. The table
-// `kKinds` lists, for each kind, its required and optional fields.
+// `kKinds` lists, for each kind, its required and optional fields. `fan` is
+// an integer, an integer hyperparameter or an integer expression; for
+// `uniform` it is optional and divides both bounds (0 = absent).
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/InitSpec.h"
 #include "dialect/Hyperparams.h"
+#include "dialect/IntExpr.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -25,7 +28,7 @@ static const InitKind kKinds[] = {
     {"zeros", {}, {}},
     {"ones", {}, {}},
     {"constant", {"a"}, {}},
-    {"uniform", {"a", "b"}, {"seed"}},
+    {"uniform", {"a", "b"}, {"fan", "seed"}},
     {"normal", {"a", "b"}, {"seed"}},
     {"fan_in_uniform", {"fan"}, {"seed"}},
 };
@@ -97,24 +100,41 @@ static LogicalResult readSeed(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-/// Reads the optional `fan`: a positive integer or an integer hyperparameter.
+/// Resolves a string `fan`: an integer hyperparameter name or an expression.
+static LogicalResult
+resolveFanText(function_ref<InFlightDiagnostic()> emitError, StringRef text,
+               DictionaryAttr hyper, int64_t &fan) {
+  if (isIntExprName(text)) {
+    IntLookup found = lookupIntHyperparam(hyper, text, fan);
+    if (found != IntLookup::Found)
+      return reportIntLookupFailure(emitError, "init fan", text, found);
+    return success();
+  }
+  FailureOr<int64_t> value =
+      evaluateIntExpr(emitError, "init field 'fan'", text, hyper);
+  if (failed(value))
+    return failure();
+  fan = *value;
+  return success();
+}
+
+/// Reads the optional `fan`: a positive integer, an integer hyperparameter
+/// or an integer expression over hyperparameters.
 static LogicalResult readFan(function_ref<InFlightDiagnostic()> emitError,
                              DictionaryAttr init, DictionaryAttr hyper,
                              int64_t &fan) {
   Attribute attr = init.get("fan");
   if (!attr)
     return success();
-  if (auto name = dyn_cast<StringAttr>(attr)) {
-    IntLookup found = lookupIntHyperparam(hyper, name.getValue(), fan);
-    if (found != IntLookup::Found)
-      return reportIntLookupFailure(emitError, "init fan", name.getValue(),
-                                    found);
+  if (auto text = dyn_cast<StringAttr>(attr)) {
+    if (failed(resolveFanText(emitError, text.getValue(), hyper, fan)))
+      return failure();
   } else if (auto i = dyn_cast<IntegerAttr>(attr);
              i && !i.getType().isInteger(1)) {
     fan = i.getInt();
   } else {
-    return emitError() << "init field 'fan' must be an integer or an integer "
-                          "hyperparameter name, got "
+    return emitError() << "init field 'fan' must be an integer, an integer "
+                          "hyperparameter name or an integer expression, got "
                        << attr;
   }
   if (fan <= 0)

@@ -3,7 +3,8 @@
 // The `init` dictionary of `shodh.param`: a `kind` and the fields that kind
 // takes (see ShodhOps.td). Verification and resolution are one operation:
 // resolving an init spec checks every field and yields plain values, with
-// `fan` looked up in the hyperparameters when it is a name.
+// `fan` evaluated with the hyperparameters when it is a name or an integer
+// expression ("width*width").
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -20,6 +21,7 @@ struct ResolvedInit {
   std::string kind;
   double a = 0.0;
   double b = 0.0;
+  /// fan_in_uniform: the fan; uniform: divisor of a and b (0 = none).
   int64_t fan = 0;
   uint64_t seed = 0;
 };

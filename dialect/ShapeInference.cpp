@@ -1,73 +1,16 @@
 //===- ShapeInference.cpp - Result types of shodh compute ops -------------===//
 //
-// Implements InferTypeOpInterface for the dense compute ops. Each shape rule
-// is checked by its own function; errors are emitted at the op's location
-// when one is given (so the same code serves the verifier and the
-// --shodh-infer-shapes pass). Dynamic dimensions stay dynamic.
+// Implements InferTypeOpInterface for the dense compute ops (the spectral ones
+// are in SpectralShapeInference.cpp). Each shape rule is checked by its own
+// function; errors are emitted at the op's location when one is given (so
+// the same code serves the verifier and the --shodh-infer-shapes pass).
+// Dynamic dimensions stay dynamic.
 //
 //===----------------------------------------------------------------------===//
-#include "dialect/ShodhOps.h"
-
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/TypeUtilities.h"
+#include "dialect/ShapeRules.h"
 
 using namespace mlir;
 using namespace mlir::shodh;
-
-/// Emits "'<op>' op <message...>" at `loc` if present; always fails.
-template <typename OpT, typename... Args>
-static LogicalResult opError(std::optional<Location> loc, Args &&...args) {
-  return emitOptionalError(loc, "'", OpT::getOperationName(), "' op ",
-                           std::forward<Args>(args)...);
-}
-
-/// Returns true if the static sizes `a` and `b` disagree.
-static bool sizesConflict(int64_t a, int64_t b) {
-  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
-}
-
-/// Returns the more static of two compatible sizes.
-static int64_t joinSize(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) ? b : a;
-}
-
-/// Casts every type in `types` to a ranked tensor, failing if one is not.
-template <typename OpT>
-static LogicalResult getRankedTypes(std::optional<Location> loc,
-                                    TypeRange types,
-                                    SmallVectorImpl<RankedTensorType> &out) {
-  for (Type type : types) {
-    auto ranked = dyn_cast<RankedTensorType>(type);
-    if (!ranked)
-      return opError<OpT>(loc, "operands must be ranked tensors, got ", type);
-    out.push_back(ranked);
-  }
-  return success();
-}
-
-/// Checks that all `types` share one element type.
-template <typename OpT>
-static LogicalResult checkSameElementType(std::optional<Location> loc,
-                                          ArrayRef<RankedTensorType> types) {
-  for (RankedTensorType type : types.drop_front())
-    if (type.getElementType() != types.front().getElementType())
-      return opError<OpT>(loc, "operands must have the same element type, got ",
-                          types.front().getElementType(), " and ",
-                          type.getElementType());
-  return success();
-}
-
-/// Accepts inferred types that are compatible with the declared ones: same
-/// element types and shapes that agree wherever both are static.
-static bool areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
-  if (lhs.size() != rhs.size())
-    return false;
-  for (auto [l, r] : llvm::zip(lhs, rhs))
-    if (getElementTypeOrSelf(l) != getElementTypeOrSelf(r) ||
-        failed(verifyCompatibleShape(l, r)))
-      return false;
-  return true;
-}
 
 //===----------------------------------------------------------------------===//
 // LinearOp

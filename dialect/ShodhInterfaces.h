@@ -8,4 +8,9 @@
 #include "mlir/IR/OpDefinition.h"
 #include "llvm/ADT/SmallVector.h"
 
+namespace mlir::shodh {
+/// Verifies the hyperparameter attributes of `op` (HyperparamAttrs.cpp).
+LogicalResult verifyHyperparamAttrs(Operation *op);
+} // namespace mlir::shodh
+
 #include "dialect/ShodhInterfaces.h.inc"

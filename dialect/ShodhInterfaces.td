@@ -1,8 +1,10 @@
 //===- ShodhInterfaces.td - Op interfaces of the shodh dialect -*- tablegen -*-===//
 //
 // Op interfaces shared by shodh ops. `KernelOpInterface` describes how an op
-// lowers to a runtime kernel call (`shodh.kernel`). Later: gradient rules
-// (`GradientOpInterface`) and experts (`ExpertOpInterface`).
+// lowers to a runtime kernel call (`shodh.kernel`);
+// `HyperparamAttrOpInterface` marks integer attributes that may be written
+// with hyperparameters. Later: gradient rules (`GradientOpInterface`) and
+// experts (`ExpertOpInterface`).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_INTERFACES_TD
@@ -30,6 +32,28 @@ def Shodh_KernelOpInterface : OpInterface<"KernelOpInterface"> {
       /*retTy=*/"::llvm::SmallVector<::mlir::NamedAttribute>",
       /*methodName=*/"getKernelAttrs">,
   ];
+}
+
+def Shodh_HyperparamAttrOpInterface : OpInterface<"HyperparamAttrOpInterface"> {
+  let cppNamespace = "::mlir::shodh";
+  let description = [{
+    An op with integer attributes that may be written in terms of the
+    module's hyperparameters, so that `shodhc --set` reaches them:
+    - an integer list, bound form `array<i64: 12, 12>`, written as a list of
+      integers and integer expressions (`["modes", "modes"]`, entries > 0);
+    - an integer scalar, bound form an `i64`, written as an integer
+      expression string (`"layers-1"`, `"res"`).
+    The interface's verifier resolves written forms with the enclosing
+    module's hyperparameters; `--shodh-bind-hyperparams` replaces them by
+    their bound forms. Shape rules treat unbound values as unknown sizes.
+  }];
+  let methods = [
+    InterfaceMethod<
+      /*desc=*/"Returns the names of the attributes that may use hyperparameters.",
+      /*retTy=*/"::llvm::SmallVector<::llvm::StringRef>",
+      /*methodName=*/"getHyperparamAttrNames">,
+  ];
+  let verify = [{ return ::mlir::shodh::verifyHyperparamAttrs($_op); }];
 }
 
 #endif // SHODH_INTERFACES_TD

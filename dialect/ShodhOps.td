@@ -1,8 +1,8 @@
 //===- ShodhOps.td - Operations of the shodh dialect -------*- tablegen -*-===//
 //
 // Operations of the `shodh` dialect, grouped by family: parameters and state,
-// dense neural-network ops, and the lowered kernel call. Spectral and expert
-// families are added here as their own sections.
+// dense neural-network ops, spectral ops, repetition, and the lowered kernel
+// call. Expert families are added here as their own sections.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_OPS_TD
@@ -26,18 +26,29 @@ def Shodh_ParamOp : Shodh_Op<"param", [Symbol, HasParent<"::mlir::ModuleOp">]> {
     values: programs read them with `shodh.read` (and training programs update
     them in place). `dims` gives one entry per dimension, an integer literal
     or the name of an integer hyperparameter; it may be omitted when the type
-    is fully static. `--shodh-bind-hyperparams` resolves it into the type.
+    is fully static. Entries may also be integer expressions over integer
+    hyperparameters with `+ - * /` (integer division) and parentheses, such
+    as `"2*modes"` or `"res/2+1"`. `--shodh-bind-hyperparams` resolves `dims`
+    into the type.
 
     `init` is the initialisation recipe: `kind` is one of
-    `zeros`, `ones`, `constant` (`a`), `uniform` (`a`, `b`), `normal`
-    (`a` = mean, `b` = std) or `fan_in_uniform` (`fan`: an integer or an
-    integer hyperparameter name; U(-1/sqrt(fan), 1/sqrt(fan))). Random kinds
-    take an optional integer `seed`.
+    `zeros`, `ones`, `constant` (`a`), `uniform` (`a`, `b`, optional `fan`),
+    `normal` (`a` = mean, `b` = std) or `fan_in_uniform` (`fan`;
+    U(-1/sqrt(fan), 1/sqrt(fan))). A `fan` is an integer, an integer
+    hyperparameter name or an integer expression. With a `fan`, `uniform`
+    draws from U(a/fan, b/fan): `{a = 0.0, b = 1.0, fan = "width*width"}` is
+    PyTorch's FNO spectral-weight init `torch.rand(cfloat) / (in * out)`.
+    Complex parameters draw their real and imaginary parts independently.
+    Random kinds take an optional integer `seed`.
 
     ```mlir
     shodh.param @w_lift {dims = ["width", "cin"],
         init = {kind = "fan_in_uniform", fan = "cin", seed = 1 : i64}}
         : tensor<?x?xf32>
+    shodh.param @spec_w {dims = ["width", "width", "2*modes", "modes"],
+        init = {kind = "uniform", a = 0.0 : f64, b = 1.0 : f64,
+                fan = "width*width", seed = 3 : i64}}
+        : tensor<?x?x?x?xcomplex<f32>>
     shodh.param @scale {init = {kind = "constant", a = 0.5 : f64}} : tensor<4xf32>
     ```
   }];
@@ -162,6 +173,215 @@ def Shodh_MulOp : Shodh_ElementwiseBinaryOp<"mul", "product"> {
     %p = shodh.mul %a, %b : (tensor<?x16xf32>, tensor<?x16xf32>) -> tensor<?x16xf32>
     ```
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Spectral ops
+//===----------------------------------------------------------------------===//
+
+/// An integer list that may use hyperparameters (HyperparamAttrOpInterface).
+def Shodh_IntListAttr : AnyAttrOf<[DenseI64ArrayAttr, ArrayAttr],
+    "array<i64: ...> or a list of integers and integer expressions">;
+
+/// An integer that may be an expression over hyperparameters.
+def Shodh_IntExprAttr : AnyAttrOf<[I64Attr, StrAttr],
+    "i64 or an integer expression over hyperparameters">;
+
+/// A compute op with attributes that may use hyperparameters.
+class Shodh_HyperparamComputeOp<string mnemonic>
+    : Shodh_ComputeOp<mnemonic,
+        [DeclareOpInterfaceMethods<Shodh_HyperparamAttrOpInterface>]>;
+
+def Shodh_RfftOp : Shodh_ComputeOp<"rfft"> {
+  let summary = "Real-to-complex FFT over the trailing axes";
+  let description = [{
+    Transforms the trailing `ndims` (1 to 3) axes of a real tensor (f32 or
+    f64) into the half spectrum of the rfft layout: `[..., N_1, .., N_d]`
+    becomes `[..., N_1, .., N_{d-1}, N_d/2+1]` of `complex<f32>` (or
+    `complex<f64>`). `norm` is `"backward"` (no scaling, the default),
+    `"ortho"` (1/sqrt(N)) or `"forward"` (1/N), as in `torch.fft.rfftn`.
+
+    ```mlir
+    %f = shodh.rfft %x {ndims = 2 : i64}
+        : (tensor<?x32x64x64xf32>) -> tensor<?x32x64x33xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$ndims,
+                       DefaultValuedStrAttr<StrAttr, "backward">:$norm);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Shodh_IrfftOp : Shodh_HyperparamComputeOp<"irfft"> {
+  let summary = "Complex-to-real inverse FFT over the trailing axes";
+  let description = [{
+    The inverse of `shodh.rfft`: `[..., N_1, .., N_{d-1}, H]` of complex
+    becomes the real `[..., N_1, .., N_d]` with `N_d = last_size`, which the
+    half spectrum alone does not determine (`H = N_d/2+1` for two values of
+    `N_d`). `last_size` is an integer or an integer expression over
+    hyperparameters (`"res"`); when `H` is static, `last_size/2+1` must equal
+    it. `norm` as for `shodh.rfft` (`"backward"` scales by 1/N).
+
+    ```mlir
+    %y = shodh.irfft %f {ndims = 2 : i64, last_size = 64 : i64}
+        : (tensor<?x32x64x33xcomplex<f32>>) -> tensor<?x32x64x64xf32>
+    %z = shodh.irfft %f {ndims = 2 : i64, last_size = "res", norm = "ortho"}
+        : (tensor<?x32x64x33xcomplex<f32>>) -> tensor<?x32x64x?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$ndims,
+                       Shodh_IntExprAttr:$last_size,
+                       DefaultValuedStrAttr<StrAttr, "backward">:$norm);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Shodh_SpectralTruncateOp : Shodh_HyperparamComputeOp<"spectral_truncate"> {
+  let summary = "Keeps the low modes of a half spectrum (all corners)";
+  let description = [{
+    Keeps, over the trailing d = size(`modes`) axes of an rfft half spectrum
+    `[..., N_1, .., N_{d-1}, H]`, the m_i lowest non-negative and the m_i
+    highest (negative) frequencies of each full axis and the m_d lowest of
+    the last (half) axis: the 2^(d-1) corner blocks FNO multiplies. The
+    result `[..., 2m_1, .., 2m_{d-1}, m_d]` stores the non-negative block
+    first on each full axis. Requires 2m_i <= N_i and m_d <= H where sizes
+    are static. `modes` is `array<i64: ...>` or a list of integers and
+    integer expressions over hyperparameters (`["modes", "modes"]`).
+
+    ```mlir
+    %t = shodh.spectral_truncate %f {modes = array<i64: 12, 12>}
+        : (tensor<?x32x64x33xcomplex<f32>>) -> tensor<?x32x24x12xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, Shodh_IntListAttr:$modes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Shodh_SpectralPadOp : Shodh_HyperparamComputeOp<"spectral_pad"> {
+  let summary = "Places truncated modes back into a zero half spectrum";
+  let description = [{
+    The inverse placement of `shodh.spectral_truncate`: the input
+    `[..., 2m_1, .., 2m_{d-1}, m_d]` is written into the corners of a zero
+    half spectrum of the real grid `sizes` = N_1..N_d, giving
+    `[..., N_1, .., N_{d-1}, N_d/2+1]`. Requires 2m_i <= N_i and
+    m_d <= N_d/2+1. `modes` and `sizes` are `array<i64: ...>` or lists of
+    integers and integer expressions over hyperparameters.
+
+    ```mlir
+    %p = shodh.spectral_pad %c {modes = array<i64: 12, 12>, sizes = array<i64: 64, 64>}
+        : (tensor<?x32x24x12xcomplex<f32>>) -> tensor<?x32x64x33xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, Shodh_IntListAttr:$modes,
+                       Shodh_IntListAttr:$sizes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Shodh_SpectralContractOp : Shodh_ComputeOp<"spectral_contract"> {
+  let summary = "Per-mode complex channel mixing: bi...,io...->bo...";
+  let description = [{
+    Mixes channels independently at every retained mode:
+    `out[b, o, k...] = sum_i x[b, i, k...] * weight[i, o, k...]` for
+    `x` = `[B, I, K...]` and `weight` = `[I, O, K...]` (one to three mode
+    dimensions), both of the same complex element type. The result is
+    `[B, O, K...]`.
+
+    ```mlir
+    %c = shodh.spectral_contract %t, %w
+        : (tensor<?x32x24x12xcomplex<f32>>, tensor<32x32x24x12xcomplex<f32>>)
+        -> tensor<?x32x24x12xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Shodh_SpectralConvOp : Shodh_HyperparamComputeOp<"spectral_conv"> {
+  let summary = "Fused FNO spectral convolution";
+  let description = [{
+    The fused form of the FNO chain, with `d` = size(`modes`) spatial axes:
+    `irfft(spectral_pad(spectral_contract(spectral_truncate(rfft(x)), weight)))`
+    with norm `"backward"`. `x` is real `[B, I, N_1, .., N_d]`, `weight` is
+    `[I, O, 2m_1, .., 2m_{d-1}, m_d]` of the matching complex type, the
+    result is real `[B, O, N_1, .., N_d]`. Requires 2m_i <= N_i and
+    m_d <= N_d/2+1 where sizes are static. `--shodh-fuse-spectral` forms it.
+
+    ```mlir
+    %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>)
+        -> tensor<?x32x64x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       Shodh_IntListAttr:$modes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Repetition
+//===----------------------------------------------------------------------===//
+
+def Shodh_RepeatOp : Shodh_Op<"repeat", [
+    RecursiveMemoryEffects, SingleBlock,
+    DeclareOpInterfaceMethods<Shodh_HyperparamAttrOpInterface>]> {
+  let summary = "Repeats a body `count` times with loop-carried tensors";
+  let description = [{
+    Runs its single-block body `count` times. The body's arguments receive
+    `inits` on the first iteration and the values of the previous iteration's
+    `shodh.yield` afterwards; the results are the last yielded values (the
+    `inits` when `count` is 0). `count` is a non-negative integer or an
+    integer expression over hyperparameters (`"layers-1"`).
+
+    `--shodh-expand-repeats` (right after hyperparameter binding) unrolls the
+    body. Every `shodh.read @p` in the body reads a per-iteration instance:
+    iteration i reads the new parameter `@p_i`, a copy of `@p` whose init
+    seed s becomes s * 1000 + i (a missing seed counts as 0). `@p` is erased
+    when nothing else reads it.
+
+    ```mlir
+    %h = shodh.repeat (%h0) {count = "layers-1"}
+        : (tensor<?x32x64x64xf32>) -> tensor<?x32x64x64xf32> {
+    ^bb0(%in: tensor<?x32x64x64xf32>):
+      %w = shodh.read @skip_w : tensor<32x32xf32>
+      %l = shodh.linear %in, %w {axis = 1 : i64}
+          : (tensor<?x32x64x64xf32>, tensor<32x32xf32>) -> tensor<?x32x64x64xf32>
+      %g = shodh.gelu %l : (tensor<?x32x64x64xf32>) -> tensor<?x32x64x64xf32>
+      shodh.yield %g : tensor<?x32x64x64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Shodh_IntExprAttr:$count, Variadic<AnyType>:$inits);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inits `)` attr-dict `:` functional-type($inits, $results) $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Shodh_YieldOp : Shodh_Op<"yield", [
+    Pure, Terminator, HasParent<"RepeatOp">]> {
+  let summary = "Ends a repeat body, passing values to the next iteration";
+  let description = [{
+    Terminates the body of `shodh.repeat`; its operands become the body's
+    arguments in the next iteration and the repeat's results after the last.
+
+    ```mlir
+    shodh.yield %g : tensor<?x32x64x64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "($values^ `:` type($values))? attr-dict";
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,7 +1,8 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 //
-// Implements the compile pipeline: bind hyperparameters, infer shapes,
-// canonicalize and CSE, lower to kernel calls, annotate lifetimes.
+// Implements the compile pipeline: bind hyperparameters, expand repeats,
+// infer shapes, fuse spectral chains, canonicalize and CSE, lower to kernel
+// calls, annotate lifetimes.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Pipeline.h"
@@ -17,7 +18,10 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   bind.set = options.overrides;
   bind.batch = options.batch;
   pm.addPass(createShodhBindHyperparams(bind));
+  pm.addPass(createShodhExpandRepeats());
   pm.addPass(createShodhInferShapes());
+  if (options.fuseSpectral)
+    pm.addPass(createShodhFuseSpectral());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createShodhLowerToKernels());

@@ -20,10 +20,13 @@ struct PipelineOptions {
   std::vector<std::string> overrides;
   /// Batch size bound to "B"; 0 keeps it symbolic.
   int64_t batch = 0;
+  /// Run --shodh-fuse-spectral (off: the unfused spectral kernels run).
+  bool fuseSpectral = true;
 };
 
-/// Adds bind-hyperparams, infer-shapes, canonicalize, cse, lower-to-kernels
-/// and lifetimes to `pm`.
+/// Adds bind-hyperparams, expand-repeats, infer-shapes, fuse-spectral
+/// (unless disabled), canonicalize, cse, lower-to-kernels and lifetimes to
+/// `pm`.
 void buildCompilePipeline(OpPassManager &pm, const PipelineOptions &options);
 
 } // namespace mlir::shodh

@@ -3,10 +3,14 @@
 // Implements --shodh-bind-hyperparams: applies `key=value` overrides to the
 // module's `shodh.hyperparams` (parsing each value as the declared kind),
 // then rewrites the types of parameters and function arguments from their
-// dims specs. The batch symbol "B" becomes `batch` if positive, else `?`.
+// dims specs, and op attributes written with hyperparameters
+// (HyperparamAttrOpInterface: `modes`, `sizes`, `last_size`, `count`) into
+// their bound forms. The batch symbol "B" becomes `batch` if positive, else
+// `?`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/DimsSpec.h"
+#include "dialect/HyperparamAttrs.h"
 #include "dialect/Hyperparams.h"
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
@@ -164,7 +168,16 @@ struct BindHyperparamsPass
     for (func::FuncOp func : module.getOps<func::FuncOp>())
       if (failed(bindFunction(func, hyper, batchSize)))
         return failure();
-    return success();
+    return bindOpAttrs(module, hyper);
+  }
+
+  /// Binds the hyperparameter attributes of every op in `module`.
+  LogicalResult bindOpAttrs(ModuleOp module, DictionaryAttr hyper) {
+    WalkResult result = module.walk([&](HyperparamAttrOpInterface op) {
+      return failed(bindHyperparamAttrs(op, hyper)) ? WalkResult::interrupt()
+                                                    : WalkResult::advance();
+    });
+    return failure(result.wasInterrupted());
   }
 
   void runOnOperation() override {

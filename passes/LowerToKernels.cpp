@@ -3,9 +3,11 @@
 // Implements --shodh-lower-to-kernels: replaces every op implementing
 // KernelOpInterface by a `shodh.kernel` call carrying the op's kernel name
 // and attributes. Parameter reads, kernel calls and returns stay; any other
-// op inside a function is reported as having no kernel lowering.
+// op inside a function is reported as having no kernel lowering, and so are
+// unexpanded repeats and attributes still written with hyperparameters.
 //
 //===----------------------------------------------------------------------===//
+#include "dialect/HyperparamAttrs.h"
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
 
@@ -40,6 +42,32 @@ void lowerOp(KernelOpInterface op) {
   raw->erase();
 }
 
+/// Fails on attributes of `op` still written with hyperparameters.
+LogicalResult checkBound(Operation *op) {
+  auto iface = dyn_cast<HyperparamAttrOpInterface>(op);
+  if (!iface)
+    return success();
+  for (StringRef name : iface.getHyperparamAttrNames())
+    if (!isBoundHyperparamAttr(op->getAttr(name)))
+      return op->emitOpError("attribute '")
+             << name << "' still uses hyperparameters; run "
+             << "--shodh-bind-hyperparams first";
+  return success();
+}
+
+/// Returns `op` as a lowerable op, or reports why it is not one.
+FailureOr<KernelOpInterface> getLowerable(Operation *op) {
+  if (isa<RepeatOp>(op))
+    return op->emitError("op 'shodh.repeat' has no kernel lowering; run "
+                         "--shodh-expand-repeats first");
+  auto kernelOp = dyn_cast<KernelOpInterface>(op);
+  if (!kernelOp)
+    return op->emitError("op '") << op->getName() << "' has no kernel lowering";
+  if (failed(checkBound(op)))
+    return failure();
+  return kernelOp;
+}
+
 /// Lowers every op of `func`, failing on the first op without a lowering.
 LogicalResult lowerFunction(func::FuncOp func) {
   if (func.isExternal())
@@ -47,10 +75,10 @@ LogicalResult lowerFunction(func::FuncOp func) {
   for (Operation &op : llvm::make_early_inc_range(func.getBody().getOps())) {
     if (isLowered(&op))
       continue;
-    auto kernelOp = dyn_cast<KernelOpInterface>(&op);
-    if (!kernelOp)
-      return op.emitError("op '") << op.getName() << "' has no kernel lowering";
-    lowerOp(kernelOp);
+    FailureOr<KernelOpInterface> kernelOp = getLowerable(&op);
+    if (failed(kernelOp))
+      return failure();
+    lowerOp(*kernelOp);
   }
   return success();
 }

@@ -15,8 +15,11 @@ def ShodhBindHyperparams : Pass<"shodh-bind-hyperparams", "::mlir::ModuleOp"> {
     Applies `set` overrides (`key=value`, parsed according to the declared
     kind of `key`) to the module's `shodh.hyperparams`, then resolves every
     `dims` of `shodh.param` and every `shodh.dims` of function arguments into
-    concrete tensor types. The batch symbol `B` becomes `batch` when it is
-    positive and stays dynamic otherwise. Function signatures are updated.
+    concrete tensor types, and op attributes written with hyperparameters
+    (`modes = ["modes", "modes"]`, `last_size = "res"`, `count = "layers-1"`)
+    into their bound forms (`array<i64: ...>`, `i64`). The batch symbol `B`
+    becomes `batch` when it is positive and stays dynamic otherwise. Function
+    signatures are updated.
   }];
   let options = [
     ListOption<"set", "set", "std::string",
@@ -27,6 +30,21 @@ def ShodhBindHyperparams : Pass<"shodh-bind-hyperparams", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def ShodhExpandRepeats : Pass<"shodh-expand-repeats", "::mlir::ModuleOp"> {
+  let summary = "Unroll shodh.repeat bodies with per-iteration parameters";
+  let description = [{
+    Replaces every `shodh.repeat` (innermost first) by `count` copies of its
+    body, chaining each copy's yielded values into the next; `count` 0
+    forwards the operands. In copy i, every `shodh.read @p` reads the new
+    parameter `@p_i`, a copy of `@p` placed after it whose init seed s
+    becomes s * 1000 + i (a missing seed counts as 0). A template parameter
+    that nothing reads afterwards is erased; an existing symbol named `@p_i`
+    is an error. Function result types follow the return. Runs right after
+    `--shodh-bind-hyperparams`, so `count` is usually bound; an unbound
+    count is resolved with the module's hyperparameters.
+  }];
+}
+
 def ShodhInferShapes : Pass<"shodh-infer-shapes", "::mlir::ModuleOp"> {
   let summary = "Re-infer result types through every function";
   let description = [{
@@ -34,6 +52,19 @@ def ShodhInferShapes : Pass<"shodh-infer-shapes", "::mlir::ModuleOp"> {
     implementing InferTypeOpInterface get their inferred result types, and the
     function's result types follow its return. Inference failures are
     reported as errors at the op.
+  }];
+}
+
+def ShodhFuseSpectral : Pass<"shodh-fuse-spectral", "::mlir::ModuleOp"> {
+  let summary = "Fuse rfft-truncate-contract-pad-irfft chains into spectral_conv";
+  let description = [{
+    Rewrites `irfft(spectral_pad(spectral_contract(spectral_truncate(rfft(x)),
+    w)))` into `spectral_conv(x, w)` when the chain is exactly the FNO
+    spectral convolution: every intermediate has one use; x has rank d + 2
+    with d = `ndims` of both FFTs = the number of modes; both norms are
+    `"backward"`; the pad's modes equal the truncation's; and the pad's
+    sizes, the rfft input's grid and the irfft output's grid are the same
+    static sizes (`last_size` included). Run after shape inference.
   }];
 }
 

@@ -94,7 +94,7 @@ module attributes {shodh.hyperparams = {cin = 3 : i64}} {
 
 // -----
 
-// expected-error @+1 {{dims entry #1 must be an integer or a hyperparameter name, got 1.000000e+00 : f32}}
+// expected-error @+1 {{dims entry #1 must be an integer, a hyperparameter name or an integer expression, got 1.000000e+00 : f32}}
 func.func @f(%x: tensor<?x3xf32> {shodh.dims = ["B", 1.0 : f32]}) {
   return
 }
@@ -113,6 +113,69 @@ module attributes {shodh.hyperparams = {cin = 3 : i64}} {
 module attributes {shodh.hyperparams = {lr = 1.0e-3 : f64}} {
   // expected-error @+1 {{dims entry 'lr' names a hyperparameter that is not an integer}}
   shodh.param @w {dims = ["lr"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  // expected-error @+1 {{dims entry #0 ("2*"): expected an integer, a hyperparameter name or '(' at column 3}}
+  shodh.param @w {dims = ["2*"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  // expected-error @+1 {{dims entry #1 ("2*foo"): 'foo' is not a hyperparameter of the module at column 3}}
+  shodh.param @w {dims = ["modes", "2*foo"], init = {kind = "zeros"}} : tensor<?x?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {lr = 1.0e-3 : f64}} {
+  // expected-error @+1 {{dims entry #0 ("lr*2"): 'lr' is not an integer hyperparameter at column 1}}
+  shodh.param @w {dims = ["lr*2"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {res = 64 : i64, modes = 12 : i64}} {
+  // expected-error @+1 {{argument #0 shodh.dims: dims entry #1 ("res/(modes-12)"): division by zero at column 4}}
+  func.func @f(%x: tensor<?x?xf32> {shodh.dims = ["B", "res/(modes-12)"]}) {
+    return
+  }
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {res = 64 : i64}} {
+  // expected-error @+1 {{dims entry #0 ("(res+1"): unclosed '(' at column 1}}
+  shodh.param @w {dims = ["(res+1"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {res = 64 : i64}} {
+  // expected-error @+1 {{dims entry #0 ("res res"): unexpected 'r' at column 5}}
+  shodh.param @w {dims = ["res res"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{dims entry #0 ("9999999999*9999999999"): the value overflows 64-bit integers at column 11}}
+shodh.param @w {dims = ["9999999999*9999999999"], init = {kind = "zeros"}} : tensor<?xf32>
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  // expected-error @+1 {{dims entry #0 ("modes-20") must be positive, got -8}}
+  shodh.param @w {dims = ["modes-20"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  // expected-error @+1 {{dimension #0 is 20 in the type but dims entry "2*modes" is 24}}
+  shodh.param @w {dims = ["2*modes"], init = {kind = "zeros"}} : tensor<20xf32>
 }
 
 // -----
@@ -199,7 +262,7 @@ module attributes {shodh.hyperparams = {act = "gelu"}} {
 
 // -----
 
-// expected-error @+1 {{init field 'fan' must be an integer or an integer hyperparameter name, got 2.000000e+00 : f64}}
+// expected-error @+1 {{init field 'fan' must be an integer, an integer hyperparameter name or an integer expression, got 2.000000e+00 : f64}}
 shodh.param @w {init = {kind = "fan_in_uniform", fan = 2.0 : f64}} : tensor<3xf32>
 
 // -----
@@ -208,6 +271,25 @@ module attributes {shodh.hyperparams = {cin = 0 : i64}} {
   // expected-error @+1 {{init field 'fan' ("cin") must be positive, got 0}}
   shodh.param @w {init = {kind = "fan_in_uniform", fan = "cin"}} : tensor<3xf32>
 }
+
+// -----
+
+module attributes {shodh.hyperparams = {width = 8 : i64}} {
+  // expected-error @+1 {{init field 'fan' ("width*"): expected an integer, a hyperparameter name or '(' at column 7}}
+  shodh.param @w {init = {kind = "uniform", a = 0.0 : f64, b = 1.0 : f64, fan = "width*"}} : tensor<3xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {width = 8 : i64}} {
+  // expected-error @+1 {{init field 'fan' ("width-8") must be positive, got 0}}
+  shodh.param @w {init = {kind = "uniform", a = 0.0 : f64, b = 1.0 : f64, fan = "width-8"}} : tensor<3xf32>
+}
+
+// -----
+
+// expected-error @+1 {{init kind 'normal' does not take field 'fan'}}
+shodh.param @w {init = {kind = "normal", a = 0.0 : f64, b = 1.0 : f64, fan = 2 : i64}} : tensor<3xf32>
 
 // -----
 
@@ -346,4 +428,421 @@ func.func @f(%x: tensor<2xf32>) {
   // expected-error @+1 {{kernel 'print' must produce at least one result}}
   shodh.kernel "print"(%x) : (tensor<2xf32>) -> ()
   return
+}
+
+// -----
+
+// expected-error @+1 {{dims entry #0 ("99999999999999999999"): the literal overflows 64-bit integers at column 1}}
+shodh.param @w {dims = ["99999999999999999999"], init = {kind = "zeros"}} : tensor<?xf32>
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
+  // expected-error @+1 {{norm must be "backward", "ortho" or "forward", got "none"}}
+  %y = shodh.rfft %x {ndims = 1 : i64, norm = "none"} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
+  return %y : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{norm must be "backward", "ortho" or "forward", got "unitary"}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = 8 : i64, norm = "unitary"} : (tensor<2x5xcomplex<f32>>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xi32>) -> tensor<2x5xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.rfft' op input must be a ranked tensor of f32 or f64, got 'tensor<2x8xi32>'}}
+  %y = shodh.rfft %x {ndims = 1 : i64} : (tensor<2x8xi32>) -> tensor<2x5xcomplex<f32>>
+  return %y : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
+  // expected-error @+1 {{ndims must be 1, 2 or 3, got 4}}
+  %y = shodh.rfft %x {ndims = 4 : i64} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
+  return %y : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
+  // expected-error @+1 {{input of rank 1 has fewer than ndims = 2 dimensions}}
+  %y = shodh.rfft %x {ndims = 2 : i64} : (tensor<8xf32>) -> tensor<5xcomplex<f32>>
+  return %y : tensor<5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>) -> tensor<2x8xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.rfft' op result type 'tensor<2x8xcomplex<f32>>' is incompatible with the inferred type 'tensor<2x5xcomplex<f32>>'}}
+  %y = shodh.rfft %x {ndims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x8xcomplex<f32>>
+  return %y : tensor<2x8xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'shodh.irfft' op input must be a ranked tensor of complex<f32> or complex<f64>, got 'tensor<2x5xf32>'}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = 8 : i64} : (tensor<2x5xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{last_size must be positive, got 0}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = 0 : i64} : (tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32>
+  return %y : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x32xcomplex<f32>>) -> tensor<2x64xf32> {
+  // expected-error @+1 {{last_size = 64 gives 33 rfft frequencies but dimension #1 of the input has 32}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = 64 : i64} : (tensor<2x32xcomplex<f32>>) -> tensor<2x64xf32>
+  return %y : tensor<2x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{last_size 'res' is not a hyperparameter of the module}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = "res"} : (tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32>
+  return %y : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32> {
+  // expected-error @+1 {{attribute 'last_size' failed to satisfy constraint: i64 or an integer expression over hyperparameters}}
+  %y = shodh.irfft %x {ndims = 1 : i64, last_size = 8.0 : f32} : (tensor<2x5xcomplex<f32>>) -> tensor<2x?xf32>
+  return %y : tensor<2x?xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{modes must have 1 to 3 entries, got 0}}
+  %y = shodh.spectral_truncate %x {modes = array<i64>} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<33xcomplex<f32>>) -> tensor<?xcomplex<f32>> {
+  // expected-error @+1 {{input of rank 1 cannot hold 2 spectral axes (one per mode)}}
+  %y = shodh.spectral_truncate %x {modes = array<i64: 4, 4>} : (tensor<33xcomplex<f32>>) -> tensor<?xcomplex<f32>>
+  return %y : tensor<?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{modes[1] must be positive, got 0}}
+  %y = shodh.spectral_truncate %x {modes = array<i64: 4, 0>} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_truncate' op modes[0] = 40 needs 2 * 40 <= 64, the size of dimension #1}}
+  %y = shodh.spectral_truncate %x {modes = array<i64: 40, 12>} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{modes[1] = 34 needs 34 <= 33, the number of rfft frequencies of dimension #2}}
+  %y = shodh.spectral_truncate %x {modes = array<i64: 12, 34>} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{attribute 'modes' failed to satisfy constraint: array<i64: ...> or a list of integers and integer expressions}}
+  %y = shodh.spectral_truncate %x {modes = 12 : i64} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+    // expected-error @+1 {{modes entry 'mode' is not a hyperparameter of the module}}
+    %y = shodh.spectral_truncate %x {modes = ["modes", "mode"]} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+    return %y : tensor<2x?x?xcomplex<f32>>
+  }
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 12 : i64}} {
+  func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+    // expected-error @+1 {{modes entry #1 ("modes-12") must be positive, got 0}}
+    %y = shodh.spectral_truncate %x {modes = ["modes", "modes-12"]} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+    return %y : tensor<2x?x?xcomplex<f32>>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>> {
+  // expected-error @+1 {{modes entry #0 must be an integer, a hyperparameter name or an integer expression, got 1.200000e+01 : f64}}
+  %y = shodh.spectral_truncate %x {modes = [12.0 : f64, 12]} : (tensor<2x64x33xcomplex<f32>>) -> tensor<2x?x?xcomplex<f32>>
+  return %y : tensor<2x?x?xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x24x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>> {
+  // expected-error @+1 {{sizes must have one entry per mode (2), got 1}}
+  %y = shodh.spectral_pad %x {modes = array<i64: 12, 12>, sizes = array<i64: 64>} : (tensor<2x24x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>>
+  return %y : tensor<2x64x33xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x24x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>> {
+  // expected-error @+1 {{sizes[0] must be positive, got -64}}
+  %y = shodh.spectral_pad %x {modes = array<i64: 12, 12>, sizes = array<i64: -64, 64>} : (tensor<2x24x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>>
+  return %y : tensor<2x64x33xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x24x12xcomplex<f32>>) -> tensor<2x16x9xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_pad' op modes[0] = 12 needs 2 * 12 <= 16, the size of dimension #1}}
+  %y = shodh.spectral_pad %x {modes = array<i64: 12, 12>, sizes = array<i64: 16, 16>} : (tensor<2x24x12xcomplex<f32>>) -> tensor<2x16x9xcomplex<f32>>
+  return %y : tensor<2x16x9xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x20x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>> {
+  // expected-error @+1 {{input dimension #1 is 20 but modes give 24}}
+  %y = shodh.spectral_pad %x {modes = array<i64: 12, 12>, sizes = array<i64: 64, 64>} : (tensor<2x20x12xcomplex<f32>>) -> tensor<2x64x33xcomplex<f32>>
+  return %y : tensor<2x64x33xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4xcomplex<f32>>, %w: tensor<4x8xcomplex<f32>>) -> tensor<2x8xcomplex<f32>> {
+  // expected-error @+1 {{input must be [B, I, K...] with 1 to 3 mode dimensions, got 'tensor<2x4xcomplex<f32>>'}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4xcomplex<f32>>, tensor<4x8xcomplex<f32>>) -> tensor<2x8xcomplex<f32>>
+  return %y : tensor<2x8xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x6xcomplex<f32>>, %w: tensor<4x8x6x1xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>> {
+  // expected-error @+1 {{weight must be [I, O, K...] of the input's rank 3, got 'tensor<4x8x6x1xcomplex<f32>>'}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4x6xcomplex<f32>>, tensor<4x8x6x1xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>>
+  return %y : tensor<2x8x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x6xcomplex<f32>>, %w: tensor<5x8x6xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_contract' op input has 4 channels but the weight expects 5}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4x6xcomplex<f32>>, tensor<5x8x6xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>>
+  return %y : tensor<2x8x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x6xcomplex<f32>>, %w: tensor<4x8x7xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>> {
+  // expected-error @+1 {{mode dimension #2: input has 6 but the weight has 7}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4x6xcomplex<f32>>, tensor<4x8x7xcomplex<f32>>) -> tensor<2x8x6xcomplex<f32>>
+  return %y : tensor<2x8x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x6xcomplex<f32>>, %w: tensor<4x8x6xcomplex<f64>>) -> tensor<2x8x6xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_contract' op operands must have the same element type, got 'complex<f32>' and 'complex<f64>'}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4x6xcomplex<f32>>, tensor<4x8x6xcomplex<f64>>) -> tensor<2x8x6xcomplex<f32>>
+  return %y : tensor<2x8x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x6xcomplex<f32>>, %w: tensor<4x8x6xf32>) -> tensor<2x8x6xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_contract' op weight must be a ranked tensor of complex<f32> or complex<f64>, got 'tensor<4x8x6xf32>'}}
+  %y = shodh.spectral_contract %x, %w : (tensor<2x4x6xcomplex<f32>>, tensor<4x8x6xf32>) -> tensor<2x8x6xcomplex<f32>>
+  return %y : tensor<2x8x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x64x64xf32>, %w: tensor<4x8x24x12xcomplex<f64>>) -> tensor<2x8x64x64xf32> {
+  // expected-error @+1 {{weight must be a tensor of 'complex<f32>' to match the input, got 'tensor<4x8x24x12xcomplex<f64>>'}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x64x64xf32>, tensor<4x8x24x12xcomplex<f64>>) -> tensor<2x8x64x64xf32>
+  return %y : tensor<2x8x64x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x64x64xf32>, %w: tensor<4x8x24xcomplex<f32>>) -> tensor<2x8x64x64xf32> {
+  // expected-error @+1 {{input must have rank 3 ([B, I] and one spatial axis per mode), got 'tensor<2x4x64x64xf32>'}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12>} : (tensor<2x4x64x64xf32>, tensor<4x8x24xcomplex<f32>>) -> tensor<2x8x64x64xf32>
+  return %y : tensor<2x8x64x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x64x64xf32>, %w: tensor<4x8x24xcomplex<f32>>) -> tensor<2x8x64x64xf32> {
+  // expected-error @+1 {{weight must have rank 4 ([I, O] and one mode axis per mode), got 'tensor<4x8x24xcomplex<f32>>'}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x64x64xf32>, tensor<4x8x24xcomplex<f32>>) -> tensor<2x8x64x64xf32>
+  return %y : tensor<2x8x64x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x64x64xf32>, %w: tensor<3x8x24x12xcomplex<f32>>) -> tensor<2x8x64x64xf32> {
+  // expected-error @+1 {{'shodh.spectral_conv' op input has 4 channels but the weight expects 3}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x64x64xf32>, tensor<3x8x24x12xcomplex<f32>>) -> tensor<2x8x64x64xf32>
+  return %y : tensor<2x8x64x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x64x64xf32>, %w: tensor<4x8x20x12xcomplex<f32>>) -> tensor<2x8x64x64xf32> {
+  // expected-error @+1 {{weight dimension #2 is 20 but modes give 24}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x64x64xf32>, tensor<4x8x20x12xcomplex<f32>>) -> tensor<2x8x64x64xf32>
+  return %y : tensor<2x8x64x64xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x24x12xcomplex<f32>>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.spectral_conv' op modes[0] = 12 needs 2 * 12 <= 16, the size of dimension #2}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x16x16xf32>, tensor<4x8x24x12xcomplex<f32>>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x32x16xf32>, %w: tensor<4x8x24x12xcomplex<f32>>) -> tensor<2x8x32x16xf32> {
+  // expected-error @+1 {{'shodh.spectral_conv' op modes[1] = 12 needs 12 <= 9, the number of rfft frequencies of dimension #3}}
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 12, 12>} : (tensor<2x4x32x16xf32>, tensor<4x8x24x12xcomplex<f32>>) -> tensor<2x8x32x16xf32>
+  return %y : tensor<2x8x32x16xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'shodh.repeat' op count must be non-negative, got -1}}
+  %y = shodh.repeat (%x) {count = -1 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    shodh.yield %a : tensor<2xf32>
+  }
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {layers = 4 : i64}} {
+  func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{count ("layers-5") must be non-negative, got -1}}
+    %y = shodh.repeat (%x) {count = "layers-5"} : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>):
+      shodh.yield %a : tensor<2xf32>
+    }
+    return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {layers = 4 : i64}} {
+  func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{count 'depth' is not a hyperparameter of the module}}
+    %y = shodh.repeat (%x) {count = "depth"} : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>):
+      shodh.yield %a : tensor<2xf32>
+    }
+    return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {layers = 4 : i64}} {
+  func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+    // expected-error @+1 {{count ("layers-"): expected an integer, a hyperparameter name or '(' at column 8}}
+    %y = shodh.repeat (%x) {count = "layers-"} : (tensor<2xf32>) -> tensor<2xf32> {
+    ^bb0(%a: tensor<2xf32>):
+      shodh.yield %a : tensor<2xf32>
+    }
+    return %y : tensor<2xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{expects one body argument per operand (1), got 2}}
+  %y = shodh.repeat (%x) {count = 1 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>, %b: tensor<2xf32>):
+    shodh.yield %a : tensor<2xf32>
+  }
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{body argument #0 has type 'tensor<3xf32>', incompatible with operand #0 of type 'tensor<2xf32>'}}
+  %y = shodh.repeat (%x) {count = 1 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<3xf32>):
+    shodh.yield %x : tensor<2xf32>
+  }
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{expects one yielded value per operand (1), got 0}}
+  %y = shodh.repeat (%x) {count = 1 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    shodh.yield
+  }
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<?xf32>) -> tensor<2xf64> {
+  // expected-error @+1 {{result #0 has type 'tensor<2xf64>', incompatible with operand #0 of type 'tensor<?xf32>'}}
+  %y = shodh.repeat (%x) {count = 1 : i64} : (tensor<?xf32>) -> tensor<2xf64> {
+  ^bb0(%a: tensor<?xf32>):
+    shodh.yield %a : tensor<?xf32>
+  }
+  return %y : tensor<2xf64>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{body must end with shodh.yield}}
+  %y = shodh.repeat (%x) {count = 1 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    %g = shodh.gelu %a : (tensor<2xf32>) -> tensor<2xf32>
+  }
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) {
+  // expected-error @+1 {{expects parent op 'shodh.repeat'}}
+  shodh.yield %x : tensor<2xf32>
 }

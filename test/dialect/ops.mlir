@@ -2,8 +2,8 @@
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 // RUN: shodh-opt %s --mlir-print-op-generic | shodh-opt | FileCheck %s
 
-// CHECK: module attributes {shodh.hyperparams = {act = "gelu", cin = 3 : i64, lr = 1.000000e-03 : f64, res = 8 : i64, use_bias = true, width = 16 : i64}}
-module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8 : i64, lr = 1.0e-3 : f64, use_bias = true, act = "gelu"}} {
+// CHECK: module attributes {shodh.hyperparams = {act = "gelu", cin = 3 : i64, layers = 3 : i64, lr = 1.000000e-03 : f64, modes = 2 : i64, res = 8 : i64, use_bias = true, width = 16 : i64}}
+module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8 : i64, lr = 1.0e-3 : f64, use_bias = true, act = "gelu", modes = 2 : i64, layers = 3 : i64}} {
   // CHECK: shodh.param @w {dims = ["width", "cin"], init = {fan = "cin", kind = "fan_in_uniform", seed = 1 : i64}} : tensor<?x?xf32>
   shodh.param @w {dims = ["width", "cin"], init = {kind = "fan_in_uniform", fan = "cin", seed = 1 : i64}} : tensor<?x?xf32>
   // CHECK: shodh.param @b {dims = [16], init = {fan = 3 : i64, kind = "fan_in_uniform"}} : tensor<16xf32>
@@ -16,6 +16,8 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
   shodh.param @c {init = {kind = "constant", a = 0.5 : f64}} : tensor<2x2xf32>
   // CHECK: shodh.param @u {init = {a = -1.000000e+00 : f64, b = 1.000000e+00 : f64, kind = "uniform", seed = 7 : i64}} : tensor<3xf32>
   shodh.param @u {init = {kind = "uniform", a = -1.0 : f64, b = 1.0 : f64, seed = 7 : i64}} : tensor<3xf32>
+  // CHECK: shodh.param @s {dims = ["width", "width", "2*res", "res/2+1"], init = {a = 0.000000e+00 : f64, b = 1.000000e+00 : f64, fan = "width*width", kind = "uniform", seed = 4 : i64}} : tensor<?x?x?x?xcomplex<f32>>
+  shodh.param @s {dims = ["width", "width", "2*res", "res/2+1"], init = {kind = "uniform", a = 0.0 : f64, b = 1.0 : f64, fan = "width*width", seed = 4 : i64}} : tensor<?x?x?x?xcomplex<f32>>
   // CHECK: shodh.param @n {init = {a = 0.000000e+00 : f64, b = 2.000000e-02 : f64, kind = "normal", seed = 3 : i64}} : tensor<3xcomplex<f32>>
   shodh.param @n {init = {kind = "normal", a = 0.0 : f64, b = 0.02 : f64, seed = 3 : i64}} : tensor<3xcomplex<f32>>
 
@@ -41,6 +43,43 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %m = shodh.mul %a, %g : (tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
     // CHECK: return %[[M]]
     return %m : tensor<?x16x8x8xf32>
+  }
+
+  // CHECK-LABEL: func.func @spectral
+  // CHECK-SAME: (%[[X:.*]]: tensor<?x16x8x8xf32>, %[[W:.*]]: tensor<16x16x4x2xcomplex<f32>>)
+  func.func @spectral(%x: tensor<?x16x8x8xf32>, %w: tensor<16x16x4x2xcomplex<f32>>) -> tensor<?x16x8x8xf32> {
+    // CHECK: %[[F:.*]] = shodh.rfft %[[X]] {ndims = 2 : i64} : (tensor<?x16x8x8xf32>) -> tensor<?x16x8x5xcomplex<f32>>
+    %f = shodh.rfft %x {ndims = 2 : i64, norm = "backward"} : (tensor<?x16x8x8xf32>) -> tensor<?x16x8x5xcomplex<f32>>
+    // CHECK: %[[T:.*]] = shodh.spectral_truncate %[[F]] {modes = array<i64: 2, 2>} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x4x2xcomplex<f32>>
+    %t = shodh.spectral_truncate %f {modes = array<i64: 2, 2>} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x4x2xcomplex<f32>>
+    // CHECK: %[[TS:.*]] = shodh.spectral_truncate %[[F]] {modes = ["modes", "2*modes-2"]} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x?x?xcomplex<f32>>
+    %ts = shodh.spectral_truncate %f {modes = ["modes", "2*modes-2"]} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x?x?xcomplex<f32>>
+    // CHECK: %[[C:.*]] = shodh.spectral_contract %[[T]], %[[W]] : (tensor<?x16x4x2xcomplex<f32>>, tensor<16x16x4x2xcomplex<f32>>) -> tensor<?x16x4x2xcomplex<f32>>
+    %c = shodh.spectral_contract %t, %w : (tensor<?x16x4x2xcomplex<f32>>, tensor<16x16x4x2xcomplex<f32>>) -> tensor<?x16x4x2xcomplex<f32>>
+    // CHECK: %[[P:.*]] = shodh.spectral_pad %[[C]] {modes = array<i64: 2, 2>, sizes = ["res", "res"]} : (tensor<?x16x4x2xcomplex<f32>>) -> tensor<?x16x?x?xcomplex<f32>>
+    %p = shodh.spectral_pad %c {modes = array<i64: 2, 2>, sizes = ["res", "res"]} : (tensor<?x16x4x2xcomplex<f32>>) -> tensor<?x16x?x?xcomplex<f32>>
+    // CHECK: %[[I:.*]] = shodh.irfft %[[P]] {last_size = "res", ndims = 2 : i64, norm = "ortho"} : (tensor<?x16x?x?xcomplex<f32>>) -> tensor<?x16x?x?xf32>
+    %i = shodh.irfft %p {ndims = 2 : i64, norm = "ortho", last_size = "res"} : (tensor<?x16x?x?xcomplex<f32>>) -> tensor<?x16x?x?xf32>
+    // CHECK: %[[I2:.*]] = shodh.irfft %[[F]] {last_size = 8 : i64, ndims = 1 : i64, norm = "forward"} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x8x8xf32>
+    %i2 = shodh.irfft %f {ndims = 1 : i64, norm = "forward", last_size = 8 : i64} : (tensor<?x16x8x5xcomplex<f32>>) -> tensor<?x16x8x8xf32>
+    // CHECK: %[[S:.*]] = shodh.spectral_conv %[[X]], %[[W]] {modes = ["modes", "modes"]} : (tensor<?x16x8x8xf32>, tensor<16x16x4x2xcomplex<f32>>) -> tensor<?x16x8x8xf32>
+    %s = shodh.spectral_conv %x, %w {modes = ["modes", "modes"]} : (tensor<?x16x8x8xf32>, tensor<16x16x4x2xcomplex<f32>>) -> tensor<?x16x8x8xf32>
+    // CHECK: %[[R:.*]]:2 = shodh.repeat(%[[S]], %[[I2]]) {count = "layers-1"} : (tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>) -> (tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>) {
+    // CHECK-NEXT: ^bb0(%[[A:.*]]: tensor<?x16x8x8xf32>, %[[B:.*]]: tensor<?x16x8x8xf32>):
+    // CHECK-NEXT: %[[G:.*]] = shodh.gelu %[[A]]
+    // CHECK-NEXT: shodh.yield %[[B]], %[[G]] : tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>
+    %r:2 = shodh.repeat (%s, %i2) {count = "layers-1"} : (tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>) -> (tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>) {
+    ^bb0(%a: tensor<?x16x8x8xf32>, %b: tensor<?x16x8x8xf32>):
+      %g = shodh.gelu %a : (tensor<?x16x8x8xf32>) -> tensor<?x16x8x8xf32>
+      shodh.yield %b, %g : tensor<?x16x8x8xf32>, tensor<?x16x8x8xf32>
+    }
+    // CHECK: shodh.repeat() {count = 0 : i64} : () -> () {
+    // CHECK-NEXT: shodh.yield
+    shodh.repeat () {count = 0 : i64} : () -> () {
+      shodh.yield
+    }
+    // CHECK: return %[[R]]#1
+    return %r#1 : tensor<?x16x8x8xf32>
   }
 
   // CHECK-LABEL: func.func @lowered

@@ -47,3 +47,37 @@ func.func @mismatch(%x: tensor<2x4xf32>) -> tensor<?x?xf32> {
   %h = shodh.linear %x, %w : (tensor<2x4xf32>, tensor<?x?xf32>) -> tensor<?x?xf32>
   return %h : tensor<?x?xf32>
 }
+
+// -----
+
+// Spectral ops follow the rfft layout: N -> N/2+1 on the last axis,
+// truncation to 2m (full axes) and m (half axis), padding back to the grid.
+shodh.param @w {init = {kind = "zeros"}} : tensor<4x6x8x3xcomplex<f32>>
+// CHECK-LABEL: func.func @spectral
+// CHECK-SAME: -> (tensor<?x6x16x16xf32>, tensor<?x6x16x16xf32>)
+func.func @spectral(%x: tensor<?x4x16x16xf32>) -> (tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>) {
+  %w = shodh.read @w : tensor<?x?x?x?xcomplex<f32>>
+  // CHECK: shodh.rfft {{.*}} -> tensor<?x4x16x9xcomplex<f32>>
+  %f = shodh.rfft %x {ndims = 2 : i64} : (tensor<?x4x16x16xf32>) -> tensor<?x?x?x?xcomplex<f32>>
+  // CHECK: shodh.spectral_truncate {{.*}} -> tensor<?x4x8x3xcomplex<f32>>
+  %t = shodh.spectral_truncate %f {modes = array<i64: 4, 3>} : (tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xcomplex<f32>>
+  // CHECK: shodh.spectral_contract {{.*}} -> tensor<?x6x8x3xcomplex<f32>>
+  %c = shodh.spectral_contract %t, %w : (tensor<?x?x?x?xcomplex<f32>>, tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xcomplex<f32>>
+  // CHECK: shodh.spectral_pad {{.*}} -> tensor<?x6x16x9xcomplex<f32>>
+  %p = shodh.spectral_pad %c {modes = array<i64: 4, 3>, sizes = array<i64: 16, 16>} : (tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xcomplex<f32>>
+  // CHECK: shodh.irfft {{.*}} -> tensor<?x6x16x16xf32>
+  %y = shodh.irfft %p {ndims = 2 : i64, last_size = 16 : i64} : (tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xf32>
+  // CHECK: shodh.spectral_conv {{.*}} -> tensor<?x6x16x16xf32>
+  %s = shodh.spectral_conv %x, %w {modes = array<i64: 4, 3>} : (tensor<?x4x16x16xf32>, tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xf32>
+  return %y, %s : tensor<?x?x?x?xf32>, tensor<?x?x?x?xf32>
+}
+
+// -----
+
+// A violated spectral rule found once sizes are known is reported at the op.
+func.func @too_many_modes(%x: tensor<?x4x16x16xf32>) -> tensor<?x?x?x?xcomplex<f32>> {
+  %f = shodh.rfft %x {ndims = 2 : i64} : (tensor<?x4x16x16xf32>) -> tensor<?x?x?x?xcomplex<f32>>
+  // expected-error @+1 {{'shodh.spectral_truncate' op modes[0] = 9 needs 2 * 9 <= 16, the size of dimension #2}}
+  %t = shodh.spectral_truncate %f {modes = array<i64: 9, 3>} : (tensor<?x?x?x?xcomplex<f32>>) -> tensor<?x?x?x?xcomplex<f32>>
+  return %t : tensor<?x?x?x?xcomplex<f32>>
+}

@@ -33,3 +33,47 @@ func.func @unknown(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = "test.softmax"(%x) : (tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// Spectral ops lower to the kernels of the runtime's spectral contract:
+// rfft/irfft carry ndims and norm (not last_size: the result type has it),
+// truncate/pad/spectral_conv carry modes, spectral_contract nothing.
+// CHECK-LABEL: func.func @spectral
+// CHECK-SAME: (%[[X:.*]]: tensor<2x4x16xf32>, %[[W:.*]]: tensor<4x4x3xcomplex<f32>>)
+func.func @spectral(%x: tensor<2x4x16xf32>, %w: tensor<4x4x3xcomplex<f32>>) -> (tensor<2x4x16xf32>, tensor<2x4x16xf32>) {
+  // CHECK: %[[F:.*]] = shodh.kernel "rfft"(%[[X]]) {attrs = {ndims = 1 : i64, norm = "backward"}} : (tensor<2x4x16xf32>) -> tensor<2x4x9xcomplex<f32>>
+  %f = shodh.rfft %x {ndims = 1 : i64} : (tensor<2x4x16xf32>) -> tensor<2x4x9xcomplex<f32>>
+  // CHECK: %[[T:.*]] = shodh.kernel "spectral_truncate"(%[[F]]) {attrs = {modes = array<i64: 3>}}
+  %t = shodh.spectral_truncate %f {modes = array<i64: 3>} : (tensor<2x4x9xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>>
+  // CHECK: %[[C:.*]] = shodh.kernel "spectral_contract"(%[[T]], %[[W]]) : (tensor<2x4x3xcomplex<f32>>, tensor<4x4x3xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>>
+  %c = shodh.spectral_contract %t, %w : (tensor<2x4x3xcomplex<f32>>, tensor<4x4x3xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>>
+  // CHECK: %[[P:.*]] = shodh.kernel "spectral_pad"(%[[C]]) {attrs = {modes = array<i64: 3>}}
+  %p = shodh.spectral_pad %c {modes = array<i64: 3>, sizes = array<i64: 16>} : (tensor<2x4x3xcomplex<f32>>) -> tensor<2x4x9xcomplex<f32>>
+  // CHECK: %[[I:.*]] = shodh.kernel "irfft"(%[[P]]) {attrs = {ndims = 1 : i64, norm = "ortho"}} : (tensor<2x4x9xcomplex<f32>>) -> tensor<2x4x16xf32>
+  %i = shodh.irfft %p {ndims = 1 : i64, norm = "ortho", last_size = 16 : i64} : (tensor<2x4x9xcomplex<f32>>) -> tensor<2x4x16xf32>
+  // CHECK: %[[S:.*]] = shodh.kernel "spectral_conv"(%[[X]], %[[W]]) {attrs = {modes = array<i64: 3>}} : (tensor<2x4x16xf32>, tensor<4x4x3xcomplex<f32>>) -> tensor<2x4x16xf32>
+  %s = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<2x4x16xf32>, tensor<4x4x3xcomplex<f32>>) -> tensor<2x4x16xf32>
+  return %i, %s : tensor<2x4x16xf32>, tensor<2x4x16xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {modes = 3 : i64}} {
+  func.func @unbound(%f: tensor<2x4x9xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>> {
+    // expected-error @+1 {{attribute 'modes' still uses hyperparameters; run --shodh-bind-hyperparams first}}
+    %t = shodh.spectral_truncate %f {modes = ["modes"]} : (tensor<2x4x9xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>>
+    return %t : tensor<2x4x3xcomplex<f32>>
+  }
+}
+
+// -----
+
+func.func @repeat(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{op 'shodh.repeat' has no kernel lowering; run --shodh-expand-repeats first}}
+  %r = shodh.repeat (%x) {count = 2 : i64} : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    shodh.yield %a : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}

@@ -1,4 +1,6 @@
-// --shodh-serialize: writes the lowered, annotated module as a model file.
+// --shodh-serialize: writes the lowered, annotated module as a model file,
+// including complex tensors (complex<f32> is C64) and integer-array kernel
+// attributes written as array<i64: ...> or [i64, ...].
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: shodh-opt %s --shodh-lifetimes --shodh-serialize="output=%t/model.fb" -o /dev/null
 // RUN: test -s %t/model.fb
@@ -33,6 +35,10 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, lr = 1.0e-3 : f64, name =
     %h = shodh.kernel "linear"(%x, %w) {attrs = {axis = 1 : i64, scale = 2.0 : f64, mode = "fast", axes = array<i64: 1, 2>, ws = [1.0 : f64, 2.0 : f64]}}
         : (tensor<?x3xf32>, tensor<4x3xf32>) -> tensor<?x4xf32>
     %y = shodh.kernel "gelu"(%h) {attrs = {approximate = "none"}} : (tensor<?x4xf32>) -> tensor<?x4xf32>
+    %f = shodh.kernel "rfft"(%y) {attrs = {ndims = 1 : i64, norm = "backward"}} : (tensor<?x4xf32>) -> tensor<?x3xcomplex<f32>>
+    %t = shodh.kernel "spectral_truncate"(%f) {attrs = {modes = [2]}} : (tensor<?x3xcomplex<f32>>) -> tensor<?x2xcomplex<f32>>
+    %s = shodh.read @s : tensor<4xcomplex<f32>>
+    %c = shodh.kernel "spectral_contract"(%t, %s) : (tensor<?x2xcomplex<f32>>, tensor<4xcomplex<f32>>) -> tensor<?x2xcomplex<f32>>
     return %y, %h : tensor<?x4xf32>, tensor<?x4xf32>
   }
 }

@@ -1,9 +1,9 @@
 //===- shodhc.cpp - The Shodh model compiler ------------------------------===//
 //
 // `shodhc model.mlir -o model.fb [--set k=v]... [--batch N] [--emit=mlir|fb]
-// [--print-ir-after-all] [--target cpu]`: parses the command line, reads the
-// source and hands it to the frontend. Errors go to stderr and give exit
-// code 1; nothing is written on error.
+// [--no-fuse] [--print-ir-after-all] [--target cpu]`: parses the command line,
+// reads the source and hands it to the frontend. Errors go to stderr and give
+// exit code 1; nothing is written on error.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Compiler.h"
@@ -38,6 +38,10 @@ cl::opt<EmitKind> emit(
     cl::values(clEnumValN(EmitKind::ModelFile, "fb", "model file (default)"),
                clEnumValN(EmitKind::Mlir, "mlir", "the final IR")),
     cl::cat(shodhcCategory));
+cl::opt<bool> noFuse("no-fuse",
+                     cl::desc("Skip structural fusion (spectral chains stay "
+                              "unfused kernels)"),
+                     cl::cat(shodhcCategory));
 cl::opt<bool>
     printIrAfterAll("print-ir-after-all",
                     cl::desc("Print the IR after every pass to stderr"),
@@ -72,6 +76,7 @@ mlir::shodh::CompileOptions collectOptions() {
   options.overrides.assign(overrides.begin(), overrides.end());
   options.batch = batch;
   options.emit = emit;
+  options.fuseSpectral = !noFuse;
   options.printIrAfterAll = printIrAfterAll;
   options.target = target;
   return options;

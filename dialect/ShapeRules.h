@@ -1,0 +1,72 @@
+//===- ShapeRules.h - Helpers of the shape rules ----------------*- C++ -*-===//
+//
+// Small helpers shared by the shape rules (inferReturnTypes) of shodh compute
+// ops: error reporting at an optional location, size joins and conflicts,
+// operand type checks and the compatibility test of declared result types.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "dialect/ShodhOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
+
+namespace mlir::shodh {
+
+/// Emits "'<op>' op <message...>" at `loc` if present; always fails.
+template <typename OpT, typename... Args>
+inline LogicalResult opError(std::optional<Location> loc, Args &&...args) {
+  return emitOptionalError(loc, "'", OpT::getOperationName(), "' op ",
+                           std::forward<Args>(args)...);
+}
+
+/// Returns true if the static sizes `a` and `b` disagree.
+inline bool sizesConflict(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+
+/// Returns the more static of two compatible sizes.
+inline int64_t joinSize(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
+/// Casts every type in `types` to a ranked tensor, failing if one is not.
+template <typename OpT>
+inline LogicalResult getRankedTypes(std::optional<Location> loc,
+                                    TypeRange types,
+                                    SmallVectorImpl<RankedTensorType> &out) {
+  for (Type type : types) {
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    if (!ranked)
+      return opError<OpT>(loc, "operands must be ranked tensors, got ", type);
+    out.push_back(ranked);
+  }
+  return success();
+}
+
+/// Checks that all `types` share one element type.
+template <typename OpT>
+inline LogicalResult checkSameElementType(std::optional<Location> loc,
+                                          ArrayRef<RankedTensorType> types) {
+  for (RankedTensorType type : types.drop_front())
+    if (type.getElementType() != types.front().getElementType())
+      return opError<OpT>(loc, "operands must have the same element type, got ",
+                          types.front().getElementType(), " and ",
+                          type.getElementType());
+  return success();
+}
+
+/// Accepts inferred types that are compatible with the declared ones: same
+/// element types and shapes that agree wherever both are static.
+inline bool areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
+  if (lhs.size() != rhs.size())
+    return false;
+  for (auto [l, r] : llvm::zip(lhs, rhs))
+    if (getElementTypeOrSelf(l) != getElementTypeOrSelf(r) ||
+        failed(verifyCompatibleShape(l, r)))
+      return false;
+  return true;
+}
+
+} // namespace mlir::shodh

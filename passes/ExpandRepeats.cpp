@@ -1,0 +1,193 @@
+//===- ExpandRepeats.cpp - Unroll shodh.repeat ----------------------------===//
+//
+// Implements --shodh-expand-repeats: every `shodh.repeat` (innermost first)
+// is replaced by `count` copies of its body, each copy reading the values
+// yielded by the previous one. Parameter reads inside copy i are redirected
+// to per-iteration parameters `@p_i`, created next to the template `@p` with
+// the init seed s replaced by s * 1000 + i (a missing seed counts as 0), so
+// every layer has its own weights and its own random stream. Templates that
+// nothing reads afterwards are erased.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/HyperparamAttrs.h"
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHEXPANDREPEATS
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// The factor separating the seeds of a template's instances.
+constexpr int64_t kSeedStride = 1000;
+
+/// Creates the per-iteration instances of parameters read in repeat bodies.
+class ParamInstancer {
+public:
+  /// Creates an instancer for the parameters of `module`.
+  explicit ParamInstancer(ModuleOp module) : module(module), symbols(module) {}
+
+  /// Starts expanding `repeat`: its instances are created afresh.
+  void beginRepeat(RepeatOp repeat) {
+    current = repeat;
+    instances.clear();
+  }
+
+  /// Redirects `read` to the instance of its parameter for `iteration`.
+  LogicalResult redirect(ReadOp read, int64_t iteration) {
+    FailureOr<StringAttr> name = getInstance(read, iteration);
+    if (failed(name))
+      return failure();
+    read.setParamAttr(FlatSymbolRefAttr::get(*name));
+    return success();
+  }
+
+  /// Erases every template that nothing reads any more.
+  void eraseUnusedTemplates() {
+    for (ParamOp param : templates)
+      if (SymbolTable::symbolKnownUseEmpty(param.getSymNameAttr(), module))
+        symbols.erase(param);
+  }
+
+private:
+  /// Returns the name of the instance read by `read` in `iteration`,
+  /// creating the parameter the first time.
+  FailureOr<StringAttr> getInstance(ReadOp read, int64_t iteration) {
+    ParamOp param = read.getParamOp();
+    if (!param)
+      return read.emitOpError("unknown parameter ") << read.getParamAttr();
+    auto key = std::make_pair(param.getOperation(), iteration);
+    auto it = instances.find(key);
+    if (it != instances.end())
+      return it->second;
+    FailureOr<ParamOp> instance = createInstance(read, param, iteration);
+    if (failed(instance))
+      return failure();
+    templates.insert(param);
+    instances[key] = instance->getSymNameAttr();
+    return instance->getSymNameAttr();
+  }
+
+  /// Returns the init spec of `param` with the seed of `iteration`.
+  static DictionaryAttr instanceInit(ParamOp param, int64_t iteration) {
+    Builder builder(param.getContext());
+    NamedAttrList init(param.getInit());
+    auto seed = dyn_cast_or_null<IntegerAttr>(init.get("seed"));
+    int64_t base = seed ? seed.getInt() : 0;
+    init.set("seed", builder.getI64IntegerAttr(base * kSeedStride + iteration));
+    return init.getDictionary(param.getContext());
+  }
+
+  /// Creates `@<param>_<iteration>` after the last instance of `param`.
+  FailureOr<ParamOp> createInstance(ReadOp read, ParamOp param,
+                                    int64_t iteration) {
+    std::string name =
+        (param.getSymName() + "_" + std::to_string(iteration)).str();
+    if (symbols.lookup(name))
+      return current.emitOpError("cannot create @")
+             << name << " for iteration " << iteration << " of @"
+             << param.getSymName() << ": the symbol already exists";
+    auto instance = cast<ParamOp>(param->clone());
+    instance.setSymName(name);
+    instance.setInitAttr(instanceInit(param, iteration));
+    Operation *&after = lastInstance[param];
+    if (!after)
+      after = param;
+    symbols.insert(instance, std::next(Block::iterator(after)));
+    after = instance;
+    return instance;
+  }
+
+  ModuleOp module;
+  SymbolTable symbols;
+  /// The repeat being expanded (errors are reported on it).
+  RepeatOp current;
+  /// Templates that got instances, in order of first use.
+  llvm::SetVector<ParamOp> templates;
+  /// The instance of (template, iteration) in the current repeat.
+  llvm::DenseMap<std::pair<Operation *, int64_t>, StringAttr> instances;
+  /// The last instance created of each template (the insertion point).
+  llvm::DenseMap<Operation *, Operation *> lastInstance;
+};
+
+/// Clones the body of `repeat` once, as iteration `iteration`, before
+/// `repeat`; `values` holds the body arguments and receives the yield.
+LogicalResult cloneIteration(RepeatOp repeat, int64_t iteration,
+                             SmallVectorImpl<Value> &values,
+                             ParamInstancer &instancer) {
+  Block &body = repeat.getBody().front();
+  OpBuilder builder(repeat);
+  IRMapping mapping;
+  mapping.map(body.getArguments(), values);
+  for (Operation &op : body.without_terminator()) {
+    Operation *clone = builder.clone(op, mapping);
+    WalkResult result = clone->walk([&](ReadOp read) {
+      return failed(instancer.redirect(read, iteration))
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+  }
+  for (auto [index, value] :
+       llvm::enumerate(body.getTerminator()->getOperands()))
+    values[index] = mapping.lookupOrDefault(value);
+  return success();
+}
+
+/// Replaces `repeat` by `count` copies of its body.
+LogicalResult expandRepeat(RepeatOp repeat, ParamInstancer &instancer) {
+  FailureOr<int64_t> count = resolveHyperparamInt(repeat, "count");
+  if (failed(count))
+    return failure();
+  instancer.beginRepeat(repeat);
+  SmallVector<Value> values(repeat.getInits());
+  for (int64_t iteration = 0; iteration < *count; ++iteration)
+    if (failed(cloneIteration(repeat, iteration, values, instancer)))
+      return failure();
+  repeat.replaceAllUsesWith(values);
+  repeat.erase();
+  return success();
+}
+
+/// Makes the result types of `func` those of its return.
+void updateResultTypes(func::FuncOp func) {
+  if (func.isExternal())
+    return;
+  Operation *terminator = func.getBody().back().getTerminator();
+  func.setFunctionType(FunctionType::get(func.getContext(),
+                                         func.getArgumentTypes(),
+                                         terminator->getOperandTypes()));
+}
+
+/// The pass: expands every repeat, innermost first.
+struct ExpandRepeatsPass
+    : mlir::shodh::impl::ShodhExpandRepeatsBase<ExpandRepeatsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<RepeatOp> repeats;
+    module.walk<WalkOrder::PostOrder>(
+        [&](RepeatOp repeat) { repeats.push_back(repeat); });
+    if (repeats.empty())
+      return;
+    ParamInstancer instancer(module);
+    for (RepeatOp repeat : repeats)
+      if (failed(expandRepeat(repeat, instancer)))
+        return signalPassFailure();
+    instancer.eraseUnusedTemplates();
+    for (func::FuncOp func : module.getOps<func::FuncOp>())
+      updateResultTypes(func);
+  }
+};
+
+} // namespace

@@ -1,113 +1,42 @@
 //===- main.cpp - shodh-data: PDE and random-field data generators --------===//
 //
-// Thin command-line front end over runtime/data/gen. Each subcommand writes
-// one HDF5 file in the layout of docs/data-format.md, atomically.
+// Thin command-line front end over runtime/data/gen. Each subcommand (one
+// file each, see Commands.h) writes one HDF5 file in the layout of
+// docs/data-format.md, atomically.
 //
 //   shodh-data grf --n 8 --channels 3 --res 32 --dims 2 --seed 0 --out in.h5
+//   shodh-data poisson|advdiff|helmholtz --n 256 --res 128 --seed 0 --out p.h5
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/data/Hdf5File.h"
-#include "runtime/data/gen/GaussianRandomField.h"
+#include "Commands.h"
 #include "runtime/support/Status.h"
-#include "tools/common/Progress.h"
 
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
-#include <atomic>
-#include <cmath>
-#include <thread>
+#include <cstdio>
+#include <string>
 
 using namespace shodh;
 
 namespace {
 
-/// Options of `shodh-data grf`.
-struct GrfOptions {
-  int64_t n = 8;
-  int64_t channels = 3;
-  GrfParams params;
-  uint64_t seed = 0;
-  int threads = 2;
-  std::string out;
-};
-
-/// Generates `opts.n` samples of `opts.channels` fields each, in parallel.
-FloatArray generateGrf(const GrfOptions &opts) {
-  int64_t cells = 1;
-  for (int d = 0; d < opts.params.dims; ++d)
-    cells *= opts.params.res;
-  FloatArray out;
-  out.shape = {opts.n, opts.channels};
-  for (int d = 0; d < opts.params.dims; ++d)
-    out.shape.push_back(opts.params.res);
-  out.values.resize(static_cast<size_t>(opts.n * opts.channels * cells));
-  Progress progress("shodh-data grf", opts.n * opts.channels);
-  std::atomic<int64_t> next{0};
-  auto worker = [&] {
-    for (int64_t f; (f = next.fetch_add(1)) < opts.n * opts.channels;) {
-      std::vector<double> field =
-          sampleGaussianRandomField(opts.params, opts.seed, static_cast<uint64_t>(f));
-      for (int64_t i = 0; i < cells; ++i)
-        out.values[f * cells + i] = static_cast<float>(field[i]);
-      progress.advance();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < opts.threads; ++t)
-    pool.emplace_back(worker);
-  worker();
-  for (std::thread &t : pool)
-    t.join();
-  return out;
-}
-
-/// Writes the generated fields with their metadata attributes.
-void writeGrf(const GrfOptions &opts, Hdf5Writer &w, const FloatArray &inputs) {
-  w.writeFloats("inputs", inputs);
-  std::vector<std::string> fields;
-  for (int64_t c = 0; c < opts.channels; ++c)
-    fields.push_back(fmt::format("grf{}", c));
-  w.writeStringsAttr("inputs", "fields", fields);
-  w.writeIntsAttr("/", "grid", std::vector<int64_t>(opts.params.dims, opts.params.res));
-  w.writeDoublesAttr("/", "extent", std::vector<double>(opts.params.dims, 1.0));
-  w.writeStringsAttr("/", "generator",
-                     {fmt::format("shodh-data grf alpha={} tau={} seed={}", opts.params.alpha,
-                                  opts.params.tau, opts.seed)});
-  w.commit();
-}
-
-/// Registers `shodh-data grf`.
-void addGrfCommand(CLI::App &app, GrfOptions &opts) {
-  CLI::App *cmd = app.add_subcommand(
-      "grf", "Gaussian random fields on the periodic unit cube, covariance (-Δ+τ²)^-α");
-  cmd->add_option("--n", opts.n, "number of samples")->check(CLI::Range(int64_t(1), int64_t(1) << 24));
-  cmd->add_option("--channels", opts.channels, "fields per sample")
-      ->check(CLI::Range(int64_t(1), int64_t(4096)));
-  cmd->add_option("--res", opts.params.res, "grid points per dimension")
-      ->check(CLI::Range(int64_t(2), int64_t(4096)));
-  cmd->add_option("--dims", opts.params.dims, "spatial dimensions (1, 2 or 3)")
-      ->check(CLI::Range(1, 3));
-  cmd->add_option("--alpha", opts.params.alpha, "smoothness exponent")->check(CLI::PositiveNumber);
-  cmd->add_option("--tau", opts.params.tau, "inverse length scale")->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", opts.seed, "random seed");
-  cmd->add_option("--threads", opts.threads, "worker threads")->check(CLI::Range(1, 256));
-  cmd->add_option("--out", opts.out, "output HDF5 file")->required();
-  cmd->callback([&opts] {
-    Hdf5Writer writer(opts.out); // fails fast on an unwritable path
-    FloatArray inputs = generateGrf(opts);
-    writeGrf(opts, writer, inputs);
-    std::printf("wrote %s: inputs %s\n", opts.out.c_str(), formatShape(inputs.shape).c_str());
-  });
+/// The invocation as one line, for the files' `generator` attribute.
+std::string joinCommandLine(int argc, char **argv) {
+  std::string line = "shodh-data";
+  for (int i = 1; i < argc; ++i) {
+    line += ' ';
+    line += argv[i];
+  }
+  return line;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app{"shodh-data: generate PDE data sets as HDF5 (see docs/data-format.md)"};
+  CLI::App app{
+      "shodh-data: generate PDE data sets as HDF5 (see docs/data-format.md)"};
   app.require_subcommand(1);
-  GrfOptions grf;
-  addGrfCommand(app, grf);
+  std::string commandLine = joinCommandLine(argc, argv);
+  addGrfCommand(app, commandLine);
+  addScalarPdeCommands(app, commandLine);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

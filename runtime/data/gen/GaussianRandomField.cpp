@@ -1,5 +1,6 @@
 //===- GaussianRandomField.cpp - Periodic Gaussian random fields ----------===//
 #include "runtime/data/gen/GaussianRandomField.h"
+#include "runtime/data/gen/FftwPlanner.h"
 #include "runtime/data/gen/Random.h"
 #include "runtime/support/Status.h"
 
@@ -12,12 +13,6 @@
 
 namespace shodh {
 namespace {
-
-/// FFTW's planner is not thread-safe; generators may run on several threads.
-std::mutex &plannerMutex() {
-  static std::mutex m;
-  return m;
-}
 
 /// Signed integer wavenumber of index i on an axis of n points.
 int64_t wavenumber(int64_t i, int64_t n) { return i <= n / 2 ? i : i - n; }
@@ -69,13 +64,13 @@ std::vector<double> sampleGaussianRandomField(const GrfParams &p, uint64_t seed,
   std::vector<int> dims(p.dims, static_cast<int>(n));
   fftw_plan plan;
   {
-    std::lock_guard<std::mutex> lock(plannerMutex());
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     plan = fftw_plan_dft_c2r(p.dims, dims.data(), reinterpret_cast<fftw_complex *>(spec.data()),
                              field.data(), FFTW_ESTIMATE);
   }
   fftw_execute(plan);
   {
-    std::lock_guard<std::mutex> lock(plannerMutex());
+    std::lock_guard<std::mutex> lock(fftwPlannerMutex());
     fftw_destroy_plan(plan);
   }
   return field;

@@ -1,0 +1,22 @@
+//===- Commands.h - Subcommands of shodh-data -----------------------------===//
+//
+// Each subcommand lives in its own file and registers itself on the CLI11
+// app; `commandLine` is the full invocation, recorded in the output file's
+// `generator` attribute.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace shodh {
+
+/// Registers `shodh-data grf` (GrfCommand.cpp).
+void addGrfCommand(CLI::App &app, const std::string &commandLine);
+
+/// Registers `shodh-data poisson|advdiff|helmholtz` (ScalarPdeCommand.cpp).
+void addScalarPdeCommands(CLI::App &app, const std::string &commandLine);
+
+} // namespace shodh

@@ -24,7 +24,8 @@ std::string formatInit(const InitSpec &init) {
   if (init.kind == "constant")
     args = fmt::format("value={}, ", init.a);
   else if (init.kind == "uniform")
-    args = fmt::format("low={}, high={}, ", init.a, init.b);
+    args = init.fan > 0 ? fmt::format("low={}, high={}, fan={}, ", init.a, init.b, init.fan)
+                        : fmt::format("low={}, high={}, ", init.a, init.b);
   else if (init.kind == "normal")
     args = fmt::format("mean={}, std={}, ", init.a, init.b);
   else if (init.kind == "fan_in_uniform")

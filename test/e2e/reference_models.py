@@ -61,8 +61,11 @@ def fno_forward(x, p, hp):
     layers, m = hp["layers"], hp["modes"]
     h = linear(x, p["lift_w"], p["lift_b"])
     for l in range(layers):
-        s = spectral_conv2d(h, complex_param(p, f"spec{l}_w"), m)
-        h = s + linear(h, p[f"skip{l}_w"], p[f"skip{l}_b"])
+        # Layers 0..L-2 come from shodh.repeat (suffix _l), the last is spelled out.
+        last = l == layers - 1
+        spec = complex_param(p, "spec_last_w" if last else f"spec_w_{l}")
+        skip = ("skip_last_w", "skip_last_b") if last else (f"skip_w_{l}", f"skip_b_{l}")
+        h = spectral_conv2d(h, spec, m) + linear(h, p[skip[0]], p[skip[1]])
         if l < layers - 1:
             h = gelu(h)
     return linear(gelu(linear(h, p["proj1_w"], p["proj1_b"])), p["proj2_w"], p["proj2_b"])

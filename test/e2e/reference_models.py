@@ -7,7 +7,7 @@ the inputs, and Shodh's outputs; recomputes the outputs in float64 and
 checks the largest relative error against a tolerance.
 
 usage: reference_models.py MODEL params.h5 inputs.h5 outputs.h5 [--tol T] [--set k=v ...]
-MODEL: mlp | fno
+MODEL: mlp | fno | fno3d
 """
 import argparse
 import math
@@ -47,6 +47,22 @@ def spectral_conv2d(x, w, m):
     return np.fft.irfft2(out, s=(h, wd))
 
 
+def spectral_conv_nd(x, w, m):
+    """FNO spectral convolution over all spatial axes of x [B, I, N_1..N_d]:
+    keep the m lowest and m highest frequencies of each full axis and the m
+    lowest of the rfft axis (2^(d-1) corner blocks), gathered with index
+    arrays (written independently of spectral_conv2d's explicit corners)."""
+    grid = x.shape[2:]
+    axes = tuple(range(2, x.ndim))
+    xf = np.fft.rfftn(x, axes=axes)
+    idx = [np.concatenate([np.arange(m), np.arange(n - m, n)]) for n in grid[:-1]] + [np.arange(m)]
+    sel = np.ix_(np.arange(x.shape[0]), np.arange(x.shape[1]), *idx)
+    kept = np.einsum("bi...,io...->bo...", xf[sel], w)
+    out = np.zeros((x.shape[0], w.shape[1]) + xf.shape[2:], dtype=np.complex128)
+    out[np.ix_(np.arange(x.shape[0]), np.arange(w.shape[1]), *idx)] = kept
+    return np.fft.irfftn(out, s=grid, axes=axes)
+
+
 def mlp_forward(x, p, hp):
     """models/mlp.mlir written out by hand."""
     h = gelu(linear(x, p["lift_w"], p["lift_b"]))
@@ -56,8 +72,8 @@ def mlp_forward(x, p, hp):
     return linear(h, p["proj_w"], p["proj_b"])
 
 
-def fno_forward(x, p, hp):
-    """FNO-2D as in shared/peers/torch_fno2d.py (lift, L x (spectral + skip), projection)."""
+def fno_forward(x, p, hp, spectral=spectral_conv2d):
+    """FNO as in shared/peers/torch_fno2d.py (lift, L x (spectral + skip), projection)."""
     layers, m = hp["layers"], hp["modes"]
     h = linear(x, p["lift_w"], p["lift_b"])
     for l in range(layers):
@@ -65,13 +81,22 @@ def fno_forward(x, p, hp):
         last = l == layers - 1
         spec = complex_param(p, "spec_last_w" if last else f"spec_w_{l}")
         skip = ("skip_last_w", "skip_last_b") if last else (f"skip_w_{l}", f"skip_b_{l}")
-        h = spectral_conv2d(h, spec, m) + linear(h, p[skip[0]], p[skip[1]])
+        h = spectral(h, spec, m) + linear(h, p[skip[0]], p[skip[1]])
         if l < layers - 1:
             h = gelu(h)
     return linear(gelu(linear(h, p["proj1_w"], p["proj1_b"])), p["proj2_w"], p["proj2_b"])
 
 
-MODELS = {"mlp": (mlp_forward, {}), "fno": (fno_forward, {"layers": 4, "modes": 12})}
+def fno3d_forward(x, p, hp):
+    """models/fno3d.mlir: the same network over three spatial axes."""
+    return fno_forward(x, p, hp, spectral=spectral_conv_nd)
+
+
+MODELS = {
+    "mlp": (mlp_forward, {}),
+    "fno": (fno_forward, {"layers": 4, "modes": 12}),
+    "fno3d": (fno3d_forward, {"layers": 2, "modes": 4}),
+}
 
 
 def main():

@@ -57,6 +57,11 @@ struct FftCase {
   std::string norm;
 };
 
+/// Readable parameter printing in test logs.
+void PrintTo(const FftCase &c, std::ostream *os) {
+  *os << "grid " << ::testing::PrintToString(c.grid) << ", norm " << c.norm;
+}
+
 class RealFftTest : public ::testing::TestWithParam<FftCase> {};
 
 TEST_P(RealFftTest, ForwardMatchesDirectDft) {
@@ -116,6 +121,11 @@ INSTANTIATE_TEST_SUITE_P(Grids, RealFftTest,
 struct TruncCase {
   std::vector<int64_t> grid, modes;
 };
+
+void PrintTo(const TruncCase &c, std::ostream *os) {
+  *os << "grid " << ::testing::PrintToString(c.grid) << ", modes "
+      << ::testing::PrintToString(c.modes);
+}
 
 class CornerTest : public ::testing::TestWithParam<TruncCase> {};
 

@@ -9,6 +9,8 @@
 #include "runtime/kernels/cpu/Elementwise.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/grad/GradKernels.h"
+#include "runtime/kernels/cpu/optim/OptimKernels.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
 
 namespace shodh {
@@ -20,6 +22,8 @@ void registerCpuKernels(KernelRegistry &registry) {
   registry.add("linear", Backend::Cpu, makeLinearKernel);
   registry.add("mul", Backend::Cpu, makeMulKernel);
   registerCpuSpectralKernels(registry);
+  registerCpuGradKernels(registry);
+  registerCpuOptimKernels(registry);
 }
 
 } // namespace shodh

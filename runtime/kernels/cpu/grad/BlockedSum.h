@@ -1,0 +1,41 @@
+//===- BlockedSum.h - Deterministic double-precision reductions -----------===//
+//
+// Reductions whose rounding does not depend on the thread count: a row of
+// `rowLength` elements is cut into fixed blocks of kReduceBlock elements
+// (a partition that depends only on the shape), each block is summed
+// sequentially in double by whichever thread the pool assigns it to, and the
+// block partials of a row are then added in block order on the caller. The
+// losses, bias gradients and the global gradient norm use it, so their
+// results are bit-identical for every thread count.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/core/ThreadPool.h"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace shodh {
+
+/// Elements per block of a deterministic reduction.
+constexpr int64_t kReduceBlock = 16384;
+
+/// Partial sum of row `row` over elements [begin, end), in double.
+using BlockTerm =
+    std::function<double(int64_t row, int64_t begin, int64_t end)>;
+
+/// For each of `rows` rows of `rowLength` elements, the sum of `term` over
+/// the row's fixed blocks, added in block order (see the file comment).
+/// `pool` may be null (runs inline).
+std::vector<double> blockedRowSums(ThreadPool *pool, int64_t rows,
+                                   int64_t rowLength, const BlockTerm &term);
+
+/// Sequential sum of v[i]^2 over [0, n), in double.
+double sumOfSquares(const float *v, int64_t n);
+
+/// Sequential sum of (a[i] - b[i])^2 over [0, n), in double.
+double sumOfSquaredDifferences(const float *a, const float *b, int64_t n);
+
+} // namespace shodh

@@ -1,0 +1,46 @@
+//===- SpectralConvGrad.h - Gradients of the fused "spectral_conv" --------===//
+//
+// Forward (SpectralKernels.cpp): y = spectral_conv(x, W) =
+// irfft(pad(contract(truncate(rfft(x)), W))), norm "backward", x f32
+// [B, I, N_1..N_d], W complex<f32> [I, O, 2m_1.., m_d], y f32 [B, O, N...],
+// attr modes (Ints, d = 1..3 entries). N = prod N_a; c_k as in
+// SpectralAdjoint.h; gradients in PyTorch's convention (dL/dRe + i dL/dIm).
+//
+//   spectral_conv_grad_input  (dy [B, O, N...], W [I, O, T...]) -> dx [B, I,
+//   N...]
+//       dx = spectral_conv(dy, W^H) with W^H[o, i, k] = conj(W[i, o, k]):
+//       the adjoint of irfft's 1/N-scaled c2r on the kept modes is
+//       (c_k / N) rfft, that of truncate(rfft) is c2r(pad(. / c_k)), so the
+//       c_k cancel and the same fused pipeline runs with the adjoint
+//       contraction dX[b, i, k] = sum_o dY[b, o, k] conj(W[i, o, k]).
+//   spectral_conv_grad_weight (x [B, I, N...], dy [B, O, N...]) -> dW [I, O,
+//   T...]
+//       dW[i, o, k] = (c_k / N) sum_b conj(X[b, i, k]) DY[b, o, k] with
+//       X = truncate(rfft x), DY = truncate(rfft dy); the sum over b runs in
+//       order b = 0..B-1 for every (i, o) pair, whatever the thread count.
+//
+// FFTs are planned in `prepare` on the operands' buffers (like
+// spectral_conv's), one plan per pool thread over fixed row ranges; the
+// transforms, truncation, contraction and padding all work row by row, so
+// results are bit-identical for a given thread count and every step but the
+// FFT row split is independent of it. Outputs must not alias inputs.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/core/Kernel.h"
+
+#include <memory>
+
+namespace shodh {
+
+/// Creates a spectral_conv_grad_input kernel; throws `Error` naming the call
+/// if it is invalid.
+std::unique_ptr<Kernel>
+makeSpectralConvGradInputKernel(const KernelSignature &sig);
+/// Creates a spectral_conv_grad_weight kernel; throws `Error` naming the call
+/// if it is invalid.
+std::unique_ptr<Kernel>
+makeSpectralConvGradWeightKernel(const KernelSignature &sig);
+
+} // namespace shodh

@@ -1,0 +1,244 @@
+//===- SpectralGrad.cpp - Gradients of the unfused spectral kernels -------===//
+//
+// See SpectralGrad.h for the contract.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/grad/SpectralGrad.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/grad/SpectralAdjoint.h"
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+namespace shodh {
+
+namespace {
+
+/// Smallest number of modes worth a chunk of their own.
+constexpr int64_t kModeGrain = 16384;
+
+/// Trailing `d` dims of a shape.
+std::vector<int64_t> trailingDims(const std::vector<int64_t> &s, size_t d) {
+  return std::vector<int64_t>(s.end() - d, s.end());
+}
+
+/// Product of all dims.
+int64_t productOf(const std::vector<int64_t> &s) {
+  int64_t p = 1;
+  for (int64_t d : s)
+    p *= d;
+  return p;
+}
+
+/// Checks operand counts and the dtypes of one input and one output.
+void expectUnary(const KernelSignature &sig, DType in, DType out) {
+  expectOperandCounts(sig, 1, 1, 1);
+  expectDType(sig, *sig.inputs[0], "input", {in});
+  expectDType(sig, *sig.outputs[0], "output", {out});
+}
+
+/// rfft_grad (dir Forward: the gradient of rfft) and irfft_grad (Inverse).
+class RealFftGradKernel : public Kernel {
+public:
+  /// Validates dtypes and the ndims / norm attributes.
+  RealFftGradKernel(const KernelSignature &sig, FftDirection forwardDir);
+  /// Checks the shapes, plans the FFT and the per-mode factors.
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override;
+  /// Scales and transforms.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  std::string where_;
+  FftDirection forwardDir_; ///< direction of the op being differentiated
+  int ndims_ = 1;
+  std::string norm_;
+  std::vector<float> factor_; ///< per half-spectrum mode
+  int64_t rows_ = 0, halfSize_ = 0;
+  std::vector<cfloat> scratch_;
+  std::unique_ptr<RealFft> fft_;
+};
+
+RealFftGradKernel::RealFftGradKernel(const KernelSignature &sig,
+                                     FftDirection forwardDir)
+    : where_(sig.where), forwardDir_(forwardDir) {
+  bool ofRfft = forwardDir == FftDirection::Forward;
+  expectUnary(sig, ofRfft ? DType::C64 : DType::F32,
+              ofRfft ? DType::F32 : DType::C64);
+  ndims_ = static_cast<int>(intAttr(sig, "ndims"));
+  norm_ = stringAttr(sig, "norm", "backward");
+  size_t rank = sig.inputs[0]->shape.size();
+  if (ndims_ < 1 || ndims_ > 3 || size_t(ndims_) > rank ||
+      sig.outputs[0]->shape.size() != rank)
+    throw Error(fmt::format("{}: ndims = {} must be in [1, 3] and at most the "
+                            "rank, and input and output ranks must agree",
+                            where_, ndims_));
+  float unused;
+  if (!fftScale(norm_, 1, FftDirection::Forward, unused))
+    throw Error(fmt::format("{}: unknown norm '{}' (expected backward, ortho "
+                            "or forward)",
+                            where_, norm_));
+}
+
+void RealFftGradKernel::prepare(const std::vector<TensorRef> &in,
+                                const std::vector<TensorRef> &out,
+                                KernelContext &ctx) {
+  bool ofRfft = forwardDir_ == FftDirection::Forward;
+  const TensorRef &real = ofRfft ? out[0] : in[0];
+  const TensorRef &half = ofRfft ? in[0] : out[0];
+  size_t lead = real.shape.size() - ndims_;
+  std::vector<int64_t> grid = trailingDims(real.shape, ndims_);
+  SpectralGeometry g{grid, grid};
+  if (!std::equal(real.shape.begin(), real.shape.begin() + lead,
+                  half.shape.begin()) ||
+      trailingDims(half.shape, ndims_) != g.halfShape())
+    throw Error(fmt::format("{}: the spectrum's shape does not match the grid "
+                            "(expected the leading dims and {}/2+1 on the "
+                            "last axis)",
+                            where_, grid.back()));
+  halfSize_ = g.halfSize();
+  rows_ = half.numel() / std::max<int64_t>(1, halfSize_);
+  float scale = 1.0f; // s_fwd for rfft_grad, s_inv for irfft_grad
+  fftScale(norm_, productOf(grid), forwardDir_, scale);
+  factor_ = halfModeWeights(grid);
+  for (float &c : factor_)
+    c = ofRfft ? scale / c : scale * c;
+  cfloat *spectrum = half.as<cfloat>();
+  if (ofRfft) { // c2r destroys its input: work on scratch
+    scratch_.assign(size_t(half.numel()), cfloat());
+    spectrum = scratch_.data();
+  }
+  fft_ = std::make_unique<RealFft>(
+      grid, rows_, ofRfft ? FftDirection::Inverse : FftDirection::Forward,
+      real.as<float>(), spectrum, ctx.pool ? ctx.pool->size() : 1);
+}
+
+void RealFftGradKernel::run(const std::vector<TensorRef> &in,
+                            const std::vector<TensorRef> &out,
+                            KernelContext &ctx) {
+  bool ofRfft = forwardDir_ == FftDirection::Forward;
+  auto scaleRows = [&](const cfloat *src, cfloat *dst) {
+    parallelFor(ctx.pool, rows_ * halfSize_, kModeGrain,
+                [&](int64_t b, int64_t e) {
+                  for (int64_t i = b; i < e; ++i)
+                    dst[i] = src[i] * factor_[i % halfSize_];
+                });
+  };
+  auto transform = [&] {
+    parallelFor(ctx.pool, fft_->chunks(), 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c)
+        fft_->executeChunk(int(c));
+    });
+  };
+  if (ofRfft) {
+    scaleRows(in[0].as<cfloat>(), scratch_.data());
+    transform();
+  } else {
+    transform();
+    scaleRows(out[0].as<cfloat>(), out[0].as<cfloat>());
+  }
+}
+
+/// Checks [B, *, K...] ranks and extents of the contraction adjoints:
+/// `a` is [B, A, K...], `b` [., ., K...] with b's channel dims given.
+void checkContractShapes(const std::string &where, const char *names[3],
+                         const std::vector<std::vector<int64_t>> &s,
+                         const std::vector<int64_t> &wantOut) {
+  for (int i = 0; i < 3; ++i)
+    if (s[i].size() < 2 || s[i].size() != s[0].size())
+      throw Error(fmt::format("{}: {} must have the rank of {} (>= 2)", where,
+                              names[i], names[0]));
+  std::vector<int64_t> modes = trailingDims(s[0], s[0].size() - 2);
+  for (int i = 1; i < 3; ++i)
+    if (trailingDims(s[i], modes.size()) != modes)
+      throw Error(fmt::format("{}: {} mode extents differ from {}'s", where,
+                              names[i], names[0]));
+  if (s[2][0] != wantOut[0] || s[2][1] != wantOut[1])
+    throw Error(fmt::format("{}: {} must be [{}, {}, ...], got [{}, {}, ...]",
+                            where, names[2], wantOut[0], wantOut[1], s[2][0],
+                            s[2][1]));
+}
+
+/// spectral_contract_grad_input (weight = false) and _weight (weight = true).
+class ContractGradKernel : public Kernel {
+public:
+  /// Validates operand counts and dtypes (all complex<f32>).
+  ContractGradKernel(const KernelSignature &sig, bool weight)
+      : where_(sig.where), weight_(weight) {
+    expectOperandCounts(sig, 2, 2, 1);
+    const char *names[] = {weight ? "x" : "dy", weight ? "dy" : "weight"};
+    for (int i = 0; i < 2; ++i)
+      expectDType(sig, *sig.inputs[i], names[i], {DType::C64});
+    expectDType(sig, *sig.outputs[0], "output", {DType::C64});
+  }
+
+  /// Checks shapes and records (B, I, O, K).
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &) override {
+    const std::vector<int64_t> &a = in[0].shape, &b = in[1].shape;
+    if (weight_) { // x [B, I, K], dy [B, O, K] -> dw [I, O, K]
+      const char *names[] = {"x", "dy", "output"};
+      checkContractShapes(where_, names, {a, b, out[0].shape},
+                          {a.size() > 1 ? a[1] : 0, b.size() > 1 ? b[1] : 0});
+      if (a[0] != b[0])
+        throw Error(fmt::format("{}: x and dy batch sizes differ ({} vs {})",
+                                where_, a[0], b[0]));
+      dims_ = {a[0], a[1], b[1], productOf(trailingDims(a, a.size() - 2))};
+    } else { // dy [B, O, K], w [I, O, K] -> dx [B, I, K]
+      const char *names[] = {"dy", "weight", "output"};
+      checkContractShapes(where_, names, {a, b, out[0].shape},
+                          {a.size() > 1 ? a[0] : 0, b.size() > 1 ? b[0] : 0});
+      if (b[1] != a[1])
+        throw Error(fmt::format("{}: weight has {} output channels but dy has "
+                                "{}",
+                                where_, b[1], a[1]));
+      dims_ = {a[0], b[0], a[1], productOf(trailingDims(a, a.size() - 2))};
+    }
+  }
+
+  /// Runs the adjoint contraction on the pool.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    const int64_t B = dims_[0], I = dims_[1], O = dims_[2], K = dims_[3];
+    const cfloat *a = in[0].as<cfloat>(), *b = in[1].as<cfloat>();
+    cfloat *y = out[0].as<cfloat>();
+    if (weight_)
+      parallelFor(ctx.pool, I * O, 1, [&](int64_t p0, int64_t p1) {
+        contractModesAdjointWeight(a, b, y, p0, p1, B, I, O, K, nullptr);
+      });
+    else
+      parallelFor(ctx.pool, B, 1, [&](int64_t b0, int64_t b1) {
+        contractModesAdjointInput(a, b, y, b0, b1, I, O, K);
+      });
+  }
+
+private:
+  std::string where_;
+  bool weight_;
+  std::array<int64_t, 4> dims_{}; ///< B, I, O, K
+};
+
+} // namespace
+
+std::unique_ptr<Kernel> makeRfftGradKernel(const KernelSignature &sig) {
+  return std::make_unique<RealFftGradKernel>(sig, FftDirection::Forward);
+}
+std::unique_ptr<Kernel> makeIrfftGradKernel(const KernelSignature &sig) {
+  return std::make_unique<RealFftGradKernel>(sig, FftDirection::Inverse);
+}
+std::unique_ptr<Kernel>
+makeSpectralContractGradInputKernel(const KernelSignature &sig) {
+  return std::make_unique<ContractGradKernel>(sig, false);
+}
+std::unique_ptr<Kernel>
+makeSpectralContractGradWeightKernel(const KernelSignature &sig) {
+  return std::make_unique<ContractGradKernel>(sig, true);
+}
+
+} // namespace shodh

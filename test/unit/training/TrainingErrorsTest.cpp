@@ -1,0 +1,142 @@
+//===- TrainingErrorsTest.cpp - Invalid calls of the training kernels -----===//
+//
+// Every factory rejects wrong operand counts, dtypes, missing or mistyped
+// attributes and inconsistent static dims with a message that starts with
+// the call ("program 'test', call 0 (name)"); prepare re-checks concrete
+// shapes that were symbolic.
+//
+//===----------------------------------------------------------------------===//
+#include "TrainingTestSupport.h"
+
+#include <gtest/gtest.h>
+
+using namespace shodh;
+using namespace shodh::testing;
+
+namespace {
+
+/// A static f32 (or `dtype`) description.
+TensorDesc t(std::vector<int64_t> shape, DType dtype = DType::F32) {
+  std::vector<Dim> dims;
+  for (int64_t d : shape)
+    dims.push_back(Dim::fixed(d));
+  return symbolic("t", dims, dtype);
+}
+
+/// Expects the factory of `name` to throw an Error containing `needle`.
+void expectRejected(const std::string &name, std::vector<NamedAttr> attrs,
+                    const std::vector<TensorDesc> &ins,
+                    const std::vector<TensorDesc> &outs,
+                    const std::string &needle) {
+  expectErrorContaining([&] { createKernel(name, attrs, ins, outs); },
+                        "program 'test', call 0 (" + name + "): " + needle);
+}
+
+TEST(TrainingErrors, OperandCounts) {
+  expectRejected("linear_grad_input", {{"axis", int64_t(1)}}, {t({2, 3})},
+                 {t({2, 4})}, "expected 2 inputs and 1 outputs, got 1 and 1");
+  expectRejected("mse_loss_grad", {}, {t({2}), t({2}), t({1}), t({1})},
+                 {t({2})}, "expected 2 to 3 inputs");
+  expectRejected("adam", {}, {t({2}), t({2})}, {t({2})},
+                 "expected 6 inputs and 3 outputs");
+  expectRejected("grad_global_norm", {}, {}, {t({1})},
+                 "expected at least 1 input");
+  expectRejected("spectral_conv_grad_weight",
+                 {{"modes", std::vector<int64_t>{2}}}, {t({1, 2, 8})},
+                 {t({2, 2, 2}, DType::C64)}, "expected 2 inputs");
+}
+
+TEST(TrainingErrors, DTypes) {
+  expectRejected("linear_grad_weight", {{"axis", int64_t(1)}},
+                 {t({2, 3}, DType::F64), t({2, 4})}, {t({4, 3})},
+                 "x 't' has dtype f64");
+  expectRejected("gelu_grad", {}, {t({3}), t({3}, DType::F64)}, {t({3})},
+                 "dy 't' has dtype f64 but x has f32");
+  expectRejected("spectral_conv_grad_input",
+                 {{"modes", std::vector<int64_t>{2}}},
+                 {t({1, 2, 8}), t({3, 2, 2})}, {t({1, 3, 8})},
+                 "weight 't' has dtype f32; supported: complex<f32>");
+  expectRejected("step_increment", {}, {t({1}, DType::I32)},
+                 {t({1}, DType::I32)}, "step 't' has dtype i32");
+  expectRejected("adam", {{"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}},
+                 {t({2}), t({2}), t({2}), t({2}), t({1}), t({1})},
+                 {t({2}), t({2}), t({2})},
+                 "step 't' has dtype f32; supported: i64");
+}
+
+TEST(TrainingErrors, Attributes) {
+  expectRejected("linear_grad_bias", {}, {t({2, 3})}, {t({3})},
+                 "missing integer attribute 'axis'");
+  expectRejected("linear_grad_bias", {{"axis", int64_t(2)}}, {t({2, 3})},
+                 {t({3})}, "attribute 'axis' = 2 is out of range");
+  expectRejected("gelu_grad", {{"approximate", std::string("erf")}},
+                 {t({3}), t({3})}, {t({3})},
+                 "attribute 'approximate' must be \"none\" or \"tanh\"");
+  std::vector<TensorDesc> adamIns = {
+      t({2}), t({2}), t({2}), t({2}), t({1}, DType::I64), t({1})};
+  std::vector<TensorDesc> adamOuts = {t({2}), t({2}), t({2})};
+  expectRejected("adam", {{"beta1", 0.9}, {"eps", 1e-8}}, adamIns, adamOuts,
+                 "missing float attribute 'beta2'");
+  expectRejected("adam", {{"beta1", int64_t(1)}, {"beta2", 0.9}, {"eps", 1e-8}},
+                 adamIns, adamOuts, "attribute 'beta1' must be a float");
+  expectRejected("adam", {{"beta1", 1.0}, {"beta2", 0.9}, {"eps", 1e-8}},
+                 adamIns, adamOuts, "attribute 'beta1' = 1 must be in [0, 1)");
+  expectRejected("adam",
+                 {{"beta1", 0.9},
+                  {"beta2", 0.9},
+                  {"eps", 1e-8},
+                  {"decoupled", int64_t(2)}},
+                 adamIns, adamOuts, "attribute 'decoupled' must be 0 or 1");
+  expectRejected("clip_by_norm", {}, {t({4}), t({1})}, {t({4})},
+                 "missing float attribute 'max_norm'");
+  expectRejected("rfft_grad",
+                 {{"ndims", int64_t(1)}, {"norm", std::string("unit")}},
+                 {t({2, 5}, DType::C64)}, {t({2, 8})}, "unknown norm 'unit'");
+  expectRejected("irfft_grad", {{"norm", std::string("ortho")}}, {t({2, 8})},
+                 {t({2, 5}, DType::C64)}, "missing integer attribute 'ndims'");
+  expectRejected("spectral_conv_grad_weight", {}, {t({1, 2, 8}), t({1, 3, 8})},
+                 {t({2, 3, 2}, DType::C64)},
+                 "missing integer-array attribute 'modes'");
+}
+
+TEST(TrainingErrors, Shapes) {
+  expectRejected("linear_grad_input", {{"axis", int64_t(1)}},
+                 {t({2, 4, 5}), t({4, 3})}, {t({2, 3, 6})},
+                 "output dim 2 is 6 but dy dim 2 is 5");
+  expectRejected("linear_grad_weight", {{"axis", int64_t(1)}},
+                 {t({2, 3}), t({2, 4})}, {t({4, 2})},
+                 "output dim 1 is 2 but x dim 1 is 3");
+  expectRejected("mse_loss", {}, {t({2, 3}), t({2, 3})}, {t({2})},
+                 "output must have shape [] or [1]");
+  expectRejected("rel_l2_loss_grad", {}, {t({2, 3}), t({2, 4})}, {t({2, 3})},
+                 "target dim 1 is 4 but prediction dim 1 is 3");
+  expectRejected("adam", {{"beta1", 0.9}, {"beta2", 0.9}, {"eps", 1e-8}},
+                 {t({2}), t({3}), t({2}), t({2}), t({1}, DType::I64), t({1})},
+                 {t({2}), t({2}), t({2})},
+                 "grad dim 0 is 3 but param dim 0 is 2");
+  expectRejected("spectral_conv_grad_input",
+                 {{"modes", std::vector<int64_t>{2, 2}}},
+                 {t({1, 2, 8}), t({3, 2, 4, 2}, DType::C64)}, {t({1, 3, 8})},
+                 "dy must have rank 4");
+}
+
+TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {
+  // Modes beyond the grid are only known once shapes are concrete.
+  HostTensor dy(DType::F32, {1, 2, 8}), w(DType::C64, {3, 2, 6}),
+      dx(DType::F32, {1, 3, 8});
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad_input",
+                  {{"modes", std::vector<int64_t>{6}}}, {&dy, &w}, {&dx}, 1);
+      },
+      "modes[0] = 6 must be in [1, N/2+1 = 5]");
+  HostTensor x(DType::F32, {1, 3, 8}), dw(DType::C64, {3, 2, 3});
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad_weight",
+                  {{"modes", std::vector<int64_t>{2}}}, {&x, &dy}, {&dw}, 1);
+      },
+      "output must be [I = 3, O = 2, 2]");
+}
+
+} // namespace

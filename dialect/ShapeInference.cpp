@@ -100,26 +100,6 @@ bool GeluOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
 // Elementwise binary ops
 //===----------------------------------------------------------------------===//
 
-/// Infers the result of an elementwise op over operands of compatible shape.
-template <typename OpT>
-static LogicalResult inferElementwise(std::optional<Location> loc,
-                                      TypeRange operands,
-                                      SmallVectorImpl<Type> &inferred) {
-  SmallVector<RankedTensorType> types;
-  if (failed(getRankedTypes<OpT>(loc, operands, types)) ||
-      failed(checkSameElementType<OpT>(loc, types)))
-    return failure();
-  RankedTensorType lhs = types[0], rhs = types[1];
-  if (failed(verifyCompatibleShape(lhs, rhs)))
-    return opError<OpT>(loc, "operand shapes ", lhs, " and ", rhs,
-                        " are incompatible");
-  SmallVector<int64_t> shape;
-  for (auto [a, b] : llvm::zip(lhs.getShape(), rhs.getShape()))
-    shape.push_back(joinSize(a, b));
-  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
-  return success();
-}
-
 LogicalResult AddOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
                                       Adaptor adaptor,

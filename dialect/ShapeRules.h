@@ -2,7 +2,8 @@
 //
 // Small helpers shared by the shape rules (inferReturnTypes) of shodh compute
 // ops: error reporting at an optional location, size joins and conflicts,
-// operand type checks and the compatibility test of declared result types.
+// operand type checks, the elementwise rule and the compatibility test of
+// declared result types.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -67,6 +68,26 @@ inline bool areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
         failed(verifyCompatibleShape(l, r)))
       return false;
   return true;
+}
+
+/// Infers the result of an elementwise op over operands of compatible shape.
+template <typename OpT>
+inline LogicalResult inferElementwise(std::optional<Location> loc,
+                                      TypeRange operands,
+                                      SmallVectorImpl<Type> &inferred) {
+  SmallVector<RankedTensorType> types;
+  if (failed(getRankedTypes<OpT>(loc, operands, types)) ||
+      failed(checkSameElementType<OpT>(loc, types)))
+    return failure();
+  RankedTensorType lhs = types[0], rhs = types[1];
+  if (failed(verifyCompatibleShape(lhs, rhs)))
+    return opError<OpT>(loc, "operand shapes ", lhs, " and ", rhs,
+                        " are incompatible");
+  SmallVector<int64_t> shape;
+  for (auto [a, b] : llvm::zip(lhs.getShape(), rhs.getShape()))
+    shape.push_back(joinSize(a, b));
+  inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
 }
 
 } // namespace mlir::shodh

@@ -1,14 +1,16 @@
 //===- ShodhDialect.cpp - The shodh dialect -------------------------------===//
 //
 // Registers the shodh operations and verifies the dialect's attributes:
-// `shodh.hyperparams` on modules, `shodh.index`/`shodh.live` on kernel calls,
-// and `shodh.dims`/`shodh.name`/`shodh.live` on function arguments/results.
+// `shodh.hyperparams` and `shodh.train` on modules, `shodh.index`/`shodh.live`
+// on kernel calls, and `shodh.dims`/`shodh.name`/`shodh.live` on function
+// arguments/results.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhDialect.h"
 #include "dialect/DimsSpec.h"
 #include "dialect/Hyperparams.h"
 #include "dialect/ShodhOps.h"
+#include "dialect/TrainConfig.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -57,6 +59,8 @@ LogicalResult ShodhDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == kHyperparamsAttr)
     return verifyHyperparamsAttr(op, attr.getValue());
+  if (name == kTrainAttr)
+    return verifyTrainAttr(op, attr.getValue());
   if (name == kIndexAttr)
     return verifyIndexAttr(op, attr.getValue());
   if (name == kLiveAttr)

@@ -1,7 +1,8 @@
 //===- ShodhDialect.h - The shodh dialect -----------------------*- C++ -*-===//
 //
 // Declares the `shodh` dialect class and the names of its dialect attributes
-// (module hyperparameters, argument dims and names, lifetime annotations).
+// (module hyperparameters and training configuration, argument dims and
+// names, lifetime annotations).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -13,6 +14,8 @@ namespace mlir::shodh {
 
 /// Module attribute: the model's hyperparameters (a dictionary).
 constexpr llvm::StringLiteral kHyperparamsAttr = "shodh.hyperparams";
+/// Module attribute: the training configuration (a dictionary).
+constexpr llvm::StringLiteral kTrainAttr = "shodh.train";
 /// Function argument attribute: symbolic dims of the argument.
 constexpr llvm::StringLiteral kDimsAttr = "shodh.dims";
 /// Function argument/result attribute: tensor name in the model file.

@@ -3,8 +3,9 @@
 // Op interfaces shared by shodh ops. `KernelOpInterface` describes how an op
 // lowers to a runtime kernel call (`shodh.kernel`);
 // `HyperparamAttrOpInterface` marks integer attributes that may be written
-// with hyperparameters. Later: gradient rules (`GradientOpInterface`) and
-// experts (`ExpertOpInterface`).
+// with hyperparameters; `GradientOpInterface` builds an op's backward ops
+// for reverse-mode autodiff (--shodh-build-training). Later: experts
+// (`ExpertOpInterface`).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_INTERFACES_TD
@@ -31,6 +32,64 @@ def Shodh_KernelOpInterface : OpInterface<"KernelOpInterface"> {
                  floats as f64, arrays) in a stable order.}],
       /*retTy=*/"::llvm::SmallVector<::mlir::NamedAttribute>",
       /*methodName=*/"getKernelAttrs">,
+    InterfaceMethod<
+      /*desc=*/[{Returns the kernel call's inputs. Ops that name persistent
+                 tensors by symbol (optimizer updates) create the
+                 `shodh.read` ops for them with `builder`, which is set
+                 before the op. The default is the op's operands.}],
+      /*retTy=*/"::llvm::SmallVector<::mlir::Value>",
+      /*methodName=*/"getKernelInputs",
+      /*args=*/(ins "::mlir::OpBuilder &":$builder),
+      /*methodBody=*/"",
+      /*defaultImplementation=*/[{
+        return ::llvm::SmallVector<::mlir::Value>($_op->getOperands());
+      }]>,
+    InterfaceMethod<
+      /*desc=*/[{Returns the persistent tensors (parameters, state) the call
+                 writes in place, as flat symbol references, in the order of
+                 the kernel's outputs after its results; empty by default.}],
+      /*retTy=*/"::llvm::SmallVector<::mlir::Attribute>",
+      /*methodName=*/"getKernelWrites",
+      /*args=*/(ins),
+      /*methodBody=*/"",
+      /*defaultImplementation=*/"return {};">,
+    InterfaceMethod<
+      /*desc=*/[{Returns, per result, the index of the kernel input whose
+                 tensor the result overwrites in place, or -1 for a new
+                 tensor; empty (all new) by default.}],
+      /*retTy=*/"::llvm::SmallVector<int64_t>",
+      /*methodName=*/"getKernelInPlace",
+      /*args=*/(ins),
+      /*methodBody=*/"",
+      /*defaultImplementation=*/"return {};">,
+  ];
+}
+
+def Shodh_GradientOpInterface : OpInterface<"GradientOpInterface"> {
+  let cppNamespace = "::mlir::shodh";
+  let description = [{
+    An op with a reverse-mode gradient rule. `--shodh-build-training` walks a
+    program backwards and asks each op for the cotangents of its operands
+    given the cotangents of its results; the rule builds ordinary `shodh`
+    ops (so fusion and lowering apply to the backward graph too). Complex
+    tensors follow PyTorch's convention: the cotangent of a complex value z
+    is dL/dRe(z) + i dL/dIm(z).
+  }];
+  let methods = [
+    InterfaceMethod<
+      /*desc=*/[{Builds the backward ops with `builder` (set at the end of the
+                 backward graph). `resultGrads` holds one cotangent per result
+                 (null: zero; for a loss, the root, null means d(loss) = 1).
+                 `needed` says, per operand, whether its cotangent is wanted.
+                 Fills `operandGrads` with one value per operand, null where
+                 not needed or not differentiable. Emits an error and fails
+                 if the rule does not apply.}],
+      /*retTy=*/"::mlir::LogicalResult",
+      /*methodName=*/"buildGradient",
+      /*args=*/(ins "::mlir::OpBuilder &":$builder,
+                    "::llvm::ArrayRef<::mlir::Value>":$resultGrads,
+                    "::llvm::ArrayRef<bool>":$needed,
+                    "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>,
   ];
 }
 

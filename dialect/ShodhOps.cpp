@@ -1,9 +1,11 @@
 //===- ShodhOps.cpp - Operations of the shodh dialect ---------------------===//
 //
-// Verifiers of shodh ops, symbol resolution of `shodh.read`, and the
+// Verifiers of shodh ops, symbol resolution of `shodh.read`, of the
+// optimizer ops and of kernel calls' in-place writes, and the
 // KernelOpInterface and HyperparamAttrOpInterface implementations. Shape
-// inference is in ShapeInference.cpp and SpectralShapeInference.cpp; dims
-// and init specs in DimsSpec.cpp and InitSpec.cpp.
+// inference is in ShapeInference.cpp, SpectralShapeInference.cpp and
+// GradientShapeInference.cpp; gradient rules in Gradients.cpp; dims and init
+// specs in DimsSpec.cpp and InitSpec.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -15,6 +17,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::shodh;
@@ -23,8 +26,9 @@ using namespace mlir::shodh;
 // ParamOp
 //===----------------------------------------------------------------------===//
 
-/// Verifies `dims` against the type, or that the type is static without it.
-static LogicalResult verifyParamDims(ParamOp op) {
+/// Verifies `dims` against the type of a parameter or state `op`, or that the
+/// type is static without it.
+template <typename OpT> static LogicalResult verifyGlobalDims(OpT op) {
   auto emitError = [&] { return op.emitOpError(); };
   ArrayAttr dims = op.getDimsAttr();
   if (!dims) {
@@ -37,16 +41,40 @@ static LogicalResult verifyParamDims(ParamOp op) {
                         getEnclosingHyperparams(op), DimsContext::Param);
 }
 
-/// Verifies the init spec.
-static LogicalResult verifyParamInit(ParamOp op) {
+/// Verifies the dims and the init spec of a parameter or state `op`.
+template <typename OpT> static LogicalResult verifyGlobal(OpT op) {
+  if (failed(verifyGlobalDims(op)))
+    return failure();
   auto emitError = [&] { return op.emitOpError(); };
   return resolveInitSpec(emitError, op.getInit(), getEnclosingHyperparams(op));
 }
 
-LogicalResult ParamOp::verify() {
-  if (failed(verifyParamDims(*this)))
-    return failure();
-  return verifyParamInit(*this);
+LogicalResult ParamOp::verify() { return verifyGlobal(*this); }
+
+LogicalResult StateOp::verify() { return verifyGlobal(*this); }
+
+/// Returns the tensor type of `symbol` if it is a parameter or state, else
+/// null.
+static RankedTensorType getGlobalTensorType(Operation *symbol) {
+  if (auto param = dyn_cast_or_null<ParamOp>(symbol))
+    return param.getTensorType();
+  if (auto state = dyn_cast_or_null<StateOp>(symbol))
+    return state.getTensorType();
+  return {};
+}
+
+/// Resolves `ref` from `op` to a shodh.param (`wantParam`) or shodh.state;
+/// emits an error naming `what` otherwise.
+static FailureOr<RankedTensorType>
+lookupGlobal(Operation *op, SymbolTableCollection &symbolTable,
+             FlatSymbolRefAttr ref, bool wantParam, StringRef what) {
+  Operation *symbol = symbolTable.lookupNearestSymbolFrom(op, ref);
+  bool matches = wantParam ? isa_and_nonnull<ParamOp>(symbol)
+                           : isa_and_nonnull<StateOp>(symbol);
+  if (!matches)
+    return op->emitOpError() << what << " " << ref << " must name a "
+                             << (wantParam ? "shodh.param" : "shodh.state");
+  return getGlobalTensorType(symbol);
 }
 
 //===----------------------------------------------------------------------===//
@@ -57,16 +85,20 @@ ParamOp ReadOp::getParamOp() {
   return SymbolTable::lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
 }
 
+RankedTensorType ReadOp::getGlobalType() {
+  return getGlobalTensorType(
+      SymbolTable::lookupNearestSymbolFrom(*this, getParamAttr()));
+}
+
 LogicalResult ReadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
   Operation *symbol =
       symbolTable.lookupNearestSymbolFrom(*this, getParamAttr());
   if (!symbol)
     return emitOpError("unknown parameter ") << getParamAttr();
-  auto param = dyn_cast<ParamOp>(symbol);
-  if (!param)
+  RankedTensorType paramType = getGlobalTensorType(symbol);
+  if (!paramType)
     return emitOpError() << getParamAttr() << " is a '" << symbol->getName()
-                         << "', not a shodh.param";
-  RankedTensorType paramType = param.getTensorType();
+                         << "', not a shodh.param or shodh.state";
   if (getType().getElementType() != paramType.getElementType() ||
       failed(verifyCompatibleShape(getType(), paramType)))
     return emitOpError("result type ")
@@ -79,12 +111,20 @@ LogicalResult ReadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 // GeluOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult GeluOp::verify() {
-  StringRef mode = getApproximate();
+/// Checks a GELU approximation mode.
+static LogicalResult verifyApproximate(Operation *op, StringRef mode) {
   if (mode != "none" && mode != "tanh")
-    return emitOpError("approximate must be \"none\" or \"tanh\", got \"")
+    return op->emitOpError("approximate must be \"none\" or \"tanh\", got \"")
            << mode << "\"";
   return success();
+}
+
+LogicalResult GeluOp::verify() {
+  return verifyApproximate(*this, getApproximate());
+}
+
+LogicalResult GeluGradOp::verify() {
+  return verifyApproximate(*this, getApproximate());
 }
 
 //===----------------------------------------------------------------------===//
@@ -103,6 +143,105 @@ static LogicalResult verifyNorm(Operation *op, StringRef norm) {
 LogicalResult RfftOp::verify() { return verifyNorm(*this, getNorm()); }
 
 LogicalResult IrfftOp::verify() { return verifyNorm(*this, getNorm()); }
+
+LogicalResult RfftGradOp::verify() { return verifyNorm(*this, getNorm()); }
+
+LogicalResult IrfftGradOp::verify() { return verifyNorm(*this, getNorm()); }
+
+//===----------------------------------------------------------------------===//
+// ClipByNormOp, AdamOp, StepIncrementOp
+//===----------------------------------------------------------------------===//
+
+/// Formats `value` the short way ("0.1", "1e-08").
+static std::string formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", value);
+  return text;
+}
+
+LogicalResult ClipByNormOp::verify() {
+  if (!(getMaxNorm().convertToDouble() > 0.0))
+    return emitOpError("max_norm must be positive, got ")
+           << formatNumber(getMaxNorm().convertToDouble());
+  return success();
+}
+
+/// Checks that `value` of hyperparameter `name` lies in [low, high) (or
+/// [low, inf) without `high`), excluding `low` when `open`.
+static LogicalResult checkRange(Operation *op, StringRef name, double value,
+                                double low, bool open,
+                                std::optional<double> high = std::nullopt) {
+  bool ok = (open ? value > low : value >= low) && (!high || value < *high);
+  if (ok)
+    return success();
+  InFlightDiagnostic diag = op->emitOpError() << name << " must be ";
+  diag << (open ? "> " : ">= ") << formatNumber(low);
+  if (high)
+    diag << " and < " << formatNumber(*high);
+  return diag << ", got " << formatNumber(value);
+}
+
+LogicalResult AdamOp::verify() {
+  Operation *op = *this;
+  if (failed(checkRange(op, "beta1", getBeta1().convertToDouble(), 0.0, false,
+                        1.0)) ||
+      failed(checkRange(op, "beta2", getBeta2().convertToDouble(), 0.0, false,
+                        1.0)) ||
+      failed(checkRange(op, "eps", getEps().convertToDouble(), 0.0, true)) ||
+      failed(checkRange(op, "weight_decay", getWeightDecay().convertToDouble(),
+                        0.0, false)))
+    return failure();
+  auto lr = dyn_cast<RankedTensorType>(getLr().getType());
+  if (!lr || lr.getShape() != ArrayRef<int64_t>{1} ||
+      !lr.getElementType().isF32())
+    return emitOpError("lr must be tensor<1xf32>, got ") << getLr().getType();
+  return success();
+}
+
+/// Checks that `ref` names the step counter: a state of type tensor<1xi64>.
+static LogicalResult verifyStepSymbol(Operation *op,
+                                      SymbolTableCollection &symbolTable,
+                                      FlatSymbolRefAttr ref) {
+  FailureOr<RankedTensorType> type =
+      lookupGlobal(op, symbolTable, ref, /*wantParam=*/false, "step");
+  if (failed(type))
+    return failure();
+  if (type->getShape() != ArrayRef<int64_t>{1} ||
+      !type->getElementType().isSignlessInteger(64))
+    return op->emitOpError("step ")
+           << ref << " must be tensor<1xi64>, got " << *type;
+  return success();
+}
+
+LogicalResult AdamOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  Operation *op = *this;
+  FailureOr<RankedTensorType> param = lookupGlobal(
+      op, symbolTable, getParamAttr(), /*wantParam=*/true, "param");
+  if (failed(param))
+    return failure();
+  if (failed(verifyCompatibleShape(*param, getGrad().getType())) ||
+      param->getElementType() != getElementTypeOrSelf(getGrad().getType()))
+    return emitOpError("gradient type ")
+           << getGrad().getType() << " does not match parameter "
+           << getParamAttr() << " of type " << *param;
+  for (auto [what, ref] :
+       {std::make_pair("m", getMAttr()), std::make_pair("v", getVAttr())}) {
+    FailureOr<RankedTensorType> moment =
+        lookupGlobal(op, symbolTable, ref, /*wantParam=*/false, what);
+    if (failed(moment))
+      return failure();
+    if (moment->getElementType() != param->getElementType() ||
+        failed(verifyCompatibleShape(*moment, *param)))
+      return emitOpError() << what << " " << ref << " has type " << *moment
+                           << " but the parameter has " << *param;
+  }
+  return verifyStepSymbol(op, symbolTable, getStepAttr());
+}
+
+LogicalResult
+StepIncrementOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  return verifyStepSymbol(*this, symbolTable, getStepAttr());
+}
 
 //===----------------------------------------------------------------------===//
 // RepeatOp
@@ -183,12 +322,62 @@ SmallVector<StringRef> RepeatOp::getHyperparamAttrNames() {
 // KernelOp
 //===----------------------------------------------------------------------===//
 
+/// Checks in-place result `r` writing input `index` of `op`.
+static LogicalResult verifyInPlaceResult(KernelOp op, unsigned r,
+                                         int64_t index) {
+  if (index == -1)
+    return success();
+  if (index < 0 || index >= static_cast<int64_t>(op.getInputs().size()))
+    return op.emitOpError("in_place entry #")
+           << r << " is " << index << " but the call has "
+           << op.getInputs().size() << " inputs";
+  Value input = op.getInputs()[index];
+  if (input.getType() != op.getResult(r).getType())
+    return op.emitOpError("result #")
+           << r << " of type " << op.getResult(r).getType()
+           << " cannot overwrite input #" << index << " of type "
+           << input.getType();
+  if (isa<BlockArgument>(input) || input.getDefiningOp<ReadOp>())
+    return op.emitOpError("result #")
+           << r << " cannot overwrite input #" << index
+           << ", an argument or persistent tensor; use 'writes'";
+  for (Operation *user : input.getUsers())
+    if (user != op && user->getBlock() == op->getBlock() &&
+        op->isBeforeInBlock(user))
+      return op.emitOpError("input #")
+             << index << " is overwritten in place but read by a later op";
+  return success();
+}
+
 LogicalResult KernelOp::verify() {
   if (getKernel().empty())
     return emitOpError("kernel name must not be empty");
-  if (getNumResults() == 0)
+  if (getNumResults() == 0 && (!getWritesAttr() || getWritesAttr().empty()))
     return emitOpError("kernel '")
-           << getKernel() << "' must produce at least one result";
+           << getKernel()
+           << "' must produce at least one result or write a tensor";
+  std::optional<ArrayRef<int64_t>> inPlace = getInPlace();
+  if (!inPlace)
+    return success();
+  if (inPlace->size() != getNumResults())
+    return emitOpError("in_place must have one entry per result (")
+           << getNumResults() << "), got " << inPlace->size();
+  for (auto [r, index] : llvm::enumerate(*inPlace))
+    if (failed(verifyInPlaceResult(*this, r, index)))
+      return failure();
+  return success();
+}
+
+LogicalResult KernelOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
+  if (!getWritesAttr())
+    return success();
+  for (Attribute ref : getWritesAttr()) {
+    Operation *symbol = symbolTable.lookupNearestSymbolFrom(
+        *this, cast<FlatSymbolRefAttr>(ref));
+    if (!getGlobalTensorType(symbol))
+      return emitOpError("writes ")
+             << ref << ", which is not a shodh.param or shodh.state";
+  }
   return success();
 }
 
@@ -230,7 +419,7 @@ static SmallVector<NamedAttribute> getFftKernelAttrs(OpT op) {
 template <typename OpT>
 static SmallVector<NamedAttribute> getModesKernelAttrs(OpT op) {
   Builder b(op.getContext());
-  return {b.getNamedAttr("modes", op.getModes())};
+  return {b.getNamedAttr("modes", op.getModesAttr())};
 }
 
 StringRef RfftOp::getKernelName() { return "rfft"; }
@@ -265,6 +454,160 @@ StringRef SpectralConvOp::getKernelName() { return "spectral_conv"; }
 
 SmallVector<NamedAttribute> SpectralConvOp::getKernelAttrs() {
   return getModesKernelAttrs(*this);
+}
+
+StringRef LinearGradInputOp::getKernelName() { return "linear_grad_input"; }
+
+/// The `axis` kernel attribute.
+template <typename OpT>
+static SmallVector<NamedAttribute> getAxisKernelAttrs(OpT op) {
+  Builder b(op.getContext());
+  return {b.getNamedAttr("axis", b.getI64IntegerAttr(op.getAxis()))};
+}
+
+SmallVector<NamedAttribute> LinearGradInputOp::getKernelAttrs() {
+  return getAxisKernelAttrs(*this);
+}
+
+StringRef LinearGradWeightOp::getKernelName() { return "linear_grad_weight"; }
+
+SmallVector<NamedAttribute> LinearGradWeightOp::getKernelAttrs() {
+  return getAxisKernelAttrs(*this);
+}
+
+StringRef LinearGradBiasOp::getKernelName() { return "linear_grad_bias"; }
+
+SmallVector<NamedAttribute> LinearGradBiasOp::getKernelAttrs() {
+  return getAxisKernelAttrs(*this);
+}
+
+StringRef GeluGradOp::getKernelName() { return "gelu_grad"; }
+
+SmallVector<NamedAttribute> GeluGradOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("approximate", b.getStringAttr(getApproximate()))};
+}
+
+StringRef RfftGradOp::getKernelName() { return "rfft_grad"; }
+
+SmallVector<NamedAttribute> RfftGradOp::getKernelAttrs() {
+  return getFftKernelAttrs(*this);
+}
+
+StringRef IrfftGradOp::getKernelName() { return "irfft_grad"; }
+
+SmallVector<NamedAttribute> IrfftGradOp::getKernelAttrs() {
+  return getFftKernelAttrs(*this);
+}
+
+StringRef SpectralContractGradInputOp::getKernelName() {
+  return "spectral_contract_grad_input";
+}
+
+SmallVector<NamedAttribute> SpectralContractGradInputOp::getKernelAttrs() {
+  return {};
+}
+
+StringRef SpectralContractGradWeightOp::getKernelName() {
+  return "spectral_contract_grad_weight";
+}
+
+SmallVector<NamedAttribute> SpectralContractGradWeightOp::getKernelAttrs() {
+  return {};
+}
+
+StringRef SpectralConvGradInputOp::getKernelName() {
+  return "spectral_conv_grad_input";
+}
+
+SmallVector<NamedAttribute> SpectralConvGradInputOp::getKernelAttrs() {
+  return getModesKernelAttrs(*this);
+}
+
+StringRef SpectralConvGradWeightOp::getKernelName() {
+  return "spectral_conv_grad_weight";
+}
+
+SmallVector<NamedAttribute> SpectralConvGradWeightOp::getKernelAttrs() {
+  return getModesKernelAttrs(*this);
+}
+
+StringRef MseLossOp::getKernelName() { return "mse_loss"; }
+
+SmallVector<NamedAttribute> MseLossOp::getKernelAttrs() { return {}; }
+
+StringRef MseLossGradOp::getKernelName() { return "mse_loss_grad"; }
+
+SmallVector<NamedAttribute> MseLossGradOp::getKernelAttrs() { return {}; }
+
+StringRef RelL2LossOp::getKernelName() { return "rel_l2_loss"; }
+
+SmallVector<NamedAttribute> RelL2LossOp::getKernelAttrs() { return {}; }
+
+StringRef RelL2LossGradOp::getKernelName() { return "rel_l2_loss_grad"; }
+
+SmallVector<NamedAttribute> RelL2LossGradOp::getKernelAttrs() { return {}; }
+
+StringRef GradGlobalNormOp::getKernelName() { return "grad_global_norm"; }
+
+SmallVector<NamedAttribute> GradGlobalNormOp::getKernelAttrs() { return {}; }
+
+StringRef ClipByNormOp::getKernelName() { return "clip_by_norm"; }
+
+SmallVector<NamedAttribute> ClipByNormOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("max_norm", getMaxNormAttr())};
+}
+
+/// Out of place: the clipped gradient is a new arena tensor, because the
+/// model-file verifier allows one writer per arena tensor.
+SmallVector<int64_t> ClipByNormOp::getKernelInPlace() { return {}; }
+
+StringRef AdamOp::getKernelName() { return "adam"; }
+
+SmallVector<NamedAttribute> AdamOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("beta1", getBeta1Attr()),
+          b.getNamedAttr("beta2", getBeta2Attr()),
+          b.getNamedAttr("eps", getEpsAttr()),
+          b.getNamedAttr("weight_decay", getWeightDecayAttr()),
+          b.getNamedAttr("decoupled", b.getI64IntegerAttr(getDecoupled()))};
+}
+
+/// Creates `shodh.read @ref` of type `type` with `builder`.
+static Value readGlobal(OpBuilder &builder, Location loc, FlatSymbolRefAttr ref,
+                        Type type) {
+  return builder.create<ReadOp>(loc, type, ref);
+}
+
+SmallVector<Value> AdamOp::getKernelInputs(OpBuilder &builder) {
+  Location loc = getLoc();
+  Type paramType = getGlobalTensorType(
+      SymbolTable::lookupNearestSymbolFrom(*this, getParamAttr()));
+  Type stepType = RankedTensorType::get({1}, builder.getI64Type());
+  return {readGlobal(builder, loc, getParamAttr(), paramType),
+          getGrad(),
+          readGlobal(builder, loc, getMAttr(), paramType),
+          readGlobal(builder, loc, getVAttr(), paramType),
+          readGlobal(builder, loc, getStepAttr(), stepType),
+          getLr()};
+}
+
+SmallVector<Attribute> AdamOp::getKernelWrites() {
+  return {getParamAttr(), getMAttr(), getVAttr()};
+}
+
+StringRef StepIncrementOp::getKernelName() { return "step_increment"; }
+
+SmallVector<NamedAttribute> StepIncrementOp::getKernelAttrs() { return {}; }
+
+SmallVector<Value> StepIncrementOp::getKernelInputs(OpBuilder &builder) {
+  Type stepType = RankedTensorType::get({1}, builder.getI64Type());
+  return {readGlobal(builder, getLoc(), getStepAttr(), stepType)};
+}
+
+SmallVector<Attribute> StepIncrementOp::getKernelWrites() {
+  return {getStepAttr()};
 }
 
 #define GET_OP_CLASSES

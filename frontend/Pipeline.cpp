@@ -1,8 +1,9 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 //
 // Implements the compile pipeline: bind hyperparameters, expand repeats,
-// infer shapes, fuse spectral chains, canonicalize and CSE, lower to kernel
-// calls, annotate lifetimes.
+// infer shapes, fuse spectral chains, build the training programs (when the
+// model has `shodh.train` or training is forced), canonicalize and CSE,
+// lower to kernel calls, annotate lifetimes.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Pipeline.h"
@@ -22,6 +23,9 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createShodhInferShapes());
   if (options.fuseSpectral)
     pm.addPass(createShodhFuseSpectral());
+  ShodhBuildTrainingOptions training;
+  training.force = options.train;
+  pm.addPass(createShodhBuildTraining(training));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createShodhLowerToKernels());

@@ -22,11 +22,13 @@ struct PipelineOptions {
   int64_t batch = 0;
   /// Run --shodh-fuse-spectral (off: the unfused spectral kernels run).
   bool fuseSpectral = true;
+  /// Build @train_step and @eval even without `shodh.train` (defaults).
+  bool train = false;
 };
 
 /// Adds bind-hyperparams, expand-repeats, infer-shapes, fuse-spectral
-/// (unless disabled), canonicalize, cse, lower-to-kernels and lifetimes to
-/// `pm`.
+/// (unless disabled), build-training, canonicalize, cse, lower-to-kernels and
+/// lifetimes to `pm`.
 void buildCompilePipeline(OpPassManager &pm, const PipelineOptions &options);
 
 } // namespace mlir::shodh

@@ -2,8 +2,8 @@
 //
 // Implements --shodh-bind-hyperparams: applies `key=value` overrides to the
 // module's `shodh.hyperparams` (parsing each value as the declared kind),
-// then rewrites the types of parameters and function arguments from their
-// dims specs, and op attributes written with hyperparameters
+// then rewrites the types of parameters, state and function arguments from
+// their dims specs, and op attributes written with hyperparameters
 // (HyperparamAttrOpInterface: `modes`, `sizes`, `last_size`, `count`) into
 // their bound forms. The batch symbol "B" becomes `batch` if positive, else
 // `?`.
@@ -90,8 +90,9 @@ resolveType(function_ref<InFlightDiagnostic()> emitError, ArrayAttr dims,
   return RankedTensorType::get(*sizes, elementType);
 }
 
-/// Rewrites the type of `param` from its dims spec.
-LogicalResult bindParam(ParamOp param, DictionaryAttr hyper) {
+/// Rewrites the type of a parameter or state `param` from its dims spec.
+template <typename OpT>
+LogicalResult bindGlobal(OpT param, DictionaryAttr hyper) {
   ArrayAttr dims = param.getDimsAttr();
   if (!dims)
     return success();
@@ -163,7 +164,10 @@ struct BindHyperparamsPass
     DictionaryAttr hyper = getHyperparams(module);
     int64_t batchSize = batch > 0 ? int64_t(batch) : ShapedType::kDynamic;
     for (ParamOp param : module.getOps<ParamOp>())
-      if (failed(bindParam(param, hyper)))
+      if (failed(bindGlobal(param, hyper)))
+        return failure();
+    for (StateOp state : module.getOps<StateOp>())
+      if (failed(bindGlobal(state, hyper)))
         return failure();
     for (func::FuncOp func : module.getOps<func::FuncOp>())
       if (failed(bindFunction(func, hyper, batchSize)))

@@ -1,7 +1,7 @@
 //===- InferShapes.cpp - Propagate result types through functions ---------===//
 //
 // Implements --shodh-infer-shapes: walks each function in order, gives every
-// `shodh.read` its parameter's type, re-infers the results of ops
+// `shodh.read` its parameter's (or state's) type, re-infers the results of ops
 // implementing InferTypeOpInterface, and updates the function's result types
 // from its return. Inference errors are reported at the failing op.
 //
@@ -21,12 +21,12 @@ using namespace mlir::shodh;
 
 namespace {
 
-/// Gives `read` the type of the parameter it reads.
+/// Gives `read` the type of the parameter or state it reads.
 LogicalResult refineRead(ReadOp read) {
-  ParamOp param = read.getParamOp();
-  if (!param)
+  RankedTensorType type = read.getGlobalType();
+  if (!type)
     return read.emitOpError("unknown parameter ") << read.getParamAttr();
-  read.getResult().setType(param.getTensorType());
+  read.getResult().setType(type);
   return success();
 }
 

@@ -2,7 +2,10 @@
 //
 // Implements --shodh-lower-to-kernels: replaces every op implementing
 // KernelOpInterface by a `shodh.kernel` call carrying the op's kernel name
-// and attributes. Parameter reads, kernel calls and returns stay; any other
+// and attributes; ops that update parameters or state in place (optimizer
+// ops) get `shodh.read`s of those tensors as inputs and list them in
+// `writes`, and results that overwrite an input carry `in_place`.
+// Parameter reads, kernel calls and returns stay; any other
 // op inside a function is reported as having no kernel lowering, and so are
 // unexpanded repeats and attributes still written with hyperparameters.
 //
@@ -35,9 +38,16 @@ void lowerOp(KernelOpInterface op) {
   SmallVector<NamedAttribute> attrs = op.getKernelAttrs();
   DictionaryAttr dict =
       attrs.empty() ? DictionaryAttr() : builder.getDictionaryAttr(attrs);
+  SmallVector<Value> inputs = op.getKernelInputs(builder);
   auto kernel = builder.create<KernelOp>(
       raw->getLoc(), raw->getResultTypes(),
-      builder.getStringAttr(op.getKernelName()), raw->getOperands(), dict);
+      builder.getStringAttr(op.getKernelName()), inputs, dict);
+  SmallVector<Attribute> writes = op.getKernelWrites();
+  if (!writes.empty())
+    kernel.setWritesAttr(builder.getArrayAttr(writes));
+  SmallVector<int64_t> inPlace = op.getKernelInPlace();
+  if (!inPlace.empty())
+    kernel.setInPlaceAttr(builder.getDenseI64ArrayAttr(inPlace));
   raw->replaceAllUsesWith(kernel.getResults());
   raw->erase();
 }

@@ -68,12 +68,43 @@ def ShodhFuseSpectral : Pass<"shodh-fuse-spectral", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
+  let summary = "Synthesize @train_step and @eval from @infer";
+  let description = [{
+    When the module has a `shodh.train` configuration (or with `force`,
+    using the defaults), builds from `@infer(%x...) -> %y`:
+    - `@eval(%x..., %target) -> (%y, %loss)`: the forward pass and the loss;
+    - `@train_step(%x..., %target, %lr: tensor<1xf32>) -> %loss`: the
+      forward pass, the loss, reverse-mode autodiff over the cloned ops
+      (GradientOpInterface; cotangents of values with several uses are
+      summed with `shodh.add`; the loss's gradient op seeds it), the
+      gradient of every parameter read (summed over its reads), optional
+      global-norm clipping (`grad_global_norm` + `clip_by_norm` per
+      gradient), `shodh.step_increment @train.step`, then one `shodh.adam`
+      per parameter, updating it and its states `<param>.adam_m` and
+      `<param>.adam_v` (zeros, the parameter's type) in place.
+    `@infer` must have one result and no region ops (run
+    `--shodh-expand-repeats` first); `@eval`, `@train_step` and the state
+    symbols must not exist yet. Runs after `--shodh-fuse-spectral`, so the
+    backward graph uses the fused ops' own gradients.
+  }];
+  let options = [
+    Option<"force", "force", "bool", /*default=*/"false",
+           "Build the training programs with the default configuration "
+           "when the module has no shodh.train">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def ShodhLowerToKernels : Pass<"shodh-lower-to-kernels", "::mlir::ModuleOp"> {
   let summary = "Replace compute ops by shodh.kernel calls";
   let description = [{
     Replaces every op implementing KernelOpInterface by `shodh.kernel` with
-    the op's kernel name and attributes. `shodh.read`, `shodh.kernel` and
-    `func.return` stay; any other op in a function is an error.
+    the op's kernel name and attributes. Optimizer ops read the parameters
+    and state they update (new `shodh.read`s as kernel inputs) and list them
+    in `writes`; `clip_by_norm` marks its result `in_place`. `shodh.read`,
+    `shodh.kernel` and `func.return` stay; any other op in a function is an
+    error.
   }];
 }
 

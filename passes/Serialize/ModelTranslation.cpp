@@ -1,9 +1,16 @@
 //===- ModelTranslation.cpp - shodh IR to a model description -------------===//
 //
 // Builds a `shodh::ModelDesc` from a lowered module: metadata (versions,
-// source hash, target, hyperparameters), one tensor per parameter, function
-// argument and kernel result, and one program per function with its kernel
-// calls and the live ranges set by --shodh-lifetimes.
+// source hash, target, hyperparameters and the training configuration as
+// "train.<key>"), one tensor per parameter, state, function argument and
+// kernel result, and one program per function with its kernel calls and the
+// live ranges set by --shodh-lifetimes.
+//
+// In-place writes: a call's `writes` (parameters, state) are appended to its
+// outputs by tensor id; a result with an `in_place` input reuses that
+// input's tensor, whose live range grows to cover the result's. Arena
+// tensors read by a call that writes a parameter (the optimizer's gradient
+// operand) get role `gradient` and the name "<func>.grad.<param>".
 //
 // Tensor names: parameters keep their symbol name; arguments are
 // "<func>.<shodh.name>" or "<func>.arg<i>"; returned values are
@@ -16,6 +23,7 @@
 #include "dialect/Hyperparams.h"
 #include "dialect/InitSpec.h"
 #include "dialect/ShodhOps.h"
+#include "dialect/TrainConfig.h"
 #include "runtime/format/ModelFile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -128,9 +136,15 @@ public:
   LogicalResult translate(ModuleOp module, const TranslationOptions &options) {
     if (failed(translateMeta(module, options)))
       return failure();
-    for (ParamOp param : module.getOps<ParamOp>())
-      if (failed(translateParam(param)))
+    for (Operation &op : module.getOps()) {
+      if (auto param = dyn_cast<ParamOp>(op);
+          param &&
+          failed(translateGlobal(param, ::shodh::TensorRole::Parameter)))
         return failure();
+      if (auto state = dyn_cast<StateOp>(op);
+          state && failed(translateGlobal(state, ::shodh::TensorRole::State)))
+        return failure();
+    }
     for (func::FuncOp func : module.getOps<func::FuncOp>())
       if (!func.isExternal() && failed(translateFunction(func)))
         return failure();
@@ -146,6 +160,8 @@ private:
     meta.sourceName = options.sourceName;
     meta.sourceHash = sha256Hex(options.sourceText);
     meta.target = options.target;
+    if (failed(translateTrainConfig(module)))
+      return failure();
     DictionaryAttr hyper = getHyperparams(module);
     if (!hyper)
       return success();
@@ -157,6 +173,22 @@ private:
                << entry.getName().getValue() << "' cannot be serialized";
       meta.hyperparams.push_back({entry.getName().str(), *value});
     }
+    return success();
+  }
+
+  /// Records `shodh.train`, defaults filled in, as "train.<key>" entries.
+  LogicalResult translateTrainConfig(ModuleOp module) {
+    Attribute train = module->getAttr(kTrainAttr);
+    if (!train)
+      return success();
+    auto emitError = [&] { return module.emitError(); };
+    FailureOr<TrainConfig> config = parseTrainConfig(emitError, train);
+    if (failed(config))
+      return failure();
+    for (NamedAttribute entry : config->toAttrs(module.getContext()))
+      model.meta.hyperparams.push_back(
+          {("train." + entry.getName().getValue()).str(),
+           *convertAttrValue(entry.getValue())});
     return success();
   }
 
@@ -193,12 +225,13 @@ private:
     return success();
   }
 
-  /// Adds the parameter tensor of `param`.
-  LogicalResult translateParam(ParamOp param) {
+  /// Adds the persistent tensor of a parameter or state `param`.
+  template <typename OpT>
+  LogicalResult translateGlobal(OpT param, ::shodh::TensorRole role) {
     auto emitError = [&] { return param.emitOpError(); };
     ::shodh::TensorDesc tensor;
     tensor.name = param.getSymName().str();
-    tensor.role = ::shodh::TensorRole::Parameter;
+    tensor.role = role;
     if (failed(convertType(
             param.getTensorType(), [](unsigned) { return false; }, emitError,
             tensor)))
@@ -302,6 +335,14 @@ private:
       return kernel.emitOpError("has no '")
              << kLiveAttr << "' ranges; run --shodh-lifetimes first";
     for (unsigned r = 0, e = kernel.getNumResults(); r < e; ++r) {
+      auto range = cast<DenseI64ArrayAttr>(live[r]);
+      if (int64_t input = getInPlaceInput(kernel, r); input >= 0) {
+        if (failed(
+                reuseInput(kernel, r, call.inputs[input], range[1], program)))
+          return failure();
+        call.outputs.push_back(call.inputs[input]);
+        continue;
+      }
       auto emitError = [&] {
         return kernel.emitOpError("result #") << r << " ";
       };
@@ -317,11 +358,63 @@ private:
       int32_t id = addTensor(std::move(tensor));
       ids[kernel.getResult(r)] = id;
       call.outputs.push_back(id);
-      auto range = cast<DenseI64ArrayAttr>(live[r]);
       program.lifetimes.push_back(
           {id, static_cast<int32_t>(range[0]), static_cast<int32_t>(range[1])});
     }
     return success();
+  }
+
+  /// Returns the input whose tensor result `r` of `kernel` overwrites, or -1.
+  static int64_t getInPlaceInput(KernelOp kernel, unsigned r) {
+    std::optional<ArrayRef<int64_t>> inPlace = kernel.getInPlace();
+    return inPlace && r < inPlace->size() ? (*inPlace)[r] : -1;
+  }
+
+  /// Makes result `r` of `kernel` the arena tensor `id` of one of its inputs
+  /// and extends that tensor's live range to `last`.
+  LogicalResult reuseInput(KernelOp kernel, unsigned r, int32_t id,
+                           int64_t last, ::shodh::ProgramDesc &program) {
+    if (outputs.count(kernel.getResult(r)))
+      return kernel.emitOpError("result #")
+             << r << " is written in place and cannot be a program output";
+    for (::shodh::Lifetime &lifetime : program.lifetimes)
+      if (lifetime.tensor == id) {
+        lifetime.last = std::max<int32_t>(lifetime.last, last);
+        ids[kernel.getResult(r)] = id;
+        return success();
+      }
+    return kernel.emitOpError("result #")
+           << r << " overwrites a tensor that is not in the arena";
+  }
+
+  /// Appends the persistent tensors `kernel` writes to `call`'s outputs and
+  /// marks the arena tensors it reads as gradients of the parameters.
+  LogicalResult translateWrites(func::FuncOp func, KernelOp kernel,
+                                ::shodh::KernelCall &call) {
+    if (!kernel.getWritesAttr())
+      return success();
+    for (Attribute attr : kernel.getWritesAttr()) {
+      StringRef name = cast<FlatSymbolRefAttr>(attr).getValue();
+      auto it = params.find(name);
+      if (it == params.end())
+        return kernel.emitOpError("writes unknown tensor @") << name;
+      call.outputs.push_back(it->second);
+      if (model.tensors[it->second].role == ::shodh::TensorRole::Parameter)
+        markGradients(func, call, name);
+    }
+    return success();
+  }
+
+  /// Marks the arena activations read by `call` as gradients of `param`.
+  void markGradients(func::FuncOp func, const ::shodh::KernelCall &call,
+                     StringRef param) {
+    for (int32_t id : call.inputs) {
+      ::shodh::TensorDesc &tensor = model.tensors[id];
+      if (tensor.role != ::shodh::TensorRole::Activation)
+        continue;
+      tensor.role = ::shodh::TensorRole::Gradient;
+      tensor.name = (func.getSymName() + ".grad." + param).str();
+    }
   }
 
   /// Adds the call `kernel` (number `index`) to `program`.
@@ -336,7 +429,8 @@ private:
       call.inputs.push_back(*id);
     }
     if (failed(translateAttrs(kernel, call)) ||
-        failed(translateResults(func, kernel, index, call, program)))
+        failed(translateResults(func, kernel, index, call, program)) ||
+        failed(translateWrites(func, kernel, call)))
       return failure();
     program.calls.push_back(std::move(call));
     return success();
@@ -383,7 +477,7 @@ private:
   ::shodh::ModelDesc &model;
   /// Tensor ids of arguments and kernel results.
   llvm::DenseMap<Value, int32_t> ids;
-  /// Tensor ids of parameters by symbol name.
+  /// Tensor ids of parameters and state by symbol name.
   llvm::StringMap<int32_t> params;
   /// Output index of each value returned by the current function.
   llvm::DenseMap<Value, unsigned> outputs;

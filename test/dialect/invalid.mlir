@@ -312,7 +312,7 @@ func.func @f() -> tensor<3xf32> {
 // -----
 
 func.func @f() -> tensor<3xf32> {
-  // expected-error @+1 {{@f is a 'func.func', not a shodh.param}}
+  // expected-error @+1 {{@f is a 'func.func', not a shodh.param or shodh.state}}
   %w = shodh.read @f : tensor<3xf32>
   return %w : tensor<3xf32>
 }
@@ -845,4 +845,411 @@ func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
 func.func @f(%x: tensor<2xf32>) {
   // expected-error @+1 {{expects parent op 'shodh.repeat'}}
   shodh.yield %x : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{unknown shodh.train key 'momentum'; expected one of: loss, optimizer, lr, beta1, beta2, eps, weight_decay, clip_norm, schedule, warmup, step_size, gamma}}
+module attributes {shodh.train = {momentum = 0.9}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'loss' must be one of "mse", "rel_l2", got "l1"}}
+module attributes {shodh.train = {loss = "l1"}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'optimizer' must be one of "adam", "adamw", got "sgd"}}
+module attributes {shodh.train = {optimizer = "sgd"}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'schedule' must be one of "constant", "cosine", "step", got 3 : i64}}
+module attributes {shodh.train = {schedule = 3}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'lr' must be > 0, got -0.1}}
+module attributes {shodh.train = {lr = -0.1}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'beta2' must be >= 0 and < 1, got 1}}
+module attributes {shodh.train = {beta2 = 1.0}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'clip_norm' must be a number, got "big"}}
+module attributes {shodh.train = {clip_norm = "big"}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'warmup' must be an i64 integer, got 1.500000e+00 : f64}}
+module attributes {shodh.train = {warmup = 1.5}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train 'step_size' must be > 0, got 0}}
+module attributes {shodh.train = {step_size = 0 : i64}} {}
+
+// -----
+
+// expected-error @+1 {{shodh.train must be a dictionary, got "adam"}}
+module attributes {shodh.train = "adam"} {}
+
+// -----
+
+// expected-error @+1 {{'shodh.train' belongs on the module}}
+func.func @f() attributes {shodh.train = {}} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'shodh.state' op needs 'dims' because its type 'tensor<?xf32>' is not fully static}}
+shodh.state @s {init = {kind = "zeros"}} : tensor<?xf32>
+
+// -----
+
+// expected-error @+1 {{'shodh.state' op unknown init kind 'xavier'}}
+shodh.state @s {init = {kind = "xavier"}} : tensor<2xf32>
+
+// -----
+
+shodh.state @s {init = {kind = "zeros"}} : tensor<2xf32>
+func.func @f() -> tensor<3xf32> {
+  // expected-error @+1 {{result type 'tensor<3xf32>' is incompatible with parameter @s of type 'tensor<2xf32>'}}
+  %s = shodh.read @s : tensor<3xf32>
+  return %s : tensor<3xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{approximate must be "none" or "tanh", got "erf"}}
+  %y = shodh.gelu_grad %x, %x {approximate = "erf"} : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{norm must be "backward", "ortho" or "forward", got "none"}}
+  %y = shodh.rfft_grad %x {ndims = 1 : i64, last_size = 8 : i64, norm = "none"} : (tensor<2x5xcomplex<f32>>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x5xcomplex<f32>>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{'shodh.rfft_grad' op last_size = 6 does not give the 5 rfft frequencies of dy}}
+  %y = shodh.rfft_grad %x {ndims = 1 : i64, last_size = 6 : i64} : (tensor<2x5xcomplex<f32>>) -> tensor<2x6xf32>
+  return %y : tensor<2x6xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
+  // expected-error @+1 {{norm must be "backward", "ortho" or "forward", got "none"}}
+  %y = shodh.irfft_grad %x {ndims = 1 : i64, norm = "none"} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
+  return %y : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.irfft_grad' op ndims must be 1, 2 or 3, got 4}}
+  %y = shodh.irfft_grad %x {ndims = 4 : i64} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
+  return %y : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4xf32>, %w: tensor<5x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_input' op dy has 4 channels at axis 1 but the weight has 5 output channels}}
+  %y = shodh.linear_grad_input %dy, %w : (tensor<2x4xf32>, tensor<5x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4xf32>, %w: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_input' op weight must have rank 2 ([Cout, Cin]), got 'tensor<4xf32>'}}
+  %y = shodh.linear_grad_input %dy, %w : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>, %dy: tensor<3x4xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_weight' op dimension #0: input has 2 but dy has 3}}
+  %y = shodh.linear_grad_weight %x, %dy : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>, %dy: tensor<2x3x4xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_weight' op dy must have the input's rank 2, got 'tensor<2x3x4xf32>'}}
+  %y = shodh.linear_grad_weight %x, %dy : (tensor<2x3xf32>, tensor<2x3x4xf32>) -> tensor<3x3xf32>
+  return %y : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_bias' op axis 2 is out of range for rank 2}}
+  %y = shodh.linear_grad_bias %dy {axis = 2 : i64} : (tensor<2x4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x3xcomplex<f32>>, %w: tensor<4x5x3xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_contract_grad_input' op dy has 4 channels but the weight has 5 output channels}}
+  %y = shodh.spectral_contract_grad_input %dy, %w : (tensor<2x4x3xcomplex<f32>>, tensor<4x5x3xcomplex<f32>>) -> tensor<2x4x3xcomplex<f32>>
+  return %y : tensor<2x4x3xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3xcomplex<f32>>, %dy: tensor<3x4x3xcomplex<f32>>) -> tensor<4x4x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_contract_grad_weight' op input has batch 2 but dy has 3}}
+  %y = shodh.spectral_contract_grad_weight %x, %dy : (tensor<2x4x3xcomplex<f32>>, tensor<3x4x3xcomplex<f32>>) -> tensor<4x4x3xcomplex<f32>>
+  return %y : tensor<4x4x3xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) -> tensor<2x4x8xf32> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_input' op dy has 4 channels but the weight has 5 output channels}}
+  %y = shodh.spectral_conv_grad_input %dy, %w {modes = array<i64: 3>} : (tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %dy: tensor<2x4x8xf32>) -> tensor<4x4x6xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_weight' op modes[0] = 6 needs 6 <= 5, the number of rfft frequencies of dimension #2}}
+  %y = shodh.spectral_conv_grad_weight %x, %dy {modes = array<i64: 6>} : (tensor<2x4x8xf32>, tensor<2x4x8xf32>) -> tensor<4x4x6xcomplex<f32>>
+  return %y : tensor<4x4x6xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %dy: tensor<2x4x8x8xf32>) -> tensor<4x4x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_weight' op dy must have the input's rank 3, got 'tensor<2x4x8x8xf32>'}}
+  %y = shodh.spectral_conv_grad_weight %x, %dy {modes = array<i64: 3>} : (tensor<2x4x8xf32>, tensor<2x4x8x8xf32>) -> tensor<4x4x3xcomplex<f32>>
+  return %y : tensor<4x4x3xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%p: tensor<2x4xf32>, %t: tensor<2x5xf32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'shodh.mse_loss' op operand shapes 'tensor<2x4xf32>' and 'tensor<2x5xf32>' are incompatible}}
+  %l = shodh.mse_loss %p, %t : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<1xf32>
+  return %l : tensor<1xf32>
+}
+
+// -----
+
+func.func @f(%p: tensor<2xcomplex<f32>>) -> tensor<1xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.rel_l2_loss' op prediction must be a ranked tensor of f32 or f64, got 'tensor<2xcomplex<f32>>'}}
+  %l = shodh.rel_l2_loss %p, %p : (tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>) -> tensor<1xcomplex<f32>>
+  return %l : tensor<1xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%p: tensor<2xf32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'shodh.grad_global_norm' op needs at least one gradient}}
+  %n = shodh.grad_global_norm : () -> tensor<1xf32>
+  return %n : tensor<1xf32>
+}
+
+// -----
+
+func.func @f(%g: tensor<2xi32>) -> tensor<1xf32> {
+  // expected-error @+1 {{'shodh.grad_global_norm' op gradients must be f32, f64 or complex tensors, got 'tensor<2xi32>'}}
+  %n = shodh.grad_global_norm %g : (tensor<2xi32>) -> tensor<1xf32>
+  return %n : tensor<1xf32>
+}
+
+// -----
+
+func.func @f(%g: tensor<2xf32>, %n: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'shodh.clip_by_norm' op norm must be tensor<1xf32>, got 'tensor<2xf32>'}}
+  %c = shodh.clip_by_norm %g, %n {max_norm = 1.0 : f64} : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%g: tensor<2xf32>, %n: tensor<1xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'shodh.clip_by_norm' op max_norm must be positive, got 0}}
+  %c = shodh.clip_by_norm %g, %n {max_norm = 0.0 : f64} : (tensor<2xf32>, tensor<1xf32>) -> tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op beta1 must be >= 0 and < 1, got 1.5}}
+  shodh.adam @w, %g, %lr {m = @m, v = @m, step = @step, beta1 = 1.5 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op eps must be > 0, got 0}}
+  shodh.adam @w, %g, %lr {m = @m, v = @m, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 0.0 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op weight_decay must be >= 0, got -1}}
+  shodh.adam @w, %g, %lr {m = @m, v = @m, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = -1.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<f32>) {
+  // expected-error @+1 {{'shodh.adam' op lr must be tensor<1xf32>, got 'tensor<f32>'}}
+  shodh.adam @w, %g, %lr {m = @m, v = @m, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<f32>
+  return
+}
+
+// -----
+
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op param @m must name a shodh.param}}
+  shodh.adam @m, %g, %lr {m = @m, v = @m, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<3xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op gradient type 'tensor<3xf32>' does not match parameter @w of type 'tensor<2xf32>'}}
+  shodh.adam @w, %g, %lr {m = @m, v = @m, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<3xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @m {init = {kind = "zeros"}} : tensor<2xf32>
+shodh.state @v {init = {kind = "zeros"}} : tensor<2xf64>
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi64>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op v @v has type 'tensor<2xf64>' but the parameter has 'tensor<2xf32>'}}
+  shodh.adam @w, %g, %lr {m = @m, v = @v, step = @step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.param @w {init = {kind = "zeros"}} : tensor<2xf32>
+func.func @f(%g: tensor<2xf32>, %lr: tensor<1xf32>) {
+  // expected-error @+1 {{'shodh.adam' op m @w must name a shodh.state}}
+  shodh.adam @w, %g, %lr {m = @w, v = @w, step = @w, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64} : tensor<2xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+shodh.state @step {init = {kind = "zeros"}} : tensor<1xi32>
+func.func @f() {
+  // expected-error @+1 {{'shodh.step_increment' op step @step must be tensor<1xi64>, got 'tensor<1xi32>'}}
+  shodh.step_increment @step
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'shodh.step_increment' op step @nothing must name a shodh.state}}
+  shodh.step_increment @nothing
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) {
+  // expected-error @+1 {{kernel 'noop' must produce at least one result or write a tensor}}
+  shodh.kernel "noop"(%x) : (tensor<2xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) {
+  // expected-error @+1 {{writes @f, which is not a shodh.param or shodh.state}}
+  shodh.kernel "update"(%x) {writes = [@f]} : (tensor<2xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{in_place must have one entry per result (1), got 2}}
+  %y = shodh.kernel "scale"(%x) {in_place = array<i64: 0, 0>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %a = shodh.kernel "copy"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @+1 {{in_place entry #0 is 3 but the call has 1 inputs}}
+  %y = shodh.kernel "scale"(%a) {in_place = array<i64: 3>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<3xf32> {
+  %a = shodh.kernel "copy"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @+1 {{result #0 of type 'tensor<3xf32>' cannot overwrite input #0 of type 'tensor<2xf32>'}}
+  %y = shodh.kernel "scale"(%a) {in_place = array<i64: 0>} : (tensor<2xf32>) -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{result #0 cannot overwrite input #0, an argument or persistent tensor; use 'writes'}}
+  %y = shodh.kernel "scale"(%x) {in_place = array<i64: 0>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %a = shodh.kernel "copy"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @+1 {{input #0 is overwritten in place but read by a later op}}
+  %y = shodh.kernel "scale"(%a) {in_place = array<i64: 0>} : (tensor<2xf32>) -> tensor<2xf32>
+  %z = shodh.kernel "add"(%a, %y) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %z : tensor<2xf32>
 }

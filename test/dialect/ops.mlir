@@ -2,8 +2,8 @@
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 // RUN: shodh-opt %s --mlir-print-op-generic | shodh-opt | FileCheck %s
 
-// CHECK: module attributes {shodh.hyperparams = {act = "gelu", cin = 3 : i64, layers = 3 : i64, lr = 1.000000e-03 : f64, modes = 2 : i64, res = 8 : i64, use_bias = true, width = 16 : i64}}
-module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8 : i64, lr = 1.0e-3 : f64, use_bias = true, act = "gelu", modes = 2 : i64, layers = 3 : i64}} {
+// CHECK: module attributes {shodh.hyperparams = {act = "gelu", cin = 3 : i64, layers = 3 : i64, lr = 1.000000e-03 : f64, modes = 2 : i64, res = 8 : i64, use_bias = true, width = 16 : i64}, shodh.train = {beta1 = 8.000000e-01 : f64, beta2 = 0.98999999999999999 : f64, clip_norm = 1 : i64, eps = 9.9999999999999995E-7 : f64, gamma = 1.000000e-01 : f64, loss = "rel_l2", lr = 3.000000e-04 : f64, optimizer = "adamw", schedule = "cosine", step_size = 500 : i64, warmup = 100 : i64, weight_decay = 1.000000e-04 : f64}}
+module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8 : i64, lr = 1.0e-3 : f64, use_bias = true, act = "gelu", modes = 2 : i64, layers = 3 : i64}, shodh.train = {loss = "rel_l2", optimizer = "adamw", lr = 3.0e-4, weight_decay = 1.0e-4, clip_norm = 1, schedule = "cosine", warmup = 100 : i64, step_size = 500 : i64, gamma = 0.1, beta1 = 0.8, beta2 = 0.99, eps = 1.0e-6}} {
   // CHECK: shodh.param @w {dims = ["width", "cin"], init = {fan = "cin", kind = "fan_in_uniform", seed = 1 : i64}} : tensor<?x?xf32>
   shodh.param @w {dims = ["width", "cin"], init = {kind = "fan_in_uniform", fan = "cin", seed = 1 : i64}} : tensor<?x?xf32>
   // CHECK: shodh.param @b {dims = [16], init = {fan = 3 : i64, kind = "fan_in_uniform"}} : tensor<16xf32>
@@ -91,5 +91,70 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     // CHECK: %{{.*}}:2 = shodh.kernel "split"(%[[K]]) : (tensor<2x16xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
     %s:2 = shodh.kernel "split"(%k) : (tensor<2x16xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>)
     return %k : tensor<2x16xf32>
+  }
+
+  // CHECK: shodh.state @w.adam_m {dims = ["width", "cin"], init = {kind = "zeros"}} : tensor<?x?xf32>
+  shodh.state @w.adam_m {dims = ["width", "cin"], init = {kind = "zeros"}} : tensor<?x?xf32>
+  // CHECK: shodh.state @w.adam_v {init = {kind = "zeros"}} : tensor<16x3xf32>
+  shodh.state @w.adam_v {init = {kind = "zeros"}} : tensor<16x3xf32>
+  // CHECK: shodh.state @train.step {init = {kind = "zeros"}} : tensor<1xi64>
+  shodh.state @train.step {init = {kind = "zeros"}} : tensor<1xi64>
+
+  // CHECK-LABEL: func.func @gradients
+  // CHECK-SAME: (%[[X:.*]]: tensor<?x3x8xf32>, %[[DY:.*]]: tensor<?x16x8xf32>, %[[W:.*]]: tensor<16x3xf32>, %[[SW:.*]]: tensor<16x16x3xcomplex<f32>>, %[[DF:.*]]: tensor<?x16x5xcomplex<f32>>)
+  func.func @gradients(%x: tensor<?x3x8xf32>, %dy: tensor<?x16x8xf32>, %w: tensor<16x3xf32>,
+                       %sw: tensor<16x16x3xcomplex<f32>>, %df: tensor<?x16x5xcomplex<f32>>) -> tensor<1xf32> {
+    // CHECK: shodh.linear_grad_input %[[DY]], %[[W]] : (tensor<?x16x8xf32>, tensor<16x3xf32>) -> tensor<?x3x8xf32>
+    %dx = shodh.linear_grad_input %dy, %w {axis = 1 : i64} : (tensor<?x16x8xf32>, tensor<16x3xf32>) -> tensor<?x3x8xf32>
+    // CHECK: shodh.linear_grad_weight %[[X]], %[[DY]] : (tensor<?x3x8xf32>, tensor<?x16x8xf32>) -> tensor<16x3xf32>
+    %dw = shodh.linear_grad_weight %x, %dy : (tensor<?x3x8xf32>, tensor<?x16x8xf32>) -> tensor<16x3xf32>
+    // CHECK: shodh.linear_grad_bias %[[DY]] : (tensor<?x16x8xf32>) -> tensor<16xf32>
+    %db = shodh.linear_grad_bias %dy : (tensor<?x16x8xf32>) -> tensor<16xf32>
+    // CHECK: shodh.gelu_grad %[[DY]], %[[DY]] {approximate = "tanh"} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    %dg = shodh.gelu_grad %dy, %dy {approximate = "tanh"} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    // CHECK: shodh.rfft_grad %[[DF]] {last_size = 8 : i64, ndims = 1 : i64} : (tensor<?x16x5xcomplex<f32>>) -> tensor<?x16x8xf32>
+    %dr = shodh.rfft_grad %df {ndims = 1 : i64, last_size = 8 : i64} : (tensor<?x16x5xcomplex<f32>>) -> tensor<?x16x8xf32>
+    // CHECK: shodh.irfft_grad %[[DY]] {ndims = 1 : i64, norm = "ortho"} : (tensor<?x16x8xf32>) -> tensor<?x16x5xcomplex<f32>>
+    %di = shodh.irfft_grad %dy {ndims = 1 : i64, norm = "ortho"} : (tensor<?x16x8xf32>) -> tensor<?x16x5xcomplex<f32>>
+    // CHECK: %[[DT:.*]] = shodh.spectral_truncate %[[DF]] {modes = array<i64: 3>} : (tensor<?x16x5xcomplex<f32>>) -> tensor<?x16x3xcomplex<f32>>
+    %dt = shodh.spectral_truncate %df {modes = array<i64: 3>} : (tensor<?x16x5xcomplex<f32>>) -> tensor<?x16x3xcomplex<f32>>
+    // CHECK: shodh.spectral_contract_grad_input %[[DT]], %[[SW]] : (tensor<?x16x3xcomplex<f32>>, tensor<16x16x3xcomplex<f32>>) -> tensor<?x16x3xcomplex<f32>>
+    %dci = shodh.spectral_contract_grad_input %dt, %sw : (tensor<?x16x3xcomplex<f32>>, tensor<16x16x3xcomplex<f32>>) -> tensor<?x16x3xcomplex<f32>>
+    // CHECK: shodh.spectral_contract_grad_weight %[[DT]], %[[DT]] : (tensor<?x16x3xcomplex<f32>>, tensor<?x16x3xcomplex<f32>>) -> tensor<16x16x3xcomplex<f32>>
+    %dcw = shodh.spectral_contract_grad_weight %dt, %dt : (tensor<?x16x3xcomplex<f32>>, tensor<?x16x3xcomplex<f32>>) -> tensor<16x16x3xcomplex<f32>>
+    // CHECK: shodh.spectral_conv_grad_input %[[DY]], %[[SW]] {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>) -> tensor<?x16x8xf32>
+    %dsi = shodh.spectral_conv_grad_input %dy, %sw {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>) -> tensor<?x16x8xf32>
+    // CHECK: shodh.spectral_conv_grad_weight %[[DY]], %[[DY]] {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<16x16x3xcomplex<f32>>
+    %dsw = shodh.spectral_conv_grad_weight %dy, %dy {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<16x16x3xcomplex<f32>>
+    // CHECK: %[[L:.*]] = shodh.mse_loss %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
+    %l = shodh.mse_loss %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
+    // CHECK: shodh.mse_loss_grad %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    %dl = shodh.mse_loss_grad %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    // CHECK: shodh.rel_l2_loss %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
+    %r = shodh.rel_l2_loss %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
+    // CHECK: shodh.rel_l2_loss_grad %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    %dr2 = shodh.rel_l2_loss_grad %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    // CHECK: return %[[L]]
+    return %l : tensor<1xf32>
+  }
+
+  // CHECK-LABEL: func.func @optimizer
+  // CHECK-SAME: (%[[G:.*]]: tensor<16x3xf32>, %[[LR:.*]]: tensor<1xf32>)
+  func.func @optimizer(%g: tensor<16x3xf32>, %lr: tensor<1xf32>) -> tensor<1xf32> {
+    // CHECK: %[[N:.*]] = shodh.grad_global_norm %[[G]], %[[G]] : (tensor<16x3xf32>, tensor<16x3xf32>) -> tensor<1xf32>
+    %n = shodh.grad_global_norm %g, %g : (tensor<16x3xf32>, tensor<16x3xf32>) -> tensor<1xf32>
+    // CHECK: %[[C:.*]] = shodh.clip_by_norm %[[G]], %[[N]] {max_norm = 1.000000e+00 : f64} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
+    %c = shodh.clip_by_norm %g, %n {max_norm = 1.0 : f64} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
+    // CHECK: shodh.step_increment @train.step
+    shodh.step_increment @train.step
+    // CHECK: shodh.adam @w, %[[C]], %[[LR]] {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, decoupled = true, eps = 1.000000e-08 : f64, m = @w.adam_m, step = @train.step, v = @w.adam_v, weight_decay = 0.000000e+00 : f64} : tensor<16x3xf32>, tensor<1xf32>
+    shodh.adam @w, %c, %lr {m = @w.adam_m, v = @w.adam_v, step = @train.step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.0 : f64, decoupled = true} : tensor<16x3xf32>, tensor<1xf32>
+    %s = shodh.read @train.step : tensor<1xi64>
+    // CHECK: shodh.kernel "step_increment"(%{{.*}}) {writes = [@train.step]} : (tensor<1xi64>) -> ()
+    shodh.kernel "step_increment"(%s) {writes = [@train.step]} : (tensor<1xi64>) -> ()
+    %a = shodh.add %c, %c : (tensor<16x3xf32>, tensor<16x3xf32>) -> tensor<16x3xf32>
+    // CHECK: shodh.kernel "clip_by_norm"(%{{.*}}, %[[N]]) {in_place = array<i64: 0>} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
+    %k = shodh.kernel "clip_by_norm"(%a, %n) {in_place = array<i64: 0>} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
+    return %n : tensor<1xf32>
   }
 }

@@ -48,3 +48,24 @@ func.func @not_lowered(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = shodh.gelu %x : (tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// A call that only writes persistent tensors has no results and an empty
+// live list; an in-place result gets its own range (serialization merges it
+// into the input's tensor).
+shodh.state @train.step {init = {kind = "zeros"}} : tensor<1xi64>
+
+// CHECK-LABEL: func.func @in_place
+func.func @in_place(%g: tensor<2xf32>, %n: tensor<1xf32>) -> tensor<2xf32> {
+  %s = shodh.read @train.step : tensor<1xi64>
+  // CHECK: shodh.kernel "step_increment"(%{{.*}}) {shodh.index = 0 : i64, shodh.live = [], writes = [@train.step]}
+  shodh.kernel "step_increment"(%s) {writes = [@train.step]} : (tensor<1xi64>) -> ()
+  // CHECK: %[[A:.*]] = shodh.kernel "add"{{.*}}shodh.live = [array<i64: 1, 2>]
+  %a = shodh.kernel "add"(%g, %g) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  // CHECK: %[[C:.*]] = shodh.kernel "clip_by_norm"(%[[A]], %{{.*}}) {in_place = array<i64: 0>, shodh.index = 2 : i64, shodh.live = [array<i64: 2, 3>]}
+  %c = shodh.kernel "clip_by_norm"(%a, %n) {in_place = array<i64: 0>} : (tensor<2xf32>, tensor<1xf32>) -> tensor<2xf32>
+  // CHECK: %[[M:.*]] = shodh.kernel "mul"(%[[C]], %[[C]])
+  %m = shodh.kernel "mul"(%c, %c) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %m : tensor<2xf32>
+}

@@ -77,3 +77,34 @@ func.func @repeat(%x: tensor<2xf32>) -> tensor<2xf32> {
   }
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// Optimizer ops read the tensors they update and list them in `writes`
+// (param, m, v for adam; the counter for step_increment); clip_by_norm's
+// result overwrites its gradient in place.
+shodh.param @w {init = {kind = "zeros"}} : tensor<2x2xf32>
+shodh.state @w.adam_m {init = {kind = "zeros"}} : tensor<2x2xf32>
+shodh.state @w.adam_v {init = {kind = "zeros"}} : tensor<2x2xf32>
+shodh.state @train.step {init = {kind = "zeros"}} : tensor<1xi64>
+
+// CHECK-LABEL: func.func @update
+// CHECK-SAME: (%[[G:.*]]: tensor<2x2xf32>, %[[LR:.*]]: tensor<1xf32>)
+func.func @update(%g: tensor<2x2xf32>, %lr: tensor<1xf32>) -> tensor<1xf32> {
+  // CHECK: %[[TWO:.*]] = shodh.kernel "add"(%[[G]], %[[G]])
+  %g2 = shodh.add %g, %g : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  // CHECK: %[[N:.*]] = shodh.kernel "grad_global_norm"(%[[TWO]]) : (tensor<2x2xf32>) -> tensor<1xf32>
+  %n = shodh.grad_global_norm %g2 : (tensor<2x2xf32>) -> tensor<1xf32>
+  // CHECK: %[[C:.*]] = shodh.kernel "clip_by_norm"(%[[TWO]], %[[N]]) {attrs = {max_norm = 5.000000e-01 : f64}} :
+  %c = shodh.clip_by_norm %g2, %n {max_norm = 0.5 : f64} : (tensor<2x2xf32>, tensor<1xf32>) -> tensor<2x2xf32>
+  // CHECK: %[[S:.*]] = shodh.read @train.step : tensor<1xi64>
+  // CHECK: shodh.kernel "step_increment"(%[[S]]) {writes = [@train.step]} : (tensor<1xi64>) -> ()
+  shodh.step_increment @train.step
+  // CHECK: %[[P:.*]] = shodh.read @w : tensor<2x2xf32>
+  // CHECK: %[[M:.*]] = shodh.read @w.adam_m
+  // CHECK: %[[V:.*]] = shodh.read @w.adam_v
+  // CHECK: %[[T:.*]] = shodh.read @train.step
+  // CHECK: shodh.kernel "adam"(%[[P]], %[[C]], %[[M]], %[[V]], %[[T]], %[[LR]]) {attrs = {beta1 = 9.000000e-01 : f64, beta2 = 0.99899999999999999 : f64, decoupled = 1 : i64, eps = 1.000000e-08 : f64, weight_decay = 1.000000e-02 : f64}, writes = [@w, @w.adam_m, @w.adam_v]} : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<1xi64>, tensor<1xf32>) -> ()
+  shodh.adam @w, %c, %lr {m = @w.adam_m, v = @w.adam_v, step = @train.step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.01 : f64, decoupled = true} : tensor<2x2xf32>, tensor<1xf32>
+  return %n : tensor<1xf32>
+}

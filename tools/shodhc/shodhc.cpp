@@ -1,9 +1,9 @@
 //===- shodhc.cpp - The Shodh model compiler ------------------------------===//
 //
 // `shodhc model.mlir -o model.fb [--set k=v]... [--batch N] [--emit=mlir|fb]
-// [--no-fuse] [--print-ir-after-all] [--target cpu]`: parses the command line,
-// reads the source and hands it to the frontend. Errors go to stderr and give
-// exit code 1; nothing is written on error.
+// [--no-fuse] [--train] [--print-ir-after-all] [--target cpu]`: parses the
+// command line, reads the source and hands it to the frontend. Errors go to
+// stderr and give exit code 1; nothing is written on error.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Compiler.h"
@@ -42,6 +42,10 @@ cl::opt<bool> noFuse("no-fuse",
                      cl::desc("Skip structural fusion (spectral chains stay "
                               "unfused kernels)"),
                      cl::cat(shodhcCategory));
+cl::opt<bool> train("train",
+                    cl::desc("Build @train_step and @eval even if the model "
+                             "has no shodh.train (default configuration)"),
+                    cl::cat(shodhcCategory));
 cl::opt<bool>
     printIrAfterAll("print-ir-after-all",
                     cl::desc("Print the IR after every pass to stderr"),
@@ -77,6 +81,7 @@ mlir::shodh::CompileOptions collectOptions() {
   options.batch = batch;
   options.emit = emit;
   options.fuseSpectral = !noFuse;
+  options.train = train;
   options.printIrAfterAll = printIrAfterAll;
   options.target = target;
   return options;

@@ -1,0 +1,3 @@
+// An unknown optimizer in the training configuration.
+module attributes {shodh.train = {optimizer = "sgd"}} {
+}

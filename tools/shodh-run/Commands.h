@@ -16,5 +16,11 @@ void addInspectCommand(CLI::App &app);
 void addInferCommand(CLI::App &app);
 /// `shodh-run bench model.fb --batch N --threads T`.
 void addBenchCommand(CLI::App &app);
+/// `shodh-run train model.fb --data train.h5 --steps N --out run/ ...`.
+void addTrainCommand(CLI::App &app);
+/// `shodh-run eval model.fb --weights ckpt.fb --data test.h5 ...`.
+void addEvalCommand(CLI::App &app);
+/// `shodh-run export model.fb --weights ckpt.fb --out weights.h5`.
+void addExportCommand(CLI::App &app);
 
 } // namespace shodh

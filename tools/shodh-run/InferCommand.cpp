@@ -7,11 +7,16 @@
 // for the smaller batch, or is zero-padded when the batch size was fixed at
 // compile time. When the data file also holds `targets`, MSE and relative L2
 // are printed. `--dump-params` writes every parameter as an HDF5 dataset.
+// `--weights ckpt.fb` runs with a checkpoint's parameters and state; inputs
+// are then normalised with its statistics and outputs de-normalised, so the
+// written outputs and the reported errors are in physical units.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
 #include "runtime/support/Status.h"
 #include "runtime/data/Hdf5File.h"
+#include "runtime/train/Checkpoint.h"
+#include "runtime/train/ParameterExport.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 
@@ -26,7 +31,7 @@ namespace shodh {
 namespace {
 
 struct InferOptions {
-  std::string model, data, out, dumpParams;
+  std::string model, data, out, dumpParams, weights;
   std::string program = "infer";
   std::string inputDataset = "inputs";
   int64_t batch = 16;
@@ -79,28 +84,28 @@ struct Stats {
   }
 };
 
-/// Writes every f32 / complex<f32> parameter as a dataset named after it;
-/// complex values get a trailing axis of 2 (real, imaginary).
-void dumpParameters(const ModelDesc &m, Session &s, const std::string &path) {
-  Hdf5Writer w(path);
-  for (size_t i = 0; i < m.tensors.size(); ++i) {
-    const TensorDesc &t = m.tensors[i];
-    if (t.role != TensorRole::Parameter)
-      continue;
-    if (t.dtype != DType::F32 && t.dtype != DType::C64)
-      throw Error(fmt::format("--dump-params: parameter '{}' is {}; only f32 and complex<f32> "
-                              "are supported",
-                              t.name, dtypeName(t.dtype)));
-    TensorRef ref = s.persistent(static_cast<int32_t>(i));
-    FloatArray a{ref.shape, {}};
-    int64_t floats = ref.numel();
-    if (t.dtype == DType::C64)
-      a.shape.push_back(2), floats *= 2;
-    a.values.assign(ref.as<float>(), ref.as<float>() + floats);
-    w.writeFloats(t.name, a);
-  }
-  w.commit();
-  fmt::print("wrote parameters to {}\n", path);
+/// Loads `--weights` into the session; returns its normalisation (if any),
+/// checked against the data's channel count.
+std::optional<Normalizer> applyWeights(const InferOptions &o, Session &session,
+                                       const std::vector<int64_t> &shape) {
+  if (o.weights.empty())
+    return std::nullopt;
+  Checkpoint ckpt = readCheckpoint(o.weights);
+  restoreCheckpoint(session, ckpt, o.model);
+  if (ckpt.norm && (shape.size() < 2 || shape[1] != ckpt.norm->inputs.channels()))
+    throw Error(fmt::format("'{}': dataset '{}' has shape {} but the normalisation of '{}' is "
+                            "for {} channels at axis 1",
+                            o.data, o.inputDataset, formatShape(shape), o.weights,
+                            ckpt.norm->inputs.channels()));
+  return ckpt.norm;
+}
+
+/// Values per (sample, channel) of a batch tensor [rows, C, ...].
+int64_t innerOf(const TensorRef &t) {
+  int64_t inner = 1;
+  for (size_t i = 2; i < t.shape.size(); ++i)
+    inner *= t.shape[i];
+  return inner;
 }
 
 /// The single input and output of the program, with clear errors otherwise.
@@ -129,8 +134,11 @@ void runInfer(const InferOptions &o) {
 
   Hdf5Writer writer(o.out); // fail fast on an unwritable output
   Session session(m, SessionOptions{o.threads, Backend::Cpu});
-  if (!o.dumpParams.empty())
-    dumpParameters(m, session, o.dumpParams);
+  std::optional<Normalizer> norm = applyWeights(o, session, shape);
+  if (!o.dumpParams.empty()) {
+    writeParametersHdf5(session, o.dumpParams, "--dump-params");
+    fmt::print("wrote parameters to {}\n", o.dumpParams);
+  }
 
   FloatArray outputs;
   Stats stats;
@@ -146,6 +154,8 @@ void runInfer(const InferOptions &o) {
     FloatArray x = data.readRows(o.inputDataset, first, rows);
     TensorRef xin = session.input(o.program, 0);
     std::memset(xin.data, 0, xin.numel() * sizeof(float));
+    if (norm)
+      norm->inputs.normalize(x.values.data(), rows, x.numel() / (rows * shape[1]));
     std::memcpy(xin.data, x.values.data(), x.values.size() * sizeof(float));
     auto t0 = std::chrono::steady_clock::now();
     session.invoke(o.program);
@@ -157,6 +167,13 @@ void runInfer(const InferOptions &o) {
       outputs.shape[0] = n;
       outputs.values.reserve(static_cast<size_t>(n * perSample));
     }
+    if (norm && (y.shape.size() < 2 || y.shape[1] != norm->targets.channels()))
+      throw Error(fmt::format("output '{}' has shape {} but the normalisation of '{}' is for {} "
+                              "target channels",
+                              m.tensors[prog.outputs[0]].name, formatShape(y.shape), o.weights,
+                              norm->targets.channels()));
+    if (norm)
+      norm->targets.denormalize(y.as<float>(), runRows, innerOf(y));
     const float *yv = y.as<float>();
     outputs.values.insert(outputs.values.end(), yv, yv + rows * perSample);
     stats.addOutputs(yv, rows * perSample);
@@ -200,6 +217,8 @@ void addInferCommand(CLI::App &app) {
   cmd->add_option("--batch", o->batch, "samples per batch")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_option("--dump-params", o->dumpParams, "also write every parameter to this HDF5 file");
+  cmd->add_option("--weights", o->weights,
+                  "checkpoint (.fb) whose parameters and normalisation to use");
   cmd->add_option("--program", o->program, "program to run");
   cmd->add_option("--input-dataset", o->inputDataset, "dataset holding the inputs");
   cmd->callback([o] { runInfer(*o); });

@@ -15,6 +15,9 @@ int main(int argc, char **argv) {
   shodh::addInspectCommand(app);
   shodh::addInferCommand(app);
   shodh::addBenchCommand(app);
+  shodh::addTrainCommand(app);
+  shodh::addEvalCommand(app);
+  shodh::addExportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

@@ -1,0 +1,326 @@
+//===- Checkpoint.cpp - Saving and restoring training state ---------------===//
+#include "runtime/train/Checkpoint.h"
+#include "runtime/format/ModelFile.h"
+#include "runtime/support/Status.h"
+#include "runtime/train/TensorText.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace shodh {
+
+const char *const kNormInputMean = "norm.input.mean";
+const char *const kNormInputStd = "norm.input.std";
+const char *const kNormTargetMean = "norm.target.mean";
+const char *const kNormTargetStd = "norm.target.std";
+
+namespace {
+
+/// True for the roles a checkpoint stores.
+bool isTrainable(TensorRole r) {
+  return r == TensorRole::Parameter || r == TensorRole::State;
+}
+
+/// True for the normalisation tensors.
+bool isNormTensor(const std::string &name) {
+  return name.rfind("norm.", 0) == 0;
+}
+
+/// Appends `size` bytes at the next multiple of 64 of `data`.
+DataRef appendAligned(std::vector<uint8_t> &data, const void *bytes,
+                      uint64_t size) {
+  uint64_t offset = (data.size() + 63) / 64 * 64;
+  data.resize(offset + size);
+  if (size)
+    std::memcpy(data.data() + offset, bytes, size);
+  return DataRef{offset, size};
+}
+
+/// Byte size of a static persistent tensor.
+uint64_t staticBytes(const TensorDesc &t) {
+  uint64_t n = dtypeSize(t.dtype);
+  for (const Dim &d : t.shape)
+    n *= static_cast<uint64_t>(d.size);
+  return n;
+}
+
+/// Adds (or replaces) an f64 [C] state tensor holding `values`.
+void putStatsTensor(ModelDesc &m, const std::string &name,
+                    const std::vector<double> &values) {
+  int32_t id = m.findTensor(name);
+  if (id < 0) {
+    m.tensors.emplace_back();
+    id = static_cast<int32_t>(m.tensors.size() - 1);
+  }
+  TensorDesc &t = m.tensors[id];
+  t = TensorDesc{};
+  t.name = name, t.dtype = DType::F64, t.role = TensorRole::State;
+  t.shape = {Dim::fixed(static_cast<int64_t>(values.size()))};
+  t.data = appendAligned(m.data, values.data(), values.size() * sizeof(double));
+}
+
+/// The training state as `ckpt.*` hyperparameters.
+std::vector<NamedAttr> stateAttrs(const TrainState &s) {
+  return {{"ckpt.step", s.step},
+          {"ckpt.epoch", s.loader.epoch},
+          {"ckpt.position", s.loader.next},
+          {"ckpt.seed", static_cast<int64_t>(s.seed)},
+          {"ckpt.batch", s.batch},
+          {"ckpt.samples", s.samples},
+          {"ckpt.total_steps", s.totalSteps},
+          {"ckpt.seconds", s.seconds},
+          {"ckpt.window_loss", s.windowLoss},
+          {"ckpt.window_steps", s.windowSteps}};
+}
+
+/// Throws the "corrupted checkpoint" error for `path`.
+[[noreturn]] void corrupted(const std::string &path, const std::string &why) {
+  throw Error(fmt::format("'{}': corrupted checkpoint ({})", path, why));
+}
+
+/// The `ckpt.*` hyperparameter `name` of `m`; throws if missing or mistyped.
+const AttrValue &stateAttr(const ModelDesc &m, const std::string &path,
+                           const std::string &name) {
+  for (const NamedAttr &a : m.meta.hyperparams)
+    if (a.name == name)
+      return a.value;
+  corrupted(path, fmt::format("hyperparameter '{}' is missing", name));
+}
+
+/// A non-negative Int `ckpt.*` value.
+int64_t stateInt(const ModelDesc &m, const std::string &path,
+                 const std::string &name, bool allowNegative = false) {
+  const int64_t *v = std::get_if<int64_t>(&stateAttr(m, path, name));
+  if (!v || (!allowNegative && *v < 0))
+    corrupted(path,
+              fmt::format("hyperparameter '{}' must be a non-negative integer",
+                          name));
+  return *v;
+}
+
+/// A Float `ckpt.*` value.
+double stateFloat(const ModelDesc &m, const std::string &path,
+                  const std::string &name) {
+  const double *v = std::get_if<double>(&stateAttr(m, path, name));
+  if (!v)
+    corrupted(path, fmt::format("hyperparameter '{}' must be a number", name));
+  return *v;
+}
+
+/// Parses the `ckpt.*` hyperparameters, if the file has any.
+std::optional<TrainState> parseState(const ModelDesc &m,
+                                     const std::string &path) {
+  bool any = false;
+  for (const NamedAttr &a : m.meta.hyperparams)
+    any = any || a.name.rfind("ckpt.", 0) == 0;
+  if (!any)
+    return std::nullopt;
+  TrainState s;
+  s.step = stateInt(m, path, "ckpt.step");
+  s.loader = LoaderPosition{stateInt(m, path, "ckpt.epoch"),
+                            stateInt(m, path, "ckpt.position")};
+  s.seed = static_cast<uint64_t>(stateInt(m, path, "ckpt.seed", true));
+  s.batch = stateInt(m, path, "ckpt.batch");
+  s.samples = stateInt(m, path, "ckpt.samples");
+  s.totalSteps = stateInt(m, path, "ckpt.total_steps");
+  s.seconds = stateFloat(m, path, "ckpt.seconds");
+  s.windowLoss = stateFloat(m, path, "ckpt.window_loss");
+  s.windowSteps = stateInt(m, path, "ckpt.window_steps");
+  if (s.batch < 1 || s.loader.next > s.samples)
+    corrupted(path, "inconsistent loader state");
+  return s;
+}
+
+/// Reads one f64 [C] statistics tensor; `positive` demands values > 0.
+std::vector<double> readStats(const ModelDesc &m, const std::string &path,
+                              const char *name, bool positive) {
+  int32_t id = m.findTensor(name);
+  if (id < 0)
+    corrupted(path, fmt::format("tensor '{}' is missing", name));
+  const TensorDesc &t = m.tensors[id];
+  if (t.dtype != DType::F64 || t.shape.size() != 1 || !t.data)
+    corrupted(
+        path,
+        fmt::format("tensor '{}' must be f64 [C] with stored values", name));
+  std::vector<double> v(static_cast<size_t>(t.shape[0].size));
+  std::memcpy(v.data(), m.data.data() + t.data->offset,
+              v.size() * sizeof(double));
+  for (double x : v)
+    if (!std::isfinite(x) || (positive && !(x > 0)))
+      corrupted(path, fmt::format("tensor '{}' holds {}", name, x));
+  return v;
+}
+
+/// Parses the normalisation tensors, if the file has any.
+std::optional<Normalizer> parseNorm(const ModelDesc &m,
+                                    const std::string &path) {
+  bool any = false;
+  for (const TensorDesc &t : m.tensors)
+    any = any || isNormTensor(t.name);
+  if (!any)
+    return std::nullopt;
+  Normalizer n;
+  n.inputs.mean = readStats(m, path, kNormInputMean, false);
+  n.inputs.std = readStats(m, path, kNormInputStd, true);
+  n.targets.mean = readStats(m, path, kNormTargetMean, false);
+  n.targets.std = readStats(m, path, kNormTargetStd, true);
+  if (n.inputs.mean.size() != n.inputs.std.size() ||
+      n.targets.mean.size() != n.targets.std.size())
+    corrupted(path,
+              "normalisation means and standard deviations differ in length");
+  return n;
+}
+
+/// "parameter f32 [8, 3]".
+std::string describeTensor(const TensorDesc &t) {
+  return fmt::format("{} {}", roleName(t.role), formatTypeOf(t));
+}
+
+/// The mismatch of one model tensor against the checkpoint, or "".
+std::string compareTensor(const TensorDesc &want, const ModelDesc &ckpt) {
+  int32_t id = ckpt.findTensor(want.name);
+  if (id < 0)
+    return fmt::format("tensor '{}' ({}) is missing from the checkpoint",
+                       want.name, describeTensor(want));
+  const TensorDesc &have = ckpt.tensors[id];
+  if (have.role != want.role || have.dtype != want.dtype ||
+      have.shape != want.shape)
+    return fmt::format(
+        "tensor '{}' is {} in the checkpoint but {} in the model", want.name,
+        describeTensor(have), describeTensor(want));
+  if (!have.data)
+    return fmt::format("tensor '{}' has no stored value in the checkpoint",
+                       want.name);
+  return "";
+}
+
+/// Copies tensor `name`'s stored bytes from the checkpoint into the session.
+void copyInto(Session &session, int32_t modelId, const Checkpoint &ckpt) {
+  const TensorDesc &t =
+      ckpt.desc
+          .tensors[ckpt.desc.findTensor(session.model().tensors[modelId].name)];
+  TensorRef dst = session.persistent(modelId);
+  std::memcpy(dst.data, ckpt.desc.data.data() + t.data->offset, t.data->size);
+}
+
+} // namespace
+
+ModelDesc makeCheckpoint(Session &session, const Normalizer &norm,
+                         const TrainState &state) {
+  const ModelDesc &model = session.model();
+  ModelDesc ckpt;
+  ckpt.meta = model.meta;
+  ckpt.programs = model.programs;
+  ckpt.tensors = model.tensors;
+  for (size_t i = 0; i < ckpt.tensors.size(); ++i) {
+    TensorDesc &t = ckpt.tensors[i];
+    if (isTrainable(t.role)) {
+      TensorRef v = session.persistent(static_cast<int32_t>(i));
+      t.data = appendAligned(ckpt.data, v.data, staticBytes(t));
+    } else if (t.data) {
+      t.data = appendAligned(ckpt.data, model.data.data() + t.data->offset,
+                             t.data->size);
+    }
+  }
+  putStatsTensor(ckpt, kNormInputMean, norm.inputs.mean);
+  putStatsTensor(ckpt, kNormInputStd, norm.inputs.std);
+  putStatsTensor(ckpt, kNormTargetMean, norm.targets.mean);
+  putStatsTensor(ckpt, kNormTargetStd, norm.targets.std);
+  std::vector<NamedAttr> &hps = ckpt.meta.hyperparams;
+  hps.erase(std::remove_if(hps.begin(), hps.end(),
+                           [](const NamedAttr &a) {
+                             return a.name.rfind("ckpt.", 0) == 0;
+                           }),
+            hps.end());
+  for (NamedAttr &a : stateAttrs(state))
+    hps.push_back(std::move(a));
+  return ckpt;
+}
+
+void writeCheckpoint(const ModelDesc &checkpoint, const std::string &path) {
+  Status s = writeModelFile(checkpoint, path);
+  if (!s.ok())
+    throw Error(s.message());
+}
+
+Checkpoint readCheckpoint(const std::string &path) {
+  Checkpoint c;
+  c.path = path;
+  Status s = loadModelFile(path, c.desc);
+  if (!s.ok())
+    throw Error(s.message());
+  c.state = parseState(c.desc, path);
+  c.norm = parseNorm(c.desc, path);
+  return c;
+}
+
+void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
+                            const std::string &modelName) {
+  std::vector<std::string> problems;
+  for (const TensorDesc &t : model.tensors)
+    if (isTrainable(t.role) && !isNormTensor(t.name))
+      if (std::string p = compareTensor(t, ckpt.desc); !p.empty())
+        problems.push_back(std::move(p));
+  for (const TensorDesc &t : ckpt.desc.tensors)
+    if (isTrainable(t.role) && !isNormTensor(t.name) &&
+        model.findTensor(t.name) < 0)
+      problems.push_back(fmt::format(
+          "tensor '{}' ({}) is in the checkpoint but not in the model", t.name,
+          describeTensor(t)));
+  if (problems.empty())
+    return;
+  throw Error(
+      fmt::format("checkpoint '{}' does not match model '{}' ({} {}):\n  {}",
+                  ckpt.path, modelName, problems.size(),
+                  problems.size() == 1 ? "difference" : "differences",
+                  fmt::join(problems, "\n  ")));
+}
+
+void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
+                       const std::string &modelName) {
+  const ModelDesc &model = session.model();
+  checkCheckpointMatches(ckpt, model, modelName);
+  for (size_t i = 0; i < model.tensors.size(); ++i)
+    if (isTrainable(model.tensors[i].role) &&
+        !isNormTensor(model.tensors[i].name))
+      copyInto(session, static_cast<int32_t>(i), ckpt);
+}
+
+InitFromReport initParameters(Session &session, const Checkpoint &ckpt) {
+  const ModelDesc &model = session.model();
+  InitFromReport r;
+  for (size_t i = 0; i < model.tensors.size(); ++i) {
+    const TensorDesc &t = model.tensors[i];
+    if (t.role != TensorRole::Parameter)
+      continue;
+    int32_t id = ckpt.desc.findTensor(t.name);
+    const TensorDesc *have = id >= 0 ? &ckpt.desc.tensors[id] : nullptr;
+    if (!have || have->role != TensorRole::Parameter || !have->data)
+      r.mismatches.push_back(fmt::format(
+          "parameter '{}' ({}) is not in '{}'; it keeps its initial value",
+          t.name, formatTypeOf(t), ckpt.path));
+    else if (have->dtype != t.dtype || have->shape != t.shape)
+      r.mismatches.push_back(
+          fmt::format("parameter '{}' is {} in '{}' but {} in the model; it "
+                      "keeps its initial value",
+                      t.name, formatTypeOf(*have), ckpt.path, formatTypeOf(t)));
+    else
+      copyInto(session, static_cast<int32_t>(i), ckpt), ++r.copied;
+  }
+  for (const TensorDesc &t : ckpt.desc.tensors)
+    if (t.role == TensorRole::Parameter && model.findTensor(t.name) < 0)
+      r.mismatches.push_back(fmt::format(
+          "parameter '{}' ({}) of '{}' is not in the model; ignored", t.name,
+          formatTypeOf(t), ckpt.path));
+  if (r.copied == 0)
+    throw Error(fmt::format(
+        "--init-from '{}': no parameter matches the model by name, dtype and "
+        "shape:\n  {}",
+        ckpt.path, fmt::join(r.mismatches, "\n  ")));
+  return r;
+}
+
+} // namespace shodh

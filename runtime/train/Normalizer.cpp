@@ -1,0 +1,77 @@
+//===- Normalizer.cpp - Per-channel normalisation of inputs and targets ---===//
+#include "runtime/train/Normalizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace shodh {
+namespace {
+
+/// Number of values per (sample, channel): the product of the spatial dims.
+int64_t innerSize(const FloatArray &a) {
+  int64_t inner = 1;
+  for (size_t i = 2; i < a.shape.size(); ++i)
+    inner *= a.shape[i];
+  return inner;
+}
+
+/// Applies y = x·scale[c] + shift[c] per channel (computed in double).
+void affine(float *values, int64_t rows, int64_t channels, int64_t inner,
+            const std::vector<double> &scale,
+            const std::vector<double> &shift) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < channels; ++c) {
+      float *v = values + (r * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i)
+        v[i] = static_cast<float>(double(v[i]) * scale[c] + shift[c]);
+    }
+}
+
+} // namespace
+
+ChannelStats ChannelStats::identity(int64_t channels) {
+  return ChannelStats{std::vector<double>(channels, 0.0),
+                      std::vector<double>(channels, 1.0)};
+}
+
+void ChannelStats::normalize(float *values, int64_t rows, int64_t inner) const {
+  // (x − mean)/std, written as x·(1/std) + (−mean/std) would round
+  // differently; keep the textbook form.
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < channels(); ++c) {
+      float *v = values + (r * channels() + c) * inner;
+      for (int64_t i = 0; i < inner; ++i)
+        v[i] = static_cast<float>((double(v[i]) - mean[c]) / std[c]);
+    }
+}
+
+void ChannelStats::denormalize(float *values, int64_t rows,
+                               int64_t inner) const {
+  affine(values, rows, channels(), inner, std, mean);
+}
+
+ChannelStats computeChannelStats(const FloatArray &a) {
+  int64_t samples = a.shape[0], channels = a.shape[1], inner = innerSize(a);
+  ChannelStats s{std::vector<double>(channels, 0.0),
+                 std::vector<double>(channels, 0.0)};
+  const double count = double(samples) * double(inner);
+  for (int64_t c = 0; c < channels; ++c) {
+    double sum = 0;
+    for (int64_t n = 0; n < samples; ++n) {
+      const float *v = a.values.data() + (n * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i)
+        sum += v[i];
+    }
+    double mean = sum / count, sq = 0;
+    for (int64_t n = 0; n < samples; ++n) {
+      const float *v = a.values.data() + (n * channels + c) * inner;
+      for (int64_t i = 0; i < inner; ++i)
+        sq += (v[i] - mean) * (v[i] - mean);
+    }
+    s.mean[c] = mean;
+    s.std[c] = std::max(std::sqrt(sq / count), kStdFloor);
+  }
+  return s;
+}
+
+} // namespace shodh

@@ -1,0 +1,122 @@
+//===- RunDirectory.cpp - The output folder of a training run -------------===//
+#include "runtime/train/RunDirectory.h"
+#include "runtime/support/Status.h"
+#include "runtime/train/Checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <dirent.h>
+
+namespace shodh {
+namespace {
+
+/// `dir/name`, without doubling a trailing slash.
+std::string join(const std::string &dir, const std::string &name) {
+  return !dir.empty() && dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+/// True if `path` exists as a regular file.
+bool isFile(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/// Creates `dir` if it is missing; throws if that fails or it is not a folder.
+void ensureDirectory(const std::string &dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw Error(fmt::format("cannot write to '{}': not a directory", dir));
+    return;
+  }
+  if (mkdir(dir.c_str(), 0777) != 0)
+    throw Error(
+        fmt::format("cannot create '{}': {}", dir, std::strerror(errno)));
+}
+
+/// Creates and removes a probe file in `dir`; throws with the system's reason.
+void probeWritable(const std::string &dir) {
+  std::string probe = join(dir, fmt::format(".write-test.{}", getpid()));
+  int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0)
+    throw Error(
+        fmt::format("cannot write to '{}': {}", dir, std::strerror(errno)));
+  close(fd);
+  unlink(probe.c_str());
+}
+
+/// The STEP of a "ckpt-STEP.fb" file name, or -1.
+int64_t parseCheckpointName(const std::string &name) {
+  if (name.size() < 9 || name.rfind("ckpt-", 0) != 0 ||
+      name.substr(name.size() - 3) != ".fb")
+    return -1;
+  std::string digits = name.substr(5, name.size() - 8);
+  if (digits.empty() || digits.size() > 18 ||
+      !std::all_of(digits.begin(), digits.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }))
+    return -1;
+  return std::stoll(digits);
+}
+
+} // namespace
+
+RunDirectory::RunDirectory(std::string dir, int keep)
+    : dir_(std::move(dir)), keep_(keep) {
+  if (keep_ < 1)
+    throw Error(fmt::format("--keep must be at least 1 (got {})", keep_));
+  ensureDirectory(dir_);
+  probeWritable(dir_);
+}
+
+std::string RunDirectory::checkpointPath(int64_t step) const {
+  return join(dir_, fmt::format("ckpt-{}.fb", step));
+}
+
+std::string RunDirectory::latestPath() const { return join(dir_, "latest.fb"); }
+
+std::string RunDirectory::metricsPath() const {
+  return join(dir_, "metrics.jsonl");
+}
+
+bool RunDirectory::hasLatest() const { return isFile(latestPath()); }
+
+std::vector<int64_t> RunDirectory::checkpointSteps() const {
+  std::vector<int64_t> steps;
+  if (DIR *d = opendir(dir_.c_str())) {
+    while (dirent *e = readdir(d))
+      if (int64_t s = parseCheckpointName(e->d_name); s >= 0)
+        steps.push_back(s);
+    closedir(d);
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+std::string RunDirectory::save(const ModelDesc &checkpoint, int64_t step) {
+  std::string path = checkpointPath(step);
+  writeCheckpoint(checkpoint, path);
+  writeCheckpoint(checkpoint, latestPath());
+  std::vector<int64_t> steps = checkpointSteps();
+  for (size_t i = 0; i + keep_ < steps.size(); ++i)
+    if (steps[i] != step)
+      std::remove(checkpointPath(steps[i]).c_str());
+  return path;
+}
+
+std::string latestCheckpointOf(const std::string &dir) {
+  std::string latest = join(dir, "latest.fb");
+  if (!isFile(latest))
+    throw Error(fmt::format("--resume '{}': no checkpoint '{}' to resume from",
+                            dir, latest));
+  return latest;
+}
+
+} // namespace shodh

@@ -1,0 +1,58 @@
+//===- RunDirectory.h - The output folder of a training run ---------------===//
+//
+// A run directory (`--out run/`) holds
+//
+//   metrics.jsonl      one JSON record per logged step
+//   ckpt-STEP.fb       checkpoints after STEP completed steps (the newest
+//                      `keep` are kept, older ones deleted)
+//   latest.fb          a copy of the newest checkpoint (what --resume reads)
+//
+// Both checkpoint files are written atomically, ckpt-STEP.fb first, so
+// latest.fb always names a complete checkpoint. Opening a run directory
+// creates it if missing (its parent must exist) and proves it writable
+// before any training starts.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/format/ModelDesc.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace shodh {
+
+/// The files of a training run.
+class RunDirectory {
+public:
+  /// Creates `dir` if needed and checks that files can be created in it;
+  /// throws `Error` ("cannot write to 'run/': Permission denied") otherwise.
+  /// `keep` (>= 1) is the number of ckpt-STEP.fb files kept.
+  explicit RunDirectory(std::string dir, int keep = 3);
+
+  /// `dir/ckpt-STEP.fb`.
+  std::string checkpointPath(int64_t step) const;
+  /// `dir/latest.fb`.
+  std::string latestPath() const;
+  /// `dir/metrics.jsonl`.
+  std::string metricsPath() const;
+  /// Steps of the ckpt-STEP.fb files present, ascending.
+  std::vector<int64_t> checkpointSteps() const;
+  /// True if latest.fb exists.
+  bool hasLatest() const;
+
+  /// Writes ckpt-STEP.fb and latest.fb, then deletes all but the newest
+  /// `keep` ckpt files. Returns the path of ckpt-STEP.fb.
+  std::string save(const ModelDesc &checkpoint, int64_t step);
+
+private:
+  std::string dir_;
+  int keep_;
+};
+
+/// Throws `Error` if `dir` is not a training run with a latest.fb:
+/// "--resume 'run/': no checkpoint 'run/latest.fb' to resume from".
+std::string latestCheckpointOf(const std::string &dir);
+
+} // namespace shodh

@@ -1,0 +1,287 @@
+//===- Trainer.cpp - The training loop ------------------------------------===//
+#include "runtime/train/Trainer.h"
+#include "runtime/support/Status.h"
+#include "runtime/train/DataLoader.h"
+#include "runtime/train/MetricsLog.h"
+#include "runtime/train/Predictor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <regex>
+
+namespace shodh {
+namespace {
+
+/// Seconds since `t0`.
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+/// True if `step` is a positive multiple of `every` (> 0).
+bool due(int64_t step, int64_t every) { return every > 0 && step % every == 0; }
+
+/// The statistics of the training set, or identity ones.
+Normalizer computeNormalizer(const TrainingData &train, bool normalize) {
+  if (!normalize)
+    return Normalizer{ChannelStats::identity(train.inputs.shape[1]),
+                      ChannelStats::identity(train.targets.shape[1])};
+  return Normalizer{computeChannelStats(train.inputs),
+                    computeChannelStats(train.targets)};
+}
+
+/// Checks positive option values.
+void checkOptions(const TrainOptions &o) {
+  if (o.steps < 1)
+    throw Error(fmt::format("--steps must be at least 1 (got {})", o.steps));
+  if (o.batch < 1)
+    throw Error(fmt::format("--batch must be at least 1 (got {})", o.batch));
+  if (o.logEvery < 1)
+    throw Error(
+        fmt::format("--log-every must be at least 1 (got {})", o.logEvery));
+  if (o.valEvery < 0 || o.ckptEvery < 0)
+    throw Error("--val-every and --ckpt-every must be >= 0");
+}
+
+} // namespace
+
+Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
+                 const TrainingData *val, RunDirectory &run,
+                 TrainOptions options, TrainObserver *observer)
+    : model_(model), train_(train), val_(val), run_(run),
+      options_(std::move(options)), observer_(observer),
+      ops_(checkTrainStep(model)) {
+  checkOptions(options_);
+  checkData();
+  schedule_ = scheduleFromHyperparams(model.meta.hyperparams, options_.steps,
+                                      options_.lr);
+  norm_ = computeNormalizer(train_, options_.normalize);
+  session_ = std::make_unique<Session>(
+      model, SessionOptions{options_.threads, Backend::Cpu});
+  prepareTrainStep();
+  if (val_)
+    predictor_ = std::make_unique<Predictor>(
+        *session_, norm_,
+        options_.valBatch > 0 ? options_.valBatch : options_.batch);
+  setupFreeze();
+  state_.seed = options_.seed, state_.batch = options_.batch;
+  state_.samples = train_.samples(), state_.totalSteps = options_.steps;
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::checkData() {
+  const TensorDesc &x = model_.tensors[ops_.x], &y = model_.tensors[ops_.y];
+  checkSampleShape(x, train_.inputs.shape, train_.path, "inputs");
+  checkSampleShape(y, train_.targets.shape, train_.path, "targets");
+  if (x.shape[0].isStatic() && x.shape[0].size != options_.batch)
+    throw Error(fmt::format(
+        "model input '{}' has the static batch dimension {} but --batch is {}",
+        x.name, x.shape[0].size, options_.batch));
+  if (!val_)
+    return;
+  PredictOperands p = checkPredictProgram(model_);
+  checkSampleShape(model_.tensors[p.x], val_->inputs.shape, val_->path,
+                   "inputs");
+  checkSampleShape(model_.tensors[p.prediction], val_->targets.shape,
+                   val_->path, "targets", "output");
+  if (val_->inputs.shape[1] != train_.inputs.shape[1] ||
+      val_->targets.shape[1] != train_.targets.shape[1])
+    throw Error(fmt::format(
+        "'{}' has {} input and {} target channels but '{}' has {} and {}",
+        val_->path, val_->inputs.shape[1], val_->targets.shape[1], train_.path,
+        train_.inputs.shape[1], train_.targets.shape[1]));
+}
+
+void Trainer::prepareTrainStep() {
+  std::map<std::string, int64_t> symbols;
+  bindOperandSymbols(model_.tensors[ops_.x], train_.inputs.shape,
+                     options_.batch, symbols);
+  bindOperandSymbols(model_.tensors[ops_.y], train_.targets.shape,
+                     options_.batch, symbols);
+  session_->prepare("train_step", symbols);
+}
+
+void Trainer::setupFreeze() {
+  if (options_.freeze.empty())
+    return;
+  std::regex re;
+  try {
+    re = std::regex(options_.freeze, std::regex::ECMAScript);
+  } catch (const std::regex_error &e) {
+    throw Error(
+        fmt::format("--freeze '{}' is not a valid regular expression: {}",
+                    options_.freeze, e.what()));
+  }
+  std::vector<std::string> names;
+  for (size_t i = 0; i < model_.tensors.size(); ++i) {
+    const TensorDesc &t = model_.tensors[i];
+    if (t.role != TensorRole::Parameter)
+      continue;
+    names.push_back(t.name);
+    if (std::regex_match(t.name, re))
+      frozen_.push_back({static_cast<int32_t>(i), {}});
+  }
+  if (frozen_.empty())
+    throw Error(
+        fmt::format("--freeze '{}' matches no parameter (parameters: {})",
+                    options_.freeze, fmt::join(names, ", ")));
+  snapshotFrozen();
+}
+
+void Trainer::snapshotFrozen() {
+  for (auto &[id, bytes] : frozen_) {
+    TensorRef t = session_->persistent(id);
+    const auto *p = static_cast<const uint8_t *>(t.data);
+    bytes.assign(p, p + t.numel() * dtypeSize(t.dtype));
+  }
+}
+
+void Trainer::restoreFrozen() {
+  for (auto &[id, bytes] : frozen_)
+    std::memcpy(session_->persistent(id).data, bytes.data(), bytes.size());
+}
+
+std::vector<std::string> Trainer::frozenNames() const {
+  std::vector<std::string> names;
+  for (const auto &f : frozen_)
+    names.push_back(model_.tensors[f.first].name);
+  return names;
+}
+
+std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
+                                         const std::string &modelName) {
+  if (!ckpt.state || !ckpt.norm)
+    throw Error(fmt::format(
+        "'{}' is not a training checkpoint (it has no 'ckpt.*' progress or "
+        "no normalisation statistics)",
+        ckpt.path));
+  const TrainState &s = *ckpt.state;
+  if (s.batch != options_.batch)
+    throw Error(fmt::format(
+        "--resume: the run used --batch {} but this one has --batch {}; "
+        "resuming needs the same batch size",
+        s.batch, options_.batch));
+  if (s.samples != train_.samples())
+    throw Error(
+        fmt::format("--resume: the run trained on {} samples but '{}' has {}",
+                    s.samples, train_.path, train_.samples()));
+  if (s.step >= options_.steps)
+    throw Error(fmt::format(
+        "--resume: '{}' is at step {} and --steps is {}; nothing left to do "
+        "(raise --steps)",
+        ckpt.path, s.step, options_.steps));
+  std::vector<std::string> notes;
+  if (s.totalSteps != options_.steps)
+    notes.push_back(fmt::format(
+        "the run was started with --steps {}; continuing to {} (schedules "
+        "that depend on the total change)",
+        s.totalSteps, options_.steps));
+  if (s.seed != options_.seed)
+    notes.push_back(
+        fmt::format("continuing with the run's shuffling seed {}", s.seed));
+  restoreCheckpoint(*session_, ckpt, modelName);
+  Normalizer restored = *ckpt.norm;
+  checkChannels(train_, restored);
+  norm_ = restored;
+  state_ = s;
+  state_.totalSteps = options_.steps;
+  options_.seed = s.seed;
+  resumed_ = true;
+  std::string own = run_.checkpointPath(s.step);
+  lastCheckpoint_ = std::ifstream(own).good() ? own : ckpt.path;
+  snapshotFrozen();
+  return notes;
+}
+
+InitFromReport Trainer::initFrom(const Checkpoint &ckpt) {
+  InitFromReport r = initParameters(*session_, ckpt);
+  snapshotFrozen();
+  return r;
+}
+
+double Trainer::step(const Batch &batch, double lr) {
+  TensorRef x = session_->input("train_step", 0),
+            y = session_->input("train_step", 1),
+            lrIn = session_->input("train_step", 2);
+  std::memcpy(x.data, batch.inputs.data(), batch.inputs.size() * sizeof(float));
+  std::memcpy(y.data, batch.targets.data(),
+              batch.targets.size() * sizeof(float));
+  lrIn.as<float>()[0] = static_cast<float>(lr);
+  session_->invoke("train_step");
+  double loss = session_->output("train_step", 0).as<float>()[0];
+  restoreFrozen();
+  return loss;
+}
+
+std::string Trainer::saveCheckpoint() {
+  lastCheckpoint_ =
+      run_.save(makeCheckpoint(*session_, norm_, state_), state_.step);
+  return lastCheckpoint_;
+}
+
+std::string Trainer::divergedMessage(double loss, int64_t stepNumber) const {
+  std::string what = std::isnan(loss) ? "NaN" : (loss > 0 ? "+Inf" : "-Inf");
+  if (lastCheckpoint_.empty())
+    return fmt::format(
+        "loss is {} at step {}; no checkpoint was written before it", what,
+        stepNumber);
+  return fmt::format("loss is {} at step {}; last good checkpoint: {}", what,
+                     stepNumber, lastCheckpoint_);
+}
+
+TrainResult Trainer::run() {
+  MetricsLog log(run_.metricsPath(), resumed_ ? state_.step : -1);
+  LoaderOptions lo;
+  lo.batch = options_.batch, lo.training = true, lo.seed = options_.seed;
+  DataLoader loader(train_, norm_, lo, state_.loader);
+  const auto t0 = std::chrono::steady_clock::now();
+  const double baseSeconds = state_.seconds;
+  const int64_t firstStep = state_.step;
+  TrainResult result;
+  while (state_.step < options_.steps) {
+    std::optional<Batch> batch = loader.next();
+    StepReport r;
+    r.lr = schedule_.at(state_.step);
+    r.loss = step(*batch, r.lr);
+    r.step = ++state_.step;
+    state_.loader = loader.position();
+    if (!std::isfinite(r.loss))
+      throw Error(divergedMessage(r.loss, r.step));
+    state_.windowLoss += r.loss, ++state_.windowSteps;
+    const bool last = r.step == options_.steps;
+    if (predictor_ && (due(r.step, options_.valEvery) || last)) {
+      ErrorMetrics m = predictor_->evaluate(*val_);
+      r.valRelL2 = m.relL2(), r.valMse = m.mse();
+      result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
+    }
+    r.runSeconds = secondsSince(t0), r.runSteps = r.step - firstStep;
+    r.seconds = state_.seconds = baseSeconds + r.runSeconds;
+    r.totalSteps = options_.steps, r.epoch = batch->start.epoch;
+    if (due(r.step, options_.logEvery) || r.valRelL2 || last) {
+      log.append(MetricsRecord{r.step, r.epoch, r.loss,
+                               state_.windowLoss / double(state_.windowSteps),
+                               r.lr, r.valRelL2, r.valMse, r.seconds});
+      state_.windowLoss = 0, state_.windowSteps = 0, r.logged = true;
+    }
+    const bool stop = observer_ && observer_->stopRequested();
+    if (due(r.step, options_.ckptEvery) || last || stop)
+      r.checkpoint = saveCheckpoint();
+    if (observer_)
+      observer_->onStep(r);
+    result.loss = r.loss;
+    if (stop) {
+      result.stopped = true;
+      break;
+    }
+  }
+  result.steps = state_.step;
+  result.checkpoint = lastCheckpoint_;
+  return result;
+}
+
+} // namespace shodh

@@ -1,0 +1,196 @@
+//===- CheckpointTest.cpp - Writing, reading, matching checkpoints --------===//
+#include "runtime/train/Checkpoint.h"
+#include "runtime/format/ModelFile.h"
+#include "runtime/train/RunDirectory.h"
+#include "test/unit/ExpectError.h"
+#include "test/unit/train/TrainTestModels.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+using namespace shodh;
+using namespace shodh::testing;
+
+namespace {
+
+/// The value of a [1, 1] f32 persistent tensor.
+float valueOf(Session &s, int32_t id) {
+  return s.persistent(id).as<float>()[0];
+}
+
+class CheckpointTest : public TrainTestDir {
+protected:
+  /// Writes a checkpoint of a session whose p, q, count were changed.
+  std::string writeSample(const std::string &name) {
+    Session s(model, SessionOptions{});
+    s.persistent(kP).as<float>()[0] = 1.25f;
+    s.persistent(kQ).as<float>()[0] = -3.0f;
+    s.persistent(kCount).as<float>()[0] = 7.0f;
+    writeCheckpoint(makeCheckpoint(s, norm, state), path(name));
+    return path(name);
+  }
+  ModelDesc model = accumulatorModel();
+  Normalizer norm{ChannelStats{{0.5}, {2.0}}, ChannelStats{{-1.0}, {3.0}}};
+  TrainState state{
+      7, LoaderPosition{2, 4}, 0xFFFFFFFFFFFFFFF0ull, 2, 9, 20, 1.5, 0.25, 1};
+};
+
+TEST_F(CheckpointTest, RoundTripRestoresEverything) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  ASSERT_TRUE(c.state && c.norm);
+  EXPECT_EQ(c.state->step, 7);
+  EXPECT_EQ(c.state->loader, (LoaderPosition{2, 4}));
+  EXPECT_EQ(c.state->seed, 0xFFFFFFFFFFFFFFF0ull); // full 64 bits survive
+  EXPECT_EQ(c.state->batch, 2);
+  EXPECT_EQ(c.state->samples, 9);
+  EXPECT_EQ(c.state->totalSteps, 20);
+  EXPECT_EQ(c.state->seconds, 1.5);
+  EXPECT_EQ(c.state->windowLoss, 0.25);
+  EXPECT_EQ(c.state->windowSteps, 1);
+  EXPECT_EQ(c.norm->inputs.mean, norm.inputs.mean);
+  EXPECT_EQ(c.norm->targets.std, norm.targets.std);
+  int32_t id = c.desc.findTensor(kNormInputStd);
+  ASSERT_GE(id, 0);
+  EXPECT_EQ(c.desc.tensors[id].role, TensorRole::State);
+  EXPECT_EQ(c.desc.tensors[id].dtype, DType::F64);
+
+  Session fresh(model, SessionOptions{});
+  EXPECT_EQ(valueOf(fresh, kP), 0.5f);
+  restoreCheckpoint(fresh, c, "model.fb");
+  EXPECT_EQ(valueOf(fresh, kP), 1.25f);
+  EXPECT_EQ(valueOf(fresh, kQ), -3.0f);
+  EXPECT_EQ(valueOf(fresh, kCount), 7.0f);
+
+  // A checkpoint is itself a runnable model file.
+  Session fromCheckpoint(c.desc, SessionOptions{});
+  EXPECT_EQ(valueOf(fromCheckpoint, kP), 1.25f);
+}
+
+TEST_F(CheckpointTest, CheckpointOfACheckpointReplacesTheProgress) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  Session s(c.desc, SessionOptions{});
+  TrainState later = state;
+  later.step = 9;
+  writeCheckpoint(makeCheckpoint(s, norm, later), path("d.fb"));
+  Checkpoint d = readCheckpoint(path("d.fb"));
+  EXPECT_EQ(d.state->step, 9);
+  EXPECT_EQ(d.desc.tensors.size(),
+            c.desc.tensors.size()); // norm.* replaced, not added
+}
+
+TEST_F(CheckpointTest, MismatchesAreAllListed) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  ModelDesc other = accumulatorModel();
+  other.tensors[kP].shape = {Dim::fixed(2), Dim::fixed(1)};
+  other.tensors[kQ].name = "q2";
+  other.tensors[kCount].dtype = DType::F64;
+  expectError([&] { checkCheckpointMatches(c, other, "other.fb"); },
+              "checkpoint '" + c.path +
+                  "' does not match model 'other.fb' (4 differences):\n"
+                  "  tensor 'p' is parameter f32 [1, 1] in the checkpoint but "
+                  "parameter f32 [2, "
+                  "1] in the model\n"
+                  "  tensor 'q2' (parameter f32 [1, 1]) is missing from the "
+                  "checkpoint\n"
+                  "  tensor 'opt.count' is state f32 [1, 1] in the checkpoint "
+                  "but state f64 [1, "
+                  "1] in the model\n"
+                  "  tensor 'q' (parameter f32 [1, 1]) is in the checkpoint "
+                  "but not in the model");
+}
+
+TEST_F(CheckpointTest, PlainModelFileHasNoStoredValues) {
+  ASSERT_TRUE(writeModelFile(model, path("m.fb")).ok());
+  Checkpoint c = readCheckpoint(path("m.fb"));
+  EXPECT_FALSE(c.state);
+  EXPECT_FALSE(c.norm);
+  Session s(model, SessionOptions{});
+  expectError([&] { restoreCheckpoint(s, c, "model.fb"); },
+              "tensor 'p' has no stored value in the checkpoint");
+}
+
+TEST_F(CheckpointTest, CorruptedFilesAreRejected) {
+  std::string good = writeSample("c.fb");
+  std::ifstream in(good, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  std::ofstream(path("short.fb"), std::ios::binary)
+      << bytes.substr(0, bytes.size() - 8);
+  expectError([&] { readCheckpoint(path("short.fb")); }, "corrupted model");
+  std::string flipped = bytes;
+  for (size_t i = 64; i < 200; ++i)
+    flipped[i] = char(0xff);
+  std::ofstream(path("flipped.fb"), std::ios::binary) << flipped;
+  expectError([&] { readCheckpoint(path("flipped.fb")); },
+              "'" + path("flipped.fb") + "'");
+  expectError([&] { readCheckpoint(path("missing.fb")); },
+              "cannot open '" + path("missing.fb") +
+                  "': No such file or directory");
+}
+
+TEST_F(CheckpointTest, MalformedProgressOrStatisticsAreRejected) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  ModelDesc noEpoch = c.desc;
+  auto &hps = noEpoch.meta.hyperparams;
+  hps.erase(
+      std::remove_if(hps.begin(), hps.end(),
+                     [](const NamedAttr &a) { return a.name == "ckpt.epoch"; }),
+      hps.end());
+  ASSERT_TRUE(writeModelFile(noEpoch, path("noepoch.fb")).ok());
+  expectError(
+      [&] { readCheckpoint(path("noepoch.fb")); },
+      "'" + path("noepoch.fb") +
+          "': corrupted checkpoint (hyperparameter 'ckpt.epoch' is missing)");
+
+  ModelDesc badStd = c.desc;
+  const TensorDesc &t = badStd.tensors[badStd.findTensor(kNormTargetStd)];
+  std::memset(badStd.data.data() + t.data->offset, 0, 8);
+  ASSERT_TRUE(writeModelFile(badStd, path("badstd.fb")).ok());
+  expectError([&] { readCheckpoint(path("badstd.fb")); },
+              "corrupted checkpoint (tensor 'norm.target.std' holds 0)");
+}
+
+TEST_F(CheckpointTest, InitParametersCopiesMatchesAndReportsTheRest) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  c.desc.tensors[c.desc.findTensor("q")].name =
+      "q_old"; // q missing, q_old extra
+  c.desc.tensors[c.desc.findTensor("p")].shape = {
+      Dim::fixed(1)}; // same bytes, other shape
+  Session s(model, SessionOptions{});
+  expectError([&] { initParameters(s, c); },
+              "--init-from '" + c.path + "': no parameter matches the model");
+  c.desc.tensors[c.desc.findTensor("q_old")].name = "q";
+  InitFromReport r = initParameters(s, c);
+  EXPECT_EQ(r.copied, 1);
+  EXPECT_EQ(valueOf(s, kQ), -3.0f);
+  EXPECT_EQ(valueOf(s, kP), 0.5f);     // shape differs: keeps its init
+  EXPECT_EQ(valueOf(s, kCount), 0.0f); // optimizer state is never copied
+  ASSERT_EQ(r.mismatches.size(), 1u);
+  EXPECT_EQ(r.mismatches[0],
+            "parameter 'p' is f32 [1] in '" + c.path +
+                "' but f32 [1, 1] in the model; it keeps its initial value");
+}
+
+TEST_F(CheckpointTest, RunDirectoryKeepsTheNewestCheckpoints) {
+  RunDirectory run(path("run"), 2);
+  Session s(model, SessionOptions{});
+  for (int64_t step : {1, 2, 3, 4}) {
+    state.step = step;
+    EXPECT_EQ(run.save(makeCheckpoint(s, norm, state), step),
+              path("run") + "/ckpt-" + std::to_string(step) + ".fb");
+  }
+  EXPECT_EQ(run.checkpointSteps(), (std::vector<int64_t>{3, 4}));
+  EXPECT_TRUE(run.hasLatest());
+  EXPECT_EQ(readCheckpoint(latestCheckpointOf(path("run"))).state->step, 4);
+  expectError([&] { latestCheckpointOf(path("nothing")); },
+              "--resume '" + path("nothing") + "': no checkpoint '" +
+                  path("nothing") + "/latest.fb' to resume from");
+  expectError([&] { RunDirectory bad(path("no/such/dir")); },
+              "cannot create '" + path("no/such/dir") +
+                  "': No such file or directory");
+}
+
+} // namespace

@@ -1,0 +1,43 @@
+//===- MetricsTest.cpp - Relative L2 and MSE ------------------------------===//
+#include "runtime/train/Metrics.h"
+#include "runtime/train/MetricsLog.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace shodh;
+
+namespace {
+
+TEST(MetricsTest, RelativeL2IsTheMeanOverSamples) {
+  // Sample 0: p = (3, 4), t = (0, 0): ‖p−t‖ = 5 (target zero: absolute).
+  // Sample 1: p = (1, 1), t = (1, 2): ‖p−t‖/‖t‖ = 1/√5.
+  float p[] = {3, 4, 1, 1}, t[] = {0, 0, 1, 2};
+  ErrorMetrics m;
+  m.addBatch(p, t, 2, 2);
+  EXPECT_EQ(m.samples(), 2);
+  EXPECT_DOUBLE_EQ(m.relL2(), (5.0 + 1.0 / std::sqrt(5.0)) / 2);
+  EXPECT_DOUBLE_EQ(m.mse(), (9.0 + 16.0 + 0.0 + 1.0) / 4);
+}
+
+TEST(MetricsTest, MergeAddsSums) {
+  float p[] = {2, 0}, t[] = {1, 1};
+  ErrorMetrics a, b;
+  a.addSample(p, t, 1);
+  b.addSample(p + 1, t + 1, 1);
+  a.merge(b);
+  EXPECT_DOUBLE_EQ(a.relL2(), 1.0);
+  EXPECT_DOUBLE_EQ(a.mse(), 1.0);
+  EXPECT_EQ(ErrorMetrics().relL2(), 0.0);
+}
+
+TEST(MetricsLogTest, RecordsAreJsonWithNullForMissingAndNonFinite) {
+  MetricsRecord r{12, 1, 0.5, NAN, 1e-3, std::nullopt, 2.5e-5, 1.25};
+  EXPECT_EQ(
+      toJson(r),
+      "{\"step\": 12, \"epoch\": 1, \"loss\": 0.5, \"loss_avg\": null, \"lr\": "
+      "0.001, \"val_rel_l2\": null, \"val_mse\": 2.5e-05, \"seconds\": 1.250}");
+}
+
+} // namespace

@@ -1,0 +1,95 @@
+//===- EvalCommand.cpp - shodh-run eval
+//------------------------------------===//
+//
+// Evaluates trained weights on test data: the model's `infer` program with
+// the parameters and normalisation statistics of a checkpoint, over one or
+// more HDF5 files, reporting relative L2 and MSE in physical units. With
+// several files, or a file carrying a `pde` root attribute, one line per
+// data set and a combined line are printed.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/support/Status.h"
+#include "runtime/train/Checkpoint.h"
+#include "runtime/train/Predictor.h"
+#include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/ModelText.h"
+
+#include <fmt/format.h>
+
+namespace shodh {
+namespace {
+
+struct EvalOptions {
+  std::string model, weights;
+  std::vector<std::string> data;
+  int64_t batch = 16;
+  int threads = 1;
+};
+
+/// "poisson (test.h5)" or "test.h5".
+std::string dataName(const TrainingData &d) {
+  return d.label.empty() ? d.path : fmt::format("{} ({})", d.label, d.path);
+}
+
+/// One result line.
+void printMetrics(const std::string &name, const ErrorMetrics &m) {
+  fmt::print("{}: {} samples, relative L2 {:.6g}, MSE {:.6g}\n", name,
+             m.samples(), m.relL2(), m.mse());
+}
+
+/// The checkpoint's statistics, or identity ones (with a note).
+Normalizer normalizerOf(const Checkpoint &ckpt, const TrainingData &first) {
+  if (ckpt.norm)
+    return *ckpt.norm;
+  fmt::print(
+      "note: '{}' has no normalisation statistics; data is fed as stored\n",
+      ckpt.path);
+  return Normalizer{ChannelStats::identity(first.inputs.shape[1]),
+                    ChannelStats::identity(first.targets.shape[1])};
+}
+
+void runEval(const EvalOptions &o) {
+  ModelDesc model = loadModelOrThrow(o.model);
+  checkPredictProgram(model);
+  std::vector<TrainingData> sets;
+  for (const std::string &path : o.data)
+    sets.push_back(loadTrainingData(path));
+  Checkpoint ckpt = readCheckpoint(o.weights);
+  Session session(model, SessionOptions{o.threads, Backend::Cpu});
+  restoreCheckpoint(session, ckpt, o.model);
+  Normalizer norm = normalizerOf(ckpt, sets.front());
+  Predictor predictor(session, norm, o.batch);
+  fmt::print("eval: {} with weights '{}'{}, {} threads\n", o.model, o.weights,
+             ckpt.state ? fmt::format(" (step {})", ckpt.state->step) : "",
+             o.threads);
+  ErrorMetrics all;
+  for (const TrainingData &d : sets) {
+    ErrorMetrics m = predictor.evaluate(d);
+    printMetrics(dataName(d), m);
+    all.merge(m);
+  }
+  if (sets.size() > 1)
+    printMetrics("all", all);
+}
+
+} // namespace
+
+void addEvalCommand(CLI::App &app) {
+  auto o = std::make_shared<EvalOptions>();
+  CLI::App *cmd = app.add_subcommand(
+      "eval", "relative L2 and MSE of trained weights on data");
+  cmd->add_option("model", o->model, "model file (.fb)")->required();
+  cmd->add_option("--weights", o->weights,
+                  "checkpoint (.fb) with the trained values")
+      ->required();
+  cmd->add_option("--data", o->data,
+                  "HDF5 files with 'inputs' and 'targets' (repeatable)")
+      ->required();
+  cmd->add_option("--batch", o->batch, "samples per batch")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  cmd->add_option("--threads", o->threads, "worker threads")
+      ->check(CLI::Range(1, 256));
+  cmd->callback([o] { runEval(*o); });
+}
+
+} // namespace shodh

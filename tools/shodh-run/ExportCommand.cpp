@@ -1,0 +1,53 @@
+//===- ExportCommand.cpp - shodh-run export
+//--------------------------------===//
+//
+// Writes the parameters of a checkpoint to an HDF5 file, one dataset per
+// parameter named after it (complex parameters with a trailing axis of 2),
+// plus the normalisation statistics as f64 datasets `norm.input.mean`, …
+// when the checkpoint has them — everything needed to use the weights from
+// numpy or PyTorch.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/support/Status.h"
+#include "runtime/train/Checkpoint.h"
+#include "runtime/train/ParameterExport.h"
+#include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/ModelText.h"
+
+#include <fmt/format.h>
+
+namespace shodh {
+namespace {
+
+struct ExportOptions {
+  std::string model, weights, out;
+};
+
+void runExport(const ExportOptions &o) {
+  ModelDesc model = loadModelOrThrow(o.model);
+  Checkpoint ckpt = readCheckpoint(o.weights);
+  Session session(model, SessionOptions{1, Backend::Cpu});
+  restoreCheckpoint(session, ckpt, o.model);
+  int64_t n = writeParametersHdf5(session, o.out, "export",
+                                  ckpt.norm ? &*ckpt.norm : nullptr);
+  fmt::print("wrote {} parameters{} to {}\n", n,
+             ckpt.norm ? " and normalisation statistics" : "", o.out);
+}
+
+} // namespace
+
+void addExportCommand(CLI::App &app) {
+  auto o = std::make_shared<ExportOptions>();
+  CLI::App *cmd =
+      app.add_subcommand("export", "write a checkpoint's parameters to HDF5");
+  cmd->add_option("model", o->model, "model file (.fb)")->required();
+  cmd->add_option("--weights", o->weights,
+                  "checkpoint (.fb) with the trained values")
+      ->required();
+  cmd->add_option("--out", o->out,
+                  "HDF5 file to write (one dataset per parameter)")
+      ->required();
+  cmd->callback([o] { runExport(*o); });
+}
+
+} // namespace shodh

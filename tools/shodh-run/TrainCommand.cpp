@@ -1,0 +1,238 @@
+//===- TrainCommand.cpp - shodh-run train
+//----------------------------------===//
+//
+// Trains a model compiled with a `shodh.train` config: checks every file
+// first (model, data, output folder, checkpoints to resume or start from),
+// then runs the `Trainer` (runtime/train/Trainer.h) with a progress line —
+// redrawn in place on a terminal, one plain line per logged step otherwise.
+// Ctrl-C finishes the current step, writes a checkpoint and exits cleanly;
+// `--resume` continues from it. See docs/training.md.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/support/Status.h"
+#include "runtime/train/Trainer.h"
+#include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/ModelText.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace shodh {
+namespace {
+
+struct TrainCommandOptions {
+  std::string model, data, val, out, resume, initFrom;
+  TrainOptions train;
+  double lr = 0;
+  int keep = 3;
+  bool noNormalize = false;
+};
+
+/// Set by SIGINT; the loop checkpoints and stops after the current step.
+volatile std::sig_atomic_t interrupted = 0;
+
+/// "1h02m", "3m07s", "12s".
+std::string formatDuration(double seconds) {
+  auto s = static_cast<int64_t>(seconds + 0.5);
+  if (s >= 3600)
+    return fmt::format("{}h{:02}m", s / 3600, s / 60 % 60);
+  if (s >= 60)
+    return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+/// The progress line: redrawn on a terminal, plain lines for logged steps.
+class ProgressLine : public TrainObserver {
+public:
+  ProgressLine() : tty_(isatty(fileno(stderr)) != 0) {}
+
+  void onStep(const StepReport &r) override {
+    if (r.valRelL2)
+      valRelL2_ = *r.valRelL2;
+    bool last = r.step == r.totalSteps;
+    auto now = std::chrono::steady_clock::now();
+    if (tty_ && !last && !r.logged &&
+        now - lastDraw_ < std::chrono::milliseconds(100))
+      return;
+    if (!tty_ && !r.logged)
+      return;
+    lastDraw_ = now;
+    double rate = r.runSeconds > 0 ? double(r.runSteps) / r.runSeconds : 0.0;
+    std::string val =
+        valRelL2_ ? fmt::format("  val rel-L2 {:.4e}", *valRelL2_) : "";
+    std::string eta =
+        rate > 0 ? formatDuration(double(r.totalSteps - r.step) / rate) : "?";
+    std::fprintf(
+        stderr,
+        "%sstep %lld/%lld  loss %.4e  lr %.3e%s  %.1f steps/s  ETA %s%s",
+        tty_ ? "\r\033[K" : "", static_cast<long long>(r.step),
+        static_cast<long long>(r.totalSteps), r.loss, r.lr, val.c_str(), rate,
+        eta.c_str(), tty_ && !last ? "" : "\n");
+    std::fflush(stderr);
+  }
+  bool stopRequested() override { return interrupted != 0; }
+
+  /// Ends a partly drawn line before other output.
+  void finishLine() const {
+    if (tty_)
+      std::fprintf(stderr, "\n");
+  }
+
+private:
+  bool tty_;
+  std::optional<double> valRelL2_;
+  std::chrono::steady_clock::time_point lastDraw_{};
+};
+
+/// The run folder: --out, else the folder being resumed.
+std::string outputDirectory(const TrainCommandOptions &o) {
+  if (!o.out.empty())
+    return o.out;
+  if (!o.resume.empty())
+    return o.resume;
+  throw Error("--out is required (or --resume DIR to continue a run in DIR)");
+}
+
+/// Describes the run before it starts.
+void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
+                 const TrainingData &train, const Trainer &t) {
+  const auto &hps = m.meta.hyperparams;
+  fmt::print("train: {} on '{}' ({} samples, batch {}, {} steps/epoch), {} "
+             "steps, {} threads\n",
+             o.model, o.data, train.samples(), o.train.batch,
+             train.samples() / o.train.batch, o.train.steps, o.train.threads);
+  fmt::print(
+      "schedule {}; loss {}, optimizer {}\n", t.schedule().describe(),
+      stringHyperparam(hps, "train.loss").value_or("(as compiled)"),
+      stringHyperparam(hps, "train.optimizer").value_or("(as compiled)"));
+  if (!t.frozenNames().empty())
+    fmt::print("frozen (restored after every step): {}\n",
+               fmt::join(t.frozenNames(), ", "));
+  std::fflush(stdout);
+}
+
+/// Applies --resume or --init-from to the trainer, printing notes.
+void startFrom(const TrainCommandOptions &o, Trainer &t,
+               const std::optional<Checkpoint> &resume,
+               const std::optional<Checkpoint> &init) {
+  if (resume) {
+    for (const std::string &note : t.resume(*resume, o.model))
+      fmt::print("note: {}\n", note);
+    fmt::print("resuming '{}' at step {} (epoch {})\n", resume->path,
+               t.state().step, t.state().loader.epoch);
+  }
+  if (init) {
+    InitFromReport r = t.initFrom(*init);
+    for (const std::string &line : r.mismatches)
+      fmt::print("init-from: {}\n", line);
+    fmt::print("init-from: {} parameters copied from '{}'\n", r.copied,
+               init->path);
+  }
+}
+
+void runTrain(TrainCommandOptions o) {
+  if (!o.resume.empty() && !o.initFrom.empty())
+    throw Error("--resume and --init-from exclude each other");
+  if (o.lr != 0)
+    o.train.lr = o.lr;
+  o.train.normalize = !o.noNormalize;
+  ModelDesc model = loadModelOrThrow(o.model);
+  TrainingData train = loadTrainingData(o.data);
+  std::optional<TrainingData> val;
+  if (!o.val.empty())
+    val = loadTrainingData(o.val);
+  RunDirectory run(outputDirectory(o), o.keep);
+  std::optional<Checkpoint> resume, init;
+  if (!o.resume.empty())
+    resume = readCheckpoint(latestCheckpointOf(o.resume));
+  else if (run.hasLatest())
+    throw Error(fmt::format(
+        "'{}' already holds a training run ({}); continue it with --resume "
+        "{} or choose another --out",
+        outputDirectory(o), run.latestPath(), outputDirectory(o)));
+  if (!o.initFrom.empty())
+    init = readCheckpoint(o.initFrom);
+
+  ProgressLine progress;
+  Trainer t(model, train, val ? &*val : nullptr, run, o.train, &progress);
+  startFrom(o, t, resume, init);
+  printHeader(o, model, train, t);
+  interrupted = 0;
+  auto previous = std::signal(SIGINT, [](int) { interrupted = 1; });
+  TrainResult r;
+  try {
+    r = t.run();
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    progress.finishLine();
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  if (r.stopped)
+    fmt::print(
+        "interrupted after step {}; checkpoint {}; continue with --resume {}\n",
+        r.steps, r.checkpoint, outputDirectory(o));
+  else
+    fmt::print("trained {} steps: loss {:.6g}{}; checkpoint {}\n", r.steps,
+               r.loss,
+               r.valRelL2 ? fmt::format(", val rel-L2 {:.6g}, val MSE {:.6g}",
+                                        *r.valRelL2, *r.valMse)
+                          : "",
+               r.checkpoint);
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App &app) {
+  auto o = std::make_shared<TrainCommandOptions>();
+  TrainOptions &t = o->train;
+  CLI::App *cmd =
+      app.add_subcommand("train", "train a model with its train_step program");
+  cmd->add_option("model", o->model,
+                  "model file (.fb) compiled with a shodh.train config")
+      ->required();
+  cmd->add_option("--data", o->data,
+                  "training data (HDF5 'inputs' and 'targets')")
+      ->required();
+  cmd->add_option("--val", o->val,
+                  "validation data (HDF5 'inputs' and 'targets')");
+  cmd->add_option("--steps", t.steps, "total training steps")
+      ->required()
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 50));
+  cmd->add_option("--batch", t.batch, "samples per step")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  cmd->add_option("--out", o->out, "run folder: checkpoints and metrics.jsonl");
+  cmd->add_option("--threads", t.threads, "worker threads")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--lr", o->lr, "base learning rate (replaces train.lr)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--val-every", t.valEvery,
+                  "validate every K steps (0: at the end only)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--log-every", t.logEvery, "metrics record every K steps")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--ckpt-every", t.ckptEvery,
+                  "checkpoint every K steps (0: at the end only)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep", o->keep, "ckpt-STEP.fb files to keep")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--seed", t.seed, "shuffling seed");
+  cmd->add_option("--resume", o->resume,
+                  "continue the run in this folder (its latest.fb)");
+  cmd->add_option("--init-from", o->initFrom,
+                  "start from these parameter values (by name)");
+  cmd->add_option("--freeze", t.freeze,
+                  "regex: parameters kept at their starting values");
+  cmd->add_option("--val-batch", t.valBatch,
+                  "validation batch size (default: --batch)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-normalize", o->noNormalize,
+                "feed data as stored (no normalisation)");
+  cmd->callback([o] { runTrain(*o); });
+}
+
+} // namespace shodh

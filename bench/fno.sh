@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# FNO-2D inference: Shodh against the PyTorch peer (../shared/peers/torch_fno2d.py)
-# in one run, same configuration and thread count. Prints both medians, their
-# ratio and a Markdown row for docs/benchmarks.md.
+# FNO-2D inference and training step (forward + MSE + backward + Adam): Shodh
+# against the PyTorch peer (../shared/peers/torch_fno2d.py) in one run, same
+# configuration and thread count. Prints the medians, their ratios and
+# Markdown rows for docs/benchmarks.md.
 #
 # usage: bench/fno.sh [--batch 16] [--width 32] [--modes 12] [--res 64] [--layers 4]
 #                     [--threads 2] [--iters 10] [--python /usr/bin/python3]
@@ -22,20 +23,22 @@ peer=${PEER:-../shared/peers/torch_fno2d.py}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$build/bin/shodhc" models/fno.mlir -o "$tmp/fno.fb" --set width="$width" --set modes="$modes" \
-  --set res="$res" --set layers="$layers"
-shodh_json=$("$build/bin/shodh-run" bench "$tmp/fno.fb" --batch "$batch" --threads "$threads" \
-  --iters "$iters" | tail -n 1)
+"$build/bin/shodhc" models/fno.mlir --train -o "$tmp/fno.fb" --set width="$width" \
+  --set modes="$modes" --set res="$res" --set layers="$layers"
+shodh_infer=$("$build/bin/shodh-run" bench "$tmp/fno.fb" --program infer --batch "$batch" \
+  --threads "$threads" --iters "$iters" | tail -n 1)
+shodh_train=$("$build/bin/shodh-run" bench "$tmp/fno.fb" --program train_step --batch "$batch" \
+  --threads "$threads" --iters "$iters" | tail -n 1)
 peer_json=$("$python" "$peer" --batch "$batch" --width "$width" --modes "$modes" --res "$res" \
   --layers "$layers" --threads "$threads" --iters "$iters")
 
-"$python" - "$shodh_json" "$peer_json" <<'PY'
-import json, platform, subprocess, sys, datetime
-s, p = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+"$python" - "$shodh_infer" "$shodh_train" "$peer_json" <<'PY'
+import json, platform, sys, datetime
+si, st, p = (json.loads(a) for a in sys.argv[1:4])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-print(f"shodh-run infer: median {s['median_ms']:.2f} ms/batch (threads {s['threads']})")
-print(f"{p['peer']} infer: median {p['infer_ms']:.2f} ms/batch (threads {p['threads']})")
-ratio = p["infer_ms"] / s["median_ms"]
-print(f"speed-up over the peer: {ratio:.2f}x")
-print(f"| {datetime.date.today()} | {cpu} | FNO-2D infer B={p['batch']} {p['res']}² width {p['width']} modes {p['modes']} layers {p['layers']} | {s['threads']} | {s['median_ms']:.2f} | {p['peer']}: {p['infer_ms']:.2f} | {ratio:.2f}× |")
+cfg = f"B={p['batch']} {p['res']}² width {p['width']} modes {p['modes']} layers {p['layers']}"
+for what, s, peer_ms in (("infer", si, p["infer_ms"]), ("train step", st, p["train_step_ms"])):
+    ratio = peer_ms / s["median_ms"]
+    print(f"{what}: shodh-run {s['median_ms']:.2f} ms, {p['peer']} {peer_ms:.2f} ms, speed-up {ratio:.2f}x")
+    print(f"| {datetime.date.today()} | {cpu} | FNO-2D {what} {cfg} | {s['threads']} | {s['median_ms']:.2f} | {p['peer']}: {peer_ms:.2f} | {ratio:.2f}× |")
 PY

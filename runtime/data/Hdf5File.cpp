@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <unistd.h>
 
 namespace shodh {
@@ -74,6 +75,25 @@ void syncFile(const std::string &path) {
     fsync(fd);
     close(fd);
   }
+}
+
+/// An open attribute with its type and dataspace.
+struct OpenAttribute {
+  explicit OpenAttribute(hid_t a)
+      : attr(a, H5Aclose), type(H5Aget_type(a), H5Tclose), space(H5Aget_space(a), H5Sclose) {}
+  Handle attr, type, space;
+};
+
+/// Opens attribute `attr` of `object` ("/" or a dataset name); null if either
+/// does not exist.
+std::unique_ptr<OpenAttribute> openAttribute(hid_t file, const std::string &object,
+                                             const std::string &attr) {
+  if (object != "/" && H5Lexists(file, object.c_str(), H5P_DEFAULT) <= 0)
+    return nullptr;
+  Handle obj(openObject(file, object), H5Oclose);
+  if (!obj.valid() || H5Aexists(obj.get(), attr.c_str()) <= 0)
+    return nullptr;
+  return std::make_unique<OpenAttribute>(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT));
 }
 
 } // namespace
@@ -173,14 +193,10 @@ FloatArray Hdf5Reader::readRows(const std::string &name, int64_t first, int64_t 
 
 std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
                                                      const std::string &attr) const {
-  if (object != "/" && !hasDataset(object))
+  std::unique_ptr<OpenAttribute> a = openAttribute(file_, object, attr);
+  if (!a)
     return {};
-  Handle obj(openObject(file_, object), H5Oclose);
-  if (!obj.valid() || H5Aexists(obj.get(), attr.c_str()) <= 0)
-    return {};
-  Handle a(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT), H5Aclose);
-  Handle type(H5Aget_type(a.get()), H5Tclose);
-  Handle space(H5Aget_space(a.get()), H5Sclose);
+  const Handle &type = a->type, &space = a->space;
   if (H5Tget_class(type.get()) != H5T_STRING || !H5Tis_variable_str(type.get()))
     throw Error(fmt::format("'{}': attribute '{}' of '{}' must be variable-length strings", path_,
                             attr, object));
@@ -190,7 +206,7 @@ std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
   std::vector<char *> raw(static_cast<size_t>(n), nullptr);
   Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memType.get(), H5T_VARIABLE);
-  if (H5Aread(a.get(), memType.get(), raw.data()) < 0)
+  if (H5Aread(a->attr.get(), memType.get(), raw.data()) < 0)
     throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
   std::vector<std::string> out;
   for (char *s : raw)
@@ -201,20 +217,16 @@ std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
 
 std::vector<int64_t> Hdf5Reader::readIntsAttr(const std::string &object,
                                               const std::string &attr) const {
-  if (object != "/" && !hasDataset(object))
+  std::unique_ptr<OpenAttribute> a = openAttribute(file_, object, attr);
+  if (!a)
     return {};
-  Handle obj(openObject(file_, object), H5Oclose);
-  if (!obj.valid() || H5Aexists(obj.get(), attr.c_str()) <= 0)
-    return {};
-  Handle a(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT), H5Aclose);
-  Handle type(H5Aget_type(a.get()), H5Tclose);
-  Handle space(H5Aget_space(a.get()), H5Sclose);
+  const Handle &type = a->type, &space = a->space;
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
   if (H5Tget_class(type.get()) != H5T_INTEGER || n < 0 || n > (1 << 20))
     throw Error(fmt::format("'{}': attribute '{}' of '{}' must be an integer array", path_, attr,
                             object));
   std::vector<int64_t> out(static_cast<size_t>(n));
-  if (n > 0 && H5Aread(a.get(), H5T_NATIVE_INT64, out.data()) < 0)
+  if (n > 0 && H5Aread(a->attr.get(), H5T_NATIVE_INT64, out.data()) < 0)
     throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
   return out;
 }

@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include <new>
 
 namespace shodh {
@@ -152,12 +154,26 @@ std::string Converter::str(const flatbuffers::String *s) {
   return s->str();
 }
 
+/// The elements of a scalar vector, copied bytewise: the FlatBuffers verifier
+/// checks alignment relative to the buffer start only, so in a buffer that
+/// is not 8-aligned in memory (or a hostile one) an int64/double vector may
+/// be misaligned, and reading it element by element would be undefined
+/// behaviour (found by fuzz/model_file_fuzzer.cpp under UBSan).
+template <typename T>
+std::vector<T> copyScalars(const flatbuffers::Vector<T> *v) {
+  static_assert(FLATBUFFERS_LITTLEENDIAN, "FlatBuffers scalars are little-endian");
+  std::vector<T> out(v ? v->size() : 0);
+  if (!out.empty())
+    std::memcpy(out.data(), v->Data(), out.size() * sizeof(T));
+  return out;
+}
+
 /// A vector of tensor ids; absent vectors read as empty.
 std::vector<int32_t> Converter::ids(const flatbuffers::Vector<int32_t> *v) {
   if (!v)
     return {};
   charge(v->size());
-  return std::vector<int32_t>(v->begin(), v->end());
+  return copyScalars(v);
 }
 
 void Converter::convertModel(const fb::Model &m, ModelDesc &out) {
@@ -207,15 +223,11 @@ NamedAttr Converter::convertAttr(const fb::Attr &a, const std::string &where,
     return out;
   case fb::AttrKind::Ints:
     charge(a.ints() ? a.ints()->size() : 0);
-    out.value = a.ints()
-                    ? std::vector<int64_t>(a.ints()->begin(), a.ints()->end())
-                    : std::vector<int64_t>{};
+    out.value = copyScalars(a.ints());
     return out;
   case fb::AttrKind::Floats:
     charge(a.floats() ? a.floats()->size() : 0);
-    out.value =
-        a.floats() ? std::vector<double>(a.floats()->begin(), a.floats()->end())
-                   : std::vector<double>{};
+    out.value = copyScalars(a.floats());
     return out;
   }
   throw corrupted(name_, fmt::format("{} '{}' has unknown kind {}", where,

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <vector>
 
+#include <unistd.h>
+
 namespace shodh {
 namespace {
 
@@ -35,6 +37,24 @@ std::vector<std::string> linesUpTo(const std::string &path, int64_t maxStep) {
   return kept;
 }
 
+/// Replaces `path` by `lines` atomically (temp file, fsync, rename), so a run
+/// killed while resuming never loses the records before its checkpoint.
+void rewriteAtomically(const std::string &path, const std::vector<std::string> &lines) {
+  std::string tmp = path + ".tmp";
+  FILE *f = std::fopen(tmp.c_str(), "w");
+  bool ok = f != nullptr;
+  for (size_t i = 0; ok && i < lines.size(); ++i)
+    ok = std::fprintf(f, "%s\n", lines[i].c_str()) >= 0;
+  ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  if (f)
+    ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string reason = std::strerror(errno);
+    std::remove(tmp.c_str());
+    throw Error(fmt::format("cannot write '{}': {}", path, reason));
+  }
+}
+
 } // namespace
 
 std::string toJson(const MetricsRecord &r) {
@@ -49,16 +69,12 @@ std::string toJson(const MetricsRecord &r) {
 
 MetricsLog::MetricsLog(std::string path, int64_t keepUpToStep)
     : path_(std::move(path)) {
-  std::vector<std::string> kept;
   if (keepUpToStep >= 0)
-    kept = linesUpTo(path_, keepUpToStep);
-  file_ = std::fopen(path_.c_str(), "w");
+    rewriteAtomically(path_, linesUpTo(path_, keepUpToStep));
+  file_ = std::fopen(path_.c_str(), keepUpToStep >= 0 ? "a" : "w");
   if (!file_)
     throw Error(
         fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
-  for (const std::string &line : kept)
-    std::fprintf(file_, "%s\n", line.c_str());
-  std::fflush(file_);
 }
 
 MetricsLog::~MetricsLog() {

@@ -66,6 +66,30 @@ int64_t parseCheckpointName(const std::string &name) {
   return std::stoll(digits);
 }
 
+/// True for the temporary files of an atomic checkpoint write
+/// ("ckpt-STEP.fb.tmp.PID", "latest.fb.tmp.PID", runtime/format/ModelFileIO.cpp).
+bool isCheckpointTemp(const std::string &name) {
+  size_t tmp = name.find(".fb.tmp.");
+  if (tmp == std::string::npos)
+    return false;
+  std::string base = name.substr(0, tmp + 3);
+  return base == "latest.fb" || parseCheckpointName(base) >= 0;
+}
+
+/// Deletes the checkpoint temporaries a killed run left behind (a run
+/// directory has one writer, so none of them is being written).
+void removeStaleTemps(const std::string &dir) {
+  std::vector<std::string> stale;
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *e = readdir(d))
+      if (isCheckpointTemp(e->d_name))
+        stale.push_back(e->d_name);
+    closedir(d);
+  }
+  for (const std::string &name : stale)
+    std::remove(join(dir, name).c_str());
+}
+
 } // namespace
 
 RunDirectory::RunDirectory(std::string dir, int keep)
@@ -74,6 +98,7 @@ RunDirectory::RunDirectory(std::string dir, int keep)
     throw Error(fmt::format("--keep must be at least 1 (got {})", keep_));
   ensureDirectory(dir_);
   probeWritable(dir_);
+  removeStaleTemps(dir_);
 }
 
 std::string RunDirectory::checkpointPath(int64_t step) const {

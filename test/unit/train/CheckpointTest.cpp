@@ -193,4 +193,21 @@ TEST_F(CheckpointTest, RunDirectoryKeepsTheNewestCheckpoints) {
                   "': No such file or directory");
 }
 
+// A run killed while writing a checkpoint leaves its temporary file behind;
+// the next run in that folder deletes it (and nothing else).
+TEST_F(CheckpointTest, RunDirectoryRemovesTempsOfAKilledRun) {
+  RunDirectory(path("run"));
+  for (const char *name : {"latest.fb.tmp.123", "ckpt-9.fb.tmp.7", "notes.tmp.1",
+                           "ckpt-x.fb.tmp.1"})
+    std::ofstream(path("run") + "/" + name) << "partial";
+  RunDirectory again(path("run"));
+  auto exists = [&](const char *name) {
+    return std::ifstream(path("run") + "/" + name).good();
+  };
+  EXPECT_FALSE(exists("latest.fb.tmp.123"));
+  EXPECT_FALSE(exists("ckpt-9.fb.tmp.7"));
+  EXPECT_TRUE(exists("notes.tmp.1"));
+  EXPECT_TRUE(exists("ckpt-x.fb.tmp.1"));
+}
+
 } // namespace

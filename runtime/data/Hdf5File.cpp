@@ -96,6 +96,37 @@ std::unique_ptr<OpenAttribute> openAttribute(hid_t file, const std::string &obje
   return std::make_unique<OpenAttribute>(H5Aopen(obj.get(), attr.c_str(), H5P_DEFAULT));
 }
 
+/// Reads `n` variable-length strings of attribute `attr` into `out`.
+bool readVariableStrings(hid_t attr, hid_t memType, hid_t space, hssize_t n,
+                         std::vector<std::string> &out) {
+  std::vector<char *> raw(static_cast<size_t>(n), nullptr);
+  H5Tset_size(memType, H5T_VARIABLE);
+  if (H5Aread(attr, memType, raw.data()) < 0)
+    return false;
+  for (char *s : raw)
+    out.emplace_back(s ? s : "");
+  H5Dvlen_reclaim(memType, space, H5P_DEFAULT, raw.data());
+  return true;
+}
+
+/// Reads `n` fixed-length strings of `size` bytes (NUL-padded or not) into
+/// NUL-terminated slots of size + 1, so no character is cut off.
+bool readFixedStrings(hid_t attr, hid_t memType, size_t size, hssize_t n,
+                      std::vector<std::string> &out) {
+  if (size == 0 || size > (1 << 16))
+    return false;
+  const size_t slot = size + 1;
+  std::vector<char> raw(static_cast<size_t>(n) * slot);
+  H5Tset_size(memType, slot);
+  if (H5Aread(attr, memType, raw.data()) < 0)
+    return false;
+  for (hssize_t i = 0; i < n; ++i) {
+    const char *s = raw.data() + i * slot;
+    out.emplace_back(s, strnlen(s, slot));
+  }
+  return true;
+}
+
 } // namespace
 
 int64_t FloatArray::numel() const {
@@ -197,21 +228,20 @@ std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
   if (!a)
     return {};
   const Handle &type = a->type, &space = a->space;
-  if (H5Tget_class(type.get()) != H5T_STRING || !H5Tis_variable_str(type.get()))
-    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be variable-length strings", path_,
-                            attr, object));
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be strings", path_, attr, object));
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
   if (n < 0 || n > (1 << 20))
     throw Error(fmt::format("'{}': attribute '{}' of '{}' is malformed", path_, attr, object));
-  std::vector<char *> raw(static_cast<size_t>(n), nullptr);
+  // Read in the attribute's own character set (h5py writes UTF-8).
   Handle memType(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(memType.get(), H5T_VARIABLE);
-  if (H5Aread(a->attr.get(), memType.get(), raw.data()) < 0)
-    throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
+  H5Tset_cset(memType.get(), H5Tget_cset(type.get()));
   std::vector<std::string> out;
-  for (char *s : raw)
-    out.emplace_back(s ? s : "");
-  H5Dvlen_reclaim(memType.get(), space.get(), H5P_DEFAULT, raw.data());
+  bool ok = H5Tis_variable_str(type.get()) > 0
+                ? readVariableStrings(a->attr.get(), memType.get(), space.get(), n, out)
+                : readFixedStrings(a->attr.get(), memType.get(), H5Tget_size(type.get()), n, out);
+  if (!ok)
+    throw Error(fmt::format("'{}': cannot read attribute '{}' of '{}'", path_, attr, object));
   return out;
 }
 

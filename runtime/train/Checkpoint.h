@@ -89,6 +89,7 @@ void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
 struct InitFromReport {
   int64_t copied = 0;
   std::vector<std::string> mismatches; ///< one line per parameter not copied
+  bool keptNormalization = false;      ///< the checkpoint's statistics are used
 };
 
 /// Copies the parameters of `ckpt` whose name, dtype and shape match a model

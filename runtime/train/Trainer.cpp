@@ -198,8 +198,14 @@ std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
   return notes;
 }
 
-InitFromReport Trainer::initFrom(const Checkpoint &ckpt) {
+InitFromReport Trainer::initFrom(const Checkpoint &ckpt, bool keepNormalization) {
   InitFromReport r = initParameters(*session_, ckpt);
+  if (keepNormalization && ckpt.norm && options_.normalize) {
+    // The pretrained weights expect inputs scaled as during pretraining.
+    checkChannels(train_, *ckpt.norm);
+    norm_ = *ckpt.norm;
+    r.keptNormalization = true;
+  }
   snapshotFrozen();
   return r;
 }

@@ -113,7 +113,11 @@ public:
   std::vector<std::string> resume(const Checkpoint &ckpt,
                                   const std::string &modelName);
   /// Starts from the parameters of `ckpt` matched by name, dtype and shape.
-  InitFromReport initFrom(const Checkpoint &ckpt);
+  /// With `keepNormalization` (and normalisation on), the checkpoint's
+  /// normalisation statistics replace those computed on the training set, so
+  /// fine-tuning feeds data scaled as in pretraining; throws if the channel
+  /// counts differ.
+  InitFromReport initFrom(const Checkpoint &ckpt, bool keepNormalization = true);
 
   /// Runs the remaining steps. Throws `Error` on a non-finite loss.
   TrainResult run();

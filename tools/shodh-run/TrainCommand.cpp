@@ -30,6 +30,7 @@ struct TrainCommandOptions {
   double lr = 0;
   int keep = 3;
   bool noNormalize = false;
+  bool renormalize = false;
 };
 
 /// Set by SIGINT; the loop checkpoints and stops after the current step.
@@ -126,11 +127,12 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
                t.state().step, t.state().loader.epoch);
   }
   if (init) {
-    InitFromReport r = t.initFrom(*init);
+    InitFromReport r = t.initFrom(*init, !o.renormalize);
     for (const std::string &line : r.mismatches)
       fmt::print("init-from: {}\n", line);
-    fmt::print("init-from: {} parameters copied from '{}'\n", r.copied,
-               init->path);
+    fmt::print("init-from: {} parameters copied from '{}'{}\n", r.copied,
+               init->path,
+               r.keptNormalization ? ", with its normalisation statistics" : "");
   }
 }
 
@@ -232,6 +234,9 @@ void addTrainCommand(CLI::App &app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--no-normalize", o->noNormalize,
                 "feed data as stored (no normalisation)");
+  cmd->add_flag("--renormalize", o->renormalize,
+                "with --init-from: compute normalisation on the new training "
+                "set instead of keeping the checkpoint's");
   cmd->callback([o] { runTrain(*o); });
 }
 

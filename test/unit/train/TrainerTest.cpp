@@ -259,6 +259,23 @@ TEST_F(TrainerTest, InitFromStartsWithPretrainedParametersOnly) {
   EXPECT_EQ(t.state().step, 0);
 }
 
+TEST_F(TrainerTest, InitFromKeepsTheCheckpointNormalisationUnlessAsked) {
+  ModelDesc model = accumulatorModel();
+  TrainingData pretrainData = rampData(8, "pre.h5"), fineData = rampData(4, "fine.h5");
+  RunDirectory pre(path("pre")), a(path("a")), b(path("b"));
+  Trainer pretrain(model, pretrainData, nullptr, pre, options(4));
+  pretrain.run();
+  Checkpoint ckpt = readCheckpoint(pre.latestPath());
+  Trainer keep(model, fineData, nullptr, a, options(2));
+  EXPECT_TRUE(keep.initFrom(ckpt).keptNormalization);
+  EXPECT_EQ(keep.normalizer().inputs.mean, pretrain.normalizer().inputs.mean);
+  EXPECT_EQ(keep.normalizer().targets.std, pretrain.normalizer().targets.std);
+  Trainer recompute(model, fineData, nullptr, b, options(2));
+  EXPECT_FALSE(recompute.initFrom(ckpt, /*keepNormalization=*/false).keptNormalization);
+  EXPECT_NE(recompute.normalizer().inputs.mean, pretrain.normalizer().inputs.mean)
+      << "the 4-sample ramp has other statistics than the 8-sample one";
+}
+
 TEST_F(TrainerTest, ContractAndDataErrors) {
   TrainingData data = rampData(8, "d.h5");
   RunDirectory run(path("run"));

@@ -20,3 +20,11 @@
 
 #define GET_OP_CLASSES
 #include "dialect/ShodhOps.h.inc"
+
+namespace mlir::shodh {
+
+/// The tensor type of `symbol` if it is a `shodh.param` or `shodh.state`,
+/// else null.
+RankedTensorType getGlobalTensorType(Operation *symbol);
+
+} // namespace mlir::shodh

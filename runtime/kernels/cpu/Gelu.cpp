@@ -46,13 +46,7 @@ public:
     expectSameDType(sig, *sig.outputs[0], "output", sig.inputs[0]->dtype, "x");
     expectSameShape(where_, "output", sig.outputs[0]->shape, "x",
                     sig.inputs[0]->shape);
-    std::string mode = stringAttr(sig, "approximate", "none");
-    if (mode != "none" && mode != "tanh")
-      throw Error(fmt::format(
-          "{}: attribute 'approximate' must be \"none\" or \"tanh\", got "
-          "\"{}\"",
-          where_, mode));
-    tanh_ = mode == "tanh";
+    tanh_ = geluUsesTanh(sig);
     dtype_ = sig.inputs[0]->dtype;
   }
 
@@ -90,6 +84,15 @@ private:
 };
 
 } // namespace
+
+bool geluUsesTanh(const KernelSignature &sig) {
+  std::string mode = stringAttr(sig, "approximate", "none");
+  if (mode != "none" && mode != "tanh")
+    throw Error(fmt::format(
+        "{}: attribute 'approximate' must be \"none\" or \"tanh\", got \"{}\"",
+        sig.where, mode));
+  return mode == "tanh";
+}
 
 std::unique_ptr<Kernel> makeGeluKernel(const KernelSignature &sig) {
   return std::make_unique<GeluKernel>(sig);

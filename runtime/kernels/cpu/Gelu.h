@@ -16,6 +16,10 @@
 
 namespace shodh {
 
+/// True for `approximate = "tanh"`, false for "none" or no attribute; throws
+/// `Error` naming the call for any other value. Shared by gelu and gelu_grad.
+bool geluUsesTanh(const KernelSignature &sig);
+
 /// Creates a gelu kernel; throws `Error` naming the call if it is invalid.
 std::unique_ptr<Kernel> makeGeluKernel(const KernelSignature &sig);
 

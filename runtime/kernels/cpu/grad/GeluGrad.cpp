@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/GeluGrad.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/support/Status.h"
 
@@ -60,12 +61,7 @@ public:
     expectSameDType(sig, *sig.outputs[0], "output", x.dtype, "x");
     expectSameShape(where_, "dy", sig.inputs[1]->shape, "x", x.shape);
     expectSameShape(where_, "output", sig.outputs[0]->shape, "x", x.shape);
-    std::string mode = stringAttr(sig, "approximate", "none");
-    if (mode != "none" && mode != "tanh")
-      throw Error(fmt::format("{}: attribute 'approximate' must be \"none\" or "
-                              "\"tanh\", got \"{}\"",
-                              where_, mode));
-    tanh_ = mode == "tanh";
+    tanh_ = geluUsesTanh(sig);
     dtype_ = x.dtype;
   }
 

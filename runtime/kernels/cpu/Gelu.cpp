@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/Gelu.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/support/Status.h"
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <type_traits>
 
 namespace shodh {
 
@@ -20,7 +22,7 @@ namespace {
 /// Smallest number of elements worth a chunk of its own.
 constexpr int64_t kGeluGrain = 16384;
 
-/// Exact GELU of `n` values of type T.
+/// Exact GELU of `n` values of type T (libm; float uses ElementwiseMath).
 template <typename T> void geluExact(const T *x, T *y, int64_t n) {
   const T invSqrt2 = T(0.70710678118654752440);
   for (int64_t i = 0; i < n; ++i)
@@ -73,8 +75,11 @@ private:
     const T *xp = x.as<T>();
     T *yp = y.as<T>();
     parallelFor(ctx.pool, x.numel(), kGeluGrain, [&](int64_t b, int64_t e) {
-      tanh_ ? geluTanh(xp + b, yp + b, e - b)
-            : geluExact(xp + b, yp + b, e - b);
+      if constexpr (std::is_same_v<T, float>)
+        geluF32(xp + b, yp + b, e - b, tanh_);
+      else
+        tanh_ ? geluTanh(xp + b, yp + b, e - b)
+              : geluExact(xp + b, yp + b, e - b);
     });
   }
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/GeluGrad.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/support/Status.h"
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <type_traits>
 
 namespace shodh {
 
@@ -92,8 +94,11 @@ private:
     T *dxp = dx.as<T>();
     parallelFor(ctx.pool, dx.numel(), kGeluGradGrain,
                 [&](int64_t b, int64_t e) {
-                  tanh_ ? geluGradTanh(xp + b, dyp + b, dxp + b, e - b)
-                        : geluGradExact(xp + b, dyp + b, dxp + b, e - b);
+                  if constexpr (std::is_same_v<T, float>)
+                    geluGradF32(xp + b, dyp + b, dxp + b, e - b, tanh_);
+                  else
+                    tanh_ ? geluGradTanh(xp + b, dyp + b, dxp + b, e - b)
+                          : geluGradExact(xp + b, dyp + b, dxp + b, e - b);
                 });
   }
 

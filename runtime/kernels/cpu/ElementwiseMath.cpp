@@ -1,0 +1,77 @@
+//===- ElementwiseMath.cpp - Vectorised float loops for activations -------===//
+//
+// Compiled with -fno-trapping-math (runtime/core/CMakeLists.txt) so gcc may
+// evaluate both sides of the selects in VecMath.h and vectorise the loops;
+// SHODH_VECTOR_CLONES adds AVX2+FMA and AVX-512 versions on x86-64.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/VecMath.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SHODH_VECTOR_CLONES                                                    \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SHODH_VECTOR_CLONES
+#endif
+
+namespace shodh {
+
+namespace vm = vecmath;
+
+namespace {
+
+constexpr float kSqrt2OverPi = 0.79788456080286535588f;
+constexpr float kKappa = 0.044715f;
+
+/// GELU'(v) for the exact form: Phi(v) + v phi(v).
+inline float geluDerivative(float v) {
+  return vm::normalCdf(v) + v * vm::normalPdf(v);
+}
+
+/// GELU'(v) for the tanh form.
+inline float geluTanhDerivative(float v) {
+  float sq = v * v;
+  float t = vm::tanh(kSqrt2OverPi * (v + kKappa * sq * v));
+  float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
+  return 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner;
+}
+
+SHODH_VECTOR_CLONES
+void geluExactLoop(const float *x, float *y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = x[i] * vm::normalCdf(x[i]);
+}
+
+SHODH_VECTOR_CLONES
+void geluTanhLoop(const float *x, float *y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i];
+    y[i] = 0.5f * v * (1.0f + vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v)));
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluGradExactLoop(const float *x, const float *dy, float *dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = dy[i] * geluDerivative(x[i]);
+}
+
+SHODH_VECTOR_CLONES
+void geluGradTanhLoop(const float *x, const float *dy, float *dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = dy[i] * geluTanhDerivative(x[i]);
+}
+
+} // namespace
+
+void geluF32(const float *x, float *y, int64_t n, bool tanhApprox) {
+  tanhApprox ? geluTanhLoop(x, y, n) : geluExactLoop(x, y, n);
+}
+
+void geluGradF32(const float *x, const float *dy, float *dx, int64_t n,
+                 bool tanhApprox) {
+  tanhApprox ? geluGradTanhLoop(x, dy, dx, n) : geluGradExactLoop(x, dy, dx, n);
+}
+
+} // namespace shodh

@@ -1,0 +1,24 @@
+//===- ElementwiseMath.h - Vectorised float loops for activations ---------===//
+//
+// The float32 loops of the activation kernels (gelu, gelu_grad and the fused
+// epilogues of linear), compiled once per instruction-set level and picked
+// at load time (gcc target_clones on x86-64), built on VecMath.h. Results
+// can differ in the last bits between instruction-set levels (FMA), never
+// between runs or thread counts on one machine.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+
+namespace shodh {
+
+/// y = GELU(x) over n floats; `tanhApprox` selects the tanh form. In place
+/// (y == x) is allowed.
+void geluF32(const float *x, float *y, int64_t n, bool tanhApprox);
+
+/// dx = dy * GELU'(x) over n floats; dx may alias x or dy.
+void geluGradF32(const float *x, const float *dy, float *dx, int64_t n,
+                 bool tanhApprox);
+
+} // namespace shodh

@@ -348,22 +348,38 @@ public:
            KernelContext &ctx) override {
     const float *dy = in[0].as<float>();
     float *db = out[0].as<float>();
-    parallelFor(ctx.pool, dy_.channels, kGradGrain,
+    // A chunk of channels should hold >= kGradGrain elements.
+    const int64_t perChannel = std::max<int64_t>(1, dy_.outer * dy_.inner);
+    parallelFor(ctx.pool, dy_.channels,
+                std::max<int64_t>(1, kGradGrain / perChannel),
                 [&](int64_t o0, int64_t o1) { sumChannels(dy, db, o0, o1); });
   }
 
 private:
+  /// sum of row[0..n) in double: eight lanes (vectorised), lane s % 8 takes
+  /// element s, lanes then added in order; the order is fixed, so the result
+  /// does not depend on threads.
+  static double sumRow(const float *row, int64_t n) {
+    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t s = 0;
+    for (; s + 8 <= n; s += 8)
+      for (int j = 0; j < 8; ++j)
+        lane[j] += row[s + j];
+    for (int j = 0; s < n; ++s, ++j)
+      lane[j] += row[s];
+    double sum = 0;
+    for (double v : lane)
+      sum += v;
+    return sum;
+  }
+
   /// db[o] for o in [o0, o1): n outer, s inner, accumulated in double.
   void sumChannels(const float *dy, float *db, int64_t o0, int64_t o1) const {
     const int64_t cout = dy_.channels, inner = dy_.inner;
     std::vector<double> acc(static_cast<size_t>(o1 - o0), 0.0);
     for (int64_t n = 0; n < dy_.outer; ++n)
       for (int64_t o = o0; o < o1; ++o) {
-        const float *row = dy + (n * cout + o) * inner;
-        double sum = acc[o - o0];
-        for (int64_t s = 0; s < inner; ++s)
-          sum += row[s];
-        acc[o - o0] = sum;
+        acc[o - o0] += sumRow(dy + (n * cout + o) * inner, inner);
       }
     for (int64_t o = o0; o < o1; ++o)
       db[o] = static_cast<float>(acc[o - o0]);

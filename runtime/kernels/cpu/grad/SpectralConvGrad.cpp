@@ -9,7 +9,8 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/SpectralAdjoint.h"
-#include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/kernels/cpu/spectral/ModeGemm.h"
+#include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -27,14 +28,6 @@ std::vector<int64_t> trailingDims(const std::vector<int64_t> &s, size_t d) {
 /// Threads to plan FFT chunks for.
 int fftChunks(const KernelContext &ctx) {
   return ctx.pool ? ctx.pool->size() : 1;
-}
-
-/// Runs every chunk of `fft` on the pool.
-void executeAll(KernelContext &ctx, const RealFft &fft) {
-  parallelFor(ctx.pool, fft.chunks(), 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c)
-      fft.executeChunk(int(c));
-  });
 }
 
 /// Reads `modes` and checks dtypes, operand counts and ranks (d + 2 each).
@@ -105,7 +98,7 @@ public:
   /// Checks extents, allocates the spectra, plans the FFTs.
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
-  /// r2c, truncate, adjoint contraction, pad (1/N), c2r.
+  /// Truncated r2c, adjoint contraction, c2r of the padded result (1/N).
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override;
 
@@ -113,11 +106,12 @@ private:
   std::string where_;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
-  std::vector<int64_t> index_;
   int64_t batch_ = 0, in_ = 0, out_ = 0;
   float scale_ = 1.0f;
-  std::vector<cfloat> halfDy_, truncDy_, truncDx_, halfDx_;
-  std::unique_ptr<RealFft> forward_, inverse_;
+  std::vector<cfloat> truncDy_, truncDx_;
+  std::unique_ptr<TruncatedFft> fft_;
+  ModeGemm gemm_;
+  std::vector<float> gemmScratch_;
 };
 
 void SpectralConvGradInputKernel::prepare(const std::vector<TensorRef> &in,
@@ -128,42 +122,26 @@ void SpectralConvGradInputKernel::prepare(const std::vector<TensorRef> &in,
   batch_ = dy[0], out_ = dy[1], in_ = w[0];
   checkWeight(where_, "weight", w, in_, out_, geom_);
   checkField(where_, "output", out[0].shape, batch_, in_, geom_);
-  index_ = geom_.gatherIndex();
   int64_t points = 1;
   for (int64_t a : geom_.grid)
     points *= a;
   fftScale("backward", points, FftDirection::Inverse, scale_);
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
-  halfDy_.assign(size_t(batch_ * out_ * hs), cfloat());
+  const int64_t ts = geom_.truncSize();
   truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
   truncDx_.assign(size_t(batch_ * in_ * ts), cfloat());
-  halfDx_.assign(size_t(batch_ * in_ * hs), cfloat());
-  forward_ = std::make_unique<RealFft>(geom_.grid, batch_ * out_,
-                                       FftDirection::Forward, in[0].as<float>(),
-                                       halfDy_.data(), fftChunks(ctx));
-  inverse_ = std::make_unique<RealFft>(
-      geom_.grid, batch_ * in_, FftDirection::Inverse, out[0].as<float>(),
-      halfDx_.data(), fftChunks(ctx));
+  fft_ = std::make_unique<TruncatedFft>(geom_, fftChunks(ctx));
+  gemm_ = ModeGemm::adjointInput(batch_, in_, out_, ts);
+  gemmScratch_.assign(size_t(gemm_.scratchFloats(fftChunks(ctx))), 0.0f);
 }
 
 void SpectralConvGradInputKernel::run(const std::vector<TensorRef> &in,
-                                      const std::vector<TensorRef> &,
+                                      const std::vector<TensorRef> &out,
                                       KernelContext &ctx) {
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
-  executeAll(ctx, *forward_);
-  parallelFor(ctx.pool, batch_ * out_, 1, [&](int64_t b, int64_t e) {
-    truncateSpectra(geom_, index_, halfDy_.data() + b * hs,
-                    truncDy_.data() + b * ts, e - b);
-  });
-  parallelFor(ctx.pool, batch_, 1, [&](int64_t b, int64_t e) {
-    contractModesAdjointInput(truncDy_.data(), in[1].as<cfloat>(),
-                              truncDx_.data(), b, e, in_, out_, ts);
-  });
-  parallelFor(ctx.pool, batch_ * in_, 1, [&](int64_t b, int64_t e) {
-    padSpectra(geom_, index_, truncDx_.data() + b * ts, halfDx_.data() + b * hs,
-               e - b, scale_);
-  });
-  executeAll(ctx, *inverse_);
+  fft_->forward(ctx.pool, in[0].as<float>(), truncDy_.data(), batch_ * out_);
+  gemm_.run(ctx.pool, truncDy_.data(), in[1].as<cfloat>(), truncDx_.data(),
+            nullptr, gemmScratch_.data());
+  fft_->inverse(ctx.pool, truncDx_.data(), out[0].as<float>(), batch_ * in_,
+                scale_);
 }
 
 /// spectral_conv_grad_weight: dW = (c_k / N) sum_b conj(X) DY.
@@ -178,7 +156,7 @@ public:
   /// Checks extents, allocates the spectra, plans the FFTs.
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
-  /// Two r2c, two truncations, the batch sum per (i, o) pair.
+  /// Two truncated r2c, the batch sum per (i, o) pair.
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override;
 
@@ -186,11 +164,12 @@ private:
   std::string where_;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
-  std::vector<int64_t> index_;
   std::vector<float> modeScale_; ///< c_k / N per truncated mode
   int64_t batch_ = 0, in_ = 0, out_ = 0;
-  std::vector<cfloat> halfX_, halfDy_, truncX_, truncDy_;
-  std::unique_ptr<RealFft> forwardX_, forwardDy_;
+  std::vector<cfloat> truncX_, truncDy_;
+  std::unique_ptr<TruncatedFft> fft_;
+  ModeGemm gemm_;
+  std::vector<float> gemmScratch_;
 };
 
 void SpectralConvGradWeightKernel::prepare(const std::vector<TensorRef> &in,
@@ -201,45 +180,27 @@ void SpectralConvGradWeightKernel::prepare(const std::vector<TensorRef> &in,
   batch_ = x[0], in_ = x[1], out_ = dy[1];
   checkField(where_, "dy", dy, batch_, out_, geom_);
   checkWeight(where_, "output", out[0].shape, in_, out_, geom_);
-  index_ = geom_.gatherIndex();
   double points = 1;
   for (int64_t a : geom_.grid)
     points *= double(a);
   modeScale_ = truncatedModeWeights(geom_);
   for (float &c : modeScale_)
     c = static_cast<float>(c / points);
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
-  halfX_.assign(size_t(batch_ * in_ * hs), cfloat());
-  halfDy_.assign(size_t(batch_ * out_ * hs), cfloat());
+  const int64_t ts = geom_.truncSize();
   truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
   truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
-  forwardX_ = std::make_unique<RealFft>(
-      geom_.grid, batch_ * in_, FftDirection::Forward, in[0].as<float>(),
-      halfX_.data(), fftChunks(ctx));
-  forwardDy_ = std::make_unique<RealFft>(
-      geom_.grid, batch_ * out_, FftDirection::Forward, in[1].as<float>(),
-      halfDy_.data(), fftChunks(ctx));
+  fft_ = std::make_unique<TruncatedFft>(geom_, fftChunks(ctx));
+  gemm_ = ModeGemm::adjointWeight(batch_, in_, out_, ts);
+  gemmScratch_.assign(size_t(gemm_.scratchFloats(fftChunks(ctx))), 0.0f);
 }
 
-void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &,
+void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &in,
                                        const std::vector<TensorRef> &out,
                                        KernelContext &ctx) {
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
-  executeAll(ctx, *forwardX_);
-  executeAll(ctx, *forwardDy_);
-  parallelFor(ctx.pool, batch_ * in_, 1, [&](int64_t b, int64_t e) {
-    truncateSpectra(geom_, index_, halfX_.data() + b * hs,
-                    truncX_.data() + b * ts, e - b);
-  });
-  parallelFor(ctx.pool, batch_ * out_, 1, [&](int64_t b, int64_t e) {
-    truncateSpectra(geom_, index_, halfDy_.data() + b * hs,
-                    truncDy_.data() + b * ts, e - b);
-  });
-  parallelFor(ctx.pool, in_ * out_, 1, [&](int64_t p0, int64_t p1) {
-    contractModesAdjointWeight(truncX_.data(), truncDy_.data(),
-                               out[0].as<cfloat>(), p0, p1, batch_, in_, out_,
-                               ts, modeScale_.data());
-  });
+  fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
+  fft_->forward(ctx.pool, in[1].as<float>(), truncDy_.data(), batch_ * out_);
+  gemm_.run(ctx.pool, truncX_.data(), truncDy_.data(), out[0].as<cfloat>(),
+            modeScale_.data(), gemmScratch_.data());
 }
 
 } // namespace

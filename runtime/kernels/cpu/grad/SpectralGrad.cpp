@@ -7,6 +7,7 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/SpectralAdjoint.h"
+#include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/support/Status.h"
 
@@ -180,7 +181,7 @@ public:
 
   /// Checks shapes and records (B, I, O, K).
   void prepare(const std::vector<TensorRef> &in,
-               const std::vector<TensorRef> &out, KernelContext &) override {
+               const std::vector<TensorRef> &out, KernelContext &ctx) override {
     const std::vector<int64_t> &a = in[0].shape, &b = in[1].shape;
     if (weight_) { // x [B, I, K], dy [B, O, K] -> dw [I, O, K]
       const char *names[] = {"x", "dy", "output"};
@@ -200,28 +201,25 @@ public:
                                 where_, b[1], a[1]));
       dims_ = {a[0], b[0], a[1], productOf(trailingDims(a, a.size() - 2))};
     }
+    const int64_t B = dims_[0], I = dims_[1], O = dims_[2], K = dims_[3];
+    gemm_ = weight_ ? ModeGemm::adjointWeight(B, I, O, K)
+                    : ModeGemm::adjointInput(B, I, O, K);
+    scratch_.assign(size_t(gemm_.scratchFloats(ctx.pool ? ctx.pool->size() : 1)), 0.0f);
   }
 
   /// Runs the adjoint contraction on the pool.
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
-    const int64_t B = dims_[0], I = dims_[1], O = dims_[2], K = dims_[3];
-    const cfloat *a = in[0].as<cfloat>(), *b = in[1].as<cfloat>();
-    cfloat *y = out[0].as<cfloat>();
-    if (weight_)
-      parallelFor(ctx.pool, I * O, 1, [&](int64_t p0, int64_t p1) {
-        contractModesAdjointWeight(a, b, y, p0, p1, B, I, O, K, nullptr);
-      });
-    else
-      parallelFor(ctx.pool, B, 1, [&](int64_t b0, int64_t b1) {
-        contractModesAdjointInput(a, b, y, b0, b1, I, O, K);
-      });
+    gemm_.run(ctx.pool, in[0].as<cfloat>(), in[1].as<cfloat>(),
+              out[0].as<cfloat>(), nullptr, scratch_.data());
   }
 
 private:
   std::string where_;
   bool weight_;
   std::array<int64_t, 4> dims_{}; ///< B, I, O, K
+  ModeGemm gemm_;
+  std::vector<float> scratch_;
 };
 
 } // namespace

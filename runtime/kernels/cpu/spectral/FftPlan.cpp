@@ -5,6 +5,7 @@
 #include <fftw3.h>
 #include <fmt/format.h>
 
+#include <atomic>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -14,6 +15,32 @@ namespace shodh {
 std::mutex &fftwPlannerMutex() {
   static std::mutex m;
   return m;
+}
+
+namespace {
+std::atomic<FftPlanning> planningMode{FftPlanning::Estimate};
+} // namespace
+
+void setFftPlanning(FftPlanning mode) { planningMode = mode; }
+FftPlanning fftPlanning() { return planningMode; }
+
+unsigned fftwPlannerFlags() {
+  return planningMode == FftPlanning::Measure ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
+std::string exportFftWisdom() {
+  std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+  char *text = fftwf_export_wisdom_to_string();
+  if (!text)
+    return "";
+  std::string out(text);
+  fftwf_free(text);
+  return out;
+}
+
+bool importFftWisdom(const std::string &text) {
+  std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+  return fftwf_import_wisdom_from_string(text.c_str()) != 0;
 }
 
 bool fftScale(const std::string &norm, int64_t n, FftDirection dir, float &scale) {

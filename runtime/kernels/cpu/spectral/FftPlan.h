@@ -14,11 +14,30 @@
 
 #include <functional>
 #include <mutex>
+#include <string>
 
 namespace shodh {
 
 /// Serialises calls into FFTW's planner (shared by all FFT code).
 std::mutex &fftwPlannerMutex();
+
+/// How FFTW plans: FFTW_ESTIMATE (the default; a deterministic heuristic
+/// choice) or FFTW_MEASURE (times candidate algorithms: faster transforms,
+/// but the choice, and so the last bits of results, can change between
+/// processes unless the wisdom of the first is imported by the next).
+enum class FftPlanning { Estimate, Measure };
+
+/// Sets the planning mode for transforms planned from now on (process-wide).
+void setFftPlanning(FftPlanning mode);
+FftPlanning fftPlanning();
+
+/// The FFTW planner flag of the current mode.
+unsigned fftwPlannerFlags();
+
+/// FFTW's accumulated wisdom as text / merges wisdom text into it (false if
+/// the text is not valid wisdom). Callers do the file I/O.
+std::string exportFftWisdom();
+bool importFftWisdom(const std::string &text);
 
 /// Direction of a real transform.
 enum class FftDirection { Forward, Inverse };

@@ -16,6 +16,8 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/kernels/cpu/spectral/ModeGemm.h"
+#include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
 #include "runtime/support/Status.h"
 
@@ -214,21 +216,22 @@ public:
     expectOperands(sig, {DType::C64, DType::C64}, {DType::C64});
   }
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
-               KernelContext &) override {
-    dims_ = contractDims(where_, in[0].shape, in[1].shape, out[0].shape,
-                         trailing(in[0].shape, int(in[0].shape.size()) - 2));
+               KernelContext &ctx) override {
+    std::array<int64_t, 4> d = contractDims(where_, in[0].shape, in[1].shape, out[0].shape,
+                                            trailing(in[0].shape, int(in[0].shape.size()) - 2));
+    gemm_ = ModeGemm::forward(d[0], d[1], d[2], d[3]);
+    scratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
   }
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
-    ctx.pool->parallelFor(dims_[0], [&](int64_t b, int64_t e) {
-      contractModes(in[0].as<cfloat>(), in[1].as<cfloat>(), out[0].as<cfloat>(), b, e, dims_[1],
-                    dims_[2], dims_[3]);
-    });
+    gemm_.run(ctx.pool, in[0].as<cfloat>(), in[1].as<cfloat>(), out[0].as<cfloat>(), nullptr,
+              scratch_.data());
   }
 
 private:
   std::string where_;
-  std::array<int64_t, 4> dims_{};
+  ModeGemm gemm_;
+  std::vector<float> scratch_;
 };
 
 /// spectral_conv: the fused rfft -> truncate -> contract -> pad -> irfft.
@@ -258,55 +261,38 @@ public:
     if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
       throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
     dims_ = {x[0], x[1], w[1], geom_.truncSize()};
-    index_ = geom_.gatherIndex();
     fftScale("backward", productFrom(geom_.grid, 0), FftDirection::Inverse, scale_);
-    planBuffers(in[0], out[0], ctx);
+    const int64_t ts = geom_.truncSize();
+    truncIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
+    truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
+    fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
+    gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
+    gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override;
 
 private:
-  void planBuffers(const TensorRef &x, const TensorRef &y, KernelContext &ctx);
   std::string where_;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
-  std::vector<int64_t> index_;
   std::array<int64_t, 4> dims_{};
-  std::vector<cfloat> halfIn_, truncIn_, truncOut_, halfOut_;
-  std::unique_ptr<RealFft> forward_, inverse_;
+  std::vector<cfloat> truncIn_, truncOut_;
+  std::unique_ptr<TruncatedFft> fft_;
+  ModeGemm gemm_;
+  std::vector<float> gemmScratch_;
   float scale_ = 1.0f;
 };
 
-void SpectralConvKernel::planBuffers(const TensorRef &x, const TensorRef &y,
-                                     KernelContext &ctx) {
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
-  halfIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * hs), cfloat());
-  truncIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
-  truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
-  halfOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * hs), cfloat());
-  forward_ = std::make_unique<RealFft>(geom_.grid, dims_[0] * dims_[1], FftDirection::Forward,
-                                       x.as<float>(), halfIn_.data(), ctx.pool->size());
-  inverse_ = std::make_unique<RealFft>(geom_.grid, dims_[0] * dims_[2], FftDirection::Inverse,
-                                       y.as<float>(), halfOut_.data(), ctx.pool->size());
-}
-
-void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &,
+void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                              KernelContext &ctx) {
-  const int64_t hs = geom_.halfSize(), ts = geom_.truncSize();
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
-  forEach(ctx, forward_->chunks(), [&](int64_t c) { forward_->executeChunk(int(c)); });
-  ctx.pool->parallelFor(B * I, [&](int64_t b, int64_t e) {
-    truncateSpectra(geom_, index_, halfIn_.data() + b * hs, truncIn_.data() + b * ts, e - b);
-  });
-  ctx.pool->parallelFor(B, [&](int64_t b, int64_t e) {
-    contractModes(truncIn_.data(), in[1].as<cfloat>(), truncOut_.data(), b, e, I, O, ts);
-  });
+  fft_->forward(ctx.pool, in[0].as<float>(), truncIn_.data(), B * I);
+  gemm_.run(ctx.pool, truncIn_.data(), in[1].as<cfloat>(), truncOut_.data(), nullptr,
+            gemmScratch_.data());
   // The inverse transform's 1/N is applied to the kept modes only.
-  ctx.pool->parallelFor(B * O, [&](int64_t b, int64_t e) {
-    padSpectra(geom_, index_, truncOut_.data() + b * ts, halfOut_.data() + b * hs, e - b, scale_);
-  });
-  forEach(ctx, inverse_->chunks(), [&](int64_t c) { inverse_->executeChunk(int(c)); });
+  fft_->inverse(ctx.pool, truncOut_.data(), out[0].as<float>(), B * O, scale_);
 }
 
 } // namespace

@@ -85,25 +85,4 @@ void padSpectra(const SpectralGeometry &g, const std::vector<int64_t> &index, co
       half[r * hs + index[k]] = scale * trunc[r * ts + k];
 }
 
-void contractModes(const cfloat *x, const cfloat *w, cfloat *out, int64_t bBegin, int64_t bEnd,
-                   int64_t in, int64_t outCh, int64_t k) {
-  // Split real/imaginary arithmetic so the compiler vectorises over modes.
-  for (int64_t b = bBegin; b < bEnd; ++b) {
-    cfloat *ob = out + b * outCh * k;
-    std::memset(static_cast<void *>(ob), 0, sizeof(cfloat) * outCh * k);
-    for (int64_t i = 0; i < in; ++i) {
-      const float *xv = reinterpret_cast<const float *>(x + (b * in + i) * k);
-      for (int64_t o = 0; o < outCh; ++o) {
-        const float *wv = reinterpret_cast<const float *>(w + (i * outCh + o) * k);
-        float *ov = reinterpret_cast<float *>(ob + o * k);
-        for (int64_t j = 0; j < k; ++j) {
-          float xr = xv[2 * j], xi = xv[2 * j + 1], wr = wv[2 * j], wi = wv[2 * j + 1];
-          ov[2 * j] += xr * wr - xi * wi;
-          ov[2 * j + 1] += xr * wi + xi * wr;
-        }
-      }
-    }
-  }
-}
-
 } // namespace shodh

@@ -49,9 +49,4 @@ void truncateSpectra(const SpectralGeometry &g, const std::vector<int64_t> &inde
 void padSpectra(const SpectralGeometry &g, const std::vector<int64_t> &index, const cfloat *trunc,
                 cfloat *half, int64_t rows, float scale);
 
-/// Per-mode channel mixing out[b,o,k] = sum_i x[b,i,k] * w[i,o,k] for
-/// b in [bBegin, bEnd); x is [B, I, K], w is [I, O, K], out is [B, O, K].
-void contractModes(const cfloat *x, const cfloat *w, cfloat *out, int64_t bBegin, int64_t bEnd,
-                   int64_t in, int64_t outCh, int64_t k);
-
 } // namespace shodh

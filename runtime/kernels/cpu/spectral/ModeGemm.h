@@ -1,0 +1,59 @@
+//===- ModeGemm.h - One small complex matrix product per Fourier mode ------===//
+//
+// FNO's spectral channel mixing and its two adjoints are, for every kept
+// mode k, a small complex matrix product:
+//   forward        out[b, o, k] = sum_i x[b, i, k] w[i, o, k]
+//   adjoint input  dx[b, i, k]  = sum_o dy[b, o, k] conj(w[i, o, k])
+//   adjoint weight dw[i, o, k]  = s_k sum_b conj(x[b, i, k]) dy[b, o, k]
+// All tensors are stored [.., .., K] with the mode fastest (interleaved
+// complex). modeGemm repacks both operands per block of kModeBlock modes
+// into planar (re / im) tiles, with conjugation applied while packing, and
+// runs a register-blocked kernel whose SIMD lanes are modes; blocks of modes
+// are spread over the thread pool. Sums run over the inner index in order,
+// so results do not depend on the thread count.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <complex>
+#include <cstdint>
+#include <vector>
+
+namespace shodh {
+
+class ThreadPool;
+using cfloat = std::complex<float>;
+
+/// Modes per SIMD tile.
+constexpr int64_t kModeBlock = 8;
+
+/// C[r, n, k] = scale[k] * sum_m op(A)[r, m, k] * op(B)[m, n, k].
+struct ModeGemm {
+  int64_t rows = 0, inner = 0, cols = 0, modes = 0;
+  bool transA = false; ///< A stored [inner, rows, K] instead of [rows, inner, K]
+  bool conjA = false;
+  bool transB = false; ///< B stored [cols, inner, K] instead of [inner, cols, K]
+  bool conjB = false;
+
+  /// The three products of the header, for x [B, I, K], w [I, O, K],
+  /// dy [B, O, K].
+  static ModeGemm forward(int64_t B, int64_t I, int64_t O, int64_t K) {
+    return {B, I, O, K, false, false, false, false};
+  }
+  static ModeGemm adjointInput(int64_t B, int64_t I, int64_t O, int64_t K) {
+    return {B, O, I, K, false, false, true, true};
+  }
+  static ModeGemm adjointWeight(int64_t B, int64_t I, int64_t O, int64_t K) {
+    return {I, B, O, K, true, true, false, false};
+  }
+
+  /// Floats of packing scratch `run` needs with a pool of `threads`.
+  int64_t scratchFloats(int threads) const;
+
+  /// Computes C (stored [rows, cols, K]); `scale` (K floats) may be null.
+  /// `scratch` holds scratchFloats(pool size) floats.
+  void run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c,
+           const float *scale, float *scratch) const;
+};
+
+} // namespace shodh

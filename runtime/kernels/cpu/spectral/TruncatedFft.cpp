@@ -1,0 +1,227 @@
+//===- TruncatedFft.cpp - Real grids <-> truncated spectra, pruned --------===//
+//
+// Half-spectrum layout of one grid: [N_1, ..., N_{d-1}, H], H = N_d/2 + 1,
+// row-major with strides st_j. The c2c stage along full axis a runs over
+// the lines whose indices on axes before a take every value, on full axes
+// after a lie in a kept block ([0, m_j) or [N_j - m_j, N_j)), and on the
+// last axis lie in [0, m_d). Forward runs a = d-1 .. 1 after the r2c (axes
+// after a are already transformed, only their kept modes matter); inverse
+// runs a = 1 .. d-1 before the c2r (axes after a are still sparse: nonzero
+// only in the kept blocks). Each block combination is one FFTW guru plan at
+// an offset into the half spectrum; plans are made on planning arrays and
+// executed on per-chunk scratch of the same (fftwf_malloc) alignment.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/spectral/TruncatedFft.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/support/Status.h"
+
+#include <fftw3.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <climits>
+#include <algorithm>
+#include <cstring>
+
+namespace shodh {
+
+struct TruncatedFft::Stage {
+  fftwf_plan plan;
+  int64_t offset; ///< complex elements from the half spectrum's start
+};
+
+struct TruncatedFft::Scratch {
+  cfloat *half = nullptr;
+  float *real = nullptr; ///< for grids not aligned like the planning array
+  ~Scratch() {
+    fftwf_free(half);
+    fftwf_free(real);
+  }
+};
+
+namespace {
+
+/// Narrows a size for FFTW's int interface.
+int asInt(int64_t v, const SpectralGeometry &g) {
+  if (v > INT_MAX)
+    throw Error(fmt::format("FFT of grid {} is too large for FFTW's int sizes",
+                            fmt::join(g.grid, "x")));
+  return static_cast<int>(v);
+}
+
+/// FFTW's planning arrays, freed when planning is over.
+struct PlanningArrays {
+  float *real;
+  fftwf_complex *half;
+  PlanningArrays(int64_t realSize, int64_t halfSize)
+      : real(fftwf_alloc_real(size_t(realSize))),
+        half(fftwf_alloc_complex(size_t(halfSize))) {
+    if (!real || !half)
+      throw Error("out of memory planning an FFT");
+  }
+  ~PlanningArrays() {
+    fftwf_free(real);
+    fftwf_free(half);
+  }
+};
+
+} // namespace
+
+TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads)
+    : geom_(g), index_(g.gatherIndex()) {
+  const int d = g.dims();
+  std::vector<int64_t> hs = g.halfShape();
+  std::vector<int64_t> st(size_t(d), 1);
+  for (int j = d - 2; j >= 0; --j)
+    st[size_t(j)] = st[size_t(j) + 1] * hs[size_t(j) + 1];
+  realSize_ = 1;
+  for (int64_t n : g.grid)
+    realSize_ *= n;
+  halfSize_ = g.halfSize();
+  lines_ = realSize_ / g.grid.back();
+  const int n = asInt(g.grid.back(), g), h = asInt(hs.back(), g);
+  asInt(realSize_, g), asInt(halfSize_, g);
+
+  PlanningArrays arrays(realSize_, halfSize_);
+  const unsigned flags = fftwPlannerFlags();
+  std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+  r2c_ = fftwf_plan_many_dft_r2c(1, &n, int(lines_), arrays.real, nullptr, 1, n,
+                                 arrays.half, nullptr, 1, h, flags);
+  c2r_ = fftwf_plan_many_dft_c2r(1, &n, int(lines_), arrays.half, nullptr, 1, h,
+                                 arrays.real, nullptr, 1, n, flags);
+  if (!r2c_ || !c2r_)
+    throw Error(fmt::format("FFTW could not plan {} lines of length {}", lines_, n));
+
+  // Plans along full axis `a`, one per combination of kept blocks on the
+  // full axes after it.
+  auto planAxis = [&](int a, int sign, std::vector<Stage> &out) {
+    fftwf_iodim line{asInt(g.grid[size_t(a)], g), asInt(st[size_t(a)], g),
+                     asInt(st[size_t(a)], g)};
+    std::vector<fftwf_iodim> loops;
+    for (int j = 0; j < a; ++j)
+      loops.push_back({asInt(g.grid[size_t(j)], g), asInt(st[size_t(j)], g),
+                       asInt(st[size_t(j)], g)});
+    std::vector<int> kept; // full axes after a
+    for (int j = a + 1; j < d - 1; ++j) {
+      kept.push_back(j);
+      loops.push_back({asInt(g.modes[size_t(j)], g), asInt(st[size_t(j)], g),
+                       asInt(st[size_t(j)], g)});
+    }
+    loops.push_back({asInt(g.modes.back(), g), 1, 1});
+    for (unsigned combo = 0; combo < (1u << kept.size()); ++combo) {
+      int64_t offset = 0;
+      for (size_t k = 0; k < kept.size(); ++k)
+        if (combo & (1u << k)) {
+          size_t j = size_t(kept[k]);
+          offset += (g.grid[j] - g.modes[j]) * st[j];
+        }
+      fftwf_complex *at = arrays.half + offset;
+      fftwf_plan p = fftwf_plan_guru_dft(1, &line, int(loops.size()), loops.data(),
+                                         at, at, sign, flags);
+      if (!p)
+        throw Error(fmt::format("FFTW could not plan the axis-{} transforms of grid {}",
+                                a, fmt::join(g.grid, "x")));
+      out.push_back({p, offset});
+    }
+  };
+  for (int a = d - 2; a >= 0; --a)
+    planAxis(a, FFTW_FORWARD, forwardStages_);
+  for (int a = 0; a <= d - 2; ++a)
+    planAxis(a, FFTW_BACKWARD, inverseStages_);
+
+  for (int t = 0; t < std::max(threads, 1); ++t) {
+    auto s = std::make_unique<Scratch>();
+    s->half = reinterpret_cast<cfloat *>(fftwf_alloc_complex(size_t(halfSize_)));
+    s->real = fftwf_alloc_real(size_t(realSize_));
+    if (!s->half || !s->real)
+      throw Error("out of memory allocating FFT scratch");
+    scratch_.push_back(std::move(s));
+  }
+}
+
+TruncatedFft::~TruncatedFft() {
+  std::lock_guard<std::mutex> lock(fftwPlannerMutex());
+  for (const auto *stages : {&forwardStages_, &inverseStages_})
+    for (const Stage &s : *stages)
+      fftwf_destroy_plan(s.plan);
+  if (r2c_)
+    fftwf_destroy_plan(static_cast<fftwf_plan>(r2c_));
+  if (c2r_)
+    fftwf_destroy_plan(static_cast<fftwf_plan>(c2r_));
+}
+
+void TruncatedFft::forwardOne(const float *real, cfloat *trunc, float scale,
+                              Scratch &s) const {
+  float *in = const_cast<float *>(real);
+  if (fftwf_alignment_of(in) != 0) {
+    std::memcpy(s.real, real, size_t(realSize_) * sizeof(float));
+    in = s.real;
+  }
+  auto *half = reinterpret_cast<fftwf_complex *>(s.half);
+  fftwf_execute_dft_r2c(static_cast<fftwf_plan>(r2c_), in, half);
+  for (const Stage &st : forwardStages_)
+    fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  if (scale == 1.0f)
+    for (int64_t t = 0; t < ts; ++t)
+      trunc[t] = s.half[index_[size_t(t)]];
+  else
+    for (int64_t t = 0; t < ts; ++t)
+      trunc[t] = s.half[index_[size_t(t)]] * scale;
+}
+
+void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
+                              Scratch &s) const {
+  std::memset(static_cast<void *>(s.half), 0, size_t(halfSize_) * sizeof(cfloat));
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  for (int64_t t = 0; t < ts; ++t)
+    s.half[index_[size_t(t)]] = trunc[t] * scale;
+  auto *half = reinterpret_cast<fftwf_complex *>(s.half);
+  for (const Stage &st : inverseStages_)
+    fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
+  bool aligned = fftwf_alignment_of(real) == 0;
+  float *out = aligned ? real : s.real;
+  fftwf_execute_dft_c2r(static_cast<fftwf_plan>(c2r_), half, out);
+  if (!aligned)
+    std::memcpy(real, s.real, size_t(realSize_) * sizeof(float));
+}
+
+namespace {
+
+/// Splits `rows` into at most `chunks` contiguous pieces run on `pool`
+/// (inline without one); `fn(chunk, begin, end)`.
+template <typename Fn>
+void forChunks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
+  int64_t parts = std::max<int64_t>(1, std::min<int64_t>(chunks, rows));
+  auto body = [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c)
+      fn(int(c), rows * c / parts, rows * (c + 1) / parts);
+  };
+  if (pool)
+    pool->parallelFor(parts, body);
+  else
+    body(0, parts);
+}
+
+} // namespace
+
+void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
+                           int64_t rows, float scale) const {
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r)
+      forwardOne(real + r * realSize_, trunc + r * ts, scale, *scratch_[size_t(c)]);
+  });
+}
+
+void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
+                           int64_t rows, float scale) const {
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r)
+      inverseOne(trunc + r * ts, real + r * realSize_, scale, *scratch_[size_t(c)]);
+  });
+}
+
+} // namespace shodh

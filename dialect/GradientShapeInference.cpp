@@ -249,20 +249,22 @@ static LogicalResult checkConvModes(std::optional<Location> loc,
                             halfShape(field.getShape().drop_front(2)), 2);
 }
 
-LogicalResult SpectralConvGradInputOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  using OpT = SpectralConvGradInputOp;
-  FailureOr<RankedTensorType> dy = getFloatTensor<OpT>(
-      loc, adaptor.getDy().getType(), /*complex=*/false, "dy");
-  FailureOr<RankedTensorType> weight = getFloatTensor<OpT>(
-      loc, adaptor.getWeight().getType(), /*complex=*/true, "weight");
-  ArrayRef<int64_t> modes = adaptor.getModes();
+/// The dx type of a spectral_conv gradient from dy and the weight.
+template <typename OpT>
+static LogicalResult inferConvGradInput(std::optional<Location> loc, Type dyType,
+                                        Type weightType, ArrayRef<int64_t> modes,
+                                        SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> dy =
+      getFloatTensor<OpT>(loc, dyType, /*complex=*/false, "dy");
+  FailureOr<RankedTensorType> weight =
+      getFloatTensor<OpT>(loc, weightType, /*complex=*/true, "weight");
   if (failed(dy) || failed(weight) ||
       failed(checkConvModes<OpT>(loc, modes, *dy)) ||
-      failed(checkConvOperands<OpT>(loc, *dy, *weight, modes.size())) ||
+      failed(checkConvOperands<OpT>(loc, *dy, *weight, modes.size(),
+                                    /*checkInputChannels=*/false)) ||
       failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
     return failure();
+  // dy holds the O output channels: the weight's second dimension.
   if (sizesConflict(dy->getDimSize(1), weight->getDimSize(1)))
     return opError<OpT>(loc, "dy has ", dy->getDimSize(1),
                         " channels but the weight has ", weight->getDimSize(1),
@@ -272,17 +274,26 @@ LogicalResult SpectralConvGradInputOp::inferReturnTypes(
   inferred.push_back(RankedTensorType::get(shape, dy->getElementType()));
   return success();
 }
-SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradInputOp)
 
-LogicalResult SpectralConvGradWeightOp::inferReturnTypes(
+LogicalResult SpectralConvGradInputOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
-  using OpT = SpectralConvGradWeightOp;
-  FailureOr<RankedTensorType> input = getFloatTensor<OpT>(
-      loc, adaptor.getInput().getType(), /*complex=*/false, "input");
-  FailureOr<RankedTensorType> dy = getFloatTensor<OpT>(
-      loc, adaptor.getDy().getType(), /*complex=*/false, "dy");
-  ArrayRef<int64_t> modes = adaptor.getModes();
+  return inferConvGradInput<SpectralConvGradInputOp>(
+      loc, adaptor.getDy().getType(), adaptor.getWeight().getType(),
+      adaptor.getModes(), inferred);
+}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradInputOp)
+
+/// The dw type of a spectral_conv gradient from the forward input and dy.
+template <typename OpT>
+static LogicalResult inferConvGradWeight(std::optional<Location> loc,
+                                         Type inputType, Type dyType,
+                                         ArrayRef<int64_t> modes,
+                                         SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> input =
+      getFloatTensor<OpT>(loc, inputType, /*complex=*/false, "input");
+  FailureOr<RankedTensorType> dy =
+      getFloatTensor<OpT>(loc, dyType, /*complex=*/false, "dy");
   if (failed(input) || failed(dy) ||
       failed(checkSameElementType<OpT>(loc, {*input, *dy})) ||
       failed(checkConvModes<OpT>(loc, modes, *input)))
@@ -301,7 +312,36 @@ LogicalResult SpectralConvGradWeightOp::inferReturnTypes(
       RankedTensorType::get(shape, ComplexType::get(input->getElementType())));
   return success();
 }
+
+LogicalResult SpectralConvGradWeightOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  return inferConvGradWeight<SpectralConvGradWeightOp>(
+      loc, adaptor.getInput().getType(), adaptor.getDy().getType(),
+      adaptor.getModes(), inferred);
+}
 SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradWeightOp)
+
+LogicalResult SpectralConvGradOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  using OpT = SpectralConvGradOp;
+  Type input = adaptor.getInput().getType(), dy = adaptor.getDy().getType(),
+       weight = adaptor.getWeight().getType();
+  if (failed(inferConvGradInput<OpT>(loc, dy, weight, adaptor.getModes(),
+                                     inferred)) ||
+      failed(inferConvGradWeight<OpT>(loc, input, dy, adaptor.getModes(),
+                                      inferred)))
+    return failure();
+  auto dx = cast<RankedTensorType>(inferred[0]);
+  auto x = cast<RankedTensorType>(input);
+  if (sizesConflict(x.getDimSize(1), dx.getDimSize(1)))
+    return opError<OpT>(loc, "input has ", x.getDimSize(1),
+                        " channels but the weight has ", dx.getDimSize(1),
+                        " input channels");
+  return success();
+}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradOp)
 
 //===----------------------------------------------------------------------===//
 // Losses

@@ -206,6 +206,13 @@ SpectralConvOp::buildGradient(OpBuilder &builder, ArrayRef<Value> resultGrads,
   FailureOr<ArrayRef<int64_t>> modes = getBoundList(*this, getModes(), "modes");
   if (failed(modes))
     return failure();
+  if (needed[0] && needed[1]) { // one op: the kernel transforms dy once
+    auto both = builder.create<SpectralConvGradOp>(getLoc(), getInput(), dy,
+                                                   getWeight(), *modes);
+    operandGrads[0] = both.getDx();
+    operandGrads[1] = both.getDw();
+    return success();
+  }
   if (needed[0])
     operandGrads[0] = builder.create<SpectralConvGradInputOp>(
         getLoc(), dy, getWeight(), *modes);

@@ -164,6 +164,12 @@ SmallVector<NamedAttribute> SpectralConvGradWeightOp::getKernelAttrs() {
   return getModesKernelAttrs(*this);
 }
 
+StringRef SpectralConvGradOp::getKernelName() { return "spectral_conv_grad"; }
+
+SmallVector<NamedAttribute> SpectralConvGradOp::getKernelAttrs() {
+  return getModesKernelAttrs(*this);
+}
+
 StringRef MseLossOp::getKernelName() { return "mse_loss"; }
 
 SmallVector<NamedAttribute> MseLossOp::getKernelAttrs() { return {}; }

@@ -210,6 +210,30 @@ def Shodh_SpectralConvGradWeightOp
   }];
 }
 
+def Shodh_SpectralConvGradOp : Shodh_ComputeOp<"spectral_conv_grad"> {
+  let summary = "Both gradients of `shodh.spectral_conv` in one op";
+  let description = [{
+    `spectral_conv_grad_input` and `spectral_conv_grad_weight` of one
+    spectral convolution together: from the forward input x [B, I, N..],
+    the cotangent dy [B, O, N..] and the weight [I, O, 2m.., m] to
+    (dx [B, I, N..], dw [I, O, 2m.., m]). The autodiff pass emits it when
+    both are needed, so the CPU kernel transforms dy once instead of twice.
+
+    ```mlir
+    %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 12, 12>}
+        : (tensor<?x32x64x64xf32>, tensor<?x32x64x64xf32>,
+           tensor<32x32x24x12xcomplex<f32>>)
+        -> (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$dy,
+                       AnyRankedTensor:$weight, DenseI64ArrayAttr:$modes);
+  let results = (outs AnyRankedTensor:$dx, AnyRankedTensor:$dw);
+  let assemblyFormat = [{
+    $input `,` $dy `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

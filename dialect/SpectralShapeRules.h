@@ -191,7 +191,8 @@ inline LogicalResult checkContractModes(std::optional<Location> loc,
 template <typename OpT>
 inline LogicalResult checkConvOperands(std::optional<Location> loc,
                                        RankedTensorType input,
-                                       RankedTensorType weight, size_t d) {
+                                       RankedTensorType weight, size_t d,
+                                       bool checkInputChannels = true) {
   int64_t rank = static_cast<int64_t>(d) + 2;
   if (weight.getElementType() != ComplexType::get(input.getElementType()))
     return opError<OpT>(loc, "weight must be a tensor of ",
@@ -203,7 +204,7 @@ inline LogicalResult checkConvOperands(std::optional<Location> loc,
   if (weight.getRank() != rank)
     return opError<OpT>(loc, "weight must have rank ", rank,
                         " ([I, O] and one mode axis per mode), got ", weight);
-  return checkChannels<OpT>(loc, input, weight);
+  return checkInputChannels ? checkChannels<OpT>(loc, input, weight) : success();
 }
 
 } // namespace mlir::shodh

@@ -1045,6 +1045,22 @@ func.func @f(%x: tensor<2x4x8xf32>, %dy: tensor<2x4x8x8xf32>) -> tensor<4x4x3xco
 
 // -----
 
+func.func @f(%x: tensor<2x3x8xf32>, %dy: tensor<2x5x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) -> tensor<3x5x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad' op input has 3 channels but the weight has 4 input channels}}
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<2x3x8xf32>, tensor<2x5x8xf32>, tensor<4x5x3xcomplex<f32>>) -> (tensor<2x4x8xf32>, tensor<3x5x3xcomplex<f32>>)
+  return %dw : tensor<3x5x3xcomplex<f32>>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %dy: tensor<2x4x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) -> tensor<4x5x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad' op dy has 4 channels but the weight has 5 output channels}}
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<2x4x8xf32>, tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>) -> (tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>)
+  return %dw : tensor<4x5x3xcomplex<f32>>
+}
+
+// -----
+
 func.func @f(%p: tensor<2x4xf32>, %t: tensor<2x5xf32>) -> tensor<1xf32> {
   // expected-error @+1 {{'shodh.mse_loss' op operand shapes 'tensor<2x4xf32>' and 'tensor<2x5xf32>' are incompatible}}
   %l = shodh.mse_loss %p, %t : (tensor<2x4xf32>, tensor<2x5xf32>) -> tensor<1xf32>

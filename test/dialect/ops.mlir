@@ -126,6 +126,8 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %dsi = shodh.spectral_conv_grad_input %dy, %sw {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>) -> tensor<?x16x8xf32>
     // CHECK: shodh.spectral_conv_grad_weight %[[DY]], %[[DY]] {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<16x16x3xcomplex<f32>>
     %dsw = shodh.spectral_conv_grad_weight %dy, %dy {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<16x16x3xcomplex<f32>>
+    // CHECK: %{{.*}}, %{{.*}} = shodh.spectral_conv_grad %[[DY]], %[[DY]], %[[SW]] {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>) -> (tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>)
+    %dsx2, %dsw2 = shodh.spectral_conv_grad %dy, %dy, %sw {modes = array<i64: 3>} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>) -> (tensor<?x16x8xf32>, tensor<16x16x3xcomplex<f32>>)
     // CHECK: %[[L:.*]] = shodh.mse_loss %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
     %l = shodh.mse_loss %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
     // CHECK: shodh.mse_loss_grad %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
@@ -156,5 +158,17 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     // CHECK: shodh.kernel "clip_by_norm"(%{{.*}}, %[[N]]) {in_place = array<i64: 0>} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
     %k = shodh.kernel "clip_by_norm"(%a, %n) {in_place = array<i64: 0>} : (tensor<16x3xf32>, tensor<1xf32>) -> tensor<16x3xf32>
     return %n : tensor<1xf32>
+  }
+
+  // The spectral_conv gradients with I != O (dy carries the O output
+  // channels, dx the I input channels).
+  // CHECK-LABEL: func.func @conv_grads_rectangular
+  func.func @conv_grads_rectangular(%x: tensor<?x4x8xf32>, %dy: tensor<?x6x8xf32>,
+                                    %w: tensor<4x6x3xcomplex<f32>>) -> tensor<?x4x8xf32> {
+    // CHECK: shodh.spectral_conv_grad_input %{{.*}}, %{{.*}} {modes = array<i64: 3>} : (tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> tensor<?x4x8xf32>
+    %dx = shodh.spectral_conv_grad_input %dy, %w {modes = array<i64: 3>} : (tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> tensor<?x4x8xf32>
+    // CHECK: shodh.spectral_conv_grad %{{.*}} : (tensor<?x4x8xf32>, tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>)
+    %dx2, %dw2 = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<?x4x8xf32>, tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>)
+    return %dx : tensor<?x4x8xf32>
   }
 }

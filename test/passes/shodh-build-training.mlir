@@ -116,7 +116,8 @@ module attributes {shodh.train = {loss = "rel_l2"}} {
 
 // -----
 
-// spectral_conv uses its own gradient ops; complex weights get complex
+// spectral_conv uses its own gradient ops (both gradients in one
+// spectral_conv_grad when both are needed); complex weights get complex
 // moments of the same type.
 // CHECK: shodh.state @sw.adam_m {init = {kind = "zeros"}} : tensor<2x2x3xcomplex<f32>>
 // CHECK: shodh.state @sw.adam_v {init = {kind = "zeros"}} : tensor<2x2x3xcomplex<f32>>
@@ -125,8 +126,7 @@ module attributes {shodh.train = {loss = "rel_l2"}} {
 // CHECK: %[[SW:.*]] = shodh.read @sw
 // CHECK: %[[C:.*]] = shodh.spectral_conv %[[H]], %[[SW]]
 // CHECK: %[[DY:.*]] = shodh.mse_loss_grad
-// CHECK: %[[DH:.*]] = shodh.spectral_conv_grad_input %[[DY]], %[[SW]] {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x2x3xcomplex<f32>>) -> tensor<?x2x8xf32>
-// CHECK: %[[DSW:.*]] = shodh.spectral_conv_grad_weight %[[H]], %[[DY]] {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x2x8xf32>) -> tensor<2x2x3xcomplex<f32>>
+// CHECK: %[[DH:.*]], %[[DSW:.*]] = shodh.spectral_conv_grad %[[H]], %[[DY]], %[[SW]] {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x2x8xf32>, tensor<2x2x3xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x2x3xcomplex<f32>>)
 // CHECK: %[[DW:.*]] = shodh.linear_grad_weight %{{.*}}, %[[DH]]
 // CHECK: shodh.adam @w, %[[DW]]
 // CHECK: shodh.adam @sw, %[[DSW]], %{{.*}} {{.*}} : tensor<2x2x3xcomplex<f32>>, tensor<1xf32>
@@ -139,6 +139,24 @@ module attributes {shodh.train = {}} {
     %sw = shodh.read @sw : tensor<2x2x3xcomplex<f32>>
     %c = shodh.spectral_conv %h, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x2x3xcomplex<f32>>) -> tensor<?x2x8xf32>
     return %c : tensor<?x2x8xf32>
+  }
+}
+
+// -----
+
+// A spectral_conv of the model input: only the weight gradient is needed,
+// so the single spectral_conv_grad_weight is emitted.
+// CHECK-LABEL: func.func @train_step
+// CHECK-NOT: shodh.spectral_conv_grad_input
+// CHECK-NOT: shodh.spectral_conv_grad %
+// CHECK: %[[DSW:.*]] = shodh.spectral_conv_grad_weight %arg0, %{{.*}} {modes = array<i64: 3>}
+// CHECK: shodh.adam @sw, %[[DSW]]
+module attributes {shodh.train = {}} {
+  shodh.param @sw {init = {kind = "zeros"}} : tensor<1x1x3xcomplex<f32>>
+  func.func @infer(%x: tensor<?x1x8xf32> {shodh.dims = ["B", 1, 8]}) -> tensor<?x1x8xf32> {
+    %sw = shodh.read @sw : tensor<1x1x3xcomplex<f32>>
+    %c = shodh.spectral_conv %x, %sw {modes = array<i64: 3>} : (tensor<?x1x8xf32>, tensor<1x1x3xcomplex<f32>>) -> tensor<?x1x8xf32>
+    return %c : tensor<?x1x8xf32>
   }
 }
 

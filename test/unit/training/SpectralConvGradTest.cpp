@@ -143,6 +143,25 @@ TEST_P(SpectralConvGrad, DeterministicAndThreadCountStable) {
   }
 }
 
+// spectral_conv_grad (both gradients, dy transformed once) runs the same
+// transforms and contractions as the pair, so it must agree bit for bit.
+TEST_P(SpectralConvGrad, FusedKernelEqualsThePair) {
+  const ConvCase &c = GetParam();
+  ConvOperands ops(c, 5);
+  HostTensor dx(DType::F32, ops.x.shape), dw(DType::C64, ops.w.shape);
+  runKernel("spectral_conv_grad_input", {{"modes", c.modes}}, {&ops.dy, &ops.w},
+            {&dx}, 2);
+  runKernel("spectral_conv_grad_weight", {{"modes", c.modes}},
+            {&ops.x, &ops.dy}, {&dw}, 2);
+  for (int threads : {1, 3}) {
+    HostTensor fdx(DType::F32, ops.x.shape), fdw(DType::C64, ops.w.shape);
+    runKernel("spectral_conv_grad", {{"modes", c.modes}},
+              {&ops.x, &ops.dy, &ops.w}, {&fdx, &fdw}, threads);
+    expectBitIdentical(fdx, dx, "fused dx");
+    expectBitIdentical(fdw, dw, "fused dW");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Grids, SpectralConvGrad,
     ::testing::Values(ConvCase{{16}, {5}, {2, 2, 3}}, // 1D even

@@ -118,6 +118,12 @@ TEST(TrainingErrors, Shapes) {
                  {{"modes", std::vector<int64_t>{2, 2}}},
                  {t({1, 2, 8}), t({3, 2, 4, 2}, DType::C64)}, {t({1, 3, 8})},
                  "dy must have rank 4");
+  expectRejected("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
+                 {t({1, 2, 8})}, "expected 3 inputs and 2 outputs, got 3 and 1");
+  expectRejected("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
+                 {t({1, 2, 8}), t({2, 3, 2})}, "dw 't' has dtype f32; supported: complex<f32>");
 }
 
 TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {

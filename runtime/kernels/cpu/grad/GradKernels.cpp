@@ -29,6 +29,7 @@ void registerCpuGradKernels(KernelRegistry &registry) {
   add("rfft_grad", makeRfftGradKernel);
   add("spectral_contract_grad_input", makeSpectralContractGradInputKernel);
   add("spectral_contract_grad_weight", makeSpectralContractGradWeightKernel);
+  add("spectral_conv_grad", makeSpectralConvGradKernel);
   add("spectral_conv_grad_input", makeSpectralConvGradInputKernel);
   add("spectral_conv_grad_weight", makeSpectralConvGradWeightKernel);
 }

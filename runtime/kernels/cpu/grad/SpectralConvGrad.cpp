@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 namespace shodh {
 
 namespace {
@@ -203,7 +205,91 @@ void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &in,
             modeScale_.data(), gemmScratch_.data());
 }
 
+/// spectral_conv_grad: (x, dy, W) -> (dx, dW), one transform of dy.
+class SpectralConvGradKernel : public Kernel {
+public:
+  /// Validates operand counts, dtypes, ranks and `modes`.
+  explicit SpectralConvGradKernel(const KernelSignature &sig)
+      : where_(sig.where) {
+    expectOperandCounts(sig, 3, 3, 2);
+    const char *names[] = {"x", "dy", "weight", "dx", "dw"};
+    const TensorDesc *all[] = {sig.inputs[0], sig.inputs[1], sig.inputs[2],
+                               sig.outputs[0], sig.outputs[1]};
+    for (int i = 0; i < 5; ++i)
+      expectDType(sig, *all[i], names[i],
+                  {i == 2 || i == 4 ? DType::C64 : DType::F32});
+    modes_ = intsAttr(sig, "modes");
+    if (modes_.empty() || modes_.size() > 3)
+      throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries, got {}",
+                              sig.where, modes_.size()));
+    for (int i = 0; i < 5; ++i)
+      if (all[i]->shape.size() != modes_.size() + 2)
+        throw Error(fmt::format("{}: {} must have rank {}, got rank {}",
+                                sig.where, names[i], modes_.size() + 2,
+                                all[i]->shape.size()));
+  }
+
+  /// Checks extents, allocates the spectra, plans the FFTs.
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override {
+    const std::vector<int64_t> &x = in[0].shape;
+    geom_ = validGeometry(where_, trailingDims(x, modes_.size()), modes_);
+    batch_ = x[0], in_ = x[1], out_ = in[1].shape[1];
+    checkField(where_, "dy", in[1].shape, batch_, out_, geom_);
+    checkWeight(where_, "weight", in[2].shape, in_, out_, geom_);
+    checkField(where_, "dx", out[0].shape, batch_, in_, geom_);
+    checkWeight(where_, "dw", out[1].shape, in_, out_, geom_);
+    double points = 1;
+    for (int64_t a : geom_.grid)
+      points *= double(a);
+    scale_ = static_cast<float>(1.0 / points);
+    modeScale_ = truncatedModeWeights(geom_);
+    for (float &c : modeScale_)
+      c = static_cast<float>(c / points);
+    const int64_t ts = geom_.truncSize();
+    truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
+    truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
+    truncDx_.assign(size_t(batch_ * in_ * ts), cfloat());
+    fft_ = std::make_unique<TruncatedFft>(geom_, fftChunks(ctx));
+    gemmInput_ = ModeGemm::adjointInput(batch_, in_, out_, ts);
+    gemmWeight_ = ModeGemm::adjointWeight(batch_, in_, out_, ts);
+    gemmScratch_.assign(
+        size_t(std::max(gemmInput_.scratchFloats(fftChunks(ctx)),
+                        gemmWeight_.scratchFloats(fftChunks(ctx)))),
+        0.0f);
+  }
+
+  /// dy and x to the truncated spectrum, both adjoint contractions, one c2r.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    fft_->forward(ctx.pool, in[1].as<float>(), truncDy_.data(), batch_ * out_);
+    fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
+    gemmInput_.run(ctx.pool, truncDy_.data(), in[2].as<cfloat>(),
+                   truncDx_.data(), nullptr, gemmScratch_.data());
+    fft_->inverse(ctx.pool, truncDx_.data(), out[0].as<float>(), batch_ * in_,
+                  scale_);
+    gemmWeight_.run(ctx.pool, truncX_.data(), truncDy_.data(),
+                    out[1].as<cfloat>(), modeScale_.data(), gemmScratch_.data());
+  }
+
+private:
+  std::string where_;
+  std::vector<int64_t> modes_;
+  SpectralGeometry geom_;
+  std::vector<float> modeScale_; ///< c_k / N per truncated mode
+  int64_t batch_ = 0, in_ = 0, out_ = 0;
+  float scale_ = 1.0f;
+  std::vector<cfloat> truncX_, truncDy_, truncDx_;
+  std::unique_ptr<TruncatedFft> fft_;
+  ModeGemm gemmInput_, gemmWeight_;
+  std::vector<float> gemmScratch_;
+};
+
 } // namespace
+
+std::unique_ptr<Kernel> makeSpectralConvGradKernel(const KernelSignature &sig) {
+  return std::make_unique<SpectralConvGradKernel>(sig);
+}
 
 std::unique_ptr<Kernel>
 makeSpectralConvGradInputKernel(const KernelSignature &sig) {

@@ -19,11 +19,14 @@
 //       X = truncate(rfft x), DY = truncate(rfft dy); the sum over b runs in
 //       order b = 0..B-1 for every (i, o) pair, whatever the thread count.
 //
-// FFTs are planned in `prepare` on the operands' buffers (like
-// spectral_conv's), one plan per pool thread over fixed row ranges; the
-// transforms, truncation, contraction and padding all work row by row, so
-// results are bit-identical for a given thread count and every step but the
-// FFT row split is independent of it. Outputs must not alias inputs.
+//   spectral_conv_grad (x, dy, W) -> (dx, dW)
+//       both of the above, transforming dy once (the autodiff pass emits it
+//       when both gradients are needed); results identical to the pair.
+//
+// Transforms are TruncatedFft's (pruned, one grid at a time, planned in
+// `prepare`), contractions ModeGemm's; neither depends on the thread count,
+// so results are bit-identical for any number of threads. Outputs must not
+// alias inputs.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -42,5 +45,9 @@ makeSpectralConvGradInputKernel(const KernelSignature &sig);
 /// if it is invalid.
 std::unique_ptr<Kernel>
 makeSpectralConvGradWeightKernel(const KernelSignature &sig);
+
+/// Creates a spectral_conv_grad kernel (both gradients); throws `Error`
+/// naming the call if it is invalid.
+std::unique_ptr<Kernel> makeSpectralConvGradKernel(const KernelSignature &sig);
 
 } // namespace shodh

@@ -3,18 +3,25 @@
 // Construction creates the kernels of every program (validating each call)
 // and the persistent tensors. `prepare` lays out a program's arena
 // (ArenaLayout.h), allocates it, builds the tensor refs of every call and
-// prepares each kernel; `invoke` runs the calls in order.
+// prepares each kernel; `invoke` runs the calls in order. The memory check
+// (MemoryInfo.h) runs between planning and allocating; with `checkNumerics`
+// or `profile`, `invokeInstrumented` replaces the plain loop so the default
+// path pays nothing for them.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
 #include "runtime/core/ArenaLayout.h"
 #include "runtime/core/KernelInstantiation.h"
+#include "runtime/core/MemoryInfo.h"
+#include "runtime/core/NumericsCheck.h"
 #include "runtime/core/PersistentTensor.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <chrono>
 
 namespace shodh {
 
@@ -26,6 +33,7 @@ struct Session::Prepared {
       arenaRefs; ///< by tensor id; data == nullptr if not in the arena
   std::vector<std::vector<TensorRef>> callInputs;
   std::vector<std::vector<TensorRef>> callOutputs;
+  CallProfile profile; ///< filled under `SessionOptions::profile`
 };
 
 Session::Session(const ModelDesc &model, SessionOptions options)
@@ -43,9 +51,12 @@ Session::Session(const ModelDesc &model, SessionOptions options)
   }
   persistentStorage_.resize(model.tensors.size());
   for (size_t i = 0; i < model.tensors.size(); ++i)
-    if (isPersistent(model.tensors[i].role))
+    if (isPersistent(model.tensors[i].role)) {
       persistentStorage_[i] =
           loadPersistentTensor(model, static_cast<int32_t>(i));
+      // Each buffer was allocated, so the sum fits in size_t and uint64_t.
+      persistentBytes_ += persistentStorage_[i].size();
+    }
 }
 
 Session::~Session() = default;
@@ -66,6 +77,7 @@ void Session::prepare(const std::string &program,
   prepared_.erase(program); // unprepared until this succeeds; old refs are dead
   auto p = std::make_unique<Prepared>();
   p->layout = layoutArena(model_, desc, symbols);
+  checkPlanFits(program, symbols, p->layout.plan.peakBytes);
   p->arena = AlignedBuffer(p->layout.plan.peakBytes);
   p->arenaRefs.resize(model_.tensors.size());
   for (size_t k = 0; k < p->layout.tensors.size(); ++k) {
@@ -83,15 +95,69 @@ void Session::prepare(const std::string &program,
       p->callOutputs[i].push_back(tensorRef(*p, id));
     kernels[i]->prepare(p->callInputs[i], p->callOutputs[i], ctx);
   }
+  p->profile.seconds.assign(desc.calls.size(), 0.0);
   prepared_[program] = std::move(p);
+}
+
+void Session::checkPlanFits(const std::string &program,
+                            const std::map<std::string, int64_t> &symbols,
+                            uint64_t arenaBytes) const {
+  if (!options_.checkMemory)
+    return;
+  MemoryDemand demand{program, symbols, arenaBytes, persistentBytes_, 0};
+  for (const auto &[name, other] : prepared_)
+    demand.otherArenaBytes += other->arena.size(); // allocated: cannot overflow
+  std::optional<MemoryBudget> budget;
+  if (options_.memoryLimit)
+    budget = MemoryBudget{*options_.memoryLimit, "set by --memory-limit"};
+  else
+    budget = detectMemoryBudget(persistentBytes_ + demand.otherArenaBytes);
+  if (budget)
+    checkMemoryFits(demand, *budget);
 }
 
 void Session::invoke(const std::string &program) {
   Prepared &p = preparedProgram(program);
+  if (options_.checkNumerics || options_.profile)
+    return invokeInstrumented(programDesc(program), p);
   std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
   KernelContext ctx{pool_.get()};
   for (size_t i = 0; i < kernels.size(); ++i)
     kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
+}
+
+void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(desc.name);
+  KernelContext ctx{pool_.get()};
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    std::optional<CallNumericsCheck> check;
+    if (options_.checkNumerics)
+      check.emplace(model_, desc, i, p.callInputs[i]);
+    Clock::time_point t0 =
+        options_.profile ? Clock::now() : Clock::time_point{};
+    kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
+    if (options_.profile)
+      p.profile.seconds[i] +=
+          std::chrono::duration<double>(Clock::now() - t0).count();
+    if (check)
+      check->afterRun(p.callInputs[i], p.callOutputs[i]);
+  }
+  ++p.profile.invocations;
+}
+
+const CallProfile &Session::callProfile(const std::string &program) const {
+  if (!options_.profile)
+    throw Error(fmt::format("program '{}': no call profile; create the "
+                            "session with SessionOptions::profile",
+                            program));
+  return preparedProgram(program).profile;
+}
+
+void Session::resetProfile(const std::string &program) {
+  Prepared &p = preparedProgram(program);
+  p.profile.seconds.assign(p.profile.seconds.size(), 0.0);
+  p.profile.invocations = 0;
 }
 
 TensorRef Session::tensorRef(const Prepared &prepared, int32_t id) {

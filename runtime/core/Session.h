@@ -13,6 +13,13 @@
 // keeps a reference to the model: the `ModelDesc` must outlive it. Results
 // are bit-identical for the same model, inputs, thread count and backend.
 //
+// Guards and instrumentation (all off or free by default):
+//   - `prepare` refuses a program whose planned memory does not fit in the
+//     memory available (MemoryInfo.h) or `SessionOptions::memoryLimit`;
+//   - `checkNumerics` scans every call's floating outputs for NaN/Inf and
+//     throws `NonFiniteError` naming the call (NumericsCheck.h);
+//   - `profile` accumulates the wall time of every call (`callProfile`).
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -23,6 +30,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +40,21 @@ namespace shodh {
 struct SessionOptions {
   int threads = 1;                ///< threads of the session's pool (>= 1)
   Backend backend = Backend::Cpu; ///< where kernels run
+  /// Scan every call's floating outputs for NaN/Inf (`NonFiniteError`).
+  bool checkNumerics = false;
+  /// Accumulate the wall time of every call (`Session::callProfile`).
+  bool profile = false;
+  /// Bytes `prepare` may plan for (arena + persistent tensors + other
+  /// prepared arenas); unset: detected (`detectMemoryBudget`).
+  std::optional<uint64_t> memoryLimit = std::nullopt;
+  /// False: `prepare` does not check memory at all (planning tools).
+  bool checkMemory = true;
+};
+
+/// Wall time per call of a prepared program, accumulated over invocations.
+struct CallProfile {
+  std::vector<double> seconds; ///< per call, in program order
+  int64_t invocations = 0;     ///< invocations accumulated
 };
 
 /// Concrete shape of a tensor under symbol bindings; throws `Error` naming the
@@ -56,13 +79,16 @@ public:
   /// The model this session executes.
   const ModelDesc &model() const { return model_; }
 
-  /// Binds symbols for `program`, plans the arena and prepares kernels.
+  /// Binds symbols for `program`, plans the arena, checks that the plan fits
+  /// in memory (see `SessionOptions::memoryLimit`) and prepares kernels.
   /// Re-preparing with other bindings replaces the previous plan (and
   /// invalidates earlier `input`/`output` refs); after a failed prepare the
   /// program is unprepared. Bindings of symbols the program does not use are
   /// ignored.
   void prepare(const std::string &program, const std::map<std::string, int64_t> &symbols);
   /// Runs a prepared program: its calls in order on the session's pool.
+  /// Under `checkNumerics`, throws `NonFiniteError` after the first call
+  /// that leaves a NaN or Inf in an output.
   void invoke(const std::string &program);
 
   /// The i-th input of a prepared program (storage in its arena).
@@ -72,8 +98,16 @@ public:
   /// The memory plan of a prepared program.
   const MemoryPlan &plan(const std::string &program) const;
 
+  /// Per-call wall time since `prepare` or `resetProfile`; throws unless
+  /// the session was created with `SessionOptions::profile`.
+  const CallProfile &callProfile(const std::string &program) const;
+  /// Zeroes the accumulated times of a prepared program.
+  void resetProfile(const std::string &program);
+
   /// A persistent tensor (parameter/state/constant) by tensor id.
   TensorRef persistent(int32_t tensorId);
+  /// Total bytes of the persistent tensors.
+  uint64_t persistentBytes() const { return persistentBytes_; }
 
 private:
   struct Prepared;
@@ -81,6 +115,7 @@ private:
   SessionOptions options_;
   std::unique_ptr<ThreadPool> pool_;
   std::vector<AlignedBuffer> persistentStorage_; // by tensor id (empty if not persistent)
+  uint64_t persistentBytes_ = 0;
   std::map<std::string, std::unique_ptr<Prepared>> prepared_;
   std::map<std::string, std::vector<std::unique_ptr<Kernel>>> kernels_; // by program
 
@@ -92,6 +127,13 @@ private:
   const Prepared &preparedProgram(const std::string &program) const;
   /// The ref of tensor `id` of a program in `prepared` (arena or persistent).
   TensorRef tensorRef(const Prepared &prepared, int32_t id);
+  /// Throws if an arena of `arenaBytes` does not fit in the memory
+  /// available.
+  void checkPlanFits(const std::string &program,
+                     const std::map<std::string, int64_t> &symbols,
+                     uint64_t arenaBytes) const;
+  /// `invoke` with numerics checks and/or timing.
+  void invokeInstrumented(const ProgramDesc &desc, Prepared &p);
   /// Arena tensor i of a prepared program's inputs or outputs.
   TensorRef programOperand(const std::string &program, size_t i, bool output);
 };

@@ -1,5 +1,6 @@
 //===- Trainer.cpp - The training loop ------------------------------------===//
 #include "runtime/train/Trainer.h"
+#include "runtime/core/NumericsCheck.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/DataLoader.h"
 #include "runtime/train/MetricsLog.h"
@@ -60,8 +61,10 @@ Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
   schedule_ = scheduleFromHyperparams(model.meta.hyperparams, options_.steps,
                                       options_.lr);
   norm_ = computeNormalizer(train_, options_.normalize);
-  session_ = std::make_unique<Session>(
-      model, SessionOptions{options_.threads, Backend::Cpu});
+  SessionOptions so{options_.threads, Backend::Cpu};
+  so.checkNumerics = options_.checkNumerics;
+  so.memoryLimit = options_.memoryLimit;
+  session_ = std::make_unique<Session>(model, so);
   prepareTrainStep();
   if (val_)
     predictor_ = std::make_unique<Predictor>(
@@ -230,14 +233,22 @@ std::string Trainer::saveCheckpoint() {
   return lastCheckpoint_;
 }
 
+/// "last good checkpoint: run/ckpt-10.fb" or that none was written.
+static std::string lastGood(const std::string &checkpoint) {
+  return checkpoint.empty() ? "no checkpoint was written before it"
+                            : "last good checkpoint: " + checkpoint;
+}
+
 std::string Trainer::divergedMessage(double loss, int64_t stepNumber) const {
   std::string what = std::isnan(loss) ? "NaN" : (loss > 0 ? "+Inf" : "-Inf");
-  if (lastCheckpoint_.empty())
-    return fmt::format(
-        "loss is {} at step {}; no checkpoint was written before it", what,
-        stepNumber);
-  return fmt::format("loss is {} at step {}; last good checkpoint: {}", what,
-                     stepNumber, lastCheckpoint_);
+  return fmt::format("loss is {} at step {}; {}", what, stepNumber,
+                     lastGood(lastCheckpoint_));
+}
+
+std::string Trainer::nonFiniteMessage(const std::string &what,
+                                      int64_t stepNumber) const {
+  return fmt::format("step {}: {}; {}", stepNumber, what,
+                     lastGood(lastCheckpoint_));
 }
 
 TrainResult Trainer::run() {
@@ -253,7 +264,11 @@ TrainResult Trainer::run() {
     std::optional<Batch> batch = loader.next();
     StepReport r;
     r.lr = schedule_.at(state_.step);
-    r.loss = step(*batch, r.lr);
+    try {
+      r.loss = step(*batch, r.lr);
+    } catch (const NonFiniteError &e) {
+      throw Error(nonFiniteMessage(e.what(), state_.step + 1));
+    }
     r.step = ++state_.step;
     state_.loader = loader.position();
     if (!std::isfinite(r.loss))
@@ -261,7 +276,13 @@ TrainResult Trainer::run() {
     state_.windowLoss += r.loss, ++state_.windowSteps;
     const bool last = r.step == options_.steps;
     if (predictor_ && (due(r.step, options_.valEvery) || last)) {
-      ErrorMetrics m = predictor_->evaluate(*val_);
+      ErrorMetrics m;
+      try {
+        m = predictor_->evaluate(*val_);
+      } catch (const NonFiniteError &e) {
+        throw Error(
+            nonFiniteMessage(fmt::format("validation: {}", e.what()), r.step));
+      }
       r.valRelL2 = m.relL2(), r.valMse = m.mse();
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
     }

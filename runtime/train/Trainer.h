@@ -8,7 +8,9 @@
 //
 //   - stops with "loss is NaN at step 1234; last good checkpoint:
 //     run/ckpt-1200.fb" if the loss is not finite (no further checkpoint is
-//     written, so the last good one survives);
+//     written, so the last good one survives); with `checkNumerics`, stops
+//     the same way at the first kernel call that leaves a NaN/Inf in an
+//     output ("step 1234: program 'train_step', call 17 (adam): ...");
 //   - restores the parameters matched by `--freeze` to their values at the
 //     start of the run (restore-after-step: the optimizer still updates their
 //     moments, but the values never change);
@@ -59,6 +61,9 @@ struct TrainOptions {
   std::string freeze;    ///< ECMAScript regex over parameter names (whole name)
   bool normalize = true; ///< false: identity statistics
   int64_t valBatch = 0;  ///< validation batch (0: `batch`)
+  bool checkNumerics = false; ///< NaN/Inf check after every kernel call
+  /// Bytes a program may plan for; unset: detected (Session.h).
+  std::optional<uint64_t> memoryLimit = std::nullopt;
 };
 
 /// What happened in one step, for progress displays.
@@ -146,6 +151,9 @@ private:
   std::string saveCheckpoint();
   /// The message for a non-finite loss at `stepNumber`.
   std::string divergedMessage(double loss, int64_t stepNumber) const;
+  /// The message for a `NonFiniteError` raised during `stepNumber`.
+  std::string nonFiniteMessage(const std::string &what,
+                               int64_t stepNumber) const;
 
   const ModelDesc &model_;
   const TrainingData &train_;

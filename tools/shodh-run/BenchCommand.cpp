@@ -4,12 +4,18 @@
 // `--warmup` untimed invocations, then `--iters` timed ones, and prints the
 // median, min and max wall time per invocation as text and as one JSON line
 // (for bench/ scripts). Inputs are uniform in [-1, 1) from a fixed seed.
+// The JSON line also holds the resident set after prepare and the first
+// invocation (`rss_after_prepare_kib`, VmRSS) and at the end (`peak_rss_kib`,
+// VmHWM). `--profile` adds a per-call timing table (ProfileTable.h).
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/core/MemoryInfo.h"
 #include "runtime/core/Session.h"
 #include "runtime/support/Status.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/ProfileTable.h"
+#include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
 
@@ -28,6 +34,8 @@ struct BenchOptions {
   int warmup = 3;
   int iters = 10;
   float lr = 1e-3f;
+  bool profile = false;
+  SessionFlags flags;
 };
 
 /// Fills every f32 input of the prepared program with uniform noise, except
@@ -48,31 +56,48 @@ void fillInputs(Session &s, const ProgramDesc &p, float lr) {
   }
 }
 
+/// A /proc/self/status figure as a JSON value (null where unavailable).
+std::string kibJson(const char *field) {
+  std::optional<uint64_t> kib = procStatusKiB(field);
+  return kib ? std::to_string(*kib) : "null";
+}
+
 void runBench(const BenchOptions &o) {
   ModelDesc m = loadModelOrThrow(o.model);
   const ProgramDesc *p = m.findProgram(o.program);
   if (!p)
     throw Error(fmt::format("model has no program '{}'", o.program));
-  Session s(m, SessionOptions{o.threads, Backend::Cpu});
-  s.prepare(o.program, {{"B", o.batch}});
+  SessionOptions so = o.flags.apply(SessionOptions{o.threads, Backend::Cpu});
+  so.profile = o.profile;
+  Session s(m, so);
+  const std::map<std::string, int64_t> symbols{{"B", o.batch}};
+  s.prepare(o.program, symbols);
   std::vector<double> ms;
+  std::string rssAfterPrepare;
   for (int i = -o.warmup; i < o.iters; ++i) {
     fillInputs(s, *p, o.lr); // invoke may reuse input buffers for activations
+    if (i == 0 && o.profile)
+      s.resetProfile(o.program); // time the timed runs only
     auto t0 = std::chrono::steady_clock::now();
     s.invoke(o.program);
     if (i >= 0)
       ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (rssAfterPrepare.empty())
+      rssAfterPrepare = kibJson("VmRSS"); // after prepare + one invocation
   }
   std::sort(ms.begin(), ms.end());
   double median = ms.size() % 2 ? ms[ms.size() / 2]
                                 : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
   fmt::print("{} B={} threads={}: median {:.3f} ms, min {:.3f} ms, max {:.3f} ms over {} runs\n",
              o.program, o.batch, o.threads, median, ms.front(), ms.back(), ms.size());
+  if (o.profile)
+    printProfileTable(s, o.program, symbols);
   fmt::print("{{\"program\": \"{}\", \"batch\": {}, \"threads\": {}, \"median_ms\": {:.3f}, "
-             "\"min_ms\": {:.3f}, \"max_ms\": {:.3f}, \"iters\": {}, \"arena_bytes\": {}}}\n",
+             "\"min_ms\": {:.3f}, \"max_ms\": {:.3f}, \"iters\": {}, \"arena_bytes\": {}, "
+             "\"rss_after_prepare_kib\": {}, \"peak_rss_kib\": {}}}\n",
              o.program, o.batch, o.threads, median, ms.front(), ms.back(), ms.size(),
-             s.plan(o.program).peakBytes);
+             s.plan(o.program).peakBytes, rssAfterPrepare, kibJson("VmHWM"));
 }
 
 } // namespace
@@ -87,6 +112,9 @@ void addBenchCommand(CLI::App &app) {
   cmd->add_option("--warmup", o->warmup, "untimed runs first")->check(CLI::Range(0, 1000));
   cmd->add_option("--iters", o->iters, "timed runs")->check(CLI::Range(1, 100000));
   cmd->add_option("--lr", o->lr, "learning rate fed to a training program's lr input");
+  cmd->add_flag("--profile", o->profile,
+                "print the time of every kernel call, sorted, and per kernel");
+  o->flags.addTo(cmd);
   cmd->callback([o] { runBench(*o); });
 }
 

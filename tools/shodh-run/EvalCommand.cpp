@@ -13,6 +13,7 @@
 #include "runtime/train/Predictor.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@ struct EvalOptions {
   std::vector<std::string> data;
   int64_t batch = 16;
   int threads = 1;
+  SessionFlags flags;
 };
 
 /// "poisson (test.h5)" or "test.h5".
@@ -55,7 +57,8 @@ void runEval(const EvalOptions &o) {
   for (const std::string &path : o.data)
     sets.push_back(loadTrainingData(path));
   Checkpoint ckpt = readCheckpoint(o.weights);
-  Session session(model, SessionOptions{o.threads, Backend::Cpu});
+  Session session(model,
+                  o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
   restoreCheckpoint(session, ckpt, o.model);
   Normalizer norm = normalizerOf(ckpt, sets.front());
   Predictor predictor(session, norm, o.batch);
@@ -89,6 +92,7 @@ void addEvalCommand(CLI::App &app) {
       ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")
       ->check(CLI::Range(1, 256));
+  o->flags.addTo(cmd);
   cmd->callback([o] { runEval(*o); });
 }
 

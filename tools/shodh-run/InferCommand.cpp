@@ -19,6 +19,7 @@
 #include "runtime/train/ParameterExport.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
 
@@ -36,6 +37,7 @@ struct InferOptions {
   std::string inputDataset = "inputs";
   int64_t batch = 16;
   int threads = 1;
+  SessionFlags flags;
 };
 
 /// Checks the data's per-sample shape against the program input.
@@ -133,7 +135,7 @@ void runInfer(const InferOptions &o) {
   bool haveTargets = data.hasDataset("targets");
 
   Hdf5Writer writer(o.out); // fail fast on an unwritable output
-  Session session(m, SessionOptions{o.threads, Backend::Cpu});
+  Session session(m, o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
   std::optional<Normalizer> norm = applyWeights(o, session, shape);
   if (!o.dumpParams.empty()) {
     writeParametersHdf5(session, o.dumpParams, "--dump-params");
@@ -221,6 +223,7 @@ void addInferCommand(CLI::App &app) {
                   "checkpoint (.fb) whose parameters and normalisation to use");
   cmd->add_option("--program", o->program, "program to run");
   cmd->add_option("--input-dataset", o->inputDataset, "dataset holding the inputs");
+  o->flags.addTo(cmd);
   cmd->callback([o] { runInfer(*o); });
 }
 

@@ -2,9 +2,14 @@
 //
 // Prints what a model file holds: metadata, hyperparameters, parameters and
 // state with their init specs, every program's calls, and the memory planned
-// for a batch size (arena peak against the naive sum of all buffers).
+// for a batch size: per program, the arena peak against the naive sum of all
+// its buffers (what the planner saves) and, with the persistent tensors, what
+// `Session::prepare` checks against the memory available. Nothing is
+// allocated, so a model too large for this machine can still be inspected.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/core/ArenaLayout.h"
+#include "runtime/core/PersistentTensor.h"
 #include "runtime/core/Session.h"
 #include "runtime/support/Status.h"
 #include "tools/shodh-run/Commands.h"
@@ -17,8 +22,31 @@ namespace {
 
 struct InspectOptions {
   std::string model;
-  int64_t batch = 1;
+  int64_t batch = 16;
 };
+
+/// Bytes of persistent tensor `t`, overflow-checked (throws naming it).
+uint64_t persistentBytes(const TensorDesc &t) {
+  return byteSize(t.dtype, persistentShape(t), "tensor '" + t.name + "'");
+}
+
+/// a + b, or throws naming `what`.
+uint64_t checkedSum(uint64_t a, uint64_t b, const std::string &what) {
+  uint64_t s;
+  if (__builtin_add_overflow(a, b, &s))
+    throw Error(fmt::format("{} overflows 64 bits", what));
+  return s;
+}
+
+/// Bytes of all persistent tensors of `role`.
+uint64_t roleBytes(const ModelDesc &m, TensorRole role) {
+  uint64_t bytes = 0;
+  for (const TensorDesc &t : m.tensors)
+    if (t.role == role)
+      bytes = checkedSum(bytes, persistentBytes(t),
+                         fmt::format("the size of all {} tensors", roleName(role)));
+  return bytes;
+}
 
 void printHeader(const ModelDesc &m, const std::string &path) {
   fmt::print("model '{}': format {}.{}, compiled by {} for {}\n", path, m.meta.schemaMajor,
@@ -32,16 +60,11 @@ void printHeader(const ModelDesc &m, const std::string &path) {
 
 /// Prints the persistent tensors of one role.
 void printPersistent(const ModelDesc &m, TensorRole role, const char *title) {
-  int64_t count = 0, values = 0;
-  uint64_t bytes = 0;
-  for (const TensorDesc &t : m.tensors) {
-    if (t.role != role)
-      continue;
-    int64_t n = 1;
-    for (const Dim &d : t.shape)
-      n *= d.size;
-    ++count, values += n, bytes += uint64_t(n) * dtypeSize(t.dtype);
-  }
+  uint64_t count = 0, values = 0;
+  for (const TensorDesc &t : m.tensors)
+    if (t.role == role) // values <= bytes, so their sum cannot overflow first
+      ++count, values += persistentBytes(t) / dtypeSize(t.dtype);
+  uint64_t bytes = roleBytes(m, role);
   fmt::print("{}: {} tensors, {} values ({})\n", title, count, values, formatBytes(bytes));
   for (const TensorDesc &t : m.tensors)
     if (t.role == role)
@@ -75,21 +98,49 @@ void printProgram(const ModelDesc &m, const ProgramDesc &p) {
   }
 }
 
+/// True if some tensor of the model has the symbolic dim "B".
+bool hasBatchSymbol(const ModelDesc &m) {
+  for (const TensorDesc &t : m.tensors)
+    for (const Dim &d : t.shape)
+      if (!d.isStatic() && d.symbol == "B")
+        return true;
+  return false;
+}
+
+/// "B=16", or "B=4 (fixed at compile time)" when no tensor has a symbolic B.
+std::string batchText(const ModelDesc &m, int64_t batch) {
+  if (hasBatchSymbol(m))
+    return fmt::format("B={}", batch);
+  for (const ProgramDesc &p : m.programs)
+    for (int32_t id : p.inputs)
+      if (!m.tensors[id].shape.empty())
+        return fmt::format("B={} (fixed at compile time)",
+                           m.tensors[id].shape[0].size);
+  return "a fixed batch";
+}
+
 /// Plans every program for the batch size and prints arena figures.
 void printMemory(const ModelDesc &m, int64_t batch) {
-  Session session(m, SessionOptions{});
-  uint64_t persistent = 0;
-  for (size_t i = 0; i < m.tensors.size(); ++i)
-    if (isPersistent(m.tensors[i].role))
-      persistent += session.persistent(static_cast<int32_t>(i)).numel() *
-                    dtypeSize(m.tensors[i].dtype);
-  fmt::print("memory for B={} (persistent tensors {}):\n", batch, formatBytes(persistent));
+  uint64_t params = roleBytes(m, TensorRole::Parameter),
+           state = roleBytes(m, TensorRole::State),
+           constants = roleBytes(m, TensorRole::Constant);
+  uint64_t persistent =
+      checkedSum(checkedSum(params, state, "persistent size"), constants,
+                 "persistent size");
+  fmt::print("memory at {}: parameters {}, state {}, constants {}\n",
+             batchText(m, batch), formatBytes(params), formatBytes(state),
+             formatBytes(constants));
   for (const ProgramDesc &p : m.programs) {
-    session.prepare(p.name, {{"B", batch}});
-    const MemoryPlan &plan = session.plan(p.name);
-    fmt::print("  {}: arena {} planned, naive sum {} ({:.0f}%)\n", p.name,
-               formatBytes(plan.peakBytes), formatBytes(plan.naiveBytes),
-               plan.naiveBytes ? 100.0 * double(plan.peakBytes) / double(plan.naiveBytes) : 100.0);
+    MemoryPlan plan = layoutArena(m, p, {{"B", batch}}).plan;
+    double ratio = plan.naiveBytes
+                       ? double(plan.peakBytes) / double(plan.naiveBytes)
+                       : 1.0;
+    fmt::print("  {}: arena {} planned vs {} unplanned ({:.2f}x); with "
+               "parameters, state and constants {}\n",
+               p.name, formatBytes(plan.peakBytes),
+               formatBytes(plan.naiveBytes), ratio,
+               formatBytes(checkedSum(plan.peakBytes, persistent,
+                                      "program '" + p.name + "': memory")));
   }
 }
 
@@ -110,7 +161,9 @@ void addInspectCommand(CLI::App &app) {
   auto opts = std::make_shared<InspectOptions>();
   CLI::App *cmd = app.add_subcommand("inspect", "print a model file's contents and memory plan");
   cmd->add_option("model", opts->model, "model file (.fb)")->required();
-  cmd->add_option("--batch", opts->batch, "batch size for the memory plan")
+  cmd->add_option("--batch", opts->batch,
+                  "batch size for the memory plan (default 16; ignored when "
+                  "the model's batch was fixed at compile time)")
       ->check(CLI::Range(int64_t(1), int64_t(1) << 30));
   cmd->callback([opts] { runInspect(*opts); });
 }

@@ -13,6 +13,7 @@
 #include "runtime/train/Trainer.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
 
@@ -31,6 +32,7 @@ struct TrainCommandOptions {
   int keep = 3;
   bool noNormalize = false;
   bool renormalize = false;
+  SessionFlags flags;
 };
 
 /// Set by SIGINT; the loop checkpoints and stops after the current step.
@@ -142,6 +144,8 @@ void runTrain(TrainCommandOptions o) {
   if (o.lr != 0)
     o.train.lr = o.lr;
   o.train.normalize = !o.noNormalize;
+  o.train.checkNumerics = o.flags.checkNumerics;
+  o.train.memoryLimit = o.flags.memoryLimitBytes();
   ModelDesc model = loadModelOrThrow(o.model);
   TrainingData train = loadTrainingData(o.data);
   std::optional<TrainingData> val;
@@ -237,6 +241,7 @@ void addTrainCommand(CLI::App &app) {
   cmd->add_flag("--renormalize", o->renormalize,
                 "with --init-from: compute normalisation on the new training "
                 "set instead of keeping the checkpoint's");
+  o->flags.addTo(cmd);
   cmd->callback([o] { runTrain(*o); });
 }
 

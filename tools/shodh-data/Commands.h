@@ -19,4 +19,10 @@ void addGrfCommand(CLI::App &app, const std::string &commandLine);
 /// Registers `shodh-data poisson|advdiff|helmholtz` (ScalarPdeCommand.cpp).
 void addScalarPdeCommands(CLI::App &app, const std::string &commandLine);
 
+/// Registers `shodh-data ns2d` (Ns2dCommand.cpp).
+void addNs2dCommand(CLI::App &app, const std::string &commandLine);
+
+/// Registers `shodh-data multiscale` (MultiscaleCommand.cpp).
+void addMultiscaleCommand(CLI::App &app, const std::string &commandLine);
+
 } // namespace shodh

@@ -6,6 +6,8 @@
 //
 //   shodh-data grf --n 8 --channels 3 --res 32 --dims 2 --seed 0 --out in.h5
 //   shodh-data poisson|advdiff|helmholtz --n 256 --res 128 --seed 0 --out p.h5
+//   shodh-data ns2d --nu 1e-3 --n 16 --res 64 --steps 20 --seed 0 --out ns.h5
+//   shodh-data multiscale --pde poisson --n 256 --res 128 --seed 0 --out m.h5
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -37,6 +39,8 @@ int main(int argc, char **argv) {
   std::string commandLine = joinCommandLine(argc, argv);
   addGrfCommand(app, commandLine);
   addScalarPdeCommands(app, commandLine);
+  addNs2dCommand(app, commandLine);
+  addMultiscaleCommand(app, commandLine);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

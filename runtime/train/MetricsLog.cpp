@@ -1,5 +1,6 @@
 //===- MetricsLog.cpp - metrics.jsonl: one JSON record per logged step ----===//
 #include "runtime/train/MetricsLog.h"
+#include "runtime/train/AtomicText.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -40,19 +41,10 @@ std::vector<std::string> linesUpTo(const std::string &path, int64_t maxStep) {
 /// Replaces `path` by `lines` atomically (temp file, fsync, rename), so a run
 /// killed while resuming never loses the records before its checkpoint.
 void rewriteAtomically(const std::string &path, const std::vector<std::string> &lines) {
-  std::string tmp = path + ".tmp";
-  FILE *f = std::fopen(tmp.c_str(), "w");
-  bool ok = f != nullptr;
-  for (size_t i = 0; ok && i < lines.size(); ++i)
-    ok = std::fprintf(f, "%s\n", lines[i].c_str()) >= 0;
-  ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  if (f)
-    ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string reason = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw Error(fmt::format("cannot write '{}': {}", path, reason));
-  }
+  std::string text;
+  for (const std::string &line : lines)
+    text += line + "\n";
+  writeTextAtomically(path, text);
 }
 
 } // namespace

@@ -111,6 +111,8 @@ std::string RunDirectory::metricsPath() const {
   return join(dir_, "metrics.jsonl");
 }
 
+std::string RunDirectory::wisdomPath() const { return dir_ + "/fftw-wisdom"; }
+
 bool RunDirectory::hasLatest() const { return isFile(latestPath()); }
 
 std::vector<int64_t> RunDirectory::checkpointSteps() const {

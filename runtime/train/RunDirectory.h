@@ -38,6 +38,9 @@ public:
   std::string latestPath() const;
   /// `dir/metrics.jsonl`.
   std::string metricsPath() const;
+  /// `dir/fftw-wisdom`: the FFT plans of a run started with
+  /// `--fft-plan measure`, reused on resume so results stay bit-identical.
+  std::string wisdomPath() const;
   /// Steps of the ckpt-STEP.fb files present, ascending.
   std::vector<int64_t> checkpointSteps() const;
   /// True if latest.fb exists.

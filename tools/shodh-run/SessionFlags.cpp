@@ -13,6 +13,15 @@ void SessionFlags::addTo(CLI::App *cmd) {
                   "MiB the program may plan for (arena + parameters + state); "
                   "default: MemAvailable or the cgroup limit")
       ->check(CLI::Range(1.0, 1.0e12));
+  cmd->add_option("--fft-plan", fftPlan,
+                  "FFTW planning: estimate (default; a fixed heuristic plan) "
+                  "or measure (times candidate algorithms when the model is "
+                  "prepared: faster steps, a few seconds more start-up)")
+      ->check(CLI::IsMember({"estimate", "measure"}));
+}
+
+FftPlanning SessionFlags::fftPlanning() const {
+  return fftPlan == "measure" ? FftPlanning::Measure : FftPlanning::Estimate;
 }
 
 std::optional<uint64_t> SessionFlags::memoryLimitBytes() const {
@@ -24,6 +33,7 @@ std::optional<uint64_t> SessionFlags::memoryLimitBytes() const {
 SessionOptions SessionFlags::apply(SessionOptions options) const {
   options.checkNumerics = checkNumerics;
   options.memoryLimit = memoryLimitBytes();
+  setFftPlanning(fftPlanning());
   return options;
 }
 

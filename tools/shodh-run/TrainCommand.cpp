@@ -10,12 +10,17 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/support/Status.h"
+#include "runtime/train/AtomicText.h"
 #include "runtime/train/Trainer.h"
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
 
 #include <chrono>
 #include <csignal>
@@ -138,6 +143,33 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
   }
 }
 
+/// Chooses the FFT planning mode of the run and imports the wisdom of a
+/// resumed `measure` run (its presence records the mode). Returns the mode.
+FftPlanning setupFftPlanning(const TrainCommandOptions &o,
+                             const RunDirectory &run, bool resuming) {
+  FftPlanning mode = o.flags.fftPlanning();
+  std::string path = run.wisdomPath();
+  if (resuming) {
+    std::ifstream in(path);
+    FftPlanning recorded = in ? FftPlanning::Measure : FftPlanning::Estimate;
+    if (recorded != mode)
+      fmt::print("fft-plan: the run was started with --fft-plan {}; keeping "
+                 "it so the resumed steps match\n",
+                 recorded == FftPlanning::Measure ? "measure" : "estimate");
+    mode = recorded;
+    if (in) {
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!importFftWisdom(text.str()))
+        throw Error(fmt::format("'{}' is not FFTW wisdom; restore it from a "
+                                "copy or delete the run's checkpoints",
+                                path));
+    }
+  }
+  setFftPlanning(mode);
+  return mode;
+}
+
 void runTrain(TrainCommandOptions o) {
   if (!o.resume.empty() && !o.initFrom.empty())
     throw Error("--resume and --init-from exclude each other");
@@ -163,8 +195,11 @@ void runTrain(TrainCommandOptions o) {
   if (!o.initFrom.empty())
     init = readCheckpoint(o.initFrom);
 
+  FftPlanning fftMode = setupFftPlanning(o, run, resume.has_value());
   ProgressLine progress;
   Trainer t(model, train, val ? &*val : nullptr, run, o.train, &progress);
+  if (fftMode == FftPlanning::Measure) // the plans made while preparing
+    writeTextAtomically(run.wisdomPath(), exportFftWisdom());
   startFrom(o, t, resume, init);
   printHeader(o, model, train, t);
   interrupted = 0;

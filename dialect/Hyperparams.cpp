@@ -1,7 +1,8 @@
 //===- Hyperparams.cpp - Module hyperparameters ---------------------------===//
 //
 // Implements classification, lookup and verification of the
-// `shodh.hyperparams` module attribute.
+// `shodh.hyperparams` module attribute (names starting with "train." are
+// reserved for the training configuration).
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Hyperparams.h"
@@ -88,6 +89,13 @@ LogicalResult mlir::shodh::reportIntLookupFailure(
 /// Verifies one entry of the hyperparameter dictionary.
 static LogicalResult verifyHyperparamEntry(Operation *op,
                                            NamedAttribute entry) {
+  // The model file records `shodh.train` as "train.<key>" hyperparameters,
+  // and `shodhc --set train.<key>=...` overrides `shodh.train`.
+  if (entry.getName().getValue().starts_with("train."))
+    return op->emitOpError("hyperparameter '")
+           << entry.getName().getValue()
+           << "': names starting with 'train.' are reserved for the "
+              "shodh.train configuration";
   if (classifyHyperparam(entry.getValue()))
     return success();
   return op->emitOpError("hyperparameter '")

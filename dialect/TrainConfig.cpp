@@ -2,7 +2,9 @@
 //
 // Implements reading and checking `shodh.train`. The table `kKeys` lists
 // every key with its kind and the field it sets; each kind has one reader
-// that checks the value (allowed strings, float and integer ranges).
+// that checks the value (allowed strings, finite floats, float and integer
+// ranges). Command-line overrides are parsed into the key's kind and then
+// checked by the same readers.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/TrainConfig.h"
@@ -12,6 +14,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::shodh;
@@ -141,6 +145,10 @@ LogicalResult readFloat(function_ref<InFlightDiagnostic()> emitError,
   else
     return emitError() << "shodh.train '" << key.name
                        << "' must be a number, got " << value;
+  if (!std::isfinite(number))
+    return emitError() << "shodh.train '" << key.name
+                       << "' must be a finite number, got "
+                       << formatNumber(number);
   if (failed(checkBounds(emitError, key, number)))
     return failure();
   config.*key.number = number;
@@ -213,6 +221,30 @@ mlir::shodh::parseTrainConfig(function_ref<InFlightDiagnostic()> emitError,
     if (failed(readEntry(emitError, entry, config)))
       return failure();
   return config;
+}
+
+FailureOr<NamedAttribute>
+mlir::shodh::parseTrainOverride(function_ref<InFlightDiagnostic()> emitError,
+                                MLIRContext *context, StringRef key,
+                                StringRef text) {
+  Builder b(context);
+  // Text that is not a number of the key's kind stays a string, which the
+  // reader then rejects with the attribute's message.
+  Attribute value = b.getStringAttr(text);
+  const TrainKey *entry = findKey(key);
+  double number;
+  int64_t integer;
+  if (entry && entry->kind == KeyKind::Float &&
+      !text.trim().getAsDouble(number))
+    value = b.getF64FloatAttr(number);
+  if (entry && entry->kind == KeyKind::Int &&
+      !text.trim().getAsInteger(10, integer))
+    value = b.getI64IntegerAttr(integer);
+  NamedAttribute named = b.getNamedAttr(key, value);
+  TrainConfig scratch;
+  if (failed(readEntry(emitError, named, scratch)))
+    return failure();
+  return named;
 }
 
 LogicalResult mlir::shodh::verifyTrainAttr(Operation *op, Attribute value) {

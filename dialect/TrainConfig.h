@@ -5,7 +5,8 @@
 // dialect verifies it (unknown keys, wrong kinds and values out of range are
 // errors naming the key); --shodh-build-training reads it; serialization
 // writes every entry, defaults filled in, as a metadata hyperparameter
-// "train.<key>" for the runtime, which applies the schedule.
+// "train.<key>" for the runtime, which applies the schedule. `shodhc --set
+// train.<key>=<value>` overrides one entry (parseTrainOverride).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -43,6 +44,16 @@ struct TrainConfig {
 /// naming the offending key.
 FailureOr<TrainConfig>
 parseTrainConfig(function_ref<InFlightDiagnostic()> emitError, Attribute value);
+
+/// Reads the command-line override `key=text` of one `shodh.train` entry
+/// (`shodhc --set train.key=text`): `text` becomes a string, an f64 float or
+/// an i64 integer as `key` requires, and is checked exactly like the
+/// attribute's entry. Text that does not parse as a number is checked as a
+/// string, so the error is the attribute's ("'lr' must be a number, got
+/// \"fast\"").
+FailureOr<NamedAttribute>
+parseTrainOverride(function_ref<InFlightDiagnostic()> emitError,
+                   MLIRContext *context, StringRef key, StringRef text);
 
 /// Verifies `shodh.train` = `value` on `op`, which must be a module.
 LogicalResult verifyTrainAttr(Operation *op, Attribute value);

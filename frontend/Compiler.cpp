@@ -1,11 +1,13 @@
 //===- Compiler.cpp - The shodhc driver -----------------------------------===//
 //
-// Implements compileModel: load with source-located diagnostics, run the
-// compile pipeline, then write the model file (via ModelTranslation) or
-// print the final IR.
+// Implements compileModel: load with source-located diagnostics, give the
+// module an empty `shodh.train` under --train (so that `--set train.*`
+// overrides have a configuration to change), run the compile pipeline, then
+// write the model file (via ModelTranslation) or print the final IR.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Compiler.h"
+#include "dialect/ShodhDialect.h"
 #include "frontend/ModelLoader.h"
 #include "passes/Serialize/ModelTranslation.h"
 
@@ -70,6 +72,8 @@ mlir::shodh::compileModel(std::unique_ptr<llvm::MemoryBuffer> source,
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
 
   OwningOpRef<ModuleOp> module = loadModel(sourceMgr, context);
+  if (module && options.train && !(*module)->hasAttr(kTrainAttr))
+    (*module)->setAttr(kTrainAttr, DictionaryAttr::get(&context));
   if (!module || failed(runPipeline(*module, options)))
     return failure();
   if (options.emit == EmitKind::Mlir)

@@ -16,7 +16,8 @@ namespace mlir::shodh {
 
 /// Options of the compile pipeline.
 struct PipelineOptions {
-  /// Hyperparameter overrides, each "key=value".
+  /// Hyperparameter overrides, each "key=value"; "train.key=value" changes
+  /// an entry of `shodh.train`.
   std::vector<std::string> overrides;
   /// Batch size bound to "B"; 0 keeps it symbolic.
   int64_t batch = 0;

@@ -1,9 +1,11 @@
 //===- BindHyperparams.cpp - Bind hyperparameters and dims ----------------===//
 //
 // Implements --shodh-bind-hyperparams: applies `key=value` overrides to the
-// module's `shodh.hyperparams` (parsing each value as the declared kind),
-// then rewrites the types of parameters, state and function arguments from
-// their dims specs, and op attributes written with hyperparameters
+// module's `shodh.hyperparams` (parsing each value as the declared kind) and
+// `train.key=value` overrides to its `shodh.train` (parsed and checked as
+// that key of the configuration; the module must have one), then rewrites
+// the types of parameters, state and function arguments from their dims
+// specs, and op attributes written with hyperparameters
 // (HyperparamAttrOpInterface: `modes`, `sizes`, `last_size`, `count`) into
 // their bound forms. The batch symbol "B" becomes `batch` if positive, else
 // `?`.
@@ -13,6 +15,7 @@
 #include "dialect/HyperparamAttrs.h"
 #include "dialect/Hyperparams.h"
 #include "dialect/ShodhOps.h"
+#include "dialect/TrainConfig.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -26,6 +29,9 @@ using namespace mlir;
 using namespace mlir::shodh;
 
 namespace {
+
+/// Overrides of `shodh.train` entries start with this ("train.lr=3e-4").
+constexpr llvm::StringLiteral kTrainOverridePrefix = "train.";
 
 /// Parses `text` as a value of the same kind (and type) as `declared`;
 /// returns null if it does not parse.
@@ -56,14 +62,41 @@ Attribute parseOverrideValue(Attribute declared, StringRef text) {
   return {};
 }
 
-/// Applies one `key=value` override to `entries`.
-LogicalResult applyOverride(ModuleOp module, DictionaryAttr declared,
-                            StringRef text, NamedAttrList &entries) {
+/// Splits the override `text` into its trimmed key and its value.
+FailureOr<std::pair<StringRef, StringRef>> splitOverride(ModuleOp module,
+                                                         StringRef text) {
   auto [key, value] = text.split('=');
   if (!text.contains('=') || key.trim().empty())
     return module.emitError("malformed hyperparameter override '")
            << text << "'; expected key=value";
-  key = key.trim();
+  return std::make_pair(key.trim(), value);
+}
+
+/// Applies the override `text` = "train.`key`=`value`" to `entries`, the
+/// module's `shodh.train` entries.
+LogicalResult applyTrainOverride(ModuleOp module, StringRef text, StringRef key,
+                                 StringRef value, NamedAttrList &entries) {
+  if (!module->hasAttr(kTrainAttr))
+    return module.emitError("override '")
+           << text
+           << "': the model has no shodh.train configuration; add one to "
+              "the module or compile with --train";
+  auto emitError = [&] {
+    return module.emitError("override '") << text << "': ";
+  };
+  FailureOr<NamedAttribute> entry =
+      parseTrainOverride(emitError, module.getContext(), key, value);
+  if (failed(entry))
+    return failure();
+  entries.set(entry->getName(), entry->getValue());
+  return success();
+}
+
+/// Applies the override `key=value` of a declared hyperparameter to
+/// `entries`.
+LogicalResult applyOverride(ModuleOp module, DictionaryAttr declared,
+                            StringRef key, StringRef value,
+                            NamedAttrList &entries) {
   Attribute old = declared ? declared.get(key) : Attribute();
   if (!old)
     return module.emitError("unknown hyperparameter '")
@@ -142,16 +175,32 @@ struct BindHyperparamsPass
     : mlir::shodh::impl::ShodhBindHyperparamsBase<BindHyperparamsPass> {
   using Base::Base;
 
-  /// Applies all overrides and stores the new dictionary on the module.
+  /// Applies all overrides ("train.*" ones to `shodh.train`, the others to
+  /// `shodh.hyperparams`) and stores the new dictionaries on the module.
   LogicalResult applyOverrides(ModuleOp module) {
     DictionaryAttr declared = getHyperparams(module);
     NamedAttrList entries(declared ? declared.getValue()
                                    : ArrayRef<NamedAttribute>());
-    for (const std::string &text : set)
-      if (failed(applyOverride(module, declared, text, entries)))
+    auto train = dyn_cast_or_null<DictionaryAttr>(module->getAttr(kTrainAttr));
+    NamedAttrList trainEntries(train ? train.getValue()
+                                     : ArrayRef<NamedAttribute>());
+    for (const std::string &text : set) {
+      FailureOr<std::pair<StringRef, StringRef>> split =
+          splitOverride(module, text);
+      if (failed(split))
         return failure();
+      auto [key, value] = *split;
+      LogicalResult applied =
+          key.consume_front(kTrainOverridePrefix)
+              ? applyTrainOverride(module, text, key, value, trainEntries)
+              : applyOverride(module, declared, key, value, entries);
+      if (failed(applied))
+        return failure();
+    }
     if (declared || !entries.empty())
       module->setAttr(kHyperparamsAttr, entries.getDictionary(&getContext()));
+    if (train)
+      module->setAttr(kTrainAttr, trainEntries.getDictionary(&getContext()));
     return success();
   }
 

@@ -28,7 +28,8 @@ cl::opt<std::string> outputPath("o", cl::desc("Output file"),
                                 cl::cat(shodhcCategory));
 cl::list<std::string>
     overrides("set",
-              cl::desc("Override a hyperparameter declared by the model"),
+              cl::desc("Override a hyperparameter declared by the model, "
+                       "or (train.key=value) an entry of its shodh.train"),
               cl::value_desc("key=value"), cl::cat(shodhcCategory));
 cl::opt<int64_t>
     batch("batch", cl::desc("Bind the batch dimension B (0: keep symbolic)"),

@@ -55,7 +55,7 @@ LogicalResult LinearOp::buildGradient(OpBuilder &builder,
   Location loc = getLoc();
   if (needed[0])
     operandGrads[0] =
-        builder.create<LinearGradInputOp>(loc, dy, getWeight(), getAxis());
+        builder.create<LinearGradInputOp>(loc, dy, getWeight(), Value(), getAxis());
   if (needed[1])
     operandGrads[1] =
         builder.create<LinearGradWeightOp>(loc, getInput(), dy, getAxis());

@@ -24,6 +24,15 @@ SmallVector<NamedAttribute> LinearOp::getKernelAttrs() {
   return {b.getNamedAttr("axis", b.getI64IntegerAttr(getAxis()))};
 }
 
+StringRef LinearAddOp::getKernelName() { return "linear"; }
+
+/// Inputs x, w, r[, b]: `residual = 1` tells the kernel the third is r.
+SmallVector<NamedAttribute> LinearAddOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("axis", b.getI64IntegerAttr(getAxis())),
+          b.getNamedAttr("residual", b.getI64IntegerAttr(1))};
+}
+
 StringRef GeluOp::getKernelName() { return "gelu"; }
 
 SmallVector<NamedAttribute> GeluOp::getKernelAttrs() {
@@ -98,7 +107,7 @@ static SmallVector<NamedAttribute> getAxisKernelAttrs(OpT op) {
 }
 
 SmallVector<NamedAttribute> LinearGradInputOp::getKernelAttrs() {
-  return getAxisKernelAttrs(*this);
+  return getAxisKernelAttrs(*this); // a third input is the accumulator
 }
 
 StringRef LinearGradWeightOp::getKernelName() { return "linear_grad_weight"; }

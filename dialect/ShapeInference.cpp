@@ -81,6 +81,42 @@ bool LinearOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
   return areCompatibleTypes(l, r);
 }
 
+LogicalResult LinearAddOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  using OpT = LinearAddOp;
+  SmallVector<RankedTensorType> types;
+  if (failed(getRankedTypes<OpT>(loc, adaptor.getOperands().getTypes(),
+                                 types)) ||
+      failed(checkSameElementType<OpT>(loc, types)))
+    return failure();
+  RankedTensorType input = types[0], weight = types[1], residual = types[2];
+  int64_t axis = adaptor.getAxis();
+  if (failed(checkLinearAxis(loc, input, axis)) ||
+      failed(checkLinearWeight(loc, input, weight, axis)) ||
+      (types.size() > 3 && failed(checkLinearBias(loc, weight, types[3]))))
+    return failure();
+  SmallVector<int64_t> shape(input.getShape());
+  shape[axis] = weight.getDimSize(0);
+  if (residual.getRank() != input.getRank())
+    return opError<OpT>(loc, "residual must have rank ", input.getRank(),
+                        ", got ", residual);
+  for (int64_t d = 0; d < input.getRank(); ++d) {
+    if (sizesConflict(shape[d], residual.getDimSize(d)))
+      return opError<OpT>(loc, "residual dimension #", d, " is ",
+                          residual.getDimSize(d), " but the linear map gives ",
+                          shape[d]);
+    shape[d] = joinSize(shape[d], residual.getDimSize(d));
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}
+
+bool LinearAddOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}
+
 //===----------------------------------------------------------------------===//
 // GeluOp
 //===----------------------------------------------------------------------===//

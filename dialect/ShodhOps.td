@@ -165,6 +165,31 @@ def Shodh_LinearOp : Shodh_ComputeOp<"linear", [Shodh_Differentiable]> {
   }];
 }
 
+def Shodh_LinearAddOp : Shodh_ComputeOp<"linear_add"> {
+  let summary = "Linear map plus a residual: y = W x + b + r (fused)";
+  let description = [{
+    `shodh.linear` followed by `shodh.add` of `residual` (the result's
+    type), as one kernel: the residual (and bias) are written into y and
+    the GEMM accumulates onto them, saving the add's pass over memory.
+    Formed by `--shodh-fuse-elementwise` after autodiff; it has no gradient
+    of its own.
+
+    ```mlir
+    %y = shodh.linear_add %x, %w, %r, %b {axis = 1 : i64}
+        : (tensor<?x16x8x8xf32>, tensor<16x16xf32>, tensor<?x16x8x8xf32>, tensor<16xf32>)
+        -> tensor<?x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$residual,
+                       Optional<AnyRankedTensor>:$bias,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $residual (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Shodh_GeluOp : Shodh_ComputeOp<"gelu", [Shodh_Differentiable]> {
   let summary = "Gaussian error linear unit, exact or tanh-approximated";
   let description = [{

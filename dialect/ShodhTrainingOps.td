@@ -19,16 +19,23 @@ def Shodh_LinearGradInputOp : Shodh_ComputeOp<"linear_grad_input"> {
     `axis`: the result is `dy`'s shape with Cin (the weight's dimension 1) at
     `axis`.
 
+    With the optional third operand `accumulate` (dx's type) the result is
+    `accumulate + dx`: `--shodh-fuse-elementwise` folds a following `add`
+    into the GEMM this way.
+
     ```mlir
     %dx = shodh.linear_grad_input %dy, %w {axis = 1 : i64}
         : (tensor<?x16x8x8xf32>, tensor<16x3xf32>) -> tensor<?x3x8x8xf32>
+    %sum = shodh.linear_grad_input %dy, %w, %other {axis = 1 : i64}
+        : (tensor<?x16x8x8xf32>, tensor<16x3xf32>, tensor<?x3x8x8xf32>) -> tensor<?x3x8x8xf32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$dy, AnyRankedTensor:$weight,
+                       Optional<AnyRankedTensor>:$accumulate,
                        DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
-    $dy `,` $weight attr-dict `:` functional-type(operands, results)
+    $dy `,` $weight (`,` $accumulate^)? attr-dict `:` functional-type(operands, results)
   }];
 }
 

@@ -68,6 +68,22 @@ def ShodhFuseSpectral : Pass<"shodh-fuse-spectral", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
+  let summary = "Fold additions into the GEMM that produces one operand";
+  let description = [{
+    After autodiff, every `shodh.add %a, %b` where one operand is the only
+    use of a `shodh.linear` (without a residual) becomes
+    `shodh.linear_add` (y = W x + b + other operand), and where one operand
+    is the only use of a `shodh.linear_grad_input` without an accumulator
+    it becomes that op with the other operand as `accumulate`. The kernels
+    write the other operand into the output and let the GEMM accumulate on
+    it, so the add's separate pass over memory disappears (in an FNO layer:
+    the skip path's `linear` + the spectral branch in the forward pass, the
+    two input gradients in the backward pass). Both operands must have the
+    result's type. Run after shape inference.
+  }];
+}
+
 def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
   let summary = "Synthesize @train_step and @eval from @infer";
   let description = [{
@@ -93,7 +109,9 @@ def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
            "Build the training programs with the default configuration "
            "when the module has no shodh.train">,
   ];
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  // It creates shodh ops even in a module that has none yet.
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::shodh::ShodhDialect"];
 }
 
 def ShodhLowerToKernels : Pass<"shodh-lower-to-kernels", "::mlir::ModuleOp"> {
@@ -118,6 +136,8 @@ def ShodhLifetimes : Pass<"shodh-lifetimes", "::mlir::ModuleOp"> {
     `shodh.live` on each function argument. Returned values live until N,
     the number of calls.
   }];
+  // The copies are shodh ops, also in a module that has none yet.
+  let dependentDialects = ["::mlir::shodh::ShodhDialect"];
 }
 
 def ShodhSerialize : Pass<"shodh-serialize", "::mlir::ModuleOp"> {

@@ -1269,3 +1269,19 @@ func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {
   %z = shodh.kernel "add"(%a, %y) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %z : tensor<2xf32>
 }
+
+// -----
+
+func.func @f(%x: tensor<2x3x8xf32>, %w: tensor<4x3xf32>, %r: tensor<2x5x8xf32>) -> tensor<2x4x8xf32> {
+  // expected-error @+1 {{'shodh.linear_add' op residual dimension #1 is 5 but the linear map gives 4}}
+  %y = shodh.linear_add %x, %w, %r : (tensor<2x3x8xf32>, tensor<4x3xf32>, tensor<2x5x8xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+func.func @f(%dy: tensor<2x4x8xf32>, %w: tensor<4x3xf32>, %acc: tensor<2x3x9xf32>) -> tensor<2x3x8xf32> {
+  // expected-error @+1 {{'shodh.linear_grad_input' op accumulate dimension #2 is 9 but dx has 8}}
+  %dx = shodh.linear_grad_input %dy, %w, %acc : (tensor<2x4x8xf32>, tensor<4x3xf32>, tensor<2x3x9xf32>) -> tensor<2x3x8xf32>
+  return %dx : tensor<2x3x8xf32>
+}

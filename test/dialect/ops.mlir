@@ -171,4 +171,15 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %dx2, %dw2 = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<?x4x8xf32>, tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>)
     return %dx : tensor<?x4x8xf32>
   }
+
+  // The fused linear + add and the accumulating input gradient.
+  // CHECK-LABEL: func.func @fused_linear
+  func.func @fused_linear(%x: tensor<?x4x8xf32>, %w: tensor<6x4xf32>, %b: tensor<6xf32>,
+                          %r: tensor<?x6x8xf32>, %acc: tensor<?x4x8xf32>) -> (tensor<?x6x8xf32>, tensor<?x4x8xf32>) {
+    // CHECK: shodh.linear_add %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<?x6x8xf32>, tensor<6xf32>) -> tensor<?x6x8xf32>
+    %y = shodh.linear_add %x, %w, %r, %b : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<?x6x8xf32>, tensor<6xf32>) -> tensor<?x6x8xf32>
+    // CHECK: shodh.linear_grad_input %{{.*}}, %{{.*}}, %{{.*}} : (tensor<?x6x8xf32>, tensor<6x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+    %dx = shodh.linear_grad_input %r, %w, %acc : (tensor<?x6x8xf32>, tensor<6x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+    return %y, %dx : tensor<?x6x8xf32>, tensor<?x4x8xf32>
+  }
 }

@@ -19,10 +19,11 @@ namespace shodh {
 
 namespace {
 
-/// Shapes of the operands of one linear call (b empty when there is no bias).
+/// Shapes of the operands of one linear call (b empty when there is no bias,
+/// r empty when there is no residual).
 struct LinearShapes {
-  std::vector<Dim> x, w, b, y;
-  bool hasBias = false;
+  std::vector<Dim> x, w, b, y, r;
+  bool hasBias = false, hasResidual = false;
 };
 
 /// Checks the ranks of the operands and the range of `axis`.
@@ -65,6 +66,8 @@ void checkLinearDims(const std::string &where, size_t axis,
       throw Error(fmt::format("{}: output dim {} is {} but x dim {} is {}",
                               where, d, formatDim(s.y[d]), d,
                               formatDim(s.x[d])));
+  if (s.hasResidual)
+    expectSameShape(where, "residual", s.r, "output", s.y);
 }
 
 /// Runs both shape checks.
@@ -95,40 +98,61 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// Y[n0:n1, :] = X[n0:n1, :] W^T (+ b) for the row blocks [b0, b1).
-  void runRowBlocks(const float *x, const float *w, const float *b, float *y,
-                    int64_t b0, int64_t b1) const;
-  /// Y_n[:, cols] = W X_n[:, cols] (+ b) for the units [u0, u1), a unit
-  /// being one (n, column block) pair.
-  void runColumnBlocks(const float *x, const float *w, const float *b, float *y,
-                       int64_t u0, int64_t u1) const;
+  /// Y[n0:n1, :] = X[n0:n1, :] W^T (+ b) (+ r) for the row blocks [b0, b1).
+  void runRowBlocks(const float *x, const float *w, const float *b,
+                    const float *r, float *y, int64_t b0, int64_t b1) const;
+  /// Y_n[:, cols] = W X_n[:, cols] (+ b) (+ r) for the units [u0, u1), a
+  /// unit being one (n, column block) pair.
+  void runColumnBlocks(const float *x, const float *w, const float *b,
+                       const float *r, float *y, int64_t u0, int64_t u1) const;
+
+  /// The LinearShapes of operands `in` (TensorDesc* or TensorRef, read by
+  /// `dims`) and output dims `y`.
+  template <typename T, typename DimsFn>
+  LinearShapes shapesOf(const std::vector<T> &in, std::vector<Dim> y,
+                        DimsFn dims) const {
+    LinearShapes s;
+    s.x = dims(in[0]), s.w = dims(in[1]), s.y = std::move(y);
+    s.hasBias = hasBias_, s.hasResidual = hasResidual_;
+    if (hasResidual_)
+      s.r = dims(in[2]);
+    if (hasBias_)
+      s.b = dims(in[hasResidual_ ? 3 : 2]);
+    return s;
+  }
 
   std::string where_;
   int64_t axis_ = 0;
-  bool hasBias_ = false;
+  bool hasBias_ = false, hasResidual_ = false;
   int64_t outer_ = 0, cin_ = 0, cout_ = 0, inner_ = 0;
 };
 
 LinearKernel::LinearKernel(const KernelSignature &sig) : where_(sig.where) {
-  expectOperandCounts(sig, 2, 3, 1);
-  const char *names[] = {"x", "weight", "bias"};
+  int64_t residual = intAttr(sig, "residual", 0);
+  if (residual != 0 && residual != 1)
+    throw Error(fmt::format("{}: attribute 'residual' must be 0 or 1, got {}",
+                            where_, residual));
+  hasResidual_ = residual == 1;
+  // Inputs: x, w[, b] or, with residual = 1, x, w, r[, b].
+  expectOperandCounts(sig, hasResidual_ ? 3 : 2, hasResidual_ ? 4 : 3, 1);
+  const char *names[] = {"x", "weight", hasResidual_ ? "residual" : "bias",
+                         "bias"};
   for (size_t i = 0; i < sig.inputs.size(); ++i)
     expectDType(sig, *sig.inputs[i], names[i], {DType::F32});
   expectDType(sig, *sig.outputs[0], "output", {DType::F32});
   axis_ = intAttr(sig, "axis");
-  hasBias_ = sig.inputs.size() == 3;
-  LinearShapes s{sig.inputs[0]->shape, sig.inputs[1]->shape,
-                 hasBias_ ? sig.inputs[2]->shape : std::vector<Dim>{},
-                 sig.outputs[0]->shape, hasBias_};
-  checkLinearShapes(where_, axis_, s);
+  hasBias_ = sig.inputs.size() == (hasResidual_ ? 4u : 3u);
+  checkLinearShapes(where_, axis_, shapesOf(sig.inputs, sig.outputs[0]->shape,
+                                            [](const TensorDesc *t) {
+                                              return t->shape;
+                                            }));
 }
 
 void LinearKernel::prepare(const std::vector<TensorRef> &in,
                            const std::vector<TensorRef> &out, KernelContext &) {
-  LinearShapes s{fixedDims(in[0].shape), fixedDims(in[1].shape),
-                 hasBias_ ? fixedDims(in[2].shape) : std::vector<Dim>{},
-                 fixedDims(out[0].shape), hasBias_};
-  checkLinearShapes(where_, axis_, s);
+  checkLinearShapes(where_, axis_,
+                    shapesOf(in, fixedDims(out[0].shape),
+                             [](const TensorRef &t) { return fixedDims(t.shape); }));
   size_t axis = static_cast<size_t>(axis_);
   outer_ = product(in[0].shape, 0, axis);
   cin_ = in[0].shape[axis];
@@ -141,60 +165,71 @@ void LinearKernel::prepare(const std::vector<TensorRef> &in,
 }
 
 void LinearKernel::runRowBlocks(const float *x, const float *w, const float *b,
-                                float *y, int64_t b0, int64_t b1) const {
+                                const float *r, float *y, int64_t b0,
+                                int64_t b1) const {
   for (int64_t blk = b0; blk < b1; ++blk) {
     int64_t n0 = blk * kLinearRowBlock,
             rows = std::min(kLinearRowBlock, outer_ - n0);
     float *yb = y + n0 * cout_;
-    for (int64_t r = 0; b && r < rows; ++r)
-      std::copy(b, b + cout_, yb + r * cout_);
+    const float *rb = r ? r + n0 * cout_ : nullptr;
+    for (int64_t i = 0; (b || r) && i < rows; ++i)
+      for (int64_t o = 0; o < cout_; ++o)
+        yb[i * cout_ + o] = (rb ? rb[i * cout_ + o] : 0.0f) + (b ? b[o] : 0.0f);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(rows), int(cout_),
                 int(cin_), 1.0f, x + n0 * cin_, int(cin_), w, int(cin_),
-                b ? 1.0f : 0.0f, yb, int(cout_));
+                (b || r) ? 1.0f : 0.0f, yb, int(cout_));
   }
 }
 
 void LinearKernel::runColumnBlocks(const float *x, const float *w,
-                                   const float *b, float *y, int64_t u0,
-                                   int64_t u1) const {
+                                   const float *b, const float *r, float *y,
+                                   int64_t u0, int64_t u1) const {
   int64_t blocksPerRow = (inner_ + kLinearColumnBlock - 1) / kLinearColumnBlock;
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / blocksPerRow, s0 = (u % blocksPerRow) * kLinearColumnBlock;
     int64_t cols = std::min(kLinearColumnBlock, inner_ - s0);
     float *yb = y + n * cout_ * inner_ + s0;
-    for (int64_t o = 0; b && o < cout_; ++o)
-      std::fill(yb + o * inner_, yb + o * inner_ + cols, b[o]);
+    const float *rb = r ? r + n * cout_ * inner_ + s0 : nullptr;
+    for (int64_t o = 0; (b || r) && o < cout_; ++o) {
+      float bias = b ? b[o] : 0.0f;
+      float *row = yb + o * inner_;
+      if (rb)
+        for (int64_t j = 0; j < cols; ++j)
+          row[j] = rb[o * inner_ + j] + bias;
+      else
+        std::fill(row, row + cols, bias);
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout_),
                 int(cols), int(cin_), 1.0f, w, int(cin_),
-                x + n * cin_ * inner_ + s0, int(inner_), b ? 1.0f : 0.0f, yb,
-                int(inner_));
+                x + n * cin_ * inner_ + s0, int(inner_), (b || r) ? 1.0f : 0.0f,
+                yb, int(inner_));
   }
 }
 
 void LinearKernel::run(const std::vector<TensorRef> &in,
                        const std::vector<TensorRef> &out, KernelContext &ctx) {
   const float *x = in[0].as<float>(), *w = in[1].as<float>();
-  const float *b = hasBias_ ? in[2].as<float>() : nullptr;
+  const float *r = hasResidual_ ? in[2].as<float>() : nullptr;
+  const float *b = hasBias_ ? in[hasResidual_ ? 3 : 2].as<float>() : nullptr;
   float *y = out[0].as<float>();
   if (outer_ == 0 || cout_ == 0 || inner_ == 0)
     return;
-  if (cin_ ==
-      0) { // an empty sum: y is the bias (BLAS rejects K = 0 leading dims)
+  if (cin_ == 0) { // an empty sum: y = b + r (BLAS rejects K = 0 leading dims)
     for (int64_t i = 0; i < outer_ * cout_ * inner_; ++i)
-      y[i] = b ? b[(i / inner_) % cout_] : 0.0f;
+      y[i] = (r ? r[i] : 0.0f) + (b ? b[(i / inner_) % cout_] : 0.0f);
     return;
   }
   if (inner_ == 1) {
     int64_t blocks = (outer_ + kLinearRowBlock - 1) / kLinearRowBlock;
     parallelFor(ctx.pool, blocks, 1, [&](int64_t b0, int64_t b1) {
-      runRowBlocks(x, w, b, y, b0, b1);
+      runRowBlocks(x, w, b, r, y, b0, b1);
     });
     return;
   }
   int64_t units =
       outer_ * ((inner_ + kLinearColumnBlock - 1) / kLinearColumnBlock);
   parallelFor(ctx.pool, units, 1, [&](int64_t u0, int64_t u1) {
-    runColumnBlocks(x, w, b, y, u0, u1);
+    runColumnBlocks(x, w, b, r, y, u0, u1);
   });
 }
 

@@ -83,6 +83,11 @@ std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name) {
   return std::get<std::vector<int64_t>>(*v);
 }
 
+int64_t intAttr(const KernelSignature &sig, const char *name,
+                int64_t fallback) {
+  return sig.call->attr(name) ? intAttr(sig, name) : fallback;
+}
+
 std::string stringAttr(const KernelSignature &sig, const char *name,
                        const char *fallback) {
   const AttrValue *v = sig.call->attr(name);

@@ -39,6 +39,10 @@ void expectSameDType(const KernelSignature &sig, const TensorDesc &t,
 /// The required Int attribute `name`; throws if missing or of another kind.
 int64_t intAttr(const KernelSignature &sig, const char *name);
 
+/// The Int attribute `name`, or `fallback` if absent; throws if of another
+/// kind.
+int64_t intAttr(const KernelSignature &sig, const char *name, int64_t fallback);
+
 /// The required Ints attribute `name`; throws if missing or of another kind.
 std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name);
 

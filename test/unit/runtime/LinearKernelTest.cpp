@@ -131,6 +131,49 @@ TEST(LinearKernel, BitIdenticalForEveryThreadCount) {
   }
 }
 
+// residual = 1 (shodh.linear_add): inputs x, w, r[, b] and y = W x + b + r.
+// r is written into y with the bias and the GEMM accumulates on it, so y
+// differs from linear + add only by the order of the roundings: within the
+// reference bound plus one rounding of |r|.
+TEST(LinearKernel, ResidualIsAddedToTheOutput) {
+  uint32_t seed = 500;
+  for (const LinearCase &c : kCases) {
+    LinearOperands ops(c, seed += 10);
+    HostTensor r(DType::F32, outShape(c));
+    r.fillUniform(seed + 5);
+    HostTensor plain = runLinear(c, ops, 2);
+    for (int threads : {1, 3}) {
+      HostTensor y(DType::F32, outShape(c));
+      std::vector<const HostTensor *> ins = {&ops.x, &ops.w, &r};
+      if (c.bias)
+        ins.push_back(&ops.b);
+      runKernel("linear", {{"axis", c.axis}, {"residual", int64_t(1)}}, ins,
+                {&y}, threads);
+      for (int64_t k = 0; k < y.numel(); ++k) {
+        double want = double(plain.f32()[k]) + r.f32()[k];
+        double tol = 4 * kU * (std::fabs(plain.f32()[k]) + std::fabs(r.f32()[k])) +
+                     64 * kU * c.xShape[c.axis];
+        ASSERT_NEAR(y.f32()[k], want, tol) << "element " << k;
+      }
+    }
+  }
+  // residual must be 0 or 1 and the residual must have y's shape.
+  HostTensor x(DType::F32, {2, 3, 4}), w(DType::F32, {5, 3}),
+      r(DType::F32, {2, 5, 3}), y(DType::F32, {2, 5, 4});
+  expectErrorContaining(
+      [&] {
+        runKernel("linear", {{"axis", int64_t(1)}, {"residual", int64_t(2)}},
+                  {&x, &w, &r}, {&y}, 1);
+      },
+      "attribute 'residual' must be 0 or 1, got 2");
+  expectErrorContaining(
+      [&] {
+        runKernel("linear", {{"axis", int64_t(1)}, {"residual", int64_t(1)}},
+                  {&x, &w, &r}, {&y}, 1);
+      },
+      "residual");
+}
+
 TEST(LinearKernel, EmptyInputChannelsGiveTheBias) {
   LinearCase c{{2, 0, 3}, 1, 4, true};
   LinearOperands ops(c, 1);

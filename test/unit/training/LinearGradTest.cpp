@@ -183,6 +183,30 @@ void checkDeterminism(const GradCase &c) {
   }
 }
 
+// A third input of linear_grad_input (the fused add of two input gradients)
+// is added to dx: the GEMM accumulates onto it (beta = 1), so the result is
+// dx + acc up to the order of roundings.
+TEST_P(LinearGradCases, AccumulateAddsTheThirdInput) {
+  const GradCase &c = GetParam();
+  int64_t outer, cin, inner;
+  splitCase(c, outer, cin, inner);
+  HostTensor w = randomTensor(DType::F32, {c.cout, cin}, 16),
+             dy = randomTensor(DType::F32, yShape(c), 17),
+             acc = randomTensor(DType::F32, c.xShape, 18);
+  HostTensor dx(DType::F32, c.xShape), sum(DType::F32, c.xShape);
+  std::vector<NamedAttr> attrs = {{"axis", c.axis}};
+  runKernel("linear_grad_input", attrs, {&dy, &w}, {&dx}, 2);
+  for (int threads : {1, 3}) {
+    runKernel("linear_grad_input", attrs, {&dy, &w, &acc}, {&sum}, threads);
+    for (int64_t k = 0; k < dx.numel(); ++k) {
+      double want = double(dx.f32()[k]) + acc.f32()[k];
+      double tol = 4 * kU * (std::fabs(dx.f32()[k]) + std::fabs(acc.f32()[k])) +
+                   64 * kU * c.cout;
+      ASSERT_NEAR(sum.f32()[k], want, tol) << "element " << k;
+    }
+  }
+}
+
 TEST(LinearGrad, BitIdenticalForAnyThreadCountColumnBlocks) {
   // 3 x 4 column blocks of 512 = 12 units, fewer than kLinearGradSlabs.
   checkDeterminism({{3, 5, 1800}, 1, 6});

@@ -142,10 +142,15 @@ public:
   /// Validates operands, dtypes, axis and symbolic shapes.
   explicit LinearGradInputKernel(const KernelSignature &sig)
       : where_(sig.where) {
-    expectAllF32(sig, 2, {"dy", "weight"});
+    // An optional third input is added to dx (the GEMM accumulates on it).
+    accumulate_ = sig.inputs.size() == 3;
+    expectAllF32(sig, accumulate_ ? 3 : 2, {"dy", "weight", "accumulate"});
     axis_ = intAttr(sig, "axis");
     checkGradInputShapes(where_, axis_, sig.inputs[0]->shape,
                          sig.inputs[1]->shape, sig.outputs[0]->shape);
+    if (accumulate_)
+      expectSameShape(where_, "accumulate", sig.inputs[2]->shape, "output",
+                      sig.outputs[0]->shape);
   }
 
   /// Re-checks concrete shapes and records the GEMM geometry.
@@ -153,6 +158,9 @@ public:
                const std::vector<TensorRef> &out, KernelContext &) override {
     checkGradInputShapes(where_, axis_, fixedDims(in[0].shape),
                          fixedDims(in[1].shape), fixedDims(out[0].shape));
+    if (accumulate_)
+      expectSameShape(where_, "accumulate", fixedDims(in[2].shape), "output",
+                      fixedDims(out[0].shape));
     dy_ = splitAt(in[0].shape, size_t(axis_));
     cin_ = in[1].shape[1];
     checkBlasLimit(where_, {dy_.channels, cin_, dy_.inner});
@@ -163,42 +171,54 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// DX[blk, :] = DY[blk, :] W for row blocks [b0, b1) (channel axis last).
-  void rowBlocks(const float *dy, const float *w, float *dx, int64_t b0,
-                 int64_t b1) const;
-  /// DX_n[:, blk] = W^T DY_n[:, blk] for (n, column block) units [u0, u1).
-  void columnBlocks(const float *dy, const float *w, float *dx, int64_t u0,
-                    int64_t u1) const;
+  /// DX[blk, :] = DY[blk, :] W (+ ACC[blk, :]) for row blocks [b0, b1)
+  /// (channel axis last).
+  void rowBlocks(const float *dy, const float *w, const float *acc, float *dx,
+                 int64_t b0, int64_t b1) const;
+  /// DX_n[:, blk] = W^T DY_n[:, blk] (+ ACC_n[:, blk]) for (n, column block)
+  /// units [u0, u1).
+  void columnBlocks(const float *dy, const float *w, const float *acc,
+                    float *dx, int64_t u0, int64_t u1) const;
 
   std::string where_;
+  bool accumulate_ = false;
   int64_t axis_ = 0;
   AxisSplit dy_;
   int64_t cin_ = 0;
 };
 
 void LinearGradInputKernel::rowBlocks(const float *dy, const float *w,
-                                      float *dx, int64_t b0, int64_t b1) const {
+                                      const float *acc, float *dx, int64_t b0,
+                                      int64_t b1) const {
   const int64_t cout = dy_.channels;
   for (int64_t blk = b0; blk < b1; ++blk) {
     int64_t n0 = blk * kLinearRowBlock,
             rows = std::min(kLinearRowBlock, dy_.outer - n0);
+    if (acc && acc != dx)
+      std::copy(acc + n0 * cin_, acc + (n0 + rows) * cin_, dx + n0 * cin_);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), int(cin_),
-                int(cout), 1.0f, dy + n0 * cout, int(cout), w, int(cin_), 0.0f,
-                dx + n0 * cin_, int(cin_));
+                int(cout), 1.0f, dy + n0 * cout, int(cout), w, int(cin_),
+                acc ? 1.0f : 0.0f, dx + n0 * cin_, int(cin_));
   }
 }
 
 void LinearGradInputKernel::columnBlocks(const float *dy, const float *w,
-                                         float *dx, int64_t u0,
-                                         int64_t u1) const {
+                                         const float *acc, float *dx,
+                                         int64_t u0, int64_t u1) const {
   const int64_t cout = dy_.channels, inner = dy_.inner;
   const int64_t perRow = (inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
     int64_t cols = std::min(kLinearColumnBlock, inner - s0);
+    float *dxb = dx + n * cin_ * inner + s0;
+    if (acc && acc != dx)
+      for (int64_t i = 0; i < cin_; ++i)
+        std::copy(acc + n * cin_ * inner + s0 + i * inner,
+                  acc + n * cin_ * inner + s0 + i * inner + cols,
+                  dxb + i * inner);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, int(cin_), int(cols),
                 int(cout), 1.0f, w, int(cin_), dy + n * cout * inner + s0,
-                int(inner), 0.0f, dx + n * cin_ * inner + s0, int(inner));
+                int(inner), acc ? 1.0f : 0.0f, dxb, int(inner));
   }
 }
 
@@ -206,23 +226,27 @@ void LinearGradInputKernel::run(const std::vector<TensorRef> &in,
                                 const std::vector<TensorRef> &out,
                                 KernelContext &ctx) {
   const float *dy = in[0].as<float>(), *w = in[1].as<float>();
+  const float *acc = accumulate_ ? in[2].as<float>() : nullptr;
   float *dx = out[0].as<float>();
   if (dy_.outer == 0 || cin_ == 0 || dy_.inner == 0)
     return;
   if (dy_.channels == 0) { // an empty sum (BLAS rejects K = 0)
-    std::fill(dx, dx + out[0].numel(), 0.0f);
+    if (acc)
+      std::copy(acc, acc + out[0].numel(), dx);
+    else
+      std::fill(dx, dx + out[0].numel(), 0.0f);
     return;
   }
   if (dy_.inner == 1) {
     int64_t blocks = (dy_.outer + kLinearRowBlock - 1) / kLinearRowBlock;
     parallelFor(ctx.pool, blocks, 1,
-                [&](int64_t b0, int64_t b1) { rowBlocks(dy, w, dx, b0, b1); });
+                [&](int64_t b0, int64_t b1) { rowBlocks(dy, w, acc, dx, b0, b1); });
     return;
   }
   int64_t units =
       dy_.outer * ((dy_.inner + kLinearColumnBlock - 1) / kLinearColumnBlock);
   parallelFor(ctx.pool, units, 1,
-              [&](int64_t u0, int64_t u1) { columnBlocks(dy, w, dx, u0, u1); });
+              [&](int64_t u0, int64_t u1) { columnBlocks(dy, w, acc, dx, u0, u1); });
 }
 
 /// linear_grad_weight: dw = sum over (n, s) of dy x^T, in fixed slabs.

@@ -1,0 +1,89 @@
+//===- FuseElementwise.cpp - Fold additions into GEMMs --------------------===//
+//
+// Implements --shodh-fuse-elementwise (see Passes.td): `add(linear(..), r)`
+// -> `linear_add(.., r)` and `add(linear_grad_input(..), r)` ->
+// `linear_grad_input(.., r)` when the GEMM's result has no other use and
+// all three types are equal (the add's operands may come in either order).
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHFUSEELEMENTWISE
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// The operand of `add` produced by an OpT with `add` as its only user, and
+/// the other operand; fails unless both operands have the add's type (equal
+/// types: the same symbolic batch dimension binds to the same size).
+template <typename OpT>
+FailureOr<std::pair<OpT, Value>> matchProducer(AddOp add) {
+  Type type = add.getType();
+  if (add.getLhs().getType() != type || add.getRhs().getType() != type)
+    return failure();
+  for (auto [mine, other] : {std::pair{add.getLhs(), add.getRhs()},
+                             std::pair{add.getRhs(), add.getLhs()}}) {
+    auto op = mine.template getDefiningOp<OpT>();
+    if (op && mine.hasOneUse() && mine != other)
+      return std::pair<OpT, Value>(op, other);
+  }
+  return failure();
+}
+
+/// add(linear(x, w[, b]), r) -> linear_add(x, w, r[, b]).
+struct FoldAddIntoLinear : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<std::pair<LinearOp, Value>> m = matchProducer<LinearOp>(add);
+    if (failed(m))
+      return rewriter.notifyMatchFailure(add, "no single-use linear operand");
+    auto [linear, residual] = *m;
+    rewriter.replaceOpWithNewOp<LinearAddOp>(
+        add, add.getType(), linear.getInput(), linear.getWeight(), residual,
+        linear.getBias(), linear.getAxis());
+    rewriter.eraseOp(linear);
+    return success();
+  }
+};
+
+/// add(linear_grad_input(dy, w), r) -> linear_grad_input(dy, w, r).
+struct FoldAddIntoLinearGradInput : OpRewritePattern<AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AddOp add,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<std::pair<LinearGradInputOp, Value>> m =
+        matchProducer<LinearGradInputOp>(add);
+    if (failed(m) || m->first.getAccumulate())
+      return rewriter.notifyMatchFailure(add, "no single-use linear_grad_input");
+    auto [grad, other] = *m;
+    rewriter.replaceOpWithNewOp<LinearGradInputOp>(
+        add, add.getType(), grad.getDy(), grad.getWeight(), other,
+        grad.getAxis());
+    rewriter.eraseOp(grad);
+    return success();
+  }
+};
+
+/// The pass: applies both patterns to the whole module.
+struct FuseElementwisePass
+    : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput>(&getContext());
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

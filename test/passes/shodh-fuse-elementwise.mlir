@@ -1,0 +1,53 @@
+// --shodh-fuse-elementwise: an add whose operand is the only use of a linear
+// (either operand order, with or without bias) becomes linear_add; one whose
+// operand is the only use of a linear_grad_input becomes that op with an
+// accumulator. Several uses, an accumulator already present, or different
+// types leave the add alone.
+// RUN: shodh-opt %s -split-input-file --shodh-fuse-elementwise | FileCheck %s
+
+// CHECK-LABEL: func.func @linear_then_add
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x8xf32>, %[[W:.*]]: tensor<4x4xf32>, %[[B:.*]]: tensor<4xf32>, %[[R:.*]]: tensor<?x4x8xf32>)
+func.func @linear_then_add(%x: tensor<?x4x8xf32>, %w: tensor<4x4xf32>, %b: tensor<4xf32>, %r: tensor<?x4x8xf32>) -> (tensor<?x4x8xf32>, tensor<?x4x8xf32>) {
+  // CHECK-NEXT: %[[Y:.*]] = shodh.linear_add %[[X]], %[[W]], %[[R]], %[[B]] : (tensor<?x4x8xf32>, tensor<4x4xf32>, tensor<?x4x8xf32>, tensor<4xf32>) -> tensor<?x4x8xf32>
+  // CHECK-NEXT: %[[Z:.*]] = shodh.linear_add %[[X]], %[[W]], %[[R]] : (tensor<?x4x8xf32>, tensor<4x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  // CHECK-NEXT: return %[[Y]], %[[Z]]
+  %l = shodh.linear %x, %w, %b {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4x8xf32>
+  %y = shodh.add %l, %r : (tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  %m = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8xf32>
+  %z = shodh.add %r, %m : (tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  return %y, %z : tensor<?x4x8xf32>, tensor<?x4x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @grad_input_then_add
+// CHECK-SAME: (%[[DY:.*]]: tensor<?x6x8xf32>, %[[W:.*]]: tensor<6x4xf32>, %[[O:.*]]: tensor<?x4x8xf32>)
+func.func @grad_input_then_add(%dy: tensor<?x6x8xf32>, %w: tensor<6x4xf32>, %other: tensor<?x4x8xf32>) -> tensor<?x4x8xf32> {
+  // CHECK-NEXT: %[[DX:.*]] = shodh.linear_grad_input %[[DY]], %[[W]], %[[O]] : (tensor<?x6x8xf32>, tensor<6x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  // CHECK-NEXT: return %[[DX]]
+  %g = shodh.linear_grad_input %dy, %w {axis = 1 : i64} : (tensor<?x6x8xf32>, tensor<6x4xf32>) -> tensor<?x4x8xf32>
+  %s = shodh.add %other, %g : (tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  return %s : tensor<?x4x8xf32>
+}
+
+// -----
+
+// The linear's result is also returned, so the add stays; a gradient that
+// already accumulates is not extended; operands of another type stay.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: shodh.linear %
+// CHECK: shodh.add
+// CHECK: shodh.linear_grad_input %{{.*}}, %{{.*}}, %{{.*}} :
+// CHECK: shodh.add
+// CHECK: shodh.linear %
+// CHECK: shodh.add
+// CHECK-NOT: linear_add
+func.func @left_alone(%x: tensor<?x4x8xf32>, %w: tensor<4x4xf32>, %r: tensor<?x4x8xf32>, %dy: tensor<?x4x8xf32>, %s: tensor<2x4x8xf32>) -> (tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<2x4x8xf32>) {
+  %l = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8xf32>
+  %y = shodh.add %l, %r : (tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  %g = shodh.linear_grad_input %dy, %w, %r {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<4x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  %h = shodh.add %g, %r : (tensor<?x4x8xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  %k = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8xf32>
+  %t = shodh.add %k, %s : (tensor<?x4x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %l, %y, %h, %t : tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<2x4x8xf32>
+}

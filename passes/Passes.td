@@ -13,7 +13,9 @@ def ShodhBindHyperparams : Pass<"shodh-bind-hyperparams", "::mlir::ModuleOp"> {
   let summary = "Override hyperparameters and resolve symbolic dims into types";
   let description = [{
     Applies `set` overrides (`key=value`, parsed according to the declared
-    kind of `key`) to the module's `shodh.hyperparams`, then resolves every
+    kind of `key`) to the module's `shodh.hyperparams` (`train.KEY=value`
+    replaces or adds KEY of the `shodh.train` configuration, checked like
+    the attribute itself), then resolves every
     `dims` of `shodh.param` and every `shodh.dims` of function arguments into
     concrete tensor types, and op attributes written with hyperparameters
     (`modes = ["modes", "modes"]`, `last_size = "res"`, `count = "layers-1"`)

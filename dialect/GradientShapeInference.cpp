@@ -64,18 +64,9 @@ LinearGradInputOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                         weight.getDimSize(0), " output channels");
   SmallVector<int64_t> shape(dy.getShape());
   shape[axis] = weight.getDimSize(1);
-  if (types.size() > 2) { // accumulate: dx's type
-    RankedTensorType acc = types[2];
-    if (acc.getRank() != dy.getRank())
-      return opError<OpT>(loc, "accumulate must have rank ", dy.getRank(),
-                          ", got ", acc);
-    for (int64_t d = 0; d < dy.getRank(); ++d) {
-      if (sizesConflict(shape[d], acc.getDimSize(d)))
-        return opError<OpT>(loc, "accumulate dimension #", d, " is ",
-                            acc.getDimSize(d), " but dx has ", shape[d]);
-      shape[d] = joinSize(shape[d], acc.getDimSize(d));
-    }
-  }
+  if (types.size() > 2 && // accumulate: dx's type
+      failed(joinAddend<OpT>(loc, shape, types[2], "accumulate", "dx has")))
+    return failure();
   inferred.push_back(RankedTensorType::get(shape, dy.getElementType()));
   return success();
 }

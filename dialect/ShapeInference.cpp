@@ -99,16 +99,9 @@ LogicalResult LinearAddOp::inferReturnTypes(MLIRContext *,
     return failure();
   SmallVector<int64_t> shape(input.getShape());
   shape[axis] = weight.getDimSize(0);
-  if (residual.getRank() != input.getRank())
-    return opError<OpT>(loc, "residual must have rank ", input.getRank(),
-                        ", got ", residual);
-  for (int64_t d = 0; d < input.getRank(); ++d) {
-    if (sizesConflict(shape[d], residual.getDimSize(d)))
-      return opError<OpT>(loc, "residual dimension #", d, " is ",
-                          residual.getDimSize(d), " but the linear map gives ",
-                          shape[d]);
-    shape[d] = joinSize(shape[d], residual.getDimSize(d));
-  }
+  if (failed(joinAddend<OpT>(loc, shape, residual, "residual",
+                             "the linear map gives")))
+    return failure();
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }

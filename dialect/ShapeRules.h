@@ -90,4 +90,24 @@ inline LogicalResult inferElementwise(std::optional<Location> loc,
   return success();
 }
 
+/// Joins `shape` (a fused op's result) with the tensor `addend` added to it
+/// (`what`: "residual", "accumulate"); `mine` names `shape` in the message
+/// ("dx has").
+template <typename OpT>
+inline LogicalResult joinAddend(std::optional<Location> loc,
+                                SmallVectorImpl<int64_t> &shape,
+                                RankedTensorType addend, StringRef what,
+                                StringRef mine) {
+  if (addend.getRank() != static_cast<int64_t>(shape.size()))
+    return opError<OpT>(loc, what, " must have rank ", shape.size(), ", got ",
+                        addend);
+  for (int64_t d = 0, e = addend.getRank(); d < e; ++d) {
+    if (sizesConflict(shape[d], addend.getDimSize(d)))
+      return opError<OpT>(loc, what, " dimension #", d, " is ",
+                          addend.getDimSize(d), " but ", mine, " ", shape[d]);
+    shape[d] = joinSize(shape[d], addend.getDimSize(d));
+  }
+  return success();
+}
+
 } // namespace mlir::shodh

@@ -88,6 +88,17 @@ void checkField(const std::string &where, const char *what,
                             fmt::join(t, ", ")));
 }
 
+/// c_k / N for every truncated mode: dW's scale per mode.
+std::vector<float> weightGradScales(const SpectralGeometry &g) {
+  double points = 1;
+  for (int64_t a : g.grid)
+    points *= double(a);
+  std::vector<float> scale = truncatedModeWeights(g);
+  for (float &c : scale)
+    c = static_cast<float>(c / points);
+  return scale;
+}
+
 /// spectral_conv_grad_input: spectral_conv(dy, W^H).
 class SpectralConvGradInputKernel : public Kernel {
 public:
@@ -182,12 +193,7 @@ void SpectralConvGradWeightKernel::prepare(const std::vector<TensorRef> &in,
   batch_ = x[0], in_ = x[1], out_ = dy[1];
   checkField(where_, "dy", dy, batch_, out_, geom_);
   checkWeight(where_, "output", out[0].shape, in_, out_, geom_);
-  double points = 1;
-  for (int64_t a : geom_.grid)
-    points *= double(a);
-  modeScale_ = truncatedModeWeights(geom_);
-  for (float &c : modeScale_)
-    c = static_cast<float>(c / points);
+  modeScale_ = weightGradScales(geom_);
   const int64_t ts = geom_.truncSize();
   truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
   truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
@@ -239,13 +245,11 @@ public:
     checkWeight(where_, "weight", in[2].shape, in_, out_, geom_);
     checkField(where_, "dx", out[0].shape, batch_, in_, geom_);
     checkWeight(where_, "dw", out[1].shape, in_, out_, geom_);
-    double points = 1;
+    int64_t points = 1;
     for (int64_t a : geom_.grid)
-      points *= double(a);
-    scale_ = static_cast<float>(1.0 / points);
-    modeScale_ = truncatedModeWeights(geom_);
-    for (float &c : modeScale_)
-      c = static_cast<float>(c / points);
+      points *= a;
+    fftScale("backward", points, FftDirection::Inverse, scale_);
+    modeScale_ = weightGradScales(geom_);
     const int64_t ts = geom_.truncSize();
     truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
     truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());

@@ -8,15 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/VectorClones.h"
 
 #include <algorithm>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SHODH_VECTOR_CLONES                                                    \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define SHODH_VECTOR_CLONES
-#endif
 
 namespace shodh {
 

@@ -1,0 +1,16 @@
+//===- VectorClones.h - One function compiled per x86-64 ISA level -------===//
+//
+// SHODH_VECTOR_CLONES before a function definition makes gcc compile it for
+// AVX-512 (x86-64-v4), AVX2+FMA (v3) and the baseline, and pick one at load
+// time (an ifunc). Used on the hot vectorisable loops (activations, the
+// per-mode GEMM); elsewhere, and with other compilers, it expands to nothing.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SHODH_VECTOR_CLONES                                                    \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SHODH_VECTOR_CLONES
+#endif

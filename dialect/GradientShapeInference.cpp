@@ -346,6 +346,60 @@ LogicalResult SpectralConvGradOp::inferReturnTypes(
 }
 SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradOp)
 
+LogicalResult SpectralConvSaveOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  using OpT = SpectralConvSaveOp;
+  FailureOr<RankedTensorType> input = getFloatTensor<OpT>(
+      loc, adaptor.getInput().getType(), /*complex=*/false, "input");
+  FailureOr<RankedTensorType> weight = getFloatTensor<OpT>(
+      loc, adaptor.getWeight().getType(), /*complex=*/true, "weight");
+  ArrayRef<int64_t> modes = adaptor.getModes();
+  if (failed(input) || failed(weight) ||
+      failed(checkConvModes<OpT>(loc, modes, *input)) ||
+      failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())) ||
+      failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
+    return failure();
+  SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
+  llvm::append_range(shape, input->getShape().drop_front(2));
+  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  SmallVector<int64_t> spectrum{input->getDimSize(0), input->getDimSize(1)};
+  llvm::append_range(spectrum, truncatedShape(modes));
+  inferred.push_back(RankedTensorType::get(
+      spectrum, ComplexType::get(input->getElementType())));
+  return success();
+}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvSaveOp)
+
+LogicalResult SpectralConvGradSavedOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  using OpT = SpectralConvGradSavedOp;
+  ArrayRef<int64_t> modes = adaptor.getModes();
+  FailureOr<RankedTensorType> spectrum = getFloatTensor<OpT>(
+      loc, adaptor.getSpectrum().getType(), /*complex=*/true, "spectrum");
+  if (failed(spectrum) ||
+      failed(inferConvGradInput<OpT>(loc, adaptor.getDy().getType(),
+                                     adaptor.getWeight().getType(), modes,
+                                     inferred)))
+    return failure();
+  auto dx = cast<RankedTensorType>(inferred[0]);
+  if (spectrum->getRank() != dx.getRank())
+    return opError<OpT>(loc, "spectrum must be [B, I, truncated modes], got ",
+                        *spectrum);
+  if (failed(checkTruncated<OpT>(loc, *spectrum, modes, "spectrum")))
+    return failure();
+  for (int64_t d : {0, 1})
+    if (sizesConflict(spectrum->getDimSize(d), dx.getDimSize(d)))
+      return opError<OpT>(loc, "spectrum dimension #", d, " is ",
+                          spectrum->getDimSize(d), " but dx has ",
+                          dx.getDimSize(d));
+  auto weight = cast<RankedTensorType>(adaptor.getWeight().getType());
+  inferred.push_back(weight);
+  return success();
+}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvGradSavedOp)
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

@@ -179,6 +179,28 @@ SmallVector<NamedAttribute> SpectralConvGradOp::getKernelAttrs() {
   return getModesKernelAttrs(*this);
 }
 
+StringRef SpectralConvSaveOp::getKernelName() { return "spectral_conv"; }
+
+/// The saved spectrum is the kernel's second output.
+SmallVector<NamedAttribute> SpectralConvSaveOp::getKernelAttrs() {
+  SmallVector<NamedAttribute> attrs = getModesKernelAttrs(*this);
+  Builder b(getContext());
+  attrs.push_back(b.getNamedAttr("save_spectrum", b.getI64IntegerAttr(1)));
+  return attrs;
+}
+
+StringRef SpectralConvGradSavedOp::getKernelName() {
+  return "spectral_conv_grad";
+}
+
+/// The first input is the forward input's saved spectrum.
+SmallVector<NamedAttribute> SpectralConvGradSavedOp::getKernelAttrs() {
+  SmallVector<NamedAttribute> attrs = getModesKernelAttrs(*this);
+  Builder b(getContext());
+  attrs.push_back(b.getNamedAttr("saved_spectrum", b.getI64IntegerAttr(1)));
+  return attrs;
+}
+
 StringRef MseLossOp::getKernelName() { return "mse_loss"; }
 
 SmallVector<NamedAttribute> MseLossOp::getKernelAttrs() { return {}; }

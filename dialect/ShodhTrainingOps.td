@@ -241,6 +241,52 @@ def Shodh_SpectralConvGradOp : Shodh_ComputeOp<"spectral_conv_grad"> {
   }];
 }
 
+def Shodh_SpectralConvSaveOp : Shodh_ComputeOp<"spectral_conv_save"> {
+  let summary = "spectral_conv that also returns its input's truncated spectrum";
+  let description = [{
+    `shodh.spectral_conv` plus the truncated spectrum of `input`
+    (truncate(rfft(x)), unscaled, `[B, I, 2m_1.., m_d]` complex) it computes
+    anyway, so the backward pass does not transform x again.
+    `--shodh-share-spectra` forms it after autodiff together with
+    `shodh.spectral_conv_grad_saved`.
+
+    ```mlir
+    %y, %xs = shodh.spectral_conv_save %x, %w {modes = array<i64: 12, 12>}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>)
+        -> (tensor<?x32x64x64xf32>, tensor<?x32x24x12xcomplex<f32>>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       DenseI64ArrayAttr:$modes);
+  let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$spectrum);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Shodh_SpectralConvGradSavedOp
+    : Shodh_ComputeOp<"spectral_conv_grad_saved"> {
+  let summary = "`spectral_conv_grad` from the forward input's saved spectrum";
+  let description = [{
+    `shodh.spectral_conv_grad` with the forward input replaced by its
+    truncated spectrum `[B, I, 2m_1.., m_d]` (from
+    `shodh.spectral_conv_save`): (dx, dw) from (spectrum, dy, weight).
+
+    ```mlir
+    %dx, %dw = shodh.spectral_conv_grad_saved %xs, %dy, %w {modes = array<i64: 12, 12>}
+        : (tensor<?x32x24x12xcomplex<f32>>, tensor<?x32x64x64xf32>,
+           tensor<32x32x24x12xcomplex<f32>>)
+        -> (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$spectrum, AnyRankedTensor:$dy,
+                       AnyRankedTensor:$weight, DenseI64ArrayAttr:$modes);
+  let results = (outs AnyRankedTensor:$dx, AnyRankedTensor:$dw);
+  let assemblyFormat = [{
+    $spectrum `,` $dy `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//

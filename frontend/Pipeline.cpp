@@ -3,7 +3,8 @@
 // Implements the compile pipeline: bind hyperparameters, expand repeats,
 // infer shapes, fuse spectral chains, build the training programs (when the
 // model has `shodh.train` or training is forced), canonicalize and CSE, fold
-// additions into GEMMs, lower to kernel calls, annotate lifetimes.
+// additions into GEMMs, share spectra between forward and backward, lower
+// to kernel calls, annotate lifetimes.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Pipeline.h"
@@ -28,8 +29,10 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createShodhBuildTraining(training));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (options.fuseSpectral) // --no-fuse turns every fusion off
+  if (options.fuseSpectral) { // --no-fuse turns every fusion off
     pm.addPass(createShodhFuseElementwise());
+    pm.addPass(createShodhShareSpectra());
+  }
   pm.addPass(createShodhLowerToKernels());
   pm.addPass(createShodhLifetimes());
 }

@@ -86,6 +86,19 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhShareSpectra : Pass<"shodh-share-spectra", "::mlir::ModuleOp"> {
+  let summary = "Let spectral_conv_grad reuse the forward pass's spectrum of x";
+  let description = [{
+    After autodiff, a `shodh.spectral_conv_grad %x, %dy, %w {modes}` whose
+    `%x` also feeds a `shodh.spectral_conv %x, %w2 {modes}` (same modes) in
+    the same block turns that forward op into `shodh.spectral_conv_save`,
+    which also returns the truncated spectrum of x it computes anyway, and
+    the gradient into `shodh.spectral_conv_grad_saved` reading it: one
+    transform of x fewer per layer and training step, for B·I·(2m..m)
+    complex values kept from the forward to the backward pass.
+  }];
+}
+
 def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
   let summary = "Synthesize @train_step and @eval from @infer";
   let description = [{

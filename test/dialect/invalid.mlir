@@ -1285,3 +1285,11 @@ func.func @f(%dy: tensor<2x4x8xf32>, %w: tensor<4x3xf32>, %acc: tensor<2x3x9xf32
   %dx = shodh.linear_grad_input %dy, %w, %acc : (tensor<2x4x8xf32>, tensor<4x3xf32>, tensor<2x3x9xf32>) -> tensor<2x3x8xf32>
   return %dx : tensor<2x3x8xf32>
 }
+
+// -----
+
+func.func @f(%s: tensor<2x4x2xcomplex<f32>>, %dy: tensor<2x5x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) -> tensor<4x5x3xcomplex<f32>> {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_saved' op spectrum dimension #2 is 2 but modes give 3}}
+  %dx, %dw = shodh.spectral_conv_grad_saved %s, %dy, %w {modes = array<i64: 3>} : (tensor<2x4x2xcomplex<f32>>, tensor<2x5x8xf32>, tensor<4x5x3xcomplex<f32>>) -> (tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>)
+  return %dw : tensor<4x5x3xcomplex<f32>>
+}

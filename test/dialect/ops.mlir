@@ -182,4 +182,15 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %dx = shodh.linear_grad_input %r, %w, %acc : (tensor<?x6x8xf32>, tensor<6x4xf32>, tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
     return %y, %dx : tensor<?x6x8xf32>, tensor<?x4x8xf32>
   }
+
+  // The forward that keeps its spectrum and the gradient that reads it.
+  // CHECK-LABEL: func.func @saved_spectrum
+  func.func @saved_spectrum(%x: tensor<?x4x8xf32>, %w: tensor<4x6x3xcomplex<f32>>,
+                            %dy: tensor<?x6x8xf32>) -> tensor<4x6x3xcomplex<f32>> {
+    // CHECK: shodh.spectral_conv_save %{{.*}} : (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x6x8xf32>, tensor<?x4x3xcomplex<f32>>)
+    %y, %s = shodh.spectral_conv_save %x, %w {modes = array<i64: 3>} : (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x6x8xf32>, tensor<?x4x3xcomplex<f32>>)
+    // CHECK: shodh.spectral_conv_grad_saved %{{.*}} : (tensor<?x4x3xcomplex<f32>>, tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>)
+    %dx, %dw = shodh.spectral_conv_grad_saved %s, %dy, %w {modes = array<i64: 3>} : (tensor<?x4x3xcomplex<f32>>, tensor<?x6x8xf32>, tensor<4x6x3xcomplex<f32>>) -> (tensor<?x4x8xf32>, tensor<4x6x3xcomplex<f32>>)
+    return %dw : tensor<4x6x3xcomplex<f32>>
+  }
 }

@@ -162,6 +162,31 @@ TEST_P(SpectralConvGrad, FusedKernelEqualsThePair) {
   }
 }
 
+// spectral_conv with save_spectrum = 1 returns truncate(rfft(x)) as a second
+// output, unchanged y; spectral_conv_grad with saved_spectrum = 1 reads it
+// instead of x. Same transforms, same order: bit-identical results.
+TEST_P(SpectralConvGrad, SavedSpectrumGivesIdenticalResults) {
+  const ConvCase &c = GetParam();
+  ConvOperands ops(c, 6);
+  std::vector<int64_t> specShape =
+      concat({c.dims.batch, c.dims.in}, truncShape(c.modes));
+  HostTensor y(DType::F32, ops.dy.shape), y2(DType::F32, ops.dy.shape),
+      spectrum(DType::C64, specShape);
+  runKernel("spectral_conv", {{"modes", c.modes}}, {&ops.x, &ops.w}, {&y}, 2);
+  runKernel("spectral_conv", {{"modes", c.modes}, {"save_spectrum", int64_t(1)}},
+            {&ops.x, &ops.w}, {&y2, &spectrum}, 3);
+  expectBitIdentical(y2, y, "y with the spectrum saved");
+  HostTensor dx(DType::F32, ops.x.shape), dw(DType::C64, ops.w.shape);
+  HostTensor sdx(DType::F32, ops.x.shape), sdw(DType::C64, ops.w.shape);
+  runKernel("spectral_conv_grad", {{"modes", c.modes}},
+            {&ops.x, &ops.dy, &ops.w}, {&dx, &dw}, 2);
+  runKernel("spectral_conv_grad",
+            {{"modes", c.modes}, {"saved_spectrum", int64_t(1)}},
+            {&spectrum, &ops.dy, &ops.w}, {&sdx, &sdw}, 1);
+  expectBitIdentical(sdx, dx, "dx from the saved spectrum");
+  expectBitIdentical(sdw, dw, "dW from the saved spectrum");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Grids, SpectralConvGrad,
     ::testing::Values(ConvCase{{16}, {5}, {2, 2, 3}}, // 1D even

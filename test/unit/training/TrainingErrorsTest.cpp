@@ -124,6 +124,15 @@ TEST(TrainingErrors, Shapes) {
   expectRejected("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}},
                  {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
                  {t({1, 2, 8}), t({2, 3, 2})}, "dw 't' has dtype f32; supported: complex<f32>");
+  expectRejected("spectral_conv_grad",
+                 {{"modes", std::vector<int64_t>{2}}, {"saved_spectrum", int64_t(2)}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "attribute 'saved_spectrum' must be 0 or 1, got 2");
+  expectRejected("spectral_conv",
+                 {{"modes", std::vector<int64_t>{2}}, {"save_spectrum", int64_t(1)}},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)}, {t({1, 3, 8})},
+                 "expected 2 inputs and 2 outputs, got 2 and 1");
 }
 
 TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {

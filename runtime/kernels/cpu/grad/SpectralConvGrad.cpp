@@ -211,19 +211,29 @@ void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &in,
             modeScale_.data(), gemmScratch_.data());
 }
 
-/// spectral_conv_grad: (x, dy, W) -> (dx, dW), one transform of dy.
+/// spectral_conv_grad: (x, dy, W) -> (dx, dW), one transform of dy; with
+/// saved_spectrum = 1 the first input is x's truncated spectrum (saved by
+/// the forward spectral_conv) and x is not transformed at all.
 class SpectralConvGradKernel : public Kernel {
 public:
   /// Validates operand counts, dtypes, ranks and `modes`.
   explicit SpectralConvGradKernel(const KernelSignature &sig)
       : where_(sig.where) {
+    int64_t saved = intAttr(sig, "saved_spectrum", 0);
+    if (saved != 0 && saved != 1)
+      throw Error(fmt::format(
+          "{}: attribute 'saved_spectrum' must be 0 or 1, got {}", sig.where,
+          saved));
+    saved_ = saved == 1;
     expectOperandCounts(sig, 3, 3, 2);
-    const char *names[] = {"x", "dy", "weight", "dx", "dw"};
+    const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
+                           "dw"};
     const TensorDesc *all[] = {sig.inputs[0], sig.inputs[1], sig.inputs[2],
                                sig.outputs[0], sig.outputs[1]};
     for (int i = 0; i < 5; ++i)
       expectDType(sig, *all[i], names[i],
-                  {i == 2 || i == 4 ? DType::C64 : DType::F32});
+                  {i == 2 || i == 4 || (i == 0 && saved_) ? DType::C64
+                                                           : DType::F32});
     modes_ = intsAttr(sig, "modes");
     if (modes_.empty() || modes_.size() > 3)
       throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries, got {}",
@@ -238,10 +248,20 @@ public:
   /// Checks extents, allocates the spectra, plans the FFTs.
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
-    const std::vector<int64_t> &x = in[0].shape;
-    geom_ = validGeometry(where_, trailingDims(x, modes_.size()), modes_);
-    batch_ = x[0], in_ = x[1], out_ = in[1].shape[1];
-    checkField(where_, "dy", in[1].shape, batch_, out_, geom_);
+    const std::vector<int64_t> &dy = in[1].shape;
+    geom_ = validGeometry(where_, trailingDims(dy, modes_.size()), modes_);
+    batch_ = dy[0], in_ = in[0].shape[1], out_ = dy[1];
+    if (saved_) {
+      std::vector<int64_t> want = {batch_, in_};
+      for (int64_t t : geom_.truncShape())
+        want.push_back(t);
+      if (in[0].shape != want)
+        throw Error(fmt::format("{}: spectrum must be [{}], got [{}]", where_,
+                                fmt::join(want, ", "),
+                                fmt::join(in[0].shape, ", ")));
+    } else {
+      checkField(where_, "x", in[0].shape, batch_, in_, geom_);
+    }
     checkWeight(where_, "weight", in[2].shape, in_, out_, geom_);
     checkField(where_, "dx", out[0].shape, batch_, in_, geom_);
     checkWeight(where_, "dw", out[1].shape, in_, out_, geom_);
@@ -251,7 +271,7 @@ public:
     fftScale("backward", points, FftDirection::Inverse, scale_);
     modeScale_ = weightGradScales(geom_);
     const int64_t ts = geom_.truncSize();
-    truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
+    truncX_.assign(saved_ ? 0 : size_t(batch_ * in_ * ts), cfloat());
     truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
     truncDx_.assign(size_t(batch_ * in_ * ts), cfloat());
     fft_ = std::make_unique<TruncatedFft>(geom_, fftChunks(ctx));
@@ -267,17 +287,22 @@ public:
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
     fft_->forward(ctx.pool, in[1].as<float>(), truncDy_.data(), batch_ * out_);
-    fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
+    const cfloat *spectrumX = in[0].as<cfloat>();
+    if (!saved_) {
+      fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
+      spectrumX = truncX_.data();
+    }
     gemmInput_.run(ctx.pool, truncDy_.data(), in[2].as<cfloat>(),
                    truncDx_.data(), nullptr, gemmScratch_.data());
     fft_->inverse(ctx.pool, truncDx_.data(), out[0].as<float>(), batch_ * in_,
                   scale_);
-    gemmWeight_.run(ctx.pool, truncX_.data(), truncDy_.data(),
-                    out[1].as<cfloat>(), modeScale_.data(), gemmScratch_.data());
+    gemmWeight_.run(ctx.pool, spectrumX, truncDy_.data(), out[1].as<cfloat>(),
+                    modeScale_.data(), gemmScratch_.data());
   }
 
 private:
   std::string where_;
+  bool saved_ = false;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::vector<float> modeScale_; ///< c_k / N per truncated mode

@@ -238,7 +238,17 @@ private:
 class SpectralConvKernel : public Kernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig) : where_(sig.where) {
-    expectOperands(sig, {DType::F32, DType::C64}, {DType::F32});
+    // save_spectrum = 1 (spectral_conv_save): a second output receives the
+    // truncated spectrum of x, [B, I, truncated modes].
+    int64_t save = intAttr(sig, "save_spectrum", 0);
+    if (save != 0 && save != 1)
+      throw Error(fmt::format("{}: attribute 'save_spectrum' must be 0 or 1, got {}", where_,
+                              save));
+    save_ = save == 1;
+    if (save_)
+      expectOperands(sig, {DType::F32, DType::C64}, {DType::F32, DType::C64});
+    else
+      expectOperands(sig, {DType::F32, DType::C64}, {DType::F32});
     modes_ = intsAttr(sig, "modes");
     if (modes_.empty() || modes_.size() > 3)
       throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
@@ -260,10 +270,18 @@ public:
                               fmt::join(geom_.truncShape(), ", "), fmt::join(modes_, ", ")));
     if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
       throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
+    if (save_) {
+      std::vector<int64_t> want = {x[0], x[1]};
+      for (int64_t t : geom_.truncShape())
+        want.push_back(t);
+      if (out[1].shape != want)
+        throw Error(fmt::format("{}: the saved spectrum must be [{}], got [{}]", where_,
+                                fmt::join(want, ", "), fmt::join(out[1].shape, ", ")));
+    }
     dims_ = {x[0], x[1], w[1], geom_.truncSize()};
     fftScale("backward", productFrom(geom_.grid, 0), FftDirection::Inverse, scale_);
     const int64_t ts = geom_.truncSize();
-    truncIn_.assign(static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
+    truncIn_.assign(save_ ? 0 : static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
     truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
     fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
     gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
@@ -275,6 +293,7 @@ public:
 
 private:
   std::string where_;
+  bool save_ = false;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -288,8 +307,9 @@ private:
 void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                              KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
-  fft_->forward(ctx.pool, in[0].as<float>(), truncIn_.data(), B * I);
-  gemm_.run(ctx.pool, truncIn_.data(), in[1].as<cfloat>(), truncOut_.data(), nullptr,
+  cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
+  fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
+  gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
             gemmScratch_.data());
   // The inverse transform's 1/N is applied to the kept modes only.
   fft_->inverse(ctx.pool, truncOut_.data(), out[0].as<float>(), B * O, scale_);

@@ -1,0 +1,88 @@
+//===- ShareSpectra.cpp - Reuse the forward spectrum in the backward ------===//
+//
+// Implements --shodh-share-spectra (see Passes.td). For each
+// spectral_conv_grad, the first spectral_conv in its block reading the same
+// x with the same modes becomes spectral_conv_save (its second result is
+// truncate(rfft(x))), and the gradient becomes spectral_conv_grad_saved on
+// that result. The forward op precedes the gradient (autodiff emits the
+// backward after the forward), which is checked.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHSHARESPECTRA
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// The bound modes of a spectral_conv, if they are bound.
+std::optional<ArrayRef<int64_t>> boundModes(SpectralConvOp op) {
+  auto bound = dyn_cast<DenseI64ArrayAttr>(op.getModes());
+  if (!bound)
+    return std::nullopt;
+  return bound.asArrayRef();
+}
+
+/// A spectral_conv or spectral_conv_save before `grad` in its block that
+/// reads `x` with `modes`: the op's spectrum, creating the save op if needed.
+FailureOr<Value> forwardSpectrum(SpectralConvGradOp grad,
+                                 PatternRewriter &rewriter) {
+  Value x = grad.getInput();
+  ArrayRef<int64_t> modes = grad.getModes();
+  for (Operation *user : x.getUsers()) {
+    if (user->getBlock() != grad->getBlock() || !user->isBeforeInBlock(grad))
+      continue;
+    if (auto saved = dyn_cast<SpectralConvSaveOp>(user))
+      if (saved.getInput() == x && saved.getModes() == modes)
+        return saved.getSpectrum();
+    auto conv = dyn_cast<SpectralConvOp>(user);
+    if (!conv || conv.getInput() != x || boundModes(conv) != modes)
+      continue;
+    rewriter.setInsertionPoint(conv);
+    auto save = rewriter.create<SpectralConvSaveOp>(
+        conv.getLoc(), conv.getInput(), conv.getWeight(),
+        rewriter.getDenseI64ArrayAttr(modes));
+    rewriter.replaceOp(conv, save.getResult());
+    return save.getSpectrum();
+  }
+  return failure();
+}
+
+/// spectral_conv_grad(x, ..) -> spectral_conv_grad_saved(spectrum of x, ..).
+struct UseSavedSpectrum : OpRewritePattern<SpectralConvGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SpectralConvGradOp grad,
+                                PatternRewriter &rewriter) const override {
+    FailureOr<Value> spectrum = forwardSpectrum(grad, rewriter);
+    if (failed(spectrum))
+      return rewriter.notifyMatchFailure(grad, "no forward spectral_conv of x");
+    rewriter.setInsertionPoint(grad);
+    rewriter.replaceOpWithNewOp<SpectralConvGradSavedOp>(
+        grad, grad.getDx().getType(), grad.getDw().getType(), *spectrum,
+        grad.getDy(), grad.getWeight(), grad.getModesAttr());
+    return success();
+  }
+};
+
+/// The pass: applies the pattern to the whole module.
+struct ShareSpectraPass
+    : mlir::shodh::impl::ShodhShareSpectraBase<ShareSpectraPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<UseSavedSpectrum>(&getContext());
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,29 @@
+// --shodh-share-spectra: a spectral_conv_grad whose input also feeds an
+// earlier spectral_conv with the same modes reads that op's saved spectrum
+// (spectral_conv_save / spectral_conv_grad_saved); other modes, or no
+// forward op on the same value, leave it alone.
+// RUN: shodh-opt %s -split-input-file --shodh-share-spectra | FileCheck %s
+
+// CHECK-LABEL: func.func @shared
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2x8xf32>, %[[W:.*]]: tensor<2x3x3xcomplex<f32>>, %[[DY:.*]]: tensor<?x3x8xf32>)
+func.func @shared(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) {
+  // CHECK-NEXT: %[[Y:.*]], %[[S:.*]] = shodh.spectral_conv_save %[[X]], %[[W]] {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> (tensor<?x3x8xf32>, tensor<?x2x3xcomplex<f32>>)
+  // CHECK-NEXT: %[[DX:.*]], %[[DW:.*]] = shodh.spectral_conv_grad_saved %[[S]], %[[DY]], %[[W]] {modes = array<i64: 3>} : (tensor<?x2x3xcomplex<f32>>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+  // CHECK-NEXT: return %[[Y]], %[[DX]], %[[DW]]
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> tensor<?x3x8xf32>
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
+}
+
+// -----
+
+// Different modes: nothing to share.
+// CHECK-LABEL: func.func @other_modes
+// CHECK: shodh.spectral_conv %
+// CHECK: shodh.spectral_conv_grad %
+// CHECK-NOT: saved
+func.func @other_modes(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %w2: tensor<2x3x2xcomplex<f32>>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x2xcomplex<f32>>) {
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> tensor<?x3x8xf32>
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w2 {modes = array<i64: 2>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x2xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x2xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x2xcomplex<f32>>
+}

@@ -79,6 +79,21 @@ std::string operandList(const ModelDesc &m, const std::vector<int32_t> &ids) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
+/// "a, b f32 [..]" when the outputs share a type (an optimizer's param and
+/// moments), else "a f32 [..], b complex<f32> [..]".
+std::string typedOutputs(const ModelDesc &m, const std::vector<int32_t> &outputs) {
+  std::string first = formatTensorType(m.tensors[outputs.at(0)]);
+  bool same = true;
+  for (int32_t id : outputs)
+    same = same && formatTensorType(m.tensors[id]) == first;
+  if (same)
+    return operandList(m, outputs) + " " + first;
+  std::vector<std::string> each;
+  for (int32_t id : outputs)
+    each.push_back(m.tensors[id].name + " " + formatTensorType(m.tensors[id]));
+  return fmt::format("{}", fmt::join(each, ", "));
+}
+
 void printProgram(const ModelDesc &m, const ProgramDesc &p) {
   std::vector<std::string> ins, outs;
   for (int32_t id : p.inputs)
@@ -92,8 +107,8 @@ void printProgram(const ModelDesc &m, const ProgramDesc &p) {
     std::vector<std::string> attrs;
     for (const NamedAttr &a : c.attrs)
       attrs.push_back(formatAttr(a));
-    fmt::print("    #{} {}({}) -> {} {}{}\n", i, c.kernel, operandList(m, c.inputs),
-               operandList(m, c.outputs), formatTensorType(m.tensors[c.outputs.at(0)]),
+    fmt::print("    #{} {}({}) -> {}{}\n", i, c.kernel, operandList(m, c.inputs),
+               typedOutputs(m, c.outputs),
                attrs.empty() ? "" : fmt::format(" {{{}}}", fmt::join(attrs, ", ")));
   }
 }

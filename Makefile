@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build run test clean test-sanitize \
-        test-sanitize-runtime fuzz
+        test-sanitize-runtime fuzz bench
 
 all: build
 
@@ -28,41 +28,64 @@ run: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# `make bench`: FNO-2D against its PyTorch and neuraloperator peers, with
+# memory and roofline (docs/benchmarks.md); sets up .venv-bench/ first
+# (several GiB, once). BENCH_ARGS goes to bench/run.py, e.g.
+# BENCH_ARGS="--scaling" or BENCH_ARGS="--batch 64 --res 128". Never run by CI.
+BENCH_ARGS ?=
+
+bench: build
+	@bash scripts/setup-bench-venv.sh
+	@/usr/bin/python3 bench/run.py --build $(BUILD) --roofline $(BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD) $(BUILD).configure.log out
 
 # ---- Robustness (docs/reliability.md) ----------------------------------------
-# `make test-sanitize`: every test under ASan + UBSan (gcc), in its own build;
-# `make test-sanitize-runtime`: the same without the compiler (much faster).
+# `make test-sanitize`: every test under ASan + UBSan (gcc), in its own build
+# (SANITIZE_BUILD); `make test-sanitize-runtime`: the same without the
+# compiler (much faster). Both print the build and the test times.
 SANITIZE ?= address,undefined
+SANITIZE_BUILD ?= build-sanitize
+SANITIZE_RUNTIME_BUILD ?= build-sanitize-runtime
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# $(call sanitize-test,BUILD_DIR,EXTRA_CMAKE_ARGS)
+# $(call sanitize-test,BUILD_DIR,EXTRA_CMAKE_ARGS); prints the wall and CPU
+# (user + system) seconds of the build and of the tests: on a shared machine
+# the CPU time divided by JOBS estimates the wall time on an idle one.
 define sanitize-test
 	@mkdir -p $(1) && cmake -S . -B $(1) -G Ninja -DSHODH_SANITIZE=$(SANITIZE) $(2) \
 	  > $(1)/configure.log 2>&1 || { cat $(1)/configure.log; exit 1; }
-	@cmake --build $(1) -j $(JOBS)
-	@cd $(1) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
+	@TIMEFORMAT="sanitize: build %0R s wall, %0U+%0S s CPU ($(1), -j $(JOBS))"; \
+	  time cmake --build $(1) -j $(JOBS) || exit 1; \
+	  cd $(1) && TIMEFORMAT="sanitize: tests %0R s wall, %0U+%0S s CPU"; \
+	  time $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
 endef
 
+test-sanitize test-sanitize-runtime: SHELL := /bin/bash
+
 test-sanitize: deps
-	$(call sanitize-test,build-sanitize,)
+	$(call sanitize-test,$(SANITIZE_BUILD),)
 
 test-sanitize-runtime: deps
-	$(call sanitize-test,build-sanitize-runtime,-DSHODH_ENABLE_COMPILER=OFF)
+	$(call sanitize-test,$(SANITIZE_RUNTIME_BUILD),-DSHODH_ENABLE_COMPILER=OFF)
 
 # `make fuzz`: libFuzzer targets (clang 19, scripts/install-fuzz-deps.sh),
-# FUZZ_SECONDS each; seeds come from the tools of the normal build.
+# FUZZ_SECONDS each, one after the other (FUZZERS picks some); seeds come
+# from the tools of the normal build. Assertions stay on (no -DNDEBUG) so
+# that a failed cast<> or assert in our code is a finding, not silent UB.
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZERS ?= model_file_fuzzer hdf5_reader_fuzzer shodhc_fuzzer
 
 fuzz: build
 	@bash scripts/install-fuzz-deps.sh
-	@mkdir -p $(FUZZ_BUILD) && [ -f $(FUZZ_BUILD)/build.ninja ] || \
-	  CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSHODH_FUZZ=ON \
-	    -DSHODH_ENABLE_COMPILER=OFF -DSHODH_ENABLE_TESTS=OFF \
-	    -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(FUZZ_BUILD)/configure.log 2>&1 || \
+	@mkdir -p $(FUZZ_BUILD) && \
+	  CC=clang-19 CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSHODH_FUZZ=ON -DSHODH_ENABLE_COMPILER=ON \
+	    -DSHODH_ENABLE_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" \
+	    > $(FUZZ_BUILD)/configure.log 2>&1 || \
 	  { cat $(FUZZ_BUILD)/configure.log; exit 1; }
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target model_file_fuzzer hdf5_reader_fuzzer
-	@bash fuzz/run-fuzzers.sh $(BUILD)/bin . $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
+	@bash fuzz/run-fuzzers.sh $(BUILD)/bin . $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)

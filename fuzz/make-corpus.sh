@@ -6,6 +6,10 @@
 #                            training checkpoint (data section, ckpt.* keys)
 #   OUT/hdf5_reader_fuzzer/  shodh-data outputs (grf, poisson, advdiff,
 #                            helmholtz; 2 samples on small grids)
+#   OUT/shodhc_fuzzer/       models/*.mlir and every .mlir under test/, split
+#                            at `// -----`; the models and whole test inputs
+#                            also with `// shodhc-options:` lines (--train,
+#                            --no-fuse, --batch, --set); needs no tools
 #
 #   make-corpus.sh BIN_DIR SRC_ROOT OUT
 set -euo pipefail
@@ -13,7 +17,28 @@ bin=${1:?usage: make-corpus.sh BIN_DIR SRC_ROOT OUT}
 src=${2:?usage: make-corpus.sh BIN_DIR SRC_ROOT OUT}
 out=${3:?usage: make-corpus.sh BIN_DIR SRC_ROOT OUT}
 models=$out/model_file_fuzzer data=$out/hdf5_reader_fuzzer tmp=$out/tmp
-mkdir -p "$models" "$data" "$tmp"
+sources=$out/shodhc_fuzzer
+mkdir -p "$models" "$data" "$tmp" "$sources"
+
+# shodhc_fuzzer: FILE's `// -----` splits as NAME-1.mlir, NAME-2.mlir, ...
+split_source() {
+  awk -v prefix="$sources/$2-" '
+    /^\/\/ -----/ { n++; next }
+    { print > (prefix (n + 1) ".mlir") }' "$1"
+}
+# shodhc_fuzzer: FILE with an option line in front, as NAME.mlir.
+with_options() {
+  { echo "// shodhc-options: $3"; cat "$1"; } >"$sources/$2.mlir"
+}
+for f in "$src"/models/*.mlir $(find "$src/test" -name '*.mlir' | sort); do
+  name=$(echo "${f#"$src"/}" | tr / _)
+  name=${name%.mlir}
+  split_source "$f" "$name"
+  if ! grep -q '^// -----' "$f"; then
+    with_options "$f" "$name-train" "--train --batch 4"
+    with_options "$f" "$name-nofuse" "--no-fuse --set res=8 --set width=4 --set modes=2"
+  fi
+done
 
 fno=(--set res=8 --set cin=4 --set width=4 --set modes=2 --set layers=2)
 if [ -x "$bin/shodhc" ]; then
@@ -34,4 +59,5 @@ if [ -x "$bin/shodhc" ]; then
   cp "$tmp/run/latest.fb" "$models/checkpoint.fb"
 fi
 rm -rf "$tmp"
-echo "corpus: $(ls "$models" | wc -l) model files, $(ls "$data" | wc -l) data files in $out"
+echo "corpus: $(ls "$models" | wc -l) model files, $(ls "$data" | wc -l) data files," \
+  "$(ls "$sources" | wc -l) model sources in $out"

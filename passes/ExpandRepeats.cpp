@@ -6,7 +6,9 @@
 // to per-iteration parameters `@p_i`, created next to the template `@p` with
 // the init seed s replaced by s * 1000 + i (a missing seed counts as 0), so
 // every layer has its own weights and its own random stream. Templates that
-// nothing reads afterwards are erased.
+// nothing reads afterwards are erased. A seed whose instance seed overflows
+// 64 bits, and a repeat that would create more than kMaxExpandedOps ops, are
+// errors.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/HyperparamAttrs.h"
@@ -17,6 +19,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::shodh {
 #define GEN_PASS_DEF_SHODHEXPANDREPEATS
@@ -30,6 +33,10 @@ namespace {
 
 /// The factor separating the seeds of a template's instances.
 constexpr int64_t kSeedStride = 1000;
+
+/// The most ops one repeat may create (count times its body): a bound on
+/// compile time and memory for a mistyped or hostile count.
+constexpr int64_t kMaxExpandedOps = 100000;
 
 /// Creates the per-iteration instances of parameters read in repeat bodies.
 class ParamInstancer {
@@ -78,13 +85,22 @@ private:
     return instance->getSymNameAttr();
   }
 
-  /// Returns the init spec of `param` with the seed of `iteration`.
-  static DictionaryAttr instanceInit(ParamOp param, int64_t iteration) {
-    Builder builder(param.getContext());
+  /// The init seed of `param` (0 if it has none).
+  static int64_t baseSeed(ParamOp param) {
+    auto seed = dyn_cast_or_null<IntegerAttr>(param.getInit().get("seed"));
+    return seed ? seed.getInt() : 0;
+  }
+
+  /// Returns the init spec of `param` with the seed of `iteration`, or
+  /// failure if that seed overflows 64-bit integers.
+  static FailureOr<DictionaryAttr> instanceInit(ParamOp param,
+                                                int64_t iteration) {
+    int64_t scaled = 0, seed = 0;
+    if (llvm::MulOverflow(baseSeed(param), kSeedStride, scaled) ||
+        llvm::AddOverflow(scaled, iteration, seed))
+      return failure();
     NamedAttrList init(param.getInit());
-    auto seed = dyn_cast_or_null<IntegerAttr>(init.get("seed"));
-    int64_t base = seed ? seed.getInt() : 0;
-    init.set("seed", builder.getI64IntegerAttr(base * kSeedStride + iteration));
+    init.set("seed", Builder(param.getContext()).getI64IntegerAttr(seed));
     return init.getDictionary(param.getContext());
   }
 
@@ -97,9 +113,15 @@ private:
       return current.emitOpError("cannot create @")
              << name << " for iteration " << iteration << " of @"
              << param.getSymName() << ": the symbol already exists";
+    FailureOr<DictionaryAttr> init = instanceInit(param, iteration);
+    if (failed(init))
+      return current.emitOpError("cannot create @")
+             << name << ": its init seed " << baseSeed(param) << " * "
+             << kSeedStride << " + " << iteration
+             << " overflows 64-bit integers";
     auto instance = cast<ParamOp>(param->clone());
     instance.setSymName(name);
-    instance.setInitAttr(instanceInit(param, iteration));
+    instance.setInitAttr(*init);
     Operation *&after = lastInstance[param];
     if (!after)
       after = param;
@@ -150,6 +172,13 @@ LogicalResult expandRepeat(RepeatOp repeat, ParamInstancer &instancer) {
   FailureOr<int64_t> count = resolveHyperparamInt(repeat, "count");
   if (failed(count))
     return failure();
+  int64_t bodyOps = 0;
+  repeat.getBody().walk([&](Operation *) { ++bodyOps; });
+  if (*count > 0 && bodyOps > kMaxExpandedOps / *count)
+    return repeat.emitOpError("count ")
+           << *count << " times a body of " << bodyOps
+           << " ops exceeds the limit of " << kMaxExpandedOps
+           << " ops per expanded repeat";
   instancer.beginRepeat(repeat);
   SmallVector<Value> values(repeat.getInits());
   for (int64_t iteration = 0; iteration < *count; ++iteration)

@@ -7,8 +7,8 @@
 // live ranges set by --shodh-lifetimes.
 //
 // In-place writes: a call's `writes` (parameters, state) are appended to its
-// outputs by tensor id; a result with an `in_place` input reuses that
-// input's tensor, whose live range grows to cover the result's. Arena
+// outputs by tensor id; a result with an `in_place` input is an error (the
+// model file allows one writer per arena tensor). Arena
 // tensors read by a call that writes a parameter (the optimizer's gradient
 // operand) get role `gradient` and the name "<func>.grad.<param>".
 //
@@ -336,13 +336,13 @@ private:
              << kLiveAttr << "' ranges; run --shodh-lifetimes first";
     for (unsigned r = 0, e = kernel.getNumResults(); r < e; ++r) {
       auto range = cast<DenseI64ArrayAttr>(live[r]);
-      if (int64_t input = getInPlaceInput(kernel, r); input >= 0) {
-        if (failed(
-                reuseInput(kernel, r, call.inputs[input], range[1], program)))
-          return failure();
-        call.outputs.push_back(call.inputs[input]);
-        continue;
-      }
+      // The model file allows one writer per arena tensor (the runtime's
+      // verifier rejects a second one), so in-place results have no form.
+      if (int64_t input = getInPlaceInput(kernel, r); input >= 0)
+        return kernel.emitOpError("result #")
+               << r << " overwrites input #" << input
+               << " (in_place), which a model file cannot express: each "
+                  "arena tensor has one writer";
       auto emitError = [&] {
         return kernel.emitOpError("result #") << r << " ";
       };
@@ -368,23 +368,6 @@ private:
   static int64_t getInPlaceInput(KernelOp kernel, unsigned r) {
     std::optional<ArrayRef<int64_t>> inPlace = kernel.getInPlace();
     return inPlace && r < inPlace->size() ? (*inPlace)[r] : -1;
-  }
-
-  /// Makes result `r` of `kernel` the arena tensor `id` of one of its inputs
-  /// and extends that tensor's live range to `last`.
-  LogicalResult reuseInput(KernelOp kernel, unsigned r, int32_t id,
-                           int64_t last, ::shodh::ProgramDesc &program) {
-    if (outputs.count(kernel.getResult(r)))
-      return kernel.emitOpError("result #")
-             << r << " is written in place and cannot be a program output";
-    for (::shodh::Lifetime &lifetime : program.lifetimes)
-      if (lifetime.tensor == id) {
-        lifetime.last = std::max<int32_t>(lifetime.last, last);
-        ids[kernel.getResult(r)] = id;
-        return success();
-      }
-    return kernel.emitOpError("result #")
-           << r << " overwrites a tensor that is not in the arena";
   }
 
   /// Appends the persistent tensors `kernel` writes to `call`'s outputs and

@@ -102,6 +102,18 @@ TEST_F(Hdf5FileTest, NonHdf5FileIsRejected) {
   expectError([&] { Hdf5Reader r(file("junk.h5")); }, "is not an HDF5 file");
 }
 
+// Found by fuzz/hdf5_reader_fuzzer: the 'fields' attribute of 'inputs'
+// promises 6 variable-length strings (96 bytes in the file) but stores 18
+// bytes; libhdf5 1.10 read past them (ASan heap-buffer-overflow in
+// H5A__read). The reader now checks the stored size first.
+TEST(Hdf5FileFuzzRegression, AttributeStoringLessThanItsDataspaceIsMalformed) {
+  fs::path input = fs::path(__FILE__).parent_path() / "../../../fuzz/known-issues" /
+                   "libhdf5-attribute-overread.h5";
+  Hdf5Reader r(input.string());
+  expectError([&] { r.readStringsAttr("inputs", "fields"); },
+              "attribute 'fields' of 'inputs' is malformed");
+}
+
 TEST_F(Hdf5FileTest, UnwritableDirectoryLeavesNothing) {
   std::string path = file("missing-dir/out.h5");
   expectError([&] { Hdf5Writer w(path); }, "cannot write '" + path + "'");

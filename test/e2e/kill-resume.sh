@@ -22,7 +22,7 @@ kills_wanted=${3:-24}
 RANDOM=${4:-20240611}
 python=${PYTHON:-python3}
 
-steps=600
+steps=1500
 train_args=(--data "$work/train.h5" --val "$work/val.h5" --steps $steps
             --batch 8 --threads 2 --lr 3e-3 --log-every 5 --val-every 50
             --ckpt-every 3)

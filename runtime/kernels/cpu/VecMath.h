@@ -60,8 +60,11 @@ inline float expSum(float hi, float lo) {
   p = p * r + 0.5f;
   p = p * r + 1.0f;
   p = p * r + 1.0f;
-  int32_t e = static_cast<int32_t>(n) + 127;
-  return p * fromBits(e << 23);
+  // A NaN input leaves n NaN (the clamps compare false): cast 0 instead (the
+  // polynomial already carries the NaN); the exponent is shifted unsigned.
+  n = n == n ? n : 0.0f;
+  uint32_t e = static_cast<uint32_t>(static_cast<int32_t>(n) + 127);
+  return p * fromBits(static_cast<int32_t>(e << 23));
 }
 
 /// e^x (relative error <= 3e-7; clamped to e^-87 / e^88 outside).

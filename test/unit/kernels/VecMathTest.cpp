@@ -39,6 +39,8 @@ TEST(VecMath, ExpRelativeError) {
   EXPECT_EQ(vm::exp(0.0f), 1.0f);
   EXPECT_GT(vm::exp(-1000.0f), 0.0f); // clamped, never 0 / denormal / NaN
   EXPECT_TRUE(std::isfinite(vm::exp(1000.0f)));
+  EXPECT_TRUE(std::isnan(vm::exp(std::nanf("")))); // no UB on the way (UBSan)
+  EXPECT_TRUE(std::isnan(vm::normalCdf(std::nanf(""))));
 }
 
 TEST(VecMath, HalfErfcRelativeError) {

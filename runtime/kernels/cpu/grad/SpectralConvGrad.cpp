@@ -99,6 +99,16 @@ std::vector<float> weightGradScales(const SpectralGeometry &g) {
   return scale;
 }
 
+/// 1/N, the backward-norm inverse transform's scale on the kept modes.
+float inverseScale(const SpectralGeometry &g) {
+  int64_t points = 1;
+  for (int64_t a : g.grid)
+    points *= a;
+  float scale = 1.0f;
+  fftScale("backward", points, FftDirection::Inverse, scale);
+  return scale;
+}
+
 /// spectral_conv_grad_input: spectral_conv(dy, W^H).
 class SpectralConvGradInputKernel : public Kernel {
 public:
@@ -135,10 +145,7 @@ void SpectralConvGradInputKernel::prepare(const std::vector<TensorRef> &in,
   batch_ = dy[0], out_ = dy[1], in_ = w[0];
   checkWeight(where_, "weight", w, in_, out_, geom_);
   checkField(where_, "output", out[0].shape, batch_, in_, geom_);
-  int64_t points = 1;
-  for (int64_t a : geom_.grid)
-    points *= a;
-  fftScale("backward", points, FftDirection::Inverse, scale_);
+  scale_ = inverseScale(geom_);
   const int64_t ts = geom_.truncSize();
   truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
   truncDx_.assign(size_t(batch_ * in_ * ts), cfloat());
@@ -265,10 +272,7 @@ public:
     checkWeight(where_, "weight", in[2].shape, in_, out_, geom_);
     checkField(where_, "dx", out[0].shape, batch_, in_, geom_);
     checkWeight(where_, "dw", out[1].shape, in_, out_, geom_);
-    int64_t points = 1;
-    for (int64_t a : geom_.grid)
-      points *= a;
-    fftScale("backward", points, FftDirection::Inverse, scale_);
+    scale_ = inverseScale(geom_);
     modeScale_ = weightGradScales(geom_);
     const int64_t ts = geom_.truncSize();
     truncX_.assign(saved_ ? 0 : size_t(batch_ * in_ * ts), cfloat());

@@ -453,6 +453,15 @@ def Shodh_YieldOp : Shodh_Op<"yield", [
 // Gradients, losses and optimizer ops (built by --shodh-build-training).
 include "dialect/ShodhTrainingOps.td"
 
+// Sparse experts: routing, dispatch/combine and router losses.
+include "dialect/ShodhRoutingOps.td"
+// Expert ops (ExpertOpInterface), patches and resampling.
+include "dialect/ShodhExpertOps.td"
+// Training-time control: auxiliary loss terms and the PI controller.
+include "dialect/ShodhControlOps.td"
+// Physics: divergence-free projection, divergence and curl.
+include "dialect/ShodhPhysicsOps.td"
+
 //===----------------------------------------------------------------------===//
 // Lowered form
 //===----------------------------------------------------------------------===//

@@ -9,6 +9,10 @@
 #include "runtime/kernels/cpu/Elementwise.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/control/ControlKernels.h"
+#include "runtime/kernels/cpu/moe/ExpertKernels.h"
+#include "runtime/kernels/cpu/moe/RoutingKernels.h"
+#include "runtime/kernels/cpu/physics/PhysicsKernels.h"
 #include "runtime/kernels/cpu/grad/GradKernels.h"
 #include "runtime/kernels/cpu/optim/OptimKernels.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
@@ -24,6 +28,10 @@ void registerCpuKernels(KernelRegistry &registry) {
   registerCpuSpectralKernels(registry);
   registerCpuGradKernels(registry);
   registerCpuOptimKernels(registry);
+  registerCpuRoutingKernels(registry);
+  registerCpuExpertKernels(registry);
+  registerCpuControlKernels(registry);
+  registerCpuPhysicsKernels(registry);
 }
 
 } // namespace shodh

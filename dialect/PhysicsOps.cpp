@@ -1,0 +1,2 @@
+//===- PhysicsOps.cpp - Verifiers, shape rules, gradients and lowering of the physics ops ===//
+#include "dialect/ShodhOps.h"

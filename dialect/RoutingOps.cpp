@@ -1,0 +1,2 @@
+//===- RoutingOps.cpp - Verifiers, shape rules, gradients and kernel lowering of the routing ops ===//
+#include "dialect/ShodhOps.h"

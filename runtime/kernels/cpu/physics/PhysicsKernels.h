@@ -5,7 +5,8 @@ namespace shodh {
 
 class KernelRegistry;
 
-/// Adds div_free_project, divergence, curl and their gradients (CPU) to `registry`.
+/// Adds div_free_project, divergence, curl and their gradients (CPU) to
+/// `registry`.
 void registerCpuPhysicsKernels(KernelRegistry &registry);
 
 } // namespace shodh

@@ -313,7 +313,9 @@ void Hdf5Writer::writeDataset(const std::string &name, const std::vector<int64_t
                               int64_t memType, const void *values) {
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  hid_t fileType = memType == H5T_NATIVE_DOUBLE ? H5T_IEEE_F64LE : H5T_IEEE_F32LE;
+  hid_t fileType = memType == H5T_NATIVE_DOUBLE  ? H5T_IEEE_F64LE
+                   : memType == H5T_NATIVE_INT64 ? H5T_STD_I64LE
+                                                 : H5T_IEEE_F32LE;
   Handle ds(H5Dcreate2(file_, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT,
                        H5P_DEFAULT),
             H5Dclose);
@@ -326,6 +328,17 @@ void Hdf5Writer::writeFloats(const std::string &name, const FloatArray &array) {
     throw Error(fmt::format("dataset '{}': {} values do not match shape {}", name,
                             array.values.size(), formatShape(array.shape)));
   writeDataset(name, array.shape, H5T_NATIVE_FLOAT, array.values.data());
+}
+
+void Hdf5Writer::writeInts(const std::string &name, const std::vector<int64_t> &shape,
+                           const std::vector<int64_t> &values) {
+  int64_t numel = 1;
+  for (int64_t d : shape)
+    numel *= d;
+  if (static_cast<int64_t>(values.size()) != numel)
+    throw Error(fmt::format("dataset '{}': {} values do not match shape {}", name, values.size(),
+                            formatShape(shape)));
+  writeDataset(name, shape, H5T_NATIVE_INT64, values.data());
 }
 
 void Hdf5Writer::writeDoubles(const std::string &name, const std::vector<int64_t> &shape,

@@ -73,6 +73,9 @@ public:
   /// Writes a float dataset in double precision.
   void writeDoubles(const std::string &name, const std::vector<int64_t> &shape,
                     const std::vector<double> &values);
+  /// Writes a 64-bit integer dataset at the root (e.g. per-sample labels).
+  void writeInts(const std::string &name, const std::vector<int64_t> &shape,
+                 const std::vector<int64_t> &values);
   /// Attaches a string-array attribute to `object` ("/" or a dataset name).
   void writeStringsAttr(const std::string &object, const std::string &attr,
                         const std::vector<std::string> &values);

@@ -25,4 +25,10 @@ void addNs2dCommand(CLI::App &app, const std::string &commandLine);
 /// Registers `shodh-data multiscale` (MultiscaleCommand.cpp).
 void addMultiscaleCommand(CLI::App &app, const std::string &commandLine);
 
+/// Registers `shodh-data channel3d` (Channel3dCommand.cpp).
+void addChannel3dCommand(CLI::App &app, const std::string &commandLine);
+
+/// Registers `shodh-data porous3d` (Porous3dCommand.cpp).
+void addPorous3dCommand(CLI::App &app, const std::string &commandLine);
+
 } // namespace shodh

@@ -8,6 +8,7 @@
 //   shodh-data poisson|advdiff|helmholtz --n 256 --res 128 --seed 0 --out p.h5
 //   shodh-data ns2d --nu 1e-3 --n 16 --res 64 --steps 20 --seed 0 --out ns.h5
 //   shodh-data multiscale --pde poisson --n 256 --res 128 --seed 0 --out m.h5
+//   shodh-data channel3d|porous3d --n 8 --res 32 --steps 8 --seed 0 --out f.h5
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -41,6 +42,8 @@ int main(int argc, char **argv) {
   addScalarPdeCommands(app, commandLine);
   addNs2dCommand(app, commandLine);
   addMultiscaleCommand(app, commandLine);
+  addChannel3dCommand(app, commandLine);
+  addPorous3dCommand(app, commandLine);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

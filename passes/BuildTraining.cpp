@@ -19,10 +19,17 @@
 // parameters are never copied. The moments `<param>.adam_m/_v` and the
 // counter `train.step` are new `shodh.state` symbols (zeros).
 //
+// Auxiliary terms (`shodh.aux_loss`) seed the backward graph together with
+// the loss and are returned after it; PI controllers become reads of their
+// state, updated by `shodh.pi_update` at the end of @train_step; @eval also
+// returns the routing tensors (TrainingTerms.h). @infer keeps neither aux
+// terms nor controllers.
+//
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
 #include "dialect/TrainConfig.h"
 #include "passes/Passes.h"
+#include "passes/TrainingTerms.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -135,9 +142,14 @@ public:
 
   /// Builds the backward graph; fills `paramGrads` with the gradient of each
   /// parameter that influences the loss, in the order of first reads.
-  LogicalResult run(llvm::MapVector<StringAttr, Value> &paramGrads) {
+  /// `seeds` are extra (value, cotangent) pairs: the auxiliary terms.
+  LogicalResult run(llvm::MapVector<StringAttr, Value> &paramGrads,
+                    ArrayRef<std::pair<Value, Value>> seeds = {}) {
     if (failed(backward(loss, {Value()})))
       return failure();
+    for (auto [value, seed] : seeds)
+      if (requiresGrad.contains(value))
+        accumulate(value, seed);
     for (Operation *op : llvm::reverse(forward)) {
       SmallVector<Value> resultGrads;
       for (Value result : op->getResults())
@@ -225,7 +237,7 @@ struct BuildTrainingPass
     ModuleOp module = getOperation();
     if (!module->hasAttr(kTrainAttr)) {
       if (!force)
-        return;
+        return stripInferOnly(module);
       module->setAttr(kTrainAttr, DictionaryAttr::get(&getContext()));
     }
     auto emitError = [&] { return module.emitError(); };
@@ -237,9 +249,47 @@ struct BuildTrainingPass
     FailureOr<func::FuncOp> trainStep = buildTrainStep(*infer, *config);
     if (failed(trainStep) || failed(buildEval(*infer, *trainStep, *config)))
       return signalPassFailure();
+    createPiStates(module, *infer);
+    stripTrainingTerms(*infer);
   }
 
 private:
+  /// Without training: @infer drops its aux terms, and its controllers
+  /// become reads of their states.
+  void stripInferOnly(ModuleOp module) {
+    auto infer = module.lookupSymbol<func::FuncOp>("infer");
+    if (!infer || infer.isExternal())
+      return;
+    if (failed(checkTrainingTerms(module, infer)))
+      return signalPassFailure();
+    createPiStates(module, infer);
+    stripTrainingTerms(infer);
+  }
+
+  /// The result attributes {shodh.name = name}.
+  static DictionaryAttr nameAttrs(Builder &b, StringRef name) {
+    return b.getDictionaryAttr(
+        b.getNamedAttr(kNameAttr, b.getStringAttr(name)));
+  }
+
+  /// Adds `outputs` to `values` and their names to `attrs`.
+  static void addOutputs(Builder &b, ArrayRef<NamedOutput> outputs,
+                         SmallVectorImpl<Value> &values,
+                         SmallVectorImpl<DictionaryAttr> &attrs) {
+    for (const NamedOutput &output : outputs) {
+      values.push_back(output.value);
+      attrs.push_back(nameAttrs(b, output.name));
+    }
+  }
+
+  /// The aux terms as named outputs.
+  static SmallVector<NamedOutput> auxOutputs(ArrayRef<AuxTerm> terms) {
+    SmallVector<NamedOutput> outputs;
+    for (const AuxTerm &term : terms)
+      outputs.push_back({term.value, term.name});
+    return outputs;
+  }
+
   /// Finds @infer and checks the preconditions.
   FailureOr<func::FuncOp> checkModule(ModuleOp module) {
     auto infer = module.lookupSymbol<func::FuncOp>("infer");
@@ -254,6 +304,8 @@ private:
         !isa<RankedTensorType>(infer.getResultTypes()[0]))
       return infer.emitOpError("must return exactly one ranked tensor (the "
                                "prediction) to build training programs");
+    if (failed(checkTrainingTerms(module, infer)))
+      return failure();
     for (Operation &op : infer.getBody().front())
       if (op.getNumRegions() > 0)
         return op.emitOpError("has regions; run --shodh-expand-repeats "
@@ -265,12 +317,19 @@ private:
   LogicalResult buildEval(func::FuncOp infer, Operation *after,
                           const TrainConfig &config) {
     ClonedProgram program = cloneInfer(infer, after, "eval", {}, {});
+    // Controllers first: aux terms keep the λ reads as weights.
+    bool hadControllers = !replacePiControllers(program.func).empty();
+    SmallVector<AuxTerm> aux = takeAuxTerms(program.func);
     OpBuilder b = OpBuilder::atBlockEnd(&program.func.getBody().front());
     Operation *loss = createLoss(b, config, program);
-    DictionaryAttr lossName =
-        b.getDictionaryAttr(b.getNamedAttr(kNameAttr, b.getStringAttr("loss")));
-    finishFunction(b, program.func, {program.prediction, loss->getResult(0)},
-                   {infer.getResultAttrDict(0), lossName});
+    SmallVector<Value> values{program.prediction, loss->getResult(0)};
+    SmallVector<DictionaryAttr> attrs{infer.getResultAttrDict(0),
+                                      nameAttrs(b, "loss")};
+    addOutputs(b, auxOutputs(aux), values, attrs);
+    addOutputs(b, collectRoutingOutputs(program.func), values, attrs);
+    finishFunction(b, program.func, values, attrs);
+    if (!aux.empty() || hadControllers)
+      eraseDeadOps(program.func); // e.g. λ reads nothing uses any more
     return success();
   }
 
@@ -281,20 +340,31 @@ private:
     Type lrType = RankedTensorType::get({1}, b.getF32Type());
     ClonedProgram program =
         cloneInfer(infer, infer, "train_step", {lrType}, {"lr"});
+    SmallVector<PiTerm> controllers = replacePiControllers(program.func);
+    SmallVector<AuxTerm> aux = takeAuxTerms(program.func);
     Block &body = program.func.getBody().front();
     b.setInsertionPointToEnd(&body);
     Operation *loss = createLoss(b, config, program);
+    SmallVector<std::pair<Value, Value>> seeds;
+    for (const AuxTerm &term : aux)
+      seeds.push_back({term.value, b.create<AuxLossGradOp>(
+                                       term.value.getLoc(), term.weight,
+                                       b.getF64FloatAttr(term.coefficient))});
     llvm::MapVector<StringAttr, Value> paramGrads;
-    if (failed(Differentiator(b, body, loss).run(paramGrads)))
+    if (failed(Differentiator(b, body, loss).run(paramGrads, seeds)))
       return failure();
     if (config.clipNorm > 0.0)
       clipGradients(b, paramGrads, config.clipNorm);
     if (failed(createStates(infer->getParentOfType<ModuleOp>(), paramGrads)))
       return failure();
     applyOptimizer(b, paramGrads, body.getArguments().back(), config);
-    DictionaryAttr lossName =
-        b.getDictionaryAttr(b.getNamedAttr(kNameAttr, b.getStringAttr("loss")));
-    finishFunction(b, program.func, loss->getResult(0), {lossName});
+    SmallVector<Value> values{loss->getResult(0)};
+    SmallVector<DictionaryAttr> attrs{nameAttrs(b, "loss")};
+    addOutputs(b, auxOutputs(aux), values, attrs);
+    addOutputs(b, appendPiUpdates(b, controllers), values, attrs);
+    finishFunction(b, program.func, values, attrs);
+    if (!aux.empty() || !controllers.empty())
+      eraseDeadOps(program.func);
     return program.func;
   }
 

@@ -114,7 +114,14 @@ def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
       gradient), `shodh.step_increment @train.step`, then one `shodh.adam`
       per parameter, updating it and its states `<param>.adam_m` and
       `<param>.adam_v` (zeros, the parameter's type) in place.
-    `@infer` must have one result and no region ops (run
+    `shodh.aux_loss` terms seed the backward graph with `aux_loss_grad`
+    (c·weight) and are returned after the loss as `aux.<name>` (also by
+    @eval); each `shodh.pi_controller` gets the states `pi.<name>.lambda`
+    and `pi.<name>.integral`, is read in every program and updated by a
+    `shodh.pi_update` at the end of @train_step (returned as `pi.<name>`);
+    @eval also returns `routing.<i>.experts` (and `.offsets`, `.energy`)
+    per `shodh.top_k`. @infer loses its aux terms (also without a training
+    configuration). `@infer` must have one result and no region ops (run
     `--shodh-expand-repeats` first); `@eval`, `@train_step` and the state
     symbols must not exist yet. Runs after `--shodh-fuse-spectral`, so the
     backward graph uses the fused ops' own gradients.

@@ -50,13 +50,16 @@ void rewriteAtomically(const std::string &path, const std::vector<std::string> &
 } // namespace
 
 std::string toJson(const MetricsRecord &r) {
+  std::string terms;
+  for (const auto &[name, value] : r.terms)
+    terms += fmt::format("\"{}\": {}, ", name, jsonNumber(value));
   return fmt::format(
       "{{\"step\": {}, \"epoch\": {}, \"loss\": {}, \"loss_avg\": {}, \"lr\": "
       "{}, "
-      "\"val_rel_l2\": {}, \"val_mse\": {}, \"seconds\": {:.3f}}}",
+      "\"val_rel_l2\": {}, \"val_mse\": {}, {}\"seconds\": {:.3f}}}",
       r.step, r.epoch, jsonNumber(r.loss), jsonNumber(r.lossAvg),
       jsonNumber(r.lr), r.valRelL2 ? jsonNumber(*r.valRelL2) : "null",
-      r.valMse ? jsonNumber(*r.valMse) : "null", r.seconds);
+      r.valMse ? jsonNumber(*r.valMse) : "null", terms, r.seconds);
 }
 
 MetricsLog::MetricsLog(std::string path, int64_t keepUpToStep)

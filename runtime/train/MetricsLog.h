@@ -12,9 +12,11 @@
 // record, `lr` the learning rate the step used, `val_*` the validation
 // metrics in physical units (null when no validation ran at that step) and
 // `seconds` the training wall time so far (continued across resumes). A
-// non-finite number is written as null. On `--resume` the file keeps the
-// records up to the checkpoint's step and drops the later ones, so a resumed
-// run leaves the file an uninterrupted run would have written.
+// model with auxiliary loss terms or PI controllers adds their values at that
+// step before `seconds` ("aux.balance": 0.8, "pi.balance": 0.05;
+// docs/training.md). A non-finite number is written as null. On `--resume` the
+// file keeps the records up to the checkpoint's step and drops the later ones,
+// so a resumed run leaves the file an uninterrupted run would have written.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -23,6 +25,8 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace shodh {
 
@@ -36,6 +40,8 @@ struct MetricsRecord {
   std::optional<double> valRelL2;
   std::optional<double> valMse;
   double seconds = 0;
+  /// Logged `train_step` outputs ("aux.*", "pi.*") and their values.
+  std::vector<std::pair<std::string, double>> terms = {};
 };
 
 /// The record as one JSON object (no newline).

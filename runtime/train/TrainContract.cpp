@@ -51,12 +51,24 @@ TrainStepOperands checkTrainStep(const ModelDesc &m) {
         "program 'train_step' has {} inputs and {} outputs; expected inputs "
         "(x, y, lr) and outputs (loss, ...)",
         p->inputs.size(), p->outputs.size()));
-  TrainStepOperands ops{p->inputs[0], p->inputs[1], p->inputs[2],
-                        p->outputs[0]};
+  TrainStepOperands ops;
+  ops.x = p->inputs[0], ops.y = p->inputs[1], ops.lr = p->inputs[2];
+  ops.loss = p->outputs[0];
   expectBatched(m.tensors[ops.x], "train_step input 0 (x)");
   expectBatched(m.tensors[ops.y], "train_step input 1 (y)");
   expectScalar(m.tensors[ops.lr], "train_step input 2 (lr)");
   expectScalar(m.tensors[ops.loss], "train_step output 0 (loss)");
+  const std::string prefix = "train_step.";
+  for (size_t i = 1; i < p->outputs.size(); ++i) {
+    const TensorDesc &t = m.tensors[p->outputs[i]];
+    if (t.name.rfind(prefix, 0) != 0)
+      continue;
+    std::string name = t.name.substr(prefix.size());
+    if (name.rfind("aux.", 0) != 0 && name.rfind("pi.", 0) != 0)
+      continue;
+    expectScalar(t, fmt::format("train_step output {} ({})", i, name));
+    ops.logged.push_back({name, i});
+  }
   return ops;
 }
 

@@ -5,8 +5,12 @@
 //   train_step(x, y, lr) -> (loss, ...)   x, y f32 [B, ...]; lr f32 with one
 //                                          element; loss f32 with one element.
 //                                          Updates parameters and state
-//                                          (optimizer moments, `train.step`)
-//                                          in place.
+//                                          (optimizer moments, `train.step`,
+//                                          PI controllers) in place. Further
+//                                          one-element f32 outputs named
+//                                          `aux.*` (auxiliary loss terms) and
+//                                          `pi.*` (controller weights) are
+//                                          logged.
 //   eval(x, y) -> (prediction, loss)
 //   infer(x) -> (prediction, ...)
 //
@@ -21,12 +25,22 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace shodh {
+
+/// A logged scalar output of `train_step`: its name without the program
+/// prefix ("aux.balance", "pi.balance") and its output index.
+struct LoggedOutput {
+  std::string name;
+  size_t output = 0;
+};
 
 /// Tensor ids of `train_step`'s operands.
 struct TrainStepOperands {
   int32_t x = -1, y = -1, lr = -1, loss = -1;
+  /// The `aux.*` and `pi.*` outputs, in output order.
+  std::vector<LoggedOutput> logged;
 };
 
 /// Tensor ids of the prediction program's operands.

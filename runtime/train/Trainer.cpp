@@ -213,7 +213,8 @@ InitFromReport Trainer::initFrom(const Checkpoint &ckpt, bool keepNormalization)
   return r;
 }
 
-double Trainer::step(const Batch &batch, double lr) {
+double Trainer::step(const Batch &batch, double lr,
+                     std::vector<std::pair<std::string, double>> &terms) {
   TensorRef x = session_->input("train_step", 0),
             y = session_->input("train_step", 1),
             lrIn = session_->input("train_step", 2);
@@ -223,6 +224,10 @@ double Trainer::step(const Batch &batch, double lr) {
   lrIn.as<float>()[0] = static_cast<float>(lr);
   session_->invoke("train_step");
   double loss = session_->output("train_step", 0).as<float>()[0];
+  terms.clear();
+  for (const LoggedOutput &out : ops_.logged)
+    terms.emplace_back(
+        out.name, session_->output("train_step", out.output).as<float>()[0]);
   restoreFrozen();
   return loss;
 }
@@ -265,7 +270,7 @@ TrainResult Trainer::run() {
     StepReport r;
     r.lr = schedule_.at(state_.step);
     try {
-      r.loss = step(*batch, r.lr);
+      r.loss = step(*batch, r.lr, r.terms);
     } catch (const NonFiniteError &e) {
       throw Error(nonFiniteMessage(e.what(), state_.step + 1));
     }
@@ -292,7 +297,7 @@ TrainResult Trainer::run() {
     if (due(r.step, options_.logEvery) || r.valRelL2 || last) {
       log.append(MetricsRecord{r.step, r.epoch, r.loss,
                                state_.windowLoss / double(state_.windowSteps),
-                               r.lr, r.valRelL2, r.valMse, r.seconds});
+                               r.lr, r.valRelL2, r.valMse, r.seconds, r.terms});
       state_.windowLoss = 0, state_.windowSteps = 0, r.logged = true;
     }
     const bool stop = observer_ && observer_->stopRequested();

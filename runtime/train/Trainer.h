@@ -74,6 +74,8 @@ struct StepReport {
   double loss = 0;
   double lr = 0;
   std::optional<double> valRelL2, valMse;
+  /// The step's logged `train_step` outputs ("aux.*", "pi.*"), by name.
+  std::vector<std::pair<std::string, double>> terms;
   double seconds = 0;     ///< training time, continued across resumes
   double runSeconds = 0;  ///< time since this process started training
   int64_t runSteps = 0;   ///< steps done by this process
@@ -145,8 +147,10 @@ private:
   void snapshotFrozen();
   /// Writes back the recorded values of the frozen parameters.
   void restoreFrozen();
-  /// Runs one step on `batch`; returns the loss.
-  double step(const Batch &batch, double lr);
+  /// Runs one step on `batch`; returns the loss and fills `terms` with the
+  /// logged outputs.
+  double step(const Batch &batch, double lr,
+              std::vector<std::pair<std::string, double>> &terms);
   /// Writes a checkpoint of the current state; returns its path.
   std::string saveCheckpoint();
   /// The message for a non-finite loss at `stepNumber`.

@@ -5,14 +5,18 @@
 // the parameters and normalisation statistics of a checkpoint, over one or
 // more HDF5 files, reporting relative L2 and MSE in physical units. With
 // several files, or a file carrying a `pde` root attribute, one line per
-// data set and a combined line are printed.
+// data set and a combined line are printed. A model whose `eval` program
+// returns routing tensors also gets routing statistics over all files
+// (RoutingStats.h), on stdout and with `--routing-json FILE` as JSON.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/support/Status.h"
+#include "runtime/train/AtomicText.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/Predictor.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/RoutingEval.h"
 #include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
@@ -21,7 +25,7 @@ namespace shodh {
 namespace {
 
 struct EvalOptions {
-  std::string model, weights;
+  std::string model, weights, routingJson;
   std::vector<std::string> data;
   int64_t batch = 16;
   int threads = 1;
@@ -50,6 +54,32 @@ Normalizer normalizerOf(const Checkpoint &ckpt, const TrainingData &first) {
                     ChannelStats::identity(first.targets.shape[1])};
 }
 
+/// Routing statistics of every data set together: printed, and written as
+/// JSON to `o.routingJson` if set. Needs routing outputs of `eval`.
+void reportRouting(const EvalOptions &o, Session &session,
+                   const Normalizer &norm,
+                   const std::vector<TrainingData> &sets) {
+  std::vector<RoutingOutputs> layers = findRoutingOutputs(session.model());
+  if (layers.empty()) {
+    if (o.routingJson.empty())
+      return;
+    if (!session.model().findProgram("eval"))
+      throw Error(fmt::format("--routing-json: '{}' has no 'eval' program; "
+                              "compile it with a shodh.train config",
+                              o.model));
+    throw Error(fmt::format("--routing-json: '{}' has no routing layers (its "
+                            "'eval' program returns no 'routing.<i>.experts')",
+                            o.model));
+  }
+  RoutingStats stats;
+  for (const TrainingData &d : sets)
+    collectRouting(session, norm, d, o.batch, layers,
+                   readDomainLabels(d.path, d.samples()), stats);
+  fmt::print("{}", stats.text());
+  if (!o.routingJson.empty())
+    writeTextAtomically(o.routingJson, stats.json());
+}
+
 void runEval(const EvalOptions &o) {
   ModelDesc model = loadModelOrThrow(o.model);
   checkPredictProgram(model);
@@ -73,6 +103,7 @@ void runEval(const EvalOptions &o) {
   }
   if (sets.size() > 1)
     printMetrics("all", all);
+  reportRouting(o, session, norm, sets);
 }
 
 } // namespace
@@ -92,6 +123,9 @@ void addEvalCommand(CLI::App &app) {
       ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--routing-json", o->routingJson,
+                  "write the routing statistics (models with experts) as "
+                  "JSON to this file");
   o->flags.addTo(cmd);
   cmd->callback([o] { runEval(*o); });
 }

@@ -4,7 +4,9 @@
 // Trains a model compiled with a `shodh.train` config: checks every file
 // first (model, data, output folder, checkpoints to resume or start from),
 // then runs the `Trainer` (runtime/train/Trainer.h) with a progress line —
-// redrawn in place on a terminal, one plain line per logged step otherwise.
+// redrawn in place on a terminal, one plain line per logged step otherwise;
+// auxiliary loss terms and PI controller weights, if the model has any, are
+// shown after the learning rate.
 // Ctrl-C finishes the current step, writes a checkpoint and exits cleanly;
 // `--resume` continues from it. See docs/training.md.
 //
@@ -74,12 +76,15 @@ public:
         valRelL2_ ? fmt::format("  val rel-L2 {:.4e}", *valRelL2_) : "";
     std::string eta =
         rate > 0 ? formatDuration(double(r.totalSteps - r.step) / rate) : "?";
+    std::string terms;
+    for (const auto &[name, value] : r.terms)
+      terms += fmt::format("  {} {:.3e}", name, value);
     std::fprintf(
         stderr,
-        "%sstep %lld/%lld  loss %.4e  lr %.3e%s  %.1f steps/s  ETA %s%s",
+        "%sstep %lld/%lld  loss %.4e  lr %.3e%s%s  %.1f steps/s  ETA %s%s",
         tty_ ? "\r\033[K" : "", static_cast<long long>(r.step),
-        static_cast<long long>(r.totalSteps), r.loss, r.lr, val.c_str(), rate,
-        eta.c_str(), tty_ && !last ? "" : "\n");
+        static_cast<long long>(r.totalSteps), r.loss, r.lr, terms.c_str(),
+        val.c_str(), rate, eta.c_str(), tty_ && !last ? "" : "\n");
     std::fflush(stderr);
   }
   bool stopRequested() override { return interrupted != 0; }
@@ -120,6 +125,12 @@ void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
   if (!t.frozenNames().empty())
     fmt::print("frozen (restored after every step): {}\n",
                fmt::join(t.frozenNames(), ", "));
+  std::vector<std::string> logged;
+  for (const LoggedOutput &out : checkTrainStep(m).logged)
+    logged.push_back(out.name);
+  if (!logged.empty())
+    fmt::print("auxiliary terms and controllers (logged per step): {}\n",
+               fmt::join(logged, ", "));
   std::fflush(stdout);
 }
 

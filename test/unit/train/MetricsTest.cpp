@@ -40,4 +40,13 @@ TEST(MetricsLogTest, RecordsAreJsonWithNullForMissingAndNonFinite) {
       "0.001, \"val_rel_l2\": null, \"val_mse\": 2.5e-05, \"seconds\": 1.250}");
 }
 
+TEST(MetricsLogTest, AuxTermsAndControllerWeightsComeBeforeSeconds) {
+  MetricsRecord r{3, 0, 0.5, 0.5, 1e-3, std::nullopt, std::nullopt, 0.5};
+  r.terms = {{"aux.balance", 0.25}, {"pi.balance", NAN}};
+  EXPECT_EQ(toJson(r),
+            "{\"step\": 3, \"epoch\": 0, \"loss\": 0.5, \"loss_avg\": 0.5, "
+            "\"lr\": 0.001, \"val_rel_l2\": null, \"val_mse\": null, "
+            "\"aux.balance\": 0.25, \"pi.balance\": null, \"seconds\": 0.500}");
+}
+
 } // namespace

@@ -5,7 +5,7 @@ namespace shodh {
 
 class KernelRegistry;
 
-/// Adds the PI controller update (CPU) to `registry`.
+/// Adds the control kernels (CPU) to `registry`: aux_loss_grad, pi_update.
 void registerCpuControlKernels(KernelRegistry &registry);
 
 } // namespace shodh

@@ -1,0 +1,152 @@
+//===- RoutingEval.cpp - Running @eval for routing statistics -------------===//
+#include "tools/shodh-run/RoutingEval.h"
+#include "runtime/support/Status.h"
+#include "runtime/train/DataLoader.h"
+
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include <cstring>
+#include <map>
+#include <memory>
+
+namespace shodh {
+namespace {
+
+/// Closes an HDF5 handle on scope exit.
+struct H5Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~H5Handle() {
+    if (id >= 0)
+      close(id);
+  }
+};
+
+/// Splits "eval.routing.<i>.<kind>" into layer number and kind.
+bool parseRoutingName(const std::string &name, int64_t &layer,
+                      std::string &kind) {
+  const std::string prefix = "eval.routing.";
+  if (name.rfind(prefix, 0) != 0)
+    return false;
+  std::string rest = name.substr(prefix.size());
+  size_t dot = rest.find('.');
+  if (dot == std::string::npos || dot == 0)
+    return false;
+  for (size_t i = 0; i < dot; ++i)
+    if (rest[i] < '0' || rest[i] > '9')
+      return false;
+  layer = std::stoll(rest.substr(0, dot));
+  kind = rest.substr(dot + 1);
+  return true;
+}
+
+} // namespace
+
+std::vector<RoutingOutputs> findRoutingOutputs(const ModelDesc &model) {
+  const ProgramDesc *eval = model.findProgram("eval");
+  if (!eval)
+    return {};
+  std::map<int64_t, RoutingOutputs> byLayer;
+  for (size_t i = 0; i < eval->outputs.size(); ++i) {
+    int64_t layer = 0;
+    std::string kind;
+    if (!parseRoutingName(model.tensors[eval->outputs[i]].name, layer, kind))
+      continue;
+    RoutingOutputs &r = byLayer[layer];
+    r.name = fmt::format("routing.{}", layer);
+    if (kind == "experts")
+      r.experts = int(i);
+    else if (kind == "offsets")
+      r.offsets = int(i);
+    else if (kind == "energy")
+      r.energy = int(i);
+  }
+  std::vector<RoutingOutputs> layers;
+  for (auto &[layer, r] : byLayer)
+    if (r.experts >= 0)
+      layers.push_back(r);
+  return layers;
+}
+
+std::vector<int64_t> readDomainLabels(const std::string &path,
+                                      int64_t samples) {
+  H5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  if (file.id < 0)
+    throw Error(fmt::format("cannot open '{}' as HDF5", path));
+  if (H5Lexists(file.id, "domain", H5P_DEFAULT) <= 0)
+    return {};
+  H5Handle ds{H5Dopen2(file.id, "domain", H5P_DEFAULT), H5Dclose};
+  H5Handle type{H5Dget_type(ds.id), H5Tclose};
+  H5Handle space{H5Dget_space(ds.id), H5Sclose};
+  hsize_t n = 0;
+  if (H5Tget_class(type.id) != H5T_INTEGER ||
+      H5Sget_simple_extent_ndims(space.id) != 1)
+    throw Error(fmt::format("'{}': dataset 'domain' must be a vector of "
+                            "integers (one domain label per sample)",
+                            path));
+  H5Sget_simple_extent_dims(space.id, &n, nullptr);
+  if (int64_t(n) != samples)
+    throw Error(fmt::format("'{}': dataset 'domain' has {} labels but the "
+                            "file has {} samples",
+                            path, n, samples));
+  std::vector<int64_t> labels(n);
+  if (n && H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                   labels.data()) < 0)
+    throw Error(fmt::format("'{}': cannot read dataset 'domain'", path));
+  return labels;
+}
+
+void collectRouting(Session &session, const Normalizer &norm,
+                    const TrainingData &data, int64_t batch,
+                    const std::vector<RoutingOutputs> &layers,
+                    const std::vector<int64_t> &domains, RoutingStats &stats) {
+  const ModelDesc &m = session.model();
+  const ProgramDesc &eval = *m.findProgram("eval");
+  if (eval.inputs.size() != 2)
+    throw Error(fmt::format("program 'eval' has {} inputs; expected (x, y)",
+                            eval.inputs.size()));
+  const TensorDesc &x = m.tensors[eval.inputs[0]],
+                   &y = m.tensors[eval.inputs[1]];
+  checkSampleShape(x, data.inputs.shape, data.path, "inputs");
+  checkSampleShape(y, data.targets.shape, data.path, "targets");
+  const bool staticBatch = x.shape[0].isStatic();
+  if (staticBatch)
+    batch = x.shape[0].size;
+  LoaderOptions lo;
+  lo.batch = batch, lo.training = false;
+  DataLoader loader(data, norm, lo);
+  int64_t preparedRows = -1;
+  while (std::optional<Batch> b = loader.next()) {
+    int64_t rows = staticBatch ? batch : b->rows;
+    if (rows != preparedRows) {
+      std::map<std::string, int64_t> symbols;
+      bindOperandSymbols(x, data.inputs.shape, rows, symbols);
+      bindOperandSymbols(y, data.targets.shape, rows, symbols);
+      session.prepare("eval", symbols);
+      preparedRows = rows;
+    }
+    TensorRef xin = session.input("eval", 0), yin = session.input("eval", 1);
+    std::memset(xin.data, 0, xin.numel() * sizeof(float));
+    std::memset(yin.data, 0, yin.numel() * sizeof(float));
+    std::memcpy(xin.data, b->inputs.data(), b->inputs.size() * sizeof(float));
+    std::memcpy(yin.data, b->targets.data(), b->targets.size() * sizeof(float));
+    session.invoke("eval");
+    std::vector<int64_t> labels;
+    for (int64_t s : b->samples)
+      labels.push_back(domains.empty() ? 0 : domains[s]);
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const RoutingOutputs &r = layers[l];
+      TensorRef experts = session.output("eval", r.experts), offsets, energy;
+      RoutingBatch rb{&experts, nullptr, nullptr};
+      if (r.offsets >= 0)
+        offsets = session.output("eval", r.offsets), rb.offsets = &offsets;
+      if (r.energy >= 0)
+        energy = session.output("eval", r.energy), rb.energy = &energy;
+      stats.add(l, r.name, rb, b->rows,
+                domains.empty() ? nullptr : labels.data());
+    }
+  }
+}
+
+} // namespace shodh

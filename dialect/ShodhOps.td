@@ -461,6 +461,8 @@ include "dialect/ShodhExpertOps.td"
 include "dialect/ShodhControlOps.td"
 // Physics: divergence-free projection, divergence and curl.
 include "dialect/ShodhPhysicsOps.td"
+// Convolutions and normalisation (autoencoders).
+include "dialect/ShodhNnOps.td"
 
 //===----------------------------------------------------------------------===//
 // Lowered form

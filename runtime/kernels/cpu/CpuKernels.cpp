@@ -12,6 +12,7 @@
 #include "runtime/kernels/cpu/control/ControlKernels.h"
 #include "runtime/kernels/cpu/moe/ExpertKernels.h"
 #include "runtime/kernels/cpu/moe/RoutingKernels.h"
+#include "runtime/kernels/cpu/nn/NnKernels.h"
 #include "runtime/kernels/cpu/physics/PhysicsKernels.h"
 #include "runtime/kernels/cpu/grad/GradKernels.h"
 #include "runtime/kernels/cpu/optim/OptimKernels.h"
@@ -32,6 +33,7 @@ void registerCpuKernels(KernelRegistry &registry) {
   registerCpuExpertKernels(registry);
   registerCpuControlKernels(registry);
   registerCpuPhysicsKernels(registry);
+  registerCpuNnKernels(registry);
 }
 
 } // namespace shodh

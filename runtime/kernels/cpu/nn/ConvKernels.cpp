@@ -1,0 +1,333 @@
+//===- ConvKernels.cpp - CPU conv, conv_transpose and conv gradients ------===//
+//
+// Kernel contract (docs/runtime.md § Convolution and normalisation
+// kernels), f32, fields [B, C, S...] with 1 to 3 spatial axes:
+//   conv              x [B,C,S], w [O,C,K] [, b [O]] -> y [B,O,S'];
+//                     stride, padding, padding_mode
+//   conv_grad_input   dy [B,O,S'], w [O,C,K] -> dx [B,C,S]; same attrs
+//   conv_transpose    x [B,C,S], w [C,O,K] [, b [O]] -> y [B,O,S'];
+//                     stride, padding, output_padding (zero padding)
+//   conv_grad_weight  x [B,C,S], dy [B,O,S'] -> dw [O,C,K]; conv attrs
+// with S' = floor((S + 2p - K) / s) + 1 for conv and S' = (S - 1) s - 2p +
+// K + output_padding for conv_transpose (whose input is then the S' of a
+// conv of its output).
+//
+// Every kernel is im2col/col2im (ConvGeometry.h) plus OpenBLAS sgemm on
+// blocks of output positions, parallel over units that own their outputs:
+//   conv: (batch, column block) units, y_block = W [O, C*K] x col;
+//   conv_grad_input / conv_transpose: (batch, channel c) units, each
+//     summing W[:, c]^T dy_block into its channel block by block in order;
+//   conv_grad_weight: channel units accumulating dw[:, c] = sum of
+//     dy_block col_c^T over (batch, block) in order; with few channels
+//     each channel's (batch, block) pairs are cut into a fixed number of
+//     parts (from the shape) whose partial sums are added in part order.
+// No two threads write one element, and every sum has a fixed order, so the
+// results do not depend on the thread count.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/nn/ConvKernels.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/nn/ConvGeometry.h"
+#include "runtime/support/Status.h"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace shodh {
+
+namespace {
+
+/// Floats of one im2col block (about 1 MiB, cache-sized).
+constexpr int64_t kColumnBudget = 1 << 18;
+
+/// Units of conv_grad_weight to aim for when there are few input channels.
+constexpr int64_t kWeightUnits = 16;
+
+/// Which kernel a ConvKernel instance is.
+enum class ConvKind { Conv, GradInput, Transpose, GradWeight };
+
+/// Checks dtypes (f32) and ranks (3 to 5, all equal; bias rank 1) of a call.
+void checkConvOperands(const KernelSignature &sig, bool hasBias) {
+  const char *names[] = {"first input", "second input", "bias"};
+  size_t rank = sig.inputs[0]->shape.size();
+  if (rank < 3 || rank > 5)
+    throw Error(fmt::format("{}: inputs must be fields [B, C, S...] with 1 to "
+                            "3 spatial axes (rank 3 to 5), got rank {}",
+                            sig.where, rank));
+  for (size_t i = 0; i < sig.inputs.size(); ++i) {
+    expectDType(sig, *sig.inputs[i], names[i], {DType::F32});
+    size_t want = hasBias && i == 2 ? 1 : rank;
+    if (sig.inputs[i]->shape.size() != want)
+      throw Error(fmt::format("{}: {} must have rank {}, got {}", sig.where,
+                              names[i], want, sig.inputs[i]->shape.size()));
+  }
+  expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+  if (sig.outputs[0]->shape.size() != rank)
+    throw Error(fmt::format("{}: output must have rank {}, got {}", sig.where,
+                            rank, sig.outputs[0]->shape.size()));
+}
+
+/// The spatial part of `shape`.
+std::vector<int64_t> spatialOf(const std::vector<int64_t> &shape) {
+  return std::vector<int64_t>(shape.begin() + 2, shape.end());
+}
+
+/// [a, b, spatial...].
+std::vector<int64_t> fieldShape(int64_t a, int64_t b,
+                                const std::vector<int64_t> &spatial) {
+  std::vector<int64_t> s{a, b};
+  s.insert(s.end(), spatial.begin(), spatial.end());
+  return s;
+}
+
+/// One of the four convolution kernels (see the file comment).
+class ConvKernel : public Kernel {
+public:
+  /// Validates the call.
+  ConvKernel(const KernelSignature &sig, ConvKind kind);
+  /// Builds the geometry from the concrete shapes and checks them.
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override;
+  /// Runs the blocked im2col/col2im + sgemm on the pool.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  /// y = conv(x, w) + b over (batch, block) units [u0, u1).
+  void runConv(const float *x, const float *w, const float *b, float *y,
+               int64_t u0, int64_t u1) const;
+  /// dx = col2im(W^T dy) + b over (batch, channel) units [u0, u1).
+  void runCol2Im(const float *dy, const float *w, const float *b, float *dx,
+                 int64_t u0, int64_t u1) const;
+  /// Sum over pairs [p0, p1) of (batch, block) of dy_block col_c^T into
+  /// `out` ([O, K] with row stride `ldOut`).
+  void runGradWeight(const float *x, const float *dy, float *out, int64_t ldOut,
+                     int64_t c, int64_t p0, int64_t p1) const;
+  /// dw on the pool (see the file comment).
+  void gradWeight(const float *x, const float *dy, float *dw,
+                  KernelContext &ctx) const;
+
+  std::string where_;
+  ConvKind kind_;
+  bool hasBias_ = false;
+  ConvAttrs attrs_;
+  std::vector<int64_t> outputPadding_;
+  ConvGeometry g_;
+  int64_t cin_ = 0, cout_ = 0, block_ = 1, blocks_ = 1, parts_ = 1;
+};
+
+ConvKernel::ConvKernel(const KernelSignature &sig, ConvKind kind)
+    : where_(sig.where), kind_(kind) {
+  bool biased = kind == ConvKind::Conv || kind == ConvKind::Transpose;
+  expectOperandCounts(sig, 2, biased ? 3 : 2, 1);
+  hasBias_ = sig.inputs.size() == 3;
+  checkConvOperands(sig, hasBias_);
+  size_t spatial = sig.inputs[0]->shape.size() - 2;
+  attrs_ = parseConvAttrs(sig, spatial, kind != ConvKind::Transpose);
+  if (kind == ConvKind::Transpose) {
+    outputPadding_ = intsAttr(sig, "output_padding");
+    if (outputPadding_.size() != spatial)
+      throw Error(fmt::format("{}: attribute 'output_padding' must have one "
+                              "entry per spatial axis ({}), got {}",
+                              where_, spatial, outputPadding_.size()));
+    for (size_t d = 0; d < spatial; ++d)
+      if (outputPadding_[d] < 0 || outputPadding_[d] >= attrs_.stride[d])
+        throw Error(fmt::format("{}: output_padding[{}] = {} must be in [0, "
+                                "stride[{}] = {})",
+                                where_, d, outputPadding_[d], d,
+                                attrs_.stride[d]));
+  }
+}
+
+void ConvKernel::prepare(const std::vector<TensorRef> &in,
+                         const std::vector<TensorRef> &out, KernelContext &) {
+  const auto &a = in[0].shape, &w = in[1].shape, &y = out[0].shape;
+  size_t spatial = a.size() - 2;
+  std::vector<int64_t> want, bias;
+  if (kind_ == ConvKind::Conv || kind_ == ConvKind::GradWeight) {
+    // a = x [B, C, S]; the weight is w (conv) or the output dw.
+    const auto &weight = kind_ == ConvKind::Conv ? w : y;
+    cin_ = a[1], cout_ = weight[0];
+    g_ =
+        makeConvGeometry(where_, a[0], spatialOf(a), spatialOf(weight), attrs_);
+    std::vector<int64_t> ys = fieldShape(a[0], cout_, outDims(g_, spatial));
+    want = kind_ == ConvKind::Conv ? ys : fieldShape(cout_, cin_, spatialOf(y));
+    if (kind_ == ConvKind::GradWeight)
+      expectSameShape(where_, "dy", fixedDims(w), "the convolution output",
+                      fixedDims(ys));
+    if (weight[1] != cin_)
+      throw Error(fmt::format("{}: weight has {} input channels but x has {}",
+                              where_, weight[1], cin_));
+  } else {
+    // a = dy (or the transpose's x) [B, O, S'] is the conv output; the
+    // result [B, C, S] the conv input, w [O, C, K] in both layouts.
+    cout_ = w[0], cin_ = w[1];
+    g_ = makeConvGeometry(where_, a[0], spatialOf(y), spatialOf(w), attrs_);
+    std::vector<int64_t> conv = outDims(g_, spatial);
+    if (kind_ == ConvKind::Transpose)
+      for (size_t d = 0; d < spatial; ++d)
+        conv[d] = (a[2 + d] - 1) * attrs_.stride[d] - 2 * attrs_.padding[d] +
+                  w[2 + d] + outputPadding_[d];
+    want = fieldShape(a[0], cin_,
+                      kind_ == ConvKind::Transpose ? conv : spatialOf(y));
+    if (kind_ != ConvKind::Transpose)
+      expectSameShape(where_, "dy", fixedDims(a), "the convolution output",
+                      fixedDims(fieldShape(a[0], cout_, conv)));
+    else if (a[1] != cout_)
+      throw Error(fmt::format("{}: weight has {} input channels but x has {}",
+                              where_, cout_, a[1]));
+  }
+  expectSameShape(where_, "output", fixedDims(y), "expected", fixedDims(want));
+  if (hasBias_) {
+    int64_t channels = kind_ == ConvKind::Conv ? cout_ : cin_;
+    expectSameShape(where_, "bias", fixedDims(in[2].shape), "[channels]",
+                    {Dim::fixed(channels)});
+  }
+  int64_t rows = (kind_ == ConvKind::Conv ? cin_ : 1) * g_.kernelSize();
+  block_ = convColumnBlock(rows, g_.outSize(), kColumnBudget);
+  blocks_ = (g_.outSize() + block_ - 1) / block_;
+  // conv_grad_weight: split each channel's (batch, block) pairs so that
+  // there are about kWeightUnits units when C is small (a function of the
+  // shape only, so the summation order does not depend on the pool).
+  parts_ = std::clamp<int64_t>(kWeightUnits / std::max<int64_t>(cin_, 1), 1,
+                               std::max<int64_t>(g_.batch * blocks_, 1));
+  for (int64_t d : {cin_ * g_.kernelSize(), g_.outSize(), cout_, g_.inSize()})
+    checkBlasDim(where_, d);
+}
+
+void ConvKernel::runConv(const float *x, const float *w, const float *b,
+                         float *y, int64_t u0, int64_t u1) const {
+  int64_t kp = g_.kernelSize(), rows = cin_ * kp, os = g_.outSize();
+  std::vector<float> col(size_t(rows * block_));
+  for (int64_t u = u0; u < u1; ++u) {
+    int64_t n = u / blocks_, j0 = (u % blocks_) * block_;
+    int64_t cols = std::min(block_, os - j0);
+    for (int64_t c = 0; c < cin_; ++c)
+      im2col(g_, x + (n * cin_ + c) * g_.inSize(), j0, cols,
+             col.data() + c * kp * cols);
+    float *yb = y + n * cout_ * os + j0;
+    for (int64_t o = 0; b && o < cout_; ++o)
+      std::fill(yb + o * os, yb + o * os + cols, b[o]);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout_),
+                int(cols), int(rows), 1.0f, w, int(rows), col.data(), int(cols),
+                b ? 1.0f : 0.0f, yb, int(os));
+  }
+}
+
+void ConvKernel::runCol2Im(const float *dy, const float *w, const float *b,
+                           float *dx, int64_t u0, int64_t u1) const {
+  int64_t kp = g_.kernelSize(), os = g_.outSize(), is = g_.inSize();
+  std::vector<float> col(size_t(kp * block_));
+  for (int64_t u = u0; u < u1; ++u) {
+    int64_t n = u / cin_, c = u % cin_;
+    float *channel = dx + u * is;
+    std::fill(channel, channel + is, b ? b[c] : 0.0f);
+    for (int64_t j0 = 0; j0 < os; j0 += block_) {
+      int64_t cols = std::min(block_, os - j0);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, int(kp), int(cols),
+                  int(cout_), 1.0f, w + c * kp, int(cin_ * kp),
+                  dy + n * cout_ * os + j0, int(os), 0.0f, col.data(),
+                  int(cols));
+      col2im(g_, col.data(), j0, cols, channel);
+    }
+  }
+}
+
+void ConvKernel::runGradWeight(const float *x, const float *dy, float *out,
+                               int64_t ldOut, int64_t c, int64_t p0,
+                               int64_t p1) const {
+  int64_t kp = g_.kernelSize(), os = g_.outSize(), is = g_.inSize();
+  std::vector<float> col(size_t(kp * block_));
+  bool first = true;
+  for (int64_t pair = p0; pair < p1; ++pair, first = false) {
+    int64_t n = pair / blocks_, j0 = (pair % blocks_) * block_;
+    int64_t cols = std::min(block_, os - j0);
+    im2col(g_, x + (n * cin_ + c) * is, j0, cols, col.data());
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(cout_), int(kp),
+                int(cols), 1.0f, dy + n * cout_ * os + j0, int(os), col.data(),
+                int(cols), first ? 0.0f : 1.0f, out, int(ldOut));
+  }
+  if (first) // an empty range: the sum is 0
+    for (int64_t o = 0; o < cout_; ++o)
+      std::fill(out + o * ldOut, out + o * ldOut + kp, 0.0f);
+}
+
+void ConvKernel::gradWeight(const float *x, const float *dy, float *dw,
+                            KernelContext &ctx) const {
+  int64_t kp = g_.kernelSize(), pairs = g_.batch * blocks_;
+  if (parts_ == 1) { // one unit per channel, straight into dw[:, c]
+    parallelFor(ctx.pool, cin_, 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c)
+        runGradWeight(x, dy, dw + c * kp, cin_ * kp, c, 0, pairs);
+    });
+    return;
+  }
+  // (channel, part of the (batch, block) pairs) units write partial sums,
+  // added per channel in part order.
+  std::vector<float> partial(size_t(cin_ * parts_ * cout_ * kp));
+  parallelFor(ctx.pool, cin_ * parts_, 1, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u) {
+      int64_t c = u / parts_, part = u % parts_;
+      runGradWeight(x, dy, partial.data() + u * cout_ * kp, kp, c,
+                    part * pairs / parts_, (part + 1) * pairs / parts_);
+    }
+  });
+  parallelFor(ctx.pool, cin_, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c)
+      for (int64_t o = 0; o < cout_; ++o) {
+        float *row = dw + (o * cin_ + c) * kp;
+        const float *first = partial.data() + (c * parts_ * cout_ + o) * kp;
+        std::copy(first, first + kp, row);
+        for (int64_t part = 1; part < parts_; ++part)
+          for (int64_t k = 0; k < kp; ++k)
+            row[k] += first[part * cout_ * kp + k];
+      }
+  });
+}
+
+void ConvKernel::run(const std::vector<TensorRef> &in,
+                     const std::vector<TensorRef> &out, KernelContext &ctx) {
+  const float *a = in[0].as<float>(), *w = in[1].as<float>();
+  const float *b = hasBias_ ? in[2].as<float>() : nullptr;
+  float *y = out[0].as<float>();
+  if (out[0].numel() == 0)
+    return;
+  if (kind_ == ConvKind::Conv && cin_ == 0) { // an empty sum: y = b (or 0)
+    int64_t os = g_.outSize();
+    for (int64_t i = 0; i < out[0].numel(); ++i)
+      y[i] = b ? b[(i / os) % cout_] : 0.0f;
+    return;
+  }
+  if (kind_ == ConvKind::GradWeight) {
+    gradWeight(a, w, y, ctx);
+  } else if (kind_ == ConvKind::Conv) {
+    parallelFor(ctx.pool, g_.batch * blocks_, 1,
+                [&](int64_t u0, int64_t u1) { runConv(a, w, b, y, u0, u1); });
+  } else {
+    parallelFor(ctx.pool, g_.batch * cin_, 1,
+                [&](int64_t u0, int64_t u1) { runCol2Im(a, w, b, y, u0, u1); });
+  }
+}
+
+} // namespace
+
+std::unique_ptr<Kernel> makeConvKernel(const KernelSignature &sig) {
+  return std::make_unique<ConvKernel>(sig, ConvKind::Conv);
+}
+
+std::unique_ptr<Kernel> makeConvGradInputKernel(const KernelSignature &sig) {
+  return std::make_unique<ConvKernel>(sig, ConvKind::GradInput);
+}
+
+std::unique_ptr<Kernel> makeConvTransposeKernel(const KernelSignature &sig) {
+  return std::make_unique<ConvKernel>(sig, ConvKind::Transpose);
+}
+
+std::unique_ptr<Kernel> makeConvGradWeightKernel(const KernelSignature &sig) {
+  return std::make_unique<ConvKernel>(sig, ConvKind::GradWeight);
+}
+
+} // namespace shodh

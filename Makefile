@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 
 .PHONY: all deps configure build run test clean test-sanitize \
-        test-sanitize-runtime fuzz bench
+        test-sanitize-runtime fuzz bench portable
 
 all: build
 
@@ -89,3 +89,10 @@ fuzz: build
 	  { cat $(FUZZ_BUILD)/configure.log; exit 1; }
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
 	@bash fuzz/run-fuzzers.sh $(BUILD)/bin . $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZERS)
+
+# `make portable`: shodh-run with static CPU dependencies (docs/cuda.md
+# § Portable build) in PORTABLE_BUILD; prints the shared libraries left.
+PORTABLE_BUILD ?= build-portable
+
+portable: deps
+	@JOBS=$(JOBS) bash scripts/build-portable.sh $(PORTABLE_BUILD)

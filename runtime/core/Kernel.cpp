@@ -60,6 +60,9 @@ const KernelRegistry &KernelRegistry::builtin() {
   static const KernelRegistry registry = [] {
     KernelRegistry r;
     registerCpuKernels(r);
+#ifdef SHODH_HAVE_CUDA
+    registerCudaKernels(r);
+#endif
     return r;
   }();
   return registry;

@@ -26,6 +26,7 @@
 namespace shodh {
 
 class ThreadPool;
+class Device;
 
 /// Where kernels run.
 enum class Backend { Cpu, Cuda };
@@ -48,6 +49,8 @@ struct TensorRef {
 /// Everything a kernel may use while running.
 struct KernelContext {
   ThreadPool *pool = nullptr;
+  /// The session's CUDA device and stream (Backend::Cuda), else nullptr.
+  Device *device = nullptr;
 };
 
 /// What a factory sees: the call and the descriptions of its operands.
@@ -95,5 +98,8 @@ private:
 
 /// Registers the CPU kernels (defined in kernels/cpu/CpuKernels.cpp).
 void registerCpuKernels(KernelRegistry &registry);
+/// Registers the CUDA kernels (kernels/cuda/CudaKernels.cpp); only in builds
+/// with the CUDA backend (SHODH_HAVE_CUDA).
+void registerCudaKernels(KernelRegistry &registry);
 
 } // namespace shodh

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
 namespace shodh {
 
 namespace {
@@ -50,20 +52,49 @@ void checkTensorIds(const ModelDesc &model, const ProgramDesc &program) {
   }
 }
 
+void checkBackendCoverage(const ProgramDesc &program, Backend backend,
+                          const KernelRegistry &registry) {
+  // Kernel name -> indices of the calls that use it, for kernels that exist
+  // on the CPU but not on `backend`.
+  std::map<std::string, std::vector<size_t>> missing;
+  for (size_t i = 0; i < program.calls.size(); ++i) {
+    const std::string &name = program.calls[i].kernel;
+    if (registry.find(name, backend))
+      continue;
+    if (backend != Backend::Cpu && registry.find(name, Backend::Cpu)) {
+      missing[name].push_back(i);
+      continue;
+    }
+    throw Error(fmt::format(
+        "program '{}', call {}: unknown kernel '{}' for backend {} "
+        "(known: {})",
+        program.name, i, name, backendName(backend),
+        fmt::join(registry.names(backend), ", ")));
+  }
+  if (missing.empty())
+    return;
+  std::vector<std::string> parts;
+  for (const auto &[name, calls] : missing)
+    parts.push_back(fmt::format("{} (call{} {})", name,
+                                calls.size() == 1 ? "" : "s",
+                                fmt::join(calls, ", ")));
+  throw Error(fmt::format(
+      "program '{}': backend {} has no implementation of {} kernel{} it "
+      "uses: {}; run it on the CPU backend (--device cpu) or see "
+      "docs/cuda.md for the kernels each backend has",
+      program.name, backendName(backend), missing.size(),
+      missing.size() == 1 ? "" : "s", fmt::join(parts, "; ")));
+}
+
 std::vector<std::unique_ptr<Kernel>>
 instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
                    Backend backend, const KernelRegistry &registry) {
   checkTensorIds(model, program);
+  checkBackendCoverage(program, backend, registry);
   std::vector<std::unique_ptr<Kernel>> kernels;
   for (size_t i = 0; i < program.calls.size(); ++i) {
-    const std::string &name = program.calls[i].kernel;
-    const KernelFactory *factory = registry.find(name, backend);
-    if (!factory)
-      throw Error(fmt::format(
-          "program '{}', call {}: unknown kernel '{}' for backend {} "
-          "(known: {})",
-          program.name, i, name, backendName(backend),
-          fmt::join(registry.names(backend), ", ")));
+    const KernelFactory *factory =
+        registry.find(program.calls[i].kernel, backend);
     std::unique_ptr<Kernel> kernel = (*factory)(signatureOf(model, program, i));
     if (!kernel)
       throw Error(fmt::format("{}: the factory returned no kernel",

@@ -25,6 +25,15 @@ std::string callSite(const ProgramDesc &program, size_t call);
 /// of `model`; throws `Error` naming the offending id otherwise.
 void checkTensorIds(const ModelDesc &model, const ProgramDesc &program);
 
+/// Throws unless every kernel of `program` is registered for `backend`. A
+/// kernel the CPU has but `backend` lacks is reported together with every
+/// other such kernel and the calls using them ("backend cuda has no
+/// implementation of 2 kernels it uses: rfft (call 1); spectral_conv (calls
+/// 2, 5); ..."); a kernel unknown everywhere names its call and the known
+/// kernels.
+void checkBackendCoverage(const ProgramDesc &program, Backend backend,
+                          const KernelRegistry &registry);
+
 /// Creates one kernel per call of `program` with the factories of `registry`
 /// for `backend`. Throws `Error` for an unknown kernel (listing the known
 /// ones) or when a factory rejects its call.

@@ -8,6 +8,10 @@
 // or `profile`, `invokeInstrumented` replaces the plain loop so the default
 // path pays nothing for them.
 //
+// Backend::Cuda: the persistent tensors have a host copy (loaded as on the
+// CPU) and a device copy (uploaded once, here); the arena is device memory
+// and the program's inputs and outputs are staged in host memory (Session.h).
+//
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
 #include "runtime/core/ArenaLayout.h"
@@ -21,6 +25,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace shodh {
@@ -34,6 +39,11 @@ struct Session::Prepared {
   std::vector<std::vector<TensorRef>> callInputs;
   std::vector<std::vector<TensorRef>> callOutputs;
   CallProfile profile; ///< filled under `SessionOptions::profile`
+  // Backend::Cuda only:
+  DeviceBuffer deviceArena;
+  AlignedBuffer hostIo; ///< staging for the program's inputs and outputs
+  std::vector<TensorRef> hostRefs; ///< by tensor id; data == nullptr if none
+  std::vector<int32_t> writtenPersistent; ///< persistent outputs of calls
 };
 
 Session::Session(const ModelDesc &model, SessionOptions options)
@@ -41,9 +51,19 @@ Session::Session(const ModelDesc &model, SessionOptions options)
   pool_ = std::make_unique<ThreadPool>(options.threads);
   const KernelRegistry &registry = KernelRegistry::builtin();
   if (registry.names(options.backend).empty())
-    throw Error(
-        fmt::format("no kernels are registered for backend {} in this build",
-                    backendName(options.backend)));
+    throw Error(fmt::format(
+        "no kernels are registered for backend {} in this build{}",
+        backendName(options.backend),
+        options.backend == Backend::Cuda && !cudaCompiledIn()
+            ? ": " + probeCuda().reason
+            : std::string()));
+  if (options.backend == Backend::Cuda) {
+    requireCudaDevice("backend cuda");
+    if (options.checkNumerics)
+      throw Error("checkNumerics (--check-numerics) is not available on "
+                  "backend cuda yet; run the check with --device cpu");
+    device_ = std::make_unique<Device>(0);
+  }
   for (const ProgramDesc &p : model.programs) {
     if (kernels_.count(p.name))
       throw Error(fmt::format("the model has two programs named '{}'", p.name));
@@ -57,6 +77,17 @@ Session::Session(const ModelDesc &model, SessionOptions options)
       // Each buffer was allocated, so the sum fits in size_t and uint64_t.
       persistentBytes_ += persistentStorage_[i].size();
     }
+  if (device_) {
+    devicePersistent_.resize(model.tensors.size());
+    hostCurrent_.assign(model.tensors.size(), 1);
+    hostHandedOut_.assign(model.tensors.size(), 0);
+    for (size_t i = 0; i < model.tensors.size(); ++i)
+      if (!persistentStorage_[i].empty()) {
+        devicePersistent_[i] = DeviceBuffer(persistentStorage_[i].size(), *device_);
+        devicePersistent_[i].upload(persistentStorage_[i].data(),
+                                    persistentStorage_[i].size(), *device_);
+      }
+  }
 }
 
 Session::~Session() = default;
@@ -78,23 +109,34 @@ void Session::prepare(const std::string &program,
   auto p = std::make_unique<Prepared>();
   p->layout = layoutArena(model_, desc, symbols);
   checkPlanFits(program, symbols, p->layout.plan.peakBytes);
-  p->arena = AlignedBuffer(p->layout.plan.peakBytes);
+  uint8_t *arenaBase = nullptr;
+  if (device_) {
+    p->deviceArena = DeviceBuffer(p->layout.plan.peakBytes, *device_);
+    arenaBase = p->deviceArena.data();
+  } else {
+    p->arena = AlignedBuffer(p->layout.plan.peakBytes);
+    arenaBase = p->arena.data();
+  }
   p->arenaRefs.resize(model_.tensors.size());
   for (size_t k = 0; k < p->layout.tensors.size(); ++k) {
     int32_t id = p->layout.tensors[k];
     p->arenaRefs[id] = TensorRef{model_.tensors[id].dtype, p->layout.shapes[k],
-                                 p->arena.data() + p->layout.plan.offsets[k]};
+                                 arenaBase + p->layout.plan.offsets[k]};
   }
-  KernelContext ctx{pool_.get()};
+  if (device_)
+    stageProgramIo(desc, *p);
+  KernelContext ctx{pool_.get(), device_.get()};
   std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
   for (size_t i = 0; i < desc.calls.size(); ++i) {
     p->callInputs.emplace_back(), p->callOutputs.emplace_back();
     for (int32_t id : desc.calls[i].inputs)
-      p->callInputs[i].push_back(tensorRef(*p, id));
+      p->callInputs[i].push_back(kernelRef(*p, id));
     for (int32_t id : desc.calls[i].outputs)
-      p->callOutputs[i].push_back(tensorRef(*p, id));
+      p->callOutputs[i].push_back(kernelRef(*p, id));
     kernels[i]->prepare(p->callInputs[i], p->callOutputs[i], ctx);
   }
+  if (device_)
+    device_->synchronize();
   p->profile.seconds.assign(desc.calls.size(), 0.0);
   prepared_[program] = std::move(p);
 }
@@ -106,10 +148,15 @@ void Session::checkPlanFits(const std::string &program,
     return;
   MemoryDemand demand{program, symbols, arenaBytes, persistentBytes_, 0};
   for (const auto &[name, other] : prepared_)
-    demand.otherArenaBytes += other->arena.size(); // allocated: cannot overflow
+    demand.otherArenaBytes += other->arena.size() + other->deviceArena.size();
   std::optional<MemoryBudget> budget;
   if (options_.memoryLimit)
     budget = MemoryBudget{*options_.memoryLimit, "set by --memory-limit"};
+  else if (device_)
+    // What this session holds is already allocated: free + held.
+    budget = MemoryBudget{
+        device_->freeBytes() + persistentBytes_ + demand.otherArenaBytes,
+        fmt::format("free memory of CUDA device {}", device_->ordinal())};
   else
     budget = detectMemoryBudget(persistentBytes_ + demand.otherArenaBytes);
   if (budget)
@@ -118,18 +165,75 @@ void Session::checkPlanFits(const std::string &program,
 
 void Session::invoke(const std::string &program) {
   Prepared &p = preparedProgram(program);
-  if (options_.checkNumerics || options_.profile)
-    return invokeInstrumented(programDesc(program), p);
-  std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
-  KernelContext ctx{pool_.get()};
-  for (size_t i = 0; i < kernels.size(); ++i)
-    kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
+  if (device_)
+    uploadBeforeInvoke(programDesc(program), p);
+  if (options_.checkNumerics || options_.profile) {
+    invokeInstrumented(programDesc(program), p);
+  } else {
+    std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
+    KernelContext ctx{pool_.get(), device_.get()};
+    for (size_t i = 0; i < kernels.size(); ++i)
+      kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
+  }
+  if (device_)
+    downloadAfterInvoke(programDesc(program), p);
+}
+
+void Session::stageProgramIo(const ProgramDesc &desc, Prepared &p) {
+  p.hostRefs.resize(model_.tensors.size());
+  std::vector<int32_t> ids = desc.inputs;
+  ids.insert(ids.end(), desc.outputs.begin(), desc.outputs.end());
+  uint64_t total = 0;
+  std::vector<std::pair<int32_t, uint64_t>> offsets;
+  for (int32_t id : ids) {
+    if (isPersistent(model_.tensors[id].role) || p.hostRefs[id].data ||
+        std::any_of(offsets.begin(), offsets.end(),
+                    [&](const auto &o) { return o.first == id; }))
+      continue;
+    offsets.emplace_back(id, total);
+    uint64_t bytes = byteSize(p.arenaRefs[id].dtype, p.arenaRefs[id].shape,
+                              "tensor '" + model_.tensors[id].name + "'");
+    total += (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
+  }
+  p.hostIo = AlignedBuffer(total);
+  for (const auto &[id, offset] : offsets)
+    p.hostRefs[id] = TensorRef{p.arenaRefs[id].dtype, p.arenaRefs[id].shape,
+                               p.hostIo.data() + offset};
+  for (const KernelCall &call : desc.calls)
+    for (int32_t id : call.outputs)
+      if (isPersistent(model_.tensors[id].role))
+        p.writtenPersistent.push_back(id);
+}
+
+void Session::uploadBeforeInvoke(const ProgramDesc &desc, Prepared &p) {
+  for (size_t id = 0; id < hostHandedOut_.size(); ++id)
+    if (hostHandedOut_[id]) {
+      devicePersistent_[id].upload(persistentStorage_[id].data(),
+                                   persistentStorage_[id].size(), *device_);
+      hostHandedOut_[id] = 0;
+    }
+  for (int32_t id : desc.inputs)
+    if (const TensorRef &h = p.hostRefs[id]; h.data)
+      copyHostToDevice(p.arenaRefs[id].data, h.data,
+                       byteSize(h.dtype, h.shape, model_.tensors[id].name),
+                       *device_);
+}
+
+void Session::downloadAfterInvoke(const ProgramDesc &desc, Prepared &p) {
+  for (int32_t id : p.writtenPersistent)
+    hostCurrent_[id] = 0;
+  for (int32_t id : desc.outputs)
+    if (const TensorRef &h = p.hostRefs[id]; h.data)
+      copyDeviceToHost(h.data, p.arenaRefs[id].data,
+                       byteSize(h.dtype, h.shape, model_.tensors[id].name),
+                       *device_);
+  device_->synchronize(); // reports a failed kernel even without outputs
 }
 
 void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
   using Clock = std::chrono::steady_clock;
   std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(desc.name);
-  KernelContext ctx{pool_.get()};
+  KernelContext ctx{pool_.get(), device_.get()};
   for (size_t i = 0; i < kernels.size(); ++i) {
     std::optional<CallNumericsCheck> check;
     if (options_.checkNumerics)
@@ -137,6 +241,8 @@ void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
     Clock::time_point t0 =
         options_.profile ? Clock::now() : Clock::time_point{};
     kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
+    if (device_)
+      device_->synchronize(); // time the call, and name it if it failed
     if (options_.profile)
       p.profile.seconds[i] +=
           std::chrono::duration<double>(Clock::now() - t0).count();
@@ -161,8 +267,18 @@ void Session::resetProfile(const std::string &program) {
 }
 
 TensorRef Session::tensorRef(const Prepared &prepared, int32_t id) {
-  return isPersistent(model_.tensors[id].role) ? persistent(id)
-                                               : prepared.arenaRefs[id];
+  if (isPersistent(model_.tensors[id].role))
+    return persistent(id);
+  return device_ ? prepared.hostRefs[id] : prepared.arenaRefs[id];
+}
+
+TensorRef Session::kernelRef(const Prepared &prepared, int32_t id) {
+  const TensorDesc &t = model_.tensors[id];
+  if (!isPersistent(t.role))
+    return prepared.arenaRefs[id];
+  if (!device_)
+    return persistent(id);
+  return TensorRef{t.dtype, persistentShape(t), devicePersistent_[id].data()};
 }
 
 TensorRef Session::programOperand(const std::string &program, size_t i,
@@ -200,6 +316,15 @@ TensorRef Session::persistent(int32_t tensorId) {
         "tensor '{}' (id {}) has role {}, not a persistent role (parameter, "
         "state or constant)",
         t.name, tensorId, roleName(t.role)));
+  if (device_) {
+    if (!hostCurrent_[tensorId]) {
+      devicePersistent_[tensorId].download(persistentStorage_[tensorId].data(),
+                                           persistentStorage_[tensorId].size(),
+                                           *device_);
+      hostCurrent_[tensorId] = 1;
+    }
+    hostHandedOut_[tensorId] = 1; // the caller may write: upload at invoke
+  }
   return TensorRef{t.dtype, persistentShape(t),
                    persistentStorage_[tensorId].data()};
 }

@@ -20,10 +20,19 @@
 //     throws `NonFiniteError` naming the call (NumericsCheck.h);
 //   - `profile` accumulates the wall time of every call (`callProfile`).
 //
+// Backend::Cuda (docs/cuda.md): the arena, parameters and state live on the
+// session's `Device`; weights are uploaded once when the session is created.
+// `input`/`output` then refer to host staging buffers that `invoke` copies
+// to the device before the first call and back after the last one.
+// `persistent` returns a host copy, downloaded when the device copy is newer;
+// anything written through it is uploaded at the next `invoke` (so a
+// persistent ref must not be held across `invoke`).
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "runtime/core/AlignedBuffer.h"
+#include "runtime/core/Device.h"
 #include "runtime/core/Kernel.h"
 #include "runtime/core/MemoryPlanner.h"
 #include "runtime/format/ModelDesc.h"
@@ -108,13 +117,21 @@ public:
   TensorRef persistent(int32_t tensorId);
   /// Total bytes of the persistent tensors.
   uint64_t persistentBytes() const { return persistentBytes_; }
+  /// The session's device (Backend::Cuda), else nullptr.
+  Device *device() const { return device_.get(); }
 
 private:
   struct Prepared;
   const ModelDesc &model_;
   SessionOptions options_;
   std::unique_ptr<ThreadPool> pool_;
+  std::unique_ptr<Device> device_; // Backend::Cuda only; outlives the buffers
   std::vector<AlignedBuffer> persistentStorage_; // by tensor id (empty if not persistent)
+  // Backend::Cuda: the device copies of the persistent tensors, whether the
+  // host copy is current, and whether the host copy was handed out (and
+  // must be uploaded before the next invoke); all by tensor id.
+  std::vector<DeviceBuffer> devicePersistent_;
+  std::vector<uint8_t> hostCurrent_, hostHandedOut_;
   uint64_t persistentBytes_ = 0;
   std::map<std::string, std::unique_ptr<Prepared>> prepared_;
   std::map<std::string, std::vector<std::unique_ptr<Kernel>>> kernels_; // by program
@@ -127,6 +144,15 @@ private:
   const Prepared &preparedProgram(const std::string &program) const;
   /// The ref of tensor `id` of a program in `prepared` (arena or persistent).
   TensorRef tensorRef(const Prepared &prepared, int32_t id);
+  /// The ref kernels see for tensor `id`: on the device for Backend::Cuda.
+  TensorRef kernelRef(const Prepared &prepared, int32_t id);
+  /// Backend::Cuda: allocates the host staging buffers of the program's
+  /// inputs and outputs.
+  void stageProgramIo(const ProgramDesc &desc, Prepared &p);
+  /// Backend::Cuda: uploads handed-out persistent tensors and the inputs.
+  void uploadBeforeInvoke(const ProgramDesc &desc, Prepared &p);
+  /// Backend::Cuda: downloads the outputs; marks written state stale.
+  void downloadAfterInvoke(const ProgramDesc &desc, Prepared &p);
   /// Throws if an arena of `arenaBytes` does not fit in the memory
   /// available.
   void checkPlanFits(const std::string &program,

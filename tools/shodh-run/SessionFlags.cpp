@@ -1,5 +1,7 @@
 //===- SessionFlags.cpp - Runtime guard flags shared by shodh-run commands ===//
 #include "tools/shodh-run/SessionFlags.h"
+#include "runtime/core/Device.h"
+#include "runtime/support/Status.h"
 
 #include <cmath>
 
@@ -18,6 +20,30 @@ void SessionFlags::addTo(CLI::App *cmd) {
                   "or measure (times candidate algorithms when the model is "
                   "prepared: faster steps, a few seconds more start-up)")
       ->check(CLI::IsMember({"estimate", "measure"}));
+  CLI::Option *dev = cmd->add_option(
+      "--device", device,
+      "where kernels run: cpu (default), cuda (GPU 0; fails if the build has "
+      "no CUDA backend or no GPU is visible) or auto (cuda if a GPU is "
+      "visible, else cpu)");
+  if (cmd->get_name() == "train")
+    dev->check(CLI::Validator(
+        [](std::string &value) {
+          return value == "cpu" ? std::string()
+                                : "train runs on the CPU only for now (see "
+                                  "docs/cuda.md), got '" +
+                                      value + "'";
+        },
+        "cpu"));
+  else
+    dev->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+}
+
+Backend SessionFlags::backend() const {
+  if (device == "cuda")
+    return Backend::Cuda;
+  if (device == "auto")
+    return probeCuda().devices > 0 ? Backend::Cuda : Backend::Cpu;
+  return Backend::Cpu;
 }
 
 FftPlanning SessionFlags::fftPlanning() const {
@@ -33,6 +59,9 @@ std::optional<uint64_t> SessionFlags::memoryLimitBytes() const {
 SessionOptions SessionFlags::apply(SessionOptions options) const {
   options.checkNumerics = checkNumerics;
   options.memoryLimit = memoryLimitBytes();
+  options.backend = backend();
+  if (options.backend == Backend::Cuda)
+    requireCudaDevice("--device cuda");
   setFftPlanning(fftPlanning());
   return options;
 }

@@ -1,0 +1,45 @@
+//===- CudaKernel.cpp - Common base of the CUDA kernels -------------------===//
+#include "runtime/kernels/cuda/CudaKernel.h"
+#include "runtime/support/Status.h"
+
+#include <cublas_v2.h>
+#include <fmt/format.h>
+
+namespace shodh::cuda {
+
+CudaKernel::CudaKernel(const KernelSignature &sig,
+                       std::unique_ptr<Kernel> checks)
+    : where_(sig.where), checks_(std::move(checks)) {
+  if (!checks_)
+    throw Error(fmt::format("{}: no CPU kernel to validate the call", where_));
+}
+
+void CudaKernel::prepare(const std::vector<TensorRef> &inputs,
+                         const std::vector<TensorRef> &outputs,
+                         KernelContext &ctx) {
+  device(ctx); // a CUDA kernel outside a CUDA session is a runtime bug
+  KernelContext host{ctx.pool, nullptr};
+  checks_->prepare(inputs, outputs, host);
+}
+
+Device &CudaKernel::device(KernelContext &ctx) const {
+  if (!ctx.device)
+    throw Error(fmt::format("{}: a cuda kernel ran without a CUDA device "
+                            "(the session's backend is not cuda)",
+                            where_));
+  return *ctx.device;
+}
+
+void CudaKernel::checkLaunch(KernelContext &ctx) const {
+  device(ctx).checkLaunch(where_.c_str());
+}
+
+void checkBlas(int status, const std::string &where, const char *routine) {
+  auto st = static_cast<cublasStatus_t>(status);
+  if (st != CUBLAS_STATUS_SUCCESS)
+    throw Error(fmt::format("{}: cuBLAS {} failed: {} ({})", where, routine,
+                            cublasGetStatusString(st),
+                            cublasGetStatusName(st)));
+}
+
+} // namespace shodh::cuda

@@ -1,0 +1,49 @@
+//===- CudaKernel.h - Common base of the CUDA kernels ---------------------===//
+//
+// A CUDA kernel validates its call exactly as its CPU counterpart does: the
+// factory first builds the CPU kernel (whose constructor checks operand
+// counts, dtypes, static shapes and attributes) and keeps it to re-check the
+// concrete shapes in `prepare`; those CPU `prepare`s only inspect shapes,
+// never data, so they are safe on device pointers. A call is therefore
+// rejected with the same message on every backend.
+//
+// `run` enqueues work on the session's stream (`KernelContext::device`) and
+// returns without waiting; the session synchronises where results are read.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/core/Device.h"
+#include "runtime/core/Kernel.h"
+
+#include <memory>
+#include <string>
+
+namespace shodh::cuda {
+
+/// Base class: the CPU kernel used for validation and the call site.
+class CudaKernel : public Kernel {
+public:
+  /// `checks` is the CPU kernel built from the same signature.
+  CudaKernel(const KernelSignature &sig, std::unique_ptr<Kernel> checks);
+  /// Re-checks the concrete shapes with the CPU kernel's `prepare`.
+  void prepare(const std::vector<TensorRef> &inputs,
+               const std::vector<TensorRef> &outputs,
+               KernelContext &ctx) override;
+
+protected:
+  /// The session's device; throws if the kernel runs outside a CUDA session.
+  Device &device(KernelContext &ctx) const;
+  /// The stream to enqueue on (a `cudaStream_t`).
+  void *stream(KernelContext &ctx) const { return device(ctx).stream(); }
+  /// Throws naming the call if the last launch failed.
+  void checkLaunch(KernelContext &ctx) const;
+
+  std::string where_;
+  std::unique_ptr<Kernel> checks_;
+};
+
+/// Turns a cuBLAS status into `Error` naming the call site and the routine.
+void checkBlas(int status, const std::string &where, const char *routine);
+
+} // namespace shodh::cuda

@@ -1,0 +1,21 @@
+//===- CudaKernels.cpp - Registration of every CUDA kernel ----------------===//
+//
+// The single registration file of the CUDA backend: one line per family.
+// A kernel missing here is reported, with every call that uses it, when a
+// session is created for backend cuda (KernelInstantiation.h).
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/Kernel.h"
+#include "runtime/kernels/cuda/CudaKernels.h"
+
+namespace shodh {
+
+void registerCudaKernels(KernelRegistry &registry) {
+  cuda::registerCudaElementwiseKernels(registry);
+  cuda::registerCudaLinearKernels(registry);
+  cuda::registerCudaLossKernels(registry);
+  cuda::registerCudaOptimKernels(registry);
+  cuda::registerCudaSpectralKernels(registry);
+}
+
+} // namespace shodh

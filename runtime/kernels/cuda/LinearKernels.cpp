@@ -1,0 +1,225 @@
+//===- LinearKernels.cpp - linear and its gradients with cuBLAS (CUDA) ----===//
+//
+// Contracts as on the CPU (Linear.h, grad/LinearGrad.h). With n over the
+// dims before `axis` (N of them), s over the dims after it (S) and the
+// row-major tensors seen by column-major cuBLAS as their transposes:
+//   linear:      S > 1: Y_n^T = X_n^T W^T, one strided-batched GEMM over n
+//                S = 1: Y^T = W X^T, one GEMM
+//                bias and residual are written into y first (beta = 1)
+//   grad_input:  S > 1: DX_n^T = DY_n^T W, strided-batched over n
+//                S = 1: DX^T = W^T DY^T; the optional accumulate input is
+//                copied into dx first (beta = 1)
+//   grad_weight: S > 1: DW^T = sum_n X_n DY_n^T, one GEMM per n in order
+//                (beta = 1 after the first): deterministic
+//                S = 1: DW^T = X^T DY, one GEMM
+//   grad_bias:   one block per channel (Linear.cu)
+// cuBLAS runs on the session's stream with atomics disallowed (Device.cpp),
+// so results do not change from run to run.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/grad/LinearGrad.h"
+#include "runtime/kernels/cuda/CudaKernel.h"
+#include "runtime/kernels/cuda/CudaKernels.h"
+#include "runtime/kernels/cuda/Launch.h"
+#include "runtime/support/Status.h"
+
+#include <cublas_v2.h>
+#include <fmt/format.h>
+
+#include <climits>
+
+namespace shodh::cuda {
+
+namespace {
+
+/// (N, C, S) of a shape split at `axis`.
+struct Split {
+  int64_t outer = 1, channels = 1, inner = 1;
+};
+
+Split splitAt(const std::vector<int64_t> &shape, int64_t axis) {
+  Split s;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
+    (d < axis ? s.outer : d == axis ? s.channels : s.inner) *= shape[d];
+  return s;
+}
+
+/// Throws unless every value fits cuBLAS's int arguments.
+void checkIntLimit(const std::string &where,
+                   std::initializer_list<int64_t> values) {
+  for (int64_t v : values)
+    if (v > INT_MAX)
+      throw Error(fmt::format("{}: dimension {} exceeds the cuBLAS limit of {}",
+                              where, v, INT_MAX));
+}
+
+/// Which of the four kernels.
+enum class LinearOp { Forward, GradInput, GradWeight, GradBias };
+
+std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig, LinearOp op) {
+  switch (op) {
+  case LinearOp::Forward:
+    return makeLinearKernel(sig);
+  case LinearOp::GradInput:
+    return makeLinearGradInputKernel(sig);
+  case LinearOp::GradWeight:
+    return makeLinearGradWeightKernel(sig);
+  case LinearOp::GradBias:
+    return makeLinearGradBiasKernel(sig);
+  }
+  return nullptr;
+}
+
+class LinearFamilyKernel : public CudaKernel {
+public:
+  LinearFamilyKernel(const KernelSignature &sig, LinearOp op)
+      : CudaKernel(sig, cpuKernel(sig, op)), op_(op),
+        axis_(intAttr(sig, "axis")),
+        residual_(op == LinearOp::Forward && intAttr(sig, "residual", 0) == 1) {
+  }
+
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override {
+    CudaKernel::prepare(in, out, ctx);
+    // in[0] (x for forward/grad_weight, dy otherwise) split at `axis`.
+    s_ = splitAt(in[0].shape, axis_);
+    if (op_ == LinearOp::Forward) {
+      cin_ = s_.channels, cout_ = in[1].shape[0];
+    } else if (op_ == LinearOp::GradInput) {
+      cout_ = s_.channels, cin_ = in[1].shape[1];
+    } else if (op_ == LinearOp::GradWeight) {
+      cin_ = s_.channels, cout_ = in[1].shape[static_cast<size_t>(axis_)];
+    } else {
+      cout_ = s_.channels;
+    }
+    checkIntLimit(where_, {cin_, cout_, s_.inner, s_.outer});
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    switch (op_) {
+    case LinearOp::Forward:
+      return forward(in, out[0].as<float>(), ctx);
+    case LinearOp::GradInput:
+      return gradInput(in, out[0].as<float>(), ctx);
+    case LinearOp::GradWeight:
+      return gradWeight(in, out[0].as<float>(), ctx);
+    case LinearOp::GradBias:
+      launchLinearGradBias(in[0].as<float>(), out[0].as<float>(), s_.outer,
+                           s_.channels, s_.inner, stream(ctx));
+      return checkLaunch(ctx);
+    }
+  }
+
+private:
+  cublasHandle_t blas(KernelContext &ctx) const {
+    return static_cast<cublasHandle_t>(device(ctx).blasHandle());
+  }
+
+  void forward(const std::vector<TensorRef> &in, float *y,
+               KernelContext &ctx) {
+    const float *x = in[0].as<float>(), *w = in[1].as<float>();
+    const float *r = residual_ ? in[2].as<float>() : nullptr;
+    size_t biasAt = residual_ ? 3 : 2;
+    const float *b = in.size() > biasAt ? in[biasAt].as<float>() : nullptr;
+    float beta = 0.0f;
+    if (r || b) {
+      launchLinearPrefill(r, b, y, s_.outer, cout_, s_.inner, stream(ctx));
+      checkLaunch(ctx);
+      beta = 1.0f;
+    }
+    const float alpha = 1.0f;
+    const int N = int(s_.outer), S = int(s_.inner), ci = int(cin_),
+              co = int(cout_);
+    if (s_.outer == 0 || cout_ == 0)
+      return;
+    if (S == 1)
+      checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, co, N, ci,
+                            &alpha, w, ci, x, ci, &beta, y, co),
+                where_, "cublasSgemm");
+    else
+      checkBlas(cublasSgemmStridedBatched(
+                    blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, S, co, ci, &alpha, x,
+                    S, int64_t(ci) * S, w, ci, 0, &beta, y, S,
+                    int64_t(co) * S, N),
+                where_, "cublasSgemmStridedBatched");
+  }
+
+  void gradInput(const std::vector<TensorRef> &in, float *dx,
+                 KernelContext &ctx) {
+    const float *dy = in[0].as<float>(), *w = in[1].as<float>();
+    float beta = 0.0f;
+    if (in.size() > 2) { // accumulate: dx = acc + W^T dy
+      if (in[2].data != dx)
+        SHODH_CUDA_CHECK(cudaMemcpyAsync(
+            dx, in[2].data, sizeof(float) * size_t(in[2].numel()),
+            cudaMemcpyDeviceToDevice, static_cast<cudaStream_t>(stream(ctx))));
+      beta = 1.0f;
+    }
+    const float alpha = 1.0f;
+    const int N = int(s_.outer), S = int(s_.inner), ci = int(cin_),
+              co = int(cout_);
+    if (s_.outer == 0 || cin_ == 0)
+      return;
+    if (S == 1)
+      checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, ci, N, co,
+                            &alpha, w, ci, dy, co, &beta, dx, ci),
+                where_, "cublasSgemm");
+    else
+      checkBlas(cublasSgemmStridedBatched(
+                    blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, S, ci, co, &alpha, dy,
+                    S, int64_t(co) * S, w, ci, 0, &beta, dx, S,
+                    int64_t(ci) * S, N),
+                where_, "cublasSgemmStridedBatched");
+  }
+
+  void gradWeight(const std::vector<TensorRef> &in, float *dw,
+                  KernelContext &ctx) {
+    const float *x = in[0].as<float>(), *dy = in[1].as<float>();
+    const float alpha = 1.0f, zero = 0.0f, one = 1.0f;
+    const int S = int(s_.inner), ci = int(cin_), co = int(cout_);
+    if (s_.outer == 0 || S == 0) { // an empty sum
+      SHODH_CUDA_CHECK(cudaMemsetAsync(dw, 0, sizeof(float) * size_t(ci) * size_t(co),
+                                       static_cast<cudaStream_t>(stream(ctx))));
+      return;
+    }
+    if (S == 1) {
+      checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, ci, co,
+                            int(s_.outer), &alpha, x, ci, dy, co, &zero, dw,
+                            ci),
+                where_, "cublasSgemm");
+      return;
+    }
+    for (int64_t n = 0; n < s_.outer; ++n)
+      checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, ci, co, S,
+                            &alpha, x + n * cin_ * s_.inner, S,
+                            dy + n * cout_ * s_.inner, S, n == 0 ? &zero : &one,
+                            dw, ci),
+                where_, "cublasSgemm");
+  }
+
+  LinearOp op_;
+  int64_t axis_;
+  bool residual_;
+  Split s_;
+  int64_t cin_ = 0, cout_ = 0;
+};
+
+} // namespace
+
+void registerCudaLinearKernels(KernelRegistry &registry) {
+  auto add = [&](const char *name, LinearOp op) {
+    registry.add(name, Backend::Cuda, [op](const KernelSignature &s) {
+      return std::unique_ptr<Kernel>(new LinearFamilyKernel(s, op));
+    });
+  };
+  add("linear", LinearOp::Forward);
+  add("linear_grad_input", LinearOp::GradInput);
+  add("linear_grad_weight", LinearOp::GradWeight);
+  add("linear_grad_bias", LinearOp::GradBias);
+}
+
+} // namespace shodh::cuda

@@ -1,0 +1,224 @@
+//===- SpectralKernels.cpp - spectral_conv with cuFFT (CUDA) --------------===//
+//
+// Contract as on the CPU (cpu/spectral/SpectralKernels.cpp): x f32
+// [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> y f32 [B, O, N...], attrs
+// modes (Ints, 1 to 3) and save_spectrum (0/1: a second output receives the
+// truncated spectrum of x). The CPU kernel's constructor validates the call;
+// `prepare` re-checks the concrete shapes, creates the two cuFFT plans
+// (r2c over B*I grids, c2r over B*O grids, on the session's stream) and the
+// device scratch, and uploads the mode index map (SpectralLayout.h).
+//
+// cuFFT computes the full half spectrum rather than FFTW's pruned stages, and
+// its c2r, like FFTW's, ignores the imaginary parts a real signal cannot
+// have; agreement with the CPU is to FFT rounding.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/spectral/SpectralLayout.h"
+#include "runtime/kernels/cuda/CudaKernel.h"
+#include "runtime/kernels/cuda/CudaKernels.h"
+#include "runtime/kernels/cuda/Launch.h"
+#include "runtime/support/Status.h"
+
+#include <cufft.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <climits>
+#include <memory>
+
+namespace shodh::cuda {
+
+namespace {
+
+/// The name of a cuFFT status (cuFFT has no string function).
+const char *cufftName(cufftResult r) {
+  switch (r) {
+  case CUFFT_SUCCESS: return "CUFFT_SUCCESS";
+  case CUFFT_INVALID_PLAN: return "CUFFT_INVALID_PLAN";
+  case CUFFT_ALLOC_FAILED: return "CUFFT_ALLOC_FAILED (out of device memory)";
+  case CUFFT_INVALID_VALUE: return "CUFFT_INVALID_VALUE";
+  case CUFFT_INTERNAL_ERROR: return "CUFFT_INTERNAL_ERROR";
+  case CUFFT_EXEC_FAILED: return "CUFFT_EXEC_FAILED";
+  case CUFFT_SETUP_FAILED: return "CUFFT_SETUP_FAILED";
+  case CUFFT_INVALID_SIZE: return "CUFFT_INVALID_SIZE";
+  default: return "unknown cuFFT error";
+  }
+}
+
+void checkFft(cufftResult r, const std::string &where, const char *call) {
+  if (r != CUFFT_SUCCESS)
+    throw Error(fmt::format("{}: cuFFT {} failed: {} ({})", where, call,
+                            cufftName(r), int(r)));
+}
+
+/// The trailing `d` dims of `shape`.
+std::vector<int64_t> trailing(const std::vector<int64_t> &shape, int d) {
+  return std::vector<int64_t>(shape.end() - d, shape.end());
+}
+
+/// A cuFFT plan destroyed with its owner.
+struct Plan {
+  cufftHandle handle = 0;
+  bool valid = false;
+  Plan() = default;
+  Plan(const Plan &) = delete;
+  Plan &operator=(const Plan &) = delete;
+  ~Plan() {
+    if (valid)
+      cufftDestroy(handle);
+  }
+};
+
+class SpectralConvKernel : public CudaKernel {
+public:
+  explicit SpectralConvKernel(const KernelSignature &sig)
+      : CudaKernel(sig, cpuFactory(sig)), modes_(intsAttr(sig, "modes")),
+        save_(intAttr(sig, "save_spectrum", 0) == 1) {}
+
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override;
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  static std::unique_ptr<Kernel> cpuFactory(const KernelSignature &sig) {
+    const KernelFactory *f =
+        KernelRegistry::builtin().find("spectral_conv", Backend::Cpu);
+    if (!f)
+      throw Error(fmt::format("{}: no CPU spectral_conv to validate the call",
+                              sig.where));
+    return (*f)(sig);
+  }
+  /// The shape checks of the CPU kernel's prepare (which also plans FFTW).
+  void checkShapes(const std::vector<TensorRef> &in,
+                   const std::vector<TensorRef> &out);
+  void makePlan(Plan &plan, cufftType type, int64_t batch, void *stream);
+
+  std::vector<int64_t> modes_;
+  bool save_;
+  SpectralGeometry geom_;
+  int64_t B_ = 0, I_ = 0, O_ = 0;
+  float scale_ = 1.0f;
+  std::unique_ptr<Plan> forward_, inverse_;
+  DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_;
+};
+
+void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
+                                     const std::vector<TensorRef> &out) {
+  int d = static_cast<int>(modes_.size());
+  const std::vector<int64_t> &x = in[0].shape, &w = in[1].shape,
+                             &y = out[0].shape;
+  if (x.size() != size_t(d + 2) || w.size() != size_t(d + 2) ||
+      y.size() != size_t(d + 2))
+    throw Error(fmt::format("{}: x, weight and output must have rank {} "
+                            "([B, C, {} spatial])",
+                            where_, d + 2, d));
+  geom_ = SpectralGeometry{trailing(x, d), modes_};
+  std::string bad = geom_.validate();
+  if (!bad.empty())
+    throw Error(fmt::format("{}: {}", where_, bad));
+  if (w[0] != x[1] || trailing(w, d) != geom_.truncShape())
+    throw Error(fmt::format("{}: weight must be [I = {}, O, {}] for modes {}",
+                            where_, x[1], fmt::join(geom_.truncShape(), ", "),
+                            fmt::join(modes_, ", ")));
+  if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
+    throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
+  if (save_) {
+    std::vector<int64_t> want = {x[0], x[1]};
+    for (int64_t t : geom_.truncShape())
+      want.push_back(t);
+    if (out[1].shape != want)
+      throw Error(fmt::format("{}: the saved spectrum must be [{}], got [{}]",
+                              where_, fmt::join(want, ", "),
+                              fmt::join(out[1].shape, ", ")));
+  }
+  B_ = x[0], I_ = x[1], O_ = w[1];
+}
+
+void SpectralConvKernel::makePlan(Plan &plan, cufftType type, int64_t batch,
+                                  void *stream) {
+  std::vector<int> n;
+  for (int64_t v : geom_.grid)
+    n.push_back(int(v));
+  if (batch > INT_MAX)
+    throw Error(fmt::format("{}: {} transforms exceed cuFFT's batch limit",
+                            where_, batch));
+  checkFft(cufftPlanMany(&plan.handle, int(n.size()), n.data(), nullptr, 1, 0,
+                         nullptr, 1, 0, type, int(batch)),
+           where_, "cufftPlanMany");
+  plan.valid = true;
+  checkFft(cufftSetStream(plan.handle, static_cast<cudaStream_t>(stream)),
+           where_, "cufftSetStream");
+}
+
+void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
+                                 const std::vector<TensorRef> &out,
+                                 KernelContext &ctx) {
+  Device &dev = device(ctx);
+  checkShapes(in, out);
+  for (int64_t v : geom_.grid)
+    if (v > INT_MAX)
+      throw Error(fmt::format("{}: grid extent {} exceeds cuFFT's limit",
+                              where_, v));
+  int64_t grid = 1;
+  for (int64_t v : geom_.grid)
+    grid *= v;
+  scale_ = grid ? 1.0f / static_cast<float>(grid) : 1.0f;
+  // Re-prepare (another batch) replaces the plans and buffers.
+  forward_ = std::make_unique<Plan>();
+  inverse_ = std::make_unique<Plan>();
+  const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
+  std::vector<int64_t> index = geom_.gatherIndex();
+  index_ = DeviceBuffer(sizeof(int64_t) * index.size(), dev);
+  index_.upload(index.data(), index_.size(), dev);
+  const uint64_t c = 8; // bytes of a complex<float>
+  halfIn_ = DeviceBuffer(c * uint64_t(B_ * I_ * half), dev);
+  truncIn_ = DeviceBuffer(save_ ? 0 : c * uint64_t(B_ * I_ * ts), dev);
+  truncOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * ts), dev);
+  halfOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
+  if (B_ * I_ > 0)
+    makePlan(*forward_, CUFFT_R2C, B_ * I_, dev.stream());
+  if (B_ * O_ > 0)
+    makePlan(*inverse_, CUFFT_C2R, B_ * O_, dev.stream());
+}
+
+void SpectralConvKernel::run(const std::vector<TensorRef> &in,
+                             const std::vector<TensorRef> &out,
+                             KernelContext &ctx) {
+  void *s = stream(ctx);
+  const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
+  void *spectrum = save_ ? out[1].data : truncIn_.data();
+  if (B_ * I_ > 0) {
+    checkFft(cufftExecR2C(forward_->handle, in[0].as<cufftReal>(),
+                          reinterpret_cast<cufftComplex *>(halfIn_.data())),
+             where_, "cufftExecR2C");
+    launchGatherModes(halfIn_.data(), spectrum, reinterpret_cast<const int64_t *>(index_.data()), B_ * I_,
+                      half, ts, s);
+  }
+  launchModeContract(spectrum, in[1].data, truncOut_.data(), B_, I_, O_, ts,
+                     s);
+  if (B_ * O_ == 0)
+    return checkLaunch(ctx);
+  SHODH_CUDA_CHECK(cudaMemsetAsync(halfOut_.data(), 0, halfOut_.size(),
+                                   static_cast<cudaStream_t>(s)));
+  launchScatterModes(truncOut_.data(), halfOut_.data(), reinterpret_cast<const int64_t *>(index_.data()),
+                     B_ * O_, half, ts, scale_, s);
+  checkLaunch(ctx);
+  // c2r overwrites its input: halfOut_ is scratch rebuilt every run.
+  checkFft(cufftExecC2R(inverse_->handle,
+                        reinterpret_cast<cufftComplex *>(halfOut_.data()),
+                        out[0].as<cufftReal>()),
+           where_, "cufftExecC2R");
+}
+
+} // namespace
+
+void registerCudaSpectralKernels(KernelRegistry &registry) {
+  registry.add("spectral_conv", Backend::Cuda, [](const KernelSignature &s) {
+    return std::unique_ptr<Kernel>(new SpectralConvKernel(s));
+  });
+}
+
+} // namespace shodh::cuda

@@ -1,0 +1,97 @@
+//===- CudaHarness.h - Running one kernel on the CPU and on a GPU ---------===//
+//
+// `runOnCuda` creates the cuda kernel `name` from the same descriptions as
+// the CPU harness (CpuKernelHarness.h), uploads the inputs, prepares and
+// runs it on a fresh `Device`, and downloads the outputs into host tensors.
+// `SHODH_REQUIRE_CUDA_DEVICE()` skips a test (with the reason) where this
+// build has no CUDA backend or no device is visible: the parity tests only
+// run where a GPU exists.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "../runtime/CpuKernelHarness.h"
+#include "runtime/core/Device.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace shodh::testing {
+
+/// Skips the test unless a CUDA device is usable.
+#define SHODH_REQUIRE_CUDA_DEVICE()                                            \
+  do {                                                                         \
+    ::shodh::CudaProbe probe_ = ::shodh::probeCuda();                          \
+    if (probe_.devices == 0)                                                   \
+      GTEST_SKIP() << "no CUDA device: " << probe_.reason;                     \
+  } while (0)
+
+/// Creates, prepares and runs cuda kernel `name` once; `outs` receive the
+/// results (their initial host contents are uploaded first, so in-place
+/// style outputs start from known values).
+inline void runOnCuda(const std::string &name, std::vector<NamedAttr> attrs,
+                      const std::vector<const HostTensor *> &ins,
+                      const std::vector<const HostTensor *> &outs) {
+  Device device(0);
+  std::vector<TensorDesc> inDescs, outDescs;
+  for (const HostTensor *t : ins)
+    inDescs.push_back(t->desc("in" + std::to_string(inDescs.size())));
+  for (const HostTensor *t : outs)
+    outDescs.push_back(t->desc("out" + std::to_string(outDescs.size())));
+  KernelCall call{name, {}, {}, std::move(attrs)};
+  KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
+  for (const TensorDesc &d : inDescs)
+    sig.inputs.push_back(&d);
+  for (const TensorDesc &d : outDescs)
+    sig.outputs.push_back(&d);
+  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cuda);
+  ASSERT_NE(f, nullptr) << "no cuda kernel " << name;
+  std::unique_ptr<Kernel> kernel = (*f)(sig);
+  std::vector<DeviceBuffer> buffers;
+  std::vector<TensorRef> inRefs, outRefs;
+  auto place = [&](const HostTensor *t, std::vector<TensorRef> &refs) {
+    buffers.emplace_back(t->storage.size(), device);
+    buffers.back().upload(t->storage.data(), t->storage.size(), device);
+    refs.push_back(TensorRef{t->dtype, t->shape, buffers.back().data()});
+  };
+  buffers.reserve(ins.size() + outs.size());
+  for (const HostTensor *t : ins)
+    place(t, inRefs);
+  for (const HostTensor *t : outs)
+    place(t, outRefs);
+  KernelContext ctx{nullptr, &device};
+  kernel->prepare(inRefs, outRefs, ctx);
+  kernel->run(inRefs, outRefs, ctx);
+  device.synchronize();
+  for (size_t i = 0; i < outs.size(); ++i)
+    buffers[ins.size() + i].download(outs[i]->storage.data(),
+                                     outs[i]->storage.size(), device);
+}
+
+/// A copy of `t` (same dtype, shape and bytes).
+inline HostTensor cloneTensor(const HostTensor &t) {
+  HostTensor c(t.dtype, t.shape);
+  if (t.storage.size())
+    std::memcpy(c.storage.data(), t.storage.data(), t.storage.size());
+  return c;
+}
+
+/// Expects every f32 element of `got` within `rtol * max(1, |want|)` of
+/// `want` (rtol 0: bitwise equal).
+inline void expectClose(const HostTensor &got, const HostTensor &want,
+                        double rtol, const std::string &what) {
+  ASSERT_EQ(got.numel(), want.numel()) << what;
+  for (int64_t i = 0; i < got.numel(); ++i) {
+    double g = got.dtype == DType::F64 ? got.f64()[i] : got.f32()[i];
+    double w = want.dtype == DType::F64 ? want.f64()[i] : want.f32()[i];
+    if (rtol == 0)
+      ASSERT_EQ(g, w) << what << " element " << i;
+    else
+      ASSERT_NEAR(g, w, rtol * std::max(1.0, std::fabs(w)))
+          << what << " element " << i;
+  }
+}
+
+} // namespace shodh::testing

@@ -107,7 +107,7 @@ TEST_F(Hdf5FileTest, NonHdf5FileIsRejected) {
 // bytes; libhdf5 1.10 read past them (ASan heap-buffer-overflow in
 // H5A__read). The reader now checks the stored size first.
 TEST(Hdf5FileFuzzRegression, AttributeStoringLessThanItsDataspaceIsMalformed) {
-  fs::path input = fs::path(__FILE__).parent_path() / "../../../fuzz/known-issues" /
+  fs::path input = fs::path(SHODH_SOURCE_DIR) / "fuzz/known-issues" /
                    "libhdf5-attribute-overread.h5";
   Hdf5Reader r(input.string());
   expectError([&] { r.readStringsAttr("inputs", "fields"); },

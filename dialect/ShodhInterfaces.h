@@ -12,6 +12,9 @@
 namespace mlir::shodh {
 /// Verifies the hyperparameter attributes of `op` (HyperparamAttrs.cpp).
 LogicalResult verifyHyperparamAttrs(Operation *op);
+/// E of an expert op (ExpertOpInterface::getNumExperts, ExpertOps.cpp): the
+/// offsets' size minus one, else the first parameter's dim 0, else dynamic.
+int64_t getExpertCount(Operation *op);
 } // namespace mlir::shodh
 
 #include "dialect/ShodhInterfaces.h.inc"

@@ -4,8 +4,8 @@
 // lowers to a runtime kernel call (`shodh.kernel`);
 // `HyperparamAttrOpInterface` marks integer attributes that may be written
 // with hyperparameters; `GradientOpInterface` builds an op's backward ops
-// for reverse-mode autodiff (--shodh-build-training). Later: experts
-// (`ExpertOpInterface`).
+// for reverse-mode autodiff (--shodh-build-training); `ExpertOpInterface`
+// describes a grouped expert layer on ragged token groups (docs/experts.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_INTERFACES_TD
@@ -113,6 +113,69 @@ def Shodh_HyperparamAttrOpInterface : OpInterface<"HyperparamAttrOpInterface"> {
       /*methodName=*/"getHyperparamAttrNames">,
   ];
   let verify = [{ return ::mlir::shodh::verifyHyperparamAttrs($_op); }];
+}
+
+def Shodh_ExpertOpInterface : OpInterface<"ExpertOpInterface"> {
+  let cppNamespace = "::mlir::shodh";
+  let description = [{
+    An expert op of a mixture-of-experts layer (docs/experts.md): it takes
+    the expert-sorted token rows `sorted` (B, R, F...) and `offsets` (E+1)
+    i64 from `shodh.dispatch`, then stacked parameters (leading dim E), and
+    returns (B, R, G...): rows [offsets[e], offsets[e+1]) of the flattened
+    B·R rows are transformed with expert e's parameters, rows at or past
+    offsets[E] (dropped by capacity) are zero. Operands are ordered
+    `(sorted, offsets, params...)`; every parameter operand has E as dim 0.
+    The methods give what passes (fusion, docs, shape checks) need without
+    knowing the concrete expert type.
+  }];
+  let methods = [
+    InterfaceMethod<
+      /*desc=*/"Returns the token rows, operand 0: (B, R, F...).",
+      /*retTy=*/"::mlir::Value", /*methodName=*/"getTokens", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/"return $_op->getOperand(0);">,
+    InterfaceMethod<
+      /*desc=*/"Returns the group offsets, operand 1: (E+1) i64.",
+      /*retTy=*/"::mlir::Value", /*methodName=*/"getGroupOffsets",
+      /*args=*/(ins), /*methodBody=*/"",
+      /*defaultImplementation=*/"return $_op->getOperand(1);">,
+    InterfaceMethod<
+      /*desc=*/[{Returns the stacked expert parameters (operands 2...), each
+                 with the expert count E as dim 0, in kernel order.}],
+      /*retTy=*/"::mlir::OperandRange", /*methodName=*/"getExpertParams",
+      /*args=*/(ins), /*methodBody=*/"",
+      /*defaultImplementation=*/"return $_op->getOperands().drop_front(2);">,
+    InterfaceMethod<
+      /*desc=*/[{Returns E, from the offsets' size (E+1) or else the first
+                 parameter's dim 0; ShapedType::kDynamic if neither is static.}],
+      /*retTy=*/"int64_t", /*methodName=*/"getNumExperts", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/[{
+        return ::mlir::shodh::getExpertCount($_op.getOperation());
+      }]>,
+    InterfaceMethod<
+      /*desc=*/[{Returns the feature shape F... of one input token (the
+                 tokens' dims after B and R): (F) for vector tokens,
+                 (C, h, w) or (C, d, h, w) for patch tokens.}],
+      /*retTy=*/"::llvm::SmallVector<int64_t>",
+      /*methodName=*/"getInputFeatureShape", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/[{
+        auto t = ::llvm::cast<::mlir::RankedTensorType>(
+            $_op->getOperand(0).getType());
+        return ::llvm::SmallVector<int64_t>(t.getShape().drop_front(2));
+      }]>,
+    InterfaceMethod<
+      /*desc=*/"Returns the feature shape G... of one output token (result 0).",
+      /*retTy=*/"::llvm::SmallVector<int64_t>",
+      /*methodName=*/"getOutputFeatureShape", /*args=*/(ins),
+      /*methodBody=*/"", /*defaultImplementation=*/[{
+        auto t = ::llvm::cast<::mlir::RankedTensorType>(
+            $_op->getResult(0).getType());
+        return ::llvm::SmallVector<int64_t>(t.getShape().drop_front(2));
+      }]>,
+    InterfaceMethod<
+      /*desc=*/[{Returns the expert type's short name ("mlp", "fno"), used in
+                 messages and by the fusion pass to name the grouped layer.}],
+      /*retTy=*/"::llvm::StringRef", /*methodName=*/"getExpertKind">,
+  ];
 }
 
 #endif // SHODH_INTERFACES_TD

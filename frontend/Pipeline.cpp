@@ -1,10 +1,10 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 //
 // Implements the compile pipeline: bind hyperparameters, expand repeats,
-// infer shapes, fuse spectral chains, build the training programs (when the
-// model has `shodh.train` or training is forced), canonicalize and CSE, fold
-// additions into GEMMs, share spectra between forward and backward, lower
-// to kernel calls, annotate lifetimes.
+// infer shapes, fuse spectral chains and MoE layers, build the training
+// programs (when the model has `shodh.train` or training is forced),
+// canonicalize and CSE, fold additions into GEMMs, share spectra between
+// forward and backward, lower to kernel calls, annotate lifetimes.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Pipeline.h"
@@ -22,8 +22,10 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   pm.addPass(createShodhBindHyperparams(bind));
   pm.addPass(createShodhExpandRepeats());
   pm.addPass(createShodhInferShapes());
-  if (options.fuseSpectral)
+  if (options.fuseSpectral) { // --no-fuse turns every fusion off
     pm.addPass(createShodhFuseSpectral());
+    pm.addPass(createShodhFuseExperts());
+  }
   ShodhBuildTrainingOptions training;
   training.force = options.train;
   pm.addPass(createShodhBuildTraining(training));

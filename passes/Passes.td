@@ -70,6 +70,20 @@ def ShodhFuseSpectral : Pass<"shodh-fuse-spectral", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhFuseExperts : Pass<"shodh-fuse-experts", "::mlir::ModuleOp"> {
+  let summary = "Fuse dispatch -> expert op -> combine layers into shodh.moe";
+  let description = [{
+    Rewrites `combine(expert(dispatch(tokens, ids)), gates, source, offsets)`
+    into `shodh.moe(tokens, ids, gates, params...)` when the three ops form
+    one closed layer: the expert op (expert_mlp or expert_fno) reads the
+    dispatch's `sorted` and `offsets`, the combine reads the expert's result
+    and the same dispatch's `source` and `offsets`, `sorted`, `source` and
+    the expert's result have no other users, `offsets` no users besides the
+    expert op and the combine, and `num_experts` is bound. Runs before
+    autodiff (shodh.moe has its own gradient rule); `--no-fuse` skips it.
+  }];
+}
+
 def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
   let summary = "Fold additions into the GEMM that produces one operand";
   let description = [{

@@ -1,0 +1,158 @@
+//===- ExpertMoe.cpp - The fused shodh.moe layer
+//---------------------------===//
+//
+// Shape rule, gradient rule and kernel lowering of `shodh.moe`
+// (docs/experts.md § Expert ops, fused layer): the result of
+// combine(expert(dispatch(tokens, experts)), gates). The shape rule derives
+// the dispatch's `sorted` and `offsets` types and reuses the expert's own
+// rule (ExpertShapeRules.h); the gradient rule rebuilds the three ops in
+// the backward graph and chains their gradient rules.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ExpertShapeRules.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::shodh;
+using namespace mlir::shodh::expert_rules;
+
+LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc, Adaptor a,
+                                      SmallVectorImpl<Type> &inferred) {
+  auto tok = dyn_cast<RankedTensorType>(a.getTokens().getType());
+  auto ids = dyn_cast<RankedTensorType>(a.getExperts().getType());
+  auto gates = dyn_cast<RankedTensorType>(a.getGates().getType());
+  if (!tok || tok.getRank() < 3 || !tok.getElementType().isF32())
+    return opError<MoeOp>(loc, "tokens must be (B, T, F...) f32, got ",
+                          a.getTokens().getType());
+  if (!ids || ids.getRank() != 3 || !ids.getElementType().isInteger(64))
+    return opError<MoeOp>(loc, "experts must be (B, T, k) i64, got ",
+                          a.getExperts().getType());
+  if (!gates || failed(verifyCompatibleShape(gates, ids)) ||
+      !gates.getElementType().isF32())
+    return opError<MoeOp>(loc, "gates must be f32 of the experts' shape ", ids,
+                          ", got ", a.getGates().getType());
+  for (int64_t d = 0; d < 2; ++d)
+    if (sizesConflict(tok.getDimSize(d), ids.getDimSize(d)))
+      return opError<MoeOp>(loc, "experts dimension #", d, " is ",
+                            ids.getDimSize(d), " but the tokens have ",
+                            tok.getDimSize(d));
+  int64_t e = a.getNumExperts();
+  if (e < 1)
+    return opError<MoeOp>(loc, "num_experts must be positive, got ", e);
+  int64_t t = tok.getDimSize(1), k = ids.getDimSize(2);
+  SmallVector<int64_t> sortedShape(tok.getShape());
+  sortedShape[1] = ShapedType::isDynamic(t) || ShapedType::isDynamic(k)
+                       ? ShapedType::kDynamic
+                       : t * k;
+  Type sorted = RankedTensorType::get(sortedShape, tok.getElementType());
+  Type offsets = RankedTensorType::get({e + 1}, IntegerType::get(ctx, 64));
+  ValueRange params = a.getParams();
+  ExpertTypes ty;
+  FailureOr<RankedTensorType> out = failure();
+  if (a.getExpert() == "mlp") {
+    if (params.size() != 4)
+      return opError<MoeOp>(loc,
+                            "expert \"mlp\" takes 4 parameters (w1, b1, "
+                            "w2, b2), got ",
+                            params.size());
+    out = inferMlp<MoeOp>(loc, sorted, offsets, params[0].getType(),
+                          params[1].getType(), params[2].getType(),
+                          params[3].getType(), ty);
+  } else if (a.getExpert() == "fno") {
+    if (params.size() != 3 || !a.getModes())
+      return opError<MoeOp>(loc,
+                            "expert \"fno\" takes 3 parameters (wspec, "
+                            "wskip, bskip) and 'modes', got ",
+                            params.size(), " parameters");
+    out = inferFno<MoeOp>(loc, sorted, offsets, params[0].getType(),
+                          params[1].getType(), params[2].getType(),
+                          *a.getModes(), ty);
+  } else {
+    return opError<MoeOp>(loc, "expert must be \"mlp\" or \"fno\", got \"",
+                          a.getExpert(), "\"");
+  }
+  if (failed(out))
+    return failure();
+  SmallVector<int64_t> shape = {tok.getDimSize(0), t};
+  shape.append(out->getShape().begin() + 2, out->getShape().end());
+  inferred.push_back(RankedTensorType::get(shape, tok.getElementType()));
+  return success();
+}
+
+bool MoeOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return areCompatibleTypes(l, r);
+}
+
+LogicalResult MoeOp::buildGradient(OpBuilder &builder,
+                                   ArrayRef<Value> resultGrads,
+                                   ArrayRef<bool> needed,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.assign(getNumOperands(), Value());
+  Value dy = resultGrads[0];
+  if (!dy)
+    return success();
+  Location loc = getLoc();
+  // The forward chain again: dispatch, expert, combine.
+  auto dispatch = builder.create<DispatchOp>(
+      loc, getTokens(), getExperts(),
+      builder.getI64IntegerAttr(getNumExperts()), getCapacityFactorAttr());
+  Value sorted = dispatch.getSorted(), offsets = dispatch.getOffsets();
+  SmallVector<Value> expertOperands = {sorted, offsets};
+  expertOperands.append(getParams().begin(), getParams().end());
+  Operation *expert;
+  if (getExpert() == "mlp")
+    expert = builder.create<ExpertMlpOp>(loc, expertOperands);
+  else
+    expert = builder.create<ExpertFnoOp>(
+        loc, expertOperands,
+        ArrayRef<NamedAttribute>{
+            builder.getNamedAttr("modes", getModesAttr())});
+  auto combine = builder.create<CombineOp>(
+      loc, expert->getResult(0), getGates(), dispatch.getSource(), offsets);
+  // Their gradient rules, last op first.
+  const size_t numParams = getParams().size();
+  bool paramsNeeded =
+      llvm::any_of(needed.drop_front(3), [](bool b) { return b; });
+  SmallVector<Value> combineGrads, expertGrads, dispatchGrads;
+  bool combineNeeded[] = {needed[0] || paramsNeeded, needed[2], false, false};
+  if (failed(cast<GradientOpInterface>(combine.getOperation())
+                 .buildGradient(builder, {dy}, combineNeeded, combineGrads)))
+    return failure();
+  operandGrads[2] = combineGrads[1];
+  combine.erase(); // only its gradient rule needed it
+  if (!combineGrads[0])
+    return success();
+  SmallVector<bool> expertNeeded = {needed[0], false};
+  expertNeeded.append(needed.begin() + 3, needed.end());
+  if (failed(cast<GradientOpInterface>(expert).buildGradient(
+          builder, {combineGrads[0]}, expertNeeded, expertGrads)))
+    return failure();
+  for (size_t i = 0; i < numParams; ++i)
+    operandGrads[3 + i] = expertGrads[2 + i];
+  if (needed[0] && expertGrads[0]) {
+    bool dispatchNeeded[] = {true, false};
+    if (failed(cast<GradientOpInterface>(dispatch.getOperation())
+                   .buildGradient(builder, {expertGrads[0], Value(), Value()},
+                                  dispatchNeeded, dispatchGrads)))
+      return failure();
+    operandGrads[0] = dispatchGrads[0];
+  }
+  return success();
+}
+
+StringRef MoeOp::getKernelName() { return "moe"; }
+
+/// expert, num_experts, capacity_factor and (fno) modes.
+SmallVector<NamedAttribute> MoeOp::getKernelAttrs() {
+  Builder b(getContext());
+  SmallVector<NamedAttribute> attrs = {
+      b.getNamedAttr("expert", b.getStringAttr(getExpert())),
+      b.getNamedAttr("num_experts", b.getI64IntegerAttr(getNumExperts())),
+      b.getNamedAttr("capacity_factor",
+                     b.getF64FloatAttr(getCapacityFactor().convertToDouble()))};
+  if (getModesAttr())
+    attrs.push_back(b.getNamedAttr("modes", getModesAttr()));
+  return attrs;
+}

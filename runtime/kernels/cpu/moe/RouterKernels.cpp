@@ -3,9 +3,11 @@
 // `router` (tokens, weight[, bias]) -> (logits, probs): logits = x·wᵀ + b,
 // probs = softmax(logits / temperature), both (B, T, E). `router_grad`
 // (probs, dprobs[, dlogits]) -> dz. `top_k` (probs) -> (gates, experts)
-// and `top_k_grad` (probs, experts, dgates) -> dprobs. Every token row is
-// computed by one thread with double accumulation in a fixed order, so the
-// results do not depend on the thread count (docs/experts.md).
+// and `top_k_grad` (probs, experts, dgates) -> dprobs. The logits are one
+// sgemm per fixed block of 128 token rows (float accumulation, as PyTorch's
+// nn.Linear); softmax and the other kernels work per row in double. Blocks
+// and rows depend only on the shapes, so the results do not depend on the
+// thread count (docs/experts.md).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
@@ -16,12 +18,18 @@
 
 #include <fmt/format.h>
 
+#include <cblas.h>
+
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 namespace shodh {
 
 namespace {
+
+/// Token rows per sgemm of the router's logits.
+constexpr int64_t kRouterBlock = 128;
 
 /// Token rows per chunk of a parallel loop, for rows of `work` flops.
 int64_t rowGrain(int64_t work) {
@@ -88,13 +96,24 @@ public:
     float *logits = out[0].as<float>(), *probs = out[1].as<float>();
     const int64_t rows = in[0].shape[0] * in[0].shape[1];
     const int64_t f = in[0].shape[2], e = in[1].shape[0];
-    parallelFor(ctx.pool, rows, rowGrain(e * f), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        const float *xr = x + r * f;
-        float *z = logits + r * e;
-        for (int64_t i = 0; i < e; ++i)
-          z[i] = float((b ? double(b[i]) : 0.0) + dotF64(xr, w + i * f, f));
-        softmax(z, probs + r * e, e, temperature_);
+    // Fixed blocks of kRouterBlock rows, one sgemm each (logits = X·Wᵀ):
+    // blocks depend only on the shapes, so results do not depend on the
+    // thread count.
+    const int64_t blocks = (rows + kRouterBlock - 1) / kRouterBlock;
+    parallelFor(ctx.pool, blocks, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t blk = b0; blk < b1; ++blk) {
+        const int64_t r0 = blk * kRouterBlock;
+        const int64_t n = std::min(kRouterBlock, rows - r0);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(e),
+                    int(f), 1.0f, x + r0 * f, int(f), w, int(f), 0.0f,
+                    logits + r0 * e, int(e));
+        for (int64_t r = r0; r < r0 + n; ++r) {
+          float *z = logits + r * e;
+          if (b)
+            for (int64_t i = 0; i < e; ++i)
+              z[i] += b[i];
+          softmax(z, probs + r * e, e, temperature_);
+        }
       }
     });
   }

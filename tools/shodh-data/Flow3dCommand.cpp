@@ -5,7 +5,10 @@
 // samples than threads the spare threads go to FFTW inside each solve. The
 // file holds `velocity` (N, T, 3, D, H, W), `initial_velocity`, `mask`,
 // `parameters` (N, 6), the integer `domain` (N) and the settings as root
-// attributes, written atomically.
+// attributes, written atomically. With --snapshots, `velocity` is replaced by
+// `inputs` = `targets` (N*T, 3, D, H, W) with the components reversed into
+// axis order (u_z, u_y, u_x: channel c along spatial axis c, as the physics
+// ops expect) and `domain` has one label per snapshot.
 //
 //===----------------------------------------------------------------------===//
 #include "Flow3dCommand.h"
@@ -97,14 +100,45 @@ void store(const Flow3dCommandOptions &o, const Flow3dSample &s, int64_t i,
   a.divergence32 = std::max(a.divergence32, s.divergence32);
 }
 
+/// `velocity` (N, T, 3, D, H, W) as single snapshots (N*T, 3, D, H, W),
+/// row i*T + j = record j of trajectory i, components reversed to
+/// (u_z, u_y, u_x) so that channel c is the component along spatial axis c.
+FloatArray snapshotsInAxisOrder(const Flow3dCommandOptions &o,
+                                const FloatArray &velocity) {
+  const int64_t cells = o.flow.res * o.flow.res * o.flow.res;
+  const int64_t rows = o.n * o.flow.steps;
+  FloatArray s;
+  s.shape = {rows, 3, o.flow.res, o.flow.res, o.flow.res};
+  s.values.resize(velocity.values.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < 3; ++c) {
+      auto src = velocity.values.begin() + (r * 3 + (2 - c)) * cells;
+      std::copy(src, src + cells, s.values.begin() + (r * 3 + c) * cells);
+    }
+  return s;
+}
+
 /// Writes datasets and attributes, then commits.
 void write(const Flow3dCommandOptions &o, Flow3dArrays &a, Hdf5Writer &w) {
   const Flow3dOptions &f = o.flow;
   const bool porous = f.domain == Flow3dDomain::Porous;
-  w.writeFloats("velocity", a.velocity);
-  w.writeStringsAttr("velocity", "fields", {"u_x", "u_y", "u_z"});
-  w.writeStringsAttr("velocity", "axes",
-                     {"sample", "time", "component", "z", "y", "x"});
+  int64_t labels = o.n;
+  if (o.snapshots) {
+    const FloatArray s = snapshotsInAxisOrder(o, a.velocity);
+    for (const char *name : {"inputs", "targets"}) {
+      w.writeFloats(name, s);
+      w.writeStringsAttr(name, "fields", {"u_z", "u_y", "u_x"});
+      w.writeStringsAttr(name, "axes",
+                         {"snapshot", "component", "z", "y", "x"});
+    }
+    w.writeIntsAttr("/", "snapshots_per_trajectory", {f.steps});
+    labels = o.n * f.steps;
+  } else {
+    w.writeFloats("velocity", a.velocity);
+    w.writeStringsAttr("velocity", "fields", {"u_x", "u_y", "u_z"});
+    w.writeStringsAttr("velocity", "axes",
+                       {"sample", "time", "component", "z", "y", "x"});
+  }
   w.writeFloats("initial_velocity", a.initial);
   w.writeStringsAttr("initial_velocity", "fields", {"u_x", "u_y", "u_z"});
   w.writeFloats("mask", a.mask);
@@ -113,8 +147,8 @@ void write(const Flow3dCommandOptions &o, Flow3dArrays &a, Hdf5Writer &w) {
                  {o.n, static_cast<int64_t>(kParameterNames.size())},
                  a.parameters);
   w.writeStringsAttr("parameters", "fields", kParameterNames);
-  w.writeInts("domain", {o.n},
-              std::vector<int64_t>(static_cast<size_t>(o.n),
+  w.writeInts("domain", {labels},
+              std::vector<int64_t>(static_cast<size_t>(labels),
                                    static_cast<int64_t>(f.domain)));
   w.writeStringsAttr("domain", "labels", {"open-channel", "porous"});
 
@@ -182,13 +216,17 @@ void run(Flow3dCommandOptions &o) {
         store(o, s, i, arrays);
       });
   write(o, arrays, writer);
-  std::printf("wrote %s: velocity %s, mask %s, parameters (%lld, %zu), "
-              "domain (%lld) = %s\n",
-              o.out.c_str(), formatShape(arrays.velocity.shape).c_str(),
-              formatShape(arrays.mask.shape).c_str(),
-              static_cast<long long>(o.n), kParameterNames.size(),
-              static_cast<long long>(o.n),
-              flow3dDomainName(o.flow.domain).c_str());
+  const int64_t rows = o.snapshots ? o.n * o.flow.steps : o.n;
+  std::vector<int64_t> shape = arrays.velocity.shape;
+  if (o.snapshots)
+    shape = {rows, 3, o.flow.res, o.flow.res, o.flow.res};
+  std::printf(
+      "wrote %s: %s %s, mask %s, parameters (%lld, %zu), "
+      "domain (%lld) = %s\n",
+      o.out.c_str(), o.snapshots ? "inputs = targets" : "velocity",
+      formatShape(shape).c_str(), formatShape(arrays.mask.shape).c_str(),
+      static_cast<long long>(o.n), kParameterNames.size(),
+      static_cast<long long>(rows), flow3dDomainName(o.flow.domain).c_str());
   std::printf("%lld time steps, dt in [%.4g, %.4g], max CFL %.3g, spectral "
               "divergence f64 %.1e f32 %.1e, %.1f s\n",
               static_cast<long long>(arrays.stats.steps), arrays.stats.minDt,
@@ -242,6 +280,10 @@ CLI::App *addFlow3dSubcommand(CLI::App &app, const std::string &name,
   cmd->add_option("--cfl", o->flow.cfl, "CFL number of the adaptive step")
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  cmd->add_flag("--snapshots", o->snapshots,
+                "write single snapshots as inputs = targets (N*T, 3, R, R, "
+                "R), components in axis order (u_z, u_y, u_x), domain per "
+                "snapshot, instead of velocity (autoencoder data)");
   cmd->add_option("--threads", o->threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

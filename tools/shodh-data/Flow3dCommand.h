@@ -25,6 +25,10 @@ struct Flow3dCommandOptions {
   int64_t n = 8;
   uint64_t seed = 0;
   int threads = 2;
+  /// --snapshots: write `inputs` = `targets` (N*T, 3, R, R, R), components
+  /// in axis order (u_z, u_y, u_x), and `domain` per snapshot, instead of
+  /// `velocity` (autoencoder training, docs/data-format.md "3D flows").
+  bool snapshots = false;
   std::string out;
   std::string commandLine;
 };

@@ -463,6 +463,8 @@ include "dialect/ShodhControlOps.td"
 include "dialect/ShodhPhysicsOps.td"
 // Convolutions and normalisation (autoencoders).
 include "dialect/ShodhNnOps.td"
+// Multi-head self-attention (latent transformer).
+include "dialect/ShodhAttentionOps.td"
 
 //===----------------------------------------------------------------------===//
 // Lowered form

@@ -9,6 +9,7 @@
 #include "runtime/kernels/cpu/Elementwise.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/attention/AttentionKernels.h"
 #include "runtime/kernels/cpu/control/ControlKernels.h"
 #include "runtime/kernels/cpu/moe/ExpertKernels.h"
 #include "runtime/kernels/cpu/moe/RoutingKernels.h"
@@ -34,6 +35,7 @@ void registerCpuKernels(KernelRegistry &registry) {
   registerCpuControlKernels(registry);
   registerCpuPhysicsKernels(registry);
   registerCpuNnKernels(registry);
+  registerCpuAttentionKernels(registry);
 }
 
 } // namespace shodh

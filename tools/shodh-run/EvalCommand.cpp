@@ -7,7 +7,8 @@
 // several files, or a file carrying a `pde` root attribute, one line per
 // data set and a combined line are printed. A model whose `eval` program
 // returns routing tensors also gets routing statistics over all files
-// (RoutingStats.h), on stdout and with `--routing-json FILE` as JSON.
+// (RoutingStats.h), on stdout and with `--routing-json FILE` as JSON;
+// `--routing-dump FILE.h5` writes every sample's expert ids.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/support/Status.h"
@@ -25,7 +26,7 @@ namespace shodh {
 namespace {
 
 struct EvalOptions {
-  std::string model, weights, routingJson;
+  std::string model, weights, routingJson, routingDump;
   std::vector<std::string> data;
   int64_t batch = 16;
   int threads = 1;
@@ -55,29 +56,36 @@ Normalizer normalizerOf(const Checkpoint &ckpt, const TrainingData &first) {
 }
 
 /// Routing statistics of every data set together: printed, and written as
-/// JSON to `o.routingJson` if set. Needs routing outputs of `eval`.
+/// JSON to `o.routingJson` if set, the per-sample expert ids to
+/// `o.routingDump` if set. Needs routing outputs of `eval` for either.
 void reportRouting(const EvalOptions &o, Session &session,
                    const Normalizer &norm,
                    const std::vector<TrainingData> &sets) {
   std::vector<RoutingOutputs> layers = findRoutingOutputs(session.model());
   if (layers.empty()) {
-    if (o.routingJson.empty())
+    if (o.routingJson.empty() && o.routingDump.empty())
       return;
+    const char *flag =
+        o.routingJson.empty() ? "--routing-dump" : "--routing-json";
     if (!session.model().findProgram("eval"))
-      throw Error(fmt::format("--routing-json: '{}' has no 'eval' program; "
+      throw Error(fmt::format("{}: '{}' has no 'eval' program; "
                               "compile it with a shodh.train config",
-                              o.model));
-    throw Error(fmt::format("--routing-json: '{}' has no routing layers (its "
+                              flag, o.model));
+    throw Error(fmt::format("{}: '{}' has no routing layers (its "
                             "'eval' program returns no 'routing.<i>.experts')",
-                            o.model));
+                            flag, o.model));
   }
   RoutingStats stats;
+  RoutingDump dump;
   for (const TrainingData &d : sets)
     collectRouting(session, norm, d, o.batch, layers,
-                   readDomainLabels(d.path, d.samples()), stats);
+                   readDomainLabels(d.path, d.samples()), stats,
+                   o.routingDump.empty() ? nullptr : &dump);
   fmt::print("{}", stats.text());
   if (!o.routingJson.empty())
     writeTextAtomically(o.routingJson, stats.json());
+  if (!o.routingDump.empty())
+    dump.write(o.routingDump);
 }
 
 void runEval(const EvalOptions &o) {
@@ -126,6 +134,9 @@ void addEvalCommand(CLI::App &app) {
   cmd->add_option("--routing-json", o->routingJson,
                   "write the routing statistics (models with experts) as "
                   "JSON to this file");
+  cmd->add_option("--routing-dump", o->routingDump,
+                  "write every routing layer's expert ids per sample, "
+                  "'routing.<i>.experts' (N, T, k), to this HDF5 file");
   o->flags.addTo(cmd);
   cmd->callback([o] { runEval(*o); });
 }

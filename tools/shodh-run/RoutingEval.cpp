@@ -1,5 +1,6 @@
 //===- RoutingEval.cpp - Running @eval for routing statistics -------------===//
 #include "tools/shodh-run/RoutingEval.h"
+#include "runtime/data/Hdf5File.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/DataLoader.h"
 
@@ -97,10 +98,41 @@ std::vector<int64_t> readDomainLabels(const std::string &path,
   return labels;
 }
 
+void RoutingDump::add(size_t layer, const std::string &name,
+                      const TensorRef &experts, int64_t rows) {
+  if (layer >= layers_.size())
+    layers_.resize(layer + 1);
+  Layer &d = layers_[layer];
+  const int64_t tokens = experts.shape[1], k = experts.shape[2];
+  if (d.samples && (d.tokens != tokens || d.k != k))
+    throw Error(fmt::format("eval output '{}.experts' changed shape from "
+                            "[B, {}, {}] to [B, {}, {}]",
+                            name, d.tokens, d.k, tokens, k));
+  d.name = name, d.tokens = tokens, d.k = k;
+  rows = std::min(rows, experts.shape[0]);
+  const int64_t *id = experts.as<int64_t>();
+  d.ids.insert(d.ids.end(), id, id + rows * tokens * k);
+  d.samples += rows;
+}
+
+void RoutingDump::write(const std::string &path) const {
+  Hdf5Writer writer(path);
+  for (const Layer &d : layers_) {
+    if (d.samples != layers_.front().samples)
+      throw Error(fmt::format("--routing-dump: layer '{}' saw {} samples but "
+                              "'{}' saw {}",
+                              d.name, d.samples, layers_.front().name,
+                              layers_.front().samples));
+    writer.writeInts(d.name + ".experts", {d.samples, d.tokens, d.k}, d.ids);
+  }
+  writer.commit();
+}
+
 void collectRouting(Session &session, const Normalizer &norm,
                     const TrainingData &data, int64_t batch,
                     const std::vector<RoutingOutputs> &layers,
-                    const std::vector<int64_t> &domains, RoutingStats &stats) {
+                    const std::vector<int64_t> &domains, RoutingStats &stats,
+                    RoutingDump *dump) {
   const ModelDesc &m = session.model();
   const ProgramDesc &eval = *m.findProgram("eval");
   if (eval.inputs.size() != 2)
@@ -145,6 +177,8 @@ void collectRouting(Session &session, const Normalizer &norm,
         energy = session.output("eval", r.energy), rb.energy = &energy;
       stats.add(l, r.name, rb, b->rows,
                 domains.empty() ? nullptr : labels.data());
+      if (dump)
+        dump->add(l, r.name, experts, b->rows);
     }
   }
 }

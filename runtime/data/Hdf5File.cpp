@@ -207,6 +207,27 @@ FloatArray Hdf5Reader::readFloats(const std::string &name) const {
   return readRows(name, 0, shape.empty() ? 1 : shape[0]);
 }
 
+bool Hdf5Reader::datasetIsInteger(const std::string &name) const {
+  datasetShape(name); // throws if missing
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_INTEGER;
+}
+
+std::vector<int64_t> Hdf5Reader::readInts(const std::string &name,
+                                          std::vector<int64_t> &shape) const {
+  std::string what = fmt::format("'{}': dataset '{}'", path_, name);
+  if (!datasetIsInteger(name))
+    throw Error(fmt::format("{} must hold integers", what));
+  shape = datasetShape(name);
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  std::vector<int64_t> out(static_cast<size_t>(checkedNumel(shape, what)));
+  if (!out.empty() && H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                              out.data()) < 0)
+    throw Error(fmt::format("{}: read failed (file truncated or corrupted?)", what));
+  return out;
+}
+
 FloatArray Hdf5Reader::readRows(const std::string &name, int64_t first, int64_t count) const {
   std::vector<int64_t> shape = datasetShape(name);
   std::string what = fmt::format("'{}': dataset '{}'", path_, name);

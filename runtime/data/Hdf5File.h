@@ -48,6 +48,11 @@ public:
   FloatArray readFloats(const std::string &name) const;
   /// Reads rows [first, first+count) along axis 0 of a float dataset.
   FloatArray readRows(const std::string &name, int64_t first, int64_t count) const;
+  /// True if dataset `name` holds integers; throws if it does not exist.
+  bool datasetIsInteger(const std::string &name) const;
+  /// Reads a whole integer dataset as int64 (its shape in `shape`); throws
+  /// if it is missing or not integer.
+  std::vector<int64_t> readInts(const std::string &name, std::vector<int64_t> &shape) const;
   /// Reads a string-array attribute of `object` ("/" or a dataset name); empty if absent.
   std::vector<std::string> readStringsAttr(const std::string &object, const std::string &attr) const;
   /// Reads an integer-array attribute; empty if absent.

@@ -5,7 +5,6 @@
 #include "runtime/train/DataLoader.h"
 
 #include <fmt/format.h>
-#include <hdf5.h>
 
 #include <cstring>
 #include <map>
@@ -13,16 +12,6 @@
 
 namespace shodh {
 namespace {
-
-/// Closes an HDF5 handle on scope exit.
-struct H5Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~H5Handle() {
-    if (id >= 0)
-      close(id);
-  }
-};
 
 /// Splits "eval.routing.<i>.<kind>" into layer number and kind.
 bool parseRoutingName(const std::string &name, int64_t &layer,
@@ -72,29 +61,20 @@ std::vector<RoutingOutputs> findRoutingOutputs(const ModelDesc &model) {
 
 std::vector<int64_t> readDomainLabels(const std::string &path,
                                       int64_t samples) {
-  H5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
-  if (file.id < 0)
-    throw Error(fmt::format("cannot open '{}' as HDF5", path));
-  if (H5Lexists(file.id, "domain", H5P_DEFAULT) <= 0)
+  Hdf5Reader reader(path);
+  if (!reader.hasDataset("domain"))
     return {};
-  H5Handle ds{H5Dopen2(file.id, "domain", H5P_DEFAULT), H5Dclose};
-  H5Handle type{H5Dget_type(ds.id), H5Tclose};
-  H5Handle space{H5Dget_space(ds.id), H5Sclose};
-  hsize_t n = 0;
-  if (H5Tget_class(type.id) != H5T_INTEGER ||
-      H5Sget_simple_extent_ndims(space.id) != 1)
+  if (!reader.datasetIsInteger("domain") ||
+      reader.datasetShape("domain").size() != 1)
     throw Error(fmt::format("'{}': dataset 'domain' must be a vector of "
                             "integers (one domain label per sample)",
                             path));
-  H5Sget_simple_extent_dims(space.id, &n, nullptr);
-  if (int64_t(n) != samples)
+  std::vector<int64_t> shape;
+  std::vector<int64_t> labels = reader.readInts("domain", shape);
+  if (shape[0] != samples)
     throw Error(fmt::format("'{}': dataset 'domain' has {} labels but the "
                             "file has {} samples",
-                            path, n, samples));
-  std::vector<int64_t> labels(n);
-  if (n && H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                   labels.data()) < 0)
-    throw Error(fmt::format("'{}': cannot read dataset 'domain'", path));
+                            path, shape[0], samples));
   return labels;
 }
 

@@ -86,6 +86,23 @@ TEST_F(Hdf5FileTest, DoublesAreConvertedToFloat) {
   EXPECT_EQ(x.values, (std::vector<float>{1.0f, 0.1f, -2.5f}));
 }
 
+TEST_F(Hdf5FileTest, IntegerDatasetsRoundTrip) {
+  {
+    Hdf5Writer w(file("i.h5"));
+    w.writeInts("domain", {2, 3}, {0, 1, 1, -4, 7, 1LL << 40});
+    w.writeFloats("x", ramp({2}));
+    w.commit();
+  }
+  Hdf5Reader r(file("i.h5"));
+  EXPECT_TRUE(r.datasetIsInteger("domain"));
+  EXPECT_FALSE(r.datasetIsInteger("x"));
+  std::vector<int64_t> shape;
+  EXPECT_EQ(r.readInts("domain", shape), (std::vector<int64_t>{0, 1, 1, -4, 7, 1LL << 40}));
+  EXPECT_EQ(shape, (std::vector<int64_t>{2, 3}));
+  expectError([&] { r.readInts("x", shape); }, "dataset 'x' must hold integers");
+  expectError([&] { r.readInts("nope", shape); }, "no dataset 'nope'");
+}
+
 TEST_F(Hdf5FileTest, MissingFileAndDatasetAreNamed) {
   expectError([&] { Hdf5Reader r(file("nope.h5")); }, "cannot open '" + file("nope.h5") + "'");
   {

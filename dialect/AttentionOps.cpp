@@ -86,9 +86,7 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool AttentionOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(AttentionOp)
 
 /// Checks qkv [B, T, 3C] and `heads`, and returns [B, T, C].
 template <typename OpT>
@@ -119,9 +117,7 @@ LogicalResult AttentionHeadsOp::inferReturnTypes(
   return success();
 }
 
-bool AttentionHeadsOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(AttentionHeadsOp)
 
 LogicalResult AttentionHeadsGradOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
@@ -140,6 +136,4 @@ LogicalResult AttentionHeadsGradOp::inferReturnTypes(
   return success();
 }
 
-bool AttentionHeadsGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(AttentionHeadsGradOp)

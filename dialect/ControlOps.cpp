@@ -122,9 +122,7 @@ LogicalResult AuxLossGradOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 
-bool AuxLossGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(AuxLossGradOp)
 
 StringRef AuxLossGradOp::getKernelName() { return "aux_loss_grad"; }
 

@@ -81,9 +81,7 @@ LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-bool MoeOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(MoeOp)
 
 LogicalResult MoeOp::buildGradient(OpBuilder &builder,
                                    ArrayRef<Value> resultGrads,

@@ -42,9 +42,7 @@ LogicalResult ExpertMlpOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool ExpertMlpOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ExpertMlpOp)
 
 LogicalResult
 ExpertMlpGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -69,9 +67,7 @@ ExpertMlpGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool ExpertMlpGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ExpertMlpGradOp)
 
 LogicalResult ExpertFnoOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
@@ -88,9 +84,7 @@ LogicalResult ExpertFnoOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool ExpertFnoOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ExpertFnoOp)
 
 LogicalResult
 ExpertFnoGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -112,9 +106,7 @@ ExpertFnoGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool ExpertFnoGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ExpertFnoGradOp)
 
 //===----------------------------------------------------------------------===//
 // ExpertOpInterface, gradients, kernels

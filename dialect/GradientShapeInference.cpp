@@ -12,12 +12,6 @@
 using namespace mlir;
 using namespace mlir::shodh;
 
-/// Defines isCompatibleReturnTypes of `OpT` as areCompatibleTypes.
-#define SHODH_COMPATIBLE_RETURN_TYPES(OpT)                                     \
-  bool OpT::isCompatibleReturnTypes(TypeRange l, TypeRange r) {                \
-    return areCompatibleTypes(l, r);                                           \
-  }
-
 /// Checks that `axis` indexes a dimension of `type`.
 template <typename OpT>
 static LogicalResult checkAxis(std::optional<Location> loc,

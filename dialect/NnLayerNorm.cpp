@@ -75,9 +75,7 @@ LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool LayerNormOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(LayerNormOp)
 
 LogicalResult LayerNormGradInputOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
@@ -95,9 +93,7 @@ LogicalResult LayerNormGradInputOp::inferReturnTypes(
   return success();
 }
 
-bool LayerNormGradInputOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(LayerNormGradInputOp)
 
 LogicalResult LayerNormGradGammaOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
@@ -114,6 +110,4 @@ LogicalResult LayerNormGradGammaOp::inferReturnTypes(
   return success();
 }
 
-bool LayerNormGradGammaOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(LayerNormGradGammaOp)

@@ -207,9 +207,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-bool ConvOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ConvOp)
 
 //===----------------------------------------------------------------------===//
 // ConvTransposeOp
@@ -269,9 +267,7 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   return success();
 }
 
-bool ConvTransposeOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ConvTransposeOp)
 
 //===----------------------------------------------------------------------===//
 // ConvGradInputOp, ConvGradWeightOp
@@ -307,9 +303,7 @@ ConvGradInputOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   return success();
 }
 
-bool ConvGradInputOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ConvGradInputOp)
 
 LogicalResult
 ConvGradWeightOp::inferReturnTypes(MLIRContext *ctx,
@@ -345,6 +339,4 @@ ConvGradWeightOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-bool ConvGradWeightOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(ConvGradWeightOp)

@@ -82,9 +82,7 @@ LogicalResult PatchifyOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool PatchifyOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(PatchifyOp)
 
 LogicalResult UnpatchifyOp::inferReturnTypes(MLIRContext *,
                                              std::optional<Location> loc,
@@ -119,9 +117,7 @@ LogicalResult UnpatchifyOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool UnpatchifyOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(UnpatchifyOp)
 
 /// The result of resampling the trailing size(size) axes of `type` to `size`.
 template <typename OpT>
@@ -162,9 +158,7 @@ LogicalResult InterpolateOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool InterpolateOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(InterpolateOp)
 
 LogicalResult
 InterpolateGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -178,9 +172,7 @@ InterpolateGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool InterpolateGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(InterpolateGradOp)
 
 //===----------------------------------------------------------------------===//
 // Gradients

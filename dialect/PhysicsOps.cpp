@@ -110,9 +110,7 @@ DivFreeProjectOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                            inferred);
 }
 
-bool DivFreeProjectOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(DivFreeProjectOp)
 
 LogicalResult DivFreeProjectOp::verify() {
   return verifyLengths(*this, getLengthsAttr());
@@ -131,9 +129,7 @@ LogicalResult DivergenceOp::inferReturnTypes(MLIRContext *,
       "one velocity component per spatial axis", inferred);
 }
 
-bool DivergenceOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(DivergenceOp)
 
 LogicalResult DivergenceOp::verify() {
   return failure(failed(verifyMethod(*this, getMethod())) ||
@@ -149,9 +145,7 @@ DivergenceGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                            inferred);
 }
 
-bool DivergenceGradOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(DivergenceGradOp)
 
 LogicalResult DivergenceGradOp::verify() {
   return failure(failed(verifyMethod(*this, getMethod())) ||
@@ -185,9 +179,7 @@ LogicalResult CurlOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool CurlOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(CurlOp)
 
 LogicalResult CurlOp::verify() {
   return failure(failed(verifyMethod(*this, getMethod())) ||

@@ -14,11 +14,6 @@
 using namespace mlir;
 using namespace mlir::shodh;
 
-#define SHODH_COMPATIBLE_RETURN_TYPES(OpT)                                     \
-  bool OpT::isCompatibleReturnTypes(TypeRange l, TypeRange r) {                \
-    return areCompatibleTypes(l, r);                                           \
-  }
-
 //===----------------------------------------------------------------------===//
 // Operand checks
 //===----------------------------------------------------------------------===//

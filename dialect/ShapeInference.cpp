@@ -77,9 +77,7 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool LinearOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(LinearOp)
 
 LogicalResult LinearAddOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
@@ -106,9 +104,7 @@ LogicalResult LinearAddOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool LinearAddOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(LinearAddOp)
 
 //===----------------------------------------------------------------------===//
 // GeluOp
@@ -121,9 +117,7 @@ LogicalResult GeluOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
   return success();
 }
 
-bool GeluOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(GeluOp)
 
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops
@@ -137,9 +131,7 @@ LogicalResult AddOp::inferReturnTypes(MLIRContext *,
                                  inferred);
 }
 
-bool AddOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(AddOp)
 
 LogicalResult MulOp::inferReturnTypes(MLIRContext *,
                                       std::optional<Location> loc,
@@ -149,6 +141,4 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *,
                                  inferred);
 }
 
-bool MulOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(MulOp)

@@ -70,6 +70,14 @@ inline bool areCompatibleTypes(TypeRange lhs, TypeRange rhs) {
   return true;
 }
 
+/// Defines `OpT::isCompatibleReturnTypes` (InferTypeOpInterface) as
+/// areCompatibleTypes; used once per shape-inferring op.
+#define SHODH_COMPATIBLE_RETURN_TYPES(OpT)                                     \
+  bool OpT::isCompatibleReturnTypes(::mlir::TypeRange l,                       \
+                                    ::mlir::TypeRange r) {                     \
+    return ::mlir::shodh::areCompatibleTypes(l, r);                            \
+  }
+
 /// Infers the result of an elementwise op over operands of compatible shape.
 template <typename OpT>
 inline LogicalResult inferElementwise(std::optional<Location> loc,

@@ -35,9 +35,7 @@ LogicalResult RfftOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool RfftOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(RfftOp)
 
 /// Checks that `lastSize` is positive and gives the input's `half` bins.
 static LogicalResult checkLastSize(std::optional<Location> loc,
@@ -74,9 +72,7 @@ LogicalResult IrfftOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool IrfftOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(IrfftOp)
 
 //===----------------------------------------------------------------------===//
 // SpectralTruncateOp, SpectralPadOp
@@ -103,9 +99,7 @@ SpectralTruncateOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool SpectralTruncateOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralTruncateOp)
 
 /// Checks `sizes` against `modes`: one positive entry per mode.
 static LogicalResult checkPadSizes(std::optional<Location> loc,
@@ -141,9 +135,7 @@ LogicalResult SpectralPadOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-bool SpectralPadOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralPadOp)
 
 //===----------------------------------------------------------------------===//
 // SpectralContractOp
@@ -171,9 +163,7 @@ SpectralContractOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool SpectralContractOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralContractOp)
 
 //===----------------------------------------------------------------------===//
 // SpectralConvOp
@@ -204,6 +194,4 @@ SpectralConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return success();
 }
 
-bool SpectralConvOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
-  return areCompatibleTypes(l, r);
-}
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvOp)

@@ -168,6 +168,27 @@ protected:
   }
 };
 
+/// y[t] = Σ_j gates[t, j] · out[row(a)] over the token's kept slots, in slot
+/// order (gates null: all 1): combine's forward and dispatch's gradient.
+void gatherSum(const float *o, const float *g, const std::vector<int64_t> &rows,
+               float *y, int64_t tokens, int64_t k, int64_t len,
+               KernelContext &ctx) {
+  parallelFor(ctx.pool, tokens, grainFor(len * k), [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      float *dst = y + t * len;
+      std::fill(dst, dst + len, 0.0f);
+      for (int64_t j = 0; j < k; ++j) {
+        int64_t r = rows[size_t(t * k + j)];
+        if (r < 0)
+          continue;
+        const float gate = g ? g[t * k + j] : 1.0f, *src = o + r * len;
+        for (int64_t i = 0; i < len; ++i)
+          dst[i] += gate * src[i];
+      }
+    }
+  });
+}
+
 /// dispatch_grad: dtokens[b, t] = Σ_j dsorted[row(a)].
 class DispatchGradKernel : public RaggedKernel {
 public:
@@ -198,25 +219,10 @@ public:
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
     std::vector<int64_t> rows = rowOf(in[1], in[2]);
-    const float *ds = in[0].as<float>();
-    float *dt = out[0].as<float>();
     const int64_t len = rowSize(in[0].shape),
                   tokens = out[0].numel() / std::max<int64_t>(len, 1);
-    parallelFor(ctx.pool, tokens, grainFor(len * k_),
-                [&](int64_t t0, int64_t t1) {
-                  for (int64_t t = t0; t < t1; ++t) {
-                    float *dst = dt + t * len;
-                    std::fill(dst, dst + len, 0.0f);
-                    for (int64_t j = 0; j < k_; ++j) {
-                      int64_t r = rows[size_t(t * k_ + j)];
-                      if (r < 0)
-                        continue;
-                      const float *src = ds + r * len;
-                      for (int64_t i = 0; i < len; ++i)
-                        dst[i] += src[i];
-                    }
-                  }
-                });
+    gatherSum(in[0].as<float>(), nullptr, rows, out[0].as<float>(), tokens, k_,
+              len, ctx);
   }
 
 private:
@@ -266,8 +272,8 @@ public:
     const int64_t k = g.shape[2], tokens = g.shape[0] * g.shape[1];
     const int64_t len = rowSize(o.shape);
     if (!grad_)
-      return forward(o.as<float>(), g.as<float>(), rows, out[0].as<float>(),
-                     tokens, k, len, ctx);
+      return gatherSum(o.as<float>(), g.as<float>(), rows, out[0].as<float>(),
+                       tokens, k, len, ctx);
     float *dout = out[0].as<float>();
     const int64_t kept = in[base + 3].as<int64_t>()[in[base + 3].shape[0] - 1];
     std::fill(dout + kept * len, dout + o.numel(), 0.0f); // dropped rows
@@ -281,28 +287,6 @@ public:
   }
 
 private:
-  /// y[t] = Σ_j gates[t, j] · out[row(a)] in slot order.
-  static void forward(const float *o, const float *g,
-                      const std::vector<int64_t> &rows, float *y,
-                      int64_t tokens, int64_t k, int64_t len,
-                      KernelContext &ctx) {
-    parallelFor(ctx.pool, tokens, grainFor(len * k),
-                [&](int64_t t0, int64_t t1) {
-                  for (int64_t t = t0; t < t1; ++t) {
-                    float *dst = y + t * len;
-                    std::fill(dst, dst + len, 0.0f);
-                    for (int64_t j = 0; j < k; ++j) {
-                      int64_t r = rows[size_t(t * k + j)];
-                      if (r < 0)
-                        continue;
-                      const float gate = g[t * k + j], *src = o + r * len;
-                      for (int64_t i = 0; i < len; ++i)
-                        dst[i] += gate * src[i];
-                    }
-                  }
-                });
-  }
-
   /// dout rows and dgates of one token's slots.
   static void backwardToken(const float *dy, const float *o, const float *g,
                             const int64_t *rows, float *dout, float *dg,

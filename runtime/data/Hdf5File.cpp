@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -214,6 +215,23 @@ bool Hdf5Reader::datasetIsInteger(const std::string &name) const {
   return H5Tget_class(type.get()) == H5T_INTEGER;
 }
 
+std::string Hdf5Reader::datasetTypeName(const std::string &name) const {
+  datasetShape(name); // throws if missing
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  const std::string bits = std::to_string(8 * H5Tget_size(type.get()));
+  switch (H5Tget_class(type.get())) {
+  case H5T_FLOAT:
+    return "f" + bits;
+  case H5T_INTEGER:
+    return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "u" : "i") + bits;
+  case H5T_STRING:
+    return "string";
+  default:
+    return "other";
+  }
+}
+
 std::vector<int64_t> Hdf5Reader::readInts(const std::string &name,
                                           std::vector<int64_t> &shape) const {
   std::string what = fmt::format("'{}': dataset '{}'", path_, name);
@@ -349,6 +367,49 @@ void Hdf5Writer::writeFloats(const std::string &name, const FloatArray &array) {
     throw Error(fmt::format("dataset '{}': {} values do not match shape {}", name,
                             array.values.size(), formatShape(array.shape)));
   writeDataset(name, array.shape, H5T_NATIVE_FLOAT, array.values.data());
+}
+
+void Hdf5Writer::createFloats(const std::string &name, const std::vector<int64_t> &shape) {
+  checkedNumel(shape, fmt::format("dataset '{}' of '{}'", name, path_));
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle ds(H5Dcreate2(file_, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+                       H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
+  if (!ds.valid())
+    throw Error(fmt::format("cannot create dataset '{}' in '{}'", name, path_));
+}
+
+void Hdf5Writer::writeFloatRows(const std::string &name, int64_t first, const FloatArray &rows) {
+  std::string what = fmt::format("dataset '{}' of '{}'", name, path_);
+  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid())
+    throw Error(fmt::format("{}: not created", what));
+  Handle fileSpace(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(fileSpace.get());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(fileSpace.get(), dims.data(), nullptr);
+  std::vector<int64_t> expected(dims.begin(), dims.end());
+  if (rows.shape.empty() || expected.empty() ||
+      static_cast<int64_t>(rows.values.size()) != rows.numel())
+    throw Error(fmt::format("{}: bad row block of shape {}", what, formatShape(rows.shape)));
+  expected[0] = rows.shape[0];
+  if (rows.shape != expected || first < 0 ||
+      first + rows.shape[0] > static_cast<int64_t>(dims[0]))
+    throw Error(fmt::format("{}: rows [{}, {}) of shape {} do not fit shape {}", what, first,
+                            first + rows.shape[0], formatShape(rows.shape),
+                            formatShape(std::vector<int64_t>(dims.begin(), dims.end()))));
+  if (rows.values.empty())
+    return;
+  std::vector<hsize_t> start(dims.size(), 0), count(rows.shape.begin(), rows.shape.end());
+  start[0] = static_cast<hsize_t>(first);
+  H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                      nullptr);
+  Handle memSpace(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                  H5Sclose);
+  if (H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
+               rows.values.data()) < 0)
+    throw Error(fmt::format("cannot write {} (disk full?)", what));
 }
 
 void Hdf5Writer::writeInts(const std::string &name, const std::vector<int64_t> &shape,

@@ -50,6 +50,9 @@ public:
   FloatArray readRows(const std::string &name, int64_t first, int64_t count) const;
   /// True if dataset `name` holds integers; throws if it does not exist.
   bool datasetIsInteger(const std::string &name) const;
+  /// Stored element type of dataset `name` as "f32", "f64", "i8"…"i64",
+  /// "u8"…"u64", "string" or "other"; throws if it does not exist.
+  std::string datasetTypeName(const std::string &name) const;
   /// Reads a whole integer dataset as int64 (its shape in `shape`); throws
   /// if it is missing or not integer.
   std::vector<int64_t> readInts(const std::string &name, std::vector<int64_t> &shape) const;
@@ -75,6 +78,12 @@ public:
 
   /// Writes a float dataset at the root.
   void writeFloats(const std::string &name, const FloatArray &array);
+  /// Creates an f32 dataset of `shape` to be filled by `writeFloatRows`
+  /// (streaming: the whole array never has to be in memory).
+  void createFloats(const std::string &name, const std::vector<int64_t> &shape);
+  /// Writes `rows` (shape (k, rest...), rest equal to the dataset's) into rows
+  /// [first, first + k) along axis 0 of a dataset made by `createFloats`.
+  void writeFloatRows(const std::string &name, int64_t first, const FloatArray &rows);
   /// Writes a float dataset in double precision.
   void writeDoubles(const std::string &name, const std::vector<int64_t> &shape,
                     const std::vector<double> &values);

@@ -31,4 +31,7 @@ void addChannel3dCommand(CLI::App &app, const std::string &commandLine);
 /// Registers `shodh-data porous3d` (Porous3dCommand.cpp).
 void addPorous3dCommand(CLI::App &app, const std::string &commandLine);
 
+/// Registers `shodh-data merge` (MergeCommand.cpp).
+void addMergeCommand(CLI::App &app, const std::string &commandLine);
+
 } // namespace shodh

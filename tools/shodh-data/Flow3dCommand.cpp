@@ -8,7 +8,9 @@
 // attributes, written atomically. With --snapshots, `velocity` is replaced by
 // `inputs` = `targets` (N*T, 3, D, H, W) with the components reversed into
 // axis order (u_z, u_y, u_x: channel c along spatial axis c, as the physics
-// ops expect) and `domain` has one label per snapshot.
+// ops expect) and `domain` has one label per snapshot. With --pairs the rows
+// are next-state pairs instead: `inputs` = u(t_j), `targets` = u(t_{j+1}) for
+// j = 0..T-1, t_0 = 0 being the initial state (T pairs per trajectory).
 //
 //===----------------------------------------------------------------------===//
 #include "Flow3dCommand.h"
@@ -58,6 +60,10 @@ void resolve(Flow3dCommandOptions &o) {
   f.fftThreads = std::max<int>(
       1, o.threads / static_cast<int>(std::min<int64_t>(o.n, o.threads)));
   checkFlow3dOptions(f);
+  if (o.snapshots && o.pairs)
+    throw Error("--snapshots and --pairs cannot be combined (--snapshots "
+                "writes inputs = targets for autoencoders, --pairs writes "
+                "next-state pairs)");
 }
 
 /// Allocates the datasets.
@@ -100,38 +106,58 @@ void store(const Flow3dCommandOptions &o, const Flow3dSample &s, int64_t i,
   a.divergence32 = std::max(a.divergence32, s.divergence32);
 }
 
-/// `velocity` (N, T, 3, D, H, W) as single snapshots (N*T, 3, D, H, W),
-/// row i*T + j = record j of trajectory i, components reversed to
-/// (u_z, u_y, u_x) so that channel c is the component along spatial axis c.
-FloatArray snapshotsInAxisOrder(const Flow3dCommandOptions &o,
-                                const FloatArray &velocity) {
+/// Records `first` .. `first + T - 1` of every trajectory as rows
+/// (N*T, 3, D, H, W), row i*T + j = record `first + j` of trajectory i, where
+/// record 0 is the initial state and record k >= 1 is `velocity[i, k - 1]`;
+/// components reversed to (u_z, u_y, u_x) so that channel c is the component
+/// along spatial axis c.
+FloatArray recordsInAxisOrder(const Flow3dCommandOptions &o,
+                              const Flow3dArrays &a, int64_t first) {
   const int64_t cells = o.flow.res * o.flow.res * o.flow.res;
-  const int64_t rows = o.n * o.flow.steps;
+  const int64_t steps = o.flow.steps;
   FloatArray s;
-  s.shape = {rows, 3, o.flow.res, o.flow.res, o.flow.res};
-  s.values.resize(velocity.values.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < 3; ++c) {
-      auto src = velocity.values.begin() + (r * 3 + (2 - c)) * cells;
-      std::copy(src, src + cells, s.values.begin() + (r * 3 + c) * cells);
+  s.shape = {o.n * steps, 3, o.flow.res, o.flow.res, o.flow.res};
+  s.values.resize(static_cast<size_t>(s.numel()));
+  for (int64_t i = 0; i < o.n; ++i)
+    for (int64_t j = 0; j < steps; ++j) {
+      const int64_t record = first + j;
+      auto src = record == 0 ? a.initial.values.begin() + i * 3 * cells
+                             : a.velocity.values.begin() +
+                                   (i * steps + record - 1) * 3 * cells;
+      for (int64_t c = 0; c < 3; ++c)
+        std::copy(src + (2 - c) * cells, src + (3 - c) * cells,
+                  s.values.begin() + ((i * steps + j) * 3 + c) * cells);
     }
   return s;
 }
 
+/// Writes `inputs` (records from `inputFirst`) and `targets` (records from
+/// `targetFirst`) in axis order with their attributes, one at a time.
+void writeRows(const Flow3dCommandOptions &o, const Flow3dArrays &a,
+               int64_t inputFirst, int64_t targetFirst, const char *rowAxis,
+               Hdf5Writer &w) {
+  for (auto [name, first] :
+       {std::pair<const char *, int64_t>{"inputs", inputFirst},
+        {"targets", targetFirst}}) {
+    w.writeFloats(name, recordsInAxisOrder(o, a, first));
+    w.writeStringsAttr(name, "fields", {"u_z", "u_y", "u_x"});
+    w.writeStringsAttr(name, "axes", {rowAxis, "component", "z", "y", "x"});
+  }
+}
+
 /// Writes datasets and attributes, then commits.
-void write(const Flow3dCommandOptions &o, Flow3dArrays &a, Hdf5Writer &w) {
+void write(const Flow3dCommandOptions &o, const Flow3dArrays &a,
+           Hdf5Writer &w) {
   const Flow3dOptions &f = o.flow;
   const bool porous = f.domain == Flow3dDomain::Porous;
   int64_t labels = o.n;
   if (o.snapshots) {
-    const FloatArray s = snapshotsInAxisOrder(o, a.velocity);
-    for (const char *name : {"inputs", "targets"}) {
-      w.writeFloats(name, s);
-      w.writeStringsAttr(name, "fields", {"u_z", "u_y", "u_x"});
-      w.writeStringsAttr(name, "axes",
-                         {"snapshot", "component", "z", "y", "x"});
-    }
+    writeRows(o, a, 1, 1, "snapshot", w);
     w.writeIntsAttr("/", "snapshots_per_trajectory", {f.steps});
+    labels = o.n * f.steps;
+  } else if (o.pairs) {
+    writeRows(o, a, 0, 1, "pair", w);
+    w.writeIntsAttr("/", "pairs_per_trajectory", {f.steps});
     labels = o.n * f.steps;
   } else {
     w.writeFloats("velocity", a.velocity);
@@ -216,14 +242,18 @@ void run(Flow3dCommandOptions &o) {
         store(o, s, i, arrays);
       });
   write(o, arrays, writer);
-  const int64_t rows = o.snapshots ? o.n * o.flow.steps : o.n;
+  const bool rowsOut = o.snapshots || o.pairs;
+  const int64_t rows = rowsOut ? o.n * o.flow.steps : o.n;
   std::vector<int64_t> shape = arrays.velocity.shape;
-  if (o.snapshots)
+  if (rowsOut)
     shape = {rows, 3, o.flow.res, o.flow.res, o.flow.res};
   std::printf(
       "wrote %s: %s %s, mask %s, parameters (%lld, %zu), "
       "domain (%lld) = %s\n",
-      o.out.c_str(), o.snapshots ? "inputs = targets" : "velocity",
+      o.out.c_str(),
+      o.snapshots ? "inputs = targets"
+      : o.pairs   ? "inputs u(t_j) -> targets u(t_j+1)"
+                  : "velocity",
       formatShape(shape).c_str(), formatShape(arrays.mask.shape).c_str(),
       static_cast<long long>(o.n), kParameterNames.size(),
       static_cast<long long>(rows), flow3dDomainName(o.flow.domain).c_str());
@@ -284,6 +314,11 @@ CLI::App *addFlow3dSubcommand(CLI::App &app, const std::string &name,
                 "write single snapshots as inputs = targets (N*T, 3, R, R, "
                 "R), components in axis order (u_z, u_y, u_x), domain per "
                 "snapshot, instead of velocity (autoencoder data)");
+  cmd->add_flag("--pairs", o->pairs,
+                "write next-state pairs inputs = u(t_j), targets = u(t_j+1), "
+                "j = 0..T-1 (t_0 = 0: the initial state), as (N*T, 3, R, R, "
+                "R) in axis order (u_z, u_y, u_x), domain per pair, instead "
+                "of velocity (next-state prediction)");
   cmd->add_option("--threads", o->threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -29,6 +29,10 @@ struct Flow3dCommandOptions {
   /// in axis order (u_z, u_y, u_x), and `domain` per snapshot, instead of
   /// `velocity` (autoencoder training, docs/data-format.md "3D flows").
   bool snapshots = false;
+  /// --pairs: write next-state pairs `inputs` = u(t_j), `targets` =
+  /// u(t_{j+1}), j = 0..T-1 with t_0 = 0 the stored initial state, as
+  /// (N*T, 3, D, H, W) in the same axis order, and `domain` per pair.
+  bool pairs = false;
   std::string out;
   std::string commandLine;
 };

@@ -9,6 +9,7 @@
 //   shodh-data ns2d --nu 1e-3 --n 16 --res 64 --steps 20 --seed 0 --out ns.h5
 //   shodh-data multiscale --pde poisson --n 256 --res 128 --seed 0 --out m.h5
 //   shodh-data channel3d|porous3d --n 8 --res 32 --steps 8 --seed 0 --out f.h5
+//   shodh-data merge a.h5 b.h5 --out m.h5 [--shuffle --seed 0]
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -44,6 +45,7 @@ int main(int argc, char **argv) {
   addMultiscaleCommand(app, commandLine);
   addChannel3dCommand(app, commandLine);
   addPorous3dCommand(app, commandLine);
+  addMergeCommand(app, commandLine);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

@@ -177,4 +177,46 @@ TEST(FormatShape, MatchesNumpyStyle) {
   EXPECT_EQ(formatShape({}), "()");
 }
 
+TEST_F(Hdf5FileTest, StreamedRowsRoundTrip) {
+  // createFloats + writeFloatRows in any order give the same file as one
+  // writeFloats of the whole array.
+  FloatArray a = ramp({5, 2, 3});
+  auto rows = [&](int64_t first, int64_t count) {
+    FloatArray r{{count, 2, 3}, {}};
+    r.values.assign(a.values.begin() + first * 6, a.values.begin() + (first + count) * 6);
+    return r;
+  };
+  {
+    Hdf5Writer w(file("s.h5"));
+    w.createFloats("inputs", a.shape);
+    w.writeFloatRows("inputs", 3, rows(3, 2));
+    w.writeFloatRows("inputs", 0, rows(0, 3));
+    expectError([&] { w.writeFloatRows("inputs", 4, rows(0, 2)); },
+                "rows [4, 6) of shape (2, 2, 3) do not fit shape (5, 2, 3)");
+    expectError([&] { w.writeFloatRows("inputs", 0, ramp({1, 3, 2})); },
+                "rows [0, 1) of shape (1, 3, 2) do not fit shape (5, 2, 3)");
+    expectError([&] { w.writeFloatRows("nope", 0, rows(0, 1)); }, "dataset 'nope' of");
+    w.commit();
+  }
+  Hdf5Reader r(file("s.h5"));
+  FloatArray b = r.readFloats("inputs");
+  EXPECT_EQ(b.shape, a.shape);
+  EXPECT_EQ(b.values, a.values);
+}
+
+TEST_F(Hdf5FileTest, DatasetTypeNames) {
+  {
+    Hdf5Writer w(file("t.h5"));
+    w.writeFloats("f", ramp({2}));
+    w.writeDoubles("d", {2}, {1.0, 2.0});
+    w.writeInts("i", {2}, {1, 2});
+    w.commit();
+  }
+  Hdf5Reader r(file("t.h5"));
+  EXPECT_EQ(r.datasetTypeName("f"), "f32");
+  EXPECT_EQ(r.datasetTypeName("d"), "f64");
+  EXPECT_EQ(r.datasetTypeName("i"), "i64");
+  expectError([&] { r.datasetTypeName("nope"); }, "no dataset 'nope'");
+}
+
 } // namespace

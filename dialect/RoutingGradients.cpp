@@ -12,6 +12,7 @@
 //   combine(out, gates, ..)   combine_grad(dy, out, gates, source, offsets)
 //   router losses             *_loss_grad(operands[, dloss]); dloss absent
 //                             when the loss is the root (d(loss) = 1)
+//   allocation_kl(experts)    stop-gradient (a measurement of counts)
 //
 // Expert ids, source and offsets are integers: they get no cotangent.
 //
@@ -55,6 +56,13 @@ LogicalResult
 SpectralEnergyOp::buildGradient(OpBuilder &, ArrayRef<Value>, ArrayRef<bool>,
                                 SmallVectorImpl<Value> &operandGrads) {
   resetGrads(*this, operandGrads); // stop-gradient by definition
+  return success();
+}
+
+LogicalResult
+AllocationKlOp::buildGradient(OpBuilder &, ArrayRef<Value>, ArrayRef<bool>,
+                              SmallVectorImpl<Value> &operandGrads) {
+  resetGrads(*this, operandGrads); // piecewise constant: no cotangent
   return success();
 }
 

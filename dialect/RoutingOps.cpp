@@ -1,11 +1,11 @@
 //===- RoutingOps.cpp - Verifiers and kernel lowering of the routing ops ===//
 //
 // The attribute verifiers of the routing ops (temperature, k with
-// renormalize, capacity factor, KL prior and entropy weight), their
-// hyperparameter attributes, and KernelOpInterface: the kernel names and
-// attributes of the routing kernels (docs/experts.md § Routing ops and
-// router losses). Shape rules are in RoutingShapeInference.cpp, gradient
-// rules in RoutingGradients.cpp.
+// renormalize, capacity factor, KL prior and entropy weight, allocation_kl's
+// prior), their hyperparameter attributes, and KernelOpInterface: the
+// kernel names and attributes of the routing kernels (docs/experts.md
+// § Routing ops and router losses). Shape rules are in
+// RoutingShapeInference.cpp, gradient rules in RoutingGradients.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/HyperparamAttrs.h"
@@ -65,21 +65,18 @@ LogicalResult DispatchOp::verify() {
                      getCapacityFactor().convertToDouble(), false);
 }
 
-/// Checks the KL loss's prior (E positive numbers summing to 1, E the size
-/// of probs' last dim when static) and entropy weight.
-static LogicalResult verifyKlAttrs(Operation *op, Value probs,
-                                   std::optional<ArrayRef<double>> prior,
-                                   double entropyWeight) {
-  if (failed(verifyFloat(op, "entropy_weight", entropyWeight, false)))
-    return failure();
+/// Checks a KL prior: E positive numbers summing to 1, E = `experts` when
+/// known; the message says "... but <before> E <after>".
+static LogicalResult verifyPrior(Operation *op,
+                                 std::optional<ArrayRef<double>> prior,
+                                 int64_t experts, StringRef before,
+                                 StringRef after) {
   if (!prior)
     return success();
-  int64_t experts = cast<RankedTensorType>(probs.getType()).getShape().back();
   if (!ShapedType::isDynamic(experts) &&
       static_cast<int64_t>(prior->size()) != experts)
     return op->emitOpError("prior has ")
-           << prior->size() << " entries but probs has " << experts
-           << " experts";
+           << prior->size() << " entries but " << before << experts << after;
   double sum = 0.0;
   for (auto [i, p] : llvm::enumerate(*prior)) {
     if (!std::isfinite(p) || p <= 0.0)
@@ -92,6 +89,17 @@ static LogicalResult verifyKlAttrs(Operation *op, Value probs,
   return success();
 }
 
+/// Checks the KL loss's prior (E the size of probs' last dim when static)
+/// and entropy weight.
+static LogicalResult verifyKlAttrs(Operation *op, Value probs,
+                                   std::optional<ArrayRef<double>> prior,
+                                   double entropyWeight) {
+  if (failed(verifyFloat(op, "entropy_weight", entropyWeight, false)))
+    return failure();
+  int64_t experts = cast<RankedTensorType>(probs.getType()).getShape().back();
+  return verifyPrior(op, prior, experts, "probs has ", " experts");
+}
+
 LogicalResult RouterKlLossOp::verify() {
   return verifyKlAttrs(*this, getProbs(), getPrior(),
                        getEntropyWeight().convertToDouble());
@@ -100,6 +108,11 @@ LogicalResult RouterKlLossOp::verify() {
 LogicalResult RouterKlLossGradOp::verify() {
   return verifyKlAttrs(*this, getProbs(), getPrior(),
                        getEntropyWeight().convertToDouble());
+}
+
+LogicalResult AllocationKlOp::verify() {
+  return verifyPrior(*this, getPrior(), getKnownInt(getNumExperts()),
+                     "num_experts is ", "");
 }
 
 //===----------------------------------------------------------------------===//
@@ -111,6 +124,10 @@ SmallVector<StringRef> TopKOp::getHyperparamAttrNames() {
 }
 
 SmallVector<StringRef> DispatchOp::getHyperparamAttrNames() {
+  return {getNumExpertsAttrName().getValue()};
+}
+
+SmallVector<StringRef> AllocationKlOp::getHyperparamAttrNames() {
   return {getNumExpertsAttrName().getValue()};
 }
 
@@ -126,15 +143,22 @@ static SmallVector<NamedAttribute> temperatureAttrs(OpT op) {
       "temperature", b.getF64FloatAttr(op.getTemperature().convertToDouble()))};
 }
 
+/// `attrs` followed by the `prior` kernel attribute of `op` when it has one.
+template <typename OpT>
+static SmallVector<NamedAttribute>
+withPrior(OpT op, SmallVector<NamedAttribute> attrs) {
+  if (DenseF64ArrayAttr prior = op.getPriorAttr())
+    attrs.push_back(Builder(op.getContext()).getNamedAttr("prior", prior));
+  return attrs;
+}
+
 /// The `prior` (when given) and `entropy_weight` kernel attributes.
 template <typename OpT> static SmallVector<NamedAttribute> klAttrs(OpT op) {
   Builder b(op.getContext());
-  SmallVector<NamedAttribute> attrs = {b.getNamedAttr(
-      "entropy_weight",
-      b.getF64FloatAttr(op.getEntropyWeight().convertToDouble()))};
-  if (DenseF64ArrayAttr prior = op.getPriorAttr())
-    attrs.push_back(b.getNamedAttr("prior", prior));
-  return attrs;
+  return withPrior(
+      op, {b.getNamedAttr(
+              "entropy_weight",
+              b.getF64FloatAttr(op.getEntropyWeight().convertToDouble()))});
 }
 
 StringRef RouterOp::getKernelName() { return "router"; }
@@ -186,6 +210,16 @@ StringRef RouterKlLossOp::getKernelName() { return "router_kl_loss"; }
 
 SmallVector<NamedAttribute> RouterKlLossOp::getKernelAttrs() {
   return klAttrs(*this);
+}
+
+StringRef AllocationKlOp::getKernelName() { return "allocation_kl"; }
+
+SmallVector<NamedAttribute> AllocationKlOp::getKernelAttrs() {
+  Builder b(getContext());
+  return withPrior(
+      *this,
+      {b.getNamedAttr("num_experts",
+                      b.getI64IntegerAttr(getKnownInt(getNumExperts())))});
 }
 
 StringRef RouterGradOp::getKernelName() { return "router_grad"; }

@@ -265,7 +265,7 @@ LogicalResult CombineOp::inferReturnTypes(MLIRContext *,
 SHODH_COMPATIBLE_RETURN_TYPES(CombineOp)
 
 //===----------------------------------------------------------------------===//
-// Router losses
+// Router losses, allocation_kl
 //===----------------------------------------------------------------------===//
 
 LogicalResult LoadBalanceLossOp::inferReturnTypes(
@@ -309,6 +309,23 @@ RouterKlLossOp::inferReturnTypes(MLIRContext *context,
   return success();
 }
 SHODH_COMPATIBLE_RETURN_TYPES(RouterKlLossOp)
+
+LogicalResult
+AllocationKlOp::inferReturnTypes(MLIRContext *context,
+                                 std::optional<Location> loc, Adaptor adaptor,
+                                 SmallVectorImpl<Type> &inferred) {
+  using OpT = AllocationKlOp;
+  if (failed(checkOperand<OpT>(loc, adaptor.getExperts().getType(), "experts",
+                               false, 3)))
+    return failure();
+  int64_t numExperts = getKnownInt(adaptor.getNumExperts());
+  if (!ShapedType::isDynamic(numExperts) && numExperts < 1)
+    return opError<OpT>(loc, "num_experts must be at least 1, got ",
+                        numExperts);
+  inferred.push_back(lossType(context));
+  return success();
+}
+SHODH_COMPATIBLE_RETURN_TYPES(AllocationKlOp)
 
 //===----------------------------------------------------------------------===//
 // Backward ops

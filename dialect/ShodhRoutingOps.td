@@ -1,11 +1,12 @@
 //===- ShodhRoutingOps.td ---------------------------------*- tablegen -*-===//
 //
 // Routing ops of sparse mixture-of-experts: router, spectral_energy (router
-// features), top_k, dispatch, combine and the router losses, with the
-// backward ops their gradient rules build (docs/experts.md § Routing ops
-// and router losses). Verifiers, shape rules, gradient rules and kernel
-// lowering are in RoutingOps.cpp, RoutingShapeInference.cpp and
-// RoutingGradients.cpp. Included from ShodhOps.td.
+// features), top_k, dispatch, combine, the router losses and the
+// allocation_kl measurement, with the backward ops their gradient rules
+// build (docs/experts.md § Routing ops and router losses). Verifiers, shape
+// rules, gradient rules and kernel lowering are in RoutingOps.cpp,
+// RoutingShapeInference.cpp and RoutingGradients.cpp. Included from
+// ShodhOps.td.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_ROUTING_OPS_TD
@@ -231,6 +232,46 @@ def Shodh_RouterKlLossOp
                        DefaultValuedAttr<F64Attr, "0.0">:$entropy_weight);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$probs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Routing measurements
+//===----------------------------------------------------------------------===//
+
+def Shodh_AllocationKlOp : Shodh_ComputeOp<"allocation_kl", [
+    Shodh_Differentiable,
+    DeclareOpInterfaceMethods<Shodh_HyperparamAttrOpInterface>]> {
+  let summary = "KL of the hard expert allocation to a prior";
+  let description = [{
+    For the chosen experts `(B, T, k)` i64 of `shodh.top_k`:
+    `KL(f ‖ prior) = Σᵢ fᵢ · log(fᵢ / priorᵢ)` with fᵢ the fraction of the
+    B·T·k assignments routed to expert i (`0 · log 0 = 0`; 0 when there are
+    no assignments). `num_experts` is E (an integer or an integer
+    expression over hyperparameters); `prior` (E positive numbers summing
+    to 1) defaults to uniform, where the value runs from 0 (balanced) to
+    log E (every assignment on one expert). The result is `tensor<1xf32>`.
+
+    A measurement, typically the `measured` input of a
+    `shodh.pi_controller`: unlike `shodh.router_kl_loss`, which sees the
+    mean router *probabilities*, it sees the *hard* allocation that the
+    dispatch uses. Counts are piecewise constant, so it is a stop-gradient
+    (its operand is an integer tensor anyway). Lowers to the kernel
+    `allocation_kl` (experts) -> (kl) with `num_experts` and the optional
+    `prior`.
+
+    ```mlir
+    %kl = shodh.allocation_kl %experts {num_experts = "experts"}
+        : (tensor<?x16x1xi64>) -> tensor<1xf32>
+    %kl2 = shodh.allocation_kl %experts {num_experts = 3 : i64,
+        prior = array<f64: 0.5, 0.25, 0.25>} : (tensor<?x16x1xi64>) -> tensor<1xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$experts,
+                       Shodh_IntExprAttr:$num_experts,
+                       OptionalAttr<DenseF64ArrayAttr>:$prior);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$experts attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -15,9 +15,15 @@
 //                                                         joins the patches' seams
 //   y      = proj2_w . gelu(proj1_w . h + proj1_b) + proj2_b
 //
-// Router loss (M²M): KL(mean allocation ‖ uniform prior) + 0.1 · mean
-// entropy, weighted by λ(t) from a PI controller driven by the measured KL
-// (setpoint 0.05): too unbalanced an allocation raises λ. The
+// Router loss (M²M): KL(mean router probability ‖ uniform prior) + 0.1 ·
+// mean entropy, weighted by λ(t) from a PI controller. The controller
+// measures the *hard* top-1 allocation, allocation_kl = KL(f ‖ uniform) with
+// fᵢ the share of the batch's patches routed to expert i (0 balanced,
+// log 3 = 1.10 all on one expert), against the setpoint 0.1: below it when
+// every expert takes at least ~14 % of the patches (e.g. 0.43/0.43/0.14;
+// 0.5/0.25/0.25, one data class split over two experts, gives 0.06; the
+// sampling noise of a balanced batch of 64 patches is ~0.016), above it when
+// an expert idles (0.5/0.5/0 gives 0.41), so an idle expert raises λ. The
 // training objective is the data loss + λ(t) · router loss.
 //
 // Hyperparameters: grid `res` (64), patches per axis `scale` (2: patches of
@@ -118,10 +124,11 @@ module attributes {shodh.hyperparams = {cin = 10 : i64, cout = 10 : i64, width =
         : (tensor<?x?x?x?xf32>, tensor<?x?xf32>, tensor<?xf32>) -> tensor<?x?x?x?xf32>
 
     // Router loss weighted by the PI-controlled λ(t) (training only).
-    %balance = shodh.router_kl_loss %probs : (tensor<?x?x?xf32>) -> tensor<1xf32>
+    %balance = shodh.allocation_kl %ids {num_experts = "experts"}
+        : (tensor<?x?x1xi64>) -> tensor<1xf32>
     %router_loss = shodh.router_kl_loss %probs {entropy_weight = 0.1 : f64}
         : (tensor<?x?x?xf32>) -> tensor<1xf32>
-    %lambda = shodh.pi_controller @router %balance {setpoint = 0.05 : f64,
+    %lambda = shodh.pi_controller @router %balance {setpoint = 0.1 : f64,
         kp = 0.5 : f64, ki = 0.05 : f64, lambda0 = 0.01 : f64,
         lambda_min = 0.0 : f64, lambda_max = 1.0 : f64}
         : (tensor<1xf32>) -> tensor<1xf32>

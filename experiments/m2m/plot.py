@@ -6,7 +6,9 @@ Reads, from results/: eval_*.log (test relative L2), time_*.txt
 set ms_test.h5 (inputs, targets, region_map), routing_*.h5 (per-sample expert
 ids from `shodh-run eval --routing-dump`) and pred_*.h5 (`shodh-run infer
 --weights`). Writes results/summary.json and results/table.md, and
-docs/img/m2m-routing.png, docs/img/m2m-curves.png.
+docs/img/m2m-routing.png, docs/img/m2m-curves.png. A run without pred_*.h5
+in --work (e.g. FNO when only the M²M runs were redone, RUNS="m2m
+m2m_const") keeps its per-region errors from the previous summary.json.
 """
 import argparse
 import json
@@ -20,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-RUNS = [("m2m", "M²M (PI-controlled λ)"), ("m2m_const", "M²M, constant λ = 0.01"),
+RUNS = [("m2m", "M²M (PI-controlled λ, hard-allocation KL)"), ("m2m_const", "M²M, constant λ = 0.01"),
         ("fno", "FNO (width 32, modes 14)")]
 MODES = [4, 8, 16]  # the experts' mode counts (models/m2m.mlir defaults)
 
@@ -106,6 +108,8 @@ def main():
         inputs, targets = f["inputs"][...], f["targets"][...]
         region = f["region_map"][...].astype(int)
     stored, used = m2m_params()
+    old_path = os.path.join(a.results, "summary.json")
+    old = json.load(open(old_path)) if os.path.exists(old_path) else {}
     summary = {"params": {"m2m_stored": stored, "m2m_used": used, "fno": fno_params()}}
     for run, _ in RUNS:
         r = {}
@@ -120,10 +124,15 @@ def main():
         if "pi.router" in last:
             lam = [m["pi.router"] for m in metrics]
             r["lambda"] = {"min": min(lam), "max": max(lam), "final": lam[-1]}
+            # λ(t) every 50 steps (the log has every 10th step).
+            r["lambda_trajectory"] = [(m["step"], m["pi.router"]) for m in metrics
+                                      if m["step"] % 50 == 0 or m["step"] == 10]
         pred_path = os.path.join(a.work, f"pred_{run}.h5")
         if os.path.exists(pred_path):
             with h5py.File(pred_path, "r") as f:
                 r["patch_rel_l2"] = patch_errors(targets, f["outputs"][...], region)
+        elif "patch_rel_l2" in old.get(run, {}):
+            r["patch_rel_l2"] = old[run]["patch_rel_l2"]
         dump = os.path.join(a.results, f"routing_{run}.h5")
         if os.path.exists(dump):
             with h5py.File(dump, "r") as f:
@@ -133,6 +142,11 @@ def main():
             for reg, e in zip(flat.reshape(-1), ids.reshape(-1)):
                 conf[reg, e] += 1
             r["confusion"] = conf.tolist()  # rows: smooth, high-frequency
+            # Hard allocation on the test set and its KL to uniform (what
+            # shodh.allocation_kl measures per training batch).
+            share = conf.sum(axis=0) / conf.sum()
+            r["expert_share"] = share.tolist()
+            r["allocation_kl"] = float(sum(f * np.log(f * len(share)) for f in share if f > 0))
             r["ids"] = ids
         summary[run] = r
         summary[run + "_curve"] = [(m["step"], m["loss_avg"]) for m in metrics]

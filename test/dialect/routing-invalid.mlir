@@ -278,3 +278,59 @@ func.func @f(%ds: tensor<?x32x8xf32>, %s: tensor<?x32xi64>, %o: tensor<5xi64>) {
   %dt = shodh.dispatch_grad %ds, %s, %o {k = -1 : i64} : (tensor<?x32x8xf32>, tensor<?x32xi64>, tensor<5xi64>) -> tensor<?x16x8xf32>
   return
 }
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xf32>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op experts must be a ranked tensor of i64, got 'tensor<?x16x1xf32>'}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64} : (tensor<?x16x1xf32>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op experts must have rank 3, got 'tensor<?x16xi64>'}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64} : (tensor<?x16xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op num_experts must be at least 1, got 0}}
+  %l = shodh.allocation_kl %e {num_experts = 0 : i64} : (tensor<?x16x1xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op prior has 2 entries but num_experts is 3}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64, prior = array<f64: 0.5, 0.5>} : (tensor<?x16x1xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op prior must sum to 1, got 0.9}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64, prior = array<f64: 0.5, 0.2, 0.2>} : (tensor<?x16x1xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op prior entries must be finite and > 0, entry 1 is -0.5}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64, prior = array<f64: 1.0, -0.5, 0.5>} : (tensor<?x16x1xi64>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%e: tensor<?x16x1xi64>) {
+  // expected-error @+1 {{'shodh.allocation_kl' op result type 'tensor<2xf32>' is incompatible with the inferred type 'tensor<1xf32>'}}
+  %l = shodh.allocation_kl %e {num_experts = 3 : i64} : (tensor<?x16x1xi64>) -> tensor<2xf32>
+  return
+}

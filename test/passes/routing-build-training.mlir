@@ -117,3 +117,62 @@ module attributes {shodh.train = {loss = "mse"}} {
     return %y : tensor<?x4x2x4x4xf32>
   }
 }
+
+// -----
+
+// allocation_kl is a measurement: as a pi_controller's input it is computed
+// in @train_step and feeds pi_update, and no gradient op is built for it
+// (stop-gradient; its ids operand has none anyway). @infer drops it with
+// the controller.
+// CHECK-LABEL: func.func @infer
+// CHECK-NOT: allocation_kl
+// CHECK: return
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[G:.*]], %[[E:.*]] = shodh.top_k
+// CHECK: %[[AK:.*]] = shodh.allocation_kl %[[E]] {num_experts = 3 : i64} : (tensor<?x4x1xi64>) -> tensor<1xf32>
+// CHECK-NOT: allocation_kl_grad
+// CHECK: shodh.pi_update %[[AK]] {integral = @pi.bal.integral
+// KERNEL-LABEL: func.func @train_step
+// KERNEL: %[[AK:.*]] = shodh.kernel "allocation_kl"(%{{.*}}) {attrs = {num_experts = 3 : i64}}
+// KERNEL: shodh.kernel "pi_update"(%{{.*}}, %{{.*}}, %[[AK]])
+module attributes {shodh.train = {loss = "mse"}} {
+  shodh.param @w_r {init = {kind = "zeros"}} : tensor<3x2xf32>
+  func.func @infer(%x: tensor<?x4x2xf32> {shodh.dims = ["B", 4, 2], shodh.name = "x"}) -> (tensor<?x4x2xf32> {shodh.name = "y"}) {
+    %w_r = shodh.read @w_r : tensor<3x2xf32>
+    %logits, %probs = shodh.router %x, %w_r : (tensor<?x4x2xf32>, tensor<3x2xf32>) -> (tensor<?x4x3xf32>, tensor<?x4x3xf32>)
+    %gates, %experts = shodh.top_k %probs {k = 1 : i64, renormalize = false} : (tensor<?x4x3xf32>) -> (tensor<?x4x1xf32>, tensor<?x4x1xi64>)
+    %sorted, %offsets, %source = shodh.dispatch %x, %experts {num_experts = 3 : i64} : (tensor<?x4x2xf32>, tensor<?x4x1xi64>) -> (tensor<?x4x2xf32>, tensor<4xi64>, tensor<?x4xi64>)
+    %y = shodh.combine %sorted, %gates, %source, %offsets : (tensor<?x4x2xf32>, tensor<?x4x1xf32>, tensor<?x4xi64>, tensor<4xi64>) -> tensor<?x4x2xf32>
+    %imbalance = shodh.allocation_kl %experts {num_experts = 3 : i64} : (tensor<?x4x1xi64>) -> tensor<1xf32>
+    %loss = shodh.router_kl_loss %probs : (tensor<?x4x3xf32>) -> tensor<1xf32>
+    %lambda = shodh.pi_controller @bal %imbalance {setpoint = 0.1 : f64, kp = 0.5 : f64,
+        ki = 0.05 : f64, lambda0 = 0.01 : f64, lambda_min = 0.0 : f64, lambda_max = 1.0 : f64}
+        : (tensor<1xf32>) -> tensor<1xf32>
+    shodh.aux_loss %loss, %lambda {coefficient = 1.0 : f64, name = "router"} : tensor<1xf32>, tensor<1xf32>
+    return %y : tensor<?x4x2xf32>
+  }
+}
+
+// -----
+
+// As a term of the loss itself it contributes no gradient: the router gets
+// only the prediction loss's gradient through the gates.
+// CHECK-LABEL: func.func @train_step
+// CHECK: shodh.allocation_kl
+// CHECK-NOT: allocation_kl
+// CHECK: shodh.top_k_grad
+// CHECK-NOT: shodh.add
+// CHECK: shodh.router_grad
+module attributes {shodh.train = {loss = "mse"}} {
+  shodh.param @w_r {init = {kind = "zeros"}} : tensor<3x2xf32>
+  func.func @infer(%x: tensor<?x4x2xf32> {shodh.dims = ["B", 4, 2], shodh.name = "x"}) -> (tensor<?x4x2xf32> {shodh.name = "y"}) {
+    %w_r = shodh.read @w_r : tensor<3x2xf32>
+    %logits, %probs = shodh.router %x, %w_r : (tensor<?x4x2xf32>, tensor<3x2xf32>) -> (tensor<?x4x3xf32>, tensor<?x4x3xf32>)
+    %gates, %experts = shodh.top_k %probs {k = 1 : i64, renormalize = false} : (tensor<?x4x3xf32>) -> (tensor<?x4x1xf32>, tensor<?x4x1xi64>)
+    %sorted, %offsets, %source = shodh.dispatch %x, %experts {num_experts = 3 : i64} : (tensor<?x4x2xf32>, tensor<?x4x1xi64>) -> (tensor<?x4x2xf32>, tensor<4xi64>, tensor<?x4xi64>)
+    %y = shodh.combine %sorted, %gates, %source, %offsets : (tensor<?x4x2xf32>, tensor<?x4x1xf32>, tensor<?x4xi64>, tensor<4xi64>) -> tensor<?x4x2xf32>
+    %imbalance = shodh.allocation_kl %experts {num_experts = 3 : i64} : (tensor<?x4x1xi64>) -> tensor<1xf32>
+    shodh.aux_loss %imbalance {coefficient = 1.0 : f64, name = "imbalance"} : tensor<1xf32>
+    return %y : tensor<?x4x2xf32>
+  }
+}

@@ -12,6 +12,8 @@
 // CHECK: shodh.kernel "load_balance_loss"(%[[R]]#1, %[[K]]#1) : (tensor<?x16x4xf32>, tensor<?x16x2xi64>) -> tensor<1xf32>
 // CHECK: shodh.kernel "router_z_loss"(%[[R]]#0) : (tensor<?x16x4xf32>) -> tensor<1xf32>
 // CHECK: shodh.kernel "router_kl_loss"(%[[R]]#1) {attrs = {entropy_weight = 0.000000e+00 : f64}} : (tensor<?x16x4xf32>) -> tensor<1xf32>
+// CHECK: shodh.kernel "allocation_kl"(%[[K]]#1) {attrs = {num_experts = 4 : i64}} : (tensor<?x16x2xi64>) -> tensor<1xf32>
+// CHECK: shodh.kernel "allocation_kl"(%[[K]]#1) {attrs = {num_experts = 4 : i64, prior = array<f64: 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01>}} : (tensor<?x16x2xi64>) -> tensor<1xf32>
 module attributes {shodh.hyperparams = {experts = 4 : i64, slots = 2 : i64}} {
   shodh.param @w_r {dims = ["experts", 4], init = {kind = "zeros"}} : tensor<?x4xf32>
   func.func @infer(%p: tensor<?x16x1x8x8xf32>, %f0: tensor<?x16x4xf32>) -> tensor<?x16x1x8x8xf32> {
@@ -25,6 +27,8 @@ module attributes {shodh.hyperparams = {experts = 4 : i64, slots = 2 : i64}} {
     %lb = shodh.load_balance_loss %probs, %experts : (tensor<?x16x?xf32>, tensor<?x16x?xi64>) -> tensor<1xf32>
     %z = shodh.router_z_loss %logits : (tensor<?x16x?xf32>) -> tensor<1xf32>
     %kl = shodh.router_kl_loss %probs : (tensor<?x16x?xf32>) -> tensor<1xf32>
+    %ak = shodh.allocation_kl %experts {num_experts = "experts"} : (tensor<?x16x?xi64>) -> tensor<1xf32>
+    %akp = shodh.allocation_kl %experts {num_experts = "experts", prior = array<f64: 0.25, 0.25, 0.25, 0.25>} : (tensor<?x16x?xi64>) -> tensor<1xf32>
     return %y : tensor<?x16x1x8x8xf32>
   }
 }

@@ -1,10 +1,10 @@
 //===- RoutingKernelsTest.cpp - router, top_k and router losses -----------===//
 //
-// The CPU kernels router, router_grad, top_k, top_k_grad and the router
-// losses against naive double-precision references, their gradients against
-// central finite differences of the forward kernels, and their load-time
-// errors. (dispatch/combine: DispatchKernelsTest.cpp; spectral_energy:
-// SpectralEnergyTest.cpp.)
+// The CPU kernels router, router_grad, top_k, top_k_grad, the router
+// losses and allocation_kl against naive double-precision references, their
+// gradients against central finite differences of the forward kernels, and
+// their load-time errors. (dispatch/combine: DispatchKernelsTest.cpp;
+// spectral_energy: SpectralEnergyTest.cpp.)
 //
 // FD tolerances: the forward kernels round their outputs to f32 (relative
 // 6e-8); with step h = 1e-2 on O(1) values the rounding contributes
@@ -293,6 +293,90 @@ TEST(RouterLosses, RejectBadAttributesAndShapes) {
   HostTensor big = zerosF32({2});
   expectErrorContaining([&] { call("router_z_loss", {}, {&p}, {&big}); },
                         "output must have shape [1]");
+}
+
+//===----------------------------------------------------------------------===//
+// allocation_kl
+//===----------------------------------------------------------------------===//
+
+/// Naive KL(f ‖ prior) of the hard allocation of `ids` over `e` experts:
+/// counts, then Σ over experts with a nonzero count.
+double referenceAllocationKl(const std::vector<int64_t> &ids, int64_t e,
+                             const std::vector<double> &prior) {
+  std::vector<double> count(size_t(e), 0.0);
+  for (int64_t id : ids)
+    count[size_t(id)] += 1.0;
+  double kl = 0.0;
+  for (int64_t i = 0; i < e; ++i) {
+    double f = count[size_t(i)] / double(ids.size());
+    double q = prior.empty() ? 1.0 / double(e) : prior[size_t(i)];
+    if (f > 0.0)
+      kl += f * std::log(f / q);
+  }
+  return kl;
+}
+
+TEST(AllocationKl, MatchesTheNaiveReference) {
+  // B = 2, T = 5, k = 2: 20 assignments with pseudo-random ids over 4
+  // experts, expert 3 never chosen (its 0·log 0 term is 0).
+  std::vector<int64_t> v;
+  for (int64_t a = 0; a < 20; ++a)
+    v.push_back((a * 7 + a / 3) % 3);
+  HostTensor ids = i64Tensor({2, 5, 2}, v);
+  std::vector<double> prior = {0.4, 0.3, 0.2, 0.1};
+  // f32 output of an O(1) double sum: 1e-6 absolute.
+  EXPECT_NEAR(lossValue("allocation_kl", {{"num_experts", int64_t(4)}}, {&ids}),
+              referenceAllocationKl(v, 4, {}), 1e-6);
+  EXPECT_NEAR(lossValue("allocation_kl",
+                        {{"num_experts", int64_t(4)}, {"prior", prior}},
+                        {&ids}),
+              referenceAllocationKl(v, 4, prior), 1e-6);
+}
+
+TEST(AllocationKl, IsZeroWhenBalancedAndLogEOnOneExpert) {
+  HostTensor balanced = i64Tensor({1, 6, 1}, {0, 1, 2, 2, 1, 0});
+  HostTensor single = i64Tensor({2, 3, 1}, {1, 1, 1, 1, 1, 1});
+  std::vector<NamedAttr> attrs = {{"num_experts", int64_t(3)}};
+  EXPECT_NEAR(lossValue("allocation_kl", attrs, {&balanced}), 0.0, 1e-7);
+  EXPECT_NEAR(lossValue("allocation_kl", attrs, {&single}), std::log(3.0),
+              1e-6);
+  // No assignments (B = 0): no allocation to measure, 0.
+  HostTensor empty = i64Tensor({0, 6, 1});
+  EXPECT_EQ(lossValue("allocation_kl", attrs, {&empty}), 0.0);
+}
+
+TEST(AllocationKl, RejectsBadIdsAndAttributes) {
+  HostTensor ids = i64Tensor({1, 2, 1}, {0, 5}), out = zerosF32({1});
+  expectErrorContaining(
+      [&] {
+        call("allocation_kl", {{"num_experts", int64_t(3)}}, {&ids}, {&out});
+      },
+      "expert id 5 of assignment 1 is outside [0, 3)");
+  expectErrorContaining(
+      [&] {
+        call("allocation_kl", {{"num_experts", int64_t(0)}}, {&ids}, {&out});
+      },
+      "attribute 'num_experts' must be at least 1, got 0");
+  expectErrorContaining(
+      [&] {
+        call("allocation_kl",
+             {{"num_experts", int64_t(3)},
+              {"prior", std::vector<double>{0.5, 0.5}}},
+             {&ids}, {&out});
+      },
+      "prior has 2 entries but num_experts is 3");
+  HostTensor flat = i64Tensor({2});
+  expectErrorContaining(
+      [&] {
+        call("allocation_kl", {{"num_experts", int64_t(3)}}, {&flat}, {&out});
+      },
+      "experts must have rank 3, got 1");
+  HostTensor f = zerosF32({1, 2, 1});
+  expectErrorContaining(
+      [&] {
+        call("allocation_kl", {{"num_experts", int64_t(3)}}, {&f}, {&out});
+      },
+      "experts");
 }
 
 } // namespace

@@ -100,14 +100,7 @@ private:
   /// dropped rows by (expert, assignment).
   void sortAssignments(const int64_t *ids, int64_t rows, int64_t *offsets,
                        int64_t *source) const {
-    std::vector<int64_t> count(size_t(experts_), 0);
-    for (int64_t a = 0; a < rows; ++a) {
-      if (ids[a] < 0 || ids[a] >= experts_)
-        throw Error(fmt::format("{}: expert id {} of assignment {} is outside "
-                                "[0, {})",
-                                where_, ids[a], a, experts_));
-      ++count[size_t(ids[a])];
-    }
+    std::vector<int64_t> count = countAssignments(where_, ids, rows, experts_);
     const int64_t cap =
         capacity_ > 0.0
             ? int64_t(std::ceil(double(rows) * capacity_ / double(experts_)))

@@ -6,7 +6,9 @@
 //   router_z_loss_grad     (logits[, dloss]) -> dlogits
 //   router_kl_loss         (probs) -> loss      KL(a ‖ prior) + β mean H
 //   router_kl_loss_grad    (probs[, dloss]) -> dprobs
-// (attrs of the KL pair: `prior` float array, optional; `entropy_weight`).
+//   allocation_kl          (experts) -> kl          KL(f ‖ prior), no gradient
+// (attrs of the KL pair: `prior` float array, optional; `entropy_weight`;
+// of allocation_kl: `num_experts` int, `prior` optional).
 // N = B·T token rows of E values; the reductions run sequentially over the
 // rows in double (O(N·E), small next to the experts), so the losses are
 // bit-identical for every thread count; the gradients are elementwise.
@@ -32,6 +34,47 @@ constexpr double kLogFloor = 1e-30;
 
 /// log(max(x, kLogFloor)).
 double safeLog(double x) { return std::log(std::max(x, kLogFloor)); }
+
+/// The optional `prior` attribute (empty when absent): finite entries > 0.
+std::vector<double> readPrior(const KernelSignature &sig,
+                              const std::string &where) {
+  const AttrValue *v = sig.call->attr("prior");
+  if (!v)
+    return {};
+  if (!std::holds_alternative<std::vector<double>>(*v))
+    throw Error(
+        fmt::format("{}: attribute 'prior' must be a float array", where));
+  std::vector<double> prior = std::get<std::vector<double>>(*v);
+  for (double p : prior)
+    if (!std::isfinite(p) || p <= 0.0)
+      throw Error(fmt::format("{}: prior entries must be finite and > 0, "
+                              "got {}",
+                              where, p));
+  return prior;
+}
+
+/// Fraction of the `assignments` expert ids `ids` that go to each of the
+/// `e` experts (zeros when there are none); throws on an id outside [0, e).
+std::vector<double> assignmentFractions(const std::string &where,
+                                        const int64_t *ids, int64_t assignments,
+                                        int64_t e) {
+  std::vector<int64_t> count = countAssignments(where, ids, assignments, e);
+  std::vector<double> frac(size_t(e), 0.0);
+  for (size_t i = 0; i < frac.size(); ++i)
+    frac[i] = assignments ? double(count[i]) / double(assignments) : 0.0;
+  return frac;
+}
+
+/// Σᵢ aᵢ log(aᵢ / priorᵢ) over aᵢ > 0 (0·log 0 = 0); uniform prior when
+/// `prior` is empty.
+double klToPrior(const std::vector<double> &a,
+                 const std::vector<double> &prior) {
+  double kl = 0.0, e = double(a.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] > 0.0)
+      kl += a[i] * std::log(a[i] / (prior.empty() ? 1.0 / e : prior[i]));
+  return kl;
+}
 
 /// Which router loss.
 enum class RouterLoss { LoadBalance, Z, Kl };
@@ -98,18 +141,7 @@ private:
       throw Error(fmt::format("{}: attribute 'entropy_weight' must be a finite "
                               "number >= 0, got {}",
                               where_, beta_));
-    const AttrValue *v = sig.call->attr("prior");
-    if (!v)
-      return;
-    if (!std::holds_alternative<std::vector<double>>(*v))
-      throw Error(
-          fmt::format("{}: attribute 'prior' must be a float array", where_));
-    prior_ = std::get<std::vector<double>>(*v);
-    for (double p : prior_)
-      if (!std::isfinite(p) || p <= 0.0)
-        throw Error(fmt::format("{}: prior entries must be finite and > 0, "
-                                "got {}",
-                                where_, p));
+    prior_ = readPrior(sig, where_);
   }
 
   /// Per-row elementwise gradient fill: out[r, i] = fn(r, i).
@@ -139,16 +171,7 @@ private:
   void loadBalance(const float *p, const int64_t *ids, int64_t assignments,
                    int64_t n, int64_t e, double dloss, float *y,
                    KernelContext &ctx) const {
-    std::vector<double> frac(size_t(e), 0.0);
-    for (int64_t a = 0; a < assignments; ++a) {
-      if (ids[a] < 0 || ids[a] >= e)
-        throw Error(fmt::format("{}: expert id {} of assignment {} is outside "
-                                "[0, {})",
-                                where_, ids[a], a, e));
-      frac[size_t(ids[a])] += 1.0;
-    }
-    for (double &f : frac)
-      f = assignments ? f / double(assignments) : 0.0;
+    std::vector<double> frac = assignmentFractions(where_, ids, assignments, e);
     if (grad_)
       return fill(y, n, e, ctx, [&](int64_t, int64_t i) {
         return dloss * double(e) * frac[size_t(i)] / double(n);
@@ -200,10 +223,7 @@ private:
         double ent = safeLog(double(p[r * e + i])) + 1.0;
         return dloss * (kl - beta_ * ent) / double(n);
       });
-    double kl = 0.0, entropy = 0.0;
-    for (int64_t i = 0; i < e; ++i)
-      if (a[size_t(i)] > 0.0)
-        kl += a[size_t(i)] * std::log(a[size_t(i)] / prior(i));
+    double kl = klToPrior(a, prior_), entropy = 0.0;
     for (int64_t j = 0; j < n * e; ++j)
       if (p[j] > 0.0f)
         entropy -= double(p[j]) * std::log(double(p[j]));
@@ -214,6 +234,43 @@ private:
   bool grad_;
   std::vector<double> prior_;
   double beta_ = 0.0;
+};
+
+/// allocation_kl: KL of the hard allocation (the fractions of the B·T·k
+/// expert ids per expert) to the prior, summed sequentially in double.
+class AllocationKlKernel : public RoutingKernel {
+public:
+  explicit AllocationKlKernel(const KernelSignature &sig) : RoutingKernel(sig) {
+    expectOperandCounts(sig, 1, 1, 1);
+    expectDType(sig, *sig.inputs[0], "experts", {DType::I64});
+    expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+    experts_ = intAttr(sig, "num_experts");
+    if (experts_ < 1)
+      throw Error(
+          fmt::format("{}: attribute 'num_experts' must be at least 1, got {}",
+                      where_, experts_));
+    prior_ = readPrior(sig, where_);
+    if (!prior_.empty() && int64_t(prior_.size()) != experts_)
+      throw Error(fmt::format("{}: prior has {} entries but num_experts is {}",
+                              where_, prior_.size(), experts_));
+    checkSignature(sig);
+  }
+
+  void check(const OperandDims &in, const OperandDims &out) const override {
+    expectRank("experts", in[0], 3);
+    expectScalar("output", out[0]);
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &) override {
+    std::vector<double> frac = assignmentFractions(where_, in[0].as<int64_t>(),
+                                                   in[0].numel(), experts_);
+    *out[0].as<float>() = float(klToPrior(frac, prior_));
+  }
+
+private:
+  int64_t experts_ = 0;
+  std::vector<double> prior_;
 };
 
 } // namespace
@@ -237,6 +294,10 @@ std::unique_ptr<Kernel> makeRouterKlLossKernel(const KernelSignature &sig) {
 }
 std::unique_ptr<Kernel> makeRouterKlLossGradKernel(const KernelSignature &sig) {
   return std::make_unique<RouterLossKernel>(sig, RouterLoss::Kl, true);
+}
+
+std::unique_ptr<Kernel> makeAllocationKlKernel(const KernelSignature &sig) {
+  return std::make_unique<AllocationKlKernel>(sig);
 }
 
 } // namespace shodh

@@ -105,6 +105,20 @@ std::vector<int64_t> invertSource(const std::string &where,
   return rowOf;
 }
 
+std::vector<int64_t> countAssignments(const std::string &where,
+                                      const int64_t *ids, int64_t assignments,
+                                      int64_t experts) {
+  std::vector<int64_t> count(size_t(experts), 0);
+  for (int64_t a = 0; a < assignments; ++a) {
+    if (ids[a] < 0 || ids[a] >= experts)
+      throw Error(fmt::format("{}: expert id {} of assignment {} is outside "
+                              "[0, {})",
+                              where, ids[a], a, experts));
+    ++count[size_t(ids[a])];
+  }
+  return count;
+}
+
 double dotF64(const float *a, const float *b, int64_t n) {
   double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   int64_t i = 0;
@@ -128,6 +142,7 @@ void registerCpuRoutingKernels(KernelRegistry &registry) {
   auto add = [&](const char *name, KernelFactory f) {
     registry.add(name, Backend::Cpu, std::move(f));
   };
+  add("allocation_kl", makeAllocationKlKernel);
   add("combine", makeCombineKernel);
   add("combine_grad", makeCombineGradKernel);
   add("dispatch", makeDispatchKernel);

@@ -1,11 +1,13 @@
 //===- RoutingSupport.h - Shared pieces of the CPU routing kernels --------===//
 //
 // The routing kernels (router, top_k, dispatch, combine, router losses and
-// their gradients; docs/experts.md) check their operands twice: on the
-// symbolic descriptions when the model loads and on the concrete shapes in
-// `prepare`. `RoutingKernel` runs one `check` for both. It also declares the
-// factories registered by RoutingKernels.cpp and the inverse of a
-// dispatch's `source` that combine and the gradients share.
+// their gradients, allocation_kl; docs/experts.md) check their operands
+// twice: on the symbolic descriptions when the model loads and on the
+// concrete shapes in `prepare`. `RoutingKernel` runs one `check` for both. It
+// also declares the factories registered by RoutingKernels.cpp, the inverse of
+// a dispatch's `source` that combine and the gradients share, and the
+// per-expert counts of expert ids that dispatch and the allocation measures
+// share.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -61,6 +63,13 @@ std::vector<int64_t> invertSource(const std::string &where,
                                   const int64_t *source, const int64_t *offsets,
                                   int64_t rows, int64_t experts);
 
+/// How many of the `assignments` expert ids `ids` go to each of the
+/// `experts` experts; throws `Error` naming `where` on an id outside
+/// [0, experts).
+std::vector<int64_t> countAssignments(const std::string &where,
+                                      const int64_t *ids, int64_t assignments,
+                                      int64_t experts);
+
 /// Σ a[i]·b[i] over [0, n) in double, with 8 independent partial sums
 /// (lanes i mod 8, added in lane order at the end): vectorisable without
 /// reassociation, and the same for every thread count.
@@ -85,5 +94,6 @@ std::unique_ptr<Kernel> makeRouterZLossKernel(const KernelSignature &sig);
 std::unique_ptr<Kernel> makeRouterZLossGradKernel(const KernelSignature &sig);
 std::unique_ptr<Kernel> makeRouterKlLossKernel(const KernelSignature &sig);
 std::unique_ptr<Kernel> makeRouterKlLossGradKernel(const KernelSignature &sig);
+std::unique_ptr<Kernel> makeAllocationKlKernel(const KernelSignature &sig);
 
 } // namespace shodh

@@ -1,8 +1,9 @@
 //===- AttentionOps.cpp - Shape rules of the attention ops ----------------===//
 //
-// shodh.attention takes f32 tokens x [B, T, C] with a static C divisible by
-// `heads` (>= 1), wqkv [3C, C], bqkv [3C], wo [C, C] and bo [C], and gives
-// x's type. shodh.attention_heads takes qkv [B, T, 3C] (static last axis,
+// shodh.attention takes f32 tokens x [B, T, C] with C divisible by `heads`
+// (>= 1), wqkv [3C, C], bqkv [3C], wo [C, C] and bo [C], and gives x's type;
+// while C is unknown (a model written with hyperparameters, before
+// --shodh-infer-shapes) only `heads` is checked. shodh.attention_heads takes qkv [B, T, 3C] (static last axis,
 // C divisible by `heads`) and gives [B, T, C]; attention_heads_grad takes
 // qkv and dy [B, T, C] and gives qkv's type.
 //
@@ -68,10 +69,18 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   using OpT = AttentionOp;
-  auto x = getTokens<OpT>(loc, adaptor.getInput().getType(), "input");
-  if (failed(x))
+  auto x = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  if (x && x.getElementType().isF32() && x.getRank() == 3 &&
+      ShapedType::isDynamic(x.getDimSize(2))) {
+    if (adaptor.getHeads() < 1)
+      return opError<OpT>(loc, "heads must be positive, got ",
+                          adaptor.getHeads());
+    inferred.push_back(x);
+    return success();
+  }
+  if (failed(getTokens<OpT>(loc, adaptor.getInput().getType(), "input")))
     return failure();
-  int64_t c = x->getDimSize(2);
+  int64_t c = x.getDimSize(2);
   if (failed(checkHeads<OpT>(loc, adaptor.getHeads(), c)) ||
       failed(checkParam<OpT>(loc, adaptor.getWqkv().getType(), "wqkv",
                              {3 * c, c}, "[3C, C]")) ||
@@ -82,7 +91,7 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
       failed(checkParam<OpT>(loc, adaptor.getBo().getType(), "bo", {c},
                              "[C]")))
     return failure();
-  inferred.push_back(*x);
+  inferred.push_back(x);
   return success();
 }
 

@@ -41,6 +41,11 @@ static const InitKind *findKind(StringRef name) {
   return nullptr;
 }
 
+bool mlir::shodh::initKindTakesSeed(StringRef name) {
+  const InitKind *kind = findKind(name);
+  return kind && llvm::is_contained(kind->optional, "seed");
+}
+
 /// Emits the error for an unknown kind, listing the valid ones.
 static LogicalResult
 reportUnknownKind(function_ref<InFlightDiagnostic()> emitError,

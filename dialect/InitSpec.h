@@ -26,6 +26,9 @@ struct ResolvedInit {
   uint64_t seed = 0;
 };
 
+/// True if init kind `kind` takes a `seed` field (the random kinds).
+bool initKindTakesSeed(llvm::StringRef kind);
+
 /// Checks `init` and resolves it; emits an error naming the offending field.
 FailureOr<ResolvedInit>
 resolveInitSpec(function_ref<InFlightDiagnostic()> emitError,

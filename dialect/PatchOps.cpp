@@ -7,6 +7,8 @@
 //   unpatchify(t) {grid}     the inverse; each is the other's gradient
 //   interpolate(x) {size}    linear resampling of the trailing 1-3 axes,
 //                            gradient interpolate_grad(dy) {size = input's}
+//   reshape(x) {shape}       (B, S...) -> (B, shape...), same count per
+//                            sample; gradient reshape(dy) {shape = S}
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/HyperparamAttrs.h"
@@ -119,6 +121,48 @@ LogicalResult UnpatchifyOp::inferReturnTypes(MLIRContext *,
 
 SHODH_COMPATIBLE_RETURN_TYPES(UnpatchifyOp)
 
+/// The product of `sizes`, or kDynamic if one of them is dynamic.
+static int64_t productOrDynamic(ArrayRef<int64_t> sizes) {
+  int64_t n = 1;
+  for (int64_t v : sizes) {
+    if (ShapedType::isDynamic(v))
+      return ShapedType::kDynamic;
+    n *= v;
+  }
+  return n;
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor a,
+                                          SmallVectorImpl<Type> &inferred) {
+  FailureOr<RankedTensorType> x =
+      getF32<ReshapeOp>(loc, a.getInput().getType(), "input");
+  if (failed(x))
+    return failure();
+  SmallVector<int64_t> shape = getKnownInts(a.getShape());
+  if (shape.empty())
+    return opError<ReshapeOp>(loc, "shape must have at least one entry");
+  for (auto [i, v] : llvm::enumerate(shape))
+    if (!ShapedType::isDynamic(v) && v <= 0)
+      return opError<ReshapeOp>(loc, "shape[", i, "] must be positive, got ",
+                                v);
+  if (x->getRank() < 1)
+    return opError<ReshapeOp>(loc, "input must have a batch axis, got ", *x);
+  int64_t have = productOrDynamic(x->getShape().drop_front());
+  int64_t want = productOrDynamic(shape);
+  if (sizesConflict(have, want))
+    return opError<ReshapeOp>(loc, "shape holds ", want,
+                              " elements per sample but the input ", *x,
+                              " holds ", have);
+  SmallVector<int64_t> out = {x->getDimSize(0)};
+  out.append(shape.begin(), shape.end());
+  inferred.push_back(RankedTensorType::get(out, x->getElementType()));
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(ReshapeOp)
+
 /// The result of resampling the trailing size(size) axes of `type` to `size`.
 template <typename OpT>
 static FailureOr<RankedTensorType> inferResample(std::optional<Location> loc,
@@ -222,6 +266,23 @@ UnpatchifyOp::buildGradient(OpBuilder &builder, ArrayRef<Value> resultGrads,
   return success();
 }
 
+LogicalResult ReshapeOp::buildGradient(OpBuilder &builder,
+                                       ArrayRef<Value> resultGrads,
+                                       ArrayRef<bool> needed,
+                                       SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.assign(1, Value());
+  if (!resultGrads[0] || !needed[0])
+    return success();
+  auto in = cast<RankedTensorType>(getInput().getType());
+  FailureOr<SmallVector<int64_t>> sizes =
+      staticTrailing(*this, getInput(), in.getRank() - 1, "input");
+  if (failed(sizes))
+    return failure();
+  operandGrads[0] = builder.create<ReshapeOp>(
+      getLoc(), resultGrads[0], builder.getDenseI64ArrayAttr(*sizes));
+  return success();
+}
+
 LogicalResult
 InterpolateOp::buildGradient(OpBuilder &builder, ArrayRef<Value> resultGrads,
                              ArrayRef<bool> needed,
@@ -254,6 +315,12 @@ SmallVector<NamedAttribute> UnpatchifyOp::getKernelAttrs() {
   return {b.getNamedAttr("grid", getGridAttr())};
 }
 
+StringRef ReshapeOp::getKernelName() { return "reshape"; }
+SmallVector<NamedAttribute> ReshapeOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("shape", getShapeAttr())};
+}
+
 StringRef InterpolateOp::getKernelName() { return "interpolate"; }
 SmallVector<NamedAttribute> InterpolateOp::getKernelAttrs() {
   Builder b(getContext());
@@ -277,4 +344,8 @@ SmallVector<StringRef> UnpatchifyOp::getHyperparamAttrNames() {
 
 SmallVector<StringRef> InterpolateOp::getHyperparamAttrNames() {
   return {getSizeAttrName().getValue()};
+}
+
+SmallVector<StringRef> ReshapeOp::getHyperparamAttrNames() {
+  return {getShapeAttrName().getValue()};
 }

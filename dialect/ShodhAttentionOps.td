@@ -14,8 +14,9 @@ def Shodh_AttentionOp
     : Shodh_ComputeOp<"attention", [Shodh_Differentiable]> {
   let summary = "Multi-head self-attention (torch.nn.MultiheadAttention)";
   let description = [{
-    For tokens x `[B, T, C]` with a static C divisible by `heads` (d = C /
-    heads): `qkv = x Wqkv^T + bqkv` (`wqkv` `[3C, C]`, `bqkv` `[3C]`, torch's
+    For tokens x `[B, T, C]` with C divisible by `heads` (d = C /
+    heads; C may be `?` in a model written with hyperparameters until
+    shape inference gives it): `qkv = x Wqkv^T + bqkv` (`wqkv` `[3C, C]`, `bqkv` `[3C]`, torch's
     `in_proj_weight`/`in_proj_bias`, rows q, k, v), per batch and head
     `o_h = softmax(Q_h K_h^T / sqrt(d)) V_h` (columns `h*d .. h*d+d` of each
     of q, k, v), then `y = o Wo^T + bo` (`wo` `[C, C]`, `bo` `[C]`, torch's

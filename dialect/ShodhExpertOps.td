@@ -184,6 +184,28 @@ def Shodh_UnpatchifyOp : Shodh_HyperparamComputeOp<"unpatchify"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Shodh_ReshapeOp : Shodh_HyperparamComputeOp<"reshape"> {
+  let summary = "Reinterprets the axes after the batch axis (row-major)";
+  let description = [{
+    Keeps the leading (batch) axis and gives the remaining ones the sizes
+    `shape`, in row-major order; the element count per sample must not
+    change. Turns patch tokens (B, P, C, p, p, p) into vectors
+    (B, P, C·p³) for `shodh.linear` / `shodh.attention` and back. `shape`
+    is `array<i64: ...>` or a list of integers and integer expressions over
+    hyperparameters (`["P", "latent*64"]`), like patchify's `patch`. The
+    gradient is the reshape back to the input's sizes. The CPU kernel is a
+    copy.
+
+    ```mlir
+    %v = shodh.reshape %t {shape = array<i64: 64, 512>}
+        : (tensor<?x64x8x4x4x4xf32>) -> tensor<?x64x512xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, Shodh_IntListAttr:$shape);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Shodh_InterpolateOp : Shodh_HyperparamComputeOp<"interpolate"> {
   let summary = "(Bi/tri)linear resampling of the trailing 1 to 3 axes";
   let description = [{

@@ -4,7 +4,8 @@
 // is replaced by `count` copies of its body, each copy reading the values
 // yielded by the previous one. Parameter reads inside copy i are redirected
 // to per-iteration parameters `@p_i`, created next to the template `@p` with
-// the init seed s replaced by s * 1000 + i (a missing seed counts as 0), so
+// the init seed s replaced by s * 1000 + i (a missing seed counts as 0;
+// zeros / ones / constant inits take no seed and are copied as they are), so
 // every layer has its own weights and its own random stream. Templates that
 // nothing reads afterwards are erased. A seed whose instance seed overflows
 // 64 bits, and a repeat that would create more than kMaxExpandedOps ops, are
@@ -12,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/HyperparamAttrs.h"
+#include "dialect/InitSpec.h"
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
 
@@ -95,6 +97,9 @@ private:
   /// failure if that seed overflows 64-bit integers.
   static FailureOr<DictionaryAttr> instanceInit(ParamOp param,
                                                 int64_t iteration) {
+    auto kind = dyn_cast_or_null<StringAttr>(param.getInit().get("kind"));
+    if (!kind || !initKindTakesSeed(kind.getValue()))
+      return param.getInit(); // zeros, ones, constant: nothing to vary
     int64_t scaled = 0, seed = 0;
     if (llvm::MulOverflow(baseSeed(param), kSeedStride, scaled) ||
         llvm::AddOverflow(scaled, iteration, seed))

@@ -214,3 +214,27 @@ func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x1xf3
   %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 3 : i64} : (tensor<2x4x3xf32>, tensor<2x4x2xi64>, tensor<2x4x1xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<2x8x3x4x4xf32>) {
+  // expected-error @+1 {{'shodh.reshape' op shape holds 96 elements per sample but the input 'tensor<2x8x3x4x4xf32>' holds 384}}
+  %r = shodh.reshape %x {shape = array<i64: 8, 12>} : (tensor<2x8x3x4x4xf32>) -> tensor<2x8x12xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8x48xf32>) {
+  // expected-error @+1 {{'shodh.reshape' op shape[1] must be positive, got 0}}
+  %r = shodh.reshape %x {shape = array<i64: 8, 0>} : (tensor<2x8x48xf32>) -> tensor<2x8x0xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x8x48xi64>) {
+  // expected-error @+1 {{'shodh.reshape' op input must be a ranked tensor of f32, got 'tensor<2x8x48xi64>'}}
+  %r = shodh.reshape %x {shape = array<i64: 384>} : (tensor<2x8x48xi64>) -> tensor<2x384xi64>
+  return
+}

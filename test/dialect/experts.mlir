@@ -61,6 +61,10 @@ func.func @patches(%x: tensor<?x3x16x8xf32>, %v: tensor<2x3x8x8x4xf32>)
   %i = shodh.interpolate %x {size = array<i64: 32, 4>} : (tensor<?x3x16x8xf32>) -> tensor<?x3x32x4xf32>
   // CHECK: shodh.interpolate_grad %{{.*}} {size = array<i64: 16, 8>} : (tensor<?x3x32x4xf32>) -> tensor<?x3x16x8xf32>
   %g = shodh.interpolate_grad %i {size = array<i64: 16, 8>} : (tensor<?x3x32x4xf32>) -> tensor<?x3x16x8xf32>
+  // CHECK: shodh.reshape %{{.*}} {shape = array<i64: 8, 48>} : (tensor<?x8x3x4x4xf32>) -> tensor<?x8x48xf32>
+  %r = shodh.reshape %t {shape = array<i64: 8, 48>} : (tensor<?x8x3x4x4xf32>) -> tensor<?x8x48xf32>
+  // CHECK: shodh.reshape %{{.*}} {shape = array<i64: 8, 3, 4, 4>} : (tensor<?x8x48xf32>) -> tensor<?x8x3x4x4xf32>
+  %rb = shodh.reshape %r {shape = array<i64: 8, 3, 4, 4>} : (tensor<?x8x48xf32>) -> tensor<?x8x3x4x4xf32>
   return %u, %t3, %i : tensor<?x3x16x8xf32>, tensor<2x8x3x4x4x2xf32>, tensor<?x3x32x4xf32>
 }
 

@@ -105,3 +105,27 @@ module attributes {shodh.train = {loss = "mse"}} {
     return %y : tensor<?x6x4xf32>
   }
 }
+
+// -----
+
+// reshape between two linear maps: its cotangent is the reshape back to the
+// input's sizes.
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[A:.*]] = shodh.linear %{{.*}}, %[[W1:.*]] :
+// CHECK: %[[R:.*]] = shodh.reshape %[[A]] {shape = array<i64: 3, 16>} : (tensor<?x3x4x4xf32>) -> tensor<?x3x16xf32>
+// CHECK: shodh.linear_grad_input
+// CHECK: %[[DA:.*]] = shodh.reshape %{{.*}} {shape = array<i64: 3, 4, 4>} : (tensor<?x3x16xf32>) -> tensor<?x3x4x4xf32>
+// CHECK: shodh.linear_grad_weight %{{.*}}, %[[DA]]
+module attributes {shodh.train = {loss = "mse"}} {
+  shodh.param @w1 {init = {kind = "ones"}} : tensor<3x2xf32>
+  shodh.param @w2 {init = {kind = "ones"}} : tensor<5x16xf32>
+  func.func @infer(%x: tensor<?x2x4x4xf32> {shodh.dims = ["B", 2, 4, 4], shodh.name = "x"})
+      -> (tensor<?x3x5xf32> {shodh.name = "y"}) {
+    %w1 = shodh.read @w1 : tensor<3x2xf32>
+    %a = shodh.linear %x, %w1 {axis = 1 : i64} : (tensor<?x2x4x4xf32>, tensor<3x2xf32>) -> tensor<?x3x4x4xf32>
+    %r = shodh.reshape %a {shape = array<i64: 3, 16>} : (tensor<?x3x4x4xf32>) -> tensor<?x3x16xf32>
+    %w2 = shodh.read @w2 : tensor<5x16xf32>
+    %y = shodh.linear %r, %w2 {axis = 2 : i64} : (tensor<?x3x16xf32>, tensor<5x16xf32>) -> tensor<?x3x5xf32>
+    return %y : tensor<?x3x5xf32>
+  }
+}

@@ -62,6 +62,26 @@ module attributes {shodh.hyperparams = {layers = 4 : i64}} {
 
 // -----
 
+// Deterministic inits (zeros, ones, constant) take no seed: their instances
+// are exact copies.
+module {
+  // CHECK: shodh.param @g_0 {init = {kind = "ones"}} : tensor<4xf32>
+  // CHECK-NEXT: shodh.param @g_1 {init = {kind = "ones"}} : tensor<4xf32>
+  shodh.param @g {init = {kind = "ones"}} : tensor<4xf32>
+  // CHECK-LABEL: func.func @norms
+  func.func @norms(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %y = shodh.repeat (%x) {count = 2 : i64} : (tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%h: tensor<4xf32>):
+      %g = shodh.read @g : tensor<4xf32>
+      %m = shodh.mul %h, %g : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      shodh.yield %m : tensor<4xf32>
+    }
+    return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
 // One iteration; a yield may swap the carried values and use values defined
 // outside the body; a parameter without a seed gets seed i.
 shodh.param @b {init = {kind = "uniform", a = 0.0 : f64, b = 1.0 : f64}} : tensor<4xf32>

@@ -4,9 +4,9 @@
 // resampling against naive double references: expert_mlp on uneven groups
 // (an empty expert, dropped rows), its gradient by central finite
 // differences, thread-count independence, invalid offsets; patchify /
-// unpatchify as index maps and inverses; interpolate against values
-// computed with torch 1.13 (F.interpolate, align_corners=False) and its
-// gradient as the exact adjoint. expert_fno is in ExpertFnoTest.cpp.
+// unpatchify as index maps and inverses; reshape as a copy and its errors;
+// interpolate against values computed with torch 1.13 (F.interpolate,
+// align_corners=False) and its gradient as the exact adjoint. expert_fno is in ExpertFnoTest.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "test/unit/ExpectError.h"
@@ -208,6 +208,31 @@ TEST(Patchify, RejectsPatchNotDividingTheGrid) {
   expectError([&] {
     runKernel("patchify", {{"patch", std::vector<int64_t>{4, 4}}}, {&x}, {&t});
   }, "patch size 4 does not divide the grid size 6");
+}
+
+TEST(Reshape, KeepsRowMajorOrderAndBatch) {
+  Buffer t = randomBuffer(DType::F32, {2, 4, 3, 2, 2}, 23);
+  Buffer v = Buffer::make(DType::F32, {2, 4, 12});
+  runKernel("reshape", {{"shape", std::vector<int64_t>{4, 12}}}, {&t}, {&v});
+  EXPECT_EQ(v.data, t.data);
+  Buffer back = Buffer::make(DType::F32, {2, 4, 3, 2, 2});
+  runKernel("reshape", {{"shape", std::vector<int64_t>{4, 3, 2, 2}}}, {&v}, {&back});
+  EXPECT_EQ(back.data, t.data);
+}
+
+TEST(Reshape, RejectsOtherCountsAndShapes) {
+  Buffer x = Buffer::make(DType::F32, {2, 4, 12});
+  Buffer y = Buffer::make(DType::F32, {2, 40});
+  expectError([&] {
+    runKernel("reshape", {{"shape", std::vector<int64_t>{40}}}, {&x}, {&y});
+  }, "batch or element count differs");
+  Buffer z = Buffer::make(DType::F32, {2, 48});
+  expectError([&] {
+    runKernel("reshape", {{"shape", std::vector<int64_t>{6, 8}}}, {&x}, {&z});
+  }, "output must have rank 3");
+  expectError([&] {
+    runKernel("reshape", {{"shape", std::vector<int64_t>{24}}}, {&x}, {&z});
+  }, "do not match 'shape' [24]");
 }
 
 //===----------------------------------------------------------------------===//

@@ -19,6 +19,7 @@ void registerCpuExpertKernels(KernelRegistry &registry) {
   registry.add("moe", Backend::Cpu, makeMoeKernel);
   registry.add("patchify", Backend::Cpu, makePatchifyKernel);
   registry.add("unpatchify", Backend::Cpu, makeUnpatchifyKernel);
+  registry.add("reshape", Backend::Cpu, makeReshapeKernel);
 }
 
 } // namespace shodh

@@ -122,6 +122,53 @@ private:
   int64_t batch_ = 0, channels_ = 0, patches_ = 0;
 };
 
+/// reshape: a copy between two row-major views of the same samples.
+class ReshapeKernel : public Kernel {
+public:
+  explicit ReshapeKernel(const KernelSignature &sig) : where_(sig.where) {
+    expectOperandCounts(sig, 1, 1, 1);
+    expectDType(sig, *sig.inputs[0], "input", {DType::F32});
+    expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+    shape_ = intsAttr(sig, "shape");
+    if (shape_.empty())
+      throw Error(fmt::format("{}: 'shape' must have at least one entry",
+                              sig.where));
+    if (sig.outputs[0]->shape.size() != shape_.size() + 1)
+      throw Error(fmt::format("{}: output must have rank {} (batch and "
+                              "'shape' [{}]), got {}",
+                              sig.where, shape_.size() + 1,
+                              fmt::join(shape_, ", "),
+                              sig.outputs[0]->shape.size()));
+  }
+
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &) override {
+    std::vector<int64_t> tail(out[0].shape.begin() + 1, out[0].shape.end());
+    if (tail != shape_)
+      throw Error(fmt::format("{}: output sizes [{}] after the batch axis do "
+                              "not match 'shape' [{}]",
+                              where_, fmt::join(tail, ", "),
+                              fmt::join(shape_, ", ")));
+    if (in[0].shape.empty() || out[0].shape[0] != in[0].shape[0] ||
+        in[0].numel() != out[0].numel())
+      throw Error(fmt::format("{}: cannot reshape [{}] to [{}]: batch or "
+                              "element count differs",
+                              where_, fmt::join(in[0].shape, ", "),
+                              fmt::join(out[0].shape, ", ")));
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &) override {
+    if (out[0].data != in[0].data)
+      std::memcpy(out[0].data, in[0].data,
+                  size_t(in[0].numel()) * sizeof(float));
+  }
+
+private:
+  std::string where_;
+  std::vector<int64_t> shape_;
+};
+
 } // namespace
 
 std::unique_ptr<Kernel> makePatchifyKernel(const KernelSignature &sig) {
@@ -130,6 +177,10 @@ std::unique_ptr<Kernel> makePatchifyKernel(const KernelSignature &sig) {
 
 std::unique_ptr<Kernel> makeUnpatchifyKernel(const KernelSignature &sig) {
   return std::make_unique<PatchKernel>(sig, false);
+}
+
+std::unique_ptr<Kernel> makeReshapeKernel(const KernelSignature &sig) {
+  return std::make_unique<ReshapeKernel>(sig);
 }
 
 } // namespace shodh

@@ -6,6 +6,8 @@
 //              patches in row-major order of their grid position.
 //   unpatchify (t [B, P, C, p_1..p_d]) -> x [B, C, N_1..N_d], attr `grid`
 //              (Ints N_1..N_d): the inverse permutation.
+//   reshape    (x [B, S...]) -> y [B, shape...], attr `shape` (Ints), same
+//              element count: a copy (row-major order unchanged).
 // Pure copies (any thread partition gives identical results), parallel over
 // (b, patch) pairs.
 //
@@ -23,5 +25,8 @@ std::unique_ptr<Kernel> makePatchifyKernel(const KernelSignature &sig);
 
 /// Creates an unpatchify kernel; throws `Error` naming the call if invalid.
 std::unique_ptr<Kernel> makeUnpatchifyKernel(const KernelSignature &sig);
+
+/// Creates a reshape kernel; throws `Error` naming the call if invalid.
+std::unique_ptr<Kernel> makeReshapeKernel(const KernelSignature &sig);
 
 } // namespace shodh

@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 //
-// Implements the compile pipeline: bind hyperparameters, expand repeats,
+// Implements the compile pipeline: inline calls and pick the entry
+// function, bind hyperparameters, expand repeats,
 // infer shapes, fuse spectral chains and MoE layers, build the training
 // programs (when the model has `shodh.train` or training is forced),
 // canonicalize and CSE, fold additions into GEMMs, share spectra between
@@ -16,6 +17,9 @@ using namespace mlir;
 
 void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
+  ShodhSelectEntryOptions select;
+  select.entry = options.entry;
+  pm.addPass(createShodhSelectEntry(select));
   ShodhBindHyperparamsOptions bind;
   bind.set = options.overrides;
   bind.batch = options.batch;

@@ -25,9 +25,11 @@ struct PipelineOptions {
   bool fuseSpectral = true;
   /// Build @train_step and @eval even without `shodh.train` (defaults).
   bool train = false;
+  /// The function compiled as @infer (empty: @infer itself).
+  std::string entry;
 };
 
-/// Adds bind-hyperparams, expand-repeats, infer-shapes, fuse-spectral
+/// Adds select-entry, bind-hyperparams, expand-repeats, infer-shapes, fuse-spectral
 /// (unless disabled), build-training, canonicalize, cse, lower-to-kernels and
 /// lifetimes to `pm`.
 void buildCompilePipeline(OpPassManager &pm, const PipelineOptions &options);

@@ -9,6 +9,25 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ShodhSelectEntry : Pass<"shodh-select-entry", "::mlir::ModuleOp"> {
+  let summary = "Inline calls between the model's functions, pick the entry";
+  let description = [{
+    Inlines every `func.call` of a function of the module (repeatedly; call
+    chains deeper than 32 levels or creating more than 200000 ops are an
+    error), then erases private functions and every function that was
+    called (its body lives on in its callers), except `entry`. With `entry` = NAME, the function @NAME becomes the model's
+    `@infer` (the old @infer and all other functions are erased) and
+    parameters and states that nothing refers to any more are erased, so
+    one model file can hold an encoder, a decoder and a latent step, each
+    compiled alone (`shodhc --entry encode`). Runs first in the pipeline.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Function compiled as @infer (empty: keep @infer)">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def ShodhBindHyperparams : Pass<"shodh-bind-hyperparams", "::mlir::ModuleOp"> {
   let summary = "Override hyperparameters and resolve symbolic dims into types";
   let description = [{
@@ -39,7 +58,8 @@ def ShodhExpandRepeats : Pass<"shodh-expand-repeats", "::mlir::ModuleOp"> {
     body, chaining each copy's yielded values into the next; `count` 0
     forwards the operands. In copy i, every `shodh.read @p` reads the new
     parameter `@p_i`, a copy of `@p` placed after it whose init seed s
-    becomes s * 1000 + i (a missing seed counts as 0). A template parameter
+    becomes s * 1000 + i (a missing seed counts as 0; the deterministic
+    kinds zeros, ones and constant are copied unchanged). A template parameter
     that nothing reads afterwards is erased; an existing symbol named `@p_i`
     is an error. Function result types follow the return. Runs right after
     `--shodh-bind-hyperparams`, so `count` is usually bound; an unbound

@@ -1,7 +1,8 @@
 //===- shodhc.cpp - The Shodh model compiler ------------------------------===//
 //
 // `shodhc model.mlir -o model.fb [--set k=v]... [--batch N] [--emit=mlir|fb]
-// [--no-fuse] [--train] [--print-ir-after-all] [--target cpu]`: parses the
+// [--no-fuse] [--train] [--entry NAME] [--print-ir-after-all]
+// [--target cpu]`: parses the
 // command line, reads the source and hands it to the frontend. Errors go to
 // stderr and give exit code 1; nothing is written on error.
 //
@@ -47,6 +48,11 @@ cl::opt<bool> train("train",
                     cl::desc("Build @train_step and @eval even if the model "
                              "has no shodh.train (default configuration)"),
                     cl::cat(shodhcCategory));
+cl::opt<std::string>
+    entry("entry",
+          cl::desc("Compile this function of the model as its program "
+                   "(default: @infer); calls between functions are inlined"),
+          cl::value_desc("name"), cl::cat(shodhcCategory));
 cl::opt<bool>
     printIrAfterAll("print-ir-after-all",
                     cl::desc("Print the IR after every pass to stderr"),
@@ -83,6 +89,7 @@ mlir::shodh::CompileOptions collectOptions() {
   options.emit = emit;
   options.fuseSpectral = !noFuse;
   options.train = train;
+  options.entry = entry;
   options.printIrAfterAll = printIrAfterAll;
   options.target = target;
   return options;

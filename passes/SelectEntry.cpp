@@ -1,0 +1,165 @@
+//===- SelectEntry.cpp - Inline calls, pick the compiled function ---------===//
+//
+// Implements --shodh-select-entry. A model may split itself into functions
+// (encoder, decoder, latent step) and call them with `func.call`; the rest
+// of the pipeline sees one straight-line @infer. The pass
+//   1. inlines every `func.call` of a function of the module (callees first
+//      cloned into the caller, their arguments mapped to the call operands),
+//      repeating until no call is left; a chain of calls deeper than
+//      kMaxCallDepth (recursion) or more than kMaxInlinedOps copied ops is
+//      an error;
+//   2. erases private functions and every function that was called (its
+//      body now lives in its callers; compiling it again would, e.g., expand
+//      its shodh.repeat a second time), except `entry`;
+//   3. with `entry` = NAME: makes @NAME the model's @infer (an existing
+//      @infer and every other function are erased) and erases the
+//      parameters that nothing reads any more, so `shodhc --entry encode`
+//      compiles just the encoder with the encoder's weights.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/ShodhOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace mlir::shodh {
+#define GEN_PASS_DEF_SHODHSELECTENTRY
+#include "passes/Passes.h.inc"
+} // namespace mlir::shodh
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// The deepest chain of nested calls inlined before giving up (recursion).
+constexpr int kMaxCallDepth = 32;
+
+/// The most ops inlining may create: a bound on compile time and memory for
+/// call trees that grow exponentially (a function calling another twice,
+/// thirty levels deep).
+constexpr int64_t kMaxInlinedOps = 200000;
+
+/// Replaces `call` by a copy of its callee's body; adds the ops it created
+/// to `created`.
+LogicalResult inlineCall(func::CallOp call, ModuleOp module,
+                         int64_t &created) {
+  auto callee = module.lookupSymbol<func::FuncOp>(call.getCalleeAttr());
+  if (!callee)
+    return call.emitOpError("calls @")
+           << call.getCallee() << ", which is not a function of the model";
+  if (callee.isExternal() || !callee.getBody().hasOneBlock())
+    return call.emitOpError("calls @")
+           << call.getCallee()
+           << ", which has no body or more than one block";
+  IRMapping mapping;
+  Block &body = callee.getBody().front();
+  mapping.map(body.getArguments(), call.getOperands());
+  // Snapshot first: for a call of the enclosing function the clones land in
+  // the very block being copied.
+  SmallVector<Operation *> ops = llvm::to_vector(llvm::map_range(
+      body.without_terminator(), [](Operation &op) { return &op; }));
+  created += static_cast<int64_t>(ops.size());
+  if (created > kMaxInlinedOps)
+    return call.emitOpError("inlining would create more than ")
+           << kMaxInlinedOps << " ops";
+  OpBuilder b(call);
+  for (Operation *op : ops)
+    b.clone(*op, mapping);
+  Operation *ret = body.getTerminator();
+  for (auto [result, value] : llvm::zip(call.getResults(), ret->getOperands()))
+    result.replaceAllUsesWith(mapping.lookupOrDefault(value));
+  call.erase();
+  return success();
+}
+
+/// Inlines every call, outermost first, until none is left; adds the name
+/// of every function called to `callees`.
+LogicalResult inlineAllCalls(ModuleOp module, llvm::StringSet<> &callees) {
+  int64_t created = 0;
+  for (int depth = 0;; ++depth) {
+    SmallVector<func::CallOp> calls;
+    module.walk([&](func::CallOp call) { calls.push_back(call); });
+    if (calls.empty())
+      return success();
+    if (depth == kMaxCallDepth)
+      return calls.front().emitOpError("calls nest deeper than ")
+             << kMaxCallDepth << " levels (is a function calling itself?)";
+    for (func::CallOp call : calls) {
+      callees.insert(call.getCallee());
+      if (failed(inlineCall(call, module, created)))
+        return failure();
+    }
+  }
+}
+
+/// Checks that the module has a function @entry with a body.
+LogicalResult checkEntry(ModuleOp module, StringRef entry) {
+  auto chosen = module.lookupSymbol<func::FuncOp>(entry);
+  if (!chosen || chosen.isExternal()) {
+    std::string names;
+    for (func::FuncOp f : module.getOps<func::FuncOp>())
+      names += (names.empty() ? "@" : ", @") + f.getSymName().str();
+    return module.emitError("--entry: the model has no function @")
+           << entry << " (functions: " << (names.empty() ? "none" : names)
+           << ")";
+  }
+  return success();
+}
+
+/// Makes @entry the module's @infer, erasing every other function.
+void selectEntry(ModuleOp module, StringRef entry) {
+  auto chosen = module.lookupSymbol<func::FuncOp>(entry);
+  for (func::FuncOp f :
+       llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (f != chosen)
+      f.erase();
+  chosen.setSymName("infer");
+  chosen.setPublic();
+}
+
+/// Erases parameters and states that no op refers to any more.
+void eraseUnreadSymbols(ModuleOp module) {
+  llvm::DenseSet<StringAttr> used;
+  module.walk([&](Operation *op) {
+    if (isa<ParamOp, StateOp>(op))
+      return;
+    for (NamedAttribute attr : op->getAttrs())
+      attr.getValue().walk([&](FlatSymbolRefAttr ref) {
+        used.insert(ref.getAttr());
+      });
+  });
+  for (Operation &op : llvm::make_early_inc_range(module.getOps()))
+    if (isa<ParamOp, StateOp>(op) &&
+        !used.contains(SymbolTable::getSymbolName(&op)))
+      op.erase();
+}
+
+struct SelectEntryPass
+    : mlir::shodh::impl::ShodhSelectEntryBase<SelectEntryPass> {
+  using ShodhSelectEntryBase::ShodhSelectEntryBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (!entry.empty() && failed(checkEntry(module, entry)))
+      return signalPassFailure();
+    llvm::StringSet<> callees;
+    if (failed(inlineAllCalls(module, callees)))
+      return signalPassFailure();
+    for (func::FuncOp f :
+         llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (entry != f.getSymName() &&
+          (f.isPrivate() || callees.contains(f.getSymName())))
+        f.erase();
+    if (entry.empty())
+      return;
+    selectEntry(module, entry);
+    eraseUnreadSymbols(module);
+  }
+};
+
+} // namespace

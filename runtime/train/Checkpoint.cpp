@@ -289,6 +289,78 @@ void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
       copyInto(session, static_cast<int32_t>(i), ckpt);
 }
 
+std::vector<std::string>
+restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
+                   const std::string &modelName) {
+  if (ckpts.empty())
+    throw Error("no checkpoint given");
+  const ModelDesc &model = session.model();
+  std::vector<std::string> problems, notes;
+  std::vector<std::string> paths;
+  for (const Checkpoint &c : ckpts)
+    paths.push_back(fmt::format("'{}'", c.path));
+  for (size_t i = 0; i < model.tensors.size(); ++i) {
+    const TensorDesc &t = model.tensors[i];
+    if (!isTrainable(t.role) || isNormTensor(t.name))
+      continue;
+    std::vector<const Checkpoint *> holders;
+    for (const Checkpoint &c : ckpts)
+      if (compareTensor(t, c.desc).empty())
+        holders.push_back(&c);
+    if (holders.empty()) {
+      problems.push_back(
+          ckpts.size() == 1
+              ? compareTensor(t, ckpts.front().desc)
+              : fmt::format("tensor '{}' ({}) is in none of {} with that "
+                            "dtype and shape",
+                            t.name, describeTensor(t), fmt::join(paths, ", ")));
+      continue;
+    }
+    copyInto(session, static_cast<int32_t>(i), *holders.front());
+    if (holders.size() > 1 && t.role == TensorRole::Parameter)
+      notes.push_back(fmt::format("parameter '{}' is in {} checkpoints; "
+                                  "using '{}'",
+                                  t.name, holders.size(),
+                                  holders.front()->path));
+  }
+  if (!problems.empty())
+    throw Error(fmt::format(
+        "{} {} {} not match model '{}' ({} {}):\n  {}",
+        ckpts.size() == 1 ? "checkpoint" : "checkpoints",
+        fmt::join(paths, ", "), ckpts.size() == 1 ? "does" : "do", modelName,
+        problems.size(), problems.size() == 1 ? "difference" : "differences",
+        fmt::join(problems, "\n  ")));
+  for (const Checkpoint &c : ckpts) {
+    std::vector<std::string> unused;
+    for (const TensorDesc &t : c.desc.tensors)
+      if (t.role == TensorRole::Parameter && model.findTensor(t.name) < 0)
+        unused.push_back(t.name);
+    if (!unused.empty())
+      notes.push_back(fmt::format("{} parameter{} of '{}' not in the model "
+                                  "ignored (with {} state): {}",
+                                  unused.size(),
+                                  unused.size() == 1 ? "" : "s", c.path,
+                                  unused.size() == 1 ? "its" : "their",
+                                  fmt::join(unused, ", ")));
+  }
+  return notes;
+}
+
+std::optional<Normalizer>
+combinedNormalizer(const std::vector<Checkpoint> &ckpts) {
+  const Checkpoint *with = nullptr;
+  for (const Checkpoint &c : ckpts) {
+    if (!c.norm || (c.norm->inputs.isIdentity() && c.norm->targets.isIdentity()))
+      continue; // trained with --no-normalize
+    if (with)
+      throw Error(fmt::format("checkpoints '{}' and '{}' both carry "
+                              "normalisation statistics; at most one may",
+                              with->path, c.path));
+    with = &c;
+  }
+  return with ? with->norm : std::nullopt;
+}
+
 InitFromReport initParameters(Session &session, const Checkpoint &ckpt) {
   const ModelDesc &model = session.model();
   InitFromReport r;

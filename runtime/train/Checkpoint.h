@@ -85,6 +85,25 @@ void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
 void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
                        const std::string &modelName);
 
+/// Restores the session from one or more checkpoints that together hold the
+/// model (an autoencoder's and a latent model's, trained apart; or a larger
+/// model's checkpoint for a model compiled from one of its functions): each
+/// parameter and state tensor of the model comes from the first checkpoint
+/// holding it with the same dtype and shape. Throws `Error` listing every
+/// model tensor no checkpoint holds. Returns notes: parameters found in
+/// several checkpoints (the first was used) and, per checkpoint, the
+/// parameters the model does not have (ignored). Training resumes use the
+/// strict restoreCheckpoint instead.
+std::vector<std::string>
+restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
+                   const std::string &modelName);
+
+/// The normalisation statistics of several checkpoints: those of the only
+/// one that has any besides identity ones (--no-normalize runs store those);
+/// none if none has; throws `Error` if several have.
+std::optional<Normalizer>
+combinedNormalizer(const std::vector<Checkpoint> &ckpts);
+
 /// What `initParameters` did.
 struct InitFromReport {
   int64_t copied = 0;

@@ -1,5 +1,6 @@
 //===- MetricsLog.cpp - metrics.jsonl: one JSON record per logged step ----===//
 #include "runtime/train/MetricsLog.h"
+#include "runtime/support/JsonText.h"
 #include "runtime/train/AtomicText.h"
 #include "runtime/support/Status.h"
 
@@ -16,11 +17,6 @@
 
 namespace shodh {
 namespace {
-
-/// A JSON number, or null for NaN and infinities.
-std::string jsonNumber(double v) {
-  return std::isfinite(v) ? fmt::format("{:.9g}", v) : std::string("null");
-}
 
 /// The step of a metrics line written by `toJson`, or -1.
 int64_t stepOf(const std::string &line) {

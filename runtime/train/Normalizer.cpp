@@ -29,6 +29,13 @@ void affine(float *values, int64_t rows, int64_t channels, int64_t inner,
 
 } // namespace
 
+bool ChannelStats::isIdentity() const {
+  for (size_t c = 0; c < mean.size(); ++c)
+    if (mean[c] != 0.0 || std[c] != 1.0)
+      return false;
+  return true;
+}
+
 ChannelStats ChannelStats::identity(int64_t channels) {
   return ChannelStats{std::vector<double>(channels, 0.0),
                       std::vector<double>(channels, 1.0)};

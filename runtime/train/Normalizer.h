@@ -38,6 +38,8 @@ struct ChannelStats {
   int64_t channels() const { return static_cast<int64_t>(mean.size()); }
   /// Statistics that leave data unchanged (mean 0, std 1).
   static ChannelStats identity(int64_t channels);
+  /// True if these statistics leave data unchanged (every mean 0, std 1).
+  bool isIdentity() const;
   /// Maps `rows` samples of `channels()` × `inner` values to (x − mean)/std.
   void normalize(float *values, int64_t rows, int64_t inner) const;
   /// Maps `rows` samples back: x·std + mean.

@@ -43,7 +43,8 @@ void Predictor::prepareFor(const TrainingData &data, int64_t rows) {
   preparedRows_ = rows, preparedShape_ = data.inputs.shape;
 }
 
-ErrorMetrics Predictor::evaluate(const TrainingData &data) {
+ErrorMetrics Predictor::evaluate(const TrainingData &data,
+                                 const BatchObserver &observe) {
   const ModelDesc &m = session_.model();
   checkSampleShape(m.tensors[ops_.x], data.inputs.shape, data.path, "inputs");
   checkSampleShape(m.tensors[ops_.prediction], data.targets.shape, data.path,
@@ -69,6 +70,8 @@ ErrorMetrics Predictor::evaluate(const TrainingData &data) {
     std::vector<float> pred(y.as<float>(), y.as<float>() + b->rows * perSample);
     norm_.targets.denormalize(pred.data(), b->rows, inner);
     metrics.addBatch(pred.data(), b->targets.data(), b->rows, perSample);
+    if (observe)
+      observe(*b, pred.data());
   }
   return metrics;
 }

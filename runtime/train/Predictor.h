@@ -12,12 +12,14 @@
 #pragma once
 
 #include "runtime/core/Session.h"
+#include "runtime/train/DataLoader.h"
 #include "runtime/train/Metrics.h"
 #include "runtime/train/Normalizer.h"
 #include "runtime/train/TrainContract.h"
 #include "runtime/train/TrainingData.h"
 
 #include <cstdint>
+#include <functional>
 
 namespace shodh {
 
@@ -32,9 +34,17 @@ public:
   /// (replaced by the static batch dim if the program has one).
   Predictor(Session &session, const Normalizer &norm, int64_t batch);
 
+  /// Sees each batch's `batch.rows` de-normalised predictions (rows x
+  /// values per sample, physical units) with the batch (sample indices,
+  /// stored targets).
+  using BatchObserver =
+      std::function<void(const Batch &batch, const float *predictions)>;
+
   /// Metrics of the predictions on `data` against its targets. Checks the
-  /// data's shapes against the program first.
-  ErrorMetrics evaluate(const TrainingData &data);
+  /// data's shapes against the program first. `observe`, if set, is called
+  /// on every batch (shodh-run eval's per-domain and divergence figures).
+  ErrorMetrics evaluate(const TrainingData &data,
+                        const BatchObserver &observe = {});
 
 private:
   /// Prepares `infer` for `rows` samples shaped like `data`, if needed.

@@ -5,28 +5,42 @@
 // the parameters and normalisation statistics of a checkpoint, over one or
 // more HDF5 files, reporting relative L2 and MSE in physical units. With
 // several files, or a file carrying a `pde` root attribute, one line per
-// data set and a combined line are printed. A model whose `eval` program
+// data set and a combined line are printed; a file with a `domain` dataset
+// adds one line per domain label (EvalReport.h). `--divergence
+// spectral|fd2` measures how far the predicted velocities are from
+// divergence-free (VelocityDivergence.h). A model whose `eval` program
 // returns routing tensors also gets routing statistics over all files
 // (RoutingStats.h), on stdout and with `--routing-json FILE` as JSON;
 // `--routing-dump FILE.h5` writes every sample's expert ids.
+// `--metrics-json FILE` writes all of these numbers as one JSON object.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/core/ThreadPool.h"
+#include "runtime/data/Hdf5File.h"
+#include "runtime/kernels/cpu/physics/VelocityDivergence.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/AtomicText.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/Predictor.h"
+#include "runtime/train/TensorText.h"
 #include "tools/shodh-run/Commands.h"
+#include "tools/shodh-run/EvalReport.h"
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/RoutingEval.h"
 #include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 namespace shodh {
 namespace {
 
 struct EvalOptions {
-  std::string model, weights, routingJson, routingDump;
+  std::string model, routingJson, routingDump, metricsJson;
+  std::vector<std::string> weights;
+  std::string divergence; ///< "spectral", "fd2" or empty
   std::vector<std::string> data;
   int64_t batch = 16;
   int threads = 1;
@@ -38,19 +52,64 @@ std::string dataName(const TrainingData &d) {
   return d.label.empty() ? d.path : fmt::format("{} ({})", d.label, d.path);
 }
 
-/// One result line.
-void printMetrics(const std::string &name, const ErrorMetrics &m) {
-  fmt::print("{}: {} samples, relative L2 {:.6g}, MSE {:.6g}\n", name,
-             m.samples(), m.relL2(), m.mse());
+/// The grid of `infer`'s prediction on `d` if it is a velocity [B, 3, D,
+/// H, W] or [B, 2, H, W]; throws `Error` naming the output otherwise.
+std::vector<int64_t> velocityGrid(const EvalOptions &o, const ModelDesc &m,
+                                  const TrainingData &d) {
+  const TensorDesc &y = m.tensors[checkPredictProgram(m).prediction];
+  checkSampleShape(y, d.targets.shape, d.path, "targets", "output");
+  const std::vector<int64_t> &s = d.targets.shape;
+  if ((s.size() == 5 && s[1] == 3) || (s.size() == 4 && s[1] == 2))
+    return {s.begin() + 2, s.end()};
+  throw Error(fmt::format("--divergence {}: output '{}' of '{}' is {} ('{}': "
+                          "targets {}); expected a velocity [B, 3, D, H, W] "
+                          "or [B, 2, H, W] (channel c the component along "
+                          "spatial axis c)",
+                          o.divergence, y.name, o.model, formatDimsOf(y),
+                          d.path, formatShape(s)));
 }
 
-/// The checkpoint's statistics, or identity ones (with a note).
-Normalizer normalizerOf(const Checkpoint &ckpt, const TrainingData &first) {
-  if (ckpt.norm)
-    return *ckpt.norm;
-  fmt::print(
-      "note: '{}' has no normalisation statistics; data is fed as stored\n",
-      ckpt.path);
+/// Evaluates one data set into `report`: the file's group, its domains'
+/// groups and, with a `meter` (on `pool`), the divergence of every
+/// prediction. Prints the file's line.
+void evaluateFile(Predictor &predictor, const TrainingData &d,
+                  VelocityDivergence *meter, ThreadPool *pool,
+                  EvalReport &report) {
+  DomainLabels domains = DomainLabels::read(d.path, d.samples());
+  EvalGroup &file = report.addFile(dataName(d), d.path);
+  const int64_t per = d.targetsPerSample();
+  file.error = predictor.evaluate(d, [&](const Batch &b, const float *pred) {
+    for (int64_t r = 0; r < b.rows; ++r) {
+      const float *p = pred + r * per;
+      const double div = meter ? meter->measure(p, pool) : 0.0;
+      if (meter)
+        file.divergence.add(div);
+      if (domains.ids.empty())
+        continue;
+      const int64_t id = domains.ids[b.samples[r]];
+      EvalGroup &g = report.domain(id, domains.name(id));
+      g.error.addSample(p, b.targets.data() + r * per, per);
+      if (meter)
+        g.divergence.add(div);
+    }
+  });
+  fmt::print("{}", report.line(file));
+}
+
+/// The checkpoints' statistics (combinedNormalizer when there are
+/// several), or identity ones (with a note if none has any).
+Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts,
+                        const TrainingData &first) {
+  std::optional<Normalizer> norm =
+      ckpts.size() == 1 ? ckpts.front().norm : combinedNormalizer(ckpts);
+  if (norm)
+    return *norm;
+  if (std::none_of(ckpts.begin(), ckpts.end(),
+                   [](const Checkpoint &c) { return c.norm.has_value(); }))
+    fmt::print("note: {} no normalisation statistics; data is fed as "
+               "stored\n",
+               ckpts.size() == 1 ? fmt::format("'{}' has", ckpts.front().path)
+                                 : std::string("the checkpoints have"));
   return Normalizer{ChannelStats::identity(first.inputs.shape[1]),
                     ChannelStats::identity(first.targets.shape[1])};
 }
@@ -58,13 +117,14 @@ Normalizer normalizerOf(const Checkpoint &ckpt, const TrainingData &first) {
 /// Routing statistics of every data set together: printed, and written as
 /// JSON to `o.routingJson` if set, the per-sample expert ids to
 /// `o.routingDump` if set. Needs routing outputs of `eval` for either.
-void reportRouting(const EvalOptions &o, Session &session,
-                   const Normalizer &norm,
-                   const std::vector<TrainingData> &sets) {
+/// Returns the JSON (empty without routing layers).
+std::string reportRouting(const EvalOptions &o, Session &session,
+                          const Normalizer &norm,
+                          const std::vector<TrainingData> &sets) {
   std::vector<RoutingOutputs> layers = findRoutingOutputs(session.model());
   if (layers.empty()) {
     if (o.routingJson.empty() && o.routingDump.empty())
-      return;
+      return "";
     const char *flag =
         o.routingJson.empty() ? "--routing-dump" : "--routing-json";
     if (!session.model().findProgram("eval"))
@@ -77,15 +137,19 @@ void reportRouting(const EvalOptions &o, Session &session,
   }
   RoutingStats stats;
   RoutingDump dump;
-  for (const TrainingData &d : sets)
-    collectRouting(session, norm, d, o.batch, layers,
-                   readDomainLabels(d.path, d.samples()), stats,
+  for (const TrainingData &d : sets) {
+    DomainLabels domains = DomainLabels::read(d.path, d.samples());
+    for (size_t id = 0; id < domains.names.size(); ++id)
+      stats.nameDomain(static_cast<int64_t>(id), domains.names[id]);
+    collectRouting(session, norm, d, o.batch, layers, domains.ids, stats,
                    o.routingDump.empty() ? nullptr : &dump);
+  }
   fmt::print("{}", stats.text());
   if (!o.routingJson.empty())
     writeTextAtomically(o.routingJson, stats.json());
   if (!o.routingDump.empty())
     dump.write(o.routingDump);
+  return stats.json();
 }
 
 void runEval(const EvalOptions &o) {
@@ -94,24 +158,41 @@ void runEval(const EvalOptions &o) {
   std::vector<TrainingData> sets;
   for (const std::string &path : o.data)
     sets.push_back(loadTrainingData(path));
-  Checkpoint ckpt = readCheckpoint(o.weights);
+  std::vector<Checkpoint> ckpts;
+  for (const std::string &path : o.weights)
+    ckpts.push_back(readCheckpoint(path));
   Session session(model,
                   o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
-  restoreCheckpoint(session, ckpt, o.model);
-  Normalizer norm = normalizerOf(ckpt, sets.front());
+  for (const std::string &note : restoreCheckpoints(session, ckpts, o.model))
+    fmt::print("note: {}\n", note);
+  Normalizer norm = normalizerOf(ckpts, sets.front());
   Predictor predictor(session, norm, o.batch);
-  fmt::print("eval: {} with weights '{}'{}, {} threads\n", o.model, o.weights,
-             ckpt.state ? fmt::format(" (step {})", ckpt.state->step) : "",
-             o.threads);
-  ErrorMetrics all;
-  for (const TrainingData &d : sets) {
-    ErrorMetrics m = predictor.evaluate(d);
-    printMetrics(dataName(d), m);
-    all.merge(m);
-  }
-  if (sets.size() > 1)
-    printMetrics("all", all);
-  reportRouting(o, session, norm, sets);
+  std::vector<std::string> described;
+  for (const Checkpoint &c : ckpts)
+    described.push_back(fmt::format(
+        "'{}'{}", c.path,
+        c.state ? fmt::format(" (step {})", c.state->step) : ""));
+  fmt::print("eval: {} with weights {}, {} threads\n", o.model,
+             fmt::join(described, " + "), o.threads);
+  // Shapes and grids are checked before any sample is evaluated.
+  std::vector<std::unique_ptr<VelocityDivergence>> meters;
+  for (const TrainingData &d : sets)
+    meters.push_back(o.divergence.empty()
+                         ? nullptr
+                         : std::make_unique<VelocityDivergence>(
+                               velocityGrid(o, model, d),
+                               o.divergence == "spectral",
+                               fmt::format("--divergence {}", o.divergence)));
+  std::unique_ptr<ThreadPool> pool;
+  if (!o.divergence.empty())
+    pool = std::make_unique<ThreadPool>(o.threads);
+  EvalReport report(o.divergence);
+  for (size_t i = 0; i < sets.size(); ++i)
+    evaluateFile(predictor, sets[i], meters[i].get(), pool.get(), report);
+  fmt::print("{}", report.summary());
+  std::string routing = reportRouting(o, session, norm, sets);
+  if (!o.metricsJson.empty())
+    writeTextAtomically(o.metricsJson, report.json(routing));
 }
 
 } // namespace
@@ -122,7 +203,8 @@ void addEvalCommand(CLI::App &app) {
       "eval", "relative L2 and MSE of trained weights on data");
   cmd->add_option("model", o->model, "model file (.fb)")->required();
   cmd->add_option("--weights", o->weights,
-                  "checkpoint (.fb) with the trained values")
+                  "checkpoint (.fb) with the trained values; repeat it for a "
+                  "model held by several checkpoints")
       ->required();
   cmd->add_option("--data", o->data,
                   "HDF5 files with 'inputs' and 'targets' (repeatable)")
@@ -137,6 +219,14 @@ void addEvalCommand(CLI::App &app) {
   cmd->add_option("--routing-dump", o->routingDump,
                   "write every routing layer's expert ids per sample, "
                   "'routing.<i>.experts' (N, T, k), to this HDF5 file");
+  cmd->add_option("--divergence", o->divergence,
+                  "also report the divergence of the predicted velocities "
+                  "(spectral or fd2 figure; outputs [B, 3, D, H, W] or "
+                  "[B, 2, H, W])")
+      ->check(CLI::IsMember({"spectral", "fd2"}));
+  cmd->add_option("--metrics-json", o->metricsJson,
+                  "write every number of the report (files, all, domains, "
+                  "divergence, routing) as JSON to this file");
   o->flags.addTo(cmd);
   cmd->callback([o] { runEval(*o); });
 }

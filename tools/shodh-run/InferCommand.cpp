@@ -9,7 +9,11 @@
 // are printed. `--dump-params` writes every parameter as an HDF5 dataset.
 // `--weights ckpt.fb` runs with a checkpoint's parameters and state; inputs
 // are then normalised with its statistics and outputs de-normalised, so the
-// written outputs and the reported errors are in physical units.
+// written outputs and the reported errors are in physical units. Several
+// `--weights` files together may hold the model (restoreCheckpoints).
+// `--map inputs,targets` runs the program over each named dataset and
+// writes each result under the dataset's own name (e.g. a latent data set
+// from an encoder), `--copy domain` copies datasets through unchanged.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
@@ -32,7 +36,8 @@ namespace shodh {
 namespace {
 
 struct InferOptions {
-  std::string model, data, out, dumpParams, weights;
+  std::string model, data, out, dumpParams;
+  std::vector<std::string> weights, map, copy;
   std::string program = "infer";
   std::string inputDataset = "inputs";
   int64_t batch = 16;
@@ -86,20 +91,24 @@ struct Stats {
   }
 };
 
-/// Loads `--weights` into the session; returns its normalisation (if any),
-/// checked against the data's channel count.
+/// Loads `--weights` into the session; returns their normalisation (if
+/// any), checked against the data's channel count.
 std::optional<Normalizer> applyWeights(const InferOptions &o, Session &session,
                                        const std::vector<int64_t> &shape) {
   if (o.weights.empty())
     return std::nullopt;
-  Checkpoint ckpt = readCheckpoint(o.weights);
-  restoreCheckpoint(session, ckpt, o.model);
-  if (ckpt.norm && (shape.size() < 2 || shape[1] != ckpt.norm->inputs.channels()))
-    throw Error(fmt::format("'{}': dataset '{}' has shape {} but the normalisation of '{}' is "
-                            "for {} channels at axis 1",
-                            o.data, o.inputDataset, formatShape(shape), o.weights,
-                            ckpt.norm->inputs.channels()));
-  return ckpt.norm;
+  std::vector<Checkpoint> ckpts;
+  for (const std::string &path : o.weights)
+    ckpts.push_back(readCheckpoint(path));
+  for (const std::string &note : restoreCheckpoints(session, ckpts, o.model))
+    fmt::print("note: {}\n", note);
+  std::optional<Normalizer> norm = combinedNormalizer(ckpts);
+  if (norm && (shape.size() < 2 || shape[1] != norm->inputs.channels()))
+    throw Error(fmt::format("'{}': dataset '{}' has shape {} but the normalisation of the "
+                            "weights is for {} channels at axis 1",
+                            o.data, o.map.empty() ? o.inputDataset : o.map.front(),
+                            formatShape(shape), norm->inputs.channels()));
+  return norm;
 }
 
 /// Values per (sample, channel) of a batch tensor [rows, C, ...].
@@ -122,17 +131,116 @@ const ProgramDesc &singleIoProgram(const ModelDesc &m, const std::string &name) 
   return *p;
 }
 
+/// Runs the program over every sample of one dataset.
+struct DatasetRunner {
+  const InferOptions &o;
+  const ModelDesc &m;
+  const ProgramDesc &prog;
+  Session &session;
+  const Hdf5Reader &data;
+  const std::optional<Normalizer> &norm;
+
+  /// The outputs for dataset `name` (shape `shape`), with statistics in
+  /// `stats` (errors against `targets` if `compare`) and batch times in `ms`.
+  FloatArray run(const std::string &name, const std::vector<int64_t> &shape,
+                 bool compare, Stats &stats, std::vector<double> &ms) {
+    const TensorDesc &in = m.tensors[prog.inputs[0]];
+    const int64_t n = shape[0];
+    const bool fixedBatch = in.shape[0].isStatic();
+    const int64_t batch = batchSize(shape);
+    FloatArray outputs;
+    int64_t preparedRows = -1;
+    for (int64_t first = 0; first < n; first += batch) {
+      int64_t rows = std::min(batch, n - first);
+      int64_t runRows = fixedBatch ? batch : rows;
+      if (runRows != preparedRows) {
+        session.prepare(o.program, bindingsFor(in, shape, runRows));
+        preparedRows = runRows;
+      }
+      FloatArray x = data.readRows(name, first, rows);
+      TensorRef xin = session.input(o.program, 0);
+      std::memset(xin.data, 0, xin.numel() * sizeof(float));
+      if (norm)
+        norm->inputs.normalize(x.values.data(), rows, x.numel() / (rows * shape[1]));
+      std::memcpy(xin.data, x.values.data(), x.values.size() * sizeof(float));
+      auto t0 = std::chrono::steady_clock::now();
+      session.invoke(o.program);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      TensorRef y = session.output(o.program, 0);
+      int64_t perSample = y.numel() / runRows;
+      if (outputs.shape.empty()) {
+        outputs.shape = y.shape;
+        outputs.shape[0] = n;
+        outputs.values.reserve(static_cast<size_t>(n * perSample));
+      }
+      if (norm && (y.shape.size() < 2 || y.shape[1] != norm->targets.channels()))
+        throw Error(fmt::format("output '{}' has shape {} but the normalisation of the weights "
+                                "is for {} target channels",
+                                m.tensors[prog.outputs[0]].name, formatShape(y.shape),
+                                norm->targets.channels()));
+      if (norm)
+        norm->targets.denormalize(y.as<float>(), runRows, innerOf(y));
+      const float *yv = y.as<float>();
+      outputs.values.insert(outputs.values.end(), yv, yv + rows * perSample);
+      stats.addOutputs(yv, rows * perSample);
+      if (compare) {
+        FloatArray t = data.readRows("targets", first, rows);
+        if (t.numel() != rows * perSample)
+          throw Error(fmt::format("'{}': dataset 'targets' has shape {} but outputs are {} per sample",
+                                  o.data, formatShape(data.datasetShape("targets")), perSample));
+        for (int64_t r = 0; r < rows; ++r)
+          stats.addSample(yv + r * perSample, t.values.data() + r * perSample, perSample);
+      }
+    }
+    return outputs;
+  }
+
+  /// Samples per batch for data of `shape`.
+  int64_t batchSize(const std::vector<int64_t> &shape) const {
+    const TensorDesc &in = m.tensors[prog.inputs[0]];
+    return in.shape[0].isStatic() ? in.shape[0].size
+                                  : std::min(o.batch, std::max<int64_t>(shape[0], 1));
+  }
+};
+
+/// Copies dataset `name` of `data` into `writer` as it is (integer datasets
+/// with their `labels` attribute).
+void copyDataset(const Hdf5Reader &data, const std::string &name, Hdf5Writer &writer) {
+  if (data.datasetIsInteger(name)) {
+    std::vector<int64_t> shape;
+    std::vector<int64_t> values = data.readInts(name, shape);
+    writer.writeInts(name, shape, values);
+    std::vector<std::string> labels = data.readStringsAttr(name, "labels");
+    if (!labels.empty())
+      writer.writeStringsAttr(name, "labels", labels);
+  } else {
+    writer.writeFloats(name, data.readFloats(name));
+  }
+}
+
+/// The datasets the program runs over, each checked against the model.
+std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc &in,
+                                        const Hdf5Reader &data) {
+  std::vector<std::string> names = o.map.empty() ? std::vector<std::string>{o.inputDataset} : o.map;
+  for (const std::string &name : names) // the reader names a missing one
+    checkInputShape(in, data.datasetShape(name), o.data, name);
+  for (const std::string &name : o.copy) {
+    if (!data.hasDataset(name))
+      throw Error(fmt::format("--copy: '{}' has no dataset '{}'", o.data, name));
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      throw Error(fmt::format("--copy: dataset '{}' is also in --map", name));
+  }
+  return names;
+}
+
 void runInfer(const InferOptions &o) {
   ModelDesc m = loadModelOrThrow(o.model);
   const ProgramDesc &prog = singleIoProgram(m, o.program);
   const TensorDesc &in = m.tensors[prog.inputs[0]];
   Hdf5Reader data(o.data);
-  std::vector<int64_t> shape = data.datasetShape(o.inputDataset);
-  checkInputShape(in, shape, o.data, o.inputDataset);
-  const int64_t n = shape[0];
-  const bool fixedBatch = in.shape[0].isStatic();
-  const int64_t batch = fixedBatch ? in.shape[0].size : std::min(o.batch, std::max<int64_t>(n, 1));
-  bool haveTargets = data.hasDataset("targets");
+  std::vector<std::string> names = mappedDatasets(o, in, data);
+  std::vector<int64_t> shape = data.datasetShape(names.front());
+  bool compare = o.map.empty() && data.hasDataset("targets");
 
   Hdf5Writer writer(o.out); // fail fast on an unwritable output
   Session session(m, o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
@@ -142,63 +250,29 @@ void runInfer(const InferOptions &o) {
     fmt::print("wrote parameters to {}\n", o.dumpParams);
   }
 
-  FloatArray outputs;
+  DatasetRunner runner{o, m, prog, session, data, norm};
   Stats stats;
   std::vector<double> ms;
-  int64_t preparedRows = -1;
-  for (int64_t first = 0; first < n; first += batch) {
-    int64_t rows = std::min(batch, n - first);
-    int64_t runRows = fixedBatch ? batch : rows;
-    if (runRows != preparedRows) {
-      session.prepare(o.program, bindingsFor(in, shape, runRows));
-      preparedRows = runRows;
-    }
-    FloatArray x = data.readRows(o.inputDataset, first, rows);
-    TensorRef xin = session.input(o.program, 0);
-    std::memset(xin.data, 0, xin.numel() * sizeof(float));
-    if (norm)
-      norm->inputs.normalize(x.values.data(), rows, x.numel() / (rows * shape[1]));
-    std::memcpy(xin.data, x.values.data(), x.values.size() * sizeof(float));
-    auto t0 = std::chrono::steady_clock::now();
-    session.invoke(o.program);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    TensorRef y = session.output(o.program, 0);
-    int64_t perSample = y.numel() / runRows;
-    if (outputs.shape.empty()) {
-      outputs.shape = y.shape;
-      outputs.shape[0] = n;
-      outputs.values.reserve(static_cast<size_t>(n * perSample));
-    }
-    if (norm && (y.shape.size() < 2 || y.shape[1] != norm->targets.channels()))
-      throw Error(fmt::format("output '{}' has shape {} but the normalisation of '{}' is for {} "
-                              "target channels",
-                              m.tensors[prog.outputs[0]].name, formatShape(y.shape), o.weights,
-                              norm->targets.channels()));
-    if (norm)
-      norm->targets.denormalize(y.as<float>(), runRows, innerOf(y));
-    const float *yv = y.as<float>();
-    outputs.values.insert(outputs.values.end(), yv, yv + rows * perSample);
-    stats.addOutputs(yv, rows * perSample);
-    if (haveTargets) {
-      FloatArray t = data.readRows("targets", first, rows);
-      if (t.numel() != rows * perSample)
-        throw Error(fmt::format("'{}': dataset 'targets' has shape {} but outputs are {} per sample",
-                                o.data, formatShape(data.datasetShape("targets")), perSample));
-      for (int64_t r = 0; r < rows; ++r)
-        stats.addSample(yv + r * perSample, t.values.data() + r * perSample, perSample);
-    }
+  std::vector<int64_t> outShape;
+  for (const std::string &name : names) {
+    FloatArray outputs = runner.run(name, data.datasetShape(name), compare, stats, ms);
+    outShape = outputs.shape;
+    writer.writeFloats(o.map.empty() ? "outputs" : name, outputs);
   }
-  writer.writeFloats("outputs", outputs);
+  for (const std::string &name : o.copy)
+    copyDataset(data, name, writer);
   writer.commit();
 
   std::sort(ms.begin(), ms.end());
   double mean = stats.sum / std::max<int64_t>(stats.count, 1);
   double var = stats.sumSq / std::max<int64_t>(stats.count, 1) - mean * mean;
-  fmt::print("infer: {} samples in {} batches of {} ({} threads), median {:.3f} ms/batch\n", n,
-             ms.size(), batch, o.threads, ms.empty() ? 0.0 : ms[ms.size() / 2]);
-  fmt::print("outputs {}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n", formatShape(outputs.shape),
-             mean, std::sqrt(std::max(var, 0.0)), stats.min, stats.max);
-  if (haveTargets && !stats.relL2.empty()) {
+  fmt::print("infer: {} samples in {} batches of {} ({} threads), median {:.3f} ms/batch\n",
+             shape[0] * static_cast<int64_t>(names.size()), ms.size(), runner.batchSize(shape),
+             o.threads, ms.empty() ? 0.0 : ms[ms.size() / 2]);
+  fmt::print("outputs {}{}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n", formatShape(outShape),
+             names.size() > 1 ? fmt::format(" (each of {} datasets)", names.size()) : "", mean,
+             std::sqrt(std::max(var, 0.0)), stats.min, stats.max);
+  if (compare && !stats.relL2.empty()) {
     double rel = 0;
     for (double r : stats.relL2)
       rel += r;
@@ -220,9 +294,17 @@ void addInferCommand(CLI::App &app) {
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_option("--dump-params", o->dumpParams, "also write every parameter to this HDF5 file");
   cmd->add_option("--weights", o->weights,
-                  "checkpoint (.fb) whose parameters and normalisation to use");
+                  "checkpoint (.fb) whose parameters and normalisation to use; "
+                  "repeat it for a model held by several checkpoints");
   cmd->add_option("--program", o->program, "program to run");
-  cmd->add_option("--input-dataset", o->inputDataset, "dataset holding the inputs");
+  CLI::Option *input =
+      cmd->add_option("--input-dataset", o->inputDataset, "dataset holding the inputs");
+  cmd->add_option("--map", o->map,
+                  "run over each of these datasets and write each result under its own "
+                  "name (instead of 'outputs')")
+      ->delimiter(',')
+      ->excludes(input);
+  cmd->add_option("--copy", o->copy, "datasets copied unchanged into --out")->delimiter(',');
   o->flags.addTo(cmd);
   cmd->callback([o] { runInfer(*o); });
 }

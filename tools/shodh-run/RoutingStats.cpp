@@ -1,5 +1,6 @@
 //===- RoutingStats.cpp - Routing statistics of `shodh-run eval` ----------===//
 #include "tools/shodh-run/RoutingStats.h"
+#include "runtime/support/JsonText.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -21,11 +22,6 @@ void expectTensor(const std::string &name, const TensorRef &t, DType dtype,
   if (t.dtype != dtype || t.shape.size() != rank)
     throw Error(fmt::format("eval output '{}' is {} {}; expected {}", name,
                             dtypeName(t.dtype), shapeText(t.shape), what));
-}
-
-/// A JSON number (null if not finite).
-std::string jsonNumber(double v) {
-  return std::isfinite(v) ? fmt::format("{:.9g}", v) : std::string("null");
 }
 
 /// `n / total`, 0 when total is 0.
@@ -163,8 +159,11 @@ std::string RoutingStats::text() const {
     }
     if (s.domains.empty())
       continue;
+    size_t width = 6;
+    for (const auto &[label, counts] : s.domains)
+      width = std::max(width, domainText(label).size());
     out += "  domain x expert (share of the domain's assignments):\n";
-    out += "  domain  assigned";
+    out += fmt::format("  {:>{}}  assigned", "domain", width);
     for (int64_t e = 0; e < s.experts; ++e)
       out += fmt::format("  {:>6}", fmt::format("e{}", e));
     out += "\n";
@@ -172,13 +171,20 @@ std::string RoutingStats::text() const {
       int64_t total = 0;
       for (int64_t c : counts)
         total += c;
-      out += fmt::format("  {:>6}  {:>8}", label, total);
+      out += fmt::format("  {:>{}}  {:>8}", domainText(label), width, total);
       for (int64_t c : counts)
         out += fmt::format("  {:6.3f}", share(c, total));
       out += "\n";
     }
   }
   return out;
+}
+
+std::string RoutingStats::domainText(int64_t id) const {
+  auto named = domainNames_.find(id);
+  return named == domainNames_.end()
+             ? std::to_string(id)
+             : fmt::format("{} ({})", named->second, id);
 }
 
 std::string RoutingStats::json() const {
@@ -193,9 +199,15 @@ std::string RoutingStats::json() const {
       energy.push_back(fmt::format("[{}]", fmt::join(row, ", ")));
       bandMeans.push_back(jsonNumber(s.meanBand(e)));
     }
-    for (const auto &[label, counts] : s.domains)
-      domains.push_back(fmt::format("{{\"domain\": {}, \"assigned\": [{}]}}",
-                                    label, fmt::join(counts, ", ")));
+    for (const auto &[label, counts] : s.domains) {
+      auto named = domainNames_.find(label);
+      domains.push_back(fmt::format(
+          "{{\"domain\": {}{}, \"assigned\": [{}]}}", label,
+          named == domainNames_.end()
+              ? ""
+              : ", \"name\": " + jsonQuoted(named->second),
+          fmt::join(counts, ", ")));
+    }
     std::string energyJson =
         s.bands ? fmt::format(", \"bands\": {}, \"mean_energy\": [{}], "
                               "\"mean_band\": [{}]",

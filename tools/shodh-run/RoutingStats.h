@@ -65,13 +65,20 @@ public:
 
   const std::vector<RoutingLayerStats> &layers() const { return layers_; }
 
+  /// Names domain label `id` (the data's `labels` attribute) in the reports.
+  void nameDomain(int64_t id, const std::string &name) { domainNames_[id] = name; }
+
   /// The report for the terminal.
   std::string text() const;
   /// The report as a JSON object {"layers": [...]}.
   std::string json() const;
 
 private:
+  /// "open-channel (0)" for a named label, "0" otherwise.
+  std::string domainText(int64_t id) const;
+
   std::vector<RoutingLayerStats> layers_;
+  std::map<int64_t, std::string> domainNames_;
 };
 
 } // namespace shodh

@@ -16,6 +16,13 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaLossKernels(registry);
   cuda::registerCudaOptimKernels(registry);
   cuda::registerCudaSpectralKernels(registry);
+  cuda::registerCudaPhysicsKernels(registry);
+  cuda::registerCudaLayerNormKernels(registry);
+  cuda::registerCudaPatchKernels(registry);
+  cuda::registerCudaRouterKernels(registry);
+  cuda::registerCudaRaggedKernels(registry);
+  cuda::registerCudaRouterLossKernels(registry);
+  cuda::registerCudaExpertKernels(registry);
 }
 
 } // namespace shodh

@@ -21,5 +21,20 @@ void registerCudaLossKernels(KernelRegistry &registry);
 void registerCudaOptimKernels(KernelRegistry &registry);
 /// spectral_conv (SpectralKernels.cpp).
 void registerCudaSpectralKernels(KernelRegistry &registry);
+/// div_free_project, divergence, divergence_grad, curl (PhysicsKernels.cpp).
+void registerCudaPhysicsKernels(KernelRegistry &registry);
+/// layer_norm, layer_norm_grad_{input,gamma} (LayerNormKernels.cpp).
+void registerCudaLayerNormKernels(KernelRegistry &registry);
+/// patchify, unpatchify, reshape (PatchCopyKernels.cpp).
+void registerCudaPatchKernels(KernelRegistry &registry);
+/// router, router_grad, top_k, top_k_grad (RouterKernels.cpp).
+void registerCudaRouterKernels(KernelRegistry &registry);
+/// dispatch, dispatch_grad, combine, combine_grad (RaggedKernels.cpp).
+void registerCudaRaggedKernels(KernelRegistry &registry);
+/// load_balance_loss, router_z_loss, router_kl_loss and their _grad
+/// (RouterLossKernels.cpp).
+void registerCudaRouterLossKernels(KernelRegistry &registry);
+/// expert_mlp, expert_mlp_grad (ExpertMlpKernels.cpp).
+void registerCudaExpertKernels(KernelRegistry &registry);
 
 } // namespace shodh::cuda

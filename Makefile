@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run test clean test-sanitize \
+.PHONY: all deps configure build run run-fno test clean test-sanitize \
         test-sanitize-runtime fuzz bench portable
 
 all: build
@@ -24,6 +24,10 @@ build: configure
 
 run: build
 	@bash scripts/run-demo.sh $(BUILD)
+
+# The earlier default job: a small FNO compiled, inspected and run.
+run-fno: build
+	@bash scripts/run-fno-demo.sh $(BUILD)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,4 +1,4 @@
-"""Checks and data helpers for models/shodh_ae.mlir (test/e2e/shodh-ae.test,
+"""Checks and data helpers for the autoencoder of models/shodh_moe.mlir (test/e2e/shodh-ae.test,
 docs/results.md "Physics-informed autoencoder"). Needs numpy, h5py (torch
 for `f64`).
 

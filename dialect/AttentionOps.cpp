@@ -70,16 +70,25 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
                                             SmallVectorImpl<Type> &inferred) {
   using OpT = AttentionOp;
   auto x = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+  auto wo = dyn_cast<RankedTensorType>(adaptor.getWo().getType());
   if (x && x.getElementType().isF32() && x.getRank() == 3 &&
       ShapedType::isDynamic(x.getDimSize(2))) {
-    if (adaptor.getHeads() < 1)
-      return opError<OpT>(loc, "heads must be positive, got ",
-                          adaptor.getHeads());
-    inferred.push_back(x);
-    return success();
-  }
-  if (failed(getTokens<OpT>(loc, adaptor.getInput().getType(), "input")))
+    // C unknown in the input: take it from a static wo [C, C], else only
+    // heads can be checked until shape inference binds it.
+    if (!wo || wo.getRank() != 2 || !wo.hasStaticShape()) {
+      if (adaptor.getHeads() < 1)
+        return opError<OpT>(loc, "heads must be positive, got ",
+                            adaptor.getHeads());
+      inferred.push_back(x);
+      return success();
+    }
+    x = RankedTensorType::get({x.getDimSize(0), x.getDimSize(1),
+                               wo.getDimSize(1)},
+                              x.getElementType());
+  } else if (failed(getTokens<OpT>(loc, adaptor.getInput().getType(),
+                                   "input"))) {
     return failure();
+  }
   int64_t c = x.getDimSize(2);
   if (failed(checkHeads<OpT>(loc, adaptor.getHeads(), c)) ||
       failed(checkParam<OpT>(loc, adaptor.getWqkv().getType(), "wqkv",

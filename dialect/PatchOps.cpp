@@ -15,6 +15,7 @@
 #include "dialect/ShapeRules.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::shodh;
@@ -122,13 +123,12 @@ LogicalResult UnpatchifyOp::inferReturnTypes(MLIRContext *,
 SHODH_COMPATIBLE_RETURN_TYPES(UnpatchifyOp)
 
 /// The product of `sizes`, or kDynamic if one of them is dynamic.
+/// (An overflowing product counts as unknown; the kernel checks sizes.)
 static int64_t productOrDynamic(ArrayRef<int64_t> sizes) {
   int64_t n = 1;
-  for (int64_t v : sizes) {
-    if (ShapedType::isDynamic(v))
+  for (int64_t v : sizes)
+    if (ShapedType::isDynamic(v) || llvm::MulOverflow(n, v, n))
       return ShapedType::kDynamic;
-    n *= v;
-  }
   return n;
 }
 
@@ -147,8 +147,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
     if (!ShapedType::isDynamic(v) && v <= 0)
       return opError<ReshapeOp>(loc, "shape[", i, "] must be positive, got ",
                                 v);
-  if (x->getRank() < 1)
-    return opError<ReshapeOp>(loc, "input must have a batch axis, got ", *x);
+  if (x->getRank() < 2)
+    return opError<ReshapeOp>(loc, "input must have the batch axis and at "
+                              "least one more, got ", *x);
   int64_t have = productOrDynamic(x->getShape().drop_front());
   int64_t want = productOrDynamic(shape);
   if (sizesConflict(have, want))

@@ -23,7 +23,7 @@
 //                                                  experts and one shared
 //                                                  MLP expert for every token
 //       aux: Switch load balance E * sum f_i P_i, coefficient `balance`
-//     dz = unpatchify(reshape(out_w . layer_norm(h) + out_b))
+//     dz = unpatchify(reshape(head_w . layer_norm(h) + head_b))
 //   @decode       z -> y = div_free_project(conv(gelu(conv_transpose_2^3/2(
 //                          gelu(conv(z))))))   divergence-free by construction
 //   @autoencode   decode(encode(u)): the autoencoder alone (train it first

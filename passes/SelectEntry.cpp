@@ -8,15 +8,19 @@
 //      repeating until no call is left; a chain of calls deeper than
 //      kMaxCallDepth (recursion) or more than kMaxInlinedOps copied ops is
 //      an error;
+//      A function holding shodh.repeat or shodh.pi_controller may be
+//      inlined once only (a second copy would create its per-block
+//      parameters or controller state twice);
 //   2. erases private functions and every function that was called (its
 //      body now lives in its callers; compiling it again would, e.g., expand
-//      its shodh.repeat a second time), except `entry`;
+//      its shodh.repeat a second time), except `entry` (default @infer);
 //   3. with `entry` = NAME: makes @NAME the model's @infer (an existing
 //      @infer and every other function are erased) and erases the
 //      parameters that nothing reads any more, so `shodhc --entry encode`
 //      compiles just the encoder with the encoder's weights.
 //
 //===----------------------------------------------------------------------===//
+#include "dialect/ControlOps.h"
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
 
@@ -24,6 +28,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace mlir::shodh {
@@ -77,10 +82,37 @@ LogicalResult inlineCall(func::CallOp call, ModuleOp module,
   return success();
 }
 
+/// Fails if `call`'s callee holds a shodh.repeat or shodh.pi_controller and
+/// was already inlined once (recorded in `inlined`): a second copy would
+/// create the repeat's per-iteration parameters, or the controller's state,
+/// a second time under the same names.
+LogicalResult checkInlinedOnce(func::CallOp call, ModuleOp module,
+                               llvm::StringMap<Operation *> &inlined) {
+  auto callee = module.lookupSymbol<func::FuncOp>(call.getCalleeAttr());
+  if (!callee)
+    return success(); // inlineCall reports it
+  bool stateful = false;
+  callee.walk([&](Operation *op) {
+    if (isa<RepeatOp, PiControllerOp>(op))
+      stateful = true;
+  });
+  if (!stateful)
+    return success();
+  auto [it, first] = inlined.try_emplace(call.getCallee(), call);
+  if (first)
+    return success();
+  return call.emitOpError("calls @")
+         << call.getCallee()
+         << " a second time; a function holding shodh.repeat or "
+            "shodh.pi_controller can be inlined once only (its per-block "
+            "parameters or controller state would be created twice)";
+}
+
 /// Inlines every call, outermost first, until none is left; adds the name
 /// of every function called to `callees`.
 LogicalResult inlineAllCalls(ModuleOp module, llvm::StringSet<> &callees) {
   int64_t created = 0;
+  llvm::StringMap<Operation *> inlined;
   for (int depth = 0;; ++depth) {
     SmallVector<func::CallOp> calls;
     module.walk([&](func::CallOp call) { calls.push_back(call); });
@@ -91,7 +123,8 @@ LogicalResult inlineAllCalls(ModuleOp module, llvm::StringSet<> &callees) {
              << kMaxCallDepth << " levels (is a function calling itself?)";
     for (func::CallOp call : calls) {
       callees.insert(call.getCallee());
-      if (failed(inlineCall(call, module, created)))
+      if (failed(checkInlinedOnce(call, module, inlined)) ||
+          failed(inlineCall(call, module, created)))
         return failure();
     }
   }
@@ -147,12 +180,13 @@ struct SelectEntryPass
     ModuleOp module = getOperation();
     if (!entry.empty() && failed(checkEntry(module, entry)))
       return signalPassFailure();
+    StringRef keep = entry.empty() ? StringRef("infer") : StringRef(entry);
     llvm::StringSet<> callees;
     if (failed(inlineAllCalls(module, callees)))
       return signalPassFailure();
     for (func::FuncOp f :
          llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (entry != f.getSymName() &&
+      if (keep != f.getSymName() &&
           (f.isPrivate() || callees.contains(f.getSymName())))
         f.erase();
     if (entry.empty())

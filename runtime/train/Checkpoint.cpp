@@ -304,18 +304,26 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
     if (!isTrainable(t.role) || isNormTensor(t.name))
       continue;
     std::vector<const Checkpoint *> holders;
-    for (const Checkpoint &c : ckpts)
-      if (compareTensor(t, c.desc).empty())
+    std::vector<std::string> mismatches; // same name, other type or no data
+    for (const Checkpoint &c : ckpts) {
+      std::string why = compareTensor(t, c.desc);
+      if (why.empty())
         holders.push_back(&c);
+      else if (c.desc.findTensor(t.name) >= 0)
+        mismatches.push_back(fmt::format("'{}': {}", c.path, why));
+    }
     if (holders.empty()) {
       problems.push_back(
-          ckpts.size() == 1
-              ? compareTensor(t, ckpts.front().desc)
-              : fmt::format("tensor '{}' ({}) is in none of {} with that "
-                            "dtype and shape",
-                            t.name, describeTensor(t), fmt::join(paths, ", ")));
+          ckpts.size() == 1 ? compareTensor(t, ckpts.front().desc)
+          : mismatches.empty()
+              ? fmt::format("tensor '{}' ({}) is in none of {}", t.name,
+                            describeTensor(t), fmt::join(paths, ", "))
+              : fmt::format("{}", fmt::join(mismatches, "\n  ")));
       continue;
     }
+    for (const std::string &m : mismatches)
+      notes.push_back(fmt::format("{} (taken from '{}' instead)", m,
+                                  holders.front()->path));
     copyInto(session, static_cast<int32_t>(i), *holders.front());
     if (holders.size() > 1 && t.role == TensorRole::Parameter)
       notes.push_back(fmt::format("parameter '{}' is in {} checkpoints; "
@@ -348,17 +356,21 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
 
 std::optional<Normalizer>
 combinedNormalizer(const std::vector<Checkpoint> &ckpts) {
-  const Checkpoint *with = nullptr;
-  for (const Checkpoint &c : ckpts) {
-    if (!c.norm || (c.norm->inputs.isIdentity() && c.norm->targets.isIdentity()))
-      continue; // trained with --no-normalize
-    if (with)
-      throw Error(fmt::format("checkpoints '{}' and '{}' both carry "
-                              "normalisation statistics; at most one may",
-                              with->path, c.path));
-    with = &c;
-  }
-  return with ? with->norm : std::nullopt;
+  auto identity = [](const Normalizer &n) {
+    return n.inputs.isIdentity() && n.targets.isIdentity();
+  };
+  if (ckpts.size() == 1) // identity statistics: --no-normalize, nothing to do
+    return ckpts.front().norm && !identity(*ckpts.front().norm)
+               ? ckpts.front().norm
+               : std::nullopt;
+  for (const Checkpoint &c : ckpts)
+    if (c.norm && !identity(*c.norm))
+      throw Error(fmt::format(
+          "'{}' carries normalisation statistics, which describe the inputs "
+          "and targets of its own run, not those of a model combined from "
+          "several checkpoints; train the parts with --no-normalize",
+          c.path));
+  return std::nullopt;
 }
 
 InitFromReport initParameters(Session &session, const Checkpoint &ckpt) {

@@ -98,9 +98,12 @@ std::vector<std::string>
 restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
                    const std::string &modelName);
 
-/// The normalisation statistics of several checkpoints: those of the only
-/// one that has any besides identity ones (--no-normalize runs store those);
-/// none if none has; throws `Error` if several have.
+/// The normalisation statistics for a model restored from `ckpts`: those of
+/// a single checkpoint unless they are the identity (a --no-normalize run,
+/// whose channel counts need not match a model compiled from a part of
+/// it); for several, none — each must have been trained
+/// with --no-normalize (identity statistics), else `Error`: one part's
+/// statistics do not describe the combined model's inputs and outputs.
 std::optional<Normalizer>
 combinedNormalizer(const std::vector<Checkpoint> &ckpts);
 

@@ -238,3 +238,11 @@ func.func @f(%x: tensor<2x8x48xi64>) {
   %r = shodh.reshape %x {shape = array<i64: 384>} : (tensor<2x8x48xi64>) -> tensor<2x384xi64>
   return
 }
+
+// -----
+
+func.func @f(%x: tensor<2xf32>) {
+  // expected-error @+1 {{'shodh.reshape' op input must have the batch axis and at least one more, got 'tensor<2xf32>'}}
+  %r = shodh.reshape %x {shape = array<i64: 1>} : (tensor<2xf32>) -> tensor<2x1xf32>
+  return
+}

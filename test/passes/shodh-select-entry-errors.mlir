@@ -39,8 +39,8 @@ module {
 
 // -----
 
-// A private function may be the entry; the message lists every function of
-// the source, called ones included.
+// A missing entry: the message lists every function of the source, called
+// and private ones included.
 // expected-error @below {{--entry: the model has no function @encode (functions: @infer, @helper)}}
 module {
   func.func @infer(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
@@ -49,5 +49,28 @@ module {
   }
   func.func private @helper(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
     return %x : tensor<?x4xf32>
+  }
+}
+
+// -----
+
+// A function holding shodh.repeat is inlined once only: a second copy would
+// create its per-block parameters @w_0 ... a second time.
+module {
+  shodh.param @w {init = {kind = "ones"}} : tensor<4xf32>
+  func.func @encode(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %a = func.call @block(%x) : (tensor<4xf32>) -> tensor<4xf32>
+    // expected-error @below {{'func.call' op calls @block a second time; a function holding shodh.repeat or shodh.pi_controller can be inlined once only (its per-block parameters or controller state would be created twice)}}
+    %b = func.call @block(%a) : (tensor<4xf32>) -> tensor<4xf32>
+    return %b : tensor<4xf32>
+  }
+  func.func private @block(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %y = shodh.repeat (%x) {count = 2 : i64} : (tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%h: tensor<4xf32>):
+      %w = shodh.read @w : tensor<4xf32>
+      %m = shodh.mul %h, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      shodh.yield %m : tensor<4xf32>
+    }
+    return %y : tensor<4xf32>
   }
 }

@@ -10,6 +10,7 @@
 // An encoder and a decoder called from @infer, the decoder calling a
 // private helper.
 module {
+  // ACT-NOT: shodh.param
   // KEEP: shodh.param @enc_w
   // KEEP: shodh.param @dec_w
   // ENC: shodh.param @enc_w
@@ -68,5 +69,13 @@ module {
   // ENC-NOT: func.func @other
   func.func @other(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
     return %x : tensor<?x4xf32>
+  }
+
+  // @infer called by another function still stays (KEEP) as the model.
+  // KEEP-LABEL: func.func @twice
+  // KEEP-NOT: func.call
+  func.func @twice(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+    %a = func.call @infer(%x) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+    return %a : tensor<?x4xf32>
   }
 }

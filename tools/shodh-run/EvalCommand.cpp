@@ -100,8 +100,7 @@ void evaluateFile(Predictor &predictor, const TrainingData &d,
 /// several), or identity ones (with a note if none has any).
 Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts,
                         const TrainingData &first) {
-  std::optional<Normalizer> norm =
-      ckpts.size() == 1 ? ckpts.front().norm : combinedNormalizer(ckpts);
+  std::optional<Normalizer> norm = combinedNormalizer(ckpts);
   if (norm)
     return *norm;
   if (std::none_of(ckpts.begin(), ckpts.end(),

@@ -224,12 +224,19 @@ std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc 
   std::vector<std::string> names = o.map.empty() ? std::vector<std::string>{o.inputDataset} : o.map;
   for (const std::string &name : names) // the reader names a missing one
     checkInputShape(in, data.datasetShape(name), o.data, name);
+  std::vector<std::string> written = o.map.empty() ? std::vector<std::string>{"outputs"} : names;
   for (const std::string &name : o.copy) {
     if (!data.hasDataset(name))
       throw Error(fmt::format("--copy: '{}' has no dataset '{}'", o.data, name));
-    if (std::find(names.begin(), names.end(), name) != names.end())
-      throw Error(fmt::format("--copy: dataset '{}' is also in --map", name));
+    written.push_back(name);
   }
+  // Every name written once, checked before the model runs.
+  std::vector<std::string> sorted = written;
+  std::sort(sorted.begin(), sorted.end());
+  auto dup = std::adjacent_find(sorted.begin(), sorted.end());
+  if (dup != sorted.end())
+    throw Error(fmt::format("--map/--copy: dataset '{}' would be written twice to '{}'", *dup,
+                            o.out));
   return names;
 }
 
@@ -266,8 +273,11 @@ void runInfer(const InferOptions &o) {
   std::sort(ms.begin(), ms.end());
   double mean = stats.sum / std::max<int64_t>(stats.count, 1);
   double var = stats.sumSq / std::max<int64_t>(stats.count, 1) - mean * mean;
+  int64_t samples = 0;
+  for (const std::string &name : names)
+    samples += data.datasetShape(name)[0];
   fmt::print("infer: {} samples in {} batches of {} ({} threads), median {:.3f} ms/batch\n",
-             shape[0] * static_cast<int64_t>(names.size()), ms.size(), runner.batchSize(shape),
+             samples, ms.size(), runner.batchSize(shape),
              o.threads, ms.empty() ? 0.0 : ms[ms.size() / 2]);
   fmt::print("outputs {}{}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n", formatShape(outShape),
              names.size() > 1 ? fmt::format(" (each of {} datasets)", names.size()) : "", mean,

@@ -182,7 +182,7 @@ std::string RoutingStats::text() const {
 
 std::string RoutingStats::domainText(int64_t id) const {
   auto named = domainNames_.find(id);
-  return named == domainNames_.end()
+  return named == domainNames_.end() || named->second.empty()
              ? std::to_string(id)
              : fmt::format("{} ({})", named->second, id);
 }

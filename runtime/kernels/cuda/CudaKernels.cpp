@@ -23,6 +23,10 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaRaggedKernels(registry);
   cuda::registerCudaRouterLossKernels(registry);
   cuda::registerCudaExpertKernels(registry);
+  cuda::registerCudaAuxKernels(registry);
+  cuda::registerCudaAttentionKernels(registry);
+  cuda::registerCudaMoeKernels(registry);
+  cuda::registerCudaConvKernels(registry);
 }
 
 } // namespace shodh

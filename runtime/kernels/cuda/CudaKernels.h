@@ -36,5 +36,13 @@ void registerCudaRaggedKernels(KernelRegistry &registry);
 void registerCudaRouterLossKernels(KernelRegistry &registry);
 /// expert_mlp, expert_mlp_grad (ExpertMlpKernels.cpp).
 void registerCudaExpertKernels(KernelRegistry &registry);
+/// aux_loss_grad, allocation_kl (AuxKernels.cpp).
+void registerCudaAuxKernels(KernelRegistry &registry);
+/// attention, attention_heads, attention_heads_grad (AttentionKernels.cpp).
+void registerCudaAttentionKernels(KernelRegistry &registry);
+/// moe (MoeKernels.cpp: dispatch, expert_mlp, combine on the device).
+void registerCudaMoeKernels(KernelRegistry &registry);
+/// conv, conv_transpose, conv_grad_input, conv_grad_weight (ConvKernels.cpp).
+void registerCudaConvKernels(KernelRegistry &registry);
 
 } // namespace shodh::cuda

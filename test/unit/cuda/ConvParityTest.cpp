@@ -1,0 +1,87 @@
+//===- ConvParityTest.cpp - CUDA convolutions vs the CPU ------------------===//
+//
+// conv, conv_grad_input, conv_transpose and conv_grad_weight on the GPU
+// against the CPU kernels (1-D, 2-D and 3-D; strides; zero and circular
+// padding; with and without bias), twice for repeatability. Skipped
+// without a device. Tolerance 1e-4 relative to max(1, |want|): both sides
+// sum C·K (or, for the weight gradient, B·S') products in different
+// orders (cuBLAS vs OpenBLAS blocks), an error of about sqrt(n)·6e-8 times
+// the sum of |products|, which is at most ~30 here; the index maps and
+// col2im's order are bitwise (ConvModesTest.cpp).
+//
+//===----------------------------------------------------------------------===//
+#include "ParityRuns.h"
+#include "runtime/kernels/cpu/nn/ConvGeometry.h"
+
+#include <gtest/gtest.h>
+
+using namespace shodh;
+using namespace shodh::testing;
+
+namespace {
+
+struct ConvCase {
+  int64_t b, c, o;
+  std::vector<int64_t> in, kernel, stride, pad;
+  bool circular;
+};
+
+const ConvCase kConvCases[] = {
+    {2, 3, 5, {12}, {3}, {2}, {1}, false},
+    {2, 4, 3, {9, 8}, {3, 3}, {1, 2}, {1, 1}, true},
+    {2, 3, 8, {8, 8, 8}, {4, 4, 4}, {2, 2, 2}, {1, 1, 1}, true},
+    {1, 6, 4, {6, 5, 4}, {3, 3, 3}, {1, 1, 1}, {1, 1, 1}, true},
+};
+
+std::vector<int64_t> field(int64_t a, int64_t b, std::vector<int64_t> s) {
+  s.insert(s.begin(), {a, b});
+  return s;
+}
+
+} // namespace
+
+TEST(CudaConvParity, ConvAndGradientsMatchTheCpu) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  int caseNo = 0;
+  for (const ConvCase &k : kConvCases) {
+    SCOPED_TRACE(::testing::Message() << "case " << caseNo++);
+    ConvGeometry g = makeConvGeometry("test", k.b, k.in, k.kernel,
+                                      ConvAttrs{k.stride, k.pad, k.circular});
+    std::vector<int64_t> outS = outDims(g, k.in.size());
+    HostTensor x(DType::F32, field(k.b, k.c, k.in)),
+        w(DType::F32, field(k.o, k.c, k.kernel)), bias(DType::F32, {k.o}),
+        dy(DType::F32, field(k.b, k.o, outS));
+    x.fillUniform(1), w.fillUniform(2, -0.3, 0.3), bias.fillUniform(3);
+    dy.fillUniform(4);
+    std::vector<NamedAttr> attrs{
+        {"stride", k.stride},
+        {"padding", k.pad},
+        {"padding_mode", std::string(k.circular ? "circular" : "zeros")}};
+    HostTensor y(DType::F32, dy.shape), dx(DType::F32, x.shape),
+        dw(DType::F32, w.shape);
+    expectClose(gpuTwice("conv", attrs, {&x, &w, &bias}, {&y})[0], y, 1e-4,
+                "conv");
+    expectClose(gpuTwice("conv", attrs, {&x, &w}, {&y})[0], y, 1e-4,
+                "conv without bias");
+    expectClose(gpuTwice("conv_grad_input", attrs, {&dy, &w}, {&dx})[0], dx,
+                1e-4, "conv_grad_input");
+    expectClose(gpuTwice("conv_grad_weight", attrs, {&x, &dy}, {&dw})[0], dw,
+                1e-4, "conv_grad_weight");
+  }
+}
+
+TEST(CudaConvParity, ConvTransposeMatchesTheCpu) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  // [B, C, S] -> [B, O, (S - 1) s - 2p + K + op]; w is [C, O, K].
+  const int64_t B = 2, C = 5, O = 4;
+  HostTensor x(DType::F32, {B, C, 4, 3, 4}), w(DType::F32, {C, O, 2, 3, 2}),
+      bias(DType::F32, {O});
+  x.fillUniform(5), w.fillUniform(6, -0.3, 0.3), bias.fillUniform(7);
+  std::vector<NamedAttr> attrs{
+      {"stride", std::vector<int64_t>{2, 2, 2}},
+      {"padding", std::vector<int64_t>{0, 1, 0}},
+      {"output_padding", std::vector<int64_t>{0, 1, 1}}};
+  HostTensor y(DType::F32, {B, O, 8, 4, 9});
+  expectClose(gpuTwice("conv_transpose", attrs, {&x, &w, &bias}, {&y})[0], y,
+              1e-4, "conv_transpose");
+}

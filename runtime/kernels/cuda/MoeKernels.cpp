@@ -27,12 +27,6 @@ namespace shodh::cuda {
 namespace {
 
 /// One sub-kernel: its call, operand descriptions and instance.
-struct SubKernel {
-  KernelCall call;
-  std::vector<TensorDesc> descs; ///< inputs, then outputs
-  std::unique_ptr<Kernel> kernel;
-};
-
 /// A kernel-owned device tensor.
 struct DeviceScratch {
   DType dtype = DType::F32;
@@ -106,28 +100,8 @@ private:
   void setUp(SubKernel &sub, const std::string &name,
              std::vector<NamedAttr> attrs, const std::vector<TensorRef> &ins,
              const std::vector<TensorRef> &outs, KernelContext &ctx) {
-    sub.call = KernelCall{name, {}, {}, std::move(attrs)};
-    sub.descs.clear();
-    for (const std::vector<TensorRef> *group : {&ins, &outs})
-      for (const TensorRef &t : *group) {
-        TensorDesc d;
-        d.name = name + "." + std::to_string(sub.descs.size());
-        d.dtype = t.dtype;
-        for (int64_t v : t.shape)
-          d.shape.push_back(Dim::fixed(v));
-        sub.descs.push_back(std::move(d));
-      }
-    KernelSignature sig{&sub.call, {}, {}, where_ + " -> " + name};
-    for (size_t i = 0; i < sub.descs.size(); ++i)
-      (i < ins.size() ? sig.inputs : sig.outputs).push_back(&sub.descs[i]);
-    const KernelFactory *f =
-        KernelRegistry::builtin().find(name, Backend::Cuda);
-    if (!f)
-      throw Error(fmt::format("{}: backend cuda has no kernel '{}' (run it on "
-                              "the CPU backend, --device cpu)",
-                              where_, name));
-    sub.kernel = (*f)(sig);
-    sub.kernel->prepare(ins, outs, ctx);
+    prepareSubKernel(sub, Backend::Cuda, where_, name, std::move(attrs), ins,
+                     outs, ctx);
   }
 
   std::string kind_;

@@ -20,12 +20,6 @@ namespace shodh {
 namespace {
 
 /// One sub-kernel: its call, operand descriptions and instance.
-struct SubKernel {
-  KernelCall call;
-  std::vector<TensorDesc> descs; ///< inputs, then outputs
-  std::unique_ptr<Kernel> kernel;
-};
-
 /// A kernel-owned tensor: 8-byte aligned storage of `shape`.
 struct Scratch {
   DType dtype = DType::F32;
@@ -109,30 +103,12 @@ public:
   }
 
 private:
-  /// Creates and prepares sub-kernel `name` for the concrete operands.
+  /// Creates and prepares CPU sub-kernel `name` for the concrete operands.
   void setUp(SubKernel &sub, const std::string &name,
              std::vector<NamedAttr> attrs, const std::vector<TensorRef> &ins,
              const std::vector<TensorRef> &outs, KernelContext &ctx) {
-    sub.call = KernelCall{name, {}, {}, std::move(attrs)};
-    sub.descs.clear();
-    for (const std::vector<TensorRef> *group : {&ins, &outs})
-      for (const TensorRef &t : *group) {
-        TensorDesc d;
-        d.name = name + "." + std::to_string(sub.descs.size());
-        d.dtype = t.dtype;
-        for (int64_t v : t.shape)
-          d.shape.push_back(Dim::fixed(v));
-        sub.descs.push_back(std::move(d));
-      }
-    KernelSignature sig{&sub.call, {}, {}, where_ + " -> " + name};
-    for (size_t i = 0; i < sub.descs.size(); ++i)
-      (i < ins.size() ? sig.inputs : sig.outputs).push_back(&sub.descs[i]);
-    const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
-    if (!f)
-      throw Error(
-          fmt::format("{}: kernel '{}' is not registered", where_, name));
-    sub.kernel = (*f)(sig);
-    sub.kernel->prepare(ins, outs, ctx);
+    prepareSubKernel(sub, Backend::Cpu, where_, name, std::move(attrs), ins,
+                     outs, ctx);
   }
 
   std::string where_, kind_;
@@ -144,6 +120,36 @@ private:
 };
 
 } // namespace
+
+void prepareSubKernel(SubKernel &sub, Backend backend, const std::string &where,
+                      const std::string &name, std::vector<NamedAttr> attrs,
+                      const std::vector<TensorRef> &ins,
+                      const std::vector<TensorRef> &outs, KernelContext &ctx) {
+  sub.call = KernelCall{name, {}, {}, std::move(attrs)};
+  sub.descs.clear();
+  for (const std::vector<TensorRef> *group : {&ins, &outs})
+    for (const TensorRef &t : *group) {
+      TensorDesc d;
+      d.name = name + "." + std::to_string(sub.descs.size());
+      d.dtype = t.dtype;
+      for (int64_t v : t.shape)
+        d.shape.push_back(Dim::fixed(v));
+      sub.descs.push_back(std::move(d));
+    }
+  KernelSignature sig{&sub.call, {}, {}, where + " -> " + name};
+  for (size_t i = 0; i < sub.descs.size(); ++i)
+    (i < ins.size() ? sig.inputs : sig.outputs).push_back(&sub.descs[i]);
+  const KernelFactory *f = KernelRegistry::builtin().find(name, backend);
+  if (!f)
+    throw Error(backend == Backend::Cpu
+                    ? fmt::format("{}: kernel '{}' is not registered", where,
+                                  name)
+                    : fmt::format("{}: backend cuda has no kernel '{}' (run "
+                                  "it on the CPU backend, --device cpu)",
+                                  where, name));
+  sub.kernel = (*f)(sig);
+  sub.kernel->prepare(ins, outs, ctx);
+}
 
 std::unique_ptr<Kernel> makeMoeKernel(const KernelSignature &sig) {
   return std::make_unique<MoeKernel>(sig);

@@ -16,8 +16,27 @@
 #include "runtime/core/Kernel.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace shodh {
+
+/// A kernel run inside another one (moe runs dispatch, an expert and
+/// combine), with the call and tensor descriptions its signature points to.
+struct SubKernel {
+  KernelCall call;
+  std::vector<TensorDesc> descs; ///< inputs, then outputs
+  std::unique_ptr<Kernel> kernel;
+};
+
+/// Creates `sub` as kernel `name` of `backend` for the concrete operands
+/// `ins` / `outs` (static shapes taken from them) and prepares it; `where`
+/// names the enclosing call in errors. Throws `Error` if `backend` has no
+/// such kernel.
+void prepareSubKernel(SubKernel &sub, Backend backend, const std::string &where,
+                      const std::string &name, std::vector<NamedAttr> attrs,
+                      const std::vector<TensorRef> &ins,
+                      const std::vector<TensorRef> &outs, KernelContext &ctx);
 
 /// Creates a moe kernel; throws `Error` naming the call if it is invalid.
 std::unique_ptr<Kernel> makeMoeKernel(const KernelSignature &sig);

@@ -11,7 +11,7 @@
 #   THREADS (2), BIN (build/bin), AE_STEPS (1500), STEPS (2000),
 #   NTRAIN (24 trajectories per domain), NTEST (6), T (8 records each);
 #   STAGES ("data ae latent train eval"; add "long" for the 8000-step joint
-#   MoE run) picks what to run.
+#   MoE run, "variants" for the two router variants) picks what to run.
 set -e
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -144,4 +144,27 @@ if has long; then
         --routing-json "$RES/routing_steps_long/step_$step.json" > /dev/null
   done
   /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
+fi
+
+# Router variants of the joint MoE run (2000 steps, one thread each):
+# "pre" routes on the block's input (layer_norm before attention) instead of
+# the token after attention; "temp" uses router temperature 0.25.
+if has variants; then
+  sed 's/%logits, %probs = shodh.router %a2, %router_w, %router_b$/%logits, %probs = shodh.router %a1, %router_w, %router_b/' \
+      "$MODEL" > pre.mlir
+  sed 's/%logits, %probs = shodh.router %a2, %router_w, %router_b$/%logits, %probs = shodh.router %a2, %router_w, %router_b {temperature = 0.25 : f64}/' \
+      "$MODEL" > temp.mlir
+  grep -q 'shodh.router %a1' pre.mlir && grep -q 'temperature = 0.25' temp.mlir
+  for r in pre temp; do
+    "$BIN/shodhc" $r.mlir --entry latent_step --set train.schedule=cosine -o $r.fb
+    rm -rf run_$r
+    nice -n 5 "$BIN/shodh-run" train $r.fb --data lat_joint.h5 --steps "$STEPS" --batch 16 \
+        --threads 1 --no-normalize --log-every 100 --seed 0 --out run_$r > train_$r.log 2>&1 &
+  done
+  wait
+  for r in pre temp; do
+    "$BIN/shodh-run" eval $r.fb --weights run_$r/latest.fb --data lat_test.h5 --threads "$THREADS" \
+        --metrics-json "$RES/eval_latent_moe_joint_$r.json" --routing-json "$RES/routing_moe_joint_$r.json" \
+        > "$RES/eval_latent_moe_joint_$r.log"
+  done
 fi

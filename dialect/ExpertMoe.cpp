@@ -5,8 +5,10 @@
 // (docs/experts.md § Expert ops, fused layer): the result of
 // combine(expert(dispatch(tokens, experts)), gates). The shape rule derives
 // the dispatch's `sorted` and `offsets` types and reuses the expert's own
-// rule (ExpertShapeRules.h); the gradient rule rebuilds the three ops in
-// the backward graph and chains their gradient rules.
+// rule (ExpertShapeRules.h); the gradient rule expands the layer back into
+// its three ops in the forward graph of the training program (so the
+// backward reuses the dispatch and the expert's output instead of
+// recomputing them) and chains their gradient rules.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ExpertShapeRules.h"
@@ -92,23 +94,35 @@ LogicalResult MoeOp::buildGradient(OpBuilder &builder,
   if (!dy)
     return success();
   Location loc = getLoc();
-  // The forward chain again: dispatch, expert, combine.
-  auto dispatch = builder.create<DispatchOp>(
-      loc, getTokens(), getExperts(),
-      builder.getI64IntegerAttr(getNumExperts()), getCapacityFactorAttr());
-  Value sorted = dispatch.getSorted(), offsets = dispatch.getOffsets();
-  SmallVector<Value> expertOperands = {sorted, offsets};
-  expertOperands.append(getParams().begin(), getParams().end());
+  // The layer as its chain, in its place in the forward graph: the backward
+  // reuses `sorted`, `offsets`, `source` and the expert output instead of
+  // recomputing them (the training program then holds them in the arena,
+  // as the unfused layer does). The fused op is left without users; the
+  // differentiator erases it.
   Operation *expert;
-  if (getExpert() == "mlp")
-    expert = builder.create<ExpertMlpOp>(loc, expertOperands);
-  else
-    expert = builder.create<ExpertFnoOp>(
-        loc, expertOperands,
-        ArrayRef<NamedAttribute>{
-            builder.getNamedAttr("modes", getModesAttr())});
-  auto combine = builder.create<CombineOp>(
-      loc, expert->getResult(0), getGates(), dispatch.getSource(), offsets);
+  DispatchOp dispatch;
+  CombineOp combine;
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPoint(getOperation());
+    dispatch = builder.create<DispatchOp>(
+        loc, getTokens(), getExperts(),
+        builder.getI64IntegerAttr(getNumExperts()), getCapacityFactorAttr());
+    SmallVector<Value> expertOperands = {dispatch.getSorted(),
+                                         dispatch.getOffsets()};
+    expertOperands.append(getParams().begin(), getParams().end());
+    if (getExpert() == "mlp")
+      expert = builder.create<ExpertMlpOp>(loc, expertOperands);
+    else
+      expert = builder.create<ExpertFnoOp>(
+          loc, expertOperands,
+          ArrayRef<NamedAttribute>{
+              builder.getNamedAttr("modes", getModesAttr())});
+    combine = builder.create<CombineOp>(loc, expert->getResult(0), getGates(),
+                                        dispatch.getSource(),
+                                        dispatch.getOffsets());
+  }
+  getResult().replaceAllUsesWith(combine.getResult());
   // Their gradient rules, last op first.
   const size_t numParams = getParams().size();
   bool paramsNeeded =
@@ -119,7 +133,6 @@ LogicalResult MoeOp::buildGradient(OpBuilder &builder,
                  .buildGradient(builder, {dy}, combineNeeded, combineGrads)))
     return failure();
   operandGrads[2] = combineGrads[1];
-  combine.erase(); // only its gradient rule needed it
   if (!combineGrads[0])
     return success();
   SmallVector<bool> expertNeeded = {needed[0], false};

@@ -261,9 +261,11 @@ def Shodh_MoeOp : Shodh_ComputeOp<"moe", [Shodh_Differentiable]> {
     of `shodh.expert_fno`), and the rows are scattered back weighted by
     `gates` (B, T, k) f32 as `shodh.combine` does. The result is
     (B, T, G...). `--shodh-fuse-experts` forms it from such a chain whose
-    intermediates have no other users; its gradient rebuilds the chain in
-    the backward graph (recomputing the dispatch and the expert forward)
-    and applies the gradient rules of the three ops. The CPU kernel `moe`
+    intermediates have no other users. Its gradient rule expands the layer
+    back into the chain in the training program's forward graph (so the
+    backward reuses the dispatch and the expert output instead of
+    recomputing them; inference keeps the fused op) and applies the
+    gradient rules of the three ops. The CPU kernel `moe`
     keeps `sorted`, `offsets`, `source` and the expert output in its own
     scratch instead of the activation arena.
 

@@ -33,6 +33,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 
@@ -136,6 +137,8 @@ public:
       if (&op == loss)
         break;
       forward.push_back(&op);
+      if (op.use_empty())
+        deadBefore.insert(&op);
     }
     markRequiresGrad();
   }
@@ -161,6 +164,7 @@ public:
         return failure();
     }
     collectParamGrads(paramGrads);
+    eraseDeadForward();
     return success();
   }
 
@@ -204,6 +208,18 @@ private:
                 : grad;
   }
 
+  /// Erases the side-effect-free forward ops that differentiation left
+  /// without users, last first: a gradient rule may replace its op by an
+  /// equivalent chain (shodh.moe expands into dispatch -> expert ->
+  /// combine). Ops that had no users before are left alone.
+  void eraseDeadForward() {
+    for (Operation *op : llvm::reverse(forward))
+      if (!deadBefore.contains(op) && op->use_empty() &&
+          isMemoryEffectFree(op))
+        op->erase();
+    forward.clear();
+  }
+
   /// Sums the cotangents of the reads of each parameter.
   void collectParamGrads(llvm::MapVector<StringAttr, Value> &paramGrads) {
     for (Operation *op : forward) {
@@ -222,6 +238,8 @@ private:
   Operation *loss;
   /// The forward ops, in order.
   SmallVector<Operation *> forward;
+  /// Forward ops that had no users before differentiation.
+  llvm::DenseSet<Operation *> deadBefore;
   /// Values that depend on a parameter.
   llvm::DenseSet<Value> requiresGrad;
   /// The cotangent of each value that has one.

@@ -70,19 +70,28 @@ module attributes {shodh.train = {loss = "mse"}} {
 
 // -----
 
-// shodh.moe: the backward graph rebuilds dispatch -> expert -> combine and
-// chains their gradients; the tokens' cotangent comes from dispatch_grad.
+// shodh.moe: in the training program the layer is expanded back into
+// dispatch -> expert -> combine in the forward graph, and the backward reuses
+// their results (no recomputed dispatch or expert forward); the tokens'
+// cotangent comes from dispatch_grad. @infer and @eval keep the fused op.
+// CHECK-LABEL: func.func @infer
+// CHECK: shodh.moe
 // CHECK-LABEL: func.func @train_step
-// CHECK: %[[Y:.*]] = shodh.moe %[[H:.*]], %[[IDS:.*]], %[[G:.*]], %[[W1:.*]], %[[B1:.*]], %[[W2:.*]], %[[B2:.*]] {expert = "mlp", num_experts = 2 : i64}
+// CHECK-NOT: shodh.moe
+// CHECK: %[[S:.*]], %[[OFF:.*]], %[[SRC:.*]] = shodh.dispatch %[[H:.*]], %[[IDS:.*]] {num_experts = 2 : i64}
+// CHECK: %[[O:.*]] = shodh.expert_mlp %[[S]], %[[OFF]], %[[W1:.*]], %[[B1:.*]], %[[W2:.*]], %[[B2:.*]] :
+// CHECK: %[[Y:.*]] = shodh.combine %[[O]], %[[G:.*]], %[[SRC]], %[[OFF]] :
 // CHECK: %[[DY:.*]] = shodh.mse_loss_grad %[[Y]]
-// CHECK: %[[S:.*]], %[[OFF:.*]], %[[SRC:.*]] = shodh.dispatch %[[H]], %[[IDS]] {num_experts = 2 : i64}
-// CHECK: %[[O:.*]] = shodh.expert_mlp %[[S]], %[[OFF]], %[[W1]], %[[B1]], %[[W2]], %[[B2]]
-// CHECK-NOT: shodh.combine %
-// CHECK: shodh.combine_grad %[[DY]], %[[O]]
+// CHECK-NOT: shodh.dispatch %
+// CHECK-NOT: shodh.expert_mlp %
+// CHECK: shodh.combine_grad %[[DY]], %[[O]], %[[G]], %[[SRC]], %[[OFF]]
 // CHECK: %[[DS:.*]], %[[DW1:.*]], %[[DB1:.*]], %[[DW2:.*]], %[[DB2:.*]] = shodh.expert_mlp_grad %[[S]], %[[OFF]]
-// CHECK: shodh.dispatch_grad %[[DS]]
+// CHECK: shodh.dispatch_grad %[[DS]], %[[SRC]], %[[OFF]]
+// CHECK-NOT: shodh.moe
 // CHECK: shodh.adam @w1, %[[DW1]]
 // CHECK: shodh.adam @b2, %[[DB2]]
+// CHECK-LABEL: func.func @eval
+// CHECK: shodh.moe
 module attributes {shodh.train = {loss = "mse"}} {
   shodh.param @w0 {init = {kind = "zeros"}} : tensor<4x4xf32>
   shodh.param @w1 {init = {kind = "zeros"}} : tensor<2x8x4xf32>

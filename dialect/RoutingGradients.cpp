@@ -142,6 +142,6 @@ RouterKlLossOp::buildGradient(OpBuilder &builder, ArrayRef<Value> resultGrads,
   if (needed[0])
     operandGrads[0] = builder.create<RouterKlLossGradOp>(
         getLoc(), getProbs(), resultGrads[0], getPriorAttr(),
-        getEntropyWeightAttr());
+        getEntropyWeightAttr(), getEntropyOverAttr());
   return success();
 }

@@ -93,21 +93,25 @@ static LogicalResult verifyPrior(Operation *op,
 /// and entropy weight.
 static LogicalResult verifyKlAttrs(Operation *op, Value probs,
                                    std::optional<ArrayRef<double>> prior,
-                                   double entropyWeight) {
+                                   double entropyWeight, StringRef over) {
   if (failed(verifyFloat(op, "entropy_weight", entropyWeight, false)))
     return failure();
+  if (over != "tokens" && over != "samples")
+    return op->emitOpError("entropy_over must be \"tokens\" or "
+                           "\"samples\", got \"")
+           << over << "\"";
   int64_t experts = cast<RankedTensorType>(probs.getType()).getShape().back();
   return verifyPrior(op, prior, experts, "probs has ", " experts");
 }
 
 LogicalResult RouterKlLossOp::verify() {
   return verifyKlAttrs(*this, getProbs(), getPrior(),
-                       getEntropyWeight().convertToDouble());
+                       getEntropyWeight().convertToDouble(), getEntropyOver());
 }
 
 LogicalResult RouterKlLossGradOp::verify() {
   return verifyKlAttrs(*this, getProbs(), getPrior(),
-                       getEntropyWeight().convertToDouble());
+                       getEntropyWeight().convertToDouble(), getEntropyOver());
 }
 
 LogicalResult AllocationKlOp::verify() {
@@ -152,13 +156,16 @@ withPrior(OpT op, SmallVector<NamedAttribute> attrs) {
   return attrs;
 }
 
-/// The `prior` (when given) and `entropy_weight` kernel attributes.
+/// The `prior` (when given), `entropy_weight` and `entropy_over` kernel
+/// attributes.
 template <typename OpT> static SmallVector<NamedAttribute> klAttrs(OpT op) {
   Builder b(op.getContext());
   return withPrior(
       op, {b.getNamedAttr(
-              "entropy_weight",
-              b.getF64FloatAttr(op.getEntropyWeight().convertToDouble()))});
+               "entropy_weight",
+               b.getF64FloatAttr(op.getEntropyWeight().convertToDouble())),
+           b.getNamedAttr("entropy_over",
+                          b.getStringAttr(op.getEntropyOver()))});
 }
 
 StringRef RouterOp::getKernelName() { return "router"; }

@@ -218,18 +218,28 @@ def Shodh_RouterKlLossOp
     over the B·T tokens (the allocation): `KL(a ‖ prior) + entropy_weight ·
     mean_t H(p_t)`, `H(p) = -Σ p log p`. `prior` (E positive numbers summing
     to 1) defaults to uniform; `entropy_weight` (β >= 0, default 0) pushes
-    each token towards one expert. Logarithms clamp their argument at
-    1e-30, so a zero probability gives a finite gradient. The result is
-    `tensor<1xf32>`; the gradient is `shodh.router_kl_loss_grad`.
+    each token towards one expert. With `entropy_over = "samples"` the
+    entropy is that of each sample's mean routing distribution
+    `m_b = mean_t p[b, t]` instead (`KL(a ‖ prior) + β · mean_b H(m_b)`):
+    it pushes all tokens of a sample towards one expert while the KL keeps
+    the batch balanced, so with a uniform prior and β = 1 the loss is
+    `log E − I(sample; expert)`, a clustering objective over samples that
+    needs no labels (Shodh-MoE's domain routing, docs/shodh-moe.md).
+    Logarithms clamp their argument at 1e-30, so a zero probability gives
+    a finite gradient. The result is `tensor<1xf32>`; the gradient is
+    `shodh.router_kl_loss_grad`.
 
     ```mlir
     %kl = shodh.router_kl_loss %probs {prior = array<f64: 0.5, 0.25, 0.125, 0.125>,
         entropy_weight = 0.01 : f64} : (tensor<?x16x4xf32>) -> tensor<1xf32>
+    %mi = shodh.router_kl_loss %probs {entropy_weight = 1.0 : f64,
+        entropy_over = "samples"} : (tensor<?x16x4xf32>) -> tensor<1xf32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$probs,
                        OptionalAttr<DenseF64ArrayAttr>:$prior,
-                       DefaultValuedAttr<F64Attr, "0.0">:$entropy_weight);
+                       DefaultValuedAttr<F64Attr, "0.0">:$entropy_weight,
+                       DefaultValuedAttr<StrAttr, "\"tokens\"">:$entropy_over);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$probs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -412,9 +422,11 @@ def Shodh_RouterZLossGradOp : Shodh_ComputeOp<"router_z_loss_grad"> {
 def Shodh_RouterKlLossGradOp : Shodh_ComputeOp<"router_kl_loss_grad"> {
   let summary = "Gradient of `shodh.router_kl_loss` for the probabilities";
   let description = [{
-    `dprobs[b, t, i] = dloss · ((log(aᵢ / priorᵢ) + 1) − β (log p + 1)) /
-    (B·T)`; `prior` and `entropy_weight` (β) as for the loss, `dloss`
-    (`tensor<1xf32>`) 1 when absent.
+    `dprobs[b, t, i] = dloss · ((log(aᵢ / priorᵢ) + 1) − β (log q + 1)) /
+    (B·T)` with q = p[b, t, i], or q = m_b[i] (the sample's mean over its
+    tokens) when `entropy_over = "samples"`; `prior`, `entropy_weight` (β)
+    and `entropy_over` as for the loss, `dloss` (`tensor<1xf32>`) 1 when
+    absent.
 
     ```mlir
     %dp = shodh.router_kl_loss_grad %probs, %dl {entropy_weight = 0.01 : f64}
@@ -423,7 +435,8 @@ def Shodh_RouterKlLossGradOp : Shodh_ComputeOp<"router_kl_loss_grad"> {
   }];
   let arguments = (ins AnyRankedTensor:$probs, Optional<AnyRankedTensor>:$dloss,
                        OptionalAttr<DenseF64ArrayAttr>:$prior,
-                       DefaultValuedAttr<F64Attr, "0.0">:$entropy_weight);
+                       DefaultValuedAttr<F64Attr, "0.0">:$entropy_weight,
+                       DefaultValuedAttr<StrAttr, "\"tokens\"">:$entropy_over);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $probs (`,` $dloss^)? attr-dict `:` functional-type(operands, results)

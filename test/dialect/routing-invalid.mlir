@@ -225,6 +225,22 @@ func.func @f(%p: tensor<?x16x4xf32>) {
 
 // -----
 
+func.func @f(%p: tensor<?x16x4xf32>) {
+  // expected-error @+1 {{'shodh.router_kl_loss' op entropy_over must be "tokens" or "samples", got "batch"}}
+  %l = shodh.router_kl_loss %p {entropy_over = "batch"} : (tensor<?x16x4xf32>) -> tensor<1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%p: tensor<?x16x4xf32>) {
+  // expected-error @+1 {{'shodh.router_kl_loss_grad' op entropy_over must be "tokens" or "samples", got "token"}}
+  %dp = shodh.router_kl_loss_grad %p {entropy_over = "token"} : (tensor<?x16x4xf32>) -> tensor<?x16x4xf32>
+  return
+}
+
+// -----
+
 func.func @f(%p: tensor<?x16x4xf32>, %dp: tensor<?x8x4xf32>) {
   // expected-error @+1 {{'shodh.router_grad' op dprobs dimension #1 is 8 but the others have 16}}
   %dz = shodh.router_grad %p, %dp : (tensor<?x16x4xf32>, tensor<?x8x4xf32>) -> tensor<?x16x4xf32>

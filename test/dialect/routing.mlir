@@ -40,6 +40,8 @@ module attributes {shodh.hyperparams = {experts = 4 : i64, slots = 2 : i64}} {
     %kl = shodh.router_kl_loss %probs {prior = array<f64: 0.5, 0.25, 0.125, 0.125>, entropy_weight = 0.01 : f64} : (tensor<?x16x4xf32>) -> tensor<1xf32>
     // CHECK: shodh.router_kl_loss %[[P]] : (tensor<?x16x4xf32>) -> tensor<1xf32>
     %kl0 = shodh.router_kl_loss %probs : (tensor<?x16x4xf32>) -> tensor<1xf32>
+    // CHECK: shodh.router_kl_loss %[[P]] {entropy_over = "samples", entropy_weight = 1.000000e+00 : f64} : (tensor<?x16x4xf32>) -> tensor<1xf32>
+    %mi = shodh.router_kl_loss %probs {entropy_weight = 1.0 : f64, entropy_over = "samples"} : (tensor<?x16x4xf32>) -> tensor<1xf32>
     // CHECK: shodh.allocation_kl %[[E]] {num_experts = "experts"} : (tensor<?x16x2xi64>) -> tensor<1xf32>
     %ak = shodh.allocation_kl %experts {num_experts = "experts"} : (tensor<?x16x2xi64>) -> tensor<1xf32>
     // CHECK: shodh.allocation_kl %[[E]] {num_experts = 4 : i64, prior = array<f64: 4.000000e-01, 3.000000e-01, 2.000000e-01, 1.000000e-01>} : (tensor<?x16x2xi64>) -> tensor<1xf32>

@@ -74,7 +74,7 @@ module attributes {shodh.train = {loss = "mse"}} {
 // CHECK: shodh.linear_grad_weight %{{.*}}, %[[DZ]] {axis = 2 : i64}
 // KERNEL-LABEL: func.func @train_step
 // KERNEL-DAG: shodh.kernel "load_balance_loss_grad"
-// KERNEL-DAG: shodh.kernel "router_kl_loss_grad"(%{{.*}}) {attrs = {entropy_weight = 5.000000e-01 : f64, prior = array<f64: 4.000000e-01, 3.000000e-01, 2.000000e-01, 1.000000e-01>}}
+// KERNEL-DAG: shodh.kernel "router_kl_loss_grad"(%{{.*}}) {attrs = {entropy_over = "tokens", entropy_weight = 5.000000e-01 : f64, prior = array<f64: 4.000000e-01, 3.000000e-01, 2.000000e-01, 1.000000e-01>}}
 // KERNEL-DAG: shodh.kernel "router_z_loss_grad"
 module attributes {shodh.train = {loss = "mse"}} {
   shodh.param @w_r {init = {kind = "zeros"}} : tensor<4x3xf32>
@@ -174,5 +174,21 @@ module attributes {shodh.train = {loss = "mse"}} {
     %imbalance = shodh.allocation_kl %experts {num_experts = 3 : i64} : (tensor<?x4x1xi64>) -> tensor<1xf32>
     shodh.aux_loss %imbalance {coefficient = 1.0 : f64, name = "imbalance"} : tensor<1xf32>
     return %y : tensor<?x4x2xf32>
+  }
+}
+
+// -----
+
+// entropy_over = "samples" reaches the gradient op and its kernel.
+// CHECK-LABEL: func.func @train_step
+// CHECK: shodh.router_kl_loss_grad %{{.*}}, %{{.*}} {entropy_over = "samples", entropy_weight = 1.000000e+00 : f64} : (tensor<?x4x3xf32>, tensor<1xf32>) -> tensor<?x4x3xf32>
+// KERNEL: shodh.kernel "router_kl_loss_grad"(%{{.*}}) {attrs = {entropy_over = "samples", entropy_weight = 1.000000e+00 : f64}}
+module attributes {shodh.train = {loss = "mse"}} {
+  shodh.param @w_r {init = {kind = "zeros"}} : tensor<3x2xf32>
+  func.func @infer(%x: tensor<?x4x2xf32> {shodh.dims = ["B", 4, 2], shodh.name = "x"}) -> (tensor<1xf32> {shodh.name = "y"}) {
+    %w_r = shodh.read @w_r : tensor<3x2xf32>
+    %logits, %probs = shodh.router %x, %w_r : (tensor<?x4x2xf32>, tensor<3x2xf32>) -> (tensor<?x4x3xf32>, tensor<?x4x3xf32>)
+    %loss = shodh.router_kl_loss %probs {entropy_weight = 1.0 : f64, entropy_over = "samples"} : (tensor<?x4x3xf32>) -> tensor<1xf32>
+    return %loss : tensor<1xf32>
   }
 }

@@ -11,7 +11,7 @@
 // CHECK: shodh.kernel "combine"(%[[D]]#0, %[[K]]#0, %[[D]]#2, %[[D]]#1) : (tensor<?x32x1x8x8xf32>, tensor<?x16x2xf32>, tensor<?x32xi64>, tensor<5xi64>) -> tensor<?x16x1x8x8xf32>
 // CHECK: shodh.kernel "load_balance_loss"(%[[R]]#1, %[[K]]#1) : (tensor<?x16x4xf32>, tensor<?x16x2xi64>) -> tensor<1xf32>
 // CHECK: shodh.kernel "router_z_loss"(%[[R]]#0) : (tensor<?x16x4xf32>) -> tensor<1xf32>
-// CHECK: shodh.kernel "router_kl_loss"(%[[R]]#1) {attrs = {entropy_weight = 0.000000e+00 : f64}} : (tensor<?x16x4xf32>) -> tensor<1xf32>
+// CHECK: shodh.kernel "router_kl_loss"(%[[R]]#1) {attrs = {entropy_over = "tokens", entropy_weight = 0.000000e+00 : f64}} : (tensor<?x16x4xf32>) -> tensor<1xf32>
 // CHECK: shodh.kernel "allocation_kl"(%[[K]]#1) {attrs = {num_experts = 4 : i64}} : (tensor<?x16x2xi64>) -> tensor<1xf32>
 // CHECK: shodh.kernel "allocation_kl"(%[[K]]#1) {attrs = {num_experts = 4 : i64, prior = array<f64: 2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01>}} : (tensor<?x16x2xi64>) -> tensor<1xf32>
 module attributes {shodh.hyperparams = {experts = 4 : i64, slots = 2 : i64}} {

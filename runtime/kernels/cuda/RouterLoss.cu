@@ -4,7 +4,7 @@
 // the per-element functions of RoutingDevice.h. Expert counts are an exact
 // integer histogram; column means run one thread per column over the rows
 // in order (the CPU's order, so bitwise); the two long sums (z-loss's
-// lse^2 over rows, KL's entropy over all elements) are strided double
+// lse^2 over rows, KL's entropy over all elements or sample means) are strided double
 // partials of one block added in a fixed tree (Common.cuh blockSum): no
 // float atomics, the same bits on every run, and within double rounding of
 // the CPU's sequential sums.
@@ -83,28 +83,46 @@ __global__ void zLossGradKernel(const float *dloss, const float *z,
     out[idx] = zLossGradAt(d, lse[idx / e], z[idx], n);
 }
 
+/// means[b * e + i]: column i's mean over the t rows of sample b.
+__global__ void sampleMeansKernel(const float *x, int64_t t, int64_t samples,
+                                  int64_t e, double *means) {
+  for (int64_t j = gridStart(); j < samples * e; j += gridStride())
+    means[j] = columnMeanAt(x + (j / e) * t * e, t, e, j % e);
+}
+
+/// sampleMeans null: the entropy of every row (n of them); else of the
+/// `samples` mean rows.
 __global__ void klLossKernel(const float *p, const double *means,
                              const double *prior, double beta, int64_t n,
-                             int64_t e, float *out) {
+                             int64_t e, const double *sampleMeans,
+                             int64_t samples, float *out) {
   __shared__ double shared[kThreads];
   double acc = 0.0;
-  for (int64_t j = threadIdx.x; j < n * e; j += kThreads)
-    acc += entropyTerm(p[j]);
+  if (sampleMeans)
+    for (int64_t j = threadIdx.x; j < samples * e; j += kThreads)
+      acc += entropyTermOf(sampleMeans[j]);
+  else
+    for (int64_t j = threadIdx.x; j < n * e; j += kThreads)
+      acc += entropyTerm(p[j]);
   double entropy = blockSum(acc, shared);
+  const int64_t rows = sampleMeans ? samples : n;
   if (threadIdx.x == 0)
     *out = float(klToPriorOf(means, prior, e) +
-                 beta * (n ? entropy / double(n) : 0.0));
+                 beta * (rows ? entropy / double(rows) : 0.0));
 }
 
 __global__ void klLossGradKernel(const float *dloss, const float *p,
                                  const double *means, const double *prior,
                                  double beta, int64_t n, int64_t e,
+                                 const double *sampleMeans, int64_t t,
                                  float *out) {
   const double d = dlossOf(dloss);
   for (int64_t idx = gridStart(); idx < n * e; idx += gridStride()) {
     const int64_t i = idx % e;
+    const double q = sampleMeans ? sampleMeans[(idx / e / t) * e + i]
+                                 : double(p[idx]);
     out[idx] = klLossGradAt(d, means[i], prior ? prior[i] : 1.0 / double(e),
-                            p[idx], beta, n);
+                            q, beta, n);
   }
 }
 
@@ -153,15 +171,24 @@ void launchZLoss(bool grad, const float *dloss, const float *z,
         dloss, z, lse, n, e, out);
 }
 
+void launchSampleMeans(const float *x, int64_t t, int64_t n, int64_t e,
+                       double *means, Stream stream) {
+  const int64_t samples = t ? n / t : 0;
+  if (samples * e > 0)
+    sampleMeansKernel<<<blocksFor(samples * e), kThreads, 0, st(stream)>>>(
+        x, t, samples, e, means);
+}
+
 void launchKlLoss(bool grad, const float *dloss, const float *p,
                   const double *means, const double *prior, double beta,
-                  int64_t n, int64_t e, float *out, Stream stream) {
+                  int64_t n, int64_t e, const double *sampleMeans, int64_t t,
+                  float *out, Stream stream) {
   if (!grad)
-    klLossKernel<<<1, kThreads, 0, st(stream)>>>(p, means, prior, beta, n, e,
-                                                 out);
+    klLossKernel<<<1, kThreads, 0, st(stream)>>>(
+        p, means, prior, beta, n, e, sampleMeans, t ? n / t : 0, out);
   else if (n * e > 0)
     klLossGradKernel<<<blocksFor(n * e), kThreads, 0, st(stream)>>>(
-        dloss, p, means, prior, beta, n, e, out);
+        dloss, p, means, prior, beta, n, e, sampleMeans, t, out);
 }
 
 } // namespace shodh::cuda

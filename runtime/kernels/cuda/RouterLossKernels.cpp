@@ -2,7 +2,7 @@
 //
 // load_balance_loss, router_z_loss, router_kl_loss and their `_grad`s with
 // the contracts of cpu/moe/RouterLosses.cpp, whose kernels validate the
-// calls (including `prior` and `entropy_weight`). Device code:
+// calls (including `prior`, `entropy_weight` and `entropy_over`). Device code:
 // RouterLoss.cu; the per-row statistics (column means, logsumexps, expert
 // counts) live in device scratch sized in `prepare`, the prior is uploaded
 // once. An expert id outside [0, E) (load_balance_*) is raised after the
@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/moe/RoutingSupport.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/optim/FloatAttr.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
@@ -51,17 +52,21 @@ public:
       : CudaKernel(sig, cpuKernel(sig, kind, grad)), kind_(kind), grad_(grad),
         prior_(kind == LossKind::Kl ? priorOf(sig) : std::vector<double>{}),
         beta_(kind == LossKind::Kl ? floatAttr(sig, "entropy_weight", 0.0)
-                                   : 0.0) {}
+                                   : 0.0),
+        perSample_(kind == LossKind::Kl &&
+                   stringAttr(sig, "entropy_over", "tokens") == "samples") {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     CudaKernel::prepare(in, out, ctx);
     Device &dev = device(ctx);
     const int64_t e = in[0].shape[2], n = in[0].shape[0] * in[0].shape[1];
-    // Doubles: column means (E) or logsumexps (n); i64 counts (E).
-    ensureBytes(
-        stats_,
-        8 * uint64_t(std::max<int64_t>(kind_ == LossKind::Z ? n : e, 1)), dev);
+    // Doubles: column means (E) [+ the samples' means (n / T · E)] or
+    // logsumexps (n); i64 counts (E).
+    const int64_t t = in[0].shape[1], samples = t ? n / t : 0;
+    const int64_t doubles =
+        kind_ == LossKind::Z ? n : e + (perSample_ ? samples * e : 0);
+    ensureBytes(stats_, 8 * uint64_t(std::max<int64_t>(doubles, 1)), dev);
     if (kind_ == LossKind::LoadBalance) {
       ensureBytes(counts_, 8 * uint64_t(std::max<int64_t>(e, 1)), dev);
       fault_.allocate(dev);
@@ -89,11 +94,15 @@ public:
     if (kind_ == LossKind::Kl || !grad_)
       launchColumnMeans(x, n, e, stats, s);
     if (kind_ == LossKind::Kl) {
+      const int64_t t = in[0].shape[1];
+      double *sampleMeans = perSample_ ? stats + e : nullptr;
+      if (sampleMeans)
+        launchSampleMeans(x, t, n, e, sampleMeans, s);
       launchKlLoss(grad_, dloss, x, stats,
                    prior_.empty()
                        ? nullptr
                        : reinterpret_cast<double *>(priorDev_.data()),
-                   beta_, n, e, y, s);
+                   beta_, n, e, sampleMeans, t, y, s);
       return checkLaunch(ctx);
     }
     const int64_t *ids = in[1].as<int64_t>();
@@ -110,6 +119,7 @@ private:
   bool grad_;
   std::vector<double> prior_;
   double beta_;
+  bool perSample_;
   DeviceBuffer stats_, counts_, priorDev_;
   FaultRecord fault_;
 };

@@ -260,18 +260,25 @@ SHODH_ROUTING_HD inline float zLossGradAt(double dloss, double lse, float z,
   return float(dloss * 2.0 * lse * exp(double(z) - lse) / double(n));
 }
 
-/// router_kl_loss_grad at (r, i) from the column mean a_i and prior_i.
+/// router_kl_loss_grad at (r, i) from the column mean a_i, prior_i and the
+/// entropy's argument q: the probability p[r, i] (entropy_over "tokens") or
+/// the mean of row r's sample (entropy_over "samples").
 SHODH_ROUTING_HD inline float klLossGradAt(double dloss, double mean,
-                                           double prior, float p, double beta,
+                                           double prior, double q, double beta,
                                            int64_t n) {
   double kl = routingSafeLog(mean / prior) + 1.0;
-  double ent = routingSafeLog(double(p)) + 1.0;
+  double ent = routingSafeLog(q) + 1.0;
   return float(dloss * (kl - beta * ent) / double(n));
 }
 
 /// -p log p of one probability (0 unless p > 0).
 SHODH_ROUTING_HD inline double entropyTerm(float p) {
   return p > 0.0f ? -(double(p) * log(double(p))) : 0.0;
+}
+
+/// -q log q of one mean probability in double (0 unless q > 0).
+SHODH_ROUTING_HD inline double entropyTermOf(double q) {
+  return q > 0.0 ? -(q * log(q)) : 0.0;
 }
 
 /// sum_i a_i log(a_i / prior_i) over a_i > 0; uniform prior when null.

@@ -97,10 +97,16 @@ void launchRowLse(const float *z, int64_t n, int64_t e, double *lse, Stream st);
 void launchZLoss(bool grad, const float *dloss, const float *z,
                  const double *lse, int64_t n, int64_t e, float *out,
                  Stream st);
+/// means[b * e + i] = the mean of column i over the t rows of sample b, one
+/// thread per entry (n / t samples).
+void launchSampleMeans(const float *x, int64_t t, int64_t n, int64_t e,
+                       double *means, Stream st);
 /// router_kl_loss (out[0]; entropy summed in a fixed tree) or its gradient;
-/// prior null: uniform.
+/// prior null: uniform; sampleMeans (n / t rows of e, launchSampleMeans)
+/// non-null: the entropy of each sample's mean (entropy_over "samples").
 void launchKlLoss(bool grad, const float *dloss, const float *p,
                   const double *means, const double *prior, double beta,
-                  int64_t n, int64_t e, float *out, Stream st);
+                  int64_t n, int64_t e, const double *sampleMeans, int64_t t,
+                  float *out, Stream st);
 
 } // namespace shodh::cuda

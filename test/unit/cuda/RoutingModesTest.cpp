@@ -345,4 +345,27 @@ TEST(CudaRoutingModes, LossTermsMatchTheCpuBitwise) {
                         0.3 * (entropy / double(n)));
   expectSameBytes(scalar(klValue), kl, "router_kl_loss");
   expectSameBytes(klGradDev, klGrad, "router_kl_loss_grad");
+
+  // entropy_over = "samples": the entropy of each sample's mean row.
+  klAttrs.push_back({"entropy_over", std::string("samples")});
+  HostTensor sk(DType::F32, {1}), skGrad(DType::F32, p.shape),
+      skGradDev(DType::F32, p.shape);
+  runKernel("router_kl_loss", klAttrs, {&p}, {&sk}, 2);
+  runKernel("router_kl_loss_grad", klAttrs, {&p, &dloss}, {&skGrad}, 2);
+  const int64_t t = p.shape[1], samples = n / t;
+  std::vector<double> sampleMeans(size_t(samples * e));
+  double sampleEntropy = 0.0;
+  for (int64_t j = 0; j < samples * e; ++j) {
+    sampleMeans[size_t(j)] = columnMeanAt(p.f32() + (j / e) * t * e, t, e,
+                                          j % e);
+    sampleEntropy += entropyTermOf(sampleMeans[size_t(j)]);
+  }
+  for (int64_t j = 0; j < n * e; ++j)
+    skGradDev.f32()[j] = klLossGradAt(
+        0.37f, means[size_t(j % e)], prior[size_t(j % e)],
+        sampleMeans[size_t((j / e / t) * e + j % e)], 0.3, n);
+  expectSameBytes(scalar(float(klToPriorOf(means.data(), prior.data(), e) +
+                               0.3 * (sampleEntropy / double(samples)))),
+                  sk, "router_kl_loss (samples)");
+  expectSameBytes(skGradDev, skGrad, "router_kl_loss_grad (samples)");
 }

@@ -158,6 +158,8 @@ TEST(CudaRoutingParity, RouterLossesMatchTheCpu) {
   std::vector<NamedAttr> kl = {
       {"prior", std::vector<double>{0.1, 0.2, 0.3, 0.25, 0.15}},
       {"entropy_weight", 0.3}};
+  std::vector<NamedAttr> klSamples = {
+      {"entropy_weight", 1.0}, {"entropy_over", std::string("samples")}};
   struct Case {
     const char *name;
     std::vector<NamedAttr> attrs;
@@ -171,7 +173,9 @@ TEST(CudaRoutingParity, RouterLossesMatchTheCpu) {
       {"router_z_loss_grad", {}, {&in.logits, &dloss}, 1e-6},
       {"router_kl_loss", kl, {&p}, 1e-6},
       {"router_kl_loss_grad", kl, {&p, &dloss}, 1e-6},
-      {"router_kl_loss", {}, {&p}, 1e-6}};
+      {"router_kl_loss", {}, {&p}, 1e-6},
+      {"router_kl_loss", klSamples, {&p}, 1e-6},
+      {"router_kl_loss_grad", klSamples, {&p, &dloss}, 1e-6}};
   for (const Case &c : cases) {
     bool grad = std::string(c.name).find("_grad") != std::string::npos;
     HostTensor want(DType::F32, grad ? p.shape : std::vector<int64_t>{1});

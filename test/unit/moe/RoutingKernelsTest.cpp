@@ -271,6 +271,57 @@ TEST(RouterLosses, KlLossMatchesReferenceAndFiniteDifferences) {
   EXPECT_NEAR(lossValue("router_kl_loss", {}, {&u}), 0.0, 1e-7);
 }
 
+TEST(RouterLosses, KlLossOverSamplesMatchesReferenceAndFiniteDifferences) {
+  // entropy_over = "samples": the entropy of each sample's mean routing
+  // distribution; with a uniform prior and beta = 1, log E - I(sample;
+  // expert).
+  HostTensor p = randomProbs({3, 4, 2}, 16);
+  const double beta = 1.0;
+  double a[2] = {0, 0}, ent = 0.0, want = 0.0;
+  for (int64_t b = 0; b < 3; ++b) {
+    double m[2] = {0, 0};
+    for (int64_t t = 0; t < 4; ++t)
+      for (int i = 0; i < 2; ++i) {
+        double v = p.f32()[(b * 4 + t) * 2 + i];
+        m[i] += v / 4.0, a[i] += v / 12.0;
+      }
+    for (int i = 0; i < 2; ++i)
+      ent -= m[i] * std::log(m[i]) / 3.0;
+  }
+  for (int i = 0; i < 2; ++i)
+    want += a[i] * std::log(a[i] / 0.5);
+  want += beta * ent;
+  std::vector<NamedAttr> attrs = {{"entropy_weight", beta},
+                                  {"entropy_over", std::string("samples")}};
+  auto loss = [&] { return lossValue("router_kl_loss", attrs, {&p}); };
+  EXPECT_NEAR(loss(), want, 1e-6);
+  HostTensor dp = zerosF32({3, 4, 2});
+  call("router_kl_loss_grad", attrs, {&p}, {&dp});
+  expectGradient(loss, p.f32(), values(dp), 2e-3, 5e-3, "dprobs");
+  // Every sample on one expert, half the samples on each: I = log 2, loss 0;
+  // per token the same probabilities give the same value.
+  HostTensor split = zerosF32({2, 3, 2});
+  for (int64_t t = 0; t < 3; ++t) {
+    split.f32()[t * 2 + 0] = 1.0f;
+    split.f32()[(3 + t) * 2 + 1] = 1.0f;
+  }
+  EXPECT_NEAR(lossValue("router_kl_loss", attrs, {&split}), 0.0, 1e-7);
+  // Every token undecided (0.5, 0.5): per-sample entropy log 2.
+  HostTensor flat = zerosF32({2, 3, 2});
+  std::fill(flat.f32(), flat.f32() + 12, 0.5f);
+  EXPECT_NEAR(lossValue("router_kl_loss", attrs, {&flat}), std::log(2.0),
+              1e-6);
+  // Tokens decided but split within each sample: per token the entropy is
+  // 0, per sample log 2 -- what "samples" is for.
+  HostTensor mixed = zerosF32({2, 2, 2});
+  for (int64_t r = 0; r < 4; ++r)
+    mixed.f32()[r * 2 + (r % 2)] = 1.0f;
+  EXPECT_NEAR(lossValue("router_kl_loss", attrs, {&mixed}), std::log(2.0),
+              1e-6);
+  EXPECT_NEAR(lossValue("router_kl_loss", {{"entropy_weight", beta}}, {&mixed}),
+              0.0, 1e-7);
+}
+
 TEST(RouterLosses, RejectBadAttributesAndShapes) {
   HostTensor p = randomProbs({1, 2, 4}, 15), out = zerosF32({1});
   expectErrorContaining(
@@ -284,6 +335,13 @@ TEST(RouterLosses, RejectBadAttributesAndShapes) {
         call("router_kl_loss", {{"entropy_weight", -1.0}}, {&p}, {&out});
       },
       "attribute 'entropy_weight' must be a finite number >= 0");
+  expectErrorContaining(
+      [&] {
+        call("router_kl_loss_grad", {{"entropy_over", std::string("batch")}},
+             {&p}, {&out});
+      },
+      "attribute 'entropy_over' must be \"tokens\" or \"samples\", got "
+      "\"batch\"");
   HostTensor e = i64Tensor({1, 2, 1}, {0, 9});
   expectErrorContaining(
       [&] {

@@ -8,7 +8,9 @@
 //   router_kl_loss_grad    (probs[, dloss]) -> dprobs
 //   allocation_kl          (experts) -> kl          KL(f ‖ prior), no gradient
 // (attrs of the KL pair: `prior` float array, optional; `entropy_weight`;
-// of allocation_kl: `num_experts` int, `prior` optional).
+// `entropy_over` "tokens" (H of each token's probabilities, default) or
+// "samples" (H of each sample's mean over its T tokens); of allocation_kl:
+// `num_experts` int, `prior` optional).
 // N = B·T token rows of E values; the reductions run sequentially over the
 // rows in double (O(N·E), small next to the experts), so the losses are
 // bit-identical for every thread count; the gradients are elementwise.
@@ -130,11 +132,11 @@ public:
     else if (kind_ == RouterLoss::Z)
       zLoss(x, n, e, dloss, y, ctx);
     else
-      klLoss(x, n, e, dloss, y, ctx);
+      klLoss(x, in[0].shape[1], n, e, dloss, y, ctx);
   }
 
 private:
-  /// Reads and checks `prior` and `entropy_weight`.
+  /// Reads and checks `prior`, `entropy_weight` and `entropy_over`.
   void readKlAttrs(const KernelSignature &sig) {
     beta_ = floatAttr(sig, "entropy_weight", 0.0);
     if (!std::isfinite(beta_) || beta_ < 0.0)
@@ -142,6 +144,12 @@ private:
                               "number >= 0, got {}",
                               where_, beta_));
     prior_ = readPrior(sig, where_);
+    std::string over = stringAttr(sig, "entropy_over", "tokens");
+    if (over != "tokens" && over != "samples")
+      throw Error(fmt::format("{}: attribute 'entropy_over' must be "
+                              "\"tokens\" or \"samples\", got \"{}\"",
+                              where_, over));
+    perSample_ = over == "samples";
   }
 
   /// Per-row elementwise gradient fill: out[r, i] = fn(r, i).
@@ -211,19 +219,51 @@ private:
     *y = float(n ? sum / double(n) : 0.0);
   }
 
-  void klLoss(const float *p, int64_t n, int64_t e, double dloss, float *y,
-              KernelContext &ctx) const {
+  /// Means over the t tokens of each of the n / t samples: (n / t, e),
+  /// rows in order, in double (the entropy's argument with
+  /// entropy_over = "samples").
+  static std::vector<double> sampleMeans(const float *p, int64_t t, int64_t n,
+                                         int64_t e) {
+    const int64_t samples = t ? n / t : 0;
+    std::vector<double> m(size_t(samples * e), 0.0);
+    for (int64_t b = 0; b < samples; ++b) {
+      for (int64_t r = 0; r < t; ++r)
+        for (int64_t i = 0; i < e; ++i)
+          m[size_t(b * e + i)] += double(p[(b * t + r) * e + i]);
+      for (int64_t i = 0; i < e; ++i)
+        m[size_t(b * e + i)] /= double(t);
+    }
+    return m;
+  }
+
+  /// KL(a ‖ prior) + β · mean H over the n token rows of t tokens per
+  /// sample: H of each row, or of each sample's mean row (perSample_).
+  void klLoss(const float *p, int64_t t, int64_t n, int64_t e, double dloss,
+              float *y, KernelContext &ctx) const {
     std::vector<double> a = columnMeans(p, n, e);
     auto prior = [&](int64_t i) {
       return prior_.empty() ? 1.0 / double(e) : prior_[size_t(i)];
     };
+    std::vector<double> m;
+    if (perSample_)
+      m = sampleMeans(p, t, n, e);
     if (grad_)
       return fill(y, n, e, ctx, [&](int64_t r, int64_t i) {
         double kl = safeLog(a[size_t(i)] / prior(i)) + 1.0;
-        double ent = safeLog(double(p[r * e + i])) + 1.0;
+        double q = perSample_ ? m[size_t((r / t) * e + i)]
+                              : double(p[r * e + i]);
+        double ent = safeLog(q) + 1.0;
         return dloss * (kl - beta_ * ent) / double(n);
       });
     double kl = klToPrior(a, prior_), entropy = 0.0;
+    if (perSample_) {
+      for (double q : m)
+        if (q > 0.0)
+          entropy -= q * std::log(q);
+      const int64_t samples = t ? n / t : 0;
+      *y = float(kl + beta_ * (samples ? entropy / double(samples) : 0.0));
+      return;
+    }
     for (int64_t j = 0; j < n * e; ++j)
       if (p[j] > 0.0f)
         entropy -= double(p[j]) * std::log(double(p[j]));
@@ -234,6 +274,7 @@ private:
   bool grad_;
   std::vector<double> prior_;
   double beta_ = 0.0;
+  bool perSample_ = false;
 };
 
 /// allocation_kl: KL of the hard allocation (the fractions of the B·T·k

@@ -33,7 +33,10 @@ echo "== 2. compile models/shodh_moe.mlir: the autoencoder, the encoder, the lat
 "$bin/shodhc" $model --entry encode -o "$out/encode.fb"
 "$bin/shodhc" $model --entry latent_step --set train.schedule=cosine -o "$out/latent.fb"
 "$bin/shodhc" $model -o "$out/shodh_moe.fb"
-"$bin/shodh-run" inspect "$out/latent.fb" --batch 16 | head -4
+# The whole listing goes to a file (piping it into `head` would end inspect
+# with SIGPIPE, which pipefail turns into a failed demo).
+"$bin/shodh-run" inspect "$out/latent.fb" --batch 16 > "$out/latent.inspect.txt"
+head -4 "$out/latent.inspect.txt"
 
 echo "== 3. train the divergence-free autoencoder (32³ velocity -> 16³ x 8 latent grid)"
 rm -rf "$out/run_ae"

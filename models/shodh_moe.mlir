@@ -22,7 +22,9 @@
 //       h = h + gate * expert_e(a) + shared(a)     `experts` routed MLP
 //                                                  experts and one shared
 //                                                  MLP expert for every token
-//       aux: Switch load balance E * sum f_i P_i, coefficient `balance`
+//       aux: Switch load balance E * sum f_i P_i (0.01) and the
+//            sample-level routing term log E - I(sample; expert) (0.03):
+//            router_kl_loss with entropy_over = "samples"
 //     dz = unpatchify(reshape(head_w . layer_norm(h) + head_b))
 //   @decode       z -> y = div_free_project(conv(gelu(conv_transpose_2^3/2(
 //                          gelu(conv(z))))))   divergence-free by construction
@@ -196,6 +198,14 @@ module attributes {shodh.hyperparams = {res = 32 : i64, width = 16 : i64, latent
       %balance = shodh.load_balance_loss %probs, %ids
           : (tensor<?x?x?xf32>, tensor<?x?x1xi64>) -> tensor<1xf32>
       shodh.aux_loss %balance {coefficient = 0.01 : f64} : tensor<1xf32>
+      // Sample-level routing (training only): KL(batch allocation ‖ uniform)
+      // + the entropy of each sample's mean routing = log E − I(sample;
+      // expert). It asks for every token of a flow to take one expert and
+      // for the batch to use both; which flows go together is left to the
+      // router (it never sees a domain label). docs/shodh-moe.md § Routing.
+      %mi = shodh.router_kl_loss %probs {entropy_weight = 1.0 : f64, entropy_over = "samples"}
+          : (tensor<?x?x?xf32>) -> tensor<1xf32>
+      shodh.aux_loss %mi {coefficient = 0.03 : f64} : tensor<1xf32>
       shodh.yield %h3 : tensor<?x?x?xf32>
     }
 

@@ -11,7 +11,8 @@
 #   THREADS (2), BIN (build/bin), AE_STEPS (1500), STEPS (2000),
 #   NTRAIN (24 trajectories per domain), NTEST (6), T (8 records each);
 #   STAGES ("data ae latent train eval"; add "long" for the 8000-step joint
-#   MoE run, "variants" for the two router variants) picks what to run.
+#   MoE run, "onset" for its routing every 10 steps up to step 300,
+#   "variants" for the router variants) picks what to run.
 set -e
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -146,23 +147,62 @@ if has long; then
   /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
 fi
 
-# Router variants of the joint MoE run (2000 steps, one thread each):
-# "pre" routes on the block's input (layer_norm before attention) instead of
-# the token after attention; "temp" uses router temperature 0.25.
-if has variants; then
-  sed 's/%logits, %probs = shodh.router %a2, %router_w, %router_b$/%logits, %probs = shodh.router %a1, %router_w, %router_b/' \
-      "$MODEL" > pre.mlir
-  sed 's/%logits, %probs = shodh.router %a2, %router_w, %router_b$/%logits, %probs = shodh.router %a2, %router_w, %router_b {temperature = 0.25 : f64}/' \
-      "$MODEL" > temp.mlir
-  grep -q 'shodh.router %a1' pre.mlir && grep -q 'temperature = 0.25' temp.mlir
-  for r in pre temp; do
-    "$BIN/shodhc" $r.mlir --entry latent_step --set train.schedule=cosine -o $r.fb
-    rm -rf run_$r
-    nice -n 5 "$BIN/shodh-run" train $r.fb --data lat_joint.h5 --steps "$STEPS" --batch 16 \
-        --threads 1 --no-normalize --log-every 100 --seed 0 --out run_$r > train_$r.log 2>&1 &
+# The onset of the routing split: the joint MoE run again (same seed, same
+# steps, so the same trajectory) with a checkpoint every 10 steps, its
+# routing on the held-out tokens at steps 10..300.
+if has onset; then
+  rm -rf run_moe_joint_onset
+  nice -n 5 "$BIN/shodh-run" train moe.fb --data lat_joint.h5 --steps "$STEPS" --batch 16 \
+      --threads 1 --no-normalize --log-every 25 --ckpt-every 10 --keep 1000 --seed 0 \
+      --out run_moe_joint_onset > "$RES/train_moe_joint_onset.log" 2>&1
+  mkdir -p "$RES/routing_steps_onset"
+  for c in run_moe_joint_onset/ckpt-*.fb; do
+    step=$(basename "$c" .fb); step=${step#ckpt-}
+    [ "$step" -le 300 ] || continue
+    "$BIN/shodh-run" eval moe.fb --weights "$c" --data lat_test.h5 --threads "$THREADS" \
+        --routing-json "$RES/routing_steps_onset/step_$step.json" > /dev/null
   done
-  wait
-  for r in pre temp; do
+  /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
+fi
+
+# Router variants of the joint MoE run (STEPS, one thread each, two at a
+# time; VARIANTS picks some). Each is models/shodh_moe.mlir with one edit:
+#   nomi     without the sample-level routing term (Switch load balance
+#            only: the router of sessions 1-4)
+#   tokens   the routing term over tokens instead of samples
+#            (entropy_over = "tokens": each token confident, batch balanced)
+#   c01      the sample-level term with coefficient 0.1 instead of 0.03
+#   pre      route on the block's input (layer_norm before attention)
+#   temp     router temperature 0.25
+VARIANTS=${VARIANTS:-"nomi tokens c01 pre"}
+ROUTER='%logits, %probs = shodh.router %a2, %router_w, %router_b'
+variant_edit() {
+  case $1 in
+    nomi) echo '/%mi = shodh.router_kl_loss/,/shodh.aux_loss %mi/d' ;;
+    tokens) echo 's/entropy_over = "samples"/entropy_over = "tokens"/' ;;
+    c01) echo 's/shodh.aux_loss %mi {coefficient = 0.03 : f64}/shodh.aux_loss %mi {coefficient = 0.1 : f64}/' ;;
+    pre) echo "s/$ROUTER\$/%logits, %probs = shodh.router %a1, %router_w, %router_b/" ;;
+    temp) echo "s/$ROUTER\$/$ROUTER {temperature = 0.25 : f64}/" ;;
+    *) echo "run.sh: unknown variant '$1' (known: nomi tokens c01 pre temp)" >&2; return 1 ;;
+  esac
+}
+if has variants; then
+  set -- $VARIANTS
+  while [ $# -gt 0 ]; do
+    for r in $1 ${2:-}; do
+      variant_edit $r > $r.sed
+      sed -f $r.sed "$MODEL" > $r.mlir
+      if cmp -s "$MODEL" $r.mlir; then echo "run.sh: variant $r changed nothing" >&2; exit 1; fi
+      "$BIN/shodhc" $r.mlir --entry latent_step --set train.schedule=cosine -o $r.fb
+      rm -rf run_$r
+      timed moe_joint_$r nice -n 5 "$BIN/shodh-run" train $r.fb --data lat_joint.h5 --steps "$STEPS" \
+          --batch 16 --threads 1 --no-normalize --log-every 100 --ckpt-every 500 --keep 100 --seed 0 \
+          --out run_$r > "$RES/train_moe_joint_$r.log" 2>&1 &
+    done
+    wait
+    if [ $# -ge 2 ]; then shift 2; else shift; fi
+  done
+  for r in $VARIANTS; do
     "$BIN/shodh-run" eval $r.fb --weights run_$r/latest.fb --data lat_test.h5 --threads "$THREADS" \
         --metrics-json "$RES/eval_latent_moe_joint_$r.json" --routing-json "$RES/routing_moe_joint_$r.json" \
         > "$RES/eval_latent_moe_joint_$r.log"

@@ -6,6 +6,10 @@
   beats DATA.h5 EVAL.json --ratio R
       the latent step's MSE (eval --metrics-json, "all") is below R times
       the MSE of persistence z(t+1) = z(t) (the untrained residual model)
+  splits ROUTING.json --min S
+      in every routing layer (eval --routing-json) the two domains lean to
+      different experts and each sends at least S of its tokens to its own:
+      the domain bifurcation of the sample-level routing term
 """
 import argparse
 import json
@@ -38,6 +42,26 @@ def beats(args):
         sys.exit(1)
 
 
+def splits(args):
+    layers = json.load(open(args.routing))["layers"]
+    worst = 1.0
+    for layer in layers:
+        shares = []
+        for d in layer["domains"]:
+            total = sum(d["assigned"])
+            shares.append([a / total for a in d["assigned"]])
+        if len(shares) != 2:
+            sys.exit(f"FAIL: {layer['name']} has {len(shares)} domains, expected 2")
+        own = [int(np.argmax(s)) for s in shares]
+        split = min(shares[0][own[0]], shares[1][own[1]]) if own[0] != own[1] else 0.0
+        print(f"{layer['name']}: " + " vs ".join("/".join(f"{x:.3f}" for x in s) for s in shares))
+        worst = min(worst, split)
+    verdict = "PASS" if layers and worst >= args.min else "FAIL"
+    print(f"{verdict}: smallest share of a domain on its own expert {worst:.3f} (bound {args.min:g})")
+    if verdict == "FAIL":
+        sys.exit(1)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -49,6 +73,10 @@ def main():
     s.add_argument("data"), s.add_argument("eval")
     s.add_argument("--ratio", type=float, required=True)
     s.set_defaults(fn=beats)
+    s = sub.add_parser("splits")
+    s.add_argument("routing")
+    s.add_argument("--min", type=float, required=True)
+    s.set_defaults(fn=splits)
     args = p.parse_args()
     args.fn(args)
 

@@ -50,6 +50,9 @@ clean:
 # (SANITIZE_BUILD); `make test-sanitize-runtime`: the same without the
 # compiler (much faster). Both print the build and the test times.
 SANITIZE ?= address,undefined
+# Optimisation of the sanitizer builds: -O1 compiles about twice as fast as
+# the default -O3 under ASan + UBSan and keeps the reports precise.
+SANITIZE_OPT ?= -O1
 SANITIZE_BUILD ?= build-sanitize
 SANITIZE_RUNTIME_BUILD ?= build-sanitize-runtime
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -59,7 +62,9 @@ SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 # (user + system) seconds of the build and of the tests: on a shared machine
 # the CPU time divided by JOBS estimates the wall time on an idle one.
 define sanitize-test
-	@mkdir -p $(1) && cmake -S . -B $(1) -G Ninja -DSHODH_SANITIZE=$(SANITIZE) $(2) \
+	@mkdir -p $(1) && cmake -S . -B $(1) -G Ninja -DSHODH_SANITIZE=$(SANITIZE) \
+	  -DCMAKE_CXX_FLAGS_RELEASE="$(SANITIZE_OPT) -DNDEBUG" \
+	  -DCMAKE_C_FLAGS_RELEASE="$(SANITIZE_OPT) -DNDEBUG" $(2) \
 	  > $(1)/configure.log 2>&1 || { cat $(1)/configure.log; exit 1; }
 	@TIMEFORMAT="sanitize: build %0R s wall, %0U+%0S s CPU ($(1), -j $(JOBS))"; \
 	  time cmake --build $(1) -j $(JOBS) || exit 1; \

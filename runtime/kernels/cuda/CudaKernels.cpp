@@ -22,6 +22,7 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaRouterKernels(registry);
   cuda::registerCudaRaggedKernels(registry);
   cuda::registerCudaRouterLossKernels(registry);
+  cuda::registerCudaSpectralEnergyKernels(registry);
   cuda::registerCudaExpertKernels(registry);
   cuda::registerCudaAuxKernels(registry);
   cuda::registerCudaAttentionKernels(registry);

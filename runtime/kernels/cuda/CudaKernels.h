@@ -34,6 +34,8 @@ void registerCudaRaggedKernels(KernelRegistry &registry);
 /// load_balance_loss, router_z_loss, router_kl_loss and their _grad
 /// (RouterLossKernels.cpp).
 void registerCudaRouterLossKernels(KernelRegistry &registry);
+/// spectral_energy (SpectralEnergyKernels.cpp).
+void registerCudaSpectralEnergyKernels(KernelRegistry &registry);
 /// expert_mlp, expert_mlp_grad (ExpertMlpKernels.cpp).
 void registerCudaExpertKernels(KernelRegistry &registry);
 /// aux_loss_grad, allocation_kl (AuxKernels.cpp).

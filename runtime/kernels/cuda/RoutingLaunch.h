@@ -2,8 +2,8 @@
 //
 // Plain-pointer entry points (as Launch.h) of Routing.cu (patch copies,
 // router, top_k), Ragged.cu (dispatch, the inverse of source, combine and
-// the gradients, per-expert column sums) and RouterLoss.cu (the router
-// losses). They enqueue on the stream and return. Checks that depend on
+// the gradients, per-expert column sums), RouterLoss.cu (the router
+// losses) and SpectralEnergy.cu (the M²M router features). They enqueue on the stream and return. Checks that depend on
 // tensor values (expert ids, source, offsets) are recorded in a
 // `RoutingFault` in device memory, which the kernel classes read after the
 // launch (RoutingFaults.h) to raise the CPU kernels' messages; a launch
@@ -13,6 +13,7 @@
 #pragma once
 
 #include "runtime/kernels/cuda/Launch.h"
+#include "runtime/kernels/cpu/moe/SpectralEnergyToken.h"
 #include "runtime/kernels/cuda/RoutingDevice.h"
 
 #include <cstdint>
@@ -108,5 +109,19 @@ void launchKlLoss(bool grad, const float *dloss, const float *p,
                   const double *means, const double *prior, double beta,
                   int64_t n, int64_t e, const double *sampleMeans, int64_t t,
                   float *out, Stream st);
+
+// ---- SpectralEnergy.cu
+// -----------------------------------------------------------
+
+/// spectral_energy: y (tokens, g.bands) from the tokens x (tokens,
+/// channels, d, h, w), one thread per token; the tables of
+/// spectral_energy::makeTables in device memory; scratch holds tokens x
+/// scratchDoubles(g) doubles.
+void launchSpectralEnergy(const float *x, int64_t tokens,
+                          const spectral_energy::Geometry &g,
+                          const double *twD, const double *twH,
+                          const double *twW, const int64_t *band,
+                          const double *weight, double *scratch, float *y,
+                          Stream st);
 
 } // namespace shodh::cuda

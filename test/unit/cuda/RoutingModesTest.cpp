@@ -369,3 +369,17 @@ TEST(CudaRoutingModes, LossTermsMatchTheCpuBitwise) {
                   sk, "router_kl_loss (samples)");
   expectSameBytes(skGradDev, skGrad, "router_kl_loss_grad (samples)");
 }
+
+TEST(CudaRoutingModes, EveryRoutingKernelHasACudaKernel) {
+  // The routing, router-loss and router-feature kernels of the M²M and
+  // Shodh-MoE programs are registered for the CUDA backend (their parity
+  // runs where a GPU exists: RoutingParityTest.cpp).
+  const KernelRegistry &r = KernelRegistry::builtin();
+  for (const char *name :
+       {"router", "router_grad", "top_k", "top_k_grad", "dispatch",
+        "dispatch_grad", "combine", "combine_grad", "load_balance_loss",
+        "load_balance_loss_grad", "router_z_loss", "router_z_loss_grad",
+        "router_kl_loss", "router_kl_loss_grad", "allocation_kl",
+        "spectral_energy", "patchify", "unpatchify"})
+    EXPECT_NE(r.find(name, Backend::Cuda), nullptr) << name;
+}

@@ -190,6 +190,22 @@ TEST(CudaRoutingParity, RouterLossesMatchTheCpu) {
                   "expert id -1 of assignment 4 is outside [0, 5)");
 }
 
+TEST(CudaRoutingParity, SpectralEnergyIsBitwise) {
+  // The M²M router features: the same per-token code (SpectralEnergyToken.h)
+  // on both sides, twiddles from the host: the same bits, 2-D and 3-D
+  // patches, an odd width, a constant patch (all-zero features).
+  SHODH_REQUIRE_CUDA_DEVICE();
+  HostTensor p2(DType::F32, {2, 4, 3, 8, 8}), f2(DType::F32, {2, 4, 4});
+  p2.fillUniform(95);
+  std::fill(p2.f32(), p2.f32() + 3 * 64, 0.25f); // token 0: constant
+  auto g2 = both("spectral_energy", {{"bands", int64_t(4)}}, {&p2}, {&f2});
+  expectSameBytes(g2[0], f2, "spectral_energy 2-D");
+  HostTensor p3(DType::F32, {1, 3, 2, 4, 6, 5}), f3(DType::F32, {1, 3, 3});
+  p3.fillUniform(96);
+  auto g3 = both("spectral_energy", {{"bands", int64_t(3)}}, {&p3}, {&f3});
+  expectSameBytes(g3[0], f3, "spectral_energy 3-D");
+}
+
 TEST(CudaRoutingParity, ExpertMlpMatchesTheCpu) {
   SHODH_REQUIRE_CUDA_DEVICE();
   const int64_t B = 2, R = 50, F = 12, H = 32, G = 7, E = 4;

@@ -31,6 +31,18 @@ mkdir -p "$WORK" "$RES"
 cd "$WORK"
 has() { case " $STAGES " in *" $1 "*) return 0 ;; esac; return 1; }
 timed() { name=$1; shift; /usr/bin/time -v -o "$RES/time_$name.txt" "$@"; }
+# routing_steps RUN_DIR SUFFIX [MAX_STEP]: the routing of moe.fb on the
+# held-out latent tokens at every checkpoint of RUN_DIR (up to MAX_STEP)
+# into results/routing_steps$SUFFIX/step_N.json, for the plots.
+routing_steps() {
+  mkdir -p "$RES/routing_steps$2"
+  for c in "$1"/ckpt-*.fb; do
+    step=$(basename "$c" .fb); step=${step#ckpt-}
+    [ -z "${3:-}" ] || [ "$step" -le "$3" ] || continue
+    "$BIN/shodh-run" eval moe.fb --weights "$c" --data lat_test.h5 --threads "$THREADS" \
+        --routing-json "$RES/routing_steps$2/step_$step.json" > /dev/null
+  done
+}
 
 if has data; then
   for d in channel3d porous3d; do
@@ -113,12 +125,7 @@ if has eval; then
         --data test.h5 --divergence spectral --threads "$THREADS" \
         --metrics-json "$RES/eval_full_$r.json" > "$RES/eval_full_$r.log"
   done
-  mkdir -p "$RES/routing_steps"
-  for c in run_moe_joint/ckpt-*.fb; do
-    step=$(basename "$c" .fb); step=${step#ckpt-}
-    "$BIN/shodh-run" eval moe.fb --weights "$c" --data lat_test.h5 --threads "$THREADS" \
-        --routing-json "$RES/routing_steps/step_$step.json" > /dev/null
-  done
+  routing_steps run_moe_joint ""
   /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
 fi
 
@@ -138,12 +145,7 @@ if has long; then
   "$BIN/shodh-run" eval full.fb --weights run_ae/latest.fb --weights run_moe_joint_long/latest.fb \
       --data test.h5 --divergence spectral --threads "$THREADS" \
       --metrics-json "$RES/eval_full_moe_joint_long.json" > "$RES/eval_full_moe_joint_long.log"
-  mkdir -p "$RES/routing_steps_long"
-  for c in run_moe_joint_long/ckpt-*.fb; do
-    step=$(basename "$c" .fb); step=${step#ckpt-}
-    "$BIN/shodh-run" eval moe.fb --weights "$c" --data lat_test.h5 --threads "$THREADS" \
-        --routing-json "$RES/routing_steps_long/step_$step.json" > /dev/null
-  done
+  routing_steps run_moe_joint_long _long
   /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
 fi
 
@@ -155,13 +157,7 @@ if has onset; then
   nice -n 5 "$BIN/shodh-run" train moe.fb --data lat_joint.h5 --steps "$STEPS" --batch 16 \
       --threads 1 --no-normalize --log-every 25 --ckpt-every 10 --keep 1000 --seed 0 \
       --out run_moe_joint_onset > "$RES/train_moe_joint_onset.log" 2>&1
-  mkdir -p "$RES/routing_steps_onset"
-  for c in run_moe_joint_onset/ckpt-*.fb; do
-    step=$(basename "$c" .fb); step=${step#ckpt-}
-    [ "$step" -le 300 ] || continue
-    "$BIN/shodh-run" eval moe.fb --weights "$c" --data lat_test.h5 --threads "$THREADS" \
-        --routing-json "$RES/routing_steps_onset/step_$step.json" > /dev/null
-  done
+  routing_steps run_moe_joint_onset _onset 300
   /usr/bin/python3 "$ROOT/experiments/shodh_moe/summarize.py" "$RES" lat_test.h5 test.h5
 fi
 

@@ -38,13 +38,9 @@ public:
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     CudaKernel::prepare(in, out, ctx);
     Device &dev = device(ctx);
-    const std::vector<int64_t> &s = in[0].shape;
-    spectral_energy::Geometry g;
-    g.channels = s[2];
-    g.d = s.size() == 6 ? s[3] : 1, g.h = s[s.size() - 2], g.w = s.back();
-    g.half = g.w / 2 + 1;
-    g.bands = bands_;
-    tokens_ = s[0] * s[1];
+    const spectral_energy::Geometry g =
+        spectral_energy::geometryOf(in[0].shape, bands_);
+    tokens_ = in[0].shape[0] * in[0].shape[1];
     if (!tablesReady_ || g.channels != g_.channels || g.d != g_.d ||
         g.h != g_.h || g.w != g_.w) {
       g_ = g;

@@ -51,11 +51,7 @@ public:
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     RoutingKernel::prepare(in, out, ctx);
-    const std::vector<int64_t> &s = in[0].shape;
-    g_.channels = s[2];
-    g_.d = s.size() == 6 ? s[3] : 1, g_.h = s[s.size() - 2], g_.w = s.back();
-    g_.half = g_.w / 2 + 1;
-    g_.bands = bands_;
+    g_ = spectral_energy::geometryOf(in[0].shape, bands_);
     tables_ = spectral_energy::makeTables(g_);
   }
 

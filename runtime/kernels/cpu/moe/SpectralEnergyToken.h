@@ -33,6 +33,17 @@ struct Geometry {
   int64_t channels = 1, d = 1, h = 1, w = 1, half = 1, bands = 1;
 };
 
+/// The geometry of patches of `shape` (B, T, C, [d,] h, w) and `bands`.
+inline Geometry geometryOf(const std::vector<int64_t> &shape, int64_t bands) {
+  Geometry g;
+  g.channels = shape[2];
+  g.d = shape.size() == 6 ? shape[3] : 1;
+  g.h = shape[shape.size() - 2], g.w = shape.back();
+  g.half = g.w / 2 + 1;
+  g.bands = bands;
+  return g;
+}
+
 /// Doubles of scratch one token needs: the mean-free patch, two complex
 /// half spectra (re, im interleaved) and the band energies.
 SHODH_SPECTRAL_ENERGY_HD inline int64_t scratchDoubles(const Geometry &g) {

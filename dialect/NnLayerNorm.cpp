@@ -1,7 +1,8 @@
 //===- NnLayerNorm.cpp - Shape rules of layer_norm and its gradients ------===//
 //
-// shodh.layer_norm normalises an f32 tensor along one axis (`axis`, in
-// range) with per-channel `gamma` and `beta` of shape [C], C the size at
+// shodh.layer_norm normalises an f32 or f64 tensor along one axis (`axis`, in
+// range) with per-channel `gamma` and `beta` of shape [C] and the input's
+// element type, C the size at
 // `axis`; `eps` must be positive and finite. The backward ops
 // layer_norm_grad_input (x's type) and layer_norm_grad_gamma ([C]) check
 // the same, and that dy has x's shape.
@@ -14,15 +15,16 @@
 using namespace mlir;
 using namespace mlir::shodh;
 
-/// Returns the input as an f32 tensor of rank >= 1 with `axis` in range and
-/// `eps` positive and finite.
+/// Returns the input as an f32 or f64 tensor of rank >= 1 with `axis` in range
+/// and `eps` positive and finite.
 template <typename OpT>
 static FailureOr<RankedTensorType>
 getNormInput(std::optional<Location> loc, Type type, int64_t axis, double eps) {
   auto x = dyn_cast<RankedTensorType>(type);
-  if (!x || !x.getElementType().isF32() || x.getRank() < 1)
-    return opError<OpT>(loc, "input must be an f32 tensor of rank >= 1, got ",
-                        type);
+  if (!x || !(x.getElementType().isF32() || x.getElementType().isF64()) ||
+      x.getRank() < 1)
+    return opError<OpT>(
+        loc, "input must be an f32 or f64 tensor of rank >= 1, got ", type);
   if (axis < 0 || axis >= x.getRank())
     return opError<OpT>(loc, "axis ", axis, " is out of range for rank ",
                         x.getRank());
@@ -31,18 +33,18 @@ getNormInput(std::optional<Location> loc, Type type, int64_t axis, double eps) {
   return x;
 }
 
-/// Checks that `type` (operand `name`) is an f32 [C] with C = x's size at
-/// `axis`.
+/// Checks that `type` (operand `name`) is a [C] of x's element type with
+/// C = x's size at `axis`.
 template <typename OpT>
 static LogicalResult checkPerChannel(std::optional<Location> loc, Type type,
                                      StringRef name, RankedTensorType x,
                                      int64_t axis) {
   auto v = dyn_cast<RankedTensorType>(type);
-  if (!v || !v.getElementType().isF32() || v.getRank() != 1 ||
+  if (!v || v.getElementType() != x.getElementType() || v.getRank() != 1 ||
       sizesConflict(v.getDimSize(0), x.getDimSize(axis)))
-    return opError<OpT>(
-        loc, name, " must be an f32 tensor [C] with C = ", x.getDimSize(axis),
-        " (the input's size at axis ", axis, "), got ", type);
+    return opError<OpT>(loc, name, " must be an ", typeName(x.getElementType()),
+                        " tensor [C] with C = ", x.getDimSize(axis),
+                        " (the input's size at axis ", axis, "), got ", type);
   return success();
 }
 

@@ -4,8 +4,9 @@
 // shodh.conv_grad_input and shodh.conv_grad_weight. They also check the
 // attributes: `stride` (>= 1), `padding` (>= 0), `output_padding` (below the
 // stride) and the size lists of the backward ops have one entry per spatial
-// axis, and `padding_mode` is "zeros" or "circular". Fields are f32
-// [B, C, S_1, .., S_n] with n = 1, 2 or 3. Output sizes follow PyTorch:
+// axis, and `padding_mode` is "zeros" or "circular". Fields are f32 or
+// f64 [B, C, S_1, .., S_n] with n = 1, 2 or 3; weights and biases have the
+// field's element type, and so has the result. Output sizes follow PyTorch:
 //   conv            S' = floor((S + 2p - K) / s) + 1   (needs S + 2p >= K)
 //   conv_transpose  S' = (S - 1) s - 2p + K + output_padding   (needs >= 1)
 // Layer norm is in NnLayerNorm.cpp, gradients and lowering in
@@ -21,18 +22,19 @@ using namespace mlir::shodh;
 // Shared checks
 //===----------------------------------------------------------------------===//
 
-/// Returns `type` as an f32 field [B, C, S_1, .., S_n], n = 1..3; `name`
-/// names the operand in the message.
+/// Returns `type` as an f32 or f64 field [B, C, S_1, .., S_n], n = 1..3;
+/// `name` names the operand in the message.
 template <typename OpT>
 static FailureOr<RankedTensorType> getConvField(std::optional<Location> loc,
                                                 Type type, StringRef name) {
   auto ranked = dyn_cast<RankedTensorType>(type);
-  if (ranked && ranked.getElementType().isF32() && ranked.getRank() >= 3 &&
-      ranked.getRank() <= 5)
+  if (ranked &&
+      (ranked.getElementType().isF32() || ranked.getElementType().isF64()) &&
+      ranked.getRank() >= 3 && ranked.getRank() <= 5)
     return ranked;
   return opError<OpT>(loc, name,
-                      " must be an f32 field [B, C, S_1, .., S_n] with 1 to 3 "
-                      "spatial axes (rank 3 to 5), got ",
+                      " must be an f32 or f64 field [B, C, S_1, .., S_n] with "
+                      "1 to 3 spatial axes (rank 3 to 5), got ",
                       type);
 }
 
@@ -66,17 +68,19 @@ static LogicalResult checkPaddingMode(std::optional<Location> loc,
                       mode, "\"");
 }
 
-/// Checks the weight's rank (`rank`, the field's) and that its dimension
-/// `channelDim` matches the field's `channels`; `layout` describes it.
+/// Checks the weight's element type (`element`, the field's) and rank
+/// (`rank`, the field's) and that its dimension `channelDim` matches the
+/// field's `channels`; `layout` describes it.
 template <typename OpT>
-static LogicalResult checkConvWeight(std::optional<Location> loc,
-                                     Type weightType, int64_t rank,
-                                     unsigned channelDim, int64_t channels,
-                                     StringRef layout, StringRef field) {
+static LogicalResult
+checkConvWeight(std::optional<Location> loc, Type weightType, Type element,
+                int64_t rank, unsigned channelDim, int64_t channels,
+                StringRef layout, StringRef field) {
   auto weight = dyn_cast<RankedTensorType>(weightType);
-  if (!weight || !weight.getElementType().isF32() || weight.getRank() != rank)
-    return opError<OpT>(loc, "weight must be an f32 tensor of rank ", rank,
-                        " (", layout, "), got ", weightType);
+  if (!weight || weight.getElementType() != element || weight.getRank() != rank)
+    return opError<OpT>(loc, "weight must be an ", typeName(element),
+                        " tensor of rank ", rank, " (", layout, "), got ",
+                        weightType);
   if (sizesConflict(weight.getDimSize(channelDim), channels))
     return opError<OpT>(loc, "weight has ", weight.getDimSize(channelDim),
                         " channels in dimension #", channelDim, " but ", field,
@@ -84,17 +88,18 @@ static LogicalResult checkConvWeight(std::optional<Location> loc,
   return success();
 }
 
-/// Checks the optional bias against `channels` output channels.
+/// Checks the optional bias against `channels` output channels of element
+/// type `element`.
 template <typename OpT>
 static LogicalResult checkConvBias(std::optional<Location> loc, Value bias,
-                                   int64_t channels) {
+                                   Type element, int64_t channels) {
   if (!bias)
     return success();
   auto type = dyn_cast<RankedTensorType>(bias.getType());
-  if (!type || !type.getElementType().isF32() || type.getRank() != 1 ||
+  if (!type || type.getElementType() != element || type.getRank() != 1 ||
       sizesConflict(type.getDimSize(0), channels))
-    return opError<OpT>(loc,
-                        "bias must be an f32 tensor [O] with O = ", channels,
+    return opError<OpT>(loc, "bias must be an ", typeName(element),
+                        " tensor [O] with O = ", channels,
                         " (the output channels), got ", bias.getType());
   return success();
 }
@@ -168,19 +173,19 @@ static LogicalResult checkDySizes(std::optional<Location> loc,
   return success();
 }
 
-/// [lead0, lead1, spatial...] of element type f32.
-static RankedTensorType fieldType(MLIRContext *ctx, int64_t lead0,
-                                  int64_t lead1, ArrayRef<int64_t> spatial) {
+/// [lead0, lead1, spatial...] of element type `element`.
+static RankedTensorType fieldType(Type element, int64_t lead0, int64_t lead1,
+                                  ArrayRef<int64_t> spatial) {
   SmallVector<int64_t> shape{lead0, lead1};
   shape.append(spatial.begin(), spatial.end());
-  return RankedTensorType::get(shape, Float32Type::get(ctx));
+  return RankedTensorType::get(shape, element);
 }
 
 //===----------------------------------------------------------------------===//
 // ConvOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *,
                                        std::optional<Location> loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {
@@ -194,16 +199,18 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
       getConvParams<OpT>(loc, spatial, adaptor.getStrideAttr(),
                          adaptor.getPaddingAttr(), adaptor.getPaddingMode());
   if (failed(params) ||
-      failed(checkConvWeight<OpT>(loc, adaptor.getWeight().getType(), rank, 1,
-                                  x->getDimSize(1), "[O, C, K_1, .., K_n]",
-                                  "input")) ||
-      failed(checkConvBias<OpT>(loc, adaptor.getBias(), w.getDimSize(0))))
+      failed(checkConvWeight<OpT>(
+          loc, adaptor.getWeight().getType(), x->getElementType(), rank, 1,
+          x->getDimSize(1), "[O, C, K_1, .., K_n]", "input")) ||
+      failed(checkConvBias<OpT>(loc, adaptor.getBias(), x->getElementType(),
+                                w.getDimSize(0))))
     return failure();
   auto out = convOutSizes<OpT>(loc, x->getShape().drop_front(2),
                                w.getShape().drop_front(2), *params);
   if (failed(out))
     return failure();
-  inferred.push_back(fieldType(ctx, x->getDimSize(0), w.getDimSize(0), *out));
+  inferred.push_back(
+      fieldType(x->getElementType(), x->getDimSize(0), w.getDimSize(0), *out));
   return success();
 }
 
@@ -233,7 +240,7 @@ static FailureOr<int64_t> transposeOutSize(std::optional<Location> loc,
 }
 
 LogicalResult
-ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+ConvTransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                   Adaptor adaptor,
                                   SmallVectorImpl<Type> &inferred) {
   using OpT = ConvTransposeOp;
@@ -249,10 +256,11 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   auto outPad = getSpatialList<OpT>(loc, adaptor.getOutputPaddingAttr(),
                                     spatial, 0, 0, "output_padding");
   if (failed(outPad) ||
-      failed(checkConvWeight<OpT>(loc, adaptor.getWeight().getType(), rank, 0,
-                                  x->getDimSize(1), "[C, O, K_1, .., K_n]",
-                                  "input")) ||
-      failed(checkConvBias<OpT>(loc, adaptor.getBias(), w.getDimSize(1))))
+      failed(checkConvWeight<OpT>(
+          loc, adaptor.getWeight().getType(), x->getElementType(), rank, 0,
+          x->getDimSize(1), "[C, O, K_1, .., K_n]", "input")) ||
+      failed(checkConvBias<OpT>(loc, adaptor.getBias(), x->getElementType(),
+                                w.getDimSize(1))))
     return failure();
   SmallVector<int64_t> out;
   for (int64_t d = 0; d < spatial; ++d) {
@@ -263,7 +271,8 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
       return failure();
     out.push_back(*n);
   }
-  inferred.push_back(fieldType(ctx, x->getDimSize(0), w.getDimSize(1), out));
+  inferred.push_back(
+      fieldType(x->getElementType(), x->getDimSize(0), w.getDimSize(1), out));
   return success();
 }
 
@@ -274,7 +283,7 @@ SHODH_COMPATIBLE_RETURN_TYPES(ConvTransposeOp)
 //===----------------------------------------------------------------------===//
 
 LogicalResult
-ConvGradInputOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+ConvGradInputOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                   Adaptor adaptor,
                                   SmallVectorImpl<Type> &inferred) {
   using OpT = ConvGradInputOp;
@@ -290,24 +299,25 @@ ConvGradInputOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
     return failure();
   auto sizes = getSpatialList<OpT>(loc, adaptor.getInputSizeAttr(), spatial, 1,
                                    1, "input_size");
-  if (failed(sizes) || failed(checkConvWeight<OpT>(
-                           loc, adaptor.getWeight().getType(), rank, 0,
-                           dy->getDimSize(1), "[O, C, K_1, .., K_n]", "dy")))
+  if (failed(sizes) ||
+      failed(checkConvWeight<OpT>(
+          loc, adaptor.getWeight().getType(), dy->getElementType(), rank, 0,
+          dy->getDimSize(1), "[O, C, K_1, .., K_n]", "dy")))
     return failure();
   auto out =
       convOutSizes<OpT>(loc, *sizes, w.getShape().drop_front(2), *params);
   if (failed(out) || failed(checkDySizes<OpT>(loc, *dy, *out)))
     return failure();
-  inferred.push_back(
-      fieldType(ctx, dy->getDimSize(0), w.getDimSize(1), *sizes));
+  inferred.push_back(fieldType(dy->getElementType(), dy->getDimSize(0),
+                               w.getDimSize(1), *sizes));
   return success();
 }
 
 SHODH_COMPATIBLE_RETURN_TYPES(ConvGradInputOp)
 
 LogicalResult
-ConvGradWeightOp::inferReturnTypes(MLIRContext *ctx,
-                                   std::optional<Location> loc, Adaptor adaptor,
+ConvGradWeightOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
                                    SmallVectorImpl<Type> &inferred) {
   using OpT = ConvGradWeightOp;
   auto x = getConvField<OpT>(loc, adaptor.getInput().getType(), "input");
@@ -318,9 +328,11 @@ ConvGradWeightOp::inferReturnTypes(MLIRContext *ctx,
     return failure();
   int64_t spatial = x->getRank() - 2;
   if (dy->getRank() != x->getRank() ||
+      dy->getElementType() != x->getElementType() ||
       sizesConflict(dy->getDimSize(0), x->getDimSize(0)))
-    return opError<OpT>(loc, "dy must have the input's rank ", x->getRank(),
-                        " and batch size, got ", *dy, " for input ", *x);
+    return opError<OpT>(loc, "dy must have the input's element type, rank ",
+                        x->getRank(), " and batch size, got ", *dy,
+                        " for input ", *x);
   auto params =
       getConvParams<OpT>(loc, spatial, adaptor.getStrideAttr(),
                          adaptor.getPaddingAttr(), adaptor.getPaddingMode());
@@ -334,8 +346,8 @@ ConvGradWeightOp::inferReturnTypes(MLIRContext *ctx,
       convOutSizes<OpT>(loc, x->getShape().drop_front(2), *kernel, *params);
   if (failed(out) || failed(checkDySizes<OpT>(loc, *dy, *out)))
     return failure();
-  inferred.push_back(
-      fieldType(ctx, dy->getDimSize(1), x->getDimSize(1), *kernel));
+  inferred.push_back(fieldType(x->getElementType(), dy->getDimSize(1),
+                               x->getDimSize(1), *kernel));
   return success();
 }
 

@@ -22,6 +22,15 @@ inline LogicalResult opError(std::optional<Location> loc, Args &&...args) {
                            std::forward<Args>(args)...);
 }
 
+/// `type` as printed, without the quotes a diagnostic argument gets ("f32"
+/// in "must be an f32 tensor").
+inline std::string typeName(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
+}
+
 /// Returns true if the static sizes `a` and `b` disagree.
 inline bool sizesConflict(int64_t a, int64_t b) {
   return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
@@ -102,10 +111,9 @@ inline LogicalResult inferElementwise(std::optional<Location> loc,
 /// (`what`: "residual", "accumulate"); `mine` names `shape` in the message
 /// ("dx has").
 template <typename OpT>
-inline LogicalResult joinAddend(std::optional<Location> loc,
-                                SmallVectorImpl<int64_t> &shape,
-                                RankedTensorType addend, StringRef what,
-                                StringRef mine) {
+inline LogicalResult
+joinAddend(std::optional<Location> loc, SmallVectorImpl<int64_t> &shape,
+           RankedTensorType addend, StringRef what, StringRef mine) {
   if (addend.getRank() != static_cast<int64_t>(shape.size()))
     return opError<OpT>(loc, what, " must have rank ", shape.size(), ", got ",
                         addend);

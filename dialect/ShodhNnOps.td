@@ -5,10 +5,11 @@
 // ShodhOps.td.
 //
 // Fields are channel-first [B, C, S_1, .., S_n] with n = 1, 2 or 3 spatial
-// axes, f32. `stride` and `padding` have one entry per spatial axis (default
-// all 1 and all 0). The output size of a convolution is PyTorch's,
-// floor((S + 2p - K) / s) + 1, and the verifier requires S + 2p >= K (docs/
-// compiler.md § Convolutions and normalisation).
+// axes, f32 or f64 (all operands and the result of one op alike). `stride`
+// and `padding` have one entry per spatial axis (default all 1 and all 0).
+// The output size of a convolution is PyTorch's, floor((S + 2p - K) / s) +
+// 1, and the verifier requires S + 2p >= K (docs/compiler.md § Convolutions
+// and normalisation).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SHODH_NN_OPS_TD

@@ -1,11 +1,11 @@
 //===- Pipeline.cpp - The compile pipeline --------------------------------===//
 //
 // Implements the compile pipeline: inline calls and pick the entry
-// function, bind hyperparameters, expand repeats,
-// infer shapes, fuse spectral chains and MoE layers, build the training
-// programs (when the model has `shodh.train` or training is forced),
-// canonicalize and CSE, fold additions into GEMMs, share spectra between
-// forward and backward, lower to kernel calls, annotate lifetimes.
+// function, bind hyperparameters, expand repeats, promote to f64 (with
+// --precision f64), infer shapes, fuse spectral chains and MoE layers, build
+// the training programs (when the model has `shodh.train` or training is
+// forced), canonicalize and CSE, fold additions into GEMMs, share spectra
+// between forward and backward, lower to kernel calls, annotate lifetimes.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Pipeline.h"
@@ -25,6 +25,8 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   bind.batch = options.batch;
   pm.addPass(createShodhBindHyperparams(bind));
   pm.addPass(createShodhExpandRepeats());
+  if (options.f64)
+    pm.addPass(createShodhPromoteF64());
   pm.addPass(createShodhInferShapes());
   if (options.fuseSpectral) { // --no-fuse turns every fusion off
     pm.addPass(createShodhFuseSpectral());

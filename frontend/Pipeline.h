@@ -27,11 +27,13 @@ struct PipelineOptions {
   bool train = false;
   /// The function compiled as @infer (empty: @infer itself).
   std::string entry;
+  /// Compile in double precision (--shodh-promote-f64; inference only).
+  bool f64 = false;
 };
 
-/// Adds select-entry, bind-hyperparams, expand-repeats, infer-shapes, fuse-spectral
-/// (unless disabled), build-training, canonicalize, cse, lower-to-kernels and
-/// lifetimes to `pm`.
+/// Adds select-entry, bind-hyperparams, expand-repeats, promote-f64 (with
+/// `f64`), infer-shapes, fuse-spectral (unless disabled), build-training,
+/// canonicalize, cse, lower-to-kernels and lifetimes to `pm`.
 void buildCompilePipeline(OpPassManager &pm, const PipelineOptions &options);
 
 } // namespace mlir::shodh

@@ -67,6 +67,22 @@ def ShodhExpandRepeats : Pass<"shodh-expand-repeats", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhPromoteF64 : Pass<"shodh-promote-f64", "::mlir::ModuleOp"> {
+  let summary = "Compile the model in double precision (inference only)";
+  let description = [{
+    Rewrites every f32 of the module into f64 and every complex<f32> into
+    complex<f64>: parameter and state types, function signatures, block
+    arguments, op result types, and f32 float and dense attributes (values
+    widened exactly). The module's `shodh.train` configuration is dropped,
+    so the pipeline builds no training programs (the optimizer and loss
+    kernels are f32). Every op is then verified in its f64 form; an op
+    without one (e.g. `shodh.attention`) is reported with its own message
+    and a note naming the option. `shodhc --precision f64` runs it after
+    `--shodh-expand-repeats`; f32 weights are widened when loaded
+    (`shodh-run infer --weights`).
+  }];
+}
+
 def ShodhInferShapes : Pass<"shodh-infer-shapes", "::mlir::ModuleOp"> {
   let summary = "Re-infer result types through every function";
   let description = [{

@@ -2,10 +2,43 @@
 // backward ops, one per split.
 // RUN: shodh-opt %s -split-input-file -verify-diagnostics
 
-func.func @f(%x: tensor<2x3x8x8xf64>, %w: tensor<4x3x3x3xf64>) -> tensor<2x4x6x6xf64> {
-  // expected-error @+1 {{'shodh.conv' op input must be an f32 field [B, C, S_1, .., S_n] with 1 to 3 spatial axes (rank 3 to 5), got 'tensor<2x3x8x8xf64>'}}
-  %y = shodh.conv %x, %w : (tensor<2x3x8x8xf64>, tensor<4x3x3x3xf64>) -> tensor<2x4x6x6xf64>
+func.func @f(%x: tensor<2x3x8x8xf16>, %w: tensor<4x3x3x3xf16>) -> tensor<2x4x6x6xf16> {
+  // expected-error @+1 {{'shodh.conv' op input must be an f32 or f64 field [B, C, S_1, .., S_n] with 1 to 3 spatial axes (rank 3 to 5), got 'tensor<2x3x8x8xf16>'}}
+  %y = shodh.conv %x, %w : (tensor<2x3x8x8xf16>, tensor<4x3x3x3xf16>) -> tensor<2x4x6x6xf16>
+  return %y : tensor<2x4x6x6xf16>
+}
+
+// -----
+
+// f64 fields take f64 weights and biases (shodhc --precision f64).
+func.func @f(%x: tensor<2x3x8x8xf64>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf64> {
+  // expected-error @+1 {{'shodh.conv' op weight must be an f64 tensor of rank 4 ([O, C, K_1, .., K_n]), got 'tensor<4x3x3x3xf32>'}}
+  %y = shodh.conv %x, %w : (tensor<2x3x8x8xf64>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf64>
   return %y : tensor<2x4x6x6xf64>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf64>, %w: tensor<4x3x3x3xf64>, %b: tensor<4xf32>) -> tensor<2x4x6x6xf64> {
+  // expected-error @+1 {{'shodh.conv' op bias must be an f64 tensor [O] with O = 4 (the output channels), got 'tensor<4xf32>'}}
+  %y = shodh.conv %x, %w, %b : (tensor<2x3x8x8xf64>, tensor<4x3x3x3xf64>, tensor<4xf32>) -> tensor<2x4x6x6xf64>
+  return %y : tensor<2x4x6x6xf64>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x16x16xf64>, %dy: tensor<2x8x8x8xf32>) -> tensor<8x3x4x4xf64> {
+  // expected-error @+1 {{'shodh.conv_grad_weight' op dy must have the input's element type, rank 4 and batch size, got 'tensor<2x8x8x8xf32>' for input 'tensor<2x3x16x16xf64>'}}
+  %dw = shodh.conv_grad_weight %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>, kernel_size = array<i64: 4, 4>} : (tensor<2x3x16x16xf64>, tensor<2x8x8x8xf32>) -> tensor<8x3x4x4xf64>
+  return %dw : tensor<8x3x4x4xf64>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x3xf64>, %g: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<2x4x3xf64> {
+  // expected-error @+1 {{'shodh.layer_norm' op gamma must be an f64 tensor [C] with C = 4 (the input's size at axis 1), got 'tensor<4xf32>'}}
+  %y = shodh.layer_norm %x, %g, %b : (tensor<2x4x3xf64>, tensor<4xf32>, tensor<4xf64>) -> tensor<2x4x3xf64>
+  return %y : tensor<2x4x3xf64>
 }
 
 // -----
@@ -139,7 +172,7 @@ func.func @f(%dy: tensor<?x8x8x8xf32>, %w: tensor<8x3x4x4xf32>) -> tensor<?x3x16
 // -----
 
 func.func @f(%x: tensor<2x3x16x16xf32>, %dy: tensor<3x8x8x8xf32>) -> tensor<8x3x4x4xf32> {
-  // expected-error @+1 {{'shodh.conv_grad_weight' op dy must have the input's rank 4 and batch size, got 'tensor<3x8x8x8xf32>' for input 'tensor<2x3x16x16xf32>'}}
+  // expected-error @+1 {{'shodh.conv_grad_weight' op dy must have the input's element type, rank 4 and batch size, got 'tensor<3x8x8x8xf32>' for input 'tensor<2x3x16x16xf32>'}}
   %dw = shodh.conv_grad_weight %x, %dy {stride = array<i64: 2, 2>, padding = array<i64: 1, 1>, kernel_size = array<i64: 4, 4>} : (tensor<2x3x16x16xf32>, tensor<3x8x8x8xf32>) -> tensor<8x3x4x4xf32>
   return %dw : tensor<8x3x4x4xf32>
 }
@@ -187,7 +220,7 @@ func.func @f(%x: tensor<2x4x3xf32>, %g: tensor<3xf32>, %b: tensor<4xf32>) -> ten
 // -----
 
 func.func @f(%x: tensor<2x4x3xi32>, %g: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x4x3xi32> {
-  // expected-error @+1 {{'shodh.layer_norm' op input must be an f32 tensor of rank >= 1, got 'tensor<2x4x3xi32>'}}
+  // expected-error @+1 {{'shodh.layer_norm' op input must be an f32 or f64 tensor of rank >= 1, got 'tensor<2x4x3xi32>'}}
   %y = shodh.layer_norm %x, %g, %b : (tensor<2x4x3xi32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3xi32>
   return %y : tensor<2x4x3xi32>
 }

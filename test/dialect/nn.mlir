@@ -46,3 +46,19 @@ func.func @backward(%x: tensor<?x3x16x16xf32>, %dy: tensor<?x8x8x8xf32>, %w: ten
   %dg = shodh.layer_norm_grad_gamma %n, %dn : (tensor<?x32x8x8xf32>, tensor<?x32x8x8xf32>) -> tensor<32xf32>
   return %dx, %dw, %dn2, %dg : tensor<?x3x16x16xf32>, tensor<8x3x4x4xf32>, tensor<?x32x8x8xf32>, tensor<32xf32>
 }
+
+// f64 fields (shodhc --precision f64): every operand and the result f64.
+// CHECK-LABEL: func.func @f64
+func.func @f64(%x: tensor<?x3x8x8x8xf64>, %w: tensor<4x3x3x3x3xf64>, %b: tensor<4xf64>, %g: tensor<4xf64>, %wt: tensor<4x2x2x2x2xf64>, %dy: tensor<?x4x8x8x8xf64>) -> (tensor<?x4x8x8x8xf64>, tensor<?x2x16x16x16xf64>, tensor<4x3x3x3x3xf64>, tensor<4xf64>) {
+  // CHECK: shodh.conv {{.*}} -> tensor<?x4x8x8x8xf64>
+  %y = shodh.conv %x, %w, %b {padding = array<i64: 1, 1, 1>, padding_mode = "circular"} : (tensor<?x3x8x8x8xf64>, tensor<4x3x3x3x3xf64>, tensor<4xf64>) -> tensor<?x4x8x8x8xf64>
+  // CHECK: shodh.layer_norm {{.*}} -> tensor<?x4x8x8x8xf64>
+  %n = shodh.layer_norm %y, %g, %g : (tensor<?x4x8x8x8xf64>, tensor<4xf64>, tensor<4xf64>) -> tensor<?x4x8x8x8xf64>
+  // CHECK: shodh.conv_transpose {{.*}} -> tensor<?x2x16x16x16xf64>
+  %u = shodh.conv_transpose %n, %wt {stride = array<i64: 2, 2, 2>} : (tensor<?x4x8x8x8xf64>, tensor<4x2x2x2x2xf64>) -> tensor<?x2x16x16x16xf64>
+  // CHECK: shodh.conv_grad_weight {{.*}} -> tensor<4x3x3x3x3xf64>
+  %dw = shodh.conv_grad_weight %x, %dy {stride = array<i64: 1, 1, 1>, padding = array<i64: 1, 1, 1>, padding_mode = "circular", kernel_size = array<i64: 3, 3, 3>} : (tensor<?x3x8x8x8xf64>, tensor<?x4x8x8x8xf64>) -> tensor<4x3x3x3x3xf64>
+  // CHECK: shodh.layer_norm_grad_gamma {{.*}} -> tensor<4xf64>
+  %dg = shodh.layer_norm_grad_gamma %y, %dy : (tensor<?x4x8x8x8xf64>, tensor<?x4x8x8x8xf64>) -> tensor<4xf64>
+  return %y, %u, %dw, %dg : tensor<?x4x8x8x8xf64>, tensor<?x2x16x16x16xf64>, tensor<4x3x3x3x3xf64>, tensor<4xf64>
+}

@@ -2,7 +2,7 @@
 //
 // `shodhc model.mlir -o model.fb [--set k=v]... [--batch N] [--emit=mlir|fb]
 // [--no-fuse] [--train] [--entry NAME] [--print-ir-after-all]
-// [--target cpu]`: parses the
+// [--target cpu] [--precision f32|f64]`: parses the
 // command line, reads the source and hands it to the frontend. Errors go to
 // stderr and give exit code 1; nothing is written on error.
 //
@@ -57,6 +57,12 @@ cl::opt<bool>
     printIrAfterAll("print-ir-after-all",
                     cl::desc("Print the IR after every pass to stderr"),
                     cl::cat(shodhcCategory));
+cl::opt<std::string>
+    precision("precision",
+              cl::desc("Element type of the compiled programs: f32 (default) "
+                       "or f64 (inference only; f32 weights are widened when "
+                       "loaded)"),
+              cl::init("f32"), cl::cat(shodhcCategory));
 cl::opt<std::string> target("target",
                             cl::desc("Target recorded in the model file "
                                      "(cpu, cuda, auto)"),
@@ -74,6 +80,11 @@ std::string checkOptions() {
     return "no output file; use -o FILE (or --emit=mlir)";
   if (target != "cpu" && target != "cuda" && target != "auto")
     return "unknown target '" + target + "'; expected cpu, cuda or auto";
+  if (precision != "f32" && precision != "f64")
+    return "unknown precision '" + precision + "'; expected f32 or f64";
+  if (precision == "f64" && train)
+    return "--precision f64 compiles inference programs only; --train needs "
+           "f32";
   if (batch < 0)
     return "--batch must be >= 0, got " + std::to_string(batch);
   return {};
@@ -92,6 +103,7 @@ mlir::shodh::CompileOptions collectOptions() {
   options.entry = entry;
   options.printIrAfterAll = printIrAfterAll;
   options.target = target;
+  options.f64 = precision == "f64";
   return options;
 }
 

@@ -1,8 +1,9 @@
 //===- ConvKernels.cpp - conv, conv_transpose, conv_grad_* (CUDA) ---------===//
 //
 // Contracts of cpu/nn/ConvKernels.cpp, whose kernels validate the calls and
-// shapes; the geometry is ConvGeometry's (1 to 3 spatial axes, strides,
-// zero or circular padding). im2col + cuBLAS GEMM per batch entry and
+// shapes, in f32 only (an f64 call, which the CPU runs, is refused); the
+// geometry is ConvGeometry's (1 to 3 spatial axes, strides, zero or
+// circular padding). im2col + cuBLAS GEMM per batch entry and
 // block of output positions (blocks of about kGpuColumnBudget patch
 // floats, convColumnBlock), in a fixed order:
 //   conv:             y_block = W [O, C K] col (+ bias prefill)
@@ -24,8 +25,10 @@
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/RoutingHost.h"
 #include "runtime/kernels/cuda/RowMajorGemm.h"
+#include "runtime/support/Status.h"
 
 #include <cuda_runtime.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -62,7 +65,13 @@ public:
       : CudaKernel(sig, cpuConv(sig, kind)), kind_(kind),
         hasBias_(sig.inputs.size() == 3),
         attrs_(parseConvAttrs(sig, sig.inputs[0]->shape.size() - 2,
-                              kind != ConvKind::Transpose)) {}
+                              kind != ConvKind::Transpose)) {
+    // The CPU kernel accepts f64 too; the device code is f32 only.
+    if (DType t = sig.inputs[0]->dtype; t != DType::F32)
+      throw Error(fmt::format("{}: the CUDA backend runs {} in f32 only, got "
+                              "{}; run it with --device cpu",
+                              where_, sig.call->kernel, dtypeName(t)));
+  }
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {

@@ -1,6 +1,7 @@
 //===- LayerNormKernels.cpp - layer_norm and its gradients (CUDA) ---------===//
 //
-// Contracts as on the CPU (cpu/nn/LayerNormKernels.cpp): the CPU kernel's
+// Contracts as on the CPU (cpu/nn/LayerNormKernels.cpp), in f32 only (an
+// f64 call, which the CPU runs, is refused): the CPU kernel's
 // constructor validates the call, its `prepare` (shape checks only)
 // re-checks the concrete shapes; the device code is LayerNorm.cu. The
 // statistics dgamma needs are kept in device scratch made in `prepare`.
@@ -12,6 +13,9 @@
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/LayerNormDevice.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
 
 namespace shodh::cuda {
 
@@ -32,6 +36,11 @@ public:
       : CudaKernel(sig, cpuKernel(sig, kind)), kind_(kind),
         axis_(intAttr(sig, "axis")) {
     shape_.eps = floatAttr(sig, "eps");
+    // The CPU kernel accepts f64 too; the device code is f32 only.
+    if (DType t = sig.inputs[0]->dtype; t != DType::F32)
+      throw Error(fmt::format("{}: the CUDA backend runs {} in f32 only, got "
+                              "{}; run it with --device cpu",
+                              where_, sig.call->kernel, dtypeName(t)));
   }
 
   void prepare(const std::vector<TensorRef> &in,

@@ -9,7 +9,12 @@
 // strides 1 and 2, zero and circular padding (including an axis of size 1
 // wrapped from both sides), blocks that split rows.
 //
+// Also without a GPU: the CUDA conv and layer-norm factories refuse an f64
+// call (which the CPU kernels run) with a message pointing to --device cpu,
+// after the CPU's own validation (a mixed call gets the CPU's message).
+//
 //===----------------------------------------------------------------------===//
+#include "../runtime/CpuKernelHarness.h"
 #include "runtime/kernels/cuda/ConvDevice.h"
 
 #include <gtest/gtest.h>
@@ -19,6 +24,7 @@
 
 using namespace shodh;
 using namespace shodh::cuda;
+using namespace shodh::testing;
 
 namespace {
 
@@ -46,7 +52,69 @@ std::vector<float> randoms(int64_t n, uint32_t seed) {
   return v;
 }
 
+/// Runs the cuda factory of `name` on static descriptions (creating a cuda
+/// kernel needs no device; only `prepare` and `run` use one).
+std::unique_ptr<Kernel> createCudaKernel(const std::string &name,
+                                         std::vector<NamedAttr> attrs,
+                                         const std::vector<TensorDesc> &ins,
+                                         const std::vector<TensorDesc> &outs) {
+  KernelCall call{name, {}, {}, std::move(attrs)};
+  KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
+  for (const TensorDesc &d : ins)
+    sig.inputs.push_back(&d);
+  for (const TensorDesc &d : outs)
+    sig.outputs.push_back(&d);
+  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cuda);
+  if (!f)
+    throw Error("no cuda kernel " + name);
+  return (*f)(sig);
+}
+
+/// A static description of a `dtype` tensor of `shape`.
+TensorDesc desc(DType dtype, std::vector<int64_t> shape) {
+  return HostTensor(dtype, std::move(shape)).desc("t");
+}
+
 } // namespace
+
+TEST(CudaNnKernels, RefuseF64CallsAtConstruction) {
+  struct Call {
+    const char *name;
+    std::vector<NamedAttr> attrs;
+    std::vector<std::vector<int64_t>> ins;
+    std::vector<int64_t> out;
+  };
+  std::vector<NamedAttr> conv{{"stride", AttrValue(std::vector<int64_t>{1})},
+                              {"padding", AttrValue(std::vector<int64_t>{0})}};
+  std::vector<NamedAttr> transpose = conv;
+  transpose.push_back({"output_padding", AttrValue(std::vector<int64_t>{0})});
+  std::vector<NamedAttr> norm{{"axis", AttrValue(int64_t(1))},
+                              {"eps", AttrValue(1e-5)}};
+  const Call calls[] = {
+      {"conv", conv, {{1, 2, 5}, {3, 2, 3}, {3}}, {1, 3, 3}},
+      {"conv_grad_input", conv, {{1, 3, 3}, {3, 2, 3}}, {1, 2, 5}},
+      {"conv_transpose", transpose, {{1, 2, 3}, {2, 3, 3}}, {1, 3, 5}},
+      {"conv_grad_weight", conv, {{1, 2, 5}, {1, 3, 3}}, {3, 2, 3}},
+      {"layer_norm", norm, {{2, 4, 3}, {4}, {4}}, {2, 4, 3}},
+      {"layer_norm_grad_input", norm, {{2, 4, 3}, {4}, {2, 4, 3}}, {2, 4, 3}},
+      {"layer_norm_grad_gamma", norm, {{2, 4, 3}, {2, 4, 3}}, {4}}};
+  for (const Call &c : calls) {
+    auto make = [&](DType in0, DType rest) {
+      std::vector<TensorDesc> ins;
+      for (const std::vector<int64_t> &shape : c.ins)
+        ins.push_back(desc(ins.empty() ? in0 : rest, shape));
+      return createCudaKernel(c.name, c.attrs, ins, {desc(rest, c.out)});
+    };
+    EXPECT_NE(make(DType::F32, DType::F32), nullptr) << c.name;
+    expectErrorContaining(
+        [&] { make(DType::F64, DType::F64); },
+        std::string("program 'test', call 0 (") + c.name +
+            "): the CUDA backend runs " + c.name +
+            " in f32 only, got f64; run it with --device cpu");
+    expectErrorContaining([&] { make(DType::F64, DType::F32); },
+                          "has dtype f32 but");
+  }
+}
 
 TEST(CudaConvModes, Im2colAndCol2imMatchTheCpuBitwise) {
   int caseNo = 0;

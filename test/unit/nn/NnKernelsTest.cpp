@@ -1,114 +1,23 @@
 //===- NnKernelsTest.cpp - Conv and layer-norm kernels vs naive references ===//
 //
-// conv against a direct 6-loop reference in double (1D/2D/3D, zeros and
-// circular padding, strides that floor); conv_grad_input, conv_grad_weight
-// and conv_transpose by the adjoint identities <conv(x, w), dy> =
-// <x, conv_grad_input(dy, w)> = <w, conv_grad_weight(x, dy)> and
-// <conv_transpose(x, w), y> = <x, conv(y, w)>; layer_norm gradients by
+// conv against a direct reference in double (NnReferences.h; 1D/2D/3D,
+// zeros and circular padding, strides that floor); conv_grad_input,
+// conv_grad_weight and conv_transpose by the adjoint identities
+// <conv(x, w), dy> = <x, conv_grad_input(dy, w)> = <w, conv_grad_weight(x,
+// dy)> and <conv_transpose(x, w), y> = <x, conv(y, w)>; layer_norm gradients by
 // central finite differences of a double reference; every kernel
 // bit-identical for 1 and 3 threads; bad calls rejected with messages naming
-// the attribute or operand. Parity with torch is in TorchParityTest.cpp.
+// the attribute or operand. Parity with torch is in TorchParityTest.cpp,
+// the f64 forms are tested in NnKernelsF64Test.cpp.
 //
 //===----------------------------------------------------------------------===//
-#include "test/unit/nn/NnTestUtil.h"
+#include "test/unit/nn/NnReferences.h"
 
 #include <chrono>
 #include <cstring>
 
 using namespace shodh;
 using namespace shodh::testing;
-
-namespace {
-
-/// A convolution setup: x [B, C, S...], w [O, C, K...] and the attributes.
-struct ConvSetup {
-  std::vector<int64_t> x, w, stride, pad;
-  bool circular = false;
-
-  size_t spatial() const { return x.size() - 2; }
-  std::vector<NamedAttr> attrs() const {
-    return {ints("stride", stride), ints("padding", pad),
-            str("padding_mode", circular ? "circular" : "zeros")};
-  }
-  std::vector<int64_t> y() const {
-    std::vector<int64_t> s{x[0], w[0]};
-    for (size_t d = 0; d < spatial(); ++d)
-      s.push_back((x[2 + d] + 2 * pad[d] - w[2 + d]) / stride[d] + 1);
-    return s;
-  }
-};
-
-/// The dims of `shape` after the first two, padded in front to 3 with 1.
-std::vector<int64_t> spatial3(const std::vector<int64_t> &shape) {
-  std::vector<int64_t> s(5 - shape.size(), 1);
-  s.insert(s.end(), shape.begin() + 2, shape.end());
-  return s;
-}
-
-/// Direct convolution in double.
-std::vector<double> naiveConv(const ConvSetup &s, const HostTensor &x,
-                              const HostTensor &w, const float *bias) {
-  std::vector<int64_t> in = spatial3(s.x), k = spatial3(s.w),
-                       out = spatial3(s.y());
-  std::vector<int64_t> st(3 - s.spatial(), 1), pd(3 - s.spatial(), 0);
-  st.insert(st.end(), s.stride.begin(), s.stride.end());
-  pd.insert(pd.end(), s.pad.begin(), s.pad.end());
-  int64_t B = s.x[0], C = s.x[1], O = s.w[0];
-  std::vector<double> y;
-  for (int64_t b = 0; b < B; ++b)
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t j0 = 0; j0 < out[0]; ++j0)
-        for (int64_t j1 = 0; j1 < out[1]; ++j1)
-          for (int64_t j2 = 0; j2 < out[2]; ++j2) {
-            double acc = bias ? bias[o] : 0.0;
-            int64_t j[3] = {j0, j1, j2};
-            for (int64_t c = 0; c < C; ++c)
-              for (int64_t a = 0; a < k[0] * k[1] * k[2]; ++a) {
-                int64_t kk[3] = {a / (k[1] * k[2]), (a / k[2]) % k[1],
-                                 a % k[2]};
-                int64_t idx[3];
-                bool inside = true;
-                for (int d = 0; d < 3; ++d) {
-                  idx[d] = j[d] * st[d] - pd[d] + kk[d];
-                  if (s.circular)
-                    idx[d] = (idx[d] % in[d] + in[d]) % in[d];
-                  inside &= idx[d] >= 0 && idx[d] < in[d];
-                }
-                if (!inside)
-                  continue;
-                acc += double(x.f32()[(((b * C + c) * in[0] + idx[0]) * in[1] +
-                                       idx[1]) *
-                                          in[2] +
-                                      idx[2]]) *
-                       w.f32()[(o * C + c) * k[0] * k[1] * k[2] + a];
-              }
-            y.push_back(acc);
-          }
-  return y;
-}
-
-/// Runs kernel `name` with 1 and 3 threads and expects identical bits.
-void runDeterministic(const std::string &name, std::vector<NamedAttr> attrs,
-                      const std::vector<const HostTensor *> &ins,
-                      HostTensor &out) {
-  HostTensor again(DType::F32, out.shape);
-  runKernel(name, attrs, ins, {&out}, 1);
-  runKernel(name, attrs, ins, {&again}, 3);
-  EXPECT_EQ(std::memcmp(out.f32(), again.f32(), size_t(out.numel()) * 4), 0)
-      << name << " differs between 1 and 3 threads";
-}
-
-/// The setups: 1D, 2D, 3D, zeros and circular, flooring strides.
-std::vector<ConvSetup> setups() {
-  return {{{2, 3, 9}, {4, 3, 3}, {2}, {1}, false},
-          {{1, 2, 7}, {3, 2, 4}, {3}, {2}, true},
-          {{2, 3, 7, 6}, {5, 3, 3, 2}, {2, 1}, {1, 0}, false},
-          {{1, 2, 5, 6}, {3, 2, 3, 3}, {1, 2}, {1, 1}, true},
-          {{2, 2, 6, 5, 4}, {3, 2, 4, 3, 2}, {2, 2, 1}, {1, 0, 1}, false},
-          {{1, 3, 4, 4, 6}, {2, 3, 3, 3, 3}, {2, 1, 2}, {1, 1, 2}, true}};
-}
-
-} // namespace
 
 TEST(NnKernels, AreRegistered) {
   for (const char *name :
@@ -123,11 +32,9 @@ TEST(NnKernels, ConvMatchesDirectReference) {
     HostTensor x = randomTensor(s.x, 1), w = randomTensor(s.w, 2);
     HostTensor b = randomTensor({s.w[0]}, 3), y(DType::F32, s.y());
     runDeterministic("conv", s.attrs(), {&x, &w, &b}, y);
-    std::vector<double> ref = naiveConv(s, x, w, b.f32());
-    ASSERT_EQ(int64_t(ref.size()), y.numel());
-    for (size_t i = 0; i < ref.size(); ++i) // f32 sums of <= 81 terms
-      ASSERT_NEAR(y.f32()[i], ref[i], 1e-5)
-          << "setup x rank " << s.x.size() << " at " << i;
+    std::vector<double> ref = ConvRef(s).conv(values(x), values(w), values(b));
+    // f32 sums of <= 81 terms
+    expectClose(y, ref, 1e-5, 0.0, "x rank " + std::to_string(s.x.size()));
   }
 }
 

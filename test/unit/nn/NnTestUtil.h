@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <string>
 #include <vector>
 
 namespace shodh::testing {
@@ -19,11 +21,54 @@ inline HostTensor pattern(std::vector<int64_t> shape, int seed) {
   return t;
 }
 
-/// Random f32 tensor of `shape` in [-1, 1).
-inline HostTensor randomTensor(std::vector<int64_t> shape, uint32_t seed) {
-  HostTensor t(DType::F32, std::move(shape));
+/// Random tensor of `shape` (f32 unless `dtype` says f64) in [-1, 1).
+inline HostTensor randomTensor(std::vector<int64_t> shape, uint32_t seed,
+                               DType dtype = DType::F32) {
+  HostTensor t(dtype, std::move(shape));
   t.fillUniform(seed);
   return t;
+}
+
+/// The values of an f32 or f64 tensor, as doubles.
+inline std::vector<double> values(const HostTensor &t) {
+  if (t.dtype == DType::F32)
+    return std::vector<double>(t.f32(), t.f32() + t.numel());
+  return std::vector<double>(t.f64(), t.f64() + t.numel());
+}
+
+/// An f64 tensor holding exactly the values of the f32 tensor `t`.
+inline HostTensor widened(const HostTensor &t) {
+  HostTensor w(DType::F64, t.shape);
+  for (int64_t i = 0; i < t.numel(); ++i)
+    w.f64()[i] = t.f32()[i];
+  return w;
+}
+
+/// Runs kernel `name` with 1 and 3 threads and expects identical bits in
+/// `out` (f32 or f64).
+inline void runDeterministic(const std::string &name,
+                             std::vector<NamedAttr> attrs,
+                             const std::vector<const HostTensor *> &ins,
+                             HostTensor &out) {
+  HostTensor again(out.dtype, out.shape);
+  runKernel(name, attrs, ins, {&out}, 1);
+  runKernel(name, attrs, ins, {&again}, 3);
+  EXPECT_EQ(
+      std::memcmp(out.storage.data(), again.storage.data(), out.storage.size()),
+      0)
+      << name << " (" << dtypeName(out.dtype)
+      << ") differs between 1 and 3 threads";
+}
+
+/// Expects the f32 or f64 tensor `t` to match `want` within
+/// atol + rtol |want| at every element.
+inline void expectClose(const HostTensor &t, const std::vector<double> &want,
+                        double atol, double rtol, const std::string &what) {
+  std::vector<double> got = values(t);
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (size_t i = 0; i < want.size(); ++i)
+    ASSERT_NEAR(got[i], want[i], atol + rtol * std::fabs(want[i]))
+        << what << " at " << i;
 }
 
 /// sum a[i] * b[i] in double.

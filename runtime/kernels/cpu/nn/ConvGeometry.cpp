@@ -123,29 +123,40 @@ std::vector<int64_t> outDims(const ConvGeometry &g, size_t spatial) {
   return std::vector<int64_t>(g.out.end() - spatial, g.out.end());
 }
 
-void im2col(const ConvGeometry &g, const float *x, int64_t j0, int64_t cols,
-            float *col, int64_t kBegin, int64_t kEnd) {
+template <typename T>
+void im2col(const ConvGeometry &g, const T *x, int64_t j0, int64_t cols, T *col,
+            int64_t kBegin, int64_t kEnd) {
   if (kEnd < 0)
     kEnd = g.kernelSize();
   forKernel(g, [&](int64_t k, int64_t k0, int64_t k1, int64_t k2) {
     if (k < kBegin || k >= kEnd)
       return;
-    float *row = col + (k - kBegin) * cols;
+    T *row = col + (k - kBegin) * cols;
     forPatchRow(g, k0, k1, k2, j0, cols,
-                [&](int64_t c, int64_t i) { row[c] = i < 0 ? 0.0f : x[i]; });
+                [&](int64_t c, int64_t i) { row[c] = i < 0 ? T(0) : x[i]; });
   });
 }
 
-void col2im(const ConvGeometry &g, const float *col, int64_t j0, int64_t cols,
-            float *dx) {
+template <typename T>
+void col2im(const ConvGeometry &g, const T *col, int64_t j0, int64_t cols,
+            T *dx) {
   forKernel(g, [&](int64_t k, int64_t k0, int64_t k1, int64_t k2) {
-    const float *row = col + k * cols;
+    const T *row = col + k * cols;
     forPatchRow(g, k0, k1, k2, j0, cols, [&](int64_t c, int64_t i) {
       if (i >= 0)
         dx[i] += row[c];
     });
   });
 }
+
+template void im2col<float>(const ConvGeometry &, const float *, int64_t,
+                            int64_t, float *, int64_t, int64_t);
+template void im2col<double>(const ConvGeometry &, const double *, int64_t,
+                             int64_t, double *, int64_t, int64_t);
+template void col2im<float>(const ConvGeometry &, const float *, int64_t,
+                            int64_t, float *);
+template void col2im<double>(const ConvGeometry &, const double *, int64_t,
+                             int64_t, double *);
 
 int64_t convColumnBlock(int64_t rows, int64_t outSize, int64_t budget) {
   int64_t cols = std::max<int64_t>(64, budget / std::max<int64_t>(rows, 1));

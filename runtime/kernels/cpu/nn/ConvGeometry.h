@@ -67,16 +67,19 @@ std::vector<int64_t> outDims(const ConvGeometry &g, size_t spatial);
 /// Fills `col` ((kEnd - kBegin) x cols, row-major) with the patches of
 /// channel `x` (inSize() values) for output positions [j0, j0 + cols) and
 /// kernel offsets [kBegin, kEnd) (row-major offset index; kEnd < 0: all).
-void im2col(const ConvGeometry &g, const float *x, int64_t j0, int64_t cols,
-            float *col, int64_t kBegin = 0, int64_t kEnd = -1);
+/// T is float or double (instantiated in ConvGeometry.cpp).
+template <typename T>
+void im2col(const ConvGeometry &g, const T *x, int64_t j0, int64_t cols, T *col,
+            int64_t kBegin = 0, int64_t kEnd = -1);
 
 /// Adds `col` (kernelSize() x cols) into channel `dx` (inSize() values), the
-/// adjoint of im2col.
-void col2im(const ConvGeometry &g, const float *col, int64_t j0, int64_t cols,
-            float *dx);
+/// adjoint of im2col. T is float or double.
+template <typename T>
+void col2im(const ConvGeometry &g, const T *col, int64_t j0, int64_t cols,
+            T *dx);
 
 /// Output positions per block of patch columns, so that a block of `rows`
-/// patch rows holds about `budget` floats (a function of the shape only).
+/// patch rows holds about `budget` elements (a function of the shape only).
 int64_t convColumnBlock(int64_t rows, int64_t outSize, int64_t budget);
 
 /// Throws unless `n` fits the int of a BLAS call.

@@ -1,7 +1,8 @@
 //===- ConvKernels.cpp - CPU conv, conv_transpose and conv gradients ------===//
 //
 // Kernel contract (docs/runtime.md § Convolution and normalisation
-// kernels), f32, fields [B, C, S...] with 1 to 3 spatial axes:
+// kernels), f32 or f64 (all operands and the output of one call alike),
+// fields [B, C, S...] with 1 to 3 spatial axes:
 //   conv              x [B,C,S], w [O,C,K] [, b [O]] -> y [B,O,S'];
 //                     stride, padding, padding_mode
 //   conv_grad_input   dy [B,O,S'], w [O,C,K] -> dx [B,C,S]; same attrs
@@ -12,8 +13,9 @@
 // K + output_padding for conv_transpose (whose input is then the S' of a
 // conv of its output).
 //
-// Every kernel is im2col/col2im (ConvGeometry.h) plus OpenBLAS sgemm on
-// blocks of output positions, parallel over units that own their outputs:
+// Every kernel is im2col/col2im (ConvGeometry.h) plus OpenBLAS sgemm (f64:
+// dgemm, same blocks and order) on blocks of output positions, parallel
+// over units that own their outputs:
 //   conv: (batch, column block) units, y_block = W [O, C*K] x col;
 //   conv_grad_input / conv_transpose: (batch, channel c) units, each
 //     summing W[:, c]^T dy_block into its channel block by block in order;
@@ -35,12 +37,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace shodh {
 
 namespace {
 
-/// Floats of one im2col block (about 1 MiB, cache-sized).
+/// Elements of one im2col block (about 1 MiB in f32, cache-sized; the same
+/// count in f64, so that both precisions use the same blocks).
 constexpr int64_t kColumnBudget = 1 << 18;
 
 /// Units of conv_grad_weight to aim for when there are few input channels.
@@ -49,25 +53,43 @@ constexpr int64_t kWeightUnits = 16;
 /// Which kernel a ConvKernel instance is.
 enum class ConvKind { Conv, GradInput, Transpose, GradWeight };
 
-/// Checks dtypes (f32) and ranks (3 to 5, all equal; bias rank 1) of a call.
-void checkConvOperands(const KernelSignature &sig, bool hasBias) {
+/// c = op(a) op(b) + beta c (row-major, alpha 1) by OpenBLAS sgemm or
+/// dgemm for T = float or double.
+template <typename T>
+void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n,
+          int64_t k, const T *a, int64_t lda, const T *b, int64_t ldb, T beta,
+          T *c, int64_t ldc) {
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0f, a,
+                int(lda), b, int(ldb), beta, c, int(ldc));
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0, a, int(lda),
+                b, int(ldb), beta, c, int(ldc));
+}
+
+/// Checks dtypes (f32 or f64, all alike) and ranks (3 to 5, all equal; bias
+/// rank 1) of a call; returns the dtype.
+DType checkConvOperands(const KernelSignature &sig, bool hasBias) {
   const char *names[] = {"first input", "second input", "bias"};
   size_t rank = sig.inputs[0]->shape.size();
   if (rank < 3 || rank > 5)
     throw Error(fmt::format("{}: inputs must be fields [B, C, S...] with 1 to "
                             "3 spatial axes (rank 3 to 5), got rank {}",
                             sig.where, rank));
+  DType dtype = sig.inputs[0]->dtype;
+  expectDType(sig, *sig.inputs[0], names[0], {DType::F32, DType::F64});
   for (size_t i = 0; i < sig.inputs.size(); ++i) {
-    expectDType(sig, *sig.inputs[i], names[i], {DType::F32});
+    expectSameDType(sig, *sig.inputs[i], names[i], dtype, names[0]);
     size_t want = hasBias && i == 2 ? 1 : rank;
     if (sig.inputs[i]->shape.size() != want)
       throw Error(fmt::format("{}: {} must have rank {}, got {}", sig.where,
                               names[i], want, sig.inputs[i]->shape.size()));
   }
-  expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+  expectSameDType(sig, *sig.outputs[0], "output", dtype, names[0]);
   if (sig.outputs[0]->shape.size() != rank)
     throw Error(fmt::format("{}: output must have rank {}, got {}", sig.where,
                             rank, sig.outputs[0]->shape.size()));
+  return dtype;
 }
 
 /// The spatial part of `shape`.
@@ -91,28 +113,35 @@ public:
   /// Builds the geometry from the concrete shapes and checks them.
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
-  /// Runs the blocked im2col/col2im + sgemm on the pool.
+  /// Runs the blocked im2col/col2im + gemm on the pool.
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override;
 
 private:
+  /// `run` in the element type T (float or double) of the call.
+  template <typename T>
+  void runTyped(const std::vector<TensorRef> &in,
+                const std::vector<TensorRef> &out, KernelContext &ctx) const;
   /// y = conv(x, w) + b over (batch, block) units [u0, u1).
-  void runConv(const float *x, const float *w, const float *b, float *y,
-               int64_t u0, int64_t u1) const;
+  template <typename T>
+  void runConv(const T *x, const T *w, const T *b, T *y, int64_t u0,
+               int64_t u1) const;
   /// dx = col2im(W^T dy) + b over (batch, channel) units [u0, u1).
-  void runCol2Im(const float *dy, const float *w, const float *b, float *dx,
-                 int64_t u0, int64_t u1) const;
+  template <typename T>
+  void runCol2Im(const T *dy, const T *w, const T *b, T *dx, int64_t u0,
+                 int64_t u1) const;
   /// Sum over pairs [p0, p1) of (batch, block) of dy_block col_c^T into
   /// `out` ([O, K] with row stride `ldOut`).
-  void runGradWeight(const float *x, const float *dy, float *out, int64_t ldOut,
-                     int64_t c, int64_t p0, int64_t p1) const;
+  template <typename T>
+  void runGradWeight(const T *x, const T *dy, T *out, int64_t ldOut, int64_t c,
+                     int64_t p0, int64_t p1) const;
   /// dw on the pool (see the file comment).
-  void gradWeight(const float *x, const float *dy, float *dw,
-                  KernelContext &ctx) const;
+  template <typename T>
+  void gradWeight(const T *x, const T *dy, T *dw, KernelContext &ctx) const;
 
   std::string where_;
   ConvKind kind_;
-  bool hasBias_ = false;
+  bool hasBias_ = false, f64_ = false;
   ConvAttrs attrs_;
   std::vector<int64_t> outputPadding_;
   ConvGeometry g_;
@@ -124,7 +153,7 @@ ConvKernel::ConvKernel(const KernelSignature &sig, ConvKind kind)
   bool biased = kind == ConvKind::Conv || kind == ConvKind::Transpose;
   expectOperandCounts(sig, 2, biased ? 3 : 2, 1);
   hasBias_ = sig.inputs.size() == 3;
-  checkConvOperands(sig, hasBias_);
+  f64_ = checkConvOperands(sig, hasBias_) == DType::F64;
   size_t spatial = sig.inputs[0]->shape.size() - 2;
   attrs_ = parseConvAttrs(sig, spatial, kind != ConvKind::Transpose);
   if (kind == ConvKind::Transpose) {
@@ -198,64 +227,63 @@ void ConvKernel::prepare(const std::vector<TensorRef> &in,
     checkBlasDim(where_, d);
 }
 
-void ConvKernel::runConv(const float *x, const float *w, const float *b,
-                         float *y, int64_t u0, int64_t u1) const {
+template <typename T>
+void ConvKernel::runConv(const T *x, const T *w, const T *b, T *y, int64_t u0,
+                         int64_t u1) const {
   int64_t kp = g_.kernelSize(), rows = cin_ * kp, os = g_.outSize();
-  std::vector<float> col(size_t(rows * block_));
+  std::vector<T> col(size_t(rows * block_));
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / blocks_, j0 = (u % blocks_) * block_;
     int64_t cols = std::min(block_, os - j0);
     for (int64_t c = 0; c < cin_; ++c)
       im2col(g_, x + (n * cin_ + c) * g_.inSize(), j0, cols,
              col.data() + c * kp * cols);
-    float *yb = y + n * cout_ * os + j0;
+    T *yb = y + n * cout_ * os + j0;
     for (int64_t o = 0; b && o < cout_; ++o)
       std::fill(yb + o * os, yb + o * os + cols, b[o]);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout_),
-                int(cols), int(rows), 1.0f, w, int(rows), col.data(), int(cols),
-                b ? 1.0f : 0.0f, yb, int(os));
+    gemm<T>(CblasNoTrans, CblasNoTrans, cout_, cols, rows, w, rows, col.data(),
+            cols, b ? T(1) : T(0), yb, os);
   }
 }
 
-void ConvKernel::runCol2Im(const float *dy, const float *w, const float *b,
-                           float *dx, int64_t u0, int64_t u1) const {
+template <typename T>
+void ConvKernel::runCol2Im(const T *dy, const T *w, const T *b, T *dx,
+                           int64_t u0, int64_t u1) const {
   int64_t kp = g_.kernelSize(), os = g_.outSize(), is = g_.inSize();
-  std::vector<float> col(size_t(kp * block_));
+  std::vector<T> col(size_t(kp * block_));
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / cin_, c = u % cin_;
-    float *channel = dx + u * is;
-    std::fill(channel, channel + is, b ? b[c] : 0.0f);
+    T *channel = dx + u * is;
+    std::fill(channel, channel + is, b ? b[c] : T(0));
     for (int64_t j0 = 0; j0 < os; j0 += block_) {
       int64_t cols = std::min(block_, os - j0);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, int(kp), int(cols),
-                  int(cout_), 1.0f, w + c * kp, int(cin_ * kp),
-                  dy + n * cout_ * os + j0, int(os), 0.0f, col.data(),
-                  int(cols));
+      gemm<T>(CblasTrans, CblasNoTrans, kp, cols, cout_, w + c * kp, cin_ * kp,
+              dy + n * cout_ * os + j0, os, T(0), col.data(), cols);
       col2im(g_, col.data(), j0, cols, channel);
     }
   }
 }
 
-void ConvKernel::runGradWeight(const float *x, const float *dy, float *out,
-                               int64_t ldOut, int64_t c, int64_t p0,
-                               int64_t p1) const {
+template <typename T>
+void ConvKernel::runGradWeight(const T *x, const T *dy, T *out, int64_t ldOut,
+                               int64_t c, int64_t p0, int64_t p1) const {
   int64_t kp = g_.kernelSize(), os = g_.outSize(), is = g_.inSize();
-  std::vector<float> col(size_t(kp * block_));
+  std::vector<T> col(size_t(kp * block_));
   bool first = true;
   for (int64_t pair = p0; pair < p1; ++pair, first = false) {
     int64_t n = pair / blocks_, j0 = (pair % blocks_) * block_;
     int64_t cols = std::min(block_, os - j0);
     im2col(g_, x + (n * cin_ + c) * is, j0, cols, col.data());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(cout_), int(kp),
-                int(cols), 1.0f, dy + n * cout_ * os + j0, int(os), col.data(),
-                int(cols), first ? 0.0f : 1.0f, out, int(ldOut));
+    gemm<T>(CblasNoTrans, CblasTrans, cout_, kp, cols, dy + n * cout_ * os + j0,
+            os, col.data(), cols, first ? T(0) : T(1), out, ldOut);
   }
   if (first) // an empty range: the sum is 0
     for (int64_t o = 0; o < cout_; ++o)
-      std::fill(out + o * ldOut, out + o * ldOut + kp, 0.0f);
+      std::fill(out + o * ldOut, out + o * ldOut + kp, T(0));
 }
 
-void ConvKernel::gradWeight(const float *x, const float *dy, float *dw,
+template <typename T>
+void ConvKernel::gradWeight(const T *x, const T *dy, T *dw,
                             KernelContext &ctx) const {
   int64_t kp = g_.kernelSize(), pairs = g_.batch * blocks_;
   if (parts_ == 1) { // one unit per channel, straight into dw[:, c]
@@ -267,7 +295,7 @@ void ConvKernel::gradWeight(const float *x, const float *dy, float *dw,
   }
   // (channel, part of the (batch, block) pairs) units write partial sums,
   // added per channel in part order.
-  std::vector<float> partial(size_t(cin_ * parts_ * cout_ * kp));
+  std::vector<T> partial(size_t(cin_ * parts_ * cout_ * kp));
   parallelFor(ctx.pool, cin_ * parts_, 1, [&](int64_t u0, int64_t u1) {
     for (int64_t u = u0; u < u1; ++u) {
       int64_t c = u / parts_, part = u % parts_;
@@ -278,8 +306,8 @@ void ConvKernel::gradWeight(const float *x, const float *dy, float *dw,
   parallelFor(ctx.pool, cin_, 1, [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c)
       for (int64_t o = 0; o < cout_; ++o) {
-        float *row = dw + (o * cin_ + c) * kp;
-        const float *first = partial.data() + (c * parts_ * cout_ + o) * kp;
+        T *row = dw + (o * cin_ + c) * kp;
+        const T *first = partial.data() + (c * parts_ * cout_ + o) * kp;
         std::copy(first, first + kp, row);
         for (int64_t part = 1; part < parts_; ++part)
           for (int64_t k = 0; k < kp; ++k)
@@ -288,17 +316,19 @@ void ConvKernel::gradWeight(const float *x, const float *dy, float *dw,
   });
 }
 
-void ConvKernel::run(const std::vector<TensorRef> &in,
-                     const std::vector<TensorRef> &out, KernelContext &ctx) {
-  const float *a = in[0].as<float>(), *w = in[1].as<float>();
-  const float *b = hasBias_ ? in[2].as<float>() : nullptr;
-  float *y = out[0].as<float>();
+template <typename T>
+void ConvKernel::runTyped(const std::vector<TensorRef> &in,
+                          const std::vector<TensorRef> &out,
+                          KernelContext &ctx) const {
+  const T *a = in[0].as<T>(), *w = in[1].as<T>();
+  const T *b = hasBias_ ? in[2].as<T>() : nullptr;
+  T *y = out[0].as<T>();
   if (out[0].numel() == 0)
     return;
   if (kind_ == ConvKind::Conv && cin_ == 0) { // an empty sum: y = b (or 0)
     int64_t os = g_.outSize();
     for (int64_t i = 0; i < out[0].numel(); ++i)
-      y[i] = b ? b[(i / os) % cout_] : 0.0f;
+      y[i] = b ? b[(i / os) % cout_] : T(0);
     return;
   }
   if (kind_ == ConvKind::GradWeight) {
@@ -310,6 +340,14 @@ void ConvKernel::run(const std::vector<TensorRef> &in,
     parallelFor(ctx.pool, g_.batch * cin_, 1,
                 [&](int64_t u0, int64_t u1) { runCol2Im(a, w, b, y, u0, u1); });
   }
+}
+
+void ConvKernel::run(const std::vector<TensorRef> &in,
+                     const std::vector<TensorRef> &out, KernelContext &ctx) {
+  if (f64_)
+    runTyped<double>(in, out, ctx);
+  else
+    runTyped<float>(in, out, ctx);
 }
 
 } // namespace

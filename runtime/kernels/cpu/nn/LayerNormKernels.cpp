@@ -1,16 +1,18 @@
 //===- LayerNormKernels.cpp - CPU layer_norm and its gradients ------------===//
 //
 // Kernel contract (docs/runtime.md § Convolution and normalisation
-// kernels), f32, x of any rank >= 1 viewed as [outer, C, inner] around
-// `axis` (Int), `eps` (Float > 0):
+// kernels), f32 or f64 (all operands and the output of one call alike), x
+// of any rank >= 1 viewed as [outer, C, inner] around `axis` (Int), `eps`
+// (Float > 0):
 //   layer_norm             x, gamma [C], beta [C] -> y (x's shape)
 //   layer_norm_grad_input  x, gamma [C], dy       -> dx (x's shape)
 //   layer_norm_grad_gamma  x, dy                  -> dgamma [C]
 // with mean and biased variance over the C values at each (outer, inner)
-// position, computed in double. Positions are processed in blocks of
-// kNormBlock along `inner` (contiguous loads for every channel), one unit
-// per (outer, block); dgamma is one sequential double sum per channel over
-// all positions. Results do not depend on the thread count.
+// position, computed in double in both precisions (f64 reads and writes
+// double, f32 rounds the double results once). Positions are processed in
+// blocks of kNormBlock along `inner` (contiguous loads for every channel),
+// one unit per (outer, block); dgamma is one sequential double sum per
+// channel over all positions. Results do not depend on the thread count.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/nn/LayerNormKernels.h"
@@ -47,15 +49,25 @@ public:
            KernelContext &ctx) override;
 
 private:
+  /// `run` in the element type T (float or double) of the call.
+  template <typename T>
+  void runTyped(const std::vector<TensorRef> &in,
+                const std::vector<TensorRef> &out, KernelContext &ctx) const;
   /// Mean and 1/sqrt(var + eps) of positions [i0, i0 + n) of outer row `o`.
-  void stats(const float *x, int64_t o, int64_t i0, int64_t n, double *mean,
+  template <typename T>
+  void stats(const T *x, int64_t o, int64_t i0, int64_t n, double *mean,
              double *rstd) const;
-  /// Forward (dy null) or input gradient of unit u.
-  void runUnit(const float *x, const float *gamma, const float *other, float *y,
+  /// Forward (`other` = beta) or input gradient (`other` = dy) of unit u.
+  template <typename T>
+  void runUnit(const T *x, const T *gamma, const T *other, T *y,
                int64_t u) const;
+  /// dgamma: per-position statistics, then one double sum per channel.
+  template <typename T>
+  void gradGamma(const T *x, const T *dy, T *dgamma, KernelContext &ctx) const;
 
   std::string where_;
   NormKind kind_;
+  bool f64_ = false;
   int64_t axis_ = 0;
   double eps_ = 1e-5;
   int64_t outer_ = 0, channels_ = 0, inner_ = 0, blocks_ = 0;
@@ -70,9 +82,12 @@ LayerNormKernel::LayerNormKernel(const KernelSignature &sig, NormKind kind)
     names[2] = "beta";
   if (kind == NormKind::GradGamma)
     names[1] = "dy";
-  for (size_t i = 0; i < inputs; ++i)
-    expectDType(sig, *sig.inputs[i], names[i], {DType::F32});
-  expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+  DType dtype = sig.inputs[0]->dtype;
+  expectDType(sig, *sig.inputs[0], "x", {DType::F32, DType::F64});
+  for (size_t i = 1; i < inputs; ++i)
+    expectSameDType(sig, *sig.inputs[i], names[i], dtype, "x");
+  expectSameDType(sig, *sig.outputs[0], "output", dtype, "x");
+  f64_ = dtype == DType::F64;
   const std::vector<Dim> &x = sig.inputs[0]->shape;
   axis_ = intAttr(sig, "axis");
   if (axis_ < 0 || axis_ >= int64_t(x.size()))
@@ -115,10 +130,11 @@ void LayerNormKernel::prepare(const std::vector<TensorRef> &in,
   blocks_ = (inner_ + kNormBlock - 1) / kNormBlock;
 }
 
-void LayerNormKernel::stats(const float *x, int64_t o, int64_t i0, int64_t n,
+template <typename T>
+void LayerNormKernel::stats(const T *x, int64_t o, int64_t i0, int64_t n,
                             double *mean, double *rstd) const {
   std::fill(mean, mean + n, 0.0), std::fill(rstd, rstd + n, 0.0);
-  const float *row = x + o * channels_ * inner_ + i0;
+  const T *row = x + o * channels_ * inner_ + i0;
   for (int64_t c = 0; c < channels_; ++c)
     for (int64_t t = 0; t < n; ++t)
       mean[t] += row[c * inner_ + t];
@@ -133,21 +149,22 @@ void LayerNormKernel::stats(const float *x, int64_t o, int64_t i0, int64_t n,
     rstd[t] = 1.0 / std::sqrt(rstd[t] / double(channels_) + eps_);
 }
 
-void LayerNormKernel::runUnit(const float *x, const float *gamma,
-                              const float *other, float *y, int64_t u) const {
+template <typename T>
+void LayerNormKernel::runUnit(const T *x, const T *gamma, const T *other, T *y,
+                              int64_t u) const {
   int64_t o = u / blocks_, i0 = (u % blocks_) * kNormBlock;
   int64_t n = std::min(kNormBlock, inner_ - i0);
   double mean[kNormBlock], rstd[kNormBlock], sg[kNormBlock] = {},
                                              sgx[kNormBlock] = {};
   stats(x, o, i0, n, mean, rstd);
   int64_t off = o * channels_ * inner_ + i0;
-  const float *xr = x + off, *dyr = other + off;
-  float *yr = y + off;
+  const T *xr = x + off, *dyr = other + off;
+  T *yr = y + off;
   if (kind_ == NormKind::Forward) {
     for (int64_t c = 0; c < channels_; ++c)
       for (int64_t t = 0; t < n; ++t)
-        yr[c * inner_ + t] = float(
-            (xr[c * inner_ + t] - mean[t]) * rstd[t] * gamma[c] + other[c]);
+        yr[c * inner_ + t] =
+            T((xr[c * inner_ + t] - mean[t]) * rstd[t] * gamma[c] + other[c]);
     return;
   }
   for (int64_t c = 0; c < channels_; ++c)
@@ -161,26 +178,13 @@ void LayerNormKernel::runUnit(const float *x, const float *gamma,
     for (int64_t t = 0; t < n; ++t) {
       double xhat = (xr[c * inner_ + t] - mean[t]) * rstd[t];
       double g = double(dyr[c * inner_ + t]) * gamma[c];
-      yr[c * inner_ + t] =
-          float(rstd[t] * (g - sg[t] * inv - xhat * sgx[t] * inv));
+      yr[c * inner_ + t] = T(rstd[t] * (g - sg[t] * inv - xhat * sgx[t] * inv));
     }
 }
 
-void LayerNormKernel::run(const std::vector<TensorRef> &in,
-                          const std::vector<TensorRef> &out,
-                          KernelContext &ctx) {
-  const float *x = in[0].as<float>();
-  float *y = out[0].as<float>();
-  if (kind_ != NormKind::GradGamma) {
-    if (channels_ == 0)
-      return;
-    parallelFor(ctx.pool, outer_ * blocks_, 1, [&](int64_t u0, int64_t u1) {
-      for (int64_t u = u0; u < u1; ++u)
-        runUnit(x, in[1].as<float>(), in[2].as<float>(), y, u);
-    });
-    return;
-  }
-  const float *dy = in[1].as<float>();
+template <typename T>
+void LayerNormKernel::gradGamma(const T *x, const T *dy, T *dgamma,
+                                KernelContext &ctx) const {
   std::vector<double> mean(size_t(outer_ * inner_)), rstd(mean.size());
   if (channels_ > 0)
     parallelFor(ctx.pool, outer_ * blocks_, 1, [&](int64_t u0, int64_t u1) {
@@ -200,9 +204,34 @@ void LayerNormKernel::run(const std::vector<TensorRef> &in,
           sum += double(dy[off + i]) * (x[off + i] - mean[o * inner_ + i]) *
                  rstd[o * inner_ + i];
       }
-      y[c] = float(sum);
+      dgamma[c] = T(sum);
     }
   });
+}
+
+template <typename T>
+void LayerNormKernel::runTyped(const std::vector<TensorRef> &in,
+                               const std::vector<TensorRef> &out,
+                               KernelContext &ctx) const {
+  const T *x = in[0].as<T>();
+  T *y = out[0].as<T>();
+  if (kind_ == NormKind::GradGamma)
+    return gradGamma(x, in[1].as<T>(), y, ctx);
+  if (channels_ == 0)
+    return;
+  parallelFor(ctx.pool, outer_ * blocks_, 1, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u)
+      runUnit(x, in[1].as<T>(), in[2].as<T>(), y, u);
+  });
+}
+
+void LayerNormKernel::run(const std::vector<TensorRef> &in,
+                          const std::vector<TensorRef> &out,
+                          KernelContext &ctx) {
+  if (f64_)
+    runTyped<double>(in, out, ctx);
+  else
+    runTyped<float>(in, out, ctx);
 }
 
 } // namespace

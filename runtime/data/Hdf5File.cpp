@@ -246,40 +246,53 @@ std::vector<int64_t> Hdf5Reader::readInts(const std::string &name,
   return out;
 }
 
-FloatArray Hdf5Reader::readRows(const std::string &name, int64_t first, int64_t count) const {
+template <typename T>
+std::vector<int64_t> Hdf5Reader::readRowsAs(const std::string &name, int64_t first,
+                                            int64_t count, int64_t memType,
+                                            std::vector<T> &values) const {
   std::vector<int64_t> shape = datasetShape(name);
   std::string what = fmt::format("'{}': dataset '{}'", path_, name);
   Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
   Handle type(H5Dget_type(ds.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     throw Error(fmt::format("{} must hold floating-point values (f32 or f64)", what));
-  FloatArray out;
   Handle fileSpace(H5Dget_space(ds.get()), H5Sclose);
   if (shape.empty()) {
-    out.values.resize(1);
+    values.resize(1);
   } else {
     if (first < 0 || count < 0 || first > shape[0] || count > shape[0] - first)
       throw Error(fmt::format("{}: rows [{}, {}) out of range (it has {})", what, first,
                               first + count, shape[0]));
     shape[0] = count;
-    out.values.resize(static_cast<size_t>(checkedNumel(shape, what)));
+    values.resize(static_cast<size_t>(checkedNumel(shape, what)));
     std::vector<hsize_t> start(shape.size(), 0), cnt(shape.begin(), shape.end());
     start[0] = static_cast<hsize_t>(first);
     H5Sselect_hyperslab(fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, cnt.data(),
                         nullptr);
   }
-  out.shape = shape;
-  if (out.values.empty())
-    return out;
+  if (values.empty())
+    return shape;
   Handle memSpace(shape.empty() ? H5Screate(H5S_SCALAR)
                                 : H5Screate_simple(static_cast<int>(shape.size()),
                                                    std::vector<hsize_t>(shape.begin(), shape.end()).data(),
                                                    nullptr),
                   H5Sclose);
-  if (H5Dread(ds.get(), H5T_NATIVE_FLOAT, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
-              out.values.data()) < 0)
+  if (H5Dread(ds.get(), memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT, values.data()) < 0)
     throw Error(fmt::format("{}: read failed (file truncated or corrupted?)", what));
+  return shape;
+}
+
+FloatArray Hdf5Reader::readRows(const std::string &name, int64_t first, int64_t count) const {
+  FloatArray out;
+  out.shape = readRowsAs(name, first, count, H5T_NATIVE_FLOAT, out.values);
   return out;
+}
+
+std::vector<double> Hdf5Reader::readRowsF64(const std::string &name, int64_t first,
+                                            int64_t count) const {
+  std::vector<double> values;
+  readRowsAs(name, first, count, H5T_NATIVE_DOUBLE, values);
+  return values;
 }
 
 std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,

@@ -48,6 +48,9 @@ public:
   FloatArray readFloats(const std::string &name) const;
   /// Reads rows [first, first+count) along axis 0 of a float dataset.
   FloatArray readRows(const std::string &name, int64_t first, int64_t count) const;
+  /// The values of rows [first, first+count) of a float dataset in double
+  /// (f32 data widened exactly).
+  std::vector<double> readRowsF64(const std::string &name, int64_t first, int64_t count) const;
   /// True if dataset `name` holds integers; throws if it does not exist.
   bool datasetIsInteger(const std::string &name) const;
   /// Stored element type of dataset `name` as "f32", "f64", "i8"…"i64",
@@ -62,6 +65,12 @@ public:
   std::vector<int64_t> readIntsAttr(const std::string &object, const std::string &attr) const;
 
 private:
+  /// Reads rows [first, first+count) of float dataset `name` into `values`
+  /// as HDF5 memory type `memType` (T's); returns their shape.
+  template <typename T>
+  std::vector<int64_t> readRowsAs(const std::string &name, int64_t first, int64_t count,
+                                  int64_t memType, std::vector<T> &values) const;
+
   std::string path_;
   int64_t file_ = -1;
 };

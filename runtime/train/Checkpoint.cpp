@@ -179,15 +179,24 @@ std::string describeTensor(const TensorDesc &t) {
   return fmt::format("{} {}", roleName(t.role), formatTypeOf(t));
 }
 
-/// The mismatch of one model tensor against the checkpoint, or "".
-std::string compareTensor(const TensorDesc &want, const ModelDesc &ckpt) {
+/// True if a stored `have` value may fill a `want` tensor by widening
+/// (f32 into f64: exact).
+bool isWidening(DType have, DType want) {
+  return have == DType::F32 && want == DType::F64;
+}
+
+/// Why checkpoint `ckpt` cannot fill model tensor `want` (empty if it can);
+/// `widen` accepts f32 values for f64 tensors.
+std::string compareTensor(const TensorDesc &want, const ModelDesc &ckpt,
+                          bool widen = false) {
   int32_t id = ckpt.findTensor(want.name);
   if (id < 0)
     return fmt::format("tensor '{}' ({}) is missing from the checkpoint",
                        want.name, describeTensor(want));
   const TensorDesc &have = ckpt.tensors[id];
-  if (have.role != want.role || have.dtype != want.dtype ||
-      have.shape != want.shape)
+  bool dtypeOk = have.dtype == want.dtype ||
+                 (widen && isWidening(have.dtype, want.dtype));
+  if (have.role != want.role || !dtypeOk || have.shape != want.shape)
     return fmt::format(
         "tensor '{}' is {} in the checkpoint but {} in the model", want.name,
         describeTensor(have), describeTensor(want));
@@ -197,13 +206,25 @@ std::string compareTensor(const TensorDesc &want, const ModelDesc &ckpt) {
   return "";
 }
 
-/// Copies tensor `name`'s stored bytes from the checkpoint into the session.
+/// Copies tensor `name`'s stored value from the checkpoint into the
+/// session: its bytes, or, for an f32 value of an f64 tensor (a model
+/// compiled with --precision f64), each value widened exactly.
 void copyInto(Session &session, int32_t modelId, const Checkpoint &ckpt) {
   const TensorDesc &t =
       ckpt.desc
           .tensors[ckpt.desc.findTensor(session.model().tensors[modelId].name)];
   TensorRef dst = session.persistent(modelId);
-  std::memcpy(dst.data, ckpt.desc.data.data() + t.data->offset, t.data->size);
+  const uint8_t *src = ckpt.desc.data.data() + t.data->offset;
+  if (dst.dtype == t.dtype) {
+    std::memcpy(dst.data, src, t.data->size);
+    return;
+  }
+  double *out = dst.as<double>();
+  for (int64_t i = 0; i < dst.numel(); ++i) {
+    float v;
+    std::memcpy(&v, src + i * sizeof(float), sizeof(float));
+    out[i] = v;
+  }
 }
 
 } // namespace
@@ -297,6 +318,7 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
   const ModelDesc &model = session.model();
   std::vector<std::string> problems, notes;
   std::vector<std::string> paths;
+  int64_t widened = 0; // f32 values loaded into f64 tensors
   for (const Checkpoint &c : ckpts)
     paths.push_back(fmt::format("'{}'", c.path));
   for (size_t i = 0; i < model.tensors.size(); ++i) {
@@ -306,7 +328,7 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
     std::vector<const Checkpoint *> holders;
     std::vector<std::string> mismatches; // same name, other type or no data
     for (const Checkpoint &c : ckpts) {
-      std::string why = compareTensor(t, c.desc);
+      std::string why = compareTensor(t, c.desc, /*widen=*/true);
       if (why.empty())
         holders.push_back(&c);
       else if (c.desc.findTensor(t.name) >= 0)
@@ -314,7 +336,7 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
     }
     if (holders.empty()) {
       problems.push_back(
-          ckpts.size() == 1 ? compareTensor(t, ckpts.front().desc)
+          ckpts.size() == 1 ? compareTensor(t, ckpts.front().desc, true)
           : mismatches.empty()
               ? fmt::format("tensor '{}' ({}) is in none of {}", t.name,
                             describeTensor(t), fmt::join(paths, ", "))
@@ -325,6 +347,9 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
       notes.push_back(fmt::format("{} (taken from '{}' instead)", m,
                                   holders.front()->path));
     copyInto(session, static_cast<int32_t>(i), *holders.front());
+    const ModelDesc &from = holders.front()->desc;
+    if (from.tensors[from.findTensor(t.name)].dtype != t.dtype)
+      ++widened;
     if (holders.size() > 1 && t.role == TensorRole::Parameter)
       notes.push_back(fmt::format("parameter '{}' is in {} checkpoints; "
                                   "using '{}'",
@@ -338,6 +363,9 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
         fmt::join(paths, ", "), ckpts.size() == 1 ? "does" : "do", modelName,
         problems.size(), problems.size() == 1 ? "difference" : "differences",
         fmt::join(problems, "\n  ")));
+  if (widened > 0)
+    notes.push_back(fmt::format("{} f32 tensor{} widened to the model's f64",
+                                widened, widened == 1 ? "" : "s"));
   for (const Checkpoint &c : ckpts) {
     std::vector<std::string> unused;
     for (const TensorDesc &t : c.desc.tensors)

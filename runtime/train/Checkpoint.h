@@ -89,7 +89,9 @@ void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
 /// model (an autoencoder's and a latent model's, trained apart; or a larger
 /// model's checkpoint for a model compiled from one of its functions): each
 /// parameter and state tensor of the model comes from the first checkpoint
-/// holding it with the same dtype and shape. Throws `Error` listing every
+/// holding it with the same dtype and shape (or an f32 value for an f64
+/// tensor, widened exactly: a model compiled with `shodhc --precision f64`
+/// runs with the weights of its f32 training run). Throws `Error` listing every
 /// model tensor no checkpoint holds. Returns notes: parameters found in
 /// several checkpoints (the first was used) and, per checkpoint, the
 /// parameters the model does not have (ignored). Training resumes use the

@@ -16,14 +16,15 @@ int64_t innerSize(const FloatArray &a) {
 }
 
 /// Applies y = x·scale[c] + shift[c] per channel (computed in double).
-void affine(float *values, int64_t rows, int64_t channels, int64_t inner,
+template <typename T>
+void affine(T *values, int64_t rows, int64_t channels, int64_t inner,
             const std::vector<double> &scale,
             const std::vector<double> &shift) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < channels; ++c) {
-      float *v = values + (r * channels + c) * inner;
+      T *v = values + (r * channels + c) * inner;
       for (int64_t i = 0; i < inner; ++i)
-        v[i] = static_cast<float>(double(v[i]) * scale[c] + shift[c]);
+        v[i] = static_cast<T>(double(v[i]) * scale[c] + shift[c]);
     }
 }
 
@@ -41,21 +42,27 @@ ChannelStats ChannelStats::identity(int64_t channels) {
                       std::vector<double>(channels, 1.0)};
 }
 
-void ChannelStats::normalize(float *values, int64_t rows, int64_t inner) const {
+template <typename T>
+void ChannelStats::normalize(T *values, int64_t rows, int64_t inner) const {
   // (x − mean)/std, written as x·(1/std) + (−mean/std) would round
   // differently; keep the textbook form.
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < channels(); ++c) {
-      float *v = values + (r * channels() + c) * inner;
+      T *v = values + (r * channels() + c) * inner;
       for (int64_t i = 0; i < inner; ++i)
-        v[i] = static_cast<float>((double(v[i]) - mean[c]) / std[c]);
+        v[i] = static_cast<T>((double(v[i]) - mean[c]) / std[c]);
     }
 }
 
-void ChannelStats::denormalize(float *values, int64_t rows,
-                               int64_t inner) const {
+template <typename T>
+void ChannelStats::denormalize(T *values, int64_t rows, int64_t inner) const {
   affine(values, rows, channels(), inner, std, mean);
 }
+
+template void ChannelStats::normalize(float *, int64_t, int64_t) const;
+template void ChannelStats::normalize(double *, int64_t, int64_t) const;
+template void ChannelStats::denormalize(float *, int64_t, int64_t) const;
+template void ChannelStats::denormalize(double *, int64_t, int64_t) const;
 
 ChannelStats computeChannelStats(const FloatArray &a) {
   int64_t samples = a.shape[0], channels = a.shape[1], inner = innerSize(a);

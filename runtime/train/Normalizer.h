@@ -40,10 +40,13 @@ struct ChannelStats {
   static ChannelStats identity(int64_t channels);
   /// True if these statistics leave data unchanged (every mean 0, std 1).
   bool isIdentity() const;
-  /// Maps `rows` samples of `channels()` × `inner` values to (x − mean)/std.
-  void normalize(float *values, int64_t rows, int64_t inner) const;
+  /// Maps `rows` samples of `channels()` × `inner` values to (x − mean)/std
+  /// (T = float or double; computed in double).
+  template <typename T>
+  void normalize(T *values, int64_t rows, int64_t inner) const;
   /// Maps `rows` samples back: x·std + mean.
-  void denormalize(float *values, int64_t rows, int64_t inner) const;
+  template <typename T>
+  void denormalize(T *values, int64_t rows, int64_t inner) const;
 };
 
 /// Per-channel statistics of `a` (samples, channels, spatial...), channel

@@ -7,7 +7,10 @@ for `f64`).
                            divergence of a velocity [S, 3, D, H, W]
   check IN OUT RUN         e2e: loss falls, output divergence at round-off
   upsample IN OUT --res R  spectral zero-padding of `inputs` rows to R^3
-  f64 WEIGHTS IN OUT       the trained model's forward in float64 (torch)
+  f64 WEIGHTS IN OUT [--below X]
+                           the trained model's forward in float64 (torch),
+                           compared with shodh-run's OUT (f32, or f64 from
+                           shodhc --precision f64)
 
 Velocities are channel-first with channel c the component along spatial
 axis c (shodh-data --snapshots writes (u_z, u_y, u_x) for axes (z, y, x)),
@@ -149,12 +152,17 @@ def cmd_f64(a):
             outs.append(F.conv3d(circ(d2), p["out_w"], p["out_b"]).numpy())
     v = np.concatenate(outs)
     y = project(v)
-    got = h5py.File(a.outputs, "r")["outputs"][...].astype(np.float64)
+    stored = h5py.File(a.outputs, "r")["outputs"]
+    got = stored[...].astype(np.float64)
     err = np.max(np.abs(got - y)) / np.max(np.abs(y))
-    print(f"float64 forward of {a.weights} on {x.shape}: spectral divergence "
-          f"{spectral_divergence(y):.2e}, fd2 divergence*dx/max|u| {fd2_divergence(y):.2e}; "
-          f"before the projection {spectral_divergence(v):.2e}; shodh-run f32 output vs f64: "
-          f"max relative difference {err:.1e}")
+    ok = a.below is None or err <= a.below
+    bound = f", must be <= {a.below:.0e}" if a.below is not None else ""
+    print(f"{'PASS' if ok else 'FAIL'}: float64 forward of {a.weights} on {tuple(x.shape)}: "
+          f"spectral divergence {spectral_divergence(y):.2e}, fd2 divergence*dx/max|u| "
+          f"{fd2_divergence(y):.2e}; before the projection {spectral_divergence(v):.2e}; "
+          f"shodh-run {stored.dtype} output vs torch float64: max relative difference "
+          f"{err:.1e}{bound}")
+    return 0 if ok else 1
 
 
 def main():
@@ -185,6 +193,8 @@ def main():
     f.add_argument("inputs")
     f.add_argument("outputs")
     f.add_argument("--threads", type=int, default=2)
+    f.add_argument("--below", type=float,
+                   help="fail unless max|OUT - torch f64| / max|torch f64| is <= this")
     a = ap.parse_args()
     return {"mix": cmd_mix, "div": cmd_div, "check": cmd_check, "upsample": cmd_upsample,
             "f64": cmd_f64}[a.cmd](a) or 0

@@ -14,6 +14,9 @@
 // `--map inputs,targets` runs the program over each named dataset and
 // writes each result under the dataset's own name (e.g. a latent data set
 // from an encoder), `--copy domain` copies datasets through unchanged.
+// A program compiled with `shodhc --precision f64` reads its inputs as f64
+// (f32 data widened exactly) and writes f64 outputs; f32 weights are
+// widened when loaded.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
@@ -31,6 +34,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 namespace shodh {
 namespace {
@@ -55,8 +59,8 @@ void checkInputShape(const TensorDesc &in, const std::vector<int64_t> &shape,
     throw Error(fmt::format("'{}': dataset '{}' has shape {} but model input '{}' expects {} "
                             "(first axis = samples)",
                             dataPath, dataset, formatShape(shape), in.name, formatDims(in.shape)));
-  if (in.dtype != DType::F32)
-    throw Error(fmt::format("model input '{}' is {}; infer feeds f32 data", in.name,
+  if (in.dtype != DType::F32 && in.dtype != DType::F64)
+    throw Error(fmt::format("model input '{}' is {}; infer feeds f32 or f64 data", in.name,
                             dtypeName(in.dtype)));
 }
 
@@ -76,13 +80,15 @@ struct Stats {
   int64_t count = 0;
   std::vector<double> relL2; // per sample
 
-  void addOutputs(const float *v, int64_t n) {
+  template <typename T>
+  void addOutputs(const T *v, int64_t n) {
     for (int64_t i = 0; i < n; ++i) {
       sum += v[i], sumSq += double(v[i]) * v[i], ++count;
       min = std::min(min, double(v[i])), max = std::max(max, double(v[i]));
     }
   }
-  void addSample(const float *pred, const float *target, int64_t n) {
+  template <typename T>
+  void addSample(const T *pred, const T *target, int64_t n) {
     double e = 0, t = 0;
     for (int64_t i = 0; i < n; ++i)
       e += (double(pred[i]) - target[i]) * (double(pred[i]) - target[i]), t += double(target[i]) * target[i];
@@ -131,6 +137,23 @@ const ProgramDesc &singleIoProgram(const ModelDesc &m, const std::string &name) 
   return *p;
 }
 
+/// A dense row-major array of T (the program's element type) with its shape.
+template <typename T>
+struct Array {
+  std::vector<int64_t> shape;
+  std::vector<T> values;
+};
+
+/// Rows [first, first + count) of dataset `name` as T.
+template <typename T>
+std::vector<T> readRowsAs(const Hdf5Reader &data, const std::string &name, int64_t first,
+                          int64_t count) {
+  if constexpr (std::is_same_v<T, double>)
+    return data.readRowsF64(name, first, count);
+  else
+    return data.readRows(name, first, count).values;
+}
+
 /// Runs the program over every sample of one dataset.
 struct DatasetRunner {
   const InferOptions &o;
@@ -142,13 +165,14 @@ struct DatasetRunner {
 
   /// The outputs for dataset `name` (shape `shape`), with statistics in
   /// `stats` (errors against `targets` if `compare`) and batch times in `ms`.
-  FloatArray run(const std::string &name, const std::vector<int64_t> &shape,
-                 bool compare, Stats &stats, std::vector<double> &ms) {
+  template <typename T>
+  Array<T> run(const std::string &name, const std::vector<int64_t> &shape, bool compare,
+               Stats &stats, std::vector<double> &ms) {
     const TensorDesc &in = m.tensors[prog.inputs[0]];
     const int64_t n = shape[0];
     const bool fixedBatch = in.shape[0].isStatic();
     const int64_t batch = batchSize(shape);
-    FloatArray outputs;
+    Array<T> outputs;
     int64_t preparedRows = -1;
     for (int64_t first = 0; first < n; first += batch) {
       int64_t rows = std::min(batch, n - first);
@@ -157,12 +181,12 @@ struct DatasetRunner {
         session.prepare(o.program, bindingsFor(in, shape, runRows));
         preparedRows = runRows;
       }
-      FloatArray x = data.readRows(name, first, rows);
+      std::vector<T> x = readRowsAs<T>(data, name, first, rows);
       TensorRef xin = session.input(o.program, 0);
-      std::memset(xin.data, 0, xin.numel() * sizeof(float));
+      std::memset(xin.data, 0, xin.numel() * sizeof(T));
       if (norm)
-        norm->inputs.normalize(x.values.data(), rows, x.numel() / (rows * shape[1]));
-      std::memcpy(xin.data, x.values.data(), x.values.size() * sizeof(float));
+        norm->inputs.normalize(x.data(), rows, int64_t(x.size()) / (rows * shape[1]));
+      std::memcpy(xin.data, x.data(), x.size() * sizeof(T));
       auto t0 = std::chrono::steady_clock::now();
       session.invoke(o.program);
       ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -179,17 +203,17 @@ struct DatasetRunner {
                                 m.tensors[prog.outputs[0]].name, formatShape(y.shape),
                                 norm->targets.channels()));
       if (norm)
-        norm->targets.denormalize(y.as<float>(), runRows, innerOf(y));
-      const float *yv = y.as<float>();
+        norm->targets.denormalize(y.as<T>(), runRows, innerOf(y));
+      const T *yv = y.as<T>();
       outputs.values.insert(outputs.values.end(), yv, yv + rows * perSample);
       stats.addOutputs(yv, rows * perSample);
       if (compare) {
-        FloatArray t = data.readRows("targets", first, rows);
-        if (t.numel() != rows * perSample)
+        std::vector<T> t = readRowsAs<T>(data, "targets", first, rows);
+        if (int64_t(t.size()) != rows * perSample)
           throw Error(fmt::format("'{}': dataset 'targets' has shape {} but outputs are {} per sample",
                                   o.data, formatShape(data.datasetShape("targets")), perSample));
         for (int64_t r = 0; r < rows; ++r)
-          stats.addSample(yv + r * perSample, t.values.data() + r * perSample, perSample);
+          stats.addSample(yv + r * perSample, t.data() + r * perSample, perSample);
       }
     }
     return outputs;
@@ -262,9 +286,16 @@ void runInfer(const InferOptions &o) {
   std::vector<double> ms;
   std::vector<int64_t> outShape;
   for (const std::string &name : names) {
-    FloatArray outputs = runner.run(name, data.datasetShape(name), compare, stats, ms);
-    outShape = outputs.shape;
-    writer.writeFloats(o.map.empty() ? "outputs" : name, outputs);
+    const std::string written = o.map.empty() ? "outputs" : name;
+    if (in.dtype == DType::F64) {
+      Array<double> outputs = runner.run<double>(name, data.datasetShape(name), compare, stats, ms);
+      outShape = outputs.shape;
+      writer.writeDoubles(written, outputs.shape, outputs.values);
+    } else {
+      Array<float> outputs = runner.run<float>(name, data.datasetShape(name), compare, stats, ms);
+      outShape = outputs.shape;
+      writer.writeFloats(written, FloatArray{outputs.shape, std::move(outputs.values)});
+    }
   }
   for (const std::string &name : o.copy)
     copyDataset(data, name, writer);

@@ -16,6 +16,7 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaLossKernels(registry);
   cuda::registerCudaOptimKernels(registry);
   cuda::registerCudaSpectralKernels(registry);
+  cuda::registerCudaSpectralGradKernels(registry);
   cuda::registerCudaPhysicsKernels(registry);
   cuda::registerCudaLayerNormKernels(registry);
   cuda::registerCudaPatchKernels(registry);
@@ -24,6 +25,7 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaRouterLossKernels(registry);
   cuda::registerCudaSpectralEnergyKernels(registry);
   cuda::registerCudaExpertKernels(registry);
+  cuda::registerCudaExpertFnoKernels(registry);
   cuda::registerCudaAuxKernels(registry);
   cuda::registerCudaAttentionKernels(registry);
   cuda::registerCudaMoeKernels(registry);

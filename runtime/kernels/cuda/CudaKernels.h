@@ -21,6 +21,9 @@ void registerCudaLossKernels(KernelRegistry &registry);
 void registerCudaOptimKernels(KernelRegistry &registry);
 /// spectral_conv (SpectralKernels.cpp).
 void registerCudaSpectralKernels(KernelRegistry &registry);
+/// spectral_conv_grad_input, spectral_conv_grad_weight, spectral_conv_grad
+/// (SpectralGradKernels.cpp).
+void registerCudaSpectralGradKernels(KernelRegistry &registry);
 /// div_free_project, divergence, divergence_grad, curl (PhysicsKernels.cpp).
 void registerCudaPhysicsKernels(KernelRegistry &registry);
 /// layer_norm, layer_norm_grad_{input,gamma} (LayerNormKernels.cpp).
@@ -38,11 +41,14 @@ void registerCudaRouterLossKernels(KernelRegistry &registry);
 void registerCudaSpectralEnergyKernels(KernelRegistry &registry);
 /// expert_mlp, expert_mlp_grad (ExpertMlpKernels.cpp).
 void registerCudaExpertKernels(KernelRegistry &registry);
+/// expert_fno, expert_fno_grad (ExpertFnoKernels.cpp).
+void registerCudaExpertFnoKernels(KernelRegistry &registry);
 /// aux_loss_grad, allocation_kl (AuxKernels.cpp).
 void registerCudaAuxKernels(KernelRegistry &registry);
 /// attention, attention_heads, attention_heads_grad (AttentionKernels.cpp).
 void registerCudaAttentionKernels(KernelRegistry &registry);
-/// moe (MoeKernels.cpp: dispatch, expert_mlp, combine on the device).
+/// moe (MoeKernels.cpp: dispatch, expert_mlp or expert_fno, combine on the
+/// device).
 void registerCudaMoeKernels(KernelRegistry &registry);
 /// conv, conv_transpose, conv_grad_input, conv_grad_weight (ConvKernels.cpp).
 void registerCudaConvKernels(KernelRegistry &registry);

@@ -3,13 +3,12 @@
 // Contract of cpu/moe/ExpertMoe.cpp, whose kernel validates the call:
 // dispatch -> expert_<kind> -> combine. As on the CPU, the three
 // sub-kernels are created in `prepare` from the registry, here the CUDA
-// ones (RaggedKernels.cpp, ExpertMlpKernels.cpp), with the concrete shapes
-// of the intermediates, which live in device scratch; so the results, the
-// checks and the value-fault messages (prefixed with this call's `where`)
-// are those of the unfused CUDA kernels, and `expert` = "fno" fails to
-// prepare until expert_fno has a CUDA kernel. Each call synchronises the
-// stream three times (dispatch's and combine's fault records, expert_mlp's
-// offsets).
+// ones (RaggedKernels.cpp, ExpertMlpKernels.cpp, ExpertFnoKernels.cpp),
+// with the concrete shapes of the intermediates, which live in device
+// scratch; so the results, the checks and the value-fault messages
+// (prefixed with this call's `where`) are those of the unfused CUDA
+// kernels. Each call synchronises the stream three times (dispatch's and
+// combine's fault records, the expert kernel's offsets).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/SignatureChecks.h"

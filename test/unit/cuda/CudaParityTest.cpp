@@ -61,7 +61,8 @@ TEST(CudaParity, GeluAndGrad) {
   SHODH_REQUIRE_CUDA_DEVICE();
   for (DType t : {DType::F32, DType::F64})
     for (const char *mode : {"none", "tanh"}) {
-      HostTensor x = uniform({4, 33, 65}, 3, t), dy = uniform({4, 33, 65}, 4, t);
+      HostTensor x = uniform({4, 33, 65}, 3, t),
+                 dy = uniform({4, 33, 65}, 4, t);
       std::vector<NamedAttr> attrs = {{"approximate", std::string(mode)}};
       double tol = t == DType::F32 ? 4e-7 : 1e-15;
       auto [cpu, gpu] = runBoth("gelu", attrs, {&x}, {x.shape}, t);
@@ -112,7 +113,8 @@ TEST(CudaParity, LinearGradients) {
 TEST(CudaParity, LossesAndGradients) {
   SHODH_REQUIRE_CUDA_DEVICE();
   // 40000 elements per sample: several reduction chunks per row.
-  HostTensor p = uniform({3, 4, 100, 100}, 13), t = uniform({3, 4, 100, 100}, 14);
+  HostTensor p = uniform({3, 4, 100, 100}, 13),
+             t = uniform({3, 4, 100, 100}, 14);
   HostTensor dloss(DType::F32, {1});
   dloss.f32()[0] = 0.37f;
   for (const char *loss : {"mse_loss", "rel_l2_loss"}) {
@@ -153,8 +155,10 @@ TEST(CudaParity, AdamAndAdamW) {
     HostTensor step(DType::I64, {1}), lr(DType::F32, {1});
     *reinterpret_cast<int64_t *>(step.storage.data()) = 7;
     lr.f32()[0] = 3e-3f;
-    std::vector<NamedAttr> attrs = {{"beta1", 0.9}, {"beta2", 0.999},
-                                    {"eps", 1e-8}, {"weight_decay", 0.01},
+    std::vector<NamedAttr> attrs = {{"beta1", 0.9},
+                                    {"beta2", 0.999},
+                                    {"eps", 1e-8},
+                                    {"weight_decay", 0.01},
                                     {"decoupled", decoupled}};
     auto [c, gpu] = runBoth("adam", attrs, {&p, &g, &m, &v, &step, &lr},
                             {p.shape, p.shape, p.shape});
@@ -169,8 +173,8 @@ TEST(CudaParity, GradNormClipStep) {
   auto [cn, gn] = runBoth("grad_global_norm", {}, {&a, &b}, {{1}});
   expectClose(gn[0], cn[0], 1e-6, "grad_global_norm");
   HostTensor norm = cloneTensor(cn[0]);
-  auto [cc, gc] = runBoth("clip_by_norm", {{"max_norm", 1.5}}, {&a, &norm},
-                          {a.shape});
+  auto [cc, gc] =
+      runBoth("clip_by_norm", {{"max_norm", 1.5}}, {&a, &norm}, {a.shape});
   expectClose(gc[0], cc[0], 0, "clip_by_norm");
   HostTensor step(DType::I64, {1});
   *reinterpret_cast<int64_t *>(step.storage.data()) = 41;
@@ -188,11 +192,7 @@ namespace {
 /// A complex<f32> tensor with uniform real and imaginary parts in [-1, 1).
 HostTensor complexUniform(Shape s, uint32_t seed) {
   HostTensor h(DType::C64, std::move(s));
-  std::mt19937_64 gen(seed);
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  auto *f = reinterpret_cast<float *>(h.storage.data());
-  for (int64_t i = 0; i < 2 * h.numel(); ++i)
-    f[i] = float(u(gen));
+  h.fillUniform(seed);
   return h;
 }
 
@@ -202,14 +202,14 @@ TEST(CudaParity, SpectralConv1d2d3d) {
     Shape x, w, y;
     std::vector<int64_t> modes;
   };
-  for (const Case &c : {Case{{2, 3, 32}, {3, 4, 5}, {2, 4, 32}, {5}},
-                        Case{{2, 3, 16, 16}, {3, 4, 8, 4}, {2, 4, 16, 16}, {4, 4}},
-                        Case{{2, 3, 16, 12}, {3, 2, 6, 7}, {2, 2, 16, 12}, {3, 7}},
-                        Case{{1, 2, 8, 8, 8}, {2, 3, 4, 4, 3}, {1, 3, 8, 8, 8},
-                             {2, 2, 3}}}) {
+  for (const Case &c :
+       {Case{{2, 3, 32}, {3, 4, 5}, {2, 4, 32}, {5}},
+        Case{{2, 3, 16, 16}, {3, 4, 8, 4}, {2, 4, 16, 16}, {4, 4}},
+        Case{{2, 3, 16, 12}, {3, 2, 6, 7}, {2, 2, 16, 12}, {3, 7}},
+        Case{{1, 2, 8, 8, 8}, {2, 3, 4, 4, 3}, {1, 3, 8, 8, 8}, {2, 2, 3}}}) {
     HostTensor x = uniform(c.x, 24), w = complexUniform(c.w, 25);
-    auto [cpu, gpu] = runBoth("spectral_conv", {{"modes", c.modes}}, {&x, &w},
-                              {c.y});
+    auto [cpu, gpu] =
+        runBoth("spectral_conv", {{"modes", c.modes}}, {&x, &w}, {c.y});
     expectClose(gpu[0], cpu[0], 1e-4,
                 "spectral_conv d=" + std::to_string(c.modes.size()));
   }
@@ -217,7 +217,8 @@ TEST(CudaParity, SpectralConv1d2d3d) {
 
 TEST(CudaParity, SpectralConvSavesTheSpectrum) {
   SHODH_REQUIRE_CUDA_DEVICE();
-  HostTensor x = uniform({2, 3, 16, 16}, 26), w = complexUniform({3, 4, 8, 4}, 27);
+  HostTensor x = uniform({2, 3, 16, 16}, 26),
+             w = complexUniform({3, 4, 8, 4}, 27);
   std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
                                   {"save_spectrum", int64_t(1)}};
   HostTensor yc(DType::F32, {2, 4, 16, 16}), yg(DType::F32, {2, 4, 16, 16});

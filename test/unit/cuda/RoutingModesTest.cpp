@@ -371,15 +371,17 @@ TEST(CudaRoutingModes, LossTermsMatchTheCpuBitwise) {
 }
 
 TEST(CudaRoutingModes, EveryRoutingKernelHasACudaKernel) {
-  // The routing, router-loss and router-feature kernels of the M²M and
-  // Shodh-MoE programs are registered for the CUDA backend (their parity
-  // runs where a GPU exists: RoutingParityTest.cpp).
+  // The routing, router-loss, router-feature and expert kernels of the M²M
+  // and Shodh-MoE programs are registered for the CUDA backend (their
+  // parity runs where a GPU exists: RoutingParityTest.cpp,
+  // ExpertFnoParityTest.cpp, AttentionParityTest.cpp).
   const KernelRegistry &r = KernelRegistry::builtin();
   for (const char *name :
        {"router", "router_grad", "top_k", "top_k_grad", "dispatch",
         "dispatch_grad", "combine", "combine_grad", "load_balance_loss",
         "load_balance_loss_grad", "router_z_loss", "router_z_loss_grad",
         "router_kl_loss", "router_kl_loss_grad", "allocation_kl",
-        "spectral_energy", "patchify", "unpatchify"})
+        "spectral_energy", "patchify", "unpatchify", "expert_mlp",
+        "expert_mlp_grad", "expert_fno", "expert_fno_grad", "moe"})
     EXPECT_NE(r.find(name, Backend::Cuda), nullptr) << name;
 }

@@ -48,10 +48,17 @@ struct HostTensor {
       d.shape.push_back(Dim::fixed(n));
     return d;
   }
-  /// Fills with uniform values in [lo, hi) from `seed`.
+  /// Fills with uniform values in [lo, hi) from `seed` (f32, f64, and
+  /// complex<f32> part by part).
   void fillUniform(uint32_t seed, double lo = -1.0, double hi = 1.0) {
     std::mt19937_64 gen(seed);
     std::uniform_real_distribution<double> u(lo, hi);
+    if (dtype == DType::C64) { // real and imaginary parts, in memory order
+      float *p = reinterpret_cast<float *>(storage.data());
+      for (int64_t i = 0; i < 2 * numel(); ++i)
+        p[i] = float(u(gen));
+      return;
+    }
     for (int64_t i = 0; i < numel(); ++i)
       dtype == DType::F32 ? void(f32()[i] = float(u(gen)))
                           : void(f64()[i] = u(gen));

@@ -1,14 +1,15 @@
 //===- SpectralConvGrad.cpp - Gradients of the fused "spectral_conv" ------===//
 //
-// See SpectralConvGrad.h for the contract and the derivation. Both kernels
-// check ranks in the factory and concrete extents in `prepare`, where they
-// also allocate their spectra and plan their FFTs.
+// See SpectralConvGrad.h for the contract and the derivation. The kernels
+// check ranks in the factory and concrete extents in `prepare`
+// (SpectralGradShapes.h, shared with the CUDA kernels), where they also
+// allocate their spectra and plan their FFTs.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/SpectralConvGrad.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
-#include "runtime/kernels/cpu/grad/SpectralAdjoint.h"
+#include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/support/Status.h"
@@ -21,11 +22,6 @@
 namespace shodh {
 
 namespace {
-
-/// Trailing `d` dims of a shape.
-std::vector<int64_t> trailingDims(const std::vector<int64_t> &s, size_t d) {
-  return std::vector<int64_t>(s.end() - d, s.end());
-}
 
 /// Threads to plan FFT chunks for.
 int fftChunks(const KernelContext &ctx) {
@@ -53,60 +49,6 @@ std::vector<int64_t> checkSignature(const KernelSignature &sig,
                               sig.where, names[i], modes.size() + 2,
                               modes.size(), all[i]->shape.size()));
   return modes;
-}
-
-/// The geometry of grid `grid` with `modes`; throws if invalid.
-SpectralGeometry validGeometry(const std::string &where,
-                               const std::vector<int64_t> &grid,
-                               const std::vector<int64_t> &modes) {
-  SpectralGeometry g{grid, modes};
-  std::string bad = g.validate();
-  if (!bad.empty())
-    throw Error(fmt::format("{}: {}", where, bad));
-  return g;
-}
-
-/// Throws unless `w` is [in, out, truncated extents of g].
-void checkWeight(const std::string &where, const char *what,
-                 const std::vector<int64_t> &w, int64_t in, int64_t out,
-                 const SpectralGeometry &g) {
-  if (w[0] != in || w[1] != out || trailingDims(w, g.dims()) != g.truncShape())
-    throw Error(fmt::format("{}: {} must be [I = {}, O = {}, {}] for modes {}, "
-                            "got [{}]",
-                            where, what, in, out,
-                            fmt::join(g.truncShape(), ", "),
-                            fmt::join(g.modes, ", "), fmt::join(w, ", ")));
-}
-
-/// Throws unless `t` is [batch, channels, grid of g].
-void checkField(const std::string &where, const char *what,
-                const std::vector<int64_t> &t, int64_t batch, int64_t channels,
-                const SpectralGeometry &g) {
-  if (t[0] != batch || t[1] != channels || trailingDims(t, g.dims()) != g.grid)
-    throw Error(fmt::format("{}: {} must be [B = {}, {}, {}], got [{}]", where,
-                            what, batch, channels, fmt::join(g.grid, ", "),
-                            fmt::join(t, ", ")));
-}
-
-/// c_k / N for every truncated mode: dW's scale per mode.
-std::vector<float> weightGradScales(const SpectralGeometry &g) {
-  double points = 1;
-  for (int64_t a : g.grid)
-    points *= double(a);
-  std::vector<float> scale = truncatedModeWeights(g);
-  for (float &c : scale)
-    c = static_cast<float>(c / points);
-  return scale;
-}
-
-/// 1/N, the backward-norm inverse transform's scale on the kept modes.
-float inverseScale(const SpectralGeometry &g) {
-  int64_t points = 1;
-  for (int64_t a : g.grid)
-    points *= a;
-  float scale = 1.0f;
-  fftScale("backward", points, FftDirection::Inverse, scale);
-  return scale;
 }
 
 /// spectral_conv_grad_input: spectral_conv(dy, W^H).
@@ -140,11 +82,9 @@ private:
 void SpectralConvGradInputKernel::prepare(const std::vector<TensorRef> &in,
                                           const std::vector<TensorRef> &out,
                                           KernelContext &ctx) {
-  const std::vector<int64_t> &dy = in[0].shape, &w = in[1].shape;
-  geom_ = validGeometry(where_, trailingDims(dy, modes_.size()), modes_);
-  batch_ = dy[0], out_ = dy[1], in_ = w[0];
-  checkWeight(where_, "weight", w, in_, out_, geom_);
-  checkField(where_, "output", out[0].shape, batch_, in_, geom_);
+  SpectralGradShapes s = checkSpectralGradShapes(SpectralGradKind::Input, false,
+                                                 where_, modes_, in, out);
+  geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
   scale_ = inverseScale(geom_);
   const int64_t ts = geom_.truncSize();
   truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
@@ -195,11 +135,9 @@ private:
 void SpectralConvGradWeightKernel::prepare(const std::vector<TensorRef> &in,
                                            const std::vector<TensorRef> &out,
                                            KernelContext &ctx) {
-  const std::vector<int64_t> &x = in[0].shape, &dy = in[1].shape;
-  geom_ = validGeometry(where_, trailingDims(x, modes_.size()), modes_);
-  batch_ = x[0], in_ = x[1], out_ = dy[1];
-  checkField(where_, "dy", dy, batch_, out_, geom_);
-  checkWeight(where_, "output", out[0].shape, in_, out_, geom_);
+  SpectralGradShapes s = checkSpectralGradShapes(
+      SpectralGradKind::Weight, false, where_, modes_, in, out);
+  geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
   modeScale_ = weightGradScales(geom_);
   const int64_t ts = geom_.truncSize();
   truncX_.assign(size_t(batch_ * in_ * ts), cfloat());
@@ -228,9 +166,9 @@ public:
       : where_(sig.where) {
     int64_t saved = intAttr(sig, "saved_spectrum", 0);
     if (saved != 0 && saved != 1)
-      throw Error(fmt::format(
-          "{}: attribute 'saved_spectrum' must be 0 or 1, got {}", sig.where,
-          saved));
+      throw Error(
+          fmt::format("{}: attribute 'saved_spectrum' must be 0 or 1, got {}",
+                      sig.where, saved));
     saved_ = saved == 1;
     expectOperandCounts(sig, 3, 3, 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
@@ -238,9 +176,9 @@ public:
     const TensorDesc *all[] = {sig.inputs[0], sig.inputs[1], sig.inputs[2],
                                sig.outputs[0], sig.outputs[1]};
     for (int i = 0; i < 5; ++i)
-      expectDType(sig, *all[i], names[i],
-                  {i == 2 || i == 4 || (i == 0 && saved_) ? DType::C64
-                                                           : DType::F32});
+      expectDType(
+          sig, *all[i], names[i],
+          {i == 2 || i == 4 || (i == 0 && saved_) ? DType::C64 : DType::F32});
     modes_ = intsAttr(sig, "modes");
     if (modes_.empty() || modes_.size() > 3)
       throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries, got {}",
@@ -255,23 +193,9 @@ public:
   /// Checks extents, allocates the spectra, plans the FFTs.
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
-    const std::vector<int64_t> &dy = in[1].shape;
-    geom_ = validGeometry(where_, trailingDims(dy, modes_.size()), modes_);
-    batch_ = dy[0], in_ = in[0].shape[1], out_ = dy[1];
-    if (saved_) {
-      std::vector<int64_t> want = {batch_, in_};
-      for (int64_t t : geom_.truncShape())
-        want.push_back(t);
-      if (in[0].shape != want)
-        throw Error(fmt::format("{}: spectrum must be [{}], got [{}]", where_,
-                                fmt::join(want, ", "),
-                                fmt::join(in[0].shape, ", ")));
-    } else {
-      checkField(where_, "x", in[0].shape, batch_, in_, geom_);
-    }
-    checkWeight(where_, "weight", in[2].shape, in_, out_, geom_);
-    checkField(where_, "dx", out[0].shape, batch_, in_, geom_);
-    checkWeight(where_, "dw", out[1].shape, in_, out_, geom_);
+    SpectralGradShapes s = checkSpectralGradShapes(
+        SpectralGradKind::Both, saved_, where_, modes_, in, out);
+    geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
     scale_ = inverseScale(geom_);
     modeScale_ = weightGradScales(geom_);
     const int64_t ts = geom_.truncSize();

@@ -1,0 +1,197 @@
+//===- SpectralGradKernels.cpp - spectral_conv's gradients with cuFFT -----===//
+//
+// spectral_conv_grad_input, spectral_conv_grad_weight and spectral_conv_grad
+// (with or without the forward's saved spectrum) on the GPU; contract and
+// derivation as on the CPU (cpu/grad/SpectralConvGrad.h). The CPU kernel's
+// constructor validates the call; `prepare` runs the CPU's shape checks
+// (SpectralGradShapes.h: same messages, no FFTW planning), makes the cuFFT
+// plans (r2c of dy over B*O grids, r2c of x over B*I grids when no spectrum
+// is saved, c2r of dx over B*I grids) and the device scratch, and uploads
+// the mode index map and the weight gradient's c_k/N per mode.
+//
+//   run: dy -> r2c -> gather kept modes (DY)
+//        dx: DY W^H per mode -> scatter with 1/N into a zeroed half
+//            spectrum -> c2r
+//        dW: conj(X) DY summed over the batch in order, times c_k/N
+//
+// Full cuFFT transforms instead of FFTW's pruned stages: agreement with the
+// CPU is to FFT rounding; repeated runs are bit-identical (no atomics).
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
+#include "runtime/kernels/cuda/CudaKernel.h"
+#include "runtime/kernels/cuda/CudaKernels.h"
+#include "runtime/kernels/cuda/CufftPlan.h"
+#include "runtime/kernels/cuda/SpectralGradLaunch.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace shodh::cuda {
+
+namespace {
+
+/// Bytes of a complex<float>.
+constexpr uint64_t kComplexBytes = 8;
+
+/// The CPU kernel `name` built from `sig` (validates the call).
+std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig,
+                                  const char *name) {
+  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
+  if (!f)
+    throw Error(
+        fmt::format("{}: no CPU {} to validate the call", sig.where, name));
+  return (*f)(sig);
+}
+
+/// One of the three gradient kernels (see the file comment).
+class SpectralConvGradKernel : public CudaKernel {
+public:
+  /// Validates the call with the CPU kernel `cpuName`.
+  SpectralConvGradKernel(const KernelSignature &sig, SpectralGradKind kind,
+                         const char *cpuName)
+      : CudaKernel(sig, cpuKernel(sig, cpuName)), kind_(kind),
+        modes_(intsAttr(sig, "modes")),
+        saved_(kind == SpectralGradKind::Both &&
+               intAttr(sig, "saved_spectrum", 0) == 1) {}
+
+  /// Checks the shapes, plans the transforms, allocates the scratch.
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &ctx) override;
+  /// Enqueues the transforms and contractions on the session's stream.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  bool wantsInput() const { return kind_ != SpectralGradKind::Weight; }
+  bool wantsWeight() const { return kind_ != SpectralGradKind::Input; }
+  /// dx from the truncated dy spectrum and W.
+  void inputGrad(const void *w, void *dx, KernelContext &ctx);
+  /// dW from x (or its saved spectrum) and the truncated dy spectrum.
+  void weightGrad(const TensorRef &x, void *dw, KernelContext &ctx);
+
+  SpectralGradKind kind_;
+  std::vector<int64_t> modes_;
+  bool saved_;
+  SpectralGradShapes s_;
+  float scale_ = 1.0f;
+  std::unique_ptr<CufftPlan> dyForward_, xForward_, dxInverse_;
+  DeviceBuffer index_, modeScale_, halfDy_, truncDy_, halfX_, truncX_, truncDx_,
+      halfDx_;
+};
+
+void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
+                                     const std::vector<TensorRef> &out,
+                                     KernelContext &ctx) {
+  Device &dev = device(ctx);
+  s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
+  const SpectralGeometry &g = s_.geom;
+  const int64_t half = g.halfSize(), ts = g.truncSize();
+  const int64_t rowsX = s_.batch * s_.in, rowsY = s_.batch * s_.out;
+  std::vector<int64_t> index = g.gatherIndex();
+  index_ = DeviceBuffer(sizeof(int64_t) * index.size(), dev);
+  index_.upload(index.data(), index_.size(), dev);
+  halfDy_ = DeviceBuffer(kComplexBytes * uint64_t(rowsY * half), dev);
+  truncDy_ = DeviceBuffer(kComplexBytes * uint64_t(rowsY * ts), dev);
+  dyForward_ = std::make_unique<CufftPlan>(g.grid, rowsY, false, true,
+                                           dev.stream(), where_);
+  if (wantsInput()) {
+    scale_ = inverseScale(g);
+    truncDx_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * ts), dev);
+    halfDx_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * half), dev);
+    dxInverse_ = std::make_unique<CufftPlan>(g.grid, rowsX, false, false,
+                                             dev.stream(), where_);
+  }
+  if (wantsWeight()) {
+    std::vector<float> scale = weightGradScales(g);
+    modeScale_ = DeviceBuffer(sizeof(float) * scale.size(), dev);
+    modeScale_.upload(scale.data(), modeScale_.size(), dev);
+    if (!saved_) {
+      halfX_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * half), dev);
+      truncX_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * ts), dev);
+      xForward_ = std::make_unique<CufftPlan>(g.grid, rowsX, false, true,
+                                              dev.stream(), where_);
+    }
+  }
+}
+
+void SpectralConvGradKernel::inputGrad(const void *w, void *dx,
+                                       KernelContext &ctx) {
+  void *s = stream(ctx);
+  const int64_t half = s_.geom.halfSize(), ts = s_.geom.truncSize();
+  const int64_t rowsX = s_.batch * s_.in;
+  launchModeContractAdjoint(truncDy_.data(), w, truncDx_.data(), s_.batch,
+                            s_.in, s_.out, ts, s);
+  if (rowsX == 0)
+    return checkLaunch(ctx);
+  SHODH_CUDA_CHECK(cudaMemsetAsync(halfDx_.data(), 0, halfDx_.size(),
+                                   static_cast<cudaStream_t>(s)));
+  launchScatterModes(truncDx_.data(), halfDx_.data(),
+                     reinterpret_cast<const int64_t *>(index_.data()), rowsX,
+                     half, ts, scale_, s);
+  checkLaunch(ctx);
+  dxInverse_->execute(dx, halfDx_.data()); // c2r destroys halfDx_ (scratch)
+}
+
+void SpectralConvGradKernel::weightGrad(const TensorRef &x, void *dw,
+                                        KernelContext &ctx) {
+  void *s = stream(ctx);
+  const int64_t half = s_.geom.halfSize(), ts = s_.geom.truncSize();
+  const void *spectrum = x.data;
+  if (!saved_) {
+    xForward_->execute(x.data, halfX_.data());
+    launchGatherModes(halfX_.data(), truncX_.data(),
+                      reinterpret_cast<const int64_t *>(index_.data()),
+                      s_.batch * s_.in, half, ts, s);
+    spectrum = truncX_.data();
+  }
+  launchModeWeightGrad(spectrum, truncDy_.data(),
+                       reinterpret_cast<const float *>(modeScale_.data()), dw,
+                       s_.batch, s_.in, s_.out, ts, s);
+  checkLaunch(ctx);
+}
+
+void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
+                                 const std::vector<TensorRef> &out,
+                                 KernelContext &ctx) {
+  // Operands: Input (dy, w) -> dx; Weight (x, dy) -> dw;
+  // Both (x or spectrum, dy, w) -> (dx, dw).
+  const bool input = kind_ == SpectralGradKind::Input;
+  const TensorRef &dy = input ? in[0] : in[1];
+  const int64_t half = s_.geom.halfSize(), ts = s_.geom.truncSize();
+  dyForward_->execute(dy.data, halfDy_.data());
+  launchGatherModes(halfDy_.data(), truncDy_.data(),
+                    reinterpret_cast<const int64_t *>(index_.data()),
+                    s_.batch * s_.out, half, ts, stream(ctx));
+  checkLaunch(ctx);
+  if (wantsInput())
+    inputGrad(input ? in[1].data : in[2].data, out[0].data, ctx);
+  if (wantsWeight())
+    weightGrad(in[0], out.back().data, ctx);
+}
+
+} // namespace
+
+void registerCudaSpectralGradKernels(KernelRegistry &registry) {
+  registry.add("spectral_conv_grad_input", Backend::Cuda,
+               [](const KernelSignature &s) {
+                 return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
+                     s, SpectralGradKind::Input, "spectral_conv_grad_input"));
+               });
+  registry.add("spectral_conv_grad_weight", Backend::Cuda,
+               [](const KernelSignature &s) {
+                 return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
+                     s, SpectralGradKind::Weight, "spectral_conv_grad_weight"));
+               });
+  registry.add("spectral_conv_grad", Backend::Cuda,
+               [](const KernelSignature &s) {
+                 return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
+                     s, SpectralGradKind::Both, "spectral_conv_grad"));
+               });
+}
+
+} // namespace shodh::cuda

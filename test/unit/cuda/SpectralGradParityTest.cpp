@@ -1,0 +1,136 @@
+//===- SpectralGradParityTest.cpp - spectral_conv gradients, CPU vs CUDA --===//
+//
+// spectral_conv_grad_input, spectral_conv_grad_weight and spectral_conv_grad
+// (from x and from the forward's saved spectrum) on both backends, 1-D to
+// 3-D grids with odd and even extents, batch 1 and 3: agreement to FFT
+// rounding (cuFFT's full transforms vs FFTW's pruned ones), dW bit-identical
+// from run to run (fixed-order batch sums, no atomics). Host-side: every
+// kernel of a compiled FNO train_step has a CUDA implementation. Device
+// tests skip without a GPU.
+//
+//===----------------------------------------------------------------------===//
+#include "CudaHarness.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace shodh;
+using namespace shodh::testing;
+
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+/// One gradient problem: x [B, I, N...], dy [B, O, N...], w [I, O, T...].
+struct GradCase {
+  Shape x, dy, w, spectrum;
+  std::vector<int64_t> modes;
+};
+
+std::vector<GradCase> gradCases() {
+  return {
+      GradCase{{3, 2, 20}, {3, 4, 20}, {2, 4, 6}, {3, 2, 6}, {6}},
+      GradCase{
+          {1, 3, 16, 16}, {1, 2, 16, 16}, {3, 2, 8, 4}, {1, 3, 8, 4}, {4, 4}},
+      GradCase{
+          {3, 2, 15, 12}, {3, 3, 15, 12}, {2, 3, 6, 7}, {3, 2, 6, 7}, {3, 7}},
+      GradCase{{2, 2, 8, 8, 6},
+               {2, 3, 8, 8, 6},
+               {2, 3, 4, 4, 3},
+               {2, 2, 4, 4, 3},
+               {2, 2, 3}}};
+}
+
+/// A tensor of `dtype` and `shape` with every float uniform in [-1, 1).
+HostTensor random(DType dtype, Shape shape, uint32_t seed) {
+  HostTensor t(dtype, std::move(shape));
+  t.fillUniform(seed);
+  return t;
+}
+
+/// The floats of `t` (a complex tensor's as 2 * numel values).
+HostTensor asFloats(const HostTensor &t) {
+  HostTensor f(DType::F32, {int64_t(t.storage.size() / sizeof(float))});
+  std::memcpy(f.f32(), t.storage.data(), t.storage.size());
+  return f;
+}
+
+/// Runs `name` on both backends and compares each output to `rtol`.
+void expectParity(const std::string &name, const std::vector<NamedAttr> &attrs,
+                  const std::vector<const HostTensor *> &ins,
+                  const std::vector<std::pair<DType, Shape>> &outs, double rtol,
+                  const std::string &what) {
+  std::vector<HostTensor> cpu, gpu;
+  for (const auto &[t, s] : outs)
+    cpu.emplace_back(t, s), gpu.emplace_back(t, s);
+  std::vector<const HostTensor *> pc, pg;
+  for (size_t i = 0; i < outs.size(); ++i)
+    pc.push_back(&cpu[i]), pg.push_back(&gpu[i]);
+  runKernel(name, attrs, ins, pc, 2);
+  runOnCuda(name, attrs, ins, pg);
+  for (size_t i = 0; i < outs.size(); ++i)
+    expectClose(asFloats(gpu[i]), asFloats(cpu[i]), rtol,
+                what + " output " + std::to_string(i));
+}
+
+TEST(SpectralGradParity, InputWeightAndBoth) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  for (const GradCase &c : gradCases()) {
+    std::string what = "d=" + std::to_string(c.modes.size());
+    std::vector<NamedAttr> modes = {{"modes", c.modes}};
+    HostTensor x = random(DType::F32, c.x, 1), dy = random(DType::F32, c.dy, 2),
+               w = random(DType::C64, c.w, 3);
+    expectParity("spectral_conv_grad_input", modes, {&dy, &w},
+                 {{DType::F32, c.x}}, 1e-4, "grad_input " + what);
+    expectParity("spectral_conv_grad_weight", modes, {&x, &dy},
+                 {{DType::C64, c.w}}, 1e-4, "grad_weight " + what);
+    expectParity("spectral_conv_grad", modes, {&x, &dy, &w},
+                 {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4, "grad " + what);
+  }
+}
+
+TEST(SpectralGradParity, FromTheSavedSpectrum) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  for (const GradCase &c : gradCases()) {
+    std::vector<NamedAttr> modes = {{"modes", c.modes}};
+    HostTensor x = random(DType::F32, c.x, 4), dy = random(DType::F32, c.dy, 5),
+               w = random(DType::C64, c.w, 6);
+    // The spectrum the forward saves (CPU), then the gradient from it.
+    HostTensor y(DType::F32, c.dy), spectrum(DType::C64, c.spectrum);
+    runKernel("spectral_conv",
+              {{"modes", c.modes}, {"save_spectrum", int64_t(1)}}, {&x, &w},
+              {&y, &spectrum}, 1);
+    std::vector<NamedAttr> saved = {{"modes", c.modes},
+                                    {"saved_spectrum", int64_t(1)}};
+    expectParity("spectral_conv_grad", saved, {&spectrum, &dy, &w},
+                 {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
+                 "saved d=" + std::to_string(c.modes.size()));
+  }
+}
+
+TEST(SpectralGradParity, WeightGradientRepeatsBitwise) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  GradCase c = gradCases()[1];
+  HostTensor x = random(DType::F32, c.x, 7), dy = random(DType::F32, c.dy, 8);
+  HostTensor a(DType::C64, c.w), b(DType::C64, c.w);
+  runOnCuda("spectral_conv_grad_weight", {{"modes", c.modes}}, {&x, &dy}, {&a});
+  runOnCuda("spectral_conv_grad_weight", {{"modes", c.modes}}, {&x, &dy}, {&b});
+  expectClose(asFloats(a), asFloats(b), 0, "two runs");
+}
+
+/// The kernels of models/fno.mlir's train_step as compiled by `shodhc
+/// --train` (listed by `shodh-run inspect`): all must run on CUDA for
+/// `shodh-run train --device cuda`.
+TEST(SpectralGradCoverage, FnoTrainStepKernelsAllHaveCudaKernels) {
+  const KernelRegistry &r = KernelRegistry::builtin();
+  for (const char *k :
+       {"adam", "gelu", "gelu_grad", "linear", "linear_grad_bias",
+        "linear_grad_input", "linear_grad_weight", "mse_loss", "mse_loss_grad",
+        "spectral_conv", "spectral_conv_grad", "spectral_conv_grad_input",
+        "spectral_conv_grad_weight", "step_increment", "rel_l2_loss",
+        "rel_l2_loss_grad", "grad_global_norm", "clip_by_norm"})
+    EXPECT_NE(r.find(k, Backend::Cuda), nullptr) << k;
+}
+
+} // namespace

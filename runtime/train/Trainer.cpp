@@ -61,7 +61,7 @@ Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
   schedule_ = scheduleFromHyperparams(model.meta.hyperparams, options_.steps,
                                       options_.lr);
   norm_ = computeNormalizer(train_, options_.normalize);
-  SessionOptions so{options_.threads, Backend::Cpu};
+  SessionOptions so{options_.threads, options_.backend};
   so.checkNumerics = options_.checkNumerics;
   so.memoryLimit = options_.memoryLimit;
   session_ = std::make_unique<Session>(model, so);
@@ -201,7 +201,8 @@ std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
   return notes;
 }
 
-InitFromReport Trainer::initFrom(const Checkpoint &ckpt, bool keepNormalization) {
+InitFromReport Trainer::initFrom(const Checkpoint &ckpt,
+                                 bool keepNormalization) {
   InitFromReport r = initParameters(*session_, ckpt);
   if (keepNormalization && ckpt.norm && options_.normalize) {
     // The pretrained weights expect inputs scaled as during pretraining.

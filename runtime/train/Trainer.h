@@ -64,6 +64,8 @@ struct TrainOptions {
   bool checkNumerics = false; ///< NaN/Inf check after every kernel call
   /// Bytes a program may plan for; unset: detected (Session.h).
   std::optional<uint64_t> memoryLimit = std::nullopt;
+  /// Where the session's kernels run (Backend::Cuda: docs/cuda.md).
+  Backend backend = Backend::Cpu;
 };
 
 /// What happened in one step, for progress displays.
@@ -124,7 +126,8 @@ public:
   /// normalisation statistics replace those computed on the training set, so
   /// fine-tuning feeds data scaled as in pretraining; throws if the channel
   /// counts differ.
-  InitFromReport initFrom(const Checkpoint &ckpt, bool keepNormalization = true);
+  InitFromReport initFrom(const Checkpoint &ckpt,
+                          bool keepNormalization = true);
 
   /// Runs the remaining steps. Throws `Error` on a non-finite loss.
   TrainResult run();

@@ -25,17 +25,7 @@ void SessionFlags::addTo(CLI::App *cmd) {
       "where kernels run: cpu (default), cuda (GPU 0; fails if the build has "
       "no CUDA backend or no GPU is visible) or auto (cuda if a GPU is "
       "visible, else cpu)");
-  if (cmd->get_name() == "train")
-    dev->check(CLI::Validator(
-        [](std::string &value) {
-          return value == "cpu" ? std::string()
-                                : "train runs on the CPU only for now (see "
-                                  "docs/cuda.md), got '" +
-                                      value + "'";
-        },
-        "cpu"));
-  else
-    dev->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  dev->check(CLI::IsMember({"cpu", "cuda", "auto"}));
 }
 
 Backend SessionFlags::backend() const {

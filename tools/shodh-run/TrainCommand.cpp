@@ -11,10 +11,11 @@
 // `--resume` continues from it. See docs/training.md.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/core/Device.h"
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/AtomicText.h"
 #include "runtime/train/Trainer.h"
-#include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/SessionFlags.h"
@@ -148,9 +149,9 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
     InitFromReport r = t.initFrom(*init, !o.renormalize);
     for (const std::string &line : r.mismatches)
       fmt::print("init-from: {}\n", line);
-    fmt::print("init-from: {} parameters copied from '{}'{}\n", r.copied,
-               init->path,
-               r.keptNormalization ? ", with its normalisation statistics" : "");
+    fmt::print(
+        "init-from: {} parameters copied from '{}'{}\n", r.copied, init->path,
+        r.keptNormalization ? ", with its normalisation statistics" : "");
   }
 }
 
@@ -189,6 +190,9 @@ void runTrain(TrainCommandOptions o) {
   o.train.normalize = !o.noNormalize;
   o.train.checkNumerics = o.flags.checkNumerics;
   o.train.memoryLimit = o.flags.memoryLimitBytes();
+  o.train.backend = o.flags.backend();
+  if (o.train.backend == Backend::Cuda) // before anything is written
+    requireCudaDevice("--device cuda");
   ModelDesc model = loadModelOrThrow(o.model);
   TrainingData train = loadTrainingData(o.data);
   std::optional<TrainingData> val;

@@ -35,7 +35,9 @@ test: build
 # `make bench`: FNO-2D against its PyTorch and neuraloperator peers, with
 # memory and roofline (docs/benchmarks.md); sets up .venv-bench/ first
 # (several GiB, once). BENCH_ARGS goes to bench/run.py, e.g.
-# BENCH_ARGS="--scaling" or BENCH_ARGS="--batch 64 --res 128". Never run by CI.
+# BENCH_ARGS="--scaling" or BENCH_ARGS="--batch 64 --res 128"; the MoE models
+# with BENCH_ARGS="--model m2m" or "--model shodh_moe" (no roofline for them).
+# Never run by CI.
 BENCH_ARGS ?=
 
 bench: build

@@ -1,4 +1,4 @@
-"""Runs one FNO-2D configuration on Shodh and its peers (used by bench/run.py).
+"""Runs one configuration of a model on Shodh and its peers (used by bench/run.py).
 
 Every implementation gets the same configuration and thread count: `--threads`
 for shodh-run, `torch.set_num_threads` (the peers' --threads) plus
@@ -22,34 +22,6 @@ REPO = BENCH.parent
 
 class BenchError(Exception):
     """A failure that stops the benchmark, with a message naming the cause."""
-
-
-@dataclass
-class Config:
-    batch: int = 16
-    res: int = 64
-    width: int = 32
-    modes: int = 12
-    layers: int = 4
-    cin: int = 3
-    threads: int = 2
-    iters: int = 10
-
-    def check(self):
-        for name in ("batch", "res", "width", "modes", "layers", "cin", "threads", "iters"):
-            if getattr(self, name) < 1:
-                raise BenchError(f"--{name} {getattr(self, name)}: expected at least 1")
-        if 2 * self.modes > self.res:
-            raise BenchError(f"--modes {self.modes}: expected at most res / 2 = {self.res // 2} "
-                             "(2*modes rows of the spectrum are kept)")
-
-    def peer_args(self):
-        return [f"--{k}={getattr(self, k)}" for k in
-                ("batch", "width", "modes", "layers", "res", "cin", "threads", "iters")]
-
-    def describe(self):
-        return (f"B={self.batch} {self.res}² width {self.width} modes {self.modes} "
-                f"layers {self.layers}")
 
 
 @dataclass
@@ -125,20 +97,22 @@ def model_params(inspect_text):
 
 
 def run_shodh(cfg, build, memory):
-    """Compiles models/fno.mlir for `cfg` and times infer and train_step."""
+    """Compiles the model of `cfg` (bench/model_configs.py) with `--train` and its
+    sizes, and times infer and train_step."""
     bin_dir = Path(build) / "bin"
     res = Result("shodh", "shodh-run")
     with tempfile.TemporaryDirectory(prefix="shodh-bench-") as tmp:
-        fb = Path(tmp) / "fno.fb"
-        cmd = [bin_dir / "shodhc", REPO / "models/fno.mlir", "--train", "-o", fb]
-        for k in ("width", "modes", "res", "layers", "cin"):
-            cmd += [f"--set={k}={getattr(cfg, k)}"]
+        fb = Path(tmp) / (Path(cfg.mlir).stem + ".fb")
+        cmd = [bin_dir / "shodhc", REPO / cfg.mlir, "--train", "-o", fb] + cfg.shodhc_sets()
         p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
         if p.returncode != 0 or not fb.exists():
             raise BenchError(f"shodhc failed (exit {p.returncode}): {p.stderr.strip()}")
         insp = subprocess.run([str(bin_dir / "shodh-run"), "inspect", str(fb)],
                               capture_output=True, text=True)
         res.params = model_params(insp.stdout) if insp.returncode == 0 else None
+        note = cfg.shodh_param_note(res.params)
+        if note:
+            res.notes.append(note)
         for program in ("infer", "train_step"):
             out = run_json([bin_dir / "shodh-run", "bench", fb, "--program", program,
                             "--batch", cfg.batch, "--threads", cfg.threads, "--iters", cfg.iters],

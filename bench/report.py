@@ -51,7 +51,7 @@ def fmt_x(v):
 
 def comparison_text(cfg, results, memory):
     """The human-readable table of one configuration."""
-    lines = [f"FNO-2D {cfg.describe()} (cin {cfg.cin}), {cfg.threads} threads, "
+    lines = [f"{cfg.headline()}, {cfg.threads} threads, "
              f"median of {cfg.iters} runs after 3 warm-up runs"]
     wid = max([len("implementation")] + [len(r.label) for r in results])
     head = f"{'implementation':{wid}} {'params':>9} {'infer ms':>9} {'train ms':>9}"
@@ -86,18 +86,21 @@ PEER_COLUMNS = (("torch-debian", "torch (Debian)"), ("torch-venv", "torch (PyPI)
 
 
 def comparison_markdown(cfg, results):
-    """Rows of the 'Shodh and its peers' table: one per program."""
+    """Rows of the 'Shodh and its peers' table: one per program, a column per
+    peer that has the model."""
     by_key = {r.key: r for r in results}
     shodh = by_key.get("shodh")
     rows = []
     for what, attr in (("infer", "infer_ms"), ("train step", "train_ms")):
         cells = []
         for key, _ in PEER_COLUMNS:
+            if key not in cfg.peers:  # neuralop: FNO only
+                continue
             r = by_key.get(key)
             cells.append(f"{r.label}: {fmt_ms(getattr(r, attr))}" if r else "—")
         best, ms = fastest_peer(results, attr)
         x = speedup(getattr(shodh, attr), ms) if shodh else None
-        rows.append(f"| {today()} | {machine()} | FNO-2D {what} {cfg.describe()} | "
+        rows.append(f"| {today()} | {machine()} | {cfg.title} {what} {cfg.describe()} | "
                     f"{cfg.threads} | {fmt_ms(getattr(shodh, attr) if shodh else None)} | "
                     + " | ".join(cells) + f" | {fmt_x(x)} |")
     return rows
@@ -105,8 +108,8 @@ def comparison_markdown(cfg, results):
 
 def memory_markdown(cfg, results):
     """Rows of the memory table: one per implementation."""
-    return [f"| {today()} | {machine()} | FNO-2D train step {cfg.describe()} | {cfg.threads} | "
-            f"{r.label} | {fmt_mib(r.rss_after_kib)} | {fmt_mib(r.peak_rss_kib)} | "
+    return [f"| {today()} | {machine()} | {cfg.title} train step {cfg.describe()} | "
+            f"{cfg.threads} | {r.label} | {fmt_mib(r.rss_after_kib)} | {fmt_mib(r.peak_rss_kib)} | "
             f"{fmt_mib(r.mem_delta_kib)} |" for r in results]
 
 
@@ -115,7 +118,7 @@ def roofline_markdown(cfg, roof):
     rows = []
     for m in roof["measured"]:
         c = roof[m["program"]]
-        rows.append(f"| {today()} | {machine()} | FNO-2D {m['program']} {cfg.describe()} | "
+        rows.append(f"| {today()} | {machine()} | {cfg.title} {m['program']} {cfg.describe()} | "
                     f"{cfg.threads} | {roof['peak_gflops']:.1f} / {roof['triad_gbs']:.1f} | "
                     f"{c['flops'] / 1e9:.2f} | {c['bytes'] / 1e6:.0f} | {c['bound_ms']:.1f} | "
                     f"{m['label']} | {m['ms']:.1f} | {m['gflops']:.1f} | {m['gbs']:.2f} | "

@@ -4,8 +4,10 @@ The driver runs against stand-ins: a build folder whose shodhc/shodh-run are
 small scripts printing fixed JSON, and a fake Python for the peers that
 prints fixed medians and logs its arguments and thread variables. No timing
 is asserted; the tests check the orchestration (same configuration and
-threads everywhere), the tables, the speed-up against the fastest peer, and
-that every bad input or failing side gives a clear error and exit 1.
+threads everywhere; for `--model m2m|shodh_moe` the model file, its `--set`s
+and the peer script's options), the tables, the speed-up against the fastest
+peer, and that every bad input or failing side gives a clear error and exit 1.
+The peers themselves are tested in test_peers.py.
 Run: cd bench && /usr/bin/python3 -m unittest -v test_run (ctest -R bench).
 """
 import json
@@ -20,9 +22,11 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import measure  # noqa: E402
+import model_configs  # noqa: E402
 import report  # noqa: E402
 
 FAKE_SHODHC = """#!/bin/bash
+echo "shodhc $*" >> "$FAKE_LOG"
 [ -n "${FAKE_SHODHC_FAIL:-}" ] && { echo "shodhc: error: bad model" >&2; exit 1; }
 while [ $# -gt 0 ]; do [ "$1" = -o ] && { touch "$2"; }; shift; done
 """
@@ -114,7 +118,7 @@ class DriverTest(unittest.TestCase):
                                   r"torch 1\.13 \(Debian\): 100\.00 \| torch 2\.9 \(PyPI\): 80\.00 \| "
                                   r"neuralop 9\.0 \(PyPI\): 120\.00 \| 1\.60× \|$")
         log = self.log.read_text().splitlines()
-        peers = [l for l in log if not l.startswith("shodh-run")]
+        peers = [l for l in log if not l.startswith(("shodh-run", "shodhc"))]
         self.assertEqual(len(peers), 6)  # 3 timing runs + 3 memory runs
         for l in peers:
             self.assertIn("--threads=3", l)
@@ -125,6 +129,91 @@ class DriverTest(unittest.TestCase):
         self.assertEqual(len(benches), 2)
         for l in benches:
             self.assertIn("--threads 3 --iters 4", l)
+        shodhc = [l for l in log if l.startswith("shodhc")]
+        self.assertEqual(len(shodhc), 1)
+        self.assertRegex(shodhc[0], r"models/fno\.mlir --train -o \S+ --set=width=32 "
+                                    r"--set=modes=12 --set=res=64 --set=layers=4 --set=cin=3$")
+
+    def run_moe_model(self, model, *args):
+        """Runs the driver for `model` with its own peer scripts (not --peer-script);
+        returns (stdout, log lines of the peers, the shodhc line, the bench lines)."""
+        t = self.t
+        cmd = [sys.executable, str(BENCH / "run.py"), "--model", model, "--build",
+               str(t / "build"), "--python", str(t / "debian/python3"), "--venv", str(t / "venv"),
+               *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, env=self.env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        log = self.log.read_text().splitlines()
+        peers = [l for l in log if not l.startswith(("shodh-run", "shodhc"))]
+        shodhc = [l for l in log if l.startswith("shodhc")]
+        self.assertEqual(len(shodhc), 1)
+        return p.stdout, peers, shodhc[0], [l for l in log if l.startswith("shodh-run bench")]
+
+    def test_m2m_model(self):
+        out, peers, shodhc, benches = self.run_moe_model("m2m", "--iters", "3")
+        self.assertRegex(shodhc, r"models/m2m\.mlir --train -o \S+ --set=cin=3 --set=cout=1 "
+                                 r"--set=width=32 --set=gmodes=12 --set=res=64$")
+        self.assertEqual(len(peers), 4)  # torch-debian, torch-venv: timing + memory; no neuralop
+        for l in peers:
+            self.assertIn("bench/peers/torch_m2m2d.py --batch=16 --res=64 --cin=3 --width=32 "
+                          "--global-modes=12 --threads=2 --iters=3", l)
+        self.assertEqual(sum("peer_memory.py --model script --peer-script" in l for l in peers), 2)
+        self.assertTrue(all("--batch 16 --threads 2 --iters 3" in l for l in benches))
+        self.assertIn("M²M-2D B=16 64² width 32 expert modes 4/8/16 gmodes 12 (cin 3), 2 threads",
+                      out)
+        rows = [l for l in out.splitlines() if l.startswith("| ")]
+        self.assertEqual(len(rows), 2 + 3)  # 2 comparison rows, 3 memory rows
+        # One column per torch peer, none for neuralop: infer 100 / 80 ms vs shodh 50 ms.
+        self.assertRegex(rows[0], r"\| M²M-2D infer B=16 64² width 32 expert modes 4/8/16 gmodes "
+                                  r"12 \| 2 \| 50\.00 \| torch 1\.13 \(Debian\): 100\.00 \| "
+                                  r"torch 2\.9 \(PyPI\): 80\.00 \| 1\.60× \|$")
+        self.assertNotIn("neuralop", self.log.read_text())
+
+    def test_shodh_moe_model(self):
+        out_json = self.t / "moe.json"
+        out, peers, shodhc, benches = self.run_moe_model(
+            "shodh_moe", "--no-memory", "--threads", "1", "--json-out", str(out_json))
+        self.assertRegex(shodhc, r"models/shodh_moe\.mlir --train -o \S+ --set=res=32 "
+                                 r"--set=width=16$")
+        self.assertEqual(len(peers), 2)
+        for l in peers:
+            self.assertIn("bench/peers/torch_shodh_moe.py --batch=4 --res=32 --width=16 "
+                          "--threads=1 --iters=10", l)
+            self.assertTrue(l.endswith("OMP=1"), l)
+        self.assertTrue(all("--batch 4 --threads 1 --iters 10" in l for l in benches))
+        self.assertIn("Shodh-MoE B=4 32³ width 16 experts 2 blocks 2, 1 threads", out)
+        self.assertIn("train step 2.00× (vs torch 1.13 (Debian))", out)
+        data = json.loads(out_json.read_text())
+        self.assertEqual(data[0]["model"], "shodh_moe")
+        self.assertEqual(data[0]["config"],
+                         {"batch": 4, "res": 32, "width": 16, "threads": 1, "iters": 10})
+
+    def test_moe_model_errors(self):
+        for args, message in (
+                (["--model", "shodh_moe", "--modes", "8"],
+                 "--modes does not apply to --model shodh_moe (its options: --batch, --res,"),
+                (["--model", "m2m", "--layers", "3"], "--layers does not apply to --model m2m"),
+                (["--model", "shodh_moe", "--res", "20"], "--res 20: expected a multiple of 8"),
+                (["--model", "shodh_moe", "--width", "0"], "--width 0: expected at least 1"),
+                (["--model", "m2m", "--res", "48"], "--res 48: expected an even grid of at least 64"),
+                (["--model", "m2m", "--modes", "40"], "--modes 40: expected at most res / 2 = 32"),
+                (["--model", "m2m", "--peers", "torch-debian,neuralop"],
+                 "neuralop has no M²M-2D model (peers of --model m2m: torch-debian, torch-venv)"),
+                (["--model", "shodh_moe", "--scaling"],
+                 "--scaling: the sweeps are defined for --model fno only, not shodh_moe")):
+            with self.subTest(args=args):
+                p = self.run_driver(*args)
+                self.assertEqual(p.returncode, 1, p.stdout)
+                self.assertIn(message, p.stderr)
+                self.assertFalse(self.log.exists())  # nothing ran
+
+    def test_roofline_is_skipped_for_moe_models(self):
+        p = self.run_driver("--model", "m2m", "--roofline", "--peers", "none", "--no-memory",
+                            env={"SHODH_ROOFLINE": str(self.t / "no-roofline")})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("--roofline skipped: shodh-roofline models FNO-2D only, not M²M-2D",
+                      p.stderr)
+        self.assertNotIn("roofline", p.stdout)
 
     def test_shodh_memory_fields(self):
         p = self.run_driver("--peers", "torch-debian", env={"FAKE_RSS": "1"})
@@ -195,6 +284,7 @@ class DriverTest(unittest.TestCase):
         self.assertNotIn("neuralop", self.log.read_text())
         data = json.loads(out_json.read_text())
         self.assertEqual([d["config"]["res"] for d in data], [32, 64, 128, 256, 64, 64, 64, 64])
+        self.assertTrue(all(d["model"] == "fno" for d in data))
         self.assertTrue(all(d["config"]["iters"] == 5 for d in data))
 
 
@@ -265,6 +355,23 @@ class RooflineTest(unittest.TestCase):
 
 
 class ParsingTest(unittest.TestCase):
+    def test_m2m_used_parameters(self):
+        # shodh-run inspect of models/m2m.mlir --set cin=3 --set cout=1 (complex counting 2)
+        # and the count torch_m2m2d.py prints for the same sizes.
+        note = model_configs.M2MConfig().shodh_param_note(6893168)
+        self.assertIn("used by the experts: 3354224", note)
+        self.assertIsNone(model_configs.M2MConfig().shodh_param_note(18))  # not stacked
+
+    def test_model_defaults_and_options(self):
+        self.assertEqual(model_configs.option_names(),
+                         ["batch", "res", "width", "modes", "layers", "cin", "threads", "iters"])
+        self.assertEqual(model_configs.defaults_help("layers"),
+                         "default: fno 4, m2m n/a, shodh_moe n/a")
+        cfg = model_configs.make_config("shodh_moe", {"batch": 8})
+        self.assertEqual((cfg.batch, cfg.res, cfg.width), (8, 32, 16))
+        self.assertEqual(cfg.peer_args()[:3], ["--batch=8", "--res=32", "--width=16"])
+
+
     def test_model_params_counts_complex_twice(self):
         text = textwrap.dedent("""\
             parameters: 2 tensors, 12 values (0 MiB)

@@ -8,6 +8,11 @@ memory "after loading" (shodh-run: after prepare + one warm-up run). It then
 runs the other 2 warm-up steps and --iters timed steps and reads VmHWM, the
 peak resident memory of the process. Prints one JSON line:
   {"peer", "rss_after_warmup_kib", "peak_rss_kib", "train_step_ms", ...}
+With `--model script` the peer script builds everything itself: it provides
+`parse_args(argv)` (given every option after --model/--peer-script) and
+`build(args)` -> (model, infer, train_step), as torch_m2m2d.py and
+torch_shodh_moe.py do, so their training step (with the router losses) is
+the one measured.
 Run it with the peer's own Python; the driver is bench/run.py.
 """
 import argparse
@@ -50,9 +55,11 @@ def build(a):
     return peer.build_model(a.cin, 1, a.width, a.modes, a.layers, a.arch)
 
 
-def main():
+def fno_training():
+    """(args, train_step) of the FNO peers, with this script's own options."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", choices=("torch_fno2d", "neuralop"), required=True)
+    p.add_argument("--model", choices=("torch_fno2d", "neuralop", "script"), required=True,
+                   help="script: the peer script's own parse_args/build (see above)")
     p.add_argument("--peer-script", default="../shared/peers/torch_fno2d.py")
     p.add_argument("--arch", default="matched", help="neuralop_fno2d.py --arch")
     for name, default in (("batch", 16), ("width", 32), ("modes", 12), ("layers", 4),
@@ -71,6 +78,28 @@ def main():
         F.mse_loss(model(x), y).backward()
         opt.step()
 
+    return a, train_step
+
+
+def script_training(path, argv):
+    """(args, train_step) of a peer script that builds its own training step."""
+    path = Path(path)
+    if not path.is_file():
+        raise SystemExit(f"peer_memory.py: --peer-script {path} not found")
+    peer = load_module(path, path.stem)
+    a = peer.parse_args(argv)
+    _, _, train_step = peer.build(a)
+    a.model = path.stem
+    return a, train_step
+
+
+def main():
+    head = argparse.ArgumentParser(add_help=False)
+    head.add_argument("--model")
+    head.add_argument("--peer-script")
+    h, rest = head.parse_known_args()
+    a, train_step = (script_training(h.peer_script, rest) if h.model == "script"
+                     else fno_training())
     train_step()
     rss_after = proc_status_kib("VmRSS")
     for _ in range(2):

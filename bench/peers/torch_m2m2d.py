@@ -149,8 +149,8 @@ def median_ms(fn, iters, warmup=3):
     return statistics.median(times)
 
 
-def main():
-    p = argparse.ArgumentParser()
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--res", type=int, default=64)
     p.add_argument("--cin", type=int, default=3)
@@ -166,11 +166,17 @@ def main():
     p.add_argument("--beta", type=float, default=0.1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iters", type=int, default=10)
-    a = p.parse_args()
+    a = p.parse_args(argv)
+    a.modes = [int(m) for m in a.expert_modes.split(",")]
+    return a
+
+
+def build(a):
+    """The model, its inputs and Adam: returns (model, infer(), train_step())
+    (bench/peers/peer_memory.py --model script uses it too)."""
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    modes = [int(m) for m in a.expert_modes.split(",")]
-    model = M2M2d(a.cin, 1, a.width, a.scale, modes, a.depth, a.global_modes, a.bands, a.k,
+    model = M2M2d(a.cin, 1, a.width, a.scale, a.modes, a.depth, a.global_modes, a.bands, a.k,
                   a.temperature)
     x = torch.randn(a.batch, a.cin, a.res, a.res)
     y = torch.randn(a.batch, 1, a.res, a.res)
@@ -186,10 +192,16 @@ def main():
         (F.mse_loss(pred, y) + a.lam * router_loss(probs, a.beta)).backward()
         opt.step()
 
+    return model, infer, train_step
+
+
+def main():
+    a = parse_args()
+    model, infer, train_step = build(a)
     print(json.dumps({
         "peer": f"torch {torch.__version__}", "model": "m2m", "threads": a.threads,
-        "batch": a.batch, "res": a.res, "width": a.width, "scale": a.scale, "expert_modes": modes,
-        "depth": a.depth, "k": a.k,
+        "batch": a.batch, "res": a.res, "width": a.width, "scale": a.scale,
+        "expert_modes": a.modes, "depth": a.depth, "k": a.k,
         "params": sum(q.numel() * (2 if q.is_complex() else 1) for q in model.parameters()),
         "infer_ms": round(median_ms(infer, a.iters), 2),
         "train_step_ms": round(median_ms(train_step, a.iters), 2),

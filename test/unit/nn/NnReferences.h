@@ -44,7 +44,19 @@ inline std::vector<ConvSetup> setups() {
           {{2, 3, 7, 6}, {5, 3, 3, 2}, {2, 1}, {1, 0}, false},
           {{1, 2, 5, 6}, {3, 2, 3, 3}, {1, 2}, {1, 1}, true},
           {{2, 2, 6, 5, 4}, {3, 2, 4, 3, 2}, {2, 2, 1}, {1, 0, 1}, false},
-          {{1, 3, 4, 4, 6}, {2, 3, 3, 3, 3}, {2, 1, 2}, {1, 1, 2}, true}};
+          {{1, 3, 4, 4, 6}, {2, 3, 3, 3, 3}, {2, 1, 2}, {1, 1, 2}, true},
+          // Stride 1 everywhere: the direct path (DirectConv.h) for conv,
+          // conv_grad_weight and, except where circular padding has 2p !=
+          // K - 1, conv_grad_input; 1, 3, 6 and 9 taps per k_0 plane, rows
+          // whose length is not a multiple of the 16 partial-sum lanes.
+          {{2, 3, 9}, {4, 3, 3}, {1}, {1}, true},
+          {{1, 2, 7, 6}, {3, 2, 3, 3}, {1, 1}, {1, 1}, true},
+          {{2, 3, 7, 19}, {5, 3, 3, 2}, {1, 1}, {1, 0}, false},
+          {{2, 2, 6, 5, 20}, {3, 2, 3, 3, 3}, {1, 1, 1}, {1, 1, 1}, true},
+          {{1, 3, 4, 4, 18}, {2, 3, 3, 3, 3}, {1, 1, 1}, {0, 1, 2}, false},
+          {{1, 2, 5, 6, 7}, {3, 2, 4, 3, 1}, {1, 1, 1}, {1, 1, 0}, true},
+          // More output channels than the direct path takes: im2col + GEMM.
+          {{1, 2, 5, 5}, {40, 2, 3, 3}, {1, 1}, {1, 1}, true}};
 }
 
 /// The taps of a convolution of x [B, C, in] by w [O, C, k] (spatial dims

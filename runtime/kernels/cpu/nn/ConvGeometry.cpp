@@ -1,9 +1,10 @@
 //===- ConvGeometry.cpp - im2col / col2im of the CPU convolutions ---------===//
 //
 // See ConvGeometry.h. The patch loops run over (kernel offset, output row)
-// and, innermost, the output positions of one row, with the input index
-// computed once per row and a bounds test (zeros) or a wrap (circular) per
-// element.
+// and, innermost, the output positions of one row, split into at most three
+// runs along the last axis (before, inside and after the input; zeros or
+// wrapped for circular padding), each copied or accumulated without a test
+// per element.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/nn/ConvGeometry.h"
@@ -24,14 +25,40 @@ inline int64_t wrap(int64_t i, int64_t n) {
   return i < 0 ? i + n : (i >= n ? i - n : i);
 }
 
-/// Calls fn(colIndex, inputIndex or -1) for every patch element of kernel
-/// offset (k0, k1, k2) and output positions [j0, j0 + cols).
-template <typename Fn>
-void forPatchRow(const ConvGeometry &g, int64_t k0, int64_t k1, int64_t k2,
-                 int64_t j0, int64_t cols, Fn &&fn) {
-  int64_t o2n = g.out[2], o12 = g.out[1] * g.out[2];
-  for (int64_t j = j0; j < j0 + cols;) {
-    int64_t o0 = j / o12, o1 = (j / o2n) % g.out[1], o2 = j % o2n;
+/// out[t] = in[t], t < n (rows of a few dozen values: inlined and
+/// vectorised rather than a memmove call per row).
+template <typename T>
+inline void copyRun(const T *__restrict in, T *__restrict out, int64_t n) {
+  for (int64_t t = 0; t < n; ++t)
+    out[t] = in[t];
+}
+
+/// out[t] += in[t], t < n.
+template <typename T>
+inline void addRun(const T *__restrict in, T *__restrict out, int64_t n) {
+  for (int64_t t = 0; t < n; ++t)
+    out[t] += in[t];
+}
+
+/// ceil(a / b) for a >= 0, b > 0.
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Calls seg(colIndex, count, inputIndex, step) for every run of patch
+/// elements of kernel offset (k0, k1, k2) and output positions [j0, j0 +
+/// cols): the run's elements read inputs inputIndex, inputIndex + step, ...
+/// (inputIndex -1: padding zeros). Along the last axis an output row splits
+/// into at most three runs (before, inside and after the input; the outer
+/// two wrap around for circular padding), so the callers copy contiguous
+/// runs instead of testing every element.
+template <typename Seg>
+void forPatchSegments(const ConvGeometry &g, int64_t k0, int64_t k1, int64_t k2,
+                      int64_t j0, int64_t cols, Seg &&seg) {
+  const int64_t o2n = g.out[2], o12 = g.out[1] * g.out[2];
+  const int64_t s = g.stride[2], n = g.in[2];
+  // The output position of j, advanced row by row (no division per row).
+  int64_t o0 = j0 / o12, o1 = (j0 / o2n) % g.out[1], o2 = j0 % o2n;
+  for (int64_t j = j0; j < j0 + cols;
+       o2 = 0, o1 = o1 + 1 == g.out[1] ? (++o0, 0) : o1 + 1) {
     int64_t run = std::min(o2n - o2, j0 + cols - j); // rest of this row
     int64_t i0 = o0 * g.stride[0] - g.pad[0] + k0;
     int64_t i1 = o1 * g.stride[1] - g.pad[1] + k1;
@@ -40,15 +67,26 @@ void forPatchRow(const ConvGeometry &g, int64_t k0, int64_t k1, int64_t k2,
       i0 = wrap(i0, g.in[0]), i1 = wrap(i1, g.in[1]);
     else
       rowOut = i0 < 0 || i0 >= g.in[0] || i1 < 0 || i1 >= g.in[1];
-    int64_t base = (i0 * g.in[1] + i1) * g.in[2];
-    for (int64_t t = 0; t < run; ++t) {
-      int64_t i2 = (o2 + t) * g.stride[2] - g.pad[2] + k2;
-      if (g.circular)
-        fn(j - j0 + t, base + wrap(i2, g.in[2]));
-      else
-        fn(j - j0 + t, rowOut || i2 < 0 || i2 >= g.in[2] ? -1 : base + i2);
-    }
+    const int64_t col = j - j0;
     j += run;
+    if (rowOut) {
+      seg(col, run, int64_t(-1), s);
+      continue;
+    }
+    const int64_t base = (i0 * g.in[1] + i1) * n;
+    // Position t of the run reads i2 = a + s t along the last axis:
+    // [0, lo) before the input, [lo, hi) inside, [hi, run) after it.
+    const int64_t a = o2 * s - g.pad[2] + k2;
+    const int64_t lo = a >= 0 ? 0 : std::min(run, ceilDiv(-a, s));
+    const int64_t hi =
+        std::max(lo, a >= n ? 0 : std::min(run, ceilDiv(n - a, s)));
+    if (lo > 0)
+      seg(col, lo, g.circular ? base + a + n : int64_t(-1), s);
+    if (hi > lo)
+      seg(col + lo, hi - lo, base + a + s * lo, s);
+    if (run > hi)
+      seg(col + hi, run - hi, g.circular ? base + a + s * hi - n : int64_t(-1),
+          s);
   }
 }
 
@@ -132,8 +170,17 @@ void im2col(const ConvGeometry &g, const T *x, int64_t j0, int64_t cols, T *col,
     if (k < kBegin || k >= kEnd)
       return;
     T *row = col + (k - kBegin) * cols;
-    forPatchRow(g, k0, k1, k2, j0, cols,
-                [&](int64_t c, int64_t i) { row[c] = i < 0 ? T(0) : x[i]; });
+    forPatchSegments(g, k0, k1, k2, j0, cols,
+                     [&](int64_t c, int64_t count, int64_t i, int64_t step) {
+                       T *out = row + c;
+                       if (i < 0)
+                         std::fill(out, out + count, T(0));
+                       else if (step == 1) // short rows: a loop, no memmove
+                         copyRun(x + i, out, count);
+                       else
+                         for (int64_t t = 0; t < count; ++t)
+                           out[t] = x[i + t * step];
+                     });
   });
 }
 
@@ -142,10 +189,14 @@ void col2im(const ConvGeometry &g, const T *col, int64_t j0, int64_t cols,
             T *dx) {
   forKernel(g, [&](int64_t k, int64_t k0, int64_t k1, int64_t k2) {
     const T *row = col + k * cols;
-    forPatchRow(g, k0, k1, k2, j0, cols, [&](int64_t c, int64_t i) {
-      if (i >= 0)
-        dx[i] += row[c];
-    });
+    forPatchSegments(g, k0, k1, k2, j0, cols,
+                     [&](int64_t c, int64_t count, int64_t i, int64_t step) {
+                       if (i >= 0 && step == 1)
+                         addRun(row + c, dx + i, count);
+                       else if (i >= 0)
+                         for (int64_t t = 0; t < count; ++t)
+                           dx[i + t * step] += row[c + t];
+                     });
   });
 }
 

@@ -31,6 +31,7 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/nn/ConvGeometry.h"
+#include "runtime/kernels/cpu/nn/DirectConv.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -145,6 +146,9 @@ private:
   ConvAttrs attrs_;
   std::vector<int64_t> outputPadding_;
   ConvGeometry g_;
+  /// The direct path (DirectConv.h) and its correlation's geometry.
+  bool direct_ = false;
+  ConvGeometry directGeom_;
   int64_t cin_ = 0, cout_ = 0, block_ = 1, blocks_ = 1, parts_ = 1;
 };
 
@@ -215,6 +219,13 @@ void ConvKernel::prepare(const std::vector<TensorRef> &in,
     expectSameShape(where_, "bias", fixedDims(in[2].shape), "[channels]",
                     {Dim::fixed(channels)});
   }
+  // Stride-1 conv and its input gradient with few output channels run
+  // without im2col (DirectConv.h).
+  if (kind_ == ConvKind::Conv || kind_ == ConvKind::GradWeight)
+    direct_ = directConvApplies(g_, cout_), directGeom_ = g_;
+  else if (kind_ == ConvKind::GradInput)
+    direct_ = flippedGeometry(g_, directGeom_) &&
+              directConvApplies(directGeom_, cin_);
   int64_t rows = (kind_ == ConvKind::Conv ? cin_ : 1) * g_.kernelSize();
   block_ = convColumnBlock(rows, g_.outSize(), kColumnBudget);
   blocks_ = (g_.outSize() + block_ - 1) / block_;
@@ -331,7 +342,15 @@ void ConvKernel::runTyped(const std::vector<TensorRef> &in,
       y[i] = b ? b[(i / os) % cout_] : T(0);
     return;
   }
-  if (kind_ == ConvKind::GradWeight) {
+  if (direct_ && kind_ == ConvKind::Conv) {
+    directConv(directGeom_, cin_, cout_, a, w, b, y, ctx.pool);
+  } else if (direct_ && kind_ == ConvKind::GradWeight) {
+    directConvGradWeight(directGeom_, cin_, cout_, a, w, y, ctx.pool);
+  } else if (direct_) { // the input gradient: dy correlated with flipped w
+    std::vector<T> flipped(size_t(cout_ * cin_ * g_.kernelSize()));
+    flipWeight(w, flipped.data(), cout_, cin_, g_);
+    directConv(directGeom_, cout_, cin_, a, flipped.data(), b, y, ctx.pool);
+  } else if (kind_ == ConvKind::GradWeight) {
     gradWeight(a, w, y, ctx);
   } else if (kind_ == ConvKind::Conv) {
     parallelFor(ctx.pool, g_.batch * blocks_, 1,

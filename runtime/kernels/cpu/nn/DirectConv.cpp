@@ -4,6 +4,7 @@
 #include "runtime/kernels/cpu/VectorClones.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace shodh {
@@ -25,111 +26,170 @@ constexpr int64_t kDirectMaxChannels = 32;
 /// Taps of one (c, k_0) step fused into one pass when K_1 K_2 is this.
 constexpr int kFusedTaps = 9;
 
-/// acc[x] += sum_t w[t] * src[off[t] + x] for x < n, the NT taps t in
-/// order: one (c, k_0, o) step over a plane, one load and store of acc per
-/// NT multiply-adds.
-template <typename T, int NT>
-SHODH_INLINE_BODY void tapsBody(T *__restrict acc, const T *__restrict src,
-                     const int64_t *off, const T *w, int64_t n) {
-  T wt[NT];
-  int64_t ot[NT];
-  for (int t = 0; t < NT; ++t)
-    wt[t] = w[t], ot[t] = off[t];
-  for (int64_t x = 0; x < n; ++x) {
-    T sum = acc[x];
+/// Lanes of the vectorised loops (GCC vectors of kLanes values): the dot
+/// products sum x in kLanes interleaved partial sums (lane x mod kLanes,
+/// vectorisable without reassociating), reduced in lane order at the end; the
+/// order is fixed by the code, not by the ISA.
+constexpr int kLanes = 16;
+
+/// Output channels one accumulation pass updates (their taps share the
+/// source loads).
+constexpr int kAccBlock = 4;
+
+/// acc[b][x] += sum_t w[b][t] * src[off[t] + x] for x < n, b < OB, the NT
+/// taps t in order: one (c, k_0) step of OB output channels over a plane;
+/// each source value is loaded once for the OB channels, each accumulator
+/// once per NT multiply-adds.
+template <typename T, int NT, int OB>
+SHODH_INLINE_BODY void tapsBody(T *const *acc, const T *__restrict src,
+                                const int64_t *off, const T *const *w,
+                                int64_t n) {
+  // GCC vectors of kLanes values: the NT source vectors are loaded once
+  // per chunk and each accumulator vector once per NT multiply-adds (the
+  // same per-element order as the scalar tail).
+  typedef T Lanes __attribute__((vector_size(sizeof(T) * kLanes)));
+  T wt[OB][NT];
+  for (int b = 0; b < OB; ++b)
     for (int t = 0; t < NT; ++t)
-      sum += wt[t] * src[ot[t] + x];
-    acc[x] = sum;
+      wt[b][t] = w[b][t];
+  const int64_t full = n - n % kLanes;
+  for (int64_t x = 0; x < full; x += kLanes) {
+    Lanes sv[NT];
+    for (int t = 0; t < NT; ++t)
+      std::memcpy(&sv[t], src + off[t] + x, sizeof(Lanes));
+    for (int b = 0; b < OB; ++b) {
+      Lanes sum;
+      std::memcpy(&sum, acc[b] + x, sizeof(Lanes));
+      for (int t = 0; t < NT; ++t)
+        sum += wt[b][t] * sv[t];
+      std::memcpy(acc[b] + x, &sum, sizeof(Lanes));
+    }
   }
+  for (int64_t x = full; x < n; ++x)
+    for (int b = 0; b < OB; ++b) {
+      T sum = acc[b][x];
+      for (int t = 0; t < NT; ++t)
+        sum += wt[b][t] * src[off[t] + x];
+      acc[b][x] = sum;
+    }
 }
 
-/// The same with any tap count (one pass per tap, same order).
+/// One channel with any tap count (one pass per tap, same order).
 template <typename T>
 SHODH_INLINE_BODY void tapsAnyBody(T *__restrict acc, const T *__restrict src,
-                        const int64_t *off, const T *w, int64_t taps,
-                        int64_t n) {
+                                   const int64_t *off, const T *w, int64_t taps,
+                                   int64_t n) {
   for (int64_t t = 0; t < taps; ++t)
     for (int64_t x = 0; x < n; ++x)
       acc[x] += w[t] * src[off[t] + x];
 }
 
-SHODH_VECTOR_CLONES
-void accumulateTaps(float *acc, const float *src, const int64_t *off,
-                    const float *w, int64_t taps, int64_t n) {
-  if (taps == kFusedTaps)
-    tapsBody<float, kFusedTaps>(acc, src, off, w, n);
+/// `ob` (<= kAccBlock) output channels of one (c, k_0) step.
+template <typename T>
+SHODH_INLINE_BODY void accumulateTapsBody(T *const *acc, const T *src,
+                                          const int64_t *off, const T *const *w,
+                                          int64_t ob, int64_t taps, int64_t n) {
+  if (taps == kFusedTaps && ob == 4)
+    tapsBody<T, kFusedTaps, 4>(acc, src, off, w, n);
+  else if (taps == kFusedTaps && ob == 3)
+    tapsBody<T, kFusedTaps, 3>(acc, src, off, w, n);
+  else if (taps == kFusedTaps && ob == 2)
+    tapsBody<T, kFusedTaps, 2>(acc, src, off, w, n);
+  else if (taps == kFusedTaps)
+    tapsBody<T, kFusedTaps, 1>(acc, src, off, w, n);
   else
-    tapsAnyBody(acc, src, off, w, taps, n);
+    for (int64_t b = 0; b < ob; ++b)
+      tapsAnyBody(acc[b], src, off, w[b], taps, n);
 }
 
 SHODH_VECTOR_CLONES
-void accumulateTaps(double *acc, const double *src, const int64_t *off,
-                    const double *w, int64_t taps, int64_t n) {
-  if (taps == kFusedTaps)
-    tapsBody<double, kFusedTaps>(acc, src, off, w, n);
-  else
-    tapsAnyBody(acc, src, off, w, taps, n);
+void accumulateTaps(float *const *acc, const float *src, const int64_t *off,
+                    const float *const *w, int64_t ob, int64_t taps,
+                    int64_t n) {
+  accumulateTapsBody(acc, src, off, w, ob, taps, n);
+}
+
+SHODH_VECTOR_CLONES
+void accumulateTaps(double *const *acc, const double *src, const int64_t *off,
+                    const double *const *w, int64_t ob, int64_t taps,
+                    int64_t n) {
+  accumulateTapsBody(acc, src, off, w, ob, taps, n);
 }
 
 /// The offset of a single tap (dotTapsAnyBody).
 constexpr int64_t kZeroOffset = 0;
 
-/// Lanes of the dot products' partial sums: x is summed in kLanes
-/// interleaved partial sums (lane x mod kLanes, vectorisable without
-/// reassociating), reduced in lane order at the end; the order is fixed by
-/// the code, not by the ISA.
-constexpr int kLanes = 16;
+/// Output channels one weight-gradient pass serves (their dot products
+/// share the source loads; 3 x 9 taps x 16 lanes fit AVX-512's registers).
+constexpr int kDotBlock = 3;
 
-/// out[t] += sum_x d[x] * src[off[t] + x] for the NT taps t: one (c, k_0,
-/// o) step of the weight gradient over a plane (d loaded once per x).
-template <typename T, int NT>
-SHODH_INLINE_BODY void dotTapsBody(const T *__restrict d, const T *__restrict src,
-                        const int64_t *off, T *out, int64_t n) {
-  T sum[NT][kLanes] = {};
-  const T *s[NT];
-  for (int t = 0; t < NT; ++t)
-    s[t] = src + off[t];
-  const int64_t full = n - n % kLanes;
-  for (int64_t x = 0; x < full; x += kLanes)
+/// out[b][t] += sum_x d[b][x] * src[off[t] + x] for the NT taps t and OB
+/// channels b: one (c, k_0) step of the weight gradient over a plane.
+template <typename T, int NT, int OB>
+SHODH_INLINE_BODY void dotTapsBody(const T *const *d, const T *__restrict src,
+                                   const int64_t *off, T *const *out,
+                                   int64_t n) {
+  // One GCC vector of kLanes values per partial-sum set: OB x NT of them
+  // plus OB dy vectors and one source vector stay in registers (AVX-512).
+  typedef T Lanes __attribute__((vector_size(sizeof(T) * kLanes)));
+  Lanes sum[OB][NT];
+  for (int b = 0; b < OB; ++b)
     for (int t = 0; t < NT; ++t)
-      for (int l = 0; l < kLanes; ++l)
-        sum[t][l] += d[x + l] * s[t][x + l];
+      sum[b][t] = Lanes{};
+  const int64_t full = n - n % kLanes;
+  for (int64_t x = 0; x < full; x += kLanes) {
+    Lanes dv[OB];
+    for (int b = 0; b < OB; ++b)
+      std::memcpy(&dv[b], d[b] + x, sizeof(Lanes));
+    for (int t = 0; t < NT; ++t) {
+      Lanes sv;
+      std::memcpy(&sv, src + off[t] + x, sizeof(Lanes));
+      for (int b = 0; b < OB; ++b)
+        sum[b][t] += dv[b] * sv;
+    }
+  }
   for (int64_t x = full; x < n; ++x)
     for (int t = 0; t < NT; ++t)
-      sum[t][x - full] += d[x] * s[t][x];
-  for (int t = 0; t < NT; ++t) {
-    T total = T(0);
-    for (int l = 0; l < kLanes; ++l)
-      total += sum[t][l];
-    out[t] += total;
-  }
+      for (int b = 0; b < OB; ++b)
+        sum[b][t][x - full] += d[b][x] * src[off[t] + x];
+  for (int b = 0; b < OB; ++b)
+    for (int t = 0; t < NT; ++t) {
+      T total = T(0);
+      for (int l = 0; l < kLanes; ++l)
+        total += sum[b][t][l];
+      out[b][t] += total;
+    }
 }
 
-/// The same with any tap count (one tap at a time, same lane order).
+/// `ob` (<= kDotBlock) channels of one (c, k_0) step; other tap counts one
+/// tap and channel at a time (same lane order).
 template <typename T>
-SHODH_INLINE_BODY void dotTapsAnyBody(const T *__restrict d, const T *__restrict src,
-                           const int64_t *off, T *out, int64_t taps,
-                           int64_t n) {
-  for (int64_t t = 0; t < taps; ++t)
-    dotTapsBody<T, 1>(d, src + off[t], &kZeroOffset, out + t, n);
+SHODH_INLINE_BODY void dotTapsAny(const T *const *d, const T *src,
+                                  const int64_t *off, T *const *out, int64_t ob,
+                                  int64_t taps, int64_t n) {
+  if (taps == kFusedTaps && ob == 3)
+    return dotTapsBody<T, kFusedTaps, 3>(d, src, off, out, n);
+  if (taps == kFusedTaps && ob == 2)
+    return dotTapsBody<T, kFusedTaps, 2>(d, src, off, out, n);
+  if (taps == kFusedTaps)
+    return dotTapsBody<T, kFusedTaps, 1>(d, src, off, out, n);
+  for (int64_t b = 0; b < ob; ++b)
+    for (int64_t t = 0; t < taps; ++t) {
+      T *o = out[b] + t;
+      dotTapsBody<T, 1, 1>(d + b, src + off[t], &kZeroOffset, &o, n);
+    }
 }
 
 SHODH_VECTOR_CLONES
-void dotTaps(const float *d, const float *src, const int64_t *off, float *out,
-             int64_t taps, int64_t n) {
-  if (taps == kFusedTaps)
-    dotTapsBody<float, kFusedTaps>(d, src, off, out, n);
-  else
-    dotTapsAnyBody(d, src, off, out, taps, n);
+void dotTaps(const float *const *d, const float *src, const int64_t *off,
+             float *const *out, int64_t ob, int64_t taps, int64_t n) {
+  dotTapsAny(d, src, off, out, ob, taps, n);
 }
 
 SHODH_VECTOR_CLONES
-void dotTaps(const double *d, const double *src, const int64_t *off,
-             double *out, int64_t taps, int64_t n) {
-  if (taps == kFusedTaps)
-    dotTapsBody<double, kFusedTaps>(d, src, off, out, n);
-  else
-    dotTapsAnyBody(d, src, off, out, taps, n);
+void dotTaps(const double *const *d, const double *src, const int64_t *off,
+             double *const *out, int64_t ob, int64_t taps, int64_t n) {
+  dotTapsAny(d, src, off, out, ob, taps, n);
 }
 
 /// Slab offsets of the (k_1, k_2) taps of one k_0 plane (pitch p2).
@@ -196,12 +256,19 @@ void directPlane(const ConvGeometry &g, int64_t cin, int64_t cout, const T *x,
   // The (k_1, k_2) taps of one (c, k_0) step: offsets into the slab plane.
   const int64_t taps = g.kernel[1] * g.kernel[2];
   const std::vector<int64_t> off = tapOffsets(g, p2);
+  T *accs[kAccBlock];
+  const T *ws[kAccBlock];
   for (int64_t c = 0; c < cin; ++c)
     for (int64_t kz = 0; kz < g.kernel[0]; ++kz) {
       const T *src = slab + (c * g.kernel[0] + kz) * p1 * p2;
-      for (int64_t o = 0; o < cout; ++o)
-        accumulateTaps(acc + o * g.out[1] * p2, src, off.data(),
-                       w + (o * cin + c) * kp + kz * taps, taps, len);
+      for (int64_t o0 = 0; o0 < cout; o0 += kAccBlock) {
+        const int64_t ob = std::min<int64_t>(kAccBlock, cout - o0);
+        for (int64_t b = 0; b < ob; ++b) {
+          accs[b] = acc + (o0 + b) * g.out[1] * p2;
+          ws[b] = w + ((o0 + b) * cin + c) * kp + kz * taps;
+        }
+        accumulateTaps(accs, src, off.data(), ws, ob, taps, len);
+      }
     }
   for (int64_t o = 0; o < cout; ++o)
     for (int64_t oy = 0; oy < g.out[1]; ++oy) {
@@ -224,19 +291,28 @@ void gradWeightChannel(const ConvGeometry &g, int64_t cin, int64_t cout,
   const int64_t taps = g.kernel[1] * g.kernel[2];
   const int64_t len = (g.out[1] - 1) * p2 + g.out[2];
   const std::vector<int64_t> off = tapOffsets(g, p2);
+  const int64_t pitch = g.out[1] * p2; // one dy plane on the slab's pitch
   std::vector<T> sums(static_cast<size_t>(cout * kp), T(0));
-  std::fill(plane, plane + g.out[1] * p2, T(0)); // columns past out_2 stay 0
+  std::fill(plane, plane + kDotBlock * pitch, T(0)); // columns past out_2: 0
+  const T *planes[kDotBlock];
+  T *outs[kDotBlock];
   for (int64_t n = 0; n < g.batch; ++n)
     for (int64_t z = 0; z < g.out[0]; ++z) {
       padSlab(g, 1, x + (n * cin + c) * g.inSize(), z, slab);
-      for (int64_t o = 0; o < cout; ++o) {
-        const T *d = dy + (n * cout + o) * os + z * g.out[1] * g.out[2];
-        for (int64_t oy = 0; oy < g.out[1]; ++oy)
-          std::copy(d + oy * g.out[2], d + (oy + 1) * g.out[2],
-                    plane + oy * p2);
-        for (int64_t kz = 0; kz < g.kernel[0]; ++kz)
-          dotTaps(plane, slab + kz * p1 * p2, off.data(),
-                  sums.data() + o * kp + kz * taps, taps, len);
+      for (int64_t o0 = 0; o0 < cout; o0 += kDotBlock) {
+        const int64_t ob = std::min<int64_t>(kDotBlock, cout - o0);
+        for (int64_t b = 0; b < ob; ++b) {
+          const T *d = dy + (n * cout + o0 + b) * os + z * g.out[1] * g.out[2];
+          for (int64_t oy = 0; oy < g.out[1]; ++oy)
+            std::copy(d + oy * g.out[2], d + (oy + 1) * g.out[2],
+                      plane + b * pitch + oy * p2);
+          planes[b] = plane + b * pitch;
+        }
+        for (int64_t kz = 0; kz < g.kernel[0]; ++kz) {
+          for (int64_t b = 0; b < ob; ++b)
+            outs[b] = sums.data() + (o0 + b) * kp + kz * taps;
+          dotTaps(planes, slab + kz * p1 * p2, off.data(), outs, ob, taps, len);
+        }
       }
     }
   for (int64_t o = 0; o < cout; ++o)
@@ -294,7 +370,7 @@ void directConvGradWeight(const ConvGeometry &g, int64_t cin, int64_t cout,
   parallelFor(pool, cin, 1, [&](int64_t c0, int64_t c1) {
     std::vector<T> slab(static_cast<size_t>(g.kernel[0] * p1 * p2));
     std::vector<T> plane(
-        static_cast<size_t>(std::max<int64_t>(g.out[1] * p2, 1)));
+        static_cast<size_t>(std::max<int64_t>(kDotBlock * g.out[1] * p2, 1)));
     for (int64_t c = c0; c < c1; ++c)
       gradWeightChannel(g, cin, cout, x, dy, dw, c, slab.data(), plane.data());
   });

@@ -34,6 +34,15 @@ void CudaKernel::checkLaunch(KernelContext &ctx) const {
   device(ctx).checkLaunch(where_.c_str());
 }
 
+std::unique_ptr<Kernel> cpuKernelFor(const KernelSignature &sig,
+                                     const char *name) {
+  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
+  if (!f)
+    throw Error(
+        fmt::format("{}: no CPU {} to validate the call", sig.where, name));
+  return (*f)(sig);
+}
+
 void checkBlas(int status, const std::string &where, const char *routine) {
   auto st = static_cast<cublasStatus_t>(status);
   if (st != CUBLAS_STATUS_SUCCESS)

@@ -43,6 +43,12 @@ protected:
   std::unique_ptr<Kernel> checks_;
 };
 
+/// The CPU kernel `name` built from `sig`: its constructor validates the
+/// call (operand counts, dtypes, static shapes, attributes) with the CPU's
+/// messages; throws `Error` if the CPU has no such kernel.
+std::unique_ptr<Kernel> cpuKernelFor(const KernelSignature &sig,
+                                     const char *name);
+
 /// Turns a cuBLAS status into `Error` naming the call site and the routine.
 void checkBlas(int status, const std::string &where, const char *routine);
 

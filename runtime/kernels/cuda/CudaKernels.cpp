@@ -17,6 +17,8 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaOptimKernels(registry);
   cuda::registerCudaSpectralKernels(registry);
   cuda::registerCudaSpectralGradKernels(registry);
+  cuda::registerCudaUnfusedSpectralKernels(registry);
+  cuda::registerCudaUnfusedSpectralGradKernels(registry);
   cuda::registerCudaPhysicsKernels(registry);
   cuda::registerCudaLayerNormKernels(registry);
   cuda::registerCudaPatchKernels(registry);
@@ -30,6 +32,8 @@ void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaAttentionKernels(registry);
   cuda::registerCudaMoeKernels(registry);
   cuda::registerCudaConvKernels(registry);
+  cuda::registerCudaInterpolateKernels(registry);
+  cuda::registerCudaPiUpdateKernels(registry);
 }
 
 } // namespace shodh

@@ -24,6 +24,12 @@ void registerCudaSpectralKernels(KernelRegistry &registry);
 /// spectral_conv_grad_input, spectral_conv_grad_weight, spectral_conv_grad
 /// (SpectralGradKernels.cpp).
 void registerCudaSpectralGradKernels(KernelRegistry &registry);
+/// rfft, irfft, spectral_truncate, spectral_pad, spectral_contract
+/// (UnfusedSpectralKernels.cpp).
+void registerCudaUnfusedSpectralKernels(KernelRegistry &registry);
+/// rfft_grad, irfft_grad, spectral_contract_grad_input,
+/// spectral_contract_grad_weight (UnfusedSpectralGradKernels.cpp).
+void registerCudaUnfusedSpectralGradKernels(KernelRegistry &registry);
 /// div_free_project, divergence, divergence_grad, curl (PhysicsKernels.cpp).
 void registerCudaPhysicsKernels(KernelRegistry &registry);
 /// layer_norm, layer_norm_grad_{input,gamma} (LayerNormKernels.cpp).
@@ -52,5 +58,9 @@ void registerCudaAttentionKernels(KernelRegistry &registry);
 void registerCudaMoeKernels(KernelRegistry &registry);
 /// conv, conv_transpose, conv_grad_input, conv_grad_weight (ConvKernels.cpp).
 void registerCudaConvKernels(KernelRegistry &registry);
+/// interpolate, interpolate_grad (InterpolateKernels.cpp).
+void registerCudaInterpolateKernels(KernelRegistry &registry);
+/// pi_update (PiUpdateKernels.cpp).
+void registerCudaPiUpdateKernels(KernelRegistry &registry);
 
 } // namespace shodh::cuda

@@ -40,6 +40,7 @@
 #include "runtime/kernels/cuda/ExpertFnoLaunch.h"
 #include "runtime/kernels/cuda/ExpertFnoSchedule.h"
 #include "runtime/kernels/cuda/RoutingHost.h"
+#include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 
 #include <cuda_runtime.h>
 
@@ -55,6 +56,11 @@ struct CudaFnoOps {
   Device &dev;
   const std::string &where;
   const CufftPlan *r2cIn, *r2cOut, *c2rIn, *c2rOut;
+  /// c2r input scratch (rows x max(C, O) half spectra), the half-spectrum
+  /// layout and the row counts of the two c2r plans.
+  void *c2rScratch;
+  HalfLayout layout;
+  int64_t rowsIn, rowsOut;
 
   cudaStream_t stream() const {
     return static_cast<cudaStream_t>(dev.stream());
@@ -63,8 +69,14 @@ struct CudaFnoOps {
     // cuFFT's r2c does not write its input; its API takes it non-const.
     (outChannels ? r2cOut : r2cIn)->execute(const_cast<float *>(real), half);
   }
+  /// The expert spectra's DC (and Nyquist) column is not Hermitian for
+  /// general weights: c2r gets its Hermitian projection, as the CPU's
+  /// inverse effectively uses (UnfusedSpectralDevice.h).
   void c2r(bool outChannels, void *half, float *real) const {
-    (outChannels ? c2rOut : c2rIn)->execute(real, half);
+    launchC2rInput(half, nullptr, c2rScratch, layout,
+                   outChannels ? rowsOut : rowsIn, dev.stream());
+    dev.checkLaunch("expert_fno c2r input");
+    (outChannels ? c2rOut : c2rIn)->execute(real, c2rScratch);
   }
   void zero(void *p, int64_t bytes) const {
     if (bytes > 0)
@@ -111,7 +123,7 @@ private:
   std::vector<int64_t> modes_, grid_;
   FnoGeometry geom_;
   DeviceBuffer gather_, modeCounts_, gradScale_;
-  DeviceBuffer halfX_, halfZ_, z_, partial_;
+  DeviceBuffer halfX_, halfZ_, z_, partial_, c2rScratch_;
   std::unique_ptr<CufftPlan> r2cIn_, r2cOut_, c2rIn_, c2rOut_;
 };
 
@@ -159,6 +171,8 @@ void ExpertFnoKernel::prepare(const std::vector<TensorRef> &in,
   const uint64_t c8 = 8, f4 = 4; // bytes of a complex / a float
   ensureBytes(halfX_, c8 * uint64_t(g.rows * g.in * g.halfSize), dev);
   ensureBytes(halfZ_, c8 * uint64_t(g.rows * g.out * g.halfSize), dev);
+  ensureBytes(c2rScratch_,
+              c8 * uint64_t(g.rows * std::max(g.in, g.out) * g.halfSize), dev);
   if (grad_) {
     ensureBytes(z_, f4 * uint64_t(g.rows * g.out * g.points), dev);
     ensureBytes(partial_, f4 * uint64_t(g.rows * g.out * g.in), dev);
@@ -188,8 +202,16 @@ void ExpertFnoKernel::run(const std::vector<TensorRef> &in,
   t.wspec = in[p].data;
   t.wskip = in[p + 1].as<float>(), t.bskip = in[p + 2].as<float>();
   t.halfX = halfX_.data(), t.halfZ = halfZ_.data();
-  CudaFnoOps ops{dev,           where_,       r2cIn_.get(),
-                 r2cOut_.get(), c2rIn_.get(), c2rOut_.get()};
+  CudaFnoOps ops{dev,
+                 where_,
+                 r2cIn_.get(),
+                 r2cOut_.get(),
+                 c2rIn_.get(),
+                 c2rOut_.get(),
+                 c2rScratch_.data(),
+                 halfLayoutOf(grid_.data(), int(grid_.size())),
+                 g.rows * g.in,
+                 g.rows * g.out};
   if (grad_) {
     t.dy = in[2].as<float>();
     t.z = scratch<float>(z_), t.partial = scratch<float>(partial_);

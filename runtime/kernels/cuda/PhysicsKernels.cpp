@@ -39,16 +39,6 @@ namespace {
 /// Per-shape states a spectral physics kernel keeps.
 constexpr size_t kCachedShapes = 4;
 
-/// The CPU kernel `name` built from `sig` (validates the call).
-std::unique_ptr<Kernel> cpuKernel(const char *name,
-                                  const KernelSignature &sig) {
-  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
-  if (!f)
-    throw Error(
-        fmt::format("{}: no CPU {} to validate the call", sig.where, name));
-  return (*f)(sig);
-}
-
 /// Common part: the parsed call and the concrete geometry.
 class PhysicsCudaKernel : public CudaKernel {
 public:
@@ -194,7 +184,7 @@ private:
 /// The CUDA kernel for a call of physics kernel `name`.
 std::unique_ptr<Kernel> makePhysicsKernel(const KernelSignature &sig,
                                           const char *name, PhysicsKind kind) {
-  std::unique_ptr<Kernel> checks = cpuKernel(name, sig);
+  std::unique_ptr<Kernel> checks = cpuKernelFor(sig, name);
   PhysicsCall call = PhysicsCall::parse(sig, kind);
   if (call.spectral)
     return std::make_unique<SpectralPhysicsKernel>(sig, std::move(checks),

@@ -11,7 +11,8 @@
 //
 //   run: dy -> r2c -> gather kept modes (DY)
 //        dx: DY W^H per mode -> scatter with 1/N into a zeroed half
-//            spectrum -> c2r
+//            spectrum -> Hermitian projection of its DC / Nyquist column
+//            (UnfusedSpectralDevice.h: the CPU's inverse) -> c2r
 //        dW: conj(X) DY summed over the batch in order, times c_k/N
 //
 // Full cuFFT transforms instead of FFTW's pruned stages: agreement with the
@@ -25,6 +26,7 @@
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/CufftPlan.h"
 #include "runtime/kernels/cuda/SpectralGradLaunch.h"
+#include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -38,23 +40,13 @@ namespace {
 /// Bytes of a complex<float>.
 constexpr uint64_t kComplexBytes = 8;
 
-/// The CPU kernel `name` built from `sig` (validates the call).
-std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig,
-                                  const char *name) {
-  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
-  if (!f)
-    throw Error(
-        fmt::format("{}: no CPU {} to validate the call", sig.where, name));
-  return (*f)(sig);
-}
-
 /// One of the three gradient kernels (see the file comment).
 class SpectralConvGradKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel `cpuName`.
   SpectralConvGradKernel(const KernelSignature &sig, SpectralGradKind kind,
                          const char *cpuName)
-      : CudaKernel(sig, cpuKernel(sig, cpuName)), kind_(kind),
+      : CudaKernel(sig, cpuKernelFor(sig, cpuName)), kind_(kind),
         modes_(intsAttr(sig, "modes")),
         saved_(kind == SpectralGradKind::Both &&
                intAttr(sig, "saved_spectrum", 0) == 1) {}
@@ -81,7 +73,7 @@ private:
   float scale_ = 1.0f;
   std::unique_ptr<CufftPlan> dyForward_, xForward_, dxInverse_;
   DeviceBuffer index_, modeScale_, halfDy_, truncDy_, halfX_, truncX_, truncDx_,
-      halfDx_;
+      halfDx_, c2rIn_;
 };
 
 void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
@@ -103,6 +95,7 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
     scale_ = inverseScale(g);
     truncDx_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * ts), dev);
     halfDx_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * half), dev);
+    c2rIn_ = DeviceBuffer(kComplexBytes * uint64_t(rowsX * half), dev);
     dxInverse_ = std::make_unique<CufftPlan>(g.grid, rowsX, false, false,
                                              dev.stream(), where_);
   }
@@ -133,8 +126,13 @@ void SpectralConvGradKernel::inputGrad(const void *w, void *dx,
   launchScatterModes(truncDx_.data(), halfDx_.data(),
                      reinterpret_cast<const int64_t *>(index_.data()), rowsX,
                      half, ts, scale_, s);
+  // dX's DC (and Nyquist) column is not Hermitian for a general weight:
+  // c2r gets its Hermitian projection (UnfusedSpectralDevice.h), the CPU's.
+  launchC2rInput(halfDx_.data(), nullptr, c2rIn_.data(),
+                 halfLayoutOf(s_.geom.grid.data(), int(s_.geom.grid.size())),
+                 rowsX, s);
   checkLaunch(ctx);
-  dxInverse_->execute(dx, halfDx_.data()); // c2r destroys halfDx_ (scratch)
+  dxInverse_->execute(dx, c2rIn_.data()); // c2r destroys c2rIn_ (scratch)
 }
 
 void SpectralConvGradKernel::weightGrad(const TensorRef &x, void *dw,

@@ -8,9 +8,12 @@
 // (r2c over B*I grids, c2r over B*O grids, on the session's stream) and the
 // device scratch, and uploads the mode index map (SpectralLayout.h).
 //
-// cuFFT computes the full half spectrum rather than FFTW's pruned stages, and
-// its c2r, like FFTW's, ignores the imaginary parts a real signal cannot
-// have; agreement with the CPU is to FFT rounding.
+// cuFFT computes the full half spectrum rather than FFTW's pruned stages.
+// The contraction's DC (and Nyquist) column is not Hermitian for a general
+// weight, and cuFFT's c2r of such input is unspecified, so the c2r gets its
+// Hermitian projection (launchC2rInput, UnfusedSpectralDevice.h), which is
+// what the CPU's inverse effectively uses; agreement with the CPU is to FFT
+// rounding.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/DeviceCheck.h"
@@ -19,6 +22,7 @@
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/Launch.h"
+#include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
 
 #include <cufft.h>
@@ -35,15 +39,24 @@ namespace {
 /// The name of a cuFFT status (cuFFT has no string function).
 const char *cufftName(cufftResult r) {
   switch (r) {
-  case CUFFT_SUCCESS: return "CUFFT_SUCCESS";
-  case CUFFT_INVALID_PLAN: return "CUFFT_INVALID_PLAN";
-  case CUFFT_ALLOC_FAILED: return "CUFFT_ALLOC_FAILED (out of device memory)";
-  case CUFFT_INVALID_VALUE: return "CUFFT_INVALID_VALUE";
-  case CUFFT_INTERNAL_ERROR: return "CUFFT_INTERNAL_ERROR";
-  case CUFFT_EXEC_FAILED: return "CUFFT_EXEC_FAILED";
-  case CUFFT_SETUP_FAILED: return "CUFFT_SETUP_FAILED";
-  case CUFFT_INVALID_SIZE: return "CUFFT_INVALID_SIZE";
-  default: return "unknown cuFFT error";
+  case CUFFT_SUCCESS:
+    return "CUFFT_SUCCESS";
+  case CUFFT_INVALID_PLAN:
+    return "CUFFT_INVALID_PLAN";
+  case CUFFT_ALLOC_FAILED:
+    return "CUFFT_ALLOC_FAILED (out of device memory)";
+  case CUFFT_INVALID_VALUE:
+    return "CUFFT_INVALID_VALUE";
+  case CUFFT_INTERNAL_ERROR:
+    return "CUFFT_INTERNAL_ERROR";
+  case CUFFT_EXEC_FAILED:
+    return "CUFFT_EXEC_FAILED";
+  case CUFFT_SETUP_FAILED:
+    return "CUFFT_SETUP_FAILED";
+  case CUFFT_INVALID_SIZE:
+    return "CUFFT_INVALID_SIZE";
+  default:
+    return "unknown cuFFT error";
   }
 }
 
@@ -74,7 +87,8 @@ struct Plan {
 class SpectralConvKernel : public CudaKernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig)
-      : CudaKernel(sig, cpuFactory(sig)), modes_(intsAttr(sig, "modes")),
+      : CudaKernel(sig, cpuKernelFor(sig, "spectral_conv")),
+        modes_(intsAttr(sig, "modes")),
         save_(intAttr(sig, "save_spectrum", 0) == 1) {}
 
   void prepare(const std::vector<TensorRef> &in,
@@ -83,14 +97,6 @@ public:
            KernelContext &ctx) override;
 
 private:
-  static std::unique_ptr<Kernel> cpuFactory(const KernelSignature &sig) {
-    const KernelFactory *f =
-        KernelRegistry::builtin().find("spectral_conv", Backend::Cpu);
-    if (!f)
-      throw Error(fmt::format("{}: no CPU spectral_conv to validate the call",
-                              sig.where));
-    return (*f)(sig);
-  }
   /// The shape checks of the CPU kernel's prepare (which also plans FFTW).
   void checkShapes(const std::vector<TensorRef> &in,
                    const std::vector<TensorRef> &out);
@@ -102,7 +108,7 @@ private:
   int64_t B_ = 0, I_ = 0, O_ = 0;
   float scale_ = 1.0f;
   std::unique_ptr<Plan> forward_, inverse_;
-  DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_;
+  DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_, c2rIn_;
 };
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
@@ -160,8 +166,8 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
   checkShapes(in, out);
   for (int64_t v : geom_.grid)
     if (v > INT_MAX)
-      throw Error(fmt::format("{}: grid extent {} exceeds cuFFT's limit",
-                              where_, v));
+      throw Error(
+          fmt::format("{}: grid extent {} exceeds cuFFT's limit", where_, v));
   int64_t grid = 1;
   for (int64_t v : geom_.grid)
     grid *= v;
@@ -178,6 +184,7 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
   truncIn_ = DeviceBuffer(save_ ? 0 : c * uint64_t(B_ * I_ * ts), dev);
   truncOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * ts), dev);
   halfOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
+  c2rIn_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
   if (B_ * I_ > 0)
     makePlan(*forward_, CUFFT_R2C, B_ * I_, dev.stream());
   if (B_ * O_ > 0)
@@ -194,21 +201,28 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
     checkFft(cufftExecR2C(forward_->handle, in[0].as<cufftReal>(),
                           reinterpret_cast<cufftComplex *>(halfIn_.data())),
              where_, "cufftExecR2C");
-    launchGatherModes(halfIn_.data(), spectrum, reinterpret_cast<const int64_t *>(index_.data()), B_ * I_,
+    launchGatherModes(halfIn_.data(), spectrum,
+                      reinterpret_cast<const int64_t *>(index_.data()), B_ * I_,
                       half, ts, s);
   }
-  launchModeContract(spectrum, in[1].data, truncOut_.data(), B_, I_, O_, ts,
-                     s);
+  launchModeContract(spectrum, in[1].data, truncOut_.data(), B_, I_, O_, ts, s);
   if (B_ * O_ == 0)
     return checkLaunch(ctx);
   SHODH_CUDA_CHECK(cudaMemsetAsync(halfOut_.data(), 0, halfOut_.size(),
                                    static_cast<cudaStream_t>(s)));
-  launchScatterModes(truncOut_.data(), halfOut_.data(), reinterpret_cast<const int64_t *>(index_.data()),
-                     B_ * O_, half, ts, scale_, s);
+  launchScatterModes(truncOut_.data(), halfOut_.data(),
+                     reinterpret_cast<const int64_t *>(index_.data()), B_ * O_,
+                     half, ts, scale_, s);
+  // The contraction's DC (and Nyquist) column is not Hermitian for a
+  // general weight: c2r gets its Hermitian projection, as the CPU's pruned
+  // inverse effectively uses (UnfusedSpectralDevice.h), into c2rIn_.
+  launchC2rInput(halfOut_.data(), nullptr, c2rIn_.data(),
+                 halfLayoutOf(geom_.grid.data(), int(geom_.grid.size())),
+                 B_ * O_, s);
   checkLaunch(ctx);
-  // c2r overwrites its input: halfOut_ is scratch rebuilt every run.
+  // c2r overwrites its input: c2rIn_ is scratch rebuilt every run.
   checkFft(cufftExecC2R(inverse_->handle,
-                        reinterpret_cast<cufftComplex *>(halfOut_.data()),
+                        reinterpret_cast<cufftComplex *>(c2rIn_.data()),
                         out[0].as<cufftReal>()),
            where_, "cufftExecC2R");
 }

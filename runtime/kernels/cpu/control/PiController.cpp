@@ -16,33 +16,10 @@
 namespace shodh {
 
 PiState piControllerStep(const PiGains &g, PiState state, double measured) {
-  if (std::isnan(measured))
-    return state;
-  const double e = measured - g.setpoint;
-  const double u = g.lambda0 + g.kp * e + g.ki * state.integral;
-  const bool windup =
-      (u >= g.lambdaMax && e > 0) || (u <= g.lambdaMin && e < 0);
-  PiState next;
-  next.integral = windup ? state.integral : state.integral + e;
-  next.lambda = std::clamp(g.lambda0 + g.kp * e + g.ki * next.integral,
-                           g.lambdaMin, g.lambdaMax);
-  return next;
+  return piLawStep(g, state, measured);
 }
 
-namespace {
-
-/// Throws unless `shape` (of operand `what`) is [1] (or []).
-void expectScalarShape(const std::string &where, const char *what,
-                       const std::vector<Dim> &shape) {
-  if (shape.empty() ||
-      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
-    return;
-  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
-                          where, what, shape.size()));
-}
-
-/// Reads and checks the gains of a pi_update call.
-PiGains readGains(const KernelSignature &sig) {
+PiGains readPiGains(const KernelSignature &sig) {
   PiGains g;
   g.setpoint = floatAttr(sig, "setpoint");
   g.kp = floatAttr(sig, "kp");
@@ -63,12 +40,24 @@ PiGains readGains(const KernelSignature &sig) {
   return g;
 }
 
+namespace {
+
+/// Throws unless `shape` (of operand `what`) is [1] (or []).
+void expectScalarShape(const std::string &where, const char *what,
+                       const std::vector<Dim> &shape) {
+  if (shape.empty() ||
+      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
+    return;
+  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
+                          where, what, shape.size()));
+}
+
 /// used = λ; (λ, integral) = piControllerStep(...).
 class PiUpdateKernel : public Kernel {
 public:
   /// Validates the operands and attributes.
   explicit PiUpdateKernel(const KernelSignature &sig)
-      : where_(sig.where), gains_(readGains(sig)) {
+      : where_(sig.where), gains_(readPiGains(sig)) {
     expectOperandCounts(sig, 3, 3, 3);
     const char *inNames[] = {"lambda", "integral", "measured"};
     const char *outNames[] = {"used", "lambda'", "integral'"};

@@ -23,25 +23,20 @@
 #pragma once
 
 #include "runtime/core/Kernel.h"
+#include "runtime/kernels/cpu/control/PiLaw.h"
 
 #include <memory>
 
 namespace shodh {
 
-/// The attributes of a PI controller.
-struct PiGains {
-  double setpoint = 0, kp = 0, ki = 0, lambda0 = 0, lambdaMin = 0,
-         lambdaMax = 0;
-};
-
-/// The state of a PI controller.
-struct PiState {
-  double lambda = 0;   ///< the current weight (stored as f32)
-  double integral = 0; ///< the integral of the error (stored as f64)
-};
-
-/// One step of the update law above from `state` and `measured`.
+/// One step of the update law above from `state` and `measured`
+/// (piLawStep, PiLaw.h: the code the CUDA kernel runs too).
 PiState piControllerStep(const PiGains &gains, PiState state, double measured);
+
+/// The gains of a pi_update call (attributes setpoint, kp, ki, lambda0,
+/// lambda_min, lambda_max), checked (finite, kp and ki >= 0, lambda_min <=
+/// lambda_max); throws `Error` naming the call.
+PiGains readPiGains(const KernelSignature &sig);
 
 /// Creates a pi_update kernel; throws `Error` naming the call if it is
 /// invalid.

@@ -7,13 +7,13 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/SpectralAdjoint.h"
+#include "runtime/kernels/cpu/grad/UnfusedSpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
 
 namespace shodh {
@@ -22,19 +22,6 @@ namespace {
 
 /// Smallest number of modes worth a chunk of their own.
 constexpr int64_t kModeGrain = 16384;
-
-/// Trailing `d` dims of a shape.
-std::vector<int64_t> trailingDims(const std::vector<int64_t> &s, size_t d) {
-  return std::vector<int64_t>(s.end() - d, s.end());
-}
-
-/// Product of all dims.
-int64_t productOf(const std::vector<int64_t> &s) {
-  int64_t p = 1;
-  for (int64_t d : s)
-    p *= d;
-  return p;
-}
 
 /// Checks operand counts and the dtypes of one input and one output.
 void expectUnary(const KernelSignature &sig, DType in, DType out) {
@@ -93,23 +80,13 @@ void RealFftGradKernel::prepare(const std::vector<TensorRef> &in,
   bool ofRfft = forwardDir_ == FftDirection::Forward;
   const TensorRef &real = ofRfft ? out[0] : in[0];
   const TensorRef &half = ofRfft ? in[0] : out[0];
-  size_t lead = real.shape.size() - ndims_;
-  std::vector<int64_t> grid = trailingDims(real.shape, ndims_);
-  SpectralGeometry g{grid, grid};
-  if (!std::equal(real.shape.begin(), real.shape.begin() + lead,
-                  half.shape.begin()) ||
-      trailingDims(half.shape, ndims_) != g.halfShape())
-    throw Error(fmt::format("{}: the spectrum's shape does not match the grid "
-                            "(expected the leading dims and {}/2+1 on the "
-                            "last axis)",
-                            where_, grid.back()));
-  halfSize_ = g.halfSize();
-  rows_ = half.numel() / std::max<int64_t>(1, halfSize_);
-  float scale = 1.0f; // s_fwd for rfft_grad, s_inv for irfft_grad
-  fftScale(norm_, productOf(grid), forwardDir_, scale);
-  factor_ = halfModeWeights(grid);
-  for (float &c : factor_)
-    c = ofRfft ? scale / c : scale * c;
+  RealFftGradShapes s = checkRealFftGradShapes(where_, forwardDir_, ndims_,
+                                               norm_, in[0].shape,
+                                               out[0].shape);
+  const std::vector<int64_t> &grid = s.grid;
+  halfSize_ = s.halfSize;
+  rows_ = s.rows;
+  factor_ = std::move(s.factor);
   cfloat *spectrum = half.as<cfloat>();
   if (ofRfft) { // c2r destroys its input: work on scratch
     scratch_.assign(size_t(half.numel()), cfloat());
@@ -146,26 +123,6 @@ void RealFftGradKernel::run(const std::vector<TensorRef> &in,
   }
 }
 
-/// Checks [B, *, K...] ranks and extents of the contraction adjoints:
-/// `a` is [B, A, K...], `b` [., ., K...] with b's channel dims given.
-void checkContractShapes(const std::string &where, const char *names[3],
-                         const std::vector<std::vector<int64_t>> &s,
-                         const std::vector<int64_t> &wantOut) {
-  for (int i = 0; i < 3; ++i)
-    if (s[i].size() < 2 || s[i].size() != s[0].size())
-      throw Error(fmt::format("{}: {} must have the rank of {} (>= 2)", where,
-                              names[i], names[0]));
-  std::vector<int64_t> modes = trailingDims(s[0], s[0].size() - 2);
-  for (int i = 1; i < 3; ++i)
-    if (trailingDims(s[i], modes.size()) != modes)
-      throw Error(fmt::format("{}: {} mode extents differ from {}'s", where,
-                              names[i], names[0]));
-  if (s[2][0] != wantOut[0] || s[2][1] != wantOut[1])
-    throw Error(fmt::format("{}: {} must be [{}, {}, ...], got [{}, {}, ...]",
-                            where, names[2], wantOut[0], wantOut[1], s[2][0],
-                            s[2][1]));
-}
-
 /// spectral_contract_grad_input (weight = false) and _weight (weight = true).
 class ContractGradKernel : public Kernel {
 public:
@@ -182,25 +139,8 @@ public:
   /// Checks shapes and records (B, I, O, K).
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
-    const std::vector<int64_t> &a = in[0].shape, &b = in[1].shape;
-    if (weight_) { // x [B, I, K], dy [B, O, K] -> dw [I, O, K]
-      const char *names[] = {"x", "dy", "output"};
-      checkContractShapes(where_, names, {a, b, out[0].shape},
-                          {a.size() > 1 ? a[1] : 0, b.size() > 1 ? b[1] : 0});
-      if (a[0] != b[0])
-        throw Error(fmt::format("{}: x and dy batch sizes differ ({} vs {})",
-                                where_, a[0], b[0]));
-      dims_ = {a[0], a[1], b[1], productOf(trailingDims(a, a.size() - 2))};
-    } else { // dy [B, O, K], w [I, O, K] -> dx [B, I, K]
-      const char *names[] = {"dy", "weight", "output"};
-      checkContractShapes(where_, names, {a, b, out[0].shape},
-                          {a.size() > 1 ? a[0] : 0, b.size() > 1 ? b[0] : 0});
-      if (b[1] != a[1])
-        throw Error(fmt::format("{}: weight has {} output channels but dy has "
-                                "{}",
-                                where_, b[1], a[1]));
-      dims_ = {a[0], b[0], a[1], productOf(trailingDims(a, a.size() - 2))};
-    }
+    dims_ = checkContractGradShapes(where_, weight_, in[0].shape, in[1].shape,
+                                    out[0].shape);
     const int64_t B = dims_[0], I = dims_[1], O = dims_[2], K = dims_[3];
     gemm_ = weight_ ? ModeGemm::adjointWeight(B, I, O, K)
                     : ModeGemm::adjointInput(B, I, O, K);

@@ -18,6 +18,7 @@
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
+#include "runtime/kernels/cpu/spectral/UnfusedSpectralShapes.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
 #include "runtime/support/Status.h"
 
@@ -52,13 +53,6 @@ int64_t productFrom(const std::vector<int64_t> &s, size_t from) {
   for (size_t i = from; i < s.size(); ++i)
     p *= s[i];
   return p;
-}
-
-/// Throws unless `a` and `b` have rank ≥ `ndims` + lead and equal leading dims.
-void expectSameLeading(const std::string &where, const std::vector<int64_t> &a,
-                       const std::vector<int64_t> &b, size_t lead) {
-  if (a.size() < lead || b.size() < lead || !std::equal(a.begin(), a.begin() + lead, b.begin()))
-    throw Error(fmt::format("{}: leading dimensions of input and output differ", where));
 }
 
 /// Trailing `d` dims of a shape.
@@ -105,14 +99,10 @@ public:
                KernelContext &ctx) override {
     const TensorRef &real = dir_ == FftDirection::Forward ? in[0] : out[0];
     const TensorRef &half = dir_ == FftDirection::Forward ? out[0] : in[0];
-    size_t lead = real.shape.size() - ndims_;
-    expectSameLeading(where_, real.shape, half.shape, lead);
-    std::vector<int64_t> grid = trailing(real.shape, ndims_);
-    SpectralGeometry g{grid, grid};
-    if (trailing(half.shape, ndims_) != g.halfShape())
-      throw Error(fmt::format("{}: spectrum shape does not match grid", where_));
-    rows_ = productFrom(real.shape, 0) / productFrom(grid, 0);
-    fftScale(norm_, productFrom(grid, 0), dir_, scale_);
+    RealFftShapes s = checkRealFftShapes(where_, dir_, ndims_, norm_, in[0].shape, out[0].shape);
+    const std::vector<int64_t> &grid = s.grid;
+    rows_ = s.rows;
+    scale_ = s.scale;
     if (dir_ == FftDirection::Inverse)
       scratch_.assign(static_cast<size_t>(half.numel()), cfloat());
     cfloat *spectrum = dir_ == FftDirection::Forward ? half.as<cfloat>() : scratch_.data();
@@ -154,20 +144,10 @@ public:
 
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                KernelContext &) override {
-    const TensorRef &half = pad_ ? out[0] : in[0];
-    const TensorRef &trunc = pad_ ? in[0] : out[0];
-    int d = static_cast<int>(modes_.size());
-    expectSameLeading(where_, half.shape, trunc.shape, half.shape.size() - d);
-    std::vector<int64_t> grid = trailing(half.shape, d);
-    grid.back() = 2 * (grid.back() - 1); // any N with N/2+1 = H gives the same layout
-    geom_ = SpectralGeometry{grid, modes_};
-    std::string bad = geom_.validate();
-    if (!bad.empty())
-      throw Error(fmt::format("{}: {}", where_, bad));
-    if (trailing(trunc.shape, d) != geom_.truncShape())
-      throw Error(fmt::format("{}: truncated spectrum shape does not match modes", where_));
+    CornerShapes s = checkCornerShapes(where_, pad_, modes_, in[0].shape, out[0].shape);
+    geom_ = s.geom;
     index_ = geom_.gatherIndex();
-    rows_ = half.numel() / geom_.halfSize();
+    rows_ = s.rows;
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -192,23 +172,6 @@ private:
   int64_t rows_ = 0;
 };
 
-/// Checks x [B, I, K...], w [I, O, K...], out [B, O, K...]; returns (B, I, O, K).
-std::array<int64_t, 4> contractDims(const std::string &where, const std::vector<int64_t> &x,
-                                    const std::vector<int64_t> &w, const std::vector<int64_t> &o,
-                                    const std::vector<int64_t> &modeShape) {
-  size_t r = modeShape.size() + 2;
-  if (x.size() != r || w.size() != r || o.size() != r)
-    throw Error(fmt::format("{}: x, weight and output must have rank {}", where, r));
-  if (w[0] != x[1])
-    throw Error(fmt::format("{}: weight has {} input channels but x has {}", where, w[0], x[1]));
-  if (o[0] != x[0] || o[1] != w[1])
-    throw Error(fmt::format("{}: output shape does not match [B, O, ...]", where));
-  if (trailing(w, int(modeShape.size())) != modeShape ||
-      trailing(o, int(modeShape.size())) != modeShape)
-    throw Error(fmt::format("{}: weight and output mode extents must match x", where));
-  return {x[0], x[1], w[1], productFrom(modeShape, 0)};
-}
-
 /// spectral_contract: per-mode complex channel mixing.
 class ContractKernel : public Kernel {
 public:
@@ -217,8 +180,8 @@ public:
   }
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                KernelContext &ctx) override {
-    std::array<int64_t, 4> d = contractDims(where_, in[0].shape, in[1].shape, out[0].shape,
-                                            trailing(in[0].shape, int(in[0].shape.size()) - 2));
+    std::array<int64_t, 4> d =
+        checkContractShapes(where_, in[0].shape, in[1].shape, out[0].shape);
     gemm_ = ModeGemm::forward(d[0], d[1], d[2], d[3]);
     scratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
   }

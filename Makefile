@@ -107,3 +107,18 @@ PORTABLE_BUILD ?= build-portable
 
 portable: deps
 	@JOBS=$(JOBS) bash scripts/build-portable.sh $(PORTABLE_BUILD)
+
+# `make gpu-kit`: what scripts/gpu-check.sh needs on a GPU machine
+# (docs/gpu-check.md), in gpu-kit/ (<= 64 MiB): portable shodh-run and
+# cuda_test built in GPU_KIT_BUILD, models compiled with shodhc ($(BUILD) or
+# /tmp/lead-build), small data sets. `make gpu-check-selftest` tests the
+# check's scripts without a GPU and without the kit (seconds).
+GPU_KIT_BUILD ?= build-gpu-kit
+
+.PHONY: gpu-kit gpu-check-selftest
+gpu-kit: deps
+	@KIT_BUILD=$(GPU_KIT_BUILD) JOBS=$(JOBS) SHODHC=$(wildcard $(abspath $(BUILD))/bin/shodhc) \
+	  SHODH_DATA=$(wildcard $(abspath $(BUILD))/bin/shodh-data) bash scripts/gpu-kit.sh
+
+gpu-check-selftest:
+	@bash scripts/gpu-check-selftest.sh

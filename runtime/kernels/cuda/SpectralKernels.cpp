@@ -5,8 +5,9 @@
 // modes (Ints, 1 to 3) and save_spectrum (0/1: a second output receives the
 // truncated spectrum of x). The CPU kernel's constructor validates the call;
 // `prepare` re-checks the concrete shapes, creates the two cuFFT plans
-// (r2c over B*I grids, c2r over B*O grids, on the session's stream) and the
-// device scratch, and uploads the mode index map (SpectralLayout.h).
+// (CufftPlan: r2c over B*I grids, c2r over B*O grids, on the session's
+// stream) and the device scratch, and uploads the mode index map
+// (SpectralLayout.h).
 //
 // cuFFT computes the full half spectrum rather than FFTW's pruned stages.
 // The contraction's DC (and Nyquist) column is not Hermitian for a general
@@ -21,68 +22,24 @@
 #include "runtime/kernels/cpu/spectral/SpectralLayout.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
+#include "runtime/kernels/cuda/CufftPlan.h"
 #include "runtime/kernels/cuda/Launch.h"
 #include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
 
-#include <cufft.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <climits>
 #include <memory>
 
 namespace shodh::cuda {
 
 namespace {
 
-/// The name of a cuFFT status (cuFFT has no string function).
-const char *cufftName(cufftResult r) {
-  switch (r) {
-  case CUFFT_SUCCESS:
-    return "CUFFT_SUCCESS";
-  case CUFFT_INVALID_PLAN:
-    return "CUFFT_INVALID_PLAN";
-  case CUFFT_ALLOC_FAILED:
-    return "CUFFT_ALLOC_FAILED (out of device memory)";
-  case CUFFT_INVALID_VALUE:
-    return "CUFFT_INVALID_VALUE";
-  case CUFFT_INTERNAL_ERROR:
-    return "CUFFT_INTERNAL_ERROR";
-  case CUFFT_EXEC_FAILED:
-    return "CUFFT_EXEC_FAILED";
-  case CUFFT_SETUP_FAILED:
-    return "CUFFT_SETUP_FAILED";
-  case CUFFT_INVALID_SIZE:
-    return "CUFFT_INVALID_SIZE";
-  default:
-    return "unknown cuFFT error";
-  }
-}
-
-void checkFft(cufftResult r, const std::string &where, const char *call) {
-  if (r != CUFFT_SUCCESS)
-    throw Error(fmt::format("{}: cuFFT {} failed: {} ({})", where, call,
-                            cufftName(r), int(r)));
-}
-
 /// The trailing `d` dims of `shape`.
 std::vector<int64_t> trailing(const std::vector<int64_t> &shape, int d) {
   return std::vector<int64_t>(shape.end() - d, shape.end());
 }
-
-/// A cuFFT plan destroyed with its owner.
-struct Plan {
-  cufftHandle handle = 0;
-  bool valid = false;
-  Plan() = default;
-  Plan(const Plan &) = delete;
-  Plan &operator=(const Plan &) = delete;
-  ~Plan() {
-    if (valid)
-      cufftDestroy(handle);
-  }
-};
 
 class SpectralConvKernel : public CudaKernel {
 public:
@@ -100,14 +57,13 @@ private:
   /// The shape checks of the CPU kernel's prepare (which also plans FFTW).
   void checkShapes(const std::vector<TensorRef> &in,
                    const std::vector<TensorRef> &out);
-  void makePlan(Plan &plan, cufftType type, int64_t batch, void *stream);
 
   std::vector<int64_t> modes_;
   bool save_;
   SpectralGeometry geom_;
   int64_t B_ = 0, I_ = 0, O_ = 0;
   float scale_ = 1.0f;
-  std::unique_ptr<Plan> forward_, inverse_;
+  std::unique_ptr<CufftPlan> forward_, inverse_;
   DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_, c2rIn_;
 };
 
@@ -143,38 +99,16 @@ void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
   B_ = x[0], I_ = x[1], O_ = w[1];
 }
 
-void SpectralConvKernel::makePlan(Plan &plan, cufftType type, int64_t batch,
-                                  void *stream) {
-  std::vector<int> n;
-  for (int64_t v : geom_.grid)
-    n.push_back(int(v));
-  if (batch > INT_MAX)
-    throw Error(fmt::format("{}: {} transforms exceed cuFFT's batch limit",
-                            where_, batch));
-  checkFft(cufftPlanMany(&plan.handle, int(n.size()), n.data(), nullptr, 1, 0,
-                         nullptr, 1, 0, type, int(batch)),
-           where_, "cufftPlanMany");
-  plan.valid = true;
-  checkFft(cufftSetStream(plan.handle, static_cast<cudaStream_t>(stream)),
-           where_, "cufftSetStream");
-}
-
 void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
                                  const std::vector<TensorRef> &out,
                                  KernelContext &ctx) {
   Device &dev = device(ctx);
   checkShapes(in, out);
-  for (int64_t v : geom_.grid)
-    if (v > INT_MAX)
-      throw Error(
-          fmt::format("{}: grid extent {} exceeds cuFFT's limit", where_, v));
   int64_t grid = 1;
   for (int64_t v : geom_.grid)
     grid *= v;
   scale_ = grid ? 1.0f / static_cast<float>(grid) : 1.0f;
   // Re-prepare (another batch) replaces the plans and buffers.
-  forward_ = std::make_unique<Plan>();
-  inverse_ = std::make_unique<Plan>();
   const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
   std::vector<int64_t> index = geom_.gatherIndex();
   index_ = DeviceBuffer(sizeof(int64_t) * index.size(), dev);
@@ -185,10 +119,13 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
   truncOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * ts), dev);
   halfOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
   c2rIn_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
-  if (B_ * I_ > 0)
-    makePlan(*forward_, CUFFT_R2C, B_ * I_, dev.stream());
-  if (B_ * O_ > 0)
-    makePlan(*inverse_, CUFFT_C2R, B_ * O_, dev.stream());
+  // One batched r2c over the B·I grids and one c2r over the B·O grids
+  // (CufftPlan: extents and batch checked against cuFFT's limits; a batch
+  // of 0 makes no plan).
+  forward_ = std::make_unique<CufftPlan>(geom_.grid, B_ * I_, false, true,
+                                         dev.stream(), where_);
+  inverse_ = std::make_unique<CufftPlan>(geom_.grid, B_ * O_, false, false,
+                                         dev.stream(), where_);
 }
 
 void SpectralConvKernel::run(const std::vector<TensorRef> &in,
@@ -198,9 +135,7 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
   const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
   void *spectrum = save_ ? out[1].data : truncIn_.data();
   if (B_ * I_ > 0) {
-    checkFft(cufftExecR2C(forward_->handle, in[0].as<cufftReal>(),
-                          reinterpret_cast<cufftComplex *>(halfIn_.data())),
-             where_, "cufftExecR2C");
+    forward_->execute(in[0].data, halfIn_.data());
     launchGatherModes(halfIn_.data(), spectrum,
                       reinterpret_cast<const int64_t *>(index_.data()), B_ * I_,
                       half, ts, s);
@@ -221,10 +156,7 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
                  B_ * O_, s);
   checkLaunch(ctx);
   // c2r overwrites its input: c2rIn_ is scratch rebuilt every run.
-  checkFft(cufftExecC2R(inverse_->handle,
-                        reinterpret_cast<cufftComplex *>(c2rIn_.data()),
-                        out[0].as<cufftReal>()),
-           where_, "cufftExecC2R");
+  inverse_->execute(out[0].data, c2rIn_.data());
 }
 
 } // namespace

@@ -52,22 +52,12 @@ std::vector<float> randoms(int64_t n, uint32_t seed) {
   return v;
 }
 
-/// Runs the cuda factory of `name` on static descriptions (creating a cuda
-/// kernel needs no device; only `prepare` and `run` use one).
+/// Runs the cuda factory of `name` on static descriptions.
 std::unique_ptr<Kernel> createCudaKernel(const std::string &name,
                                          std::vector<NamedAttr> attrs,
                                          const std::vector<TensorDesc> &ins,
                                          const std::vector<TensorDesc> &outs) {
-  KernelCall call{name, {}, {}, std::move(attrs)};
-  KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
-  for (const TensorDesc &d : ins)
-    sig.inputs.push_back(&d);
-  for (const TensorDesc &d : outs)
-    sig.outputs.push_back(&d);
-  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cuda);
-  if (!f)
-    throw Error("no cuda kernel " + name);
-  return (*f)(sig);
+  return createKernel(name, std::move(attrs), ins, outs, Backend::Cuda);
 }
 
 /// A static description of a `dtype` tensor of `shape`.

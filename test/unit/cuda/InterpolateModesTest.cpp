@@ -59,15 +59,7 @@ std::string messageOf(const std::function<void()> &create) {
 void createOn(Backend backend, const std::string &name,
               std::vector<NamedAttr> attrs, const std::vector<TensorDesc> &ins,
               const std::vector<TensorDesc> &outs) {
-  KernelCall call{name, {}, {}, std::move(attrs)};
-  KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
-  for (const TensorDesc &d : ins)
-    sig.inputs.push_back(&d);
-  for (const TensorDesc &d : outs)
-    sig.outputs.push_back(&d);
-  const KernelFactory *f = KernelRegistry::builtin().find(name, backend);
-  ASSERT_NE(f, nullptr) << name;
-  (*f)(sig);
+  createKernel(name, std::move(attrs), ins, outs, backend);
 }
 
 /// A static description of a `dtype` tensor of `shape`.

@@ -65,18 +65,21 @@ struct HostTensor {
   }
 };
 
-/// Runs the factory of CPU kernel `name` on symbolic operand descriptions.
+/// Runs the factory of kernel `name` of `backend` (default the CPU) on
+/// symbolic operand descriptions (creating a cuda kernel needs no device;
+/// only `prepare` and `run` use one).
 inline std::unique_ptr<Kernel>
 createKernel(const std::string &name, std::vector<NamedAttr> attrs,
              const std::vector<TensorDesc> &ins,
-             const std::vector<TensorDesc> &outs) {
+             const std::vector<TensorDesc> &outs,
+             Backend backend = Backend::Cpu) {
   KernelCall call{name, {}, {}, std::move(attrs)};
   KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
   for (const TensorDesc &d : ins)
     sig.inputs.push_back(&d);
   for (const TensorDesc &d : outs)
     sig.outputs.push_back(&d);
-  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cpu);
+  const KernelFactory *f = KernelRegistry::builtin().find(name, backend);
   if (!f)
     throw Error("kernel not registered: " + name);
   return (*f)(sig);

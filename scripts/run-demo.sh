@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The built-in small default job (`make run`): a small Shodh-MoE
 # (models/shodh_moe.mlir) trained on generated 32³ open-channel and porous
-# flow, in a few minutes on 2 cores. Prints per-domain error, the
+# flow, in about 30 s on 2 cores. Prints per-domain error, the
 # divergence of the decoded velocity and the routing table. The stages are
 # those of experiments/shodh_moe/run.sh at a tenth of the size
 # (docs/shodh-moe.md explains each one).

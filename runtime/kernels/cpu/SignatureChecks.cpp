@@ -75,11 +75,12 @@ int64_t intAttr(const KernelSignature &sig, const char *name) {
 std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name) {
   const AttrValue *v = sig.call->attr(name);
   if (!v)
-    throw Error(fmt::format("{}: missing integer-array attribute '{}'", sig.where,
-                            name));
+    throw Error(fmt::format("{}: missing integer-array attribute '{}'",
+                            sig.where, name));
   if (!std::holds_alternative<std::vector<int64_t>>(*v))
-    throw Error(fmt::format("{}: attribute '{}' must be an integer array, got {}",
-                            sig.where, name, attrKindName(*v)));
+    throw Error(
+        fmt::format("{}: attribute '{}' must be an integer array, got {}",
+                    sig.where, name, attrKindName(*v)));
   return std::get<std::vector<int64_t>>(*v);
 }
 
@@ -130,6 +131,15 @@ void expectSameShape(const std::string &where, const char *what,
       throw Error(fmt::format("{}: {} dim {} is {} but {} dim {} is {}", where,
                               what, i, formatDim(shape[i]), refName, i,
                               formatDim(ref[i])));
+}
+
+void expectOneValueShape(const std::string &where, const char *what,
+                         const std::vector<Dim> &shape) {
+  if (shape.empty() ||
+      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
+    return;
+  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
+                          where, what, shape.size()));
 }
 
 } // namespace shodh

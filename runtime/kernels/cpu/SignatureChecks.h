@@ -66,4 +66,8 @@ void expectSameShape(const std::string &where, const char *what,
                      const std::vector<Dim> &shape, const char *refName,
                      const std::vector<Dim> &ref);
 
+/// Throws unless `shape` (of operand `what`) holds one value: [1] or [].
+void expectOneValueShape(const std::string &where, const char *what,
+                         const std::vector<Dim> &shape);
+
 } // namespace shodh

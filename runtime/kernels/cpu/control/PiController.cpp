@@ -42,16 +42,6 @@ PiGains readPiGains(const KernelSignature &sig) {
 
 namespace {
 
-/// Throws unless `shape` (of operand `what`) is [1] (or []).
-void expectScalarShape(const std::string &where, const char *what,
-                       const std::vector<Dim> &shape) {
-  if (shape.empty() ||
-      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
-    return;
-  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
-                          where, what, shape.size()));
-}
-
 /// used = λ; (λ, integral) = piControllerStep(...).
 class PiUpdateKernel : public Kernel {
 public:
@@ -65,9 +55,9 @@ public:
     const DType outTypes[] = {DType::F32, DType::F32, DType::F64};
     for (int i = 0; i < 3; ++i) {
       expectDType(sig, *sig.inputs[i], inNames[i], {inTypes[i]});
-      expectScalarShape(where_, inNames[i], sig.inputs[i]->shape);
+      expectOneValueShape(where_, inNames[i], sig.inputs[i]->shape);
       expectDType(sig, *sig.outputs[i], outNames[i], {outTypes[i]});
-      expectScalarShape(where_, outNames[i], sig.outputs[i]->shape);
+      expectOneValueShape(where_, outNames[i], sig.outputs[i]->shape);
     }
   }
 

@@ -60,16 +60,6 @@ namespace {
 /// Smallest number of reals worth a chunk of their own.
 constexpr int64_t kAdamGrain = 16384;
 
-/// Throws unless `shape` (of operand `what`) is [] or [1].
-void expectOneElement(const std::string &where, const char *what,
-                      const std::vector<Dim> &shape) {
-  if (shape.empty() ||
-      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
-    return;
-  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
-                          where, what, shape.size()));
-}
-
 /// Throws unless lo <= value < hi (hi exclusive when `open`).
 void expectRange(const std::string &where, const char *name, double value,
                  double lo, double hi, bool open) {
@@ -145,8 +135,8 @@ void AdamKernel::checkShapes(const std::vector<std::vector<Dim>> &s) const {
                          "",      "output param", "output m", "output v"};
   for (int i : {1, 2, 3, 6, 7, 8})
     expectSameShape(where_, names[i], s[i], "param", s[0]);
-  expectOneElement(where_, "step", s[4]);
-  expectOneElement(where_, "lr", s[5]);
+  expectOneValueShape(where_, "step", s[4]);
+  expectOneValueShape(where_, "lr", s[5]);
 }
 
 void AdamKernel::run(const std::vector<TensorRef> &in,

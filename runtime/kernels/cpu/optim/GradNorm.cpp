@@ -22,16 +22,6 @@ namespace {
 /// Smallest number of reals worth a chunk of their own.
 constexpr int64_t kClipGrain = 32768;
 
-/// Throws unless `shape` (of operand `what`) is [] or [1].
-void expectScalar(const std::string &where, const char *what,
-                  const std::vector<Dim> &shape) {
-  if (shape.empty() ||
-      (shape.size() == 1 && !dimsConflict(shape[0], Dim::fixed(1))))
-    return;
-  throw Error(fmt::format("{}: {} must have shape [1] (or []), got rank {}",
-                          where, what, shape.size()));
-}
-
 /// Number of reals of a tensor (2 numel for complex).
 int64_t realCount(const TensorRef &t) {
   return t.numel() * (t.dtype == DType::C64 ? 2 : 1);
@@ -50,13 +40,13 @@ public:
     for (const TensorDesc *t : sig.inputs)
       expectDType(sig, *t, "gradient", {DType::F32, DType::C64});
     expectDType(sig, *sig.outputs[0], "output", {DType::F32});
-    expectScalar(where_, "output", sig.outputs[0]->shape);
+    expectOneValueShape(where_, "output", sig.outputs[0]->shape);
   }
 
   /// Re-checks the output shape.
   void prepare(const std::vector<TensorRef> &,
                const std::vector<TensorRef> &out, KernelContext &) override {
-    expectScalar(where_, "output", fixedDims(out[0].shape));
+    expectOneValueShape(where_, "output", fixedDims(out[0].shape));
   }
 
   /// Sums squares per tensor in fixed blocks, tensors in operand order.
@@ -118,7 +108,7 @@ private:
   /// Checks g, norm and the output.
   void checkShapes(const std::vector<Dim> &g, const std::vector<Dim> &norm,
                    const std::vector<Dim> &out) const {
-    expectScalar(where_, "norm", norm);
+    expectOneValueShape(where_, "norm", norm);
     expectSameShape(where_, "output", out, "gradient", g);
   }
 

@@ -146,9 +146,10 @@ private:
   ConvAttrs attrs_;
   std::vector<int64_t> outputPadding_;
   ConvGeometry g_;
-  /// The direct path (DirectConv.h) and its correlation's geometry.
+  /// The direct path (DirectConv.h); for the input gradient, the geometry
+  /// of its flipped correlation of dy.
   bool direct_ = false;
-  ConvGeometry directGeom_;
+  ConvGeometry flippedGeom_;
   int64_t cin_ = 0, cout_ = 0, block_ = 1, blocks_ = 1, parts_ = 1;
 };
 
@@ -219,13 +220,13 @@ void ConvKernel::prepare(const std::vector<TensorRef> &in,
     expectSameShape(where_, "bias", fixedDims(in[2].shape), "[channels]",
                     {Dim::fixed(channels)});
   }
-  // Stride-1 conv and its input gradient with few output channels run
-  // without im2col (DirectConv.h).
+  // Stride-1 conv and its input and weight gradients with few output
+  // channels run without im2col (DirectConv.h).
   if (kind_ == ConvKind::Conv || kind_ == ConvKind::GradWeight)
-    direct_ = directConvApplies(g_, cout_), directGeom_ = g_;
+    direct_ = directConvApplies(g_, cout_);
   else if (kind_ == ConvKind::GradInput)
-    direct_ = flippedGeometry(g_, directGeom_) &&
-              directConvApplies(directGeom_, cin_);
+    direct_ = flippedGeometry(g_, flippedGeom_) &&
+              directConvApplies(flippedGeom_, cin_);
   int64_t rows = (kind_ == ConvKind::Conv ? cin_ : 1) * g_.kernelSize();
   block_ = convColumnBlock(rows, g_.outSize(), kColumnBudget);
   blocks_ = (g_.outSize() + block_ - 1) / block_;
@@ -343,13 +344,13 @@ void ConvKernel::runTyped(const std::vector<TensorRef> &in,
     return;
   }
   if (direct_ && kind_ == ConvKind::Conv) {
-    directConv(directGeom_, cin_, cout_, a, w, b, y, ctx.pool);
+    directConv(g_, cin_, cout_, a, w, b, y, ctx.pool);
   } else if (direct_ && kind_ == ConvKind::GradWeight) {
-    directConvGradWeight(directGeom_, cin_, cout_, a, w, y, ctx.pool);
+    directConvGradWeight(g_, cin_, cout_, a, w, y, ctx.pool);
   } else if (direct_) { // the input gradient: dy correlated with flipped w
     std::vector<T> flipped(size_t(cout_ * cin_ * g_.kernelSize()));
     flipWeight(w, flipped.data(), cout_, cin_, g_);
-    directConv(directGeom_, cout_, cin_, a, flipped.data(), b, y, ctx.pool);
+    directConv(flippedGeom_, cout_, cin_, a, flipped.data(), b, y, ctx.pool);
   } else if (kind_ == ConvKind::GradWeight) {
     gradWeight(a, w, y, ctx);
   } else if (kind_ == ConvKind::Conv) {

@@ -21,11 +21,11 @@ a channel MLP (expansion 0.5, soft-gating skip) in every Fourier block.
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
+
+from peer_common import count_params, median_ms
 
 PROJ = 128  # projection width of models/fno.mlir and torch_fno2d.py
 
@@ -47,21 +47,6 @@ def build_model(cin, cout, width, modes, layers, arch="matched"):
         return FNO(**common, lifting_channel_ratio=0, positional_embedding=None,
                    use_channel_mlp=False, fno_skip="linear")
     return FNO(**common)
-
-
-def median_ms(fn, iters, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iters):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
-
-
-def count_params(model):
-    return sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
 
 
 def main():

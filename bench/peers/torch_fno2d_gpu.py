@@ -44,25 +44,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SpectralConv2d(nn.Module):
-    """rfft2 -> keep rows :m and -m: of columns :m -> per-mode channel mix -> irfft2."""
-
-    def __init__(self, cin, cout, modes):
-        super().__init__()
-        self.modes = modes
-        scale = 1.0 / (cin * cout)
-        self.w1 = nn.Parameter(scale * torch.rand(cin, cout, modes, modes, dtype=torch.cfloat))
-        self.w2 = nn.Parameter(scale * torch.rand(cin, cout, modes, modes, dtype=torch.cfloat))
-
-    def forward(self, x):
-        b, _, h, w = x.shape
-        m = self.modes
-        xf = torch.fft.rfft2(x)
-        out = torch.zeros(b, self.w1.shape[1], h, w // 2 + 1, dtype=torch.cfloat, device=x.device)
-        out[:, :, :m, :m] = torch.einsum("bixy,ioxy->boxy", xf[:, :, :m, :m], self.w1)
-        out[:, :, -m:, :m] = torch.einsum("bixy,ioxy->boxy", xf[:, :, -m:, :m], self.w2)
-        return torch.fft.irfft2(out, s=(h, w))
+from peer_common import SpectralConv2d, count_params
 
 
 class FNO2d(nn.Module):
@@ -83,11 +65,6 @@ class FNO2d(nn.Module):
             if i < len(self.spec) - 1:
                 x = F.gelu(x)
         return self.proj2(F.gelu(self.proj1(x)))
-
-
-def parameter_count(model):
-    """Real values, a complex parameter counting 2 (as shodh-run inspect's floats)."""
-    return sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
 
 
 def make_timer(device):
@@ -149,7 +126,7 @@ def bench(a, device, rec):
     """Fills rec with params, infer_ms, train_step_ms, compile_s, max_mem_mib."""
     torch.manual_seed(0)
     model = FNO2d(a.cin, 1, a.width, a.modes, a.layers).to(device)
-    rec["params"] = parameter_count(model)
+    rec["params"] = count_params(model)
     if a.params_only:
         return
     x = torch.randn(a.batch, a.cin, a.res, a.res, device=device)

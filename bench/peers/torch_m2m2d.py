@@ -22,32 +22,12 @@ step (forward + backward + Adam), like torch_fno2d.py.
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-class SpectralConv2d(nn.Module):
-    """FNO spectral convolution keeping `modes` rows at both ends and `modes` columns."""
-
-    def __init__(self, cin, cout, modes):
-        super().__init__()
-        self.modes = modes
-        scale = 1.0 / (cin * cout)
-        self.w1 = nn.Parameter(scale * torch.rand(cin, cout, modes, modes, dtype=torch.cfloat))
-        self.w2 = nn.Parameter(scale * torch.rand(cin, cout, modes, modes, dtype=torch.cfloat))
-
-    def forward(self, x):
-        b, _, h, w = x.shape
-        m = self.modes
-        xf = torch.fft.rfft2(x)
-        out = torch.zeros(b, self.w1.shape[1], h, w // 2 + 1, dtype=torch.cfloat, device=x.device)
-        out[:, :, :m, :m] = torch.einsum("bixy,ioxy->boxy", xf[:, :, :m, :m], self.w1)
-        out[:, :, -m:, :m] = torch.einsum("bixy,ioxy->boxy", xf[:, :, -m:, :m], self.w2)
-        return torch.fft.irfft2(out, s=(h, w))
+from peer_common import SpectralConv2d, median_ms
 
 
 class FnoExpert(nn.Module):
@@ -136,17 +116,6 @@ def router_loss(probs, beta):
     kl = (a * (a.clamp_min(1e-12) / prior).log()).sum()
     ent = -(probs * probs.clamp_min(1e-12).log()).sum(-1).mean()
     return kl + beta * ent
-
-
-def median_ms(fn, iters, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iters):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
 
 
 def parse_args(argv=None):

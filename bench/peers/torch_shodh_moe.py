@@ -32,12 +32,12 @@ step (forward + MSE + aux losses + backward + Adam), like torch_m2m2d.py.
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from peer_common import count_params, median_ms
 
 BALANCE_COEF = 0.01  # shodh.aux_loss of load_balance_loss
 ROUTING_COEF = 0.03  # shodh.aux_loss of router_kl_loss {entropy_over = "samples"}
@@ -195,21 +195,6 @@ def sample_routing(probs):
 def aux_loss(routing):
     return sum(BALANCE_COEF * switch_balance(p, i) + ROUTING_COEF * sample_routing(p)
                for p, i in routing)
-
-
-def count_params(model):
-    return sum(q.numel() * (2 if q.is_complex() else 1) for q in model.parameters())
-
-
-def median_ms(fn, iters, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(iters):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
 
 
 def parse_args(argv=None):

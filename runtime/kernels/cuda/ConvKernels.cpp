@@ -66,11 +66,7 @@ public:
         hasBias_(sig.inputs.size() == 3),
         attrs_(parseConvAttrs(sig, sig.inputs[0]->shape.size() - 2,
                               kind != ConvKind::Transpose)) {
-    // The CPU kernel accepts f64 too; the device code is f32 only.
-    if (DType t = sig.inputs[0]->dtype; t != DType::F32)
-      throw Error(fmt::format("{}: the CUDA backend runs {} in f32 only, got "
-                              "{}; run it with --device cpu",
-                              where_, sig.call->kernel, dtypeName(t)));
+    expectF32Only(sig); // the CPU kernel accepts f64 too
   }
 
   void prepare(const std::vector<TensorRef> &in,

@@ -43,6 +43,13 @@ std::unique_ptr<Kernel> cpuKernelFor(const KernelSignature &sig,
   return (*f)(sig);
 }
 
+void expectF32Only(const KernelSignature &sig) {
+  if (DType t = sig.inputs[0]->dtype; t != DType::F32)
+    throw Error(fmt::format("{}: the CUDA backend runs {} in f32 only, got "
+                            "{}; run it with --device cpu",
+                            sig.where, sig.call->kernel, dtypeName(t)));
+}
+
 void checkBlas(int status, const std::string &where, const char *routine) {
   auto st = static_cast<cublasStatus_t>(status);
   if (st != CUBLAS_STATUS_SUCCESS)

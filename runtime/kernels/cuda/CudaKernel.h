@@ -49,6 +49,11 @@ protected:
 std::unique_ptr<Kernel> cpuKernelFor(const KernelSignature &sig,
                                      const char *name);
 
+/// Throws `Error` ("the CUDA backend runs KERNEL in f32 only, got f64; run it
+/// with --device cpu") unless the call's first input is f32: for kernels
+/// whose CPU counterpart also takes f64 but whose device code is f32.
+void expectF32Only(const KernelSignature &sig);
+
 /// Turns a cuBLAS status into `Error` naming the call site and the routine.
 void checkBlas(int status, const std::string &where, const char *routine);
 

@@ -36,11 +36,7 @@ public:
       : CudaKernel(sig, cpuKernel(sig, kind)), kind_(kind),
         axis_(intAttr(sig, "axis")) {
     shape_.eps = floatAttr(sig, "eps");
-    // The CPU kernel accepts f64 too; the device code is f32 only.
-    if (DType t = sig.inputs[0]->dtype; t != DType::F32)
-      throw Error(fmt::format("{}: the CUDA backend runs {} in f32 only, got "
-                              "{}; run it with --device cpu",
-                              where_, sig.call->kernel, dtypeName(t)));
+    expectF32Only(sig); // the CPU kernel accepts f64 too
   }
 
   void prepare(const std::vector<TensorRef> &in,

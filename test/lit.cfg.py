@@ -23,3 +23,9 @@ config.environment["PATH"] = path
 
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%shodh_src_root", config.shodh_src_root))
+config.substitutions.append(("%shodh_tools_dir", config.shodh_tools_dir))
+
+# The normal shodh-run loads the CUDA backend as a plugin built beside it
+# (docs/cuda.md § How the backend is loaded).
+if os.path.exists(os.path.join(config.shodh_tools_dir, "libshodh_cuda.so")):
+    config.available_features.add("cuda-plugin")

@@ -1,7 +1,8 @@
 //===- Device.cpp - CUDA devices, streams and device memory ---------------===//
 //
-// Everything CUDA-specific is inside `#ifdef SHODH_HAVE_CUDA`; without it the
-// functions report that this build has no CUDA backend. Copies go through the
+// The device layer over `CudaRuntime` (CudaRuntime.h): no CUDA header here,
+// the backend is loaded on first use (a build without it, or a plugin that
+// cannot be loaded, gives the reason in every error). Copies go through the
 // device's stream and wait for it, so host memory may be reused at once.
 //
 //===----------------------------------------------------------------------===//
@@ -10,155 +11,86 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
+#include "runtime/core/CudaRuntime.h"
+
 #include <utility>
-
-#ifdef SHODH_HAVE_CUDA
-#include "runtime/core/DeviceCheck.h"
-
-#include <cublas_v2.h>
-#include <cuda_runtime_api.h>
-#endif
 
 namespace shodh {
 
+namespace {
+
+/// The loaded backend; throws its reason when there is none.
+const CudaRuntime &runtime() {
+  std::string why;
+  const CudaRuntime *rt = loadCudaRuntime(why);
+  if (!rt)
+    throw Error(why);
+  return *rt;
+}
+
+} // namespace
+
+bool cudaCompiledIn() {
 #ifdef SHODH_HAVE_CUDA
-
-const char *repoRelativePath(const char *file) {
-  const char *best = file;
-  for (const char *marker : {"runtime/", "tools/"}) {
-    const char *p = std::strstr(file, marker);
-    if (p && (best == file || p > best))
-      best = p;
-  }
-  return best;
+  return true;
+#else
+  return false;
+#endif
 }
-
-void throwCudaError(cudaError_t error, const char *expr, const char *file,
-                    int line) {
-  throw Error(fmt::format("CUDA error at {}:{} in {}: {} ({})",
-                          repoRelativePath(file), line, expr,
-                          cudaGetErrorString(error), cudaGetErrorName(error)));
-}
-
-bool cudaCompiledIn() { return true; }
 
 CudaProbe probeCuda() {
   CudaProbe probe;
-  int count = 0;
-  cudaError_t e = cudaGetDeviceCount(&count);
-  if (e != cudaSuccess) {
-    probe.reason = fmt::format(
-        "cudaGetDeviceCount failed: {} ({}); is the NVIDIA driver installed "
-        "and a GPU visible to this process (CUDA_VISIBLE_DEVICES)?",
-        cudaGetErrorString(e), cudaGetErrorName(e));
-    cudaGetLastError(); // clear the sticky-free error state
-    return probe;
-  }
-  if (count == 0) {
-    probe.reason = "the CUDA driver reports no devices";
-    return probe;
-  }
-  probe.devices = count;
+  const CudaRuntime *rt = loadCudaRuntime(probe.reason);
+  if (rt)
+    probe.devices = rt->deviceCount(probe.reason);
   return probe;
 }
 
 Device::Device(int ordinal) : ordinal_(ordinal) {
   requireCudaDevice("CUDA device", ordinal);
-  SHODH_CUDA_CHECK(cudaSetDevice(ordinal));
-  cudaStream_t s = nullptr;
-  SHODH_CUDA_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-  stream_ = s;
+  runtime_ = &runtime();
+  stream_ = runtime_->createStream(ordinal);
 }
 
 Device::~Device() {
-  // Destructors must not throw: errors here are ignored (the context may
-  // already be gone at process exit).
-  cudaSetDevice(ordinal_);
-  if (blas_)
-    cublasDestroy(static_cast<cublasHandle_t>(blas_));
-  if (stream_) {
-    cudaStreamSynchronize(static_cast<cudaStream_t>(stream_));
-    cudaStreamDestroy(static_cast<cudaStream_t>(stream_));
-  }
+  // Errors are ignored here (the context may already be gone at exit).
+  if (runtime_)
+    runtime_->destroyStream(ordinal_, stream_, blas_);
 }
 
 std::string Device::description() const {
-  cudaDeviceProp prop{};
-  SHODH_CUDA_CHECK(cudaGetDeviceProperties(&prop, ordinal_));
-  return fmt::format("{} (sm_{}{}, {:.1f} GiB)", prop.name, prop.major,
-                     prop.minor,
-                     static_cast<double>(prop.totalGlobalMem) / 1073741824.0);
+  return runtime_->describe(ordinal_);
 }
 
 void *Device::blasHandle() {
-  if (!blas_) {
-    makeCurrent();
-    cublasHandle_t h = nullptr;
-    cublasStatus_t st = cublasCreate(&h);
-    if (st != CUBLAS_STATUS_SUCCESS)
-      throw Error(fmt::format("cuBLAS: cublasCreate failed: {} ({})",
-                              cublasGetStatusString(st),
-                              cublasGetStatusName(st)));
-    cublasSetStream(h, static_cast<cudaStream_t>(stream_));
-    // Deterministic results: no atomics in cuBLAS reductions.
-    cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED);
-    blas_ = h;
-  }
+  if (!blas_)
+    blas_ = runtime_->createBlasHandle(ordinal_, stream_);
   return blas_;
 }
 
-void Device::synchronize() {
-  SHODH_CUDA_CHECK(cudaStreamSynchronize(static_cast<cudaStream_t>(stream_)));
-}
+void Device::synchronize() { runtime_->synchronize(stream_); }
 
-void Device::checkLaunch(const char *what) {
-  cudaError_t e = cudaGetLastError();
-  if (e != cudaSuccess)
-    throw Error(fmt::format("CUDA kernel launch failed in {}: {} ({})", what,
-                            cudaGetErrorString(e), cudaGetErrorName(e)));
-}
+void Device::checkLaunch(const char *what) { runtime_->checkLaunch(what); }
 
-uint64_t Device::freeBytes() const {
-  makeCurrent();
-  size_t freeB = 0, totalB = 0;
-  SHODH_CUDA_CHECK(cudaMemGetInfo(&freeB, &totalB));
-  return freeB;
-}
+uint64_t Device::freeBytes() const { return runtime_->freeBytes(ordinal_); }
 
-void Device::makeCurrent() const { SHODH_CUDA_CHECK(cudaSetDevice(ordinal_)); }
+void Device::makeCurrent() const { runtime_->setDevice(ordinal_); }
 
-DeviceBuffer::DeviceBuffer(uint64_t bytes, Device &device) : size_(bytes) {
+DeviceBuffer::DeviceBuffer(uint64_t bytes, Device &device) {
   if (bytes == 0)
     return;
-  device.makeCurrent();
-  void *p = nullptr;
-  cudaError_t e = cudaMalloc(&p, static_cast<size_t>(bytes));
-  if (e != cudaSuccess) {
-    cudaGetLastError();
-    size_ = 0;
-    throw Error(fmt::format(
-        "cannot allocate {} bytes ({:.1f} MiB) on CUDA device {}: {} ({})",
-        bytes, static_cast<double>(bytes) / 1048576.0, device.ordinal(),
-        cudaGetErrorString(e), cudaGetErrorName(e)));
-  }
-  data_ = static_cast<uint8_t *>(p);
-  try {
-    SHODH_CUDA_CHECK(cudaMemsetAsync(
-        p, 0, static_cast<size_t>(bytes),
-        static_cast<cudaStream_t>(device.stream())));
-    device.synchronize();
-  } catch (...) {
-    release();
-    throw;
-  }
+  data_ = static_cast<uint8_t *>(
+      runtime().allocateZeroed(bytes, device.ordinal(), device.stream()));
+  size_ = bytes;
 }
 
 DeviceBuffer::~DeviceBuffer() { release(); }
 
 void DeviceBuffer::release() noexcept {
-  if (data_)
-    cudaFree(data_);
+  if (data_) {
+    std::string why; // loaded: data_ came from it
+    loadCudaRuntime(why)->release(data_);
+  }
   data_ = nullptr;
   size_ = 0;
 }
@@ -183,66 +115,15 @@ void DeviceBuffer::download(void *host, uint64_t bytes, Device &device,
 
 void copyDeviceToHost(void *dst, const void *src, uint64_t bytes,
                       Device &device) {
-  if (bytes == 0)
-    return;
-  SHODH_CUDA_CHECK(cudaMemcpyAsync(dst, src, static_cast<size_t>(bytes),
-                                   cudaMemcpyDeviceToHost,
-                                   static_cast<cudaStream_t>(device.stream())));
-  device.synchronize();
+  if (bytes > 0)
+    runtime().copy(dst, src, bytes, /*toDevice=*/false, device.stream());
 }
 
 void copyHostToDevice(void *dst, const void *src, uint64_t bytes,
                       Device &device) {
-  if (bytes == 0)
-    return;
-  SHODH_CUDA_CHECK(cudaMemcpyAsync(dst, src, static_cast<size_t>(bytes),
-                                   cudaMemcpyHostToDevice,
-                                   static_cast<cudaStream_t>(device.stream())));
-  device.synchronize();
+  if (bytes > 0)
+    runtime().copy(dst, src, bytes, /*toDevice=*/true, device.stream());
 }
-
-#else // !SHODH_HAVE_CUDA
-
-namespace {
-
-/// The message when the build has no CUDA backend.
-constexpr const char *kNoCudaBuild =
-    "this build of shodh has no CUDA backend (it was configured without "
-    "nvcc or with -DSHODH_CUDA=OFF; see docs/cuda.md)";
-
-} // namespace
-
-bool cudaCompiledIn() { return false; }
-
-CudaProbe probeCuda() { return CudaProbe{0, kNoCudaBuild}; }
-
-Device::Device(int ordinal) : ordinal_(ordinal) {
-  requireCudaDevice("CUDA device", ordinal);
-}
-Device::~Device() = default;
-std::string Device::description() const { throw Error(kNoCudaBuild); }
-void *Device::blasHandle() { throw Error(kNoCudaBuild); }
-void Device::synchronize() { throw Error(kNoCudaBuild); }
-void Device::checkLaunch(const char *) { throw Error(kNoCudaBuild); }
-uint64_t Device::freeBytes() const { throw Error(kNoCudaBuild); }
-void Device::makeCurrent() const { throw Error(kNoCudaBuild); }
-DeviceBuffer::DeviceBuffer(uint64_t, Device &) { throw Error(kNoCudaBuild); }
-DeviceBuffer::~DeviceBuffer() = default;
-void DeviceBuffer::release() noexcept {}
-void DeviceBuffer::upload(const void *, uint64_t, Device &, uint64_t) {
-  throw Error(kNoCudaBuild);
-}
-void DeviceBuffer::download(void *, uint64_t, Device &, uint64_t) const {
-  throw Error(kNoCudaBuild);
-}
-void copyDeviceToHost(void *, const void *, uint64_t, Device &) {
-  throw Error(kNoCudaBuild);
-}
-void copyHostToDevice(void *, const void *, uint64_t, Device &) {
-  throw Error(kNoCudaBuild);
-}
-
-#endif // SHODH_HAVE_CUDA
 
 void requireCudaDevice(const std::string &what, int ordinal) {
   CudaProbe probe = probeCuda();

@@ -1,10 +1,13 @@
 //===- Device.h - CUDA devices, streams and device memory -----------------===//
 //
 // The small device layer of the CUDA backend (docs/cuda.md). It compiles in
-// every build: without CUDA (SHODH_HAVE_CUDA undefined) `cudaCompiledIn()`
-// is false, `probeCuda()` says so and constructing a `Device` throws. With
-// CUDA, every runtime call is checked and a failure becomes `shodh::Error`
-// carrying the CUDA error name and string and the call site, e.g.
+// every build and never includes a CUDA header: the calls go to the CUDA
+// backend (CudaRuntime.h), loaded on first use. Without CUDA
+// (SHODH_HAVE_CUDA undefined) `cudaCompiledIn()` is false, `probeCuda()`
+// says so and constructing a `Device` throws; so it does, with the reason,
+// when the backend's plugin cannot be loaded. Every runtime call is checked
+// and a failure becomes `shodh::Error` carrying the CUDA error name and
+// string and the call site, e.g.
 //   "CUDA error at runtime/core/Device.cpp:80 in cudaMalloc(&p, bytes):
 //    out of memory (cudaErrorMemoryAllocation)".
 //
@@ -24,7 +27,9 @@
 
 namespace shodh {
 
-/// True if this build contains the CUDA backend.
+class CudaRuntime;
+
+/// True if this build contains the CUDA backend (linked in or as a plugin).
 bool cudaCompiledIn();
 
 /// What `probeCuda` found.
@@ -33,7 +38,8 @@ struct CudaProbe {
   std::string reason; ///< why none is usable (empty when devices > 0)
 };
 
-/// Counts the CUDA devices (cudaGetDeviceCount); never throws.
+/// Counts the CUDA devices (cudaGetDeviceCount), loading the backend first;
+/// never throws.
 CudaProbe probeCuda();
 
 /// Throws `Error` with a message for the user unless device `ordinal`
@@ -71,6 +77,7 @@ public:
   void makeCurrent() const;
 
 private:
+  const CudaRuntime *runtime_ = nullptr;
   int ordinal_ = 0;
   void *stream_ = nullptr;
   void *blas_ = nullptr;

@@ -1,14 +1,20 @@
 //===- Kernel.cpp - Kernel registry and tensor references -----------------===//
 //
-// The registry is a sorted map from (name, backend) to factories. The
-// built-in registry is created on first use (a function-local static, so
-// initialisation is thread-safe) and holds every backend compiled in.
+// The registry is a sorted map from (name, backend) to factories behind a
+// reader-writer lock. The built-in registry is created on first use (a
+// function-local static, so initialisation is thread-safe) with the CPU
+// kernels and a linked-in CUDA backend's; a CUDA plugin adds its kernels
+// when it is loaded (CudaLoader.cpp). Factories live in map nodes, so the
+// pointers `find` returns stay valid while kernels are added.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Kernel.h"
+#include "runtime/core/CudaRuntime.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
+
+#include <mutex>
 
 namespace shodh {
 
@@ -34,6 +40,7 @@ void KernelRegistry::add(const std::string &name, Backend backend,
   if (!factory)
     throw Error(fmt::format("kernel '{}' for backend {}: empty factory", name,
                             backendName(backend)));
+  std::unique_lock lock(mutex_);
   auto inserted =
       factories_.emplace(std::make_pair(name, backend), std::move(factory));
   if (!inserted.second)
@@ -43,11 +50,13 @@ void KernelRegistry::add(const std::string &name, Backend backend,
 
 const KernelFactory *KernelRegistry::find(const std::string &name,
                                           Backend backend) const {
+  std::shared_lock lock(mutex_);
   auto it = factories_.find(std::make_pair(name, backend));
   return it == factories_.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> KernelRegistry::names(Backend backend) const {
+  std::shared_lock lock(mutex_);
   std::vector<std::string>
       out; // the map is ordered by name first: already sorted
   for (const auto &entry : factories_)
@@ -56,16 +65,22 @@ std::vector<std::string> KernelRegistry::names(Backend backend) const {
   return out;
 }
 
-const KernelRegistry &KernelRegistry::builtin() {
-  static const KernelRegistry registry = [] {
-    KernelRegistry r;
-    registerCpuKernels(r);
-#ifdef SHODH_HAVE_CUDA
-    registerCudaKernels(r);
-#endif
-    return r;
-  }();
+KernelRegistry &KernelRegistry::mutableBuiltin() {
+  static KernelRegistry registry;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerCpuKernels(registry);
+    std::string why;
+    if (cudaRuntimeLinkedIn())
+      loadCudaRuntime(why)->registerKernels(registry);
+  });
   return registry;
+}
+
+const KernelRegistry &KernelRegistry::builtin() { return mutableBuiltin(); }
+
+void KernelRegistry::addLoadedBackend(const CudaRuntime &runtime) {
+  runtime.registerKernels(mutableBuiltin());
 }
 
 } // namespace shodh

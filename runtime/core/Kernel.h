@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ namespace shodh {
 
 class ThreadPool;
 class Device;
+class CudaRuntime;
 
 /// Where kernels run.
 enum class Backend { Cpu, Cuda };
@@ -79,9 +81,14 @@ public:
 /// Builds a kernel for a call site; throws `Error` if the call is invalid.
 using KernelFactory = std::function<std::unique_ptr<Kernel>(const KernelSignature &)>;
 
-/// Maps (kernel name, backend) to factories.
+/// Maps (kernel name, backend) to factories. Safe to use from several
+/// threads (the built-in registry grows when the CUDA backend is loaded).
 class KernelRegistry {
 public:
+  KernelRegistry() = default;
+  KernelRegistry(const KernelRegistry &) = delete;
+  KernelRegistry &operator=(const KernelRegistry &) = delete;
+
   /// Registers a factory; a duplicate registration throws.
   void add(const std::string &name, Backend backend, KernelFactory factory);
   /// The factory, or nullptr if none is registered.
@@ -89,17 +96,20 @@ public:
   /// Names registered for `backend`, sorted.
   std::vector<std::string> names(Backend backend) const;
 
-  /// The process-wide registry with every built-in backend registered.
+  /// The process-wide registry: the CPU kernels, and the CUDA kernels once
+  /// the CUDA backend is loaded (`loadCudaRuntime`, CudaRuntime.h; from the
+  /// start when it is linked into the executable).
   static const KernelRegistry &builtin();
+  /// Adds a backend loaded at run time to `builtin()` (CudaLoader.cpp).
+  static void addLoadedBackend(const CudaRuntime &runtime);
 
 private:
+  static KernelRegistry &mutableBuiltin();
+  mutable std::shared_mutex mutex_;
   std::map<std::pair<std::string, Backend>, KernelFactory> factories_;
 };
 
 /// Registers the CPU kernels (defined in kernels/cpu/CpuKernels.cpp).
 void registerCpuKernels(KernelRegistry &registry);
-/// Registers the CUDA kernels (kernels/cuda/CudaKernels.cpp); only in builds
-/// with the CUDA backend (SHODH_HAVE_CUDA).
-void registerCudaKernels(KernelRegistry &registry);
 
 } // namespace shodh

@@ -18,7 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/nn/ConvKernels.h"
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/nn/ConvGeometry.h"
 #include "runtime/kernels/cuda/ConvLaunch.h"
 #include "runtime/kernels/cuda/CudaKernel.h"

@@ -1,13 +1,19 @@
 //===- CudaKernels.h - Registration functions of the CUDA kernel families -===//
 //
 // One function per family file; CudaKernels.cpp calls them all from
-// `registerCudaKernels` (Kernel.h). docs/cuda.md lists the kernels each
+// `registerCudaKernels` (below). docs/cuda.md lists the kernels each
 // backend has.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "runtime/core/Kernel.h"
+
+namespace shodh {
+/// Registers every CUDA kernel (CudaKernels.cpp); the backend's
+/// `CudaRuntime::registerKernels` (CudaRuntimeImpl.cpp).
+void registerCudaKernels(KernelRegistry &registry);
+} // namespace shodh
 
 namespace shodh::cuda {
 

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/CudaKernels.h"
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/Elementwise.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/grad/GeluGrad.h"

@@ -30,7 +30,7 @@
 // it is given no thread pool so that its per-thread scratch is one copy.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/moe/ExpertFno.h"
 #include "runtime/kernels/cpu/moe/ExpertSupport.h"

@@ -17,7 +17,7 @@
 // backend's elementwise kernel (CUDA erf: a few ulps from glibc).
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/moe/ExpertMlp.h"
 #include "runtime/kernels/cpu/moe/ExpertSupport.h"
 #include "runtime/kernels/cuda/CudaKernel.h"

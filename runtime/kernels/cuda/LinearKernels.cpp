@@ -17,7 +17,7 @@
 // so results do not change from run to run.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/LinearGrad.h"

@@ -7,7 +7,7 @@
 // tensors in operand order.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/optim/Adam.h"
 #include "runtime/kernels/cpu/optim/FloatAttr.h"
 #include "runtime/kernels/cpu/optim/GradNorm.h"

@@ -6,7 +6,7 @@
 // RoutingDevice.h), reshape a device-to-device copy. Pure copies: bitwise.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/moe/PatchKernels.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"

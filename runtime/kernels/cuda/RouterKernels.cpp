@@ -10,7 +10,7 @@
 // the CPU's message after the launch (RoutingHost.h).
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/moe/RoutingSupport.h"
 #include "runtime/kernels/cpu/optim/FloatAttr.h"

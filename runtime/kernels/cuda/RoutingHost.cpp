@@ -1,6 +1,6 @@
 //===- RoutingHost.cpp - Host helpers of the CUDA routing kernels ---------===//
 #include "runtime/kernels/cuda/RoutingHost.h"
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cuda/DispatchDevice.h"
 #include "runtime/support/Status.h"
 

@@ -19,7 +19,7 @@
 // CPU is to FFT rounding; repeated runs are bit-identical (no atomics).
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cuda/CudaKernel.h"

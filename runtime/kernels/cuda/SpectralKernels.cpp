@@ -17,7 +17,7 @@
 // rounding.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/spectral/SpectralLayout.h"
 #include "runtime/kernels/cuda/CudaKernel.h"

@@ -24,7 +24,7 @@
 // transforms (cuFFT vs FFTW); the contraction's own rounding order.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/core/DeviceCheck.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/spectral/UnfusedSpectralShapes.h"
 #include "runtime/kernels/cuda/CudaKernel.h"

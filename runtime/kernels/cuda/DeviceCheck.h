@@ -1,6 +1,6 @@
 //===- DeviceCheck.h - Turning CUDA runtime errors into shodh::Error ------===//
 //
-// Only for sources built with the CUDA backend (SHODH_HAVE_CUDA): includes
+// For the CUDA backend's sources only (runtime/kernels/cuda): includes
 // the CUDA runtime API. `SHODH_CUDA_CHECK(cudaMalloc(...))` throws `Error`
 // with the call site, the expression, the error string and its name.
 //

@@ -4,6 +4,9 @@
 // AVX-512 (x86-64-v4), AVX2+FMA (v3) and the baseline, and pick one at load
 // time (an ifunc). Used on the hot vectorisable loops (activations, the
 // per-mode GEMM); elsewhere, and with other compilers, it expands to nothing.
+// SHODH_INLINE_BODY marks the helpers such functions call: always inlined,
+// so that each clone compiles them for its own ISA level (an out-of-line
+// function or template would be built once, for the baseline).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -13,4 +16,10 @@
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define SHODH_VECTOR_CLONES
+#endif
+
+#if defined(__GNUC__)
+#define SHODH_INLINE_BODY inline __attribute__((always_inline))
+#else
+#define SHODH_INLINE_BODY inline
 #endif

@@ -5,10 +5,11 @@
 // setups with strides 1 to 3, zero and circular padding, with and without
 // bias, plus two larger setups whose im2col runs in several column blocks
 // (and conv_grad_weight with one unit per channel and with split parts);
-// conv_transpose with output_padding, strides 1 and 2, with and without
-// bias; layer_norm and its gradients on shapes with inner = 1, outer = 1
-// and an inner extent past the 256-position blocks. Every f64 run is
-// bitwise the same with 1 and 3 threads. The f64 results agree with the
+// the strided path's setups of NnReferences.h (patch blocks, remainders,
+// row chunks); conv_transpose with output_padding, strides 1 to 4, with and
+// without bias; layer_norm and its gradients on shapes with inner = 1,
+// outer = 1 and an inner extent past the 256-position blocks. Every f64
+// run is bitwise the same with 1 to 4 threads. The f64 results agree with the
 // f32 kernels on the same (f32-representable) data, and calls mixing f32
 // and f64 operands are rejected naming the operand and both dtypes.
 //
@@ -29,16 +30,6 @@ using namespace shodh;
 using namespace shodh::testing;
 
 namespace {
-
-/// Expects `t` to match `want` within `tolerance` times the largest |want|
-/// (at least 1; see the file comment).
-void expectScaled(const HostTensor &t, const std::vector<double> &want,
-                  double tolerance, const std::string &what) {
-  double scale = 1.0;
-  for (double v : want)
-    scale = std::max(scale, std::fabs(v));
-  expectClose(t, want, tolerance * scale, 0.0, what);
-}
 
 /// Expects the f64 tensor `t` to match `want` to double rounding.
 void expectF64(const HostTensor &t, const std::vector<double> &want,
@@ -61,15 +52,6 @@ std::vector<ConvSetup> f64Setups() {
 /// "x rank 4, zeros" for messages.
 std::string describe(const std::vector<int64_t> &x, const char *mode) {
   return "x rank " + std::to_string(x.size()) + ", " + mode;
-}
-
-/// conv_transpose setups: 1D/2D/3D, strides 1 and 2, output_padding.
-std::vector<TransposeSetup> transposeSetups() {
-  return {{{2, 3, 5}, {3, 2, 4}, {2}, {1}, {1}},
-          {{1, 2, 6}, {2, 3, 3}, {1}, {1}, {0}},
-          {{1, 4, 3, 4}, {4, 3, 3, 2}, {2, 1}, {1, 0}, {1, 0}},
-          {{2, 2, 3, 2, 3}, {2, 3, 4, 4, 2}, {2, 2, 2}, {1, 1, 0}, {0, 1, 1}},
-          {{1, 2, 3, 3, 2}, {2, 2, 2, 3, 3}, {1, 2, 1}, {0, 1, 1}, {0, 1, 0}}};
 }
 
 /// Layer-norm shapes and axes: inner > 1, inner = 1, outer = 1, and inner

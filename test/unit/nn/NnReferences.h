@@ -56,7 +56,30 @@ inline std::vector<ConvSetup> setups() {
           {{1, 3, 4, 4, 18}, {2, 3, 3, 3, 3}, {1, 1, 1}, {0, 1, 2}, false},
           {{1, 2, 5, 6, 7}, {3, 2, 4, 3, 1}, {1, 1, 1}, {1, 1, 0}, true},
           // More output channels than the direct path takes: im2col + GEMM.
-          {{1, 2, 5, 5}, {40, 2, 3, 3}, {1, 1}, {1, 1}, true}};
+          {{1, 2, 5, 5}, {40, 2, 3, 3}, {1, 1}, {1, 1}, true},
+          // A stride above 1 (here and above): the strided path
+          // (StridedConv.h) for conv and conv_grad_weight; conv_grad_input
+          // takes it for patch geometry (kernel == stride, padding 0) and
+          // col2im otherwise. Shodh-MoE's encoder (4^3, stride 2, circular
+          // padding 1) on odd sizes; patch geometry in 3D (sizes 7 and 9
+          // leave a plane and a row no tap reads), 2D and 1D (circular
+          // mode with padding 0: nothing wraps; a column left over); row
+          // blocks of 16 and 8 rows with a shorter last one (C K = 128,
+          // 31 and 60 output columns); a 1D row cut into a 2730-column
+          // chunk and a shorter one (C K = 24); K_2 == s_2 with p_2 = 0
+          // but padding on the other axis (P filled without the slab).
+          {{2, 3, 9, 7, 8}, {5, 3, 4, 4, 4}, {2, 2, 2}, {1, 1, 1}, true},
+          {{2, 3, 8, 10}, {4, 3, 3, 2}, {2, 2}, {1, 0}, true},
+          {{1, 2, 9, 5}, {3, 2, 3, 1}, {2, 1}, {1, 0}, false},
+          {{2, 3, 7, 9, 6}, {4, 3, 2, 2, 2}, {2, 2, 2}, {0, 0, 0}, false},
+          {{3, 2, 6, 9}, {3, 2, 2, 3}, {2, 3}, {0, 0}, true},
+          {{2, 4, 13}, {3, 4, 3}, {3}, {0}, true},
+          {{1, 32, 40, 63}, {4, 32, 2, 2}, {2, 2}, {0, 0}, false},
+          {{1, 8, 40, 120}, {3, 8, 4, 4}, {2, 2}, {1, 1}, false},
+          {{2, 3, 7001}, {2, 3, 8}, {2}, {3}, true},
+          // A weight too large for the strided weight gradient's per-part
+          // sums (130 x 130 x 16 > 2^18): conv_grad_weight by im2col.
+          {{1, 130, 6, 6}, {130, 130, 4, 4}, {2, 2}, {1, 1}, false}};
 }
 
 /// The taps of a convolution of x [B, C, in] by w [O, C, k] (spatial dims
@@ -190,6 +213,21 @@ struct TransposeSetup {
                    {w.begin() + 2, w.end()}, stride, pad, false);
   }
 };
+
+/// conv_transpose setups: 1D/2D/3D, strides 1 and 2, output_padding; the
+/// last three have patch geometry (kernel == stride, padding 0: the
+/// strided path's scatter), output_padding leaving positions that only get
+/// the bias.
+inline std::vector<TransposeSetup> transposeSetups() {
+  return {{{2, 3, 5}, {3, 2, 4}, {2}, {1}, {1}},
+          {{1, 2, 6}, {2, 3, 3}, {1}, {1}, {0}},
+          {{1, 4, 3, 4}, {4, 3, 3, 2}, {2, 1}, {1, 0}, {1, 0}},
+          {{2, 2, 3, 2, 3}, {2, 3, 4, 4, 2}, {2, 2, 2}, {1, 1, 0}, {0, 1, 1}},
+          {{1, 2, 3, 3, 2}, {2, 2, 2, 3, 3}, {1, 2, 1}, {0, 1, 1}, {0, 1, 0}},
+          {{2, 4, 3, 4, 5}, {4, 3, 2, 2, 2}, {2, 2, 2}, {0, 0, 0}, {1, 0, 1}},
+          {{1, 3, 4, 3}, {3, 2, 3, 2}, {3, 2}, {0, 0}, {0, 1}},
+          {{2, 2, 5}, {2, 3, 4}, {4}, {0}, {3}}};
+}
 
 /// Layer norm of x viewed as [outer, C, inner] around `axis`.
 struct NormRef {

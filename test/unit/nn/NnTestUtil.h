@@ -3,6 +3,7 @@
 
 #include "test/unit/runtime/CpuKernelHarness.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -44,20 +45,26 @@ inline HostTensor widened(const HostTensor &t) {
   return w;
 }
 
-/// Runs kernel `name` with 1 and 3 threads and expects identical bits in
-/// `out` (f32 or f64).
+/// Runs kernel `name` with 1 thread into `out`, then with 2, 3 and 4
+/// threads, and expects identical bits every time (f32 or f64). The output
+/// is filled with NaNs before each run, so that an element the kernel does
+/// not write fails the caller's comparison with a reference.
 inline void runDeterministic(const std::string &name,
                              std::vector<NamedAttr> attrs,
                              const std::vector<const HostTensor *> &ins,
                              HostTensor &out) {
   HostTensor again(out.dtype, out.shape);
+  std::memset(out.storage.data(), 0xff, out.storage.size()); // NaNs
   runKernel(name, attrs, ins, {&out}, 1);
-  runKernel(name, attrs, ins, {&again}, 3);
-  EXPECT_EQ(
-      std::memcmp(out.storage.data(), again.storage.data(), out.storage.size()),
-      0)
-      << name << " (" << dtypeName(out.dtype)
-      << ") differs between 1 and 3 threads";
+  for (int threads : {2, 3, 4}) {
+    std::memset(again.storage.data(), 0xff, again.storage.size());
+    runKernel(name, attrs, ins, {&again}, threads);
+    EXPECT_EQ(std::memcmp(out.storage.data(), again.storage.data(),
+                          out.storage.size()),
+              0)
+        << name << " (" << dtypeName(out.dtype) << ") differs between 1 and "
+        << threads << " threads";
+  }
 }
 
 /// Expects the f32 or f64 tensor `t` to match `want` within
@@ -69,6 +76,17 @@ inline void expectClose(const HostTensor &t, const std::vector<double> &want,
   for (size_t i = 0; i < want.size(); ++i)
     ASSERT_NEAR(got[i], want[i], atol + rtol * std::fabs(want[i]))
         << what << " at " << i;
+}
+
+/// Expects `t` to match `want` within `tolerance` times the largest |want|
+/// (at least 1): sums of products of values in [-1, 1) cancel, so single
+/// elements can be near 0.
+inline void expectScaled(const HostTensor &t, const std::vector<double> &want,
+                         double tolerance, const std::string &what) {
+  double scale = 1.0;
+  for (double v : want)
+    scale = std::max(scale, std::fabs(v));
+  expectClose(t, want, tolerance * scale, 0.0, what);
 }
 
 /// sum a[i] * b[i] in double.

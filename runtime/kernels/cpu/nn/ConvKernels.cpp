@@ -13,9 +13,13 @@
 // K + output_padding for conv_transpose (whose input is then the S' of a
 // conv of its output).
 //
-// Every kernel is im2col/col2im (ConvGeometry.h) plus OpenBLAS sgemm (f64:
-// dgemm, same blocks and order) on blocks of output positions, parallel
-// over units that own their outputs:
+// Each call takes one of three paths, chosen in `prepare` (choosePath):
+// the direct stride-1 path (DirectConv.h), the strided path for a stride
+// above 1 (StridedConv.h: conv and conv_grad_weight always, the input
+// gradient and conv_transpose for kernel == stride with padding 0), or,
+// for everything else, im2col/col2im (ConvGeometry.h) plus OpenBLAS sgemm
+// (f64: dgemm, same blocks and order) on blocks of output positions,
+// parallel over units that own their outputs:
 //   conv: (batch, column block) units, y_block = W [O, C*K] x col;
 //   conv_grad_input / conv_transpose: (batch, channel c) units, each
 //     summing W[:, c]^T dy_block into its channel block by block in order;
@@ -30,15 +34,15 @@
 #include "runtime/kernels/cpu/nn/ConvKernels.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/nn/ConvGemm.h"
 #include "runtime/kernels/cpu/nn/ConvGeometry.h"
 #include "runtime/kernels/cpu/nn/DirectConv.h"
+#include "runtime/kernels/cpu/nn/StridedConv.h"
 #include "runtime/support/Status.h"
 
-#include <cblas.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <type_traits>
 
 namespace shodh {
 
@@ -54,19 +58,9 @@ constexpr int64_t kWeightUnits = 16;
 /// Which kernel a ConvKernel instance is.
 enum class ConvKind { Conv, GradInput, Transpose, GradWeight };
 
-/// c = op(a) op(b) + beta c (row-major, alpha 1) by OpenBLAS sgemm or
-/// dgemm for T = float or double.
-template <typename T>
-void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n,
-          int64_t k, const T *a, int64_t lda, const T *b, int64_t ldb, T beta,
-          T *c, int64_t ldc) {
-  if constexpr (std::is_same_v<T, float>)
-    cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0f, a,
-                int(lda), b, int(ldb), beta, c, int(ldc));
-  else
-    cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(k), 1.0, a, int(lda),
-                b, int(ldb), beta, c, int(ldc));
-}
+/// How a call is computed: im2col/col2im + GEMM (any geometry), the direct
+/// stride-1 path (DirectConv.h) or the strided path (StridedConv.h).
+enum class ConvPath { Im2col, Direct, Strided };
 
 /// Checks dtypes (f32 or f64, all alike) and ranks (3 to 5, all equal; bias
 /// rank 1) of a call; returns the dtype.
@@ -136,6 +130,16 @@ private:
   template <typename T>
   void runGradWeight(const T *x, const T *dy, T *out, int64_t ldOut, int64_t c,
                      int64_t p0, int64_t p1) const;
+  /// The call on the direct path (a: x or dy, w: w or dy, y: the output).
+  template <typename T>
+  void runDirect(const T *a, const T *w, const T *b, T *y,
+                 KernelContext &ctx) const;
+  /// The call on the strided path (operands as in runDirect).
+  template <typename T>
+  void runStrided(const T *a, const T *w, const T *b, T *y,
+                  KernelContext &ctx) const;
+  /// The fastest path that computes the call (sets flippedGeom_).
+  ConvPath choosePath();
   /// dw on the pool (see the file comment).
   template <typename T>
   void gradWeight(const T *x, const T *dy, T *dw, KernelContext &ctx) const;
@@ -146,9 +150,9 @@ private:
   ConvAttrs attrs_;
   std::vector<int64_t> outputPadding_;
   ConvGeometry g_;
-  /// The direct path (DirectConv.h); for the input gradient, the geometry
-  /// of its flipped correlation of dy.
-  bool direct_ = false;
+  /// The path of the call (see choosePath); for the direct input gradient,
+  /// the geometry of its flipped correlation of dy.
+  ConvPath path_ = ConvPath::Im2col;
   ConvGeometry flippedGeom_;
   int64_t cin_ = 0, cout_ = 0, block_ = 1, blocks_ = 1, parts_ = 1;
 };
@@ -220,13 +224,7 @@ void ConvKernel::prepare(const std::vector<TensorRef> &in,
     expectSameShape(where_, "bias", fixedDims(in[2].shape), "[channels]",
                     {Dim::fixed(channels)});
   }
-  // Stride-1 conv and its input and weight gradients with few output
-  // channels run without im2col (DirectConv.h).
-  if (kind_ == ConvKind::Conv || kind_ == ConvKind::GradWeight)
-    direct_ = directConvApplies(g_, cout_);
-  else if (kind_ == ConvKind::GradInput)
-    direct_ = flippedGeometry(g_, flippedGeom_) &&
-              directConvApplies(flippedGeom_, cin_);
+  path_ = choosePath();
   int64_t rows = (kind_ == ConvKind::Conv ? cin_ : 1) * g_.kernelSize();
   block_ = convColumnBlock(rows, g_.outSize(), kColumnBudget);
   blocks_ = (g_.outSize() + block_ - 1) / block_;
@@ -237,6 +235,28 @@ void ConvKernel::prepare(const std::vector<TensorRef> &in,
                                std::max<int64_t>(g_.batch * blocks_, 1));
   for (int64_t d : {cin_ * g_.kernelSize(), g_.outSize(), cout_, g_.inSize()})
     checkBlasDim(where_, d);
+}
+
+ConvPath ConvKernel::choosePath() {
+  switch (kind_) {
+  case ConvKind::Conv:
+    if (directConvApplies(g_, cout_))
+      return ConvPath::Direct;
+    return stridedConvApplies(g_) ? ConvPath::Strided : ConvPath::Im2col;
+  case ConvKind::GradWeight:
+    if (directConvApplies(g_, cout_))
+      return ConvPath::Direct;
+    return stridedGradWeightApplies(g_, cin_, cout_) ? ConvPath::Strided
+                                                     : ConvPath::Im2col;
+  case ConvKind::GradInput:
+    if (flippedGeometry(g_, flippedGeom_) &&
+        directConvApplies(flippedGeom_, cin_))
+      return ConvPath::Direct;
+    [[fallthrough]];
+  case ConvKind::Transpose:
+    return patchConvApplies(g_) ? ConvPath::Strided : ConvPath::Im2col;
+  }
+  return ConvPath::Im2col;
 }
 
 template <typename T>
@@ -329,6 +349,31 @@ void ConvKernel::gradWeight(const T *x, const T *dy, T *dw,
 }
 
 template <typename T>
+void ConvKernel::runDirect(const T *a, const T *w, const T *b, T *y,
+                           KernelContext &ctx) const {
+  if (kind_ == ConvKind::Conv) {
+    directConv(g_, cin_, cout_, a, w, b, y, ctx.pool);
+  } else if (kind_ == ConvKind::GradWeight) {
+    directConvGradWeight(g_, cin_, cout_, a, w, y, ctx.pool);
+  } else { // the input gradient: dy correlated with flipped w
+    std::vector<T> flipped(size_t(cout_ * cin_ * g_.kernelSize()));
+    flipWeight(w, flipped.data(), cout_, cin_, g_);
+    directConv(flippedGeom_, cout_, cin_, a, flipped.data(), b, y, ctx.pool);
+  }
+}
+
+template <typename T>
+void ConvKernel::runStrided(const T *a, const T *w, const T *b, T *y,
+                            KernelContext &ctx) const {
+  if (kind_ == ConvKind::Conv)
+    stridedConv(g_, cin_, cout_, a, w, b, y, ctx.pool);
+  else if (kind_ == ConvKind::GradWeight)
+    stridedConvGradWeight(g_, cin_, cout_, a, w, y, ctx.pool);
+  else // the input gradient or transpose of patch geometry
+    patchConvGradInput(g_, cin_, cout_, a, w, b, y, ctx.pool);
+}
+
+template <typename T>
 void ConvKernel::runTyped(const std::vector<TensorRef> &in,
                           const std::vector<TensorRef> &out,
                           KernelContext &ctx) const {
@@ -343,14 +388,10 @@ void ConvKernel::runTyped(const std::vector<TensorRef> &in,
       y[i] = b ? b[(i / os) % cout_] : T(0);
     return;
   }
-  if (direct_ && kind_ == ConvKind::Conv) {
-    directConv(g_, cin_, cout_, a, w, b, y, ctx.pool);
-  } else if (direct_ && kind_ == ConvKind::GradWeight) {
-    directConvGradWeight(g_, cin_, cout_, a, w, y, ctx.pool);
-  } else if (direct_) { // the input gradient: dy correlated with flipped w
-    std::vector<T> flipped(size_t(cout_ * cin_ * g_.kernelSize()));
-    flipWeight(w, flipped.data(), cout_, cin_, g_);
-    directConv(flippedGeom_, cout_, cin_, a, flipped.data(), b, y, ctx.pool);
+  if (path_ == ConvPath::Direct) {
+    runDirect(a, w, b, y, ctx);
+  } else if (path_ == ConvPath::Strided) {
+    runStrided(a, w, b, y, ctx);
   } else if (kind_ == ConvKind::GradWeight) {
     gradWeight(a, w, y, ctx);
   } else if (kind_ == ConvKind::Conv) {

@@ -11,15 +11,6 @@ namespace shodh {
 
 namespace {
 
-/// Bodies called from SHODH_VECTOR_CLONES functions are always inlined, so
-/// that each clone compiles them for its ISA level (an out-of-line template
-/// would be built once, for the baseline).
-#if defined(__GNUC__)
-#define SHODH_INLINE_BODY inline __attribute__((always_inline))
-#else
-#define SHODH_INLINE_BODY inline
-#endif
-
 /// Output channels up to which the direct path is used.
 constexpr int64_t kDirectMaxChannels = 32;
 

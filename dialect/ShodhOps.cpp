@@ -112,8 +112,8 @@ LogicalResult ReadOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 // GeluOp
 //===----------------------------------------------------------------------===//
 
-/// Checks a GELU approximation mode.
-static LogicalResult verifyApproximate(Operation *op, StringRef mode) {
+LogicalResult mlir::shodh::verifyGeluApproximate(Operation *op,
+                                                 StringRef mode) {
   if (mode != "none" && mode != "tanh")
     return op->emitOpError("approximate must be \"none\" or \"tanh\", got \"")
            << mode << "\"";
@@ -121,11 +121,11 @@ static LogicalResult verifyApproximate(Operation *op, StringRef mode) {
 }
 
 LogicalResult GeluOp::verify() {
-  return verifyApproximate(*this, getApproximate());
+  return verifyGeluApproximate(*this, getApproximate());
 }
 
 LogicalResult GeluGradOp::verify() {
-  return verifyApproximate(*this, getApproximate());
+  return verifyGeluApproximate(*this, getApproximate());
 }
 
 //===----------------------------------------------------------------------===//

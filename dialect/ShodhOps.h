@@ -27,4 +27,7 @@ namespace mlir::shodh {
 /// else null.
 RankedTensorType getGlobalTensorType(Operation *symbol);
 
+/// Checks a GELU approximation mode ("none" or "tanh") of `op`.
+LogicalResult verifyGeluApproximate(Operation *op, StringRef mode);
+
 } // namespace mlir::shodh

@@ -465,6 +465,8 @@ include "dialect/ShodhPhysicsOps.td"
 include "dialect/ShodhNnOps.td"
 // Multi-head self-attention (latent transformer).
 include "dialect/ShodhAttentionOps.td"
+// The fused channel MLP (linear -> GELU -> linear) and its gradient.
+include "dialect/ShodhMlpOps.td"
 
 //===----------------------------------------------------------------------===//
 // Lowered form

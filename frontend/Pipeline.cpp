@@ -31,6 +31,7 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   if (options.fuseSpectral) { // --no-fuse turns every fusion off
     pm.addPass(createShodhFuseSpectral());
     pm.addPass(createShodhFuseExperts());
+    pm.addPass(createShodhFuseChannelMlp());
   }
   ShodhBuildTrainingOptions training;
   training.force = options.train;

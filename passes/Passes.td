@@ -120,6 +120,21 @@ def ShodhFuseExperts : Pass<"shodh-fuse-experts", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhFuseChannelMlp : Pass<"shodh-fuse-channel-mlp", "::mlir::ModuleOp"> {
+  let summary = "Fuse linear -> gelu -> linear over a channel axis into shodh.channel_mlp";
+  let description = [{
+    Rewrites `linear(gelu(linear(x, w1, b1)), w2, b2)` into
+    `shodh.channel_mlp(x, w1, b1, w2, b2)` when both linear maps have a
+    bias, act on the same `axis`, which is not the last dimension (a
+    channel-first field: the kernel tiles over the positions after the
+    axis), the operands are f32, and the first linear's and the GELU's
+    results have no other users. The hidden activations then never become
+    tensors: the kernel computes them in tiles and the gradient recomputes
+    them, so training keeps only x (docs/compiler.md § Fusion). Runs before
+    autodiff; `--no-fuse` skips it.
+  }];
+}
+
 def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
   let summary = "Fold additions into the GEMM that produces one operand";
   let description = [{

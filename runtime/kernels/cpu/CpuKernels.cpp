@@ -11,6 +11,7 @@
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/attention/AttentionKernels.h"
 #include "runtime/kernels/cpu/control/ControlKernels.h"
+#include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 #include "runtime/kernels/cpu/moe/ExpertKernels.h"
 #include "runtime/kernels/cpu/moe/RoutingKernels.h"
 #include "runtime/kernels/cpu/nn/NnKernels.h"
@@ -26,6 +27,8 @@ void registerCpuKernels(KernelRegistry &registry) {
   registry.add("copy", Backend::Cpu, makeCopyKernel);
   registry.add("gelu", Backend::Cpu, makeGeluKernel);
   registry.add("linear", Backend::Cpu, makeLinearKernel);
+  registry.add("channel_mlp", Backend::Cpu, makeChannelMlpKernel);
+  registry.add("channel_mlp_grad", Backend::Cpu, makeChannelMlpGradKernel);
   registry.add("mul", Backend::Cpu, makeMulKernel);
   registerCpuSpectralKernels(registry);
   registerCpuGradKernels(registry);

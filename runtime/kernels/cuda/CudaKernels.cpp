@@ -13,6 +13,7 @@ namespace shodh {
 void registerCudaKernels(KernelRegistry &registry) {
   cuda::registerCudaElementwiseKernels(registry);
   cuda::registerCudaLinearKernels(registry);
+  cuda::registerCudaChannelMlpKernels(registry);
   cuda::registerCudaLossKernels(registry);
   cuda::registerCudaOptimKernels(registry);
   cuda::registerCudaSpectralKernels(registry);

@@ -21,6 +21,8 @@ namespace shodh::cuda {
 void registerCudaElementwiseKernels(KernelRegistry &registry);
 /// linear, linear_grad_{input,weight,bias} (LinearKernels.cpp).
 void registerCudaLinearKernels(KernelRegistry &registry);
+/// channel_mlp, channel_mlp_grad (ChannelMlpKernels.cpp).
+void registerCudaChannelMlpKernels(KernelRegistry &registry);
 /// mse_loss(_grad), rel_l2_loss(_grad) (LossKernels.cpp).
 void registerCudaLossKernels(KernelRegistry &registry);
 /// adam, clip_by_norm, grad_global_norm, step_increment (OptimKernels.cpp).

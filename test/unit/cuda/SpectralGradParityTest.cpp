@@ -129,7 +129,8 @@ TEST(SpectralGradCoverage, FnoTrainStepKernelsAllHaveCudaKernels) {
         "linear_grad_input", "linear_grad_weight", "mse_loss", "mse_loss_grad",
         "spectral_conv", "spectral_conv_grad", "spectral_conv_grad_input",
         "spectral_conv_grad_weight", "step_increment", "rel_l2_loss",
-        "rel_l2_loss_grad", "grad_global_norm", "clip_by_norm"})
+        "rel_l2_loss_grad", "grad_global_norm", "clip_by_norm",
+        "channel_mlp", "channel_mlp_grad"})
     EXPECT_NE(r.find(k, Backend::Cuda), nullptr) << k;
 }
 

@@ -1,0 +1,163 @@
+//===- ChannelMlp.cpp - The CPU "channel_mlp" kernel and shared checks ----===//
+//
+// See ChannelMlp.h for the contract and the tiling. `MlpCall` checks the
+// attributes, dtypes and symbolic shapes in the factories (of both kernels)
+// and the concrete shapes in `prepare`, with one rule set for both.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/mlp/ChannelMlp.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/Gelu.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/mlp/MlpTile.h"
+#include "runtime/support/Status.h"
+
+#include <fmt/format.h>
+
+#include <climits>
+
+namespace shodh {
+
+namespace {
+
+/// Operand names in contract order (the fifth is b2 or dy).
+const char *const kInputNames[2][5] = {{"x", "w1", "b1", "w2", "b2"},
+                                       {"x", "w1", "b1", "w2", "dy"}};
+
+/// Throws unless `shape` (of operand `what`) has rank `rank`.
+void expectRank(const std::string &where, const char *what,
+                const std::vector<Dim> &shape, size_t rank,
+                const char *layout) {
+  if (shape.size() != rank)
+    throw Error(fmt::format("{}: {} must have rank {} ({}), got rank {}", where,
+                            what, rank, layout, shape.size()));
+}
+
+/// Throws if `a` (described by `what`) and `b` (by `other`) differ.
+void expectSameDim(const std::string &where, const char *what, const Dim &a,
+                   const char *other, const Dim &b) {
+  if (dimsConflict(a, b))
+    throw Error(fmt::format("{}: {} is {} but {} is {}", where, what,
+                            formatDim(a), other, formatDim(b)));
+}
+
+/// The shape rules of ChannelMlp.h over x, w1, b1, w2, the fifth operand
+/// (b2 or dy) and y's shape.
+void checkShapes(const std::string &where, int64_t axis, bool grad,
+                 const std::vector<std::vector<Dim>> &in,
+                 const std::vector<Dim> &y) {
+  const std::vector<Dim> &x = in[0], &w1 = in[1], &b1 = in[2], &w2 = in[3];
+  if (axis < 0 || axis >= static_cast<int64_t>(x.size()))
+    throw Error(fmt::format(
+        "{}: attribute 'axis' = {} is out of range for x of rank {}", where,
+        axis, x.size()));
+  expectRank(where, "w1", w1, 2, "[H, C]");
+  expectRank(where, "b1", b1, 1, "[H]");
+  expectRank(where, "w2", w2, 2, "[O, H]");
+  size_t a = static_cast<size_t>(axis);
+  expectSameDim(where, "w1's C", w1[1], "x's size at axis", x[a]);
+  expectSameDim(where, "b1's H", b1[0], "w1's H", w1[0]);
+  expectSameDim(where, "w2's H", w2[1], "w1's H", w1[0]);
+  if (!grad) {
+    expectRank(where, "b2", in[4], 1, "[O]");
+    expectSameDim(where, "b2's O", in[4][0], "w2's O", w2[0]);
+  }
+  std::vector<Dim> want = x;
+  want[a] = w2[0];
+  expectSameShape(where, grad ? "dy" : "output", grad ? in[4] : y,
+                  "x with w2's O at axis", want);
+}
+
+} // namespace
+
+MlpCall::MlpCall(const KernelSignature &sig, bool isGrad)
+    : where(sig.where), grad(isGrad) {
+  expectOperandCounts(sig, 5, 5, grad ? 5 : 1);
+  for (size_t i = 0; i < 5; ++i)
+    expectDType(sig, *sig.inputs[i], kInputNames[grad][i], {DType::F32});
+  for (const TensorDesc *out : sig.outputs)
+    expectDType(sig, *out, "output", {DType::F32});
+  axis = intAttr(sig, "axis");
+  tanhApprox = geluUsesTanh(sig);
+  std::vector<std::vector<Dim>> in;
+  for (const TensorDesc *t : sig.inputs)
+    in.push_back(t->shape);
+  checkShapes(where, axis, grad, in, sig.outputs[0]->shape);
+  if (!grad)
+    return;
+  const char *const gradNames[] = {"dx", "dw1", "db1", "dw2"};
+  for (size_t i = 0; i < 4; ++i) // shaped as x, w1, b1, w2
+    expectSameShape(where, gradNames[i], sig.outputs[i]->shape,
+                    kInputNames[1][i], in[i]);
+  expectSameShape(where, "db2", sig.outputs[4]->shape, "[w2's O]",
+                  {in[3][0]});
+}
+
+MlpGeometry MlpCall::geometry(const std::vector<TensorRef> &in,
+                              const std::vector<int64_t> &y) const {
+  std::vector<std::vector<Dim>> dims;
+  for (const TensorRef &t : in)
+    dims.push_back(fixedDims(t.shape));
+  checkShapes(where, axis, grad, dims, fixedDims(y));
+  MlpGeometry g;
+  size_t a = static_cast<size_t>(axis);
+  g.outer = 1, g.inner = 1;
+  for (size_t d = 0; d < in[0].shape.size(); ++d)
+    d < a ? void(g.outer *= in[0].shape[d])
+          : d > a ? void(g.inner *= in[0].shape[d]) : void();
+  g.c = in[0].shape[a], g.h = in[1].shape[0], g.o = in[3].shape[0];
+  for (int64_t d : {g.c, g.h, g.o})
+    if (d < 1 || d > INT_MAX)
+      throw Error(fmt::format("{}: C, H and O must be in [1, {}], got C = {}, "
+                              "H = {}, O = {}",
+                              where, INT_MAX, g.c, g.h, g.o));
+  if (g.inner > INT_MAX)
+    throw Error(fmt::format("{}: {} positions after the axis exceed the BLAS "
+                            "limit of {}",
+                            where, g.inner, INT_MAX));
+  return g;
+}
+
+namespace {
+
+/// The forward kernel.
+class ChannelMlpKernel : public Kernel {
+public:
+  explicit ChannelMlpKernel(const KernelSignature &sig) : call_(sig, false) {}
+
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &) override {
+    g_ = call_.geometry(in, out[0].shape);
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    MlpOperands ops{in[0].as<float>(), in[1].as<float>(), in[2].as<float>(),
+                    in[3].as<float>()};
+    const float *b2 = in[4].as<float>();
+    float *y = out[0].as<float>();
+    parallelFor(ctx.pool, g_.tiles(), 1, [&](int64_t t0, int64_t t1) {
+      std::vector<float> hidden(static_cast<size_t>(g_.h * kMlpTile));
+      for (int64_t t = t0; t < t1; ++t) {
+        MlpTile tile(g_, t);
+        tileHidden(g_, ops, tile, hidden.data());
+        geluF32(hidden.data(), hidden.data(), g_.h * tile.cols,
+                call_.tanhApprox);
+        tileOutput(g_, ops.w2, b2, tile, hidden.data(), y);
+      }
+    });
+  }
+
+private:
+  MlpCall call_;
+  MlpGeometry g_;
+};
+
+} // namespace
+
+std::unique_ptr<Kernel> makeChannelMlpKernel(const KernelSignature &sig) {
+  return std::make_unique<ChannelMlpKernel>(sig);
+}
+
+} // namespace shodh

@@ -1,0 +1,57 @@
+//===- MlpTile.h - One tile of the channel MLP kernels --------------------===//
+//
+// The GEMMs both channel_mlp kernels run per tile (ChannelMlp.h): a tile is
+// `cols` consecutive positions s of one n, the hidden scratch is [H x cols]
+// row-major (leading dimension cols), x, y and dy are read and written in
+// place with leading dimension `inner`.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/kernels/cpu/mlp/ChannelMlp.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+namespace shodh {
+
+/// The forward operands both kernels read.
+struct MlpOperands {
+  const float *x, *w1, *b1, *w2;
+};
+
+/// Tile `t`: n, the first position s0 and the number of positions.
+struct MlpTile {
+  int64_t n = 0, s0 = 0, cols = 0;
+  MlpTile(const MlpGeometry &g, int64_t t)
+      : n(t / g.tilesPerRow()), s0((t % g.tilesPerRow()) * kMlpTile),
+        cols(std::min(kMlpTile, g.inner - s0)) {}
+  /// Offset of (n, channel 0, s0) in a tensor with `channels` at the axis.
+  int64_t offset(const MlpGeometry &g, int64_t channels) const {
+    return (n * channels) * g.inner + s0;
+  }
+};
+
+/// hidden = w1 x_tile + b1 (the pre-activation, [H x cols]).
+inline void tileHidden(const MlpGeometry &g, const MlpOperands &p,
+                       const MlpTile &t, float *hidden) {
+  for (int64_t k = 0; k < g.h; ++k)
+    std::fill(hidden + k * t.cols, hidden + (k + 1) * t.cols, p.b1[k]);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(g.h), int(t.cols),
+              int(g.c), 1.0f, p.w1, int(g.c), p.x + t.offset(g, g.c),
+              int(g.inner), 1.0f, hidden, int(t.cols));
+}
+
+/// y_tile = w2 act + b2, act being the tile's activations [H x cols].
+inline void tileOutput(const MlpGeometry &g, const float *w2, const float *b2,
+                       const MlpTile &t, const float *act, float *y) {
+  float *yt = y + t.offset(g, g.o);
+  for (int64_t k = 0; k < g.o; ++k)
+    std::fill(yt + k * g.inner, yt + k * g.inner + t.cols, b2[k]);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(g.o), int(t.cols),
+              int(g.h), 1.0f, w2, int(g.h), act, int(t.cols), 1.0f, yt,
+              int(g.inner));
+}
+
+} // namespace shodh

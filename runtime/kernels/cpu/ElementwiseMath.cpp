@@ -58,7 +58,36 @@ void geluGradTanhLoop(const float *x, const float *dy, float *dx, int64_t n) {
     dx[i] = dy[i] * geluTanhDerivative(x[i]);
 }
 
+SHODH_VECTOR_CLONES
+void geluWithGradExactLoop(const float *x, const float *dy, float *y,
+                           float *dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], cdf = vm::normalCdf(v);
+    y[i] = v * cdf;
+    dx[i] = dy[i] * (cdf + v * vm::normalPdf(v));
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluWithGradTanhLoop(const float *x, const float *dy, float *y, float *dx,
+                          int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], sq = v * v;
+    // t as geluTanhLoop rounds it, so y is bitwise the forward's.
+    float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
+    float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
+    y[i] = 0.5f * v * (1.0f + t);
+    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner);
+  }
+}
+
 } // namespace
+
+void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
+                     int64_t n, bool tanhApprox) {
+  tanhApprox ? geluWithGradTanhLoop(x, dy, y, dx, n)
+             : geluWithGradExactLoop(x, dy, y, dx, n);
+}
 
 void geluF32(const float *x, float *y, int64_t n, bool tanhApprox) {
   tanhApprox ? geluTanhLoop(x, y, n) : geluExactLoop(x, y, n);

@@ -21,4 +21,9 @@ void geluF32(const float *x, float *y, int64_t n, bool tanhApprox);
 void geluGradF32(const float *x, const float *dy, float *dx, int64_t n,
                  bool tanhApprox);
 
+/// Both at once, sharing Φ (or tanh): y = GELU(x) and dx = dy * GELU'(x)
+/// (the channel MLP's backward); dx may alias dy, y must not alias x.
+void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
+                     int64_t n, bool tanhApprox);
+
 } // namespace shodh

@@ -142,12 +142,12 @@ INSTANTIATE_TEST_SUITE_P(
     Shapes, ChannelMlpCases,
     ::testing::Values(
         MlpCase{{2, 3, 5, 7}, 1, 6, 2, false},  // one tile per n
-        MlpCase{{2, 3, 600}, 1, 5, 1, true},    // tiles 256, 256, 88
+        MlpCase{{2, 3, 600}, 1, 5, 1, true},    // tiles 512, 88
         MlpCase{{4, 300}, 0, 3, 2, false},      // axis first: one n
         MlpCase{{2, 3, 4, 1}, 2, 4, 3, true})); // one position per n
 
 TEST(ChannelMlp, ThreadCountIndependentWithMoreTilesThanGroups) {
-  MlpCase m{{70, 4, 300}, 1, 8, 2, false}; // 140 tiles, 64 groups
+  MlpCase m{{70, 4, 300}, 1, 8, 2, false}; // 70 tiles, 64 groups
   std::vector<HostTensor> p = operands(m, 31);
   HostTensor dy = randomTensor(DType::F32, m.yShape(), 37);
   auto runAll = [&](int threads) {

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "TrainingTestSupport.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Reference.h"
 #include "runtime/kernels/cpu/grad/GradReference.h"
 
@@ -76,6 +77,36 @@ TEST(GeluGrad, InPlaceOverDyAndThreadCountIndependent) {
   runKernel("gelu_grad", {}, {&x, &dy1}, {&out}, 1);
   runKernel("gelu_grad", {}, {&x, &dy3}, {&dy3}, 3); // dx written over dy
   expectBitIdentical(dy3, out, "in-place dx on 3 threads");
+}
+
+} // namespace
+
+namespace {
+
+/// geluWithGradF32 (the channel MLP's fused pass): y is bitwise geluF32's
+/// in both forms (same expressions); dx is bitwise geluGradF32's in the exact
+/// form and, in the tanh form (whose t is the forward's rounding of kappa
+/// v^3, not the derivative loop's), within KernelMatchesReference's bound of
+/// the double derivative.
+TEST(GeluWithGrad, MatchesTheSeparateLoops) {
+  for (bool tanhApprox : {false, true}) {
+    HostTensor x = randomTensor(DType::F32, {4099}, 8, -6.0, 6.0),
+               dy = randomTensor(DType::F32, {4099}, 9);
+    std::vector<float> y(4099), dx(4099), yRef(4099), dxRef(4099);
+    geluWithGradF32(x.f32(), dy.f32(), y.data(), dx.data(), 4099, tanhApprox);
+    geluF32(x.f32(), yRef.data(), 4099, tanhApprox);
+    geluGradF32(x.f32(), dy.f32(), dxRef.data(), 4099, tanhApprox);
+    for (size_t i = 0; i < y.size(); ++i) {
+      ASSERT_EQ(y[i], yRef[i]) << i;
+      double v = x.f32()[i], d = dy.f32()[i];
+      if (!tanhApprox)
+        ASSERT_EQ(dx[i], dxRef[i]) << i;
+      else
+        ASSERT_NEAR(dx[i], d * ref::geluDerivative(v, true),
+                    32 * kU * std::fabs(d) * (1 + std::fabs(v)))
+            << i;
+    }
+  }
 }
 
 } // namespace

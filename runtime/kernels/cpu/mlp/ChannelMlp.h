@@ -34,7 +34,7 @@
 namespace shodh {
 
 /// Positions of s per tile.
-constexpr int64_t kMlpTile = 256;
+constexpr int64_t kMlpTile = 512;
 /// Most groups of tiles with their own weight-gradient partials (fewer when
 /// the partials of large weights would pass ~32 MiB).
 constexpr int64_t kMlpGroups = 64;

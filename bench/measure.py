@@ -32,6 +32,7 @@ class Result:
     params: int | None = None
     infer_ms: float | None = None
     train_ms: float | None = None
+    rss_load_kib: int | None = None   # right after loading, before any step
     rss_after_kib: int | None = None  # after loading + one warm-up training step
     peak_rss_kib: int | None = None   # VmHWM at the end of the training run
     notes: list = field(default_factory=list)
@@ -41,6 +42,13 @@ class Result:
         if self.rss_after_kib is None or self.peak_rss_kib is None:
             return None
         return self.peak_rss_kib - self.rss_after_kib
+
+    @property
+    def growth_kib(self):
+        """Peak minus the resident set right after loading (the issue's measure)."""
+        if self.rss_load_kib is None or self.peak_rss_kib is None:
+            return None
+        return self.peak_rss_kib - self.rss_load_kib
 
 
 def thread_env(threads):
@@ -126,6 +134,7 @@ def run_shodh(cfg, build, memory):
                     res.notes.append(f"train_step arena (planned tensors) "
                                      f"{out['arena_bytes'] / 2**20:.1f} MiB")
                 if memory:
+                    res.rss_load_kib = out.get("rss_after_load_kib")
                     res.rss_after_kib = out.get("rss_after_prepare_kib")
                     res.peak_rss_kib = out.get("peak_rss_kib")
                     if res.rss_after_kib is None or res.peak_rss_kib is None:
@@ -159,6 +168,7 @@ def run_peer(cfg, peer, memory):
                         peer.harness_model, "--peer-script", peer.script] + cfg.peer_args()
                        + peer.extra_args,
                        f"memory harness for {peer.key}", cfg.threads)
+        res.rss_load_kib = mem.get("rss_after_load_kib")
         res.rss_after_kib = need(mem, "rss_after_warmup_kib", f"memory harness for {peer.key}")
         res.peak_rss_kib = need(mem, "peak_rss_kib", f"memory harness for {peer.key}")
     return res

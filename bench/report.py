@@ -56,14 +56,16 @@ def comparison_text(cfg, results, memory):
     wid = max([len("implementation")] + [len(r.label) for r in results])
     head = f"{'implementation':{wid}} {'params':>9} {'infer ms':>9} {'train ms':>9}"
     if memory:
-        head += f" {'RSS after MiB':>13} {'peak MiB':>9} {'peak-after':>10}"
+        head += (f" {'RSS load MiB':>12} {'RSS after MiB':>13} {'peak MiB':>9} "
+                 f"{'peak-after':>10} {'peak-load':>9}")
     lines.append(head)
     for r in results:
         row = (f"{r.label:{wid}} {r.params if r.params is not None else 'n/a':>9} "
                f"{fmt_ms(r.infer_ms):>9} {fmt_ms(r.train_ms):>9}")
         if memory:
-            row += (f" {fmt_mib(r.rss_after_kib):>13} {fmt_mib(r.peak_rss_kib):>9} "
-                    f"{fmt_mib(r.mem_delta_kib):>10}")
+            row += (f" {fmt_mib(r.rss_load_kib):>12} {fmt_mib(r.rss_after_kib):>13} "
+                    f"{fmt_mib(r.peak_rss_kib):>9} {fmt_mib(r.mem_delta_kib):>10} "
+                    f"{fmt_mib(r.growth_kib):>9}")
         lines.append(row)
     shodh = next((r for r in results if r.key == "shodh"), None)
     if shodh:
@@ -75,6 +77,10 @@ def comparison_text(cfg, results, memory):
                              f"(vs {best.label})")
         if parts:
             lines.append("shodh-run speed-up vs the fastest peer: " + ", ".join(parts))
+        growth = [r.growth_kib for r in results if r.key != "shodh" and r.growth_kib]
+        if memory and shodh.growth_kib is not None and growth:
+            lines.append(f"shodh-run peak - after loading: {shodh.growth_kib / min(growth):.2f}x "
+                         f"the smallest peer's (issue target <= 0.5x)")
     for r in results:
         for n in r.notes:
             lines.append(f"note ({r.label}): {n}")
@@ -109,8 +115,9 @@ def comparison_markdown(cfg, results):
 def memory_markdown(cfg, results):
     """Rows of the memory table: one per implementation."""
     return [f"| {today()} | {machine()} | {cfg.title} train step {cfg.describe()} | "
-            f"{cfg.threads} | {r.label} | {fmt_mib(r.rss_after_kib)} | {fmt_mib(r.peak_rss_kib)} | "
-            f"{fmt_mib(r.mem_delta_kib)} |" for r in results]
+            f"{cfg.threads} | {r.label} | {fmt_mib(r.rss_load_kib)} | {fmt_mib(r.rss_after_kib)} | "
+            f"{fmt_mib(r.peak_rss_kib)} | {fmt_mib(r.mem_delta_kib)} | {fmt_mib(r.growth_kib)} |"
+            for r in results]
 
 
 def roofline_markdown(cfg, roof):

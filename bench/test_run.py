@@ -45,7 +45,7 @@ done
 [ -n "${FAKE_BAD_JSON:-}" ] && { echo "not json"; exit 0; }
 ms=50; [ "$prog" = train_step ] && ms=150
 rss=""
-[ -n "${FAKE_RSS:-}" ] && rss=', "rss_after_prepare_kib": 20480, "peak_rss_kib": 22528'
+[ -n "${FAKE_RSS:-}" ] && rss=', "rss_after_load_kib": 10240, "rss_after_prepare_kib": 20480, "peak_rss_kib": 22528'
 echo "$prog B=$batch: median $ms ms"
 echo "{\\"program\\": \\"$prog\\", \\"batch\\": $batch, \\"median_ms\\": $ms$rss}"
 """
@@ -60,7 +60,8 @@ if os.environ.get("FAKE_PEER_FAIL"):
     sys.exit("ImportError: No module named 'torch'")
 venv = "venv" in sys.argv[0]
 if script == "peer_memory.py":
-    print(json.dumps({"rss_after_warmup_kib": 102400, "peak_rss_kib": 153600}))
+    print(json.dumps({"rss_after_load_kib": 51200, "rss_after_warmup_kib": 102400,
+                      "peak_rss_kib": 153600}))
 elif script == "neuralop_fno2d.py":
     print(json.dumps({"peer": "neuralop 9.0", "params": 12, "arch": "matched: fake",
                       "infer_ms": 120.0, "train_step_ms": 280.0}))
@@ -108,7 +109,7 @@ class DriverTest(unittest.TestCase):
         # Fastest peers: infer torch-venv 80 ms, train neuralop 280 ms.
         self.assertIn("infer 1.60× (vs torch 2.9 (PyPI))", out)
         self.assertIn("train step 1.87× (vs neuralop 9.0 (PyPI))", out)
-        self.assertRegex(out, r"torch 1\.13 \(Debian\)\s+12\s+100\.00\s+300\.00\s+100\.0\s+150\.0\s+50\.0")
+        self.assertRegex(out, r"torch 1\.13 \(Debian\)\s+12\s+100\.00\s+300\.00\s+50\.0\s+100\.0\s+150\.0\s+50\.0\s+100\.0")
         self.assertIn("shodh-run bench printed no rss_after_prepare_kib", out)
         self.assertRegex(out, r"shodh-run\s+18\s+50\.00\s+150\.00\s+n/a\s+n/a\s+n/a")  # 6 + 2*6
         self.assertIn("note (neuralop 9.0 (PyPI)): matched: fake", out)
@@ -218,8 +219,11 @@ class DriverTest(unittest.TestCase):
     def test_shodh_memory_fields(self):
         p = self.run_driver("--peers", "torch-debian", env={"FAKE_RSS": "1"})
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertRegex(p.stdout, r"shodh-run\s+18\s+50\.00\s+150\.00\s+20\.0\s+22\.0\s+2\.0")
-        self.assertIn("| shodh-run | 20.0 | 22.0 | 2.0 |", p.stdout)
+        self.assertRegex(p.stdout, r"shodh-run\s+18\s+50\.00\s+150\.00\s+10\.0\s+20\.0\s+22\.0"
+                                   r"\s+2\.0\s+12\.0")
+        self.assertIn("| shodh-run | 10.0 | 20.0 | 22.0 | 2.0 | 12.0 |", p.stdout)
+        # peer: 150 - 50 MiB from loading; 12 / 100 MiB
+        self.assertIn("shodh-run peak - after loading: 0.12x the smallest peer's", p.stdout)
 
     def test_fno_sh_keeps_working(self):
         p = self.run_driver("--no-memory", script="fno.sh")

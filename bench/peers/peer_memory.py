@@ -4,10 +4,13 @@
 Builds the peer's model (torch_fno2d.py's FNO2d, loaded from --peer-script,
 or neuralop_fno2d.py's build_model), its inputs and Adam, runs one warm-up
 training step (forward + MSE + backward + Adam) and reads VmRSS: the resident
-memory "after loading" (shodh-run: after prepare + one warm-up run). It then
+memory "after warm-up" (shodh-run: after prepare + one warm-up run); VmRSS is
+also read right after loading (model, inputs and optimizer built, no step
+run; shodh-run: after loading the model file, before prepare). It then
 runs the other 2 warm-up steps and --iters timed steps and reads VmHWM, the
 peak resident memory of the process. Prints one JSON line:
-  {"peer", "rss_after_warmup_kib", "peak_rss_kib", "train_step_ms", ...}
+  {"peer", "rss_after_load_kib", "rss_after_warmup_kib", "peak_rss_kib",
+   "train_step_ms", ...}
 With `--model script` the peer script builds everything itself: it provides
 `parse_args(argv)` (given every option after --model/--peer-script) and
 `build(args)` -> (model, infer, train_step), as torch_m2m2d.py and
@@ -100,6 +103,7 @@ def main():
     h, rest = head.parse_known_args()
     a, train_step = (script_training(h.peer_script, rest) if h.model == "script"
                      else fno_training())
+    rss_load = proc_status_kib("VmRSS")
     train_step()
     rss_after = proc_status_kib("VmRSS")
     for _ in range(2):
@@ -111,7 +115,8 @@ def main():
         times.append((time.perf_counter() - t) * 1e3)
     print(json.dumps({
         "peer": f"{a.model} on torch {torch.__version__}", "threads": a.threads,
-        "batch": a.batch, "res": a.res, "rss_after_warmup_kib": rss_after,
+        "batch": a.batch, "res": a.res, "rss_after_load_kib": rss_load,
+        "rss_after_warmup_kib": rss_after,
         "peak_rss_kib": proc_status_kib("VmHWM"),
         "train_step_ms": round(statistics.median(times), 2),
     }))

@@ -47,21 +47,25 @@ void linearBackward(Cost &c, const Dims &d, double ci, double co, bool needDx) {
   c.elementwiseFlops += d.n * co;
 }
 
+/// Forward FLOPs and bytes of one Fourier layer (GELU after it if `gelu`).
+void fourierLayer(Cost &c, const Dims &d, bool gelu) {
+  c.fftFlops += 2 * d.fftFlops(); // rfft + irfft
+  c.contractFlops += d.contractFlops();
+  linearForward(c, d, d.w, d.w);   // skip
+  c.elementwiseFlops += d.n * d.w; // spectral + skip
+  if (gelu)
+    c.elementwiseFlops += kGeluFlops * d.n * d.w;
+  c.bytes += kF32 * 2 * d.n * d.w + kC64 * d.w * d.w * d.keptModes() +
+             kF32 * (d.w * d.w + d.w);
+}
+
 /// Forward FLOPs and bytes of the whole network (one inference).
 Cost forward(const Dims &d, int64_t layers) {
   Cost c;
   linearForward(c, d, d.cin, d.w); // lift
   c.bytes += kF32 * (d.n * d.cin + d.n * d.w + d.liftParams());
-  for (int64_t l = 0; l < layers; ++l) {
-    c.fftFlops += 2 * d.fftFlops(); // rfft + irfft
-    c.contractFlops += d.contractFlops();
-    linearForward(c, d, d.w, d.w);   // skip
-    c.elementwiseFlops += d.n * d.w; // spectral + skip
-    if (l + 1 < layers)
-      c.elementwiseFlops += kGeluFlops * d.n * d.w;
-    c.bytes += kF32 * 2 * d.n * d.w + kC64 * d.w * d.w * d.keptModes() +
-               kF32 * (d.w * d.w + d.w);
-  }
+  for (int64_t l = 0; l < layers; ++l)
+    fourierLayer(c, d, l + 1 < layers);
   linearForward(c, d, d.w, d.p); // proj1
   c.elementwiseFlops += kGeluFlops * d.n * d.p;
   linearForward(c, d, d.p, d.cout); // proj2
@@ -131,6 +135,7 @@ FnoCost fnoCost(const FnoConfig &c) {
   out.params = int64_t(params);
   out.infer = forward(d, c.layers);
   out.trainStep = trainStep(d, c.layers, params);
+  fourierLayer(out.layer, d, true);
   return out;
 }
 

@@ -28,6 +28,11 @@
 // and its saved input, writes dIn and the parameter gradients) and Adam
 // (reads p, g, m, v and writes p, m, v: 28 bytes per parameter).
 //
+// The spectral layer (`FnoCost::layer`): one inner Fourier layer's forward
+// on its own, x[B, w, res, res] -> gelu(spectral conv + skip + bias), as
+// bench/spectral_layer.mlir compiles it: its FLOPs as in the model and the
+// bytes of reading x, writing y and reading its parameters once.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -73,6 +78,7 @@ struct FnoCost {
   int64_t params = 0; ///< trainable parameters, a complex one counting 2
   Cost infer;
   Cost trainStep;
+  Cost layer; ///< one inner Fourier layer with GELU (see the file comment)
 };
 
 /// Empty when `c` is a valid configuration, else what is wrong with it

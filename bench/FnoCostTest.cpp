@@ -51,6 +51,14 @@ TEST(FnoCost, TinyConfigurationByHand) {
   // lift 4*(16+16+4), Adam 28*12.
   EXPECT_DOUBLE_EQ(c.trainStep.bytes, 432 + 192 + 224 + 240 + 144 + 336);
   EXPECT_DOUBLE_EQ(c.trainStep.flops(), 1832);
+
+  // The spectral layer alone: skip GEMM 32, FFTs 320, contraction 16, bias
+  // + add 32 and GELU 160; bytes 4*32 (x, y) + 8*2 (spectral) + 4*2 (skip).
+  EXPECT_DOUBLE_EQ(c.layer.gemmFlops, 32);
+  EXPECT_DOUBLE_EQ(c.layer.fftFlops, 320);
+  EXPECT_DOUBLE_EQ(c.layer.contractFlops, 16);
+  EXPECT_DOUBLE_EQ(c.layer.elementwiseFlops, 192);
+  EXPECT_DOUBLE_EQ(c.layer.bytes, 152);
 }
 
 TEST(FnoCost, CostsScaleWithBatch) {

@@ -184,9 +184,29 @@ def roofline_exe(build):
     return exe
 
 
+def time_spectral_layer(cfg, build):
+    """Median ms of one spectral layer alone (bench/spectral_layer.mlir at
+    cfg's width, modes, res and batch), for the layer's roofline."""
+    bin_dir = Path(build) / "bin"
+    with tempfile.TemporaryDirectory(prefix="shodh-layer-") as tmp:
+        fb = Path(tmp) / "spectral_layer.fb"
+        cmd = [bin_dir / "shodhc", REPO / "bench/spectral_layer.mlir", "-o", fb,
+               "--set", f"width={cfg.width}", "--set", f"modes={cfg.modes}",
+               "--set", f"res={cfg.res}"]
+        p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+        if p.returncode != 0 or not fb.exists():
+            raise BenchError(f"shodhc bench/spectral_layer.mlir failed (exit {p.returncode}): "
+                             f"{p.stderr.strip()}")
+        out = run_json([bin_dir / "shodh-run", "bench", fb, "--program", "infer", "--batch",
+                        cfg.batch, "--threads", cfg.threads, "--iters", cfg.iters],
+                       "shodh-run bench of the spectral layer", cfg.threads)
+        return need(out, "median_ms", "shodh-run bench of the spectral layer")
+
+
 def run_roofline(cfg, build, results, peaks=None):
-    """Runs shodh-roofline for `cfg` with every result's medians; returns
-    (its text output, its JSON). `peaks` = (GFLOP/s, GB/s) skips measuring."""
+    """Runs shodh-roofline for `cfg` with every result's medians (and, when
+    Shodh was timed, its spectral layer alone); returns (its text output,
+    its JSON). `peaks` = (GFLOP/s, GB/s) skips measuring."""
     exe = roofline_exe(build)
     cmd = [exe, "--batch", cfg.batch, "--res", cfg.res, "--width", cfg.width, "--modes",
            cfg.modes, "--layers", cfg.layers, "--cin", cfg.cin, "--threads", cfg.threads]
@@ -195,6 +215,8 @@ def run_roofline(cfg, build, results, peaks=None):
     for r in results:
         if r.infer_ms and r.train_ms:
             cmd += ["--measured", f"{r.key}={r.infer_ms},{r.train_ms}"]
+    if any(r.key == "shodh" for r in results):
+        cmd += ["--layer-measured", f"shodh={time_spectral_layer(cfg, build)}"]
     p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
                        env=thread_env(cfg.threads))
     if p.returncode != 0:

@@ -121,9 +121,10 @@ def memory_markdown(cfg, results):
 
 
 def roofline_markdown(cfg, roof):
-    """Rows of the roofline table: one per program and implementation."""
+    """Rows of the roofline table: one per program and implementation, and
+    one per timed spectral layer (program `spectral_layer`)."""
     rows = []
-    for m in roof["measured"]:
+    for m in roof["measured"] + roof.get("layer_measured", []):
         c = roof[m["program"]]
         rows.append(f"| {today()} | {machine()} | {cfg.title} {m['program']} {cfg.describe()} | "
                     f"{cfg.threads} | {roof['peak_gflops']:.1f} / {roof['triad_gbs']:.1f} | "

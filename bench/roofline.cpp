@@ -14,7 +14,9 @@
 // training step (bench/FnoCost.h), the roofline bound
 // max(flops / peak, bytes / bandwidth), and, for every `--measured
 // label=infer_ms,train_ms`, the achieved GFLOP/s and GB/s and measured time
-// over the bound. Text first, then one JSON line (for bench/run.py).
+// over the bound; the same for one spectral layer (FnoCost::layer) and every
+// `--layer-measured label=ms`. Text first, then one JSON line (for
+// bench/run.py).
 //
 //===----------------------------------------------------------------------===//
 #include "bench/FnoCost.h"
@@ -150,6 +152,7 @@ struct Options {
   double bandwidthGbs = 0; ///< given: skip the stream measurement
   bool costOnly = false;
   std::vector<std::string> measured;
+  std::vector<std::string> layerMeasured;
 };
 
 /// One measured implementation: label and median ms of infer / train step.
@@ -178,6 +181,43 @@ Measured parseMeasured(const std::string &s) {
     throw CLI::ValidationError(
         "--measured", "'" + s + "': times must be positive numbers in ms");
   }
+}
+
+/// label=ms of `--layer-measured`.
+std::pair<std::string, double> parseLayerMeasured(const std::string &s) {
+  auto eq = s.find('=');
+  double ms = 0;
+  size_t used = 0;
+  try {
+    if (eq != std::string::npos && eq > 0)
+      ms = std::stod(s.substr(eq + 1), &used);
+  } catch (const std::logic_error &) {
+  }
+  if (eq == std::string::npos || eq == 0 || used == 0 ||
+      used != s.size() - eq - 1 || !(ms > 0))
+    throw CLI::ValidationError(
+        "--layer-measured",
+        "'" + s + "': expected label=ms with a positive time (e.g. shodh=9.4)");
+  return {s.substr(0, eq), ms};
+}
+
+/// Text line and JSON object of one measured time `ms` of cost `c`.
+std::pair<std::string, std::string> measuredLine(const std::string &label,
+                                                 const char *what,
+                                                 const Cost &c, double ms,
+                                                 double peak, double bw,
+                                                 bool costOnly) {
+  double bound = std::max(c.flops() / (peak * 1e9), c.bytes / (bw * 1e9)) * 1e3;
+  double over = costOnly ? 0.0 : ms / bound;
+  return {fmt::format("{} {}: {:.2f} ms, {:.2f} GFLOP/s, {:.2f} GB/s, {:.1f}x "
+                      "the roofline bound\n",
+                      label, what, ms, c.flops() / ms * 1e-6,
+                      c.bytes / ms * 1e-6, over),
+          fmt::format("{{\"label\": \"{}\", \"program\": \"{}\", \"ms\": "
+                      "{:.3f}, \"gflops\": {:.3f}, \"gbs\": {:.3f}, "
+                      "\"over_bound\": {:.3f}}}",
+                      label, what, ms, c.flops() / ms * 1e-6,
+                      c.bytes / ms * 1e-6, over)};
 }
 
 std::string costJson(const Cost &c, double peak, double bw) {
@@ -217,6 +257,9 @@ void run(const Options &o) {
   std::vector<Measured> measured;
   for (const std::string &s : o.measured)
     measured.push_back(parseMeasured(s));
+  std::vector<std::pair<std::string, double>> layerMeasured;
+  for (const std::string &s : o.layerMeasured)
+    layerMeasured.push_back(parseLayerMeasured(s));
   FnoCost cost = fnoCost(f);
   fmt::print("FNO-2D B={} {}x{} cin {} cout {} width {} modes {} layers {} "
              "proj {}: {} params\n",
@@ -255,34 +298,34 @@ void run(const Options &o) {
                peak, o.threads, bw, peak / bw);
   printCost("infer", cost.infer, o.costOnly ? 0 : peak, bw);
   printCost("train_step", cost.trainStep, o.costOnly ? 0 : peak, bw);
-  std::string measuredJson;
-  for (const Measured &m : measured) {
+  printCost("spectral_layer", cost.layer, o.costOnly ? 0 : peak, bw);
+  auto join = [](std::string &list, const std::string &item) {
+    list += (list.empty() ? "" : ", ") + item;
+  };
+  std::string measuredJson, layerJson;
+  for (const Measured &m : measured)
     for (auto [what, c, ms] :
          {std::tuple{"infer", &cost.infer, m.inferMs},
           std::tuple{"train_step", &cost.trainStep, m.trainMs}}) {
-      double bound =
-          std::max(c->flops() / (peak * 1e9), c->bytes / (bw * 1e9)) * 1e3;
-      fmt::print("{} {}: {:.2f} ms, {:.2f} GFLOP/s, {:.2f} GB/s, {:.1f}x the "
-                 "roofline bound\n",
-                 m.label, what, ms, c->flops() / ms * 1e-6,
-                 c->bytes / ms * 1e-6, o.costOnly ? 0.0 : ms / bound);
-      measuredJson +=
-          fmt::format("{}{{\"label\": \"{}\", \"program\": \"{}\", \"ms\": "
-                      "{:.3f}, \"gflops\": {:.3f}, "
-                      "\"gbs\": {:.3f}, \"over_bound\": {:.3f}}}",
-                      measuredJson.empty() ? "" : ", ", m.label, what, ms,
-                      c->flops() / ms * 1e-6, c->bytes / ms * 1e-6,
-                      o.costOnly ? 0.0 : ms / bound);
+      auto [text, json] =
+          measuredLine(m.label, what, *c, ms, peak, bw, o.costOnly);
+      fmt::print("{}", text);
+      join(measuredJson, json);
     }
+  for (const auto &[label, ms] : layerMeasured) {
+    auto [text, json] = measuredLine(label, "spectral_layer", cost.layer, ms,
+                                     peak, bw, o.costOnly);
+    fmt::print("{}", text);
+    join(layerJson, json);
   }
   fmt::print("{{\"params\": {}, \"threads\": {}, \"peak_gflops\": {:.2f}, "
              "\"triad_gbs\": {:.2f}, "
              "\"copy_gbs\": {:.2f}, \"sgemm\": [{}], \"infer\": {}, "
-             "\"train_step\": {}, "
-             "\"measured\": [{}]}}\n",
+             "\"train_step\": {}, \"spectral_layer\": {}, "
+             "\"measured\": [{}], \"layer_measured\": [{}]}}\n",
              cost.params, o.threads, peak, bw, copyGbs, gemmJson,
              costJson(cost.infer, peak, bw), costJson(cost.trainStep, peak, bw),
-             measuredJson);
+             costJson(cost.layer, peak, bw), measuredJson, layerJson);
 }
 
 } // namespace
@@ -322,6 +365,8 @@ int main(int argc, char **argv) {
                "print the analytic counts only, measure nothing");
   app.add_option("--measured", o.measured,
                  "label=infer_ms,train_ms of an implementation");
+  app.add_option("--layer-measured", o.layerMeasured,
+                 "label=ms of one spectral layer (bench/spectral_layer.mlir)");
   try {
     app.parse(argc, argv);
     run(o);

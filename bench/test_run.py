@@ -312,6 +312,23 @@ class RooflineTest(unittest.TestCase):
         self.assertEqual([m["program"] for m in j["measured"]], ["infer", "train_step"])
         self.assertAlmostEqual(j["measured"][0]["gflops"], j["infer"]["flops"] / 80e6, places=2)
 
+    def test_spectral_layer(self):
+        p = self.roofline("--peak-gflops", "100", "--bandwidth-gbs", "10",
+                          "--layer-measured", "shodh=9.5")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        j = json.loads(p.stdout.strip().splitlines()[-1])
+        c = j["spectral_layer"]
+        # B=16 64², width 32, modes 12: skip GEMM 2*65536*32*32, two FFTs of
+        # 512 grids at 2.5*4096*12, contraction 8*16*288*1024.
+        # (the JSON has 6 significant digits)
+        for key, want in (("gemm_flops", 2 * 65536 * 32 * 32),
+                          ("fft_flops", 2 * 512 * 2.5 * 4096 * 12),
+                          ("contract_flops", 8 * 16 * 288 * 1024)):
+            self.assertAlmostEqual(c[key] / want, 1.0, places=5, msg=key)
+        m = j["layer_measured"][0]
+        self.assertEqual((m["label"], m["program"]), ("shodh", "spectral_layer"))
+        self.assertAlmostEqual(m["over_bound"], 9.5 / c["bound_ms"], places=2)
+
     def test_given_peaks(self):
         p = self.roofline("--peak-gflops", "100", "--bandwidth-gbs", "10")
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -324,6 +341,8 @@ class RooflineTest(unittest.TestCase):
                 (["--res", "16", "--modes", "9"], "modes = 9: expected at most res / 2 = 8"),
                 (["--measured", "shodh=80"], "expected label=infer_ms,train_ms"),
                 (["--measured", "shodh=80,-1"], "times must be positive numbers"),
+                (["--layer-measured", "shodh"], "expected label=ms with a positive time"),
+                (["--layer-measured", "shodh=0"], "expected label=ms with a positive time"),
                 (["--batch", "0"], "--batch")):
             with self.subTest(args=args):
                 p = self.roofline("--cost-only", *args)
@@ -338,8 +357,12 @@ class RooflineTest(unittest.TestCase):
                              "--peaks", "100,10", env={"SHODH_ROOFLINE": self.exe})
             self.assertEqual(p.returncode, 0, p.stderr)
             rows = [l for l in p.stdout.splitlines() if "| 100.0 / 10.0 |" in l]
-            self.assertEqual(len(rows), 4)  # 2 programs x (shodh, torch-debian)
+            # 2 programs x (shodh, torch-debian), and Shodh's spectral layer
+            # alone (bench/spectral_layer.mlir, the fake's 50 ms)
+            self.assertEqual(len(rows), 5)
             self.assertIn("| shodh | 50.0 |", rows[0])
+            self.assertIn("FNO-2D spectral_layer B=16", rows[4])
+            self.assertIn("| 0.32 | 19 | 3.2 | shodh | 50.0 |", rows[4])
         finally:
             d.tearDown()
 
@@ -352,8 +375,9 @@ class RooflineTest(unittest.TestCase):
                              env={"SHODH_ROOFLINE": self.exe})
             self.assertEqual(p.returncode, 0, p.stderr)
             rows = [l for l in p.stdout.splitlines() if "| 100.0 / 10.0 |" in l]
-            self.assertEqual(len(rows), 16)  # 8 configurations x 2 programs, shodh only
-            self.assertIn("FNO-2D train_step B=64 64²", rows[-1])
+            self.assertEqual(len(rows), 24)  # 8 configurations x 3 (2 programs, layer)
+            self.assertIn("FNO-2D train_step B=64 64²", rows[-2])
+            self.assertIn("FNO-2D spectral_layer B=64 64²", rows[-1])
         finally:
             d.tearDown()
 

@@ -23,17 +23,10 @@ namespace {
 
 enum class NormKind { Forward, GradInput, GradGamma };
 
-std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig, NormKind kind) {
-  if (kind == NormKind::Forward)
-    return makeLayerNormKernel(sig);
-  return kind == NormKind::GradInput ? makeLayerNormGradInputKernel(sig)
-                                     : makeLayerNormGradGammaKernel(sig);
-}
-
 class LayerNormKernel : public CudaKernel {
 public:
   LayerNormKernel(const KernelSignature &sig, NormKind kind)
-      : CudaKernel(sig, cpuKernel(sig, kind)), kind_(kind),
+      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), kind_(kind),
         axis_(intAttr(sig, "axis")) {
     shape_.eps = floatAttr(sig, "eps");
     expectF32Only(sig); // the CPU kernel accepts f64 too

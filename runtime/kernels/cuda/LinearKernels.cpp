@@ -59,24 +59,10 @@ void checkIntLimit(const std::string &where,
 /// Which of the four kernels.
 enum class LinearOp { Forward, GradInput, GradWeight, GradBias };
 
-std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig, LinearOp op) {
-  switch (op) {
-  case LinearOp::Forward:
-    return makeLinearKernel(sig);
-  case LinearOp::GradInput:
-    return makeLinearGradInputKernel(sig);
-  case LinearOp::GradWeight:
-    return makeLinearGradWeightKernel(sig);
-  case LinearOp::GradBias:
-    return makeLinearGradBiasKernel(sig);
-  }
-  return nullptr;
-}
-
 class LinearFamilyKernel : public CudaKernel {
 public:
   LinearFamilyKernel(const KernelSignature &sig, LinearOp op)
-      : CudaKernel(sig, cpuKernel(sig, op)), op_(op),
+      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), op_(op),
         axis_(intAttr(sig, "axis")),
         residual_(op == LinearOp::Forward && intAttr(sig, "residual", 0) == 1) {
   }

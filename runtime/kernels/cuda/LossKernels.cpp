@@ -16,17 +16,10 @@ namespace {
 
 enum class Loss { Mse, RelL2 };
 
-std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig, Loss loss,
-                                  bool grad) {
-  if (loss == Loss::Mse)
-    return grad ? makeMseLossGradKernel(sig) : makeMseLossKernel(sig);
-  return grad ? makeRelL2LossGradKernel(sig) : makeRelL2LossKernel(sig);
-}
-
 class LossKernel : public CudaKernel {
 public:
   LossKernel(const KernelSignature &sig, Loss loss, bool grad)
-      : CudaKernel(sig, cpuKernel(sig, loss, grad)), loss_(loss),
+      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), loss_(loss),
         grad_(grad) {}
 
   void prepare(const std::vector<TensorRef> &in,

@@ -24,20 +24,6 @@ namespace {
 
 enum class LossKind { LoadBalance, Z, Kl };
 
-std::unique_ptr<Kernel> cpuKernel(const KernelSignature &sig, LossKind kind,
-                                  bool grad) {
-  switch (kind) {
-  case LossKind::LoadBalance:
-    return grad ? makeLoadBalanceLossGradKernel(sig)
-                : makeLoadBalanceLossKernel(sig);
-  case LossKind::Z:
-    return grad ? makeRouterZLossGradKernel(sig) : makeRouterZLossKernel(sig);
-  case LossKind::Kl:
-    return grad ? makeRouterKlLossGradKernel(sig) : makeRouterKlLossKernel(sig);
-  }
-  return nullptr;
-}
-
 /// The `prior` attribute (validated by the CPU kernel), or empty.
 std::vector<double> priorOf(const KernelSignature &sig) {
   const AttrValue *v = sig.call->attr("prior");
@@ -49,7 +35,7 @@ std::vector<double> priorOf(const KernelSignature &sig) {
 class RouterLossKernel : public CudaKernel {
 public:
   RouterLossKernel(const KernelSignature &sig, LossKind kind, bool grad)
-      : CudaKernel(sig, cpuKernel(sig, kind, grad)), kind_(kind), grad_(grad),
+      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), kind_(kind), grad_(grad),
         prior_(kind == LossKind::Kl ? priorOf(sig) : std::vector<double>{}),
         beta_(kind == LossKind::Kl ? floatAttr(sig, "entropy_weight", 0.0)
                                    : 0.0),

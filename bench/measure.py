@@ -169,6 +169,9 @@ def run_peer(cfg, peer, memory):
                        + peer.extra_args,
                        f"memory harness for {peer.key}", cfg.threads)
         res.rss_load_kib = mem.get("rss_after_load_kib")
+        if res.rss_load_kib is not None and not mem.get("optimizer_state_at_load"):
+            res.notes.append("its optimizer state was created in the first step, so its "
+                             "peak - load includes it (Shodh's load does)")
         res.rss_after_kib = need(mem, "rss_after_warmup_kib", f"memory harness for {peer.key}")
         res.peak_rss_kib = need(mem, "peak_rss_kib", f"memory harness for {peer.key}")
     return res
@@ -193,7 +196,10 @@ def time_spectral_layer(cfg, build):
         cmd = [bin_dir / "shodhc", REPO / "bench/spectral_layer.mlir", "-o", fb,
                "--set", f"width={cfg.width}", "--set", f"modes={cfg.modes}",
                "--set", f"res={cfg.res}"]
-        p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+        try:
+            p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+        except OSError as e:
+            raise BenchError(f"cannot run {cmd[0]}: {e.strerror}") from None
         if p.returncode != 0 or not fb.exists():
             raise BenchError(f"shodhc bench/spectral_layer.mlir failed (exit {p.returncode}): "
                              f"{p.stderr.strip()}")

@@ -163,6 +163,7 @@ class PeerScriptTest(unittest.TestCase):
                          script, "--batch=1", "--res=16", "--threads=1", "--iters=1")
         self.assertGreaterEqual(mem["peak_rss_kib"], mem["rss_after_warmup_kib"])
         self.assertGreater(mem["rss_after_warmup_kib"], mem["rss_after_load_kib"])
+        self.assertTrue(mem["optimizer_state_at_load"])
         self.assertEqual(mem["res"], 16)
 
     def test_m2m_memory_harness(self):

@@ -6,7 +6,12 @@ or neuralop_fno2d.py's build_model), its inputs and Adam, runs one warm-up
 training step (forward + MSE + backward + Adam) and reads VmRSS: the resident
 memory "after warm-up" (shodh-run: after prepare + one warm-up run); VmRSS is
 also read right after loading (model, inputs and optimizer built, no step
-run; shodh-run: after loading the model file, before prepare). It then
+run; shodh-run: after loading the model file, before prepare). Shodh holds
+its optimizer state from loading on, PyTorch's Adam creates it in the first
+step: so that "after loading" means the same on both sides, the harness
+creates the Adam state first (one optimizer step on zero gradients, which
+leaves the parameters unchanged; the gradients are freed again) and says so
+in "optimizer_state_at_load". It then
 runs the other 2 warm-up steps and --iters timed steps and reads VmHWM, the
 peak resident memory of the process. Prints one JSON line:
   {"peer", "rss_after_load_kib", "rss_after_warmup_kib", "peak_rss_kib",
@@ -81,7 +86,21 @@ def fno_training():
         F.mse_loss(model(x), y).backward()
         opt.step()
 
+    train_step.optimizer = opt
     return a, train_step
+
+
+def create_optimizer_state(opt):
+    """Allocates Adam's state (exp_avg, exp_avg_sq) as shodh-run does when it
+    loads a model: one step on zero gradients (Adam's update is then zero),
+    then the gradients are freed (a training step allocates them anew, as
+    Shodh's arena does)."""
+    params = [p for g in opt.param_groups for p in g["params"]]
+    for p in params:
+        p.grad = torch.zeros_like(p)
+    opt.step()
+    for p in params:
+        p.grad = None
 
 
 def script_training(path, argv):
@@ -103,6 +122,9 @@ def main():
     h, rest = head.parse_known_args()
     a, train_step = (script_training(h.peer_script, rest) if h.model == "script"
                      else fno_training())
+    opt = getattr(train_step, "optimizer", None)
+    if opt is not None:
+        create_optimizer_state(opt)
     rss_load = proc_status_kib("VmRSS")
     train_step()
     rss_after = proc_status_kib("VmRSS")
@@ -116,6 +138,7 @@ def main():
     print(json.dumps({
         "peer": f"{a.model} on torch {torch.__version__}", "threads": a.threads,
         "batch": a.batch, "res": a.res, "rss_after_load_kib": rss_load,
+        "optimizer_state_at_load": opt is not None,
         "rss_after_warmup_kib": rss_after,
         "peak_rss_kib": proc_status_kib("VmHWM"),
         "train_step_ms": round(statistics.median(times), 2),

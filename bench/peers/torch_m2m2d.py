@@ -161,6 +161,7 @@ def build(a):
         (F.mse_loss(pred, y) + a.lam * router_loss(probs, a.beta)).backward()
         opt.step()
 
+    train_step.optimizer = opt  # peer_memory.py allocates its state at "load"
     return model, infer, train_step
 
 

@@ -231,6 +231,7 @@ def build(a):
         (F.mse_loss(y, target) + aux_loss(routing)).backward()
         opt.step()
 
+    train_step.optimizer = opt  # peer_memory.py allocates its state at "load"
     return model, infer, train_step
 
 

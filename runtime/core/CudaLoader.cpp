@@ -19,12 +19,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <string>
 
 /// Defined by the CUDA backend when it is linked in; null otherwise.
-extern "C" const shodh::CudaRuntime *SHODH_CUDA_RUNTIME_ENTRY(int abi)
-    __attribute__((weak));
+extern "C" const shodh::CudaRuntime *
+SHODH_CUDA_RUNTIME_ENTRY(int abi, const char *buildId) __attribute__((weak));
 
 namespace shodh {
 
@@ -34,7 +35,7 @@ namespace {
 constexpr const char *kPluginName = "libshodh_cuda.so";
 
 /// Signature of the entry point.
-using EntryFn = const CudaRuntime *(*)(int);
+using EntryFn = const CudaRuntime *(*)(int, const char *);
 
 /// The directory of the running executable ("" if /proc is unavailable).
 std::string executableDir() {
@@ -73,15 +74,19 @@ const CudaRuntime *openPlugin(std::string &why) {
     why = fmt::format("{} is not a Shodh CUDA backend plugin (it has no "
                       "symbol {})",
                       path, SHODH_CUDA_RUNTIME_ENTRY_NAME);
+    dlclose(handle);
     return nullptr;
   }
-  const CudaRuntime *rt = entry(kCudaRuntimeAbi);
-  if (!rt)
-    why = fmt::format("{} was built for another version of shodh-run "
-                      "(interface {} expected); rebuild both together",
-                      path, kCudaRuntimeAbi);
-  // The handle stays open for the life of the process: kernels and device
-  // memory of the backend may outlive any scope here.
+  const CudaRuntime *rt = entry(kCudaRuntimeAbi, SHODH_BUILD_ID);
+  if (!rt) {
+    why = fmt::format("{} comes from another build than this shodh-run "
+                      "(build {}); copy shodh-run and libshodh_cuda.so from "
+                      "the same build",
+                      path, SHODH_BUILD_ID);
+    dlclose(handle);
+  }
+  // A loaded plugin stays open for the life of the process: kernels and
+  // device memory of the backend may outlive any scope here.
   return rt;
 }
 
@@ -97,12 +102,19 @@ const Loaded &loadOnce() {
 #ifdef SHODH_HAVE_CUDA
     if (cudaRuntimeLinkedIn()) {
       // Its kernels are registered with the built-in registry itself.
-      l.runtime = SHODH_CUDA_RUNTIME_ENTRY(kCudaRuntimeAbi);
+      l.runtime = SHODH_CUDA_RUNTIME_ENTRY(kCudaRuntimeAbi, SHODH_BUILD_ID);
       return l;
     }
-    l.runtime = openPlugin(l.why);
-    if (l.runtime)
-      KernelRegistry::addLoadedBackend(*l.runtime);
+    try {
+      l.runtime = openPlugin(l.why);
+      if (l.runtime)
+        KernelRegistry::addLoadedBackend(*l.runtime);
+    } catch (const std::exception &e) { // e.g. a kernel registered twice
+      l.runtime = nullptr;
+      l.why = fmt::format("the CUDA backend plugin failed to register its "
+                          "kernels: {}",
+                          e.what());
+    }
 #else
     l.why = "this build of shodh has no CUDA backend (it was configured "
             "without nvcc or with -DSHODH_CUDA=OFF; see docs/cuda.md)";

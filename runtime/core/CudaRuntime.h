@@ -24,8 +24,12 @@ class KernelRegistry;
 /// Version of this interface: a plugin built from other sources is refused.
 constexpr int kCudaRuntimeAbi = 1;
 
-/// The C symbol the backend exports: `const CudaRuntime *NAME(int abi)`,
-/// nullptr when `abi` is not the backend's.
+/// The C symbol the backend exports:
+/// `const CudaRuntime *NAME(int abi, const char *buildId)`, nullptr when
+/// `abi` or `buildId` is not the backend's. SHODH_BUILD_ID (CMake: the
+/// build directory and the configure time) is compiled into the loader and
+/// the backend, so a plugin from another build — whose classes may have
+/// another layout even though its symbols resolve — is refused.
 #define SHODH_CUDA_RUNTIME_ENTRY shodh_cuda_runtime_v1
 /// Its name as a string (for dlsym).
 #define SHODH_CUDA_RUNTIME_ENTRY_NAME "shodh_cuda_runtime_v1"

@@ -49,6 +49,10 @@ struct Session::Prepared {
 Session::Session(const ModelDesc &model, SessionOptions options)
     : model_(model), options_(options) {
   pool_ = std::make_unique<ThreadPool>(options.threads);
+  // A CUDA plugin registers its kernels when it is loaded: load it (and
+  // check the device) before asking the registry.
+  if (options.backend == Backend::Cuda && cudaCompiledIn())
+    requireCudaDevice("backend cuda");
   const KernelRegistry &registry = KernelRegistry::builtin();
   if (registry.names(options.backend).empty())
     throw Error(fmt::format(

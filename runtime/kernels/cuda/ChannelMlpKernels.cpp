@@ -2,7 +2,8 @@
 //
 // Contracts as on the CPU (cpu/mlp/ChannelMlp.h). The device has memory to
 // spare, so the hidden activations are materialised for a chunk of n at a
-// time (as many n as keep one scratch tensor under kChunkBytes), with
+// time (as many n as keep one scratch tensor under kChunkBytes; one such
+// tensor for the forward, two for the gradient), with
 // row-major strided-batched GEMMs over the n of a chunk (RowMajorGemm.h):
 //   forward:  pre = w1 x_n + b1; act = gelu(pre); y_n = w2 act + b2
 //   backward: pre and act recomputed; dh = gelu'(pre) * (w2^T dy_n);
@@ -45,9 +46,11 @@ public:
     chunk_ = std::clamp<int64_t>(kChunkBytes / perN, 1,
                                  std::max<int64_t>(1, g_.outer));
     uint64_t bytes = uint64_t(chunk_ * g_.h * g_.inner) * 4;
+    if (g_.outer == 0 || g_.inner == 0)
+      return; // nothing to compute (run zero-fills the weight gradients)
     pre_ = DeviceBuffer(bytes, device(ctx));
-    act_ = DeviceBuffer(bytes, device(ctx));
     if (call_.grad) {
+      act_ = DeviceBuffer(bytes, device(ctx));
       std::vector<float> ones(static_cast<size_t>(g_.inner), 1.0f);
       ones_ = DeviceBuffer(ones.size() * 4, device(ctx));
       ones_.upload(ones.data(), ones.size() * 4, device(ctx));
@@ -87,7 +90,8 @@ private:
     copyHostToDevice(t.data, zeros.data(), zeros.size() * 4, device(ctx));
   }
 
-  /// pre = w1 x_n + b1 and act = gelu(pre) for n in [n0, n0 + count).
+  /// pre = w1 x_n + b1 for n in [n0, n0 + count), then gelu(pre) into act
+  /// (the gradient, which keeps pre) or in place (the forward).
   void hidden(const std::vector<TensorRef> &in, int64_t n0, int64_t count,
               KernelContext &ctx) {
     const float *x = in[0].as<float>() + n0 * g_.c * g_.inner;
@@ -97,12 +101,12 @@ private:
     rowMajorGemm(device(ctx), where_, false, false, g_.h, g_.inner, g_.c, 1.0f,
                  {in[1].as<float>(), g_.c, 0}, {x, g_.inner, g_.c * g_.inner},
                  1.0f, {pre(), g_.inner, hs()}, count);
-    launchGelu(call_.tanhApprox, false, pre(), act(), count * hs(),
-               stream(ctx));
+    launchGelu(call_.tanhApprox, false, pre(), call_.grad ? act() : pre(),
+               count * hs(), stream(ctx));
     checkLaunch(ctx);
   }
 
-  /// y_n = w2 act_n + b2.
+  /// y_n = w2 gelu(pre_n) + b2 (the activations are in pre's scratch).
   void output(const std::vector<TensorRef> &in, float *y, int64_t n0,
               int64_t count, KernelContext &ctx) {
     float *yc = y + n0 * g_.o * g_.inner;
@@ -110,7 +114,7 @@ private:
                         stream(ctx));
     checkLaunch(ctx);
     rowMajorGemm(device(ctx), where_, false, false, g_.o, g_.inner, g_.h, 1.0f,
-                 {in[3].as<float>(), g_.h, 0}, {act(), g_.inner, hs()}, 1.0f,
+                 {in[3].as<float>(), g_.h, 0}, {pre(), g_.inner, hs()}, 1.0f,
                  {yc, g_.inner, g_.o * g_.inner}, count);
   }
 

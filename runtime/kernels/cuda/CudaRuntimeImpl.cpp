@@ -168,7 +168,12 @@ public:
 } // namespace shodh
 
 extern "C" __attribute__((visibility("default"))) const shodh::CudaRuntime *
-SHODH_CUDA_RUNTIME_ENTRY(int abi) {
-  static const shodh::CudaRuntimeImpl runtime;
-  return abi == shodh::kCudaRuntimeAbi ? &runtime : nullptr;
+SHODH_CUDA_RUNTIME_ENTRY(int abi, const char *buildId) {
+  // Never destroyed: devices and buffers with static storage may still call
+  // it while the process exits.
+  static const shodh::CudaRuntimeImpl *runtime = new shodh::CudaRuntimeImpl;
+  return abi == shodh::kCudaRuntimeAbi && buildId &&
+                 std::strcmp(buildId, SHODH_BUILD_ID) == 0
+             ? runtime
+             : nullptr;
 }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "../runtime/CpuKernelHarness.h"
 #include "../runtime/SessionTestModels.h"
+#include "runtime/core/CudaRuntime.h"
 #include "runtime/core/Device.h"
 #include "runtime/core/KernelInstantiation.h"
 #include "runtime/core/Session.h"
@@ -17,7 +18,26 @@
 using namespace shodh;
 using namespace shodh::testing;
 
+#ifdef SHODH_HAVE_CUDA
+extern "C" const shodh::CudaRuntime *
+SHODH_CUDA_RUNTIME_ENTRY(int abi, const char *buildId);
+#endif
+
 namespace {
+
+#ifdef SHODH_HAVE_CUDA
+// cuda_test links the backend in (CudaRuntime.h): the loader finds it with
+// this build's identity; another build's identity or no identity is
+// refused, as the loader refuses a plugin from another build.
+TEST(CudaRuntimeEntry, LinkedInAndRefusesAnotherBuild) {
+  EXPECT_TRUE(cudaRuntimeLinkedIn());
+  std::string why;
+  EXPECT_NE(loadCudaRuntime(why), nullptr) << why;
+  EXPECT_EQ(SHODH_CUDA_RUNTIME_ENTRY(kCudaRuntimeAbi, "0123456789abcdef"),
+            nullptr);
+  EXPECT_EQ(SHODH_CUDA_RUNTIME_ENTRY(kCudaRuntimeAbi, nullptr), nullptr);
+}
+#endif
 
 TEST(Device, ProbeExplainsAMissingDevice) {
   CudaProbe probe = probeCuda();

@@ -52,7 +52,8 @@ public:
     int64_t weights = g_.h * g_.c + g_.o * g_.h;
     groups_ = std::min({g_.tiles(), kMlpGroups,
                         std::max<int64_t>(1, (int64_t(8) << 20) / weights)});
-    partials_.assign(static_cast<size_t>(groups_), GroupPartials(g_));
+    partials_.clear(); // sized in run (the CUDA kernel prepares this one
+                       // only to check shapes)
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -61,6 +62,8 @@ public:
                     in[3].as<float>()};
     const float *dy = in[4].as<float>();
     float *dx = out[0].as<float>();
+    if (partials_.size() != static_cast<size_t>(groups_))
+      partials_.assign(static_cast<size_t>(groups_), GroupPartials(g_));
     parallelFor(ctx.pool, groups_, 1, [&](int64_t q0, int64_t q1) {
       TileScratch s(g_);
       for (int64_t q = q0; q < q1; ++q)

@@ -29,6 +29,7 @@ namespace shodh {
 class ThreadPool;
 class Device;
 class CudaRuntime;
+class ScratchPool;
 
 /// Where kernels run.
 enum class Backend { Cpu, Cuda };
@@ -53,6 +54,9 @@ struct KernelContext {
   ThreadPool *pool = nullptr;
   /// The session's CUDA device and stream (Backend::Cuda), else nullptr.
   Device *device = nullptr;
+  /// Scratch memory shared by the session's kernels (ScratchPool.h), or
+  /// nullptr outside a session.
+  ScratchPool *scratch = nullptr;
 };
 
 /// What a factory sees: the call and the descriptions of its operands.

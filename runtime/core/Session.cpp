@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/core/ArenaLayout.h"
 #include "runtime/core/KernelInstantiation.h"
 #include "runtime/core/MemoryInfo.h"
@@ -129,7 +130,7 @@ void Session::prepare(const std::string &program,
   }
   if (device_)
     stageProgramIo(desc, *p);
-  KernelContext ctx{pool_.get(), device_.get()};
+  KernelContext ctx{pool_.get(), device_.get(), scratch_.get()};
   std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
   for (size_t i = 0; i < desc.calls.size(); ++i) {
     p->callInputs.emplace_back(), p->callOutputs.emplace_back();
@@ -175,7 +176,7 @@ void Session::invoke(const std::string &program) {
     invokeInstrumented(programDesc(program), p);
   } else {
     std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(program);
-    KernelContext ctx{pool_.get(), device_.get()};
+    KernelContext ctx{pool_.get(), device_.get(), scratch_.get()};
     for (size_t i = 0; i < kernels.size(); ++i)
       kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
   }
@@ -237,7 +238,7 @@ void Session::downloadAfterInvoke(const ProgramDesc &desc, Prepared &p) {
 void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
   using Clock = std::chrono::steady_clock;
   std::vector<std::unique_ptr<Kernel>> &kernels = kernels_.at(desc.name);
-  KernelContext ctx{pool_.get(), device_.get()};
+  KernelContext ctx{pool_.get(), device_.get(), scratch_.get()};
   for (size_t i = 0; i < kernels.size(); ++i) {
     std::optional<CallNumericsCheck> check;
     if (options_.checkNumerics)

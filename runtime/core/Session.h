@@ -35,6 +35,7 @@
 #include "runtime/core/Device.h"
 #include "runtime/core/Kernel.h"
 #include "runtime/core/MemoryPlanner.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/format/ModelDesc.h"
 
 #include <map>
@@ -126,6 +127,8 @@ private:
   SessionOptions options_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<Device> device_; // Backend::Cuda only; outlives the buffers
+  /// Scratch shared by the CPU kernels of every program (ScratchPool.h).
+  std::unique_ptr<ScratchPool> scratch_ = std::make_unique<ScratchPool>();
   std::vector<AlignedBuffer> persistentStorage_; // by tensor id (empty if not persistent)
   // Backend::Cuda: the device copies of the persistent tensors, whether the
   // host copy is current, and whether the host copy was handed out (and

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "runtime/core/Kernel.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/core/ThreadPool.h"
 
 #include <complex>
@@ -32,7 +33,8 @@ struct Buffer {
 
 /// Creates, prepares and runs kernel `name` once.
 inline void runKernel(const std::string &name, std::vector<NamedAttr> attrs,
-                      std::vector<Buffer *> ins, std::vector<Buffer *> outs, int threads = 2) {
+                      std::vector<Buffer *> ins, std::vector<Buffer *> outs, int threads = 2,
+                      ScratchPool *scratch = nullptr) {
   KernelCall call{name, {}, {}, std::move(attrs)};
   std::vector<TensorDesc> descs;
   for (Buffer *b : ins)
@@ -52,7 +54,7 @@ inline void runKernel(const std::string &name, std::vector<NamedAttr> attrs,
     throw Error("kernel not registered: " + name);
   std::unique_ptr<Kernel> k = (*f)(sig);
   ThreadPool pool(threads);
-  KernelContext ctx{&pool};
+  KernelContext ctx{&pool, nullptr, scratch};
   std::vector<TensorRef> inRefs, outRefs;
   for (Buffer *b : ins)
     inRefs.push_back(b->ref());

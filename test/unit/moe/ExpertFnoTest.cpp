@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 using namespace shodh;
 using namespace shodh::testing;
@@ -178,6 +179,44 @@ TEST(ExpertFno, GradientMatchesFiniteDifferences) {
   for (int64_t i = 5 * c.C * c.points; i < 6 * c.C * c.points; ++i)
     ASSERT_EQ(dx.data[size_t(i)], 0.0f);
   EXPECT_EQ(dws.complex()[2], std::complex<float>());
+}
+
+// In a session both kernels take their working memory from the session's
+// shared ScratchPool, which holds whatever the previous kernel left: with
+// the pool pre-filled with NaN bytes the results must be bitwise those of a
+// run on the kernels' own (zeroed) scratch, and the two kernels must share
+// the pool's block (it does not grow past the larger need).
+TEST(ExpertFno, SharedScratchGivesTheSameBitsAsOwnScratch) {
+  FnoCase c({8, 6}, {2, 1, 3});
+  Buffer off = offsetsBuffer(c.off);
+  Buffer dy = randomBuffer(DType::F32, c.shapeOf(c.O), 47);
+  auto runBoth = [&](ScratchPool *scratch) {
+    Buffer y = Buffer::make(DType::F32, c.shapeOf(c.O));
+    runKernel("expert_fno", c.attrs(), {&c.x, &off, &c.ws, &c.wk, &c.bk}, {&y},
+              2, scratch);
+    Buffer dx = Buffer::make(DType::F32, c.shapeOf(c.C)),
+           dws = Buffer::make(DType::C64, c.ws.shape),
+           dwk = Buffer::make(DType::F32, c.wk.shape),
+           dbk = Buffer::make(DType::F32, c.bk.shape);
+    runKernel("expert_fno_grad", c.attrs(),
+              {&c.x, &off, &dy, &c.ws, &c.wk, &c.bk}, {&dx, &dws, &dwk, &dbk},
+              2, scratch);
+    std::vector<float> all = y.data;
+    for (Buffer *b : {&dx, &dws, &dwk, &dbk})
+      all.insert(all.end(), b->data.begin(), b->data.end());
+    return all;
+  };
+  std::vector<float> own = runBoth(nullptr);
+  ScratchPool pool;
+  runBoth(&pool); // sizes the pool
+  const uint64_t used = pool.capacity();
+  EXPECT_GT(used, 0u);
+  std::memset(pool.acquire(used), 0xFF, used); // NaN everywhere
+  std::vector<float> shared = runBoth(&pool);
+  EXPECT_EQ(pool.capacity(), used);
+  ASSERT_EQ(own.size(), shared.size());
+  EXPECT_EQ(std::memcmp(own.data(), shared.data(), own.size() * sizeof(float)),
+            0);
 }
 
 TEST(ExpertFno, ResultsDoNotDependOnThreadCount) {

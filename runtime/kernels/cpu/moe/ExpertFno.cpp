@@ -6,9 +6,13 @@
 // the spectral pass of one expert's rows. The forward adds the skip path
 // and applies GELU; the gradient recomputes the pre-activation, applies
 // GELU's derivative and runs the adjoints of spectral_conv_grad per expert.
+// Their working memory (truncated spectra, gathered weights, GEMM panels,
+// dz) is bound per run from the session's shared ScratchPool, so the call
+// sites of a program share one block instead of holding one each.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/moe/ExpertFno.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
@@ -134,9 +138,37 @@ public:
   int64_t stackSize_ = 0; ///< elements of one stacked [2mmax.., mmax] block
   std::vector<ModeSet> sets_;
   std::vector<int> setOf_; ///< expert -> index into sets_
-  std::vector<cfloat> truncX_, truncY_, wsub_;
-  std::vector<float> gemmScratch_;
+  /// Scratch, bound for each run (`bindScratch`): the session's shared pool
+  /// or `own_`.
+  cfloat *truncX_ = nullptr, *truncY_ = nullptr, *wsub_ = nullptr;
+  float *gemmScratch_ = nullptr;
+  /// Elements of each scratch piece (set in prepare).
+  int64_t truncXSize_ = 0, truncYSize_ = 0, wsubSize_ = 0, gemmSize_ = 0;
+  AlignedBuffer own_;
+
+public:
+  /// Binds the scratch pieces for one run and returns `extraBytes` more
+  /// (64-byte aligned) for the caller.
+  uint8_t *bindScratch(KernelContext &ctx, uint64_t extraBytes);
 };
+
+/// `bytes` rounded up to the tensor alignment.
+uint64_t aligned(uint64_t bytes) {
+  return (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
+}
+
+uint8_t *FnoExperts::bindScratch(KernelContext &ctx, uint64_t extraBytes) {
+  const uint64_t x = aligned(uint64_t(truncXSize_) * sizeof(cfloat)),
+                 y = aligned(uint64_t(truncYSize_) * sizeof(cfloat)),
+                 w = aligned(uint64_t(wsubSize_) * sizeof(cfloat)),
+                 g = aligned(uint64_t(gemmSize_) * sizeof(float));
+  uint8_t *p = ScratchPool::acquire(ctx, own_, x + y + w + g + extraBytes);
+  truncX_ = reinterpret_cast<cfloat *>(p);
+  truncY_ = reinterpret_cast<cfloat *>(p + x);
+  wsub_ = reinterpret_cast<cfloat *>(p + x + y);
+  gemmScratch_ = reinterpret_cast<float *>(p + x + y + w);
+  return p + x + y + w + g;
+}
 
 /// For the truncated layout of modes `m` (all axes), the offset of each
 /// element in the stacked layout `stack` (modes mmax).
@@ -209,12 +241,10 @@ void FnoExperts::prepare(const std::vector<TensorRef> &in, size_t p,
     }
     setOf_.push_back(it->second);
   }
-  truncX_.assign(size_t(rows_ * in_ * stackSize_), cfloat());
-  truncY_.assign(size_t(rows_ * std::max(in_, out_) * stackSize_), cfloat());
-  wsub_.assign(size_t(in_ * out_ * stackSize_), cfloat());
-  gemmScratch_.assign(
-      size_t(threads * (rows_ * (in_ + out_) + in_ * out_) * 2 * kModeBlock),
-      0.0f);
+  truncXSize_ = rows_ * in_ * stackSize_;
+  truncYSize_ = rows_ * std::max(in_, out_) * stackSize_;
+  wsubSize_ = in_ * out_ * stackSize_;
+  gemmSize_ = threads * (rows_ * (in_ + out_) + in_ * out_) * 2 * kModeBlock;
 }
 
 const cfloat *FnoExperts::gatherWeight(int64_t e, const cfloat *wspec) {
@@ -222,22 +252,22 @@ const cfloat *FnoExperts::gatherWeight(int64_t e, const cfloat *wspec) {
   const int64_t ts = int64_t(idx.size());
   for (int64_t io = 0; io < in_ * out_; ++io) {
     const cfloat *src = wspec + (e * in_ * out_ + io) * stackSize_;
-    cfloat *dst = wsub_.data() + io * ts;
+    cfloat *dst = wsub_ + io * ts;
     for (int64_t t = 0; t < ts; ++t)
       dst[t] = src[idx[size_t(t)]];
   }
-  return wsub_.data();
+  return wsub_;
 }
 
 void FnoExperts::spectral(KernelContext &ctx, int64_t e, int64_t r0, int64_t n,
                           const float *x, const cfloat *w, float *z) {
   ModeSet &s = set(e);
   const int64_t ts = s.geom.truncSize();
-  cfloat *tx = truncX_.data() + r0 * in_ * stackSize_;
+  cfloat *tx = truncX_ + r0 * in_ * stackSize_;
   s.fft->forward(ctx.pool, x + r0 * in_ * points_, tx, n * in_);
   ModeGemm::forward(n, in_, out_, ts)
-      .run(ctx.pool, tx, w, truncY_.data(), nullptr, gemmScratch_.data());
-  s.fft->inverse(ctx.pool, truncY_.data(), z + r0 * out_ * points_, n * out_,
+      .run(ctx.pool, tx, w, truncY_, nullptr, gemmScratch_);
+  s.fft->inverse(ctx.pool, truncY_, z + r0 * out_ * points_, n * out_,
                  1.0f / float(points_));
 }
 
@@ -257,6 +287,7 @@ public:
     FnoExperts &f = fno_;
     std::vector<int64_t> off =
         readOffsets(f.where_, in[1], f.experts_, f.rows_);
+    f.bindScratch(ctx, 0);
     const float *x = in[0].as<float>(), *wk = in[3].as<float>(),
                 *bk = in[4].as<float>();
     float *y = out[0].as<float>();
@@ -293,8 +324,8 @@ public:
     f.expectShape("dwspec", out[1].shape, in[3].shape);
     f.expectShape("dwskip", out[2].shape, in[4].shape);
     f.expectShape("dbskip", out[3].shape, in[5].shape);
-    dz_.assign(size_t(f.rows_ * f.out_ * f.points_), 0.0f);
-    dwsub_.assign(size_t(f.in_ * f.out_ * f.stackSize_), cfloat());
+    dzSize_ = f.rows_ * f.out_ * f.points_;
+    dwsubSize_ = f.in_ * f.out_ * f.stackSize_;
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -302,8 +333,9 @@ public:
 
 private:
   FnoExperts fno_;
-  std::vector<float> dz_;
-  std::vector<cfloat> dwsub_;
+  int64_t dzSize_ = 0, dwsubSize_ = 0; ///< scratch beyond FnoExperts'
+  float *dz_ = nullptr;
+  cfloat *dwsub_ = nullptr;
 };
 
 void ExpertFnoGradKernel::run(const std::vector<TensorRef> &in,
@@ -311,11 +343,16 @@ void ExpertFnoGradKernel::run(const std::vector<TensorRef> &in,
                               KernelContext &ctx) {
   FnoExperts &f = fno_;
   std::vector<int64_t> off = readOffsets(f.where_, in[1], f.experts_, f.rows_);
+  const uint64_t dzBytes = aligned(uint64_t(dzSize_) * sizeof(float));
+  uint8_t *extra = f.bindScratch(
+      ctx, dzBytes + aligned(uint64_t(dwsubSize_) * sizeof(cfloat)));
+  dz_ = reinterpret_cast<float *>(extra);
+  dwsub_ = reinterpret_cast<cfloat *>(extra + dzBytes);
   const float *x = in[0].as<float>(), *dy = in[2].as<float>(),
               *wk = in[4].as<float>(), *bk = in[5].as<float>();
   const cfloat *ws = in[3].as<cfloat>();
   float *dx = out[0].as<float>(), *dwk = out[2].as<float>(),
-        *dbk = out[3].as<float>(), *dz = dz_.data();
+        *dbk = out[3].as<float>(), *dz = dz_;
   cfloat *dws = out[1].as<cfloat>();
   const int64_t xs = f.in_ * f.points_, ys = f.out_ * f.points_;
   // z = spectral + skip, then dz = gelu'(z) dy (in place).
@@ -338,12 +375,11 @@ void ExpertFnoGradKernel::run(const std::vector<TensorRef> &in,
       continue;
     ModeSet &s = f.set(e);
     const int64_t ts = s.geom.truncSize();
-    cfloat *tx = f.truncX_.data() + r0 * f.in_ * f.stackSize_;
-    cfloat *tdz = f.truncY_.data();
+    cfloat *tx = f.truncX_ + r0 * f.in_ * f.stackSize_;
+    cfloat *tdz = f.truncY_;
     s.fft->forward(ctx.pool, dz + r0 * ys, tdz, n * f.out_);
     ModeGemm::adjointWeight(n, f.in_, f.out_, ts)
-        .run(ctx.pool, tx, tdz, dwsub_.data(), s.gradScale.data(),
-             f.gemmScratch_.data());
+        .run(ctx.pool, tx, tdz, dwsub_, s.gradScale.data(), f.gemmScratch_);
     for (int64_t io = 0; io < f.in_ * f.out_; ++io) {
       cfloat *dst = dws + (e * f.in_ * f.out_ + io) * f.stackSize_;
       for (int64_t t = 0; t < ts; ++t)
@@ -351,7 +387,7 @@ void ExpertFnoGradKernel::run(const std::vector<TensorRef> &in,
     }
     ModeGemm::adjointInput(n, f.in_, f.out_, ts)
         .run(ctx.pool, tdz, f.gatherWeight(e, ws), tx, nullptr,
-             f.gemmScratch_.data());
+             f.gemmScratch_);
     s.fft->inverse(ctx.pool, tx, dx + r0 * xs, n * f.in_,
                    1.0f / float(f.points_));
   }

@@ -181,6 +181,28 @@ TEST(ExpertFno, GradientMatchesFiniteDifferences) {
   EXPECT_EQ(dws.complex()[2], std::complex<float>());
 }
 
+/// expert_fno then expert_fno_grad of `c` with cotangent `dy`: y, dx, dws,
+/// dwk and dbk concatenated (on `threads` threads, with `scratch` shared
+/// when given).
+std::vector<float> forwardAndGradient(FnoCase &c, Buffer &off, Buffer &dy,
+                                      int threads,
+                                      ScratchPool *scratch = nullptr) {
+  Buffer y = Buffer::make(DType::F32, c.shapeOf(c.O));
+  runKernel("expert_fno", c.attrs(), {&c.x, &off, &c.ws, &c.wk, &c.bk}, {&y},
+            threads, scratch);
+  Buffer dx = Buffer::make(DType::F32, c.shapeOf(c.C)),
+         dws = Buffer::make(DType::C64, c.ws.shape),
+         dwk = Buffer::make(DType::F32, c.wk.shape),
+         dbk = Buffer::make(DType::F32, c.bk.shape);
+  runKernel("expert_fno_grad", c.attrs(),
+            {&c.x, &off, &dy, &c.ws, &c.wk, &c.bk}, {&dx, &dws, &dwk, &dbk},
+            threads, scratch);
+  std::vector<float> all = y.data;
+  for (Buffer *b : {&dx, &dws, &dwk, &dbk})
+    all.insert(all.end(), b->data.begin(), b->data.end());
+  return all;
+}
+
 // In a session both kernels take their working memory from the session's
 // shared ScratchPool, which holds whatever the previous kernel left: with
 // the pool pre-filled with NaN bytes the results must be bitwise those of a
@@ -191,20 +213,7 @@ TEST(ExpertFno, SharedScratchGivesTheSameBitsAsOwnScratch) {
   Buffer off = offsetsBuffer(c.off);
   Buffer dy = randomBuffer(DType::F32, c.shapeOf(c.O), 47);
   auto runBoth = [&](ScratchPool *scratch) {
-    Buffer y = Buffer::make(DType::F32, c.shapeOf(c.O));
-    runKernel("expert_fno", c.attrs(), {&c.x, &off, &c.ws, &c.wk, &c.bk}, {&y},
-              2, scratch);
-    Buffer dx = Buffer::make(DType::F32, c.shapeOf(c.C)),
-           dws = Buffer::make(DType::C64, c.ws.shape),
-           dwk = Buffer::make(DType::F32, c.wk.shape),
-           dbk = Buffer::make(DType::F32, c.bk.shape);
-    runKernel("expert_fno_grad", c.attrs(),
-              {&c.x, &off, &dy, &c.ws, &c.wk, &c.bk}, {&dx, &dws, &dwk, &dbk},
-              2, scratch);
-    std::vector<float> all = y.data;
-    for (Buffer *b : {&dx, &dws, &dwk, &dbk})
-      all.insert(all.end(), b->data.begin(), b->data.end());
-    return all;
+    return forwardAndGradient(c, off, dy, 2, scratch);
   };
   std::vector<float> own = runBoth(nullptr);
   ScratchPool pool;
@@ -223,24 +232,8 @@ TEST(ExpertFno, ResultsDoNotDependOnThreadCount) {
   FnoCase c({8, 8}, {2, 1, 3});
   Buffer off = offsetsBuffer(c.off);
   Buffer dy = randomBuffer(DType::F32, c.shapeOf(c.O), 46);
-  std::vector<std::vector<float>> runs;
-  for (int threads : {1, 3}) {
-    Buffer y = Buffer::make(DType::F32, c.shapeOf(c.O));
-    runKernel("expert_fno", c.attrs(), {&c.x, &off, &c.ws, &c.wk, &c.bk}, {&y},
-              threads);
-    Buffer dx = Buffer::make(DType::F32, c.shapeOf(c.C)),
-           dws = Buffer::make(DType::C64, c.ws.shape),
-           dwk = Buffer::make(DType::F32, c.wk.shape),
-           dbk = Buffer::make(DType::F32, c.bk.shape);
-    runKernel("expert_fno_grad", c.attrs(),
-              {&c.x, &off, &dy, &c.ws, &c.wk, &c.bk}, {&dx, &dws, &dwk, &dbk},
-              threads);
-    std::vector<float> all = y.data;
-    for (Buffer *b : {&dx, &dws, &dwk, &dbk})
-      all.insert(all.end(), b->data.begin(), b->data.end());
-    runs.push_back(all);
-  }
-  EXPECT_EQ(runs[0], runs[1]);
+  EXPECT_EQ(forwardAndGradient(c, off, dy, 1),
+            forwardAndGradient(c, off, dy, 3));
 }
 
 TEST(ExpertFno, RejectsModesThatDoNotFitOrMismatchTheExperts) {

@@ -2,7 +2,8 @@
 //
 // Contracts as on the CPU (cpu/mlp/ChannelMlp.h). The device has memory to
 // spare, so the hidden activations are materialised for a chunk of n at a
-// time (as many n as keep one scratch tensor under kChunkBytes; one such
+// time (as many n as keep one scratch tensor under channelMlpChunkBytes(),
+// 256 MiB unless a test sets less; one such
 // tensor for the forward, two for the gradient), with
 // row-major strided-batched GEMMs over the n of a chunk (RowMajorGemm.h):
 //   forward:  pre = w1 x_n + b1; act = gelu(pre); y_n = w2 act + b2
@@ -20,14 +21,15 @@
 #include "runtime/kernels/cuda/RowMajorGemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace shodh::cuda {
 
 namespace {
 
-/// Most bytes of one hidden scratch tensor.
-constexpr int64_t kChunkBytes = int64_t(256) << 20;
+/// Most bytes of one hidden scratch tensor (setChannelMlpChunkBytes).
+std::atomic<int64_t> chunkBytes{int64_t(256) << 20};
 
 /// Both kernels: the checks and extents of the CPU's MlpCall, the chunking
 /// and the scratch.
@@ -43,7 +45,7 @@ public:
     CudaKernel::prepare(in, out, ctx);
     g_ = call_.geometry(in, out[0].shape);
     int64_t perN = std::max<int64_t>(1, g_.h * g_.inner * 4);
-    chunk_ = std::clamp<int64_t>(kChunkBytes / perN, 1,
+    chunk_ = std::clamp<int64_t>(chunkBytes.load() / perN, 1,
                                  std::max<int64_t>(1, g_.outer));
     uint64_t bytes = uint64_t(chunk_ * g_.h * g_.inner) * 4;
     if (g_.outer == 0 || g_.inner == 0)
@@ -161,6 +163,10 @@ private:
 };
 
 } // namespace
+
+int64_t setChannelMlpChunkBytes(int64_t bytes) {
+  return chunkBytes.exchange(std::max<int64_t>(1, bytes));
+}
 
 void registerCudaChannelMlpKernels(KernelRegistry &registry) {
   for (bool grad : {false, true})

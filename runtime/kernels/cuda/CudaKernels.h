@@ -23,6 +23,10 @@ void registerCudaElementwiseKernels(KernelRegistry &registry);
 void registerCudaLinearKernels(KernelRegistry &registry);
 /// channel_mlp, channel_mlp_grad (ChannelMlpKernels.cpp).
 void registerCudaChannelMlpKernels(KernelRegistry &registry);
+/// Sets the most bytes of one channel-MLP hidden scratch tensor for kernels
+/// prepared afterwards (default 256 MiB; tests set less to run several
+/// chunks); returns the previous value.
+int64_t setChannelMlpChunkBytes(int64_t bytes);
 /// mse_loss(_grad), rel_l2_loss(_grad) (LossKernels.cpp).
 void registerCudaLossKernels(KernelRegistry &registry);
 /// adam, clip_by_norm, grad_global_norm, step_increment (OptimKernels.cpp).

@@ -7,14 +7,19 @@
 // Tolerance 1e-4 relative to max(1, |value|): both sides round GEMM sums
 // of at most a few hundred f32 products in different orders (≈ 1e-6
 // relative each), and the weight gradients sum over every position; a
-// second GPU run must repeat bitwise (no atomics).
+// second GPU run must repeat bitwise (no atomics). Each shape also runs with
+// the hidden scratch limited to one n per chunk (several chunks, the weight
+// gradients accumulating across them), which must match the CPU too.
 //
 //===----------------------------------------------------------------------===//
 #include "CudaHarness.h"
+#include "runtime/kernels/cuda/CudaKernels.h"
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <random>
+#include <string>
 
 using namespace shodh;
 using namespace shodh::testing;
@@ -25,6 +30,12 @@ namespace {
 struct MlpShape {
   std::vector<int64_t> x;
   int64_t axis, h, o;
+};
+
+/// Limits the channel MLP's hidden scratch to one n per chunk while alive.
+struct OneNPerChunk {
+  int64_t before = cuda::setChannelMlpChunkBytes(1);
+  ~OneNPerChunk() { cuda::setChannelMlpChunkBytes(before); }
 };
 
 HostTensor uniform(std::vector<int64_t> shape, uint32_t seed) {
@@ -39,7 +50,12 @@ TEST(CudaChannelMlpParity, ForwardAndGradientsMatchTheCpu) {
   for (const MlpShape &s : {MlpShape{{1, 4, 300}, 1, 16, 1},
                             MlpShape{{5, 3, 8, 8}, 1, 32, 2},
                             MlpShape{{2, 3, 4, 5}, 2, 6, 3}}) {
-    for (const char *mode : {"none", "tanh"}) {
+    for (const char *label : {"none", "tanh", "none, one n per chunk"}) {
+      const bool chunked = label[4] == ',';
+      const char *mode = chunked ? "none" : label;
+      std::optional<OneNPerChunk> limit;
+      if (chunked)
+        limit.emplace();
       std::vector<NamedAttr> attrs = {{"axis", s.axis},
                                       {"approximate", std::string(mode)}};
       int64_t c = s.x[size_t(s.axis)];
@@ -48,7 +64,7 @@ TEST(CudaChannelMlpParity, ForwardAndGradientsMatchTheCpu) {
       HostTensor x = uniform(s.x, seed++), w1 = uniform({s.h, c}, seed++),
                  b1 = uniform({s.h}, seed++), w2 = uniform({s.o, s.h}, seed++),
                  b2 = uniform({s.o}, seed++), dy = uniform(yShape, seed++);
-      std::string what = std::string(" (") + mode + ", rank " +
+      std::string what = std::string(" (") + label + ", rank " +
                          std::to_string(s.x.size()) + ")";
       HostTensor y(DType::F32, yShape), yGpu(DType::F32, yShape);
       runKernel("channel_mlp", attrs, {&x, &w1, &b1, &w2, &b2}, {&y}, 2);

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/support/Status.h"
@@ -77,14 +78,6 @@ void checkLinearShapes(const std::string &where, int64_t axis,
   checkLinearDims(where, static_cast<size_t>(axis), s);
 }
 
-/// Product of shape[from, to).
-int64_t product(const std::vector<int64_t> &shape, size_t from, size_t to) {
-  int64_t p = 1;
-  for (size_t i = from; i < to; ++i)
-    p *= shape[i];
-  return p;
-}
-
 /// The linear kernel: validated at construction, sized in `prepare`.
 class LinearKernel : public Kernel {
 public:
@@ -153,10 +146,8 @@ void LinearKernel::prepare(const std::vector<TensorRef> &in,
   checkLinearShapes(where_, axis_,
                     shapesOf(in, fixedDims(out[0].shape),
                              [](const TensorRef &t) { return fixedDims(t.shape); }));
-  size_t axis = static_cast<size_t>(axis_);
-  outer_ = product(in[0].shape, 0, axis);
-  cin_ = in[0].shape[axis];
-  inner_ = product(in[0].shape, axis + 1, in[0].shape.size());
+  AxisSplit s = splitAt(in[0].shape, static_cast<size_t>(axis_));
+  outer_ = s.outer, cin_ = s.channels, inner_ = s.inner;
   cout_ = in[1].shape[0];
   for (int64_t d : {cin_, cout_, inner_}) // what reaches BLAS as an int
     if (d > INT_MAX)

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/DeviceCheck.h"
+#include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/grad/LinearGrad.h"
@@ -35,18 +36,6 @@ namespace shodh::cuda {
 
 namespace {
 
-/// (N, C, S) of a shape split at `axis`.
-struct Split {
-  int64_t outer = 1, channels = 1, inner = 1;
-};
-
-Split splitAt(const std::vector<int64_t> &shape, int64_t axis) {
-  Split s;
-  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d)
-    (d < axis ? s.outer : d == axis ? s.channels : s.inner) *= shape[d];
-  return s;
-}
-
 /// Throws unless every value fits cuBLAS's int arguments.
 void checkIntLimit(const std::string &where,
                    std::initializer_list<int64_t> values) {
@@ -62,7 +51,7 @@ enum class LinearOp { Forward, GradInput, GradWeight, GradBias };
 class LinearFamilyKernel : public CudaKernel {
 public:
   LinearFamilyKernel(const KernelSignature &sig, LinearOp op)
-      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), op_(op),
+      : CudaKernel(sig), op_(op),
         axis_(intAttr(sig, "axis")),
         residual_(op == LinearOp::Forward && intAttr(sig, "residual", 0) == 1) {
   }
@@ -71,7 +60,7 @@ public:
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     CudaKernel::prepare(in, out, ctx);
     // in[0] (x for forward/grad_weight, dy otherwise) split at `axis`.
-    s_ = splitAt(in[0].shape, axis_);
+    s_ = splitAt(in[0].shape, size_t(axis_));
     if (op_ == LinearOp::Forward) {
       cin_ = s_.channels, cout_ = in[1].shape[0];
     } else if (op_ == LinearOp::GradInput) {
@@ -190,7 +179,7 @@ private:
   LinearOp op_;
   int64_t axis_;
   bool residual_;
-  Split s_;
+  AxisSplit s_;
   int64_t cin_ = 0, cout_ = 0;
 };
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/LinearGrad.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/support/Status.h"
@@ -23,21 +24,6 @@ namespace {
 
 /// Smallest number of db entries or dw elements worth a chunk of their own.
 constexpr int64_t kGradGrain = 4096;
-
-/// A shape seen as [outer, channels, inner] around the channel axis.
-struct AxisSplit {
-  int64_t outer = 1, channels = 0, inner = 1;
-};
-
-/// Splits a concrete shape at `axis`.
-AxisSplit splitAt(const std::vector<int64_t> &s, size_t axis) {
-  AxisSplit r;
-  for (size_t d = 0; d < s.size(); ++d)
-    d < axis    ? void(r.outer *= s[d])
-    : d == axis ? void(r.channels = s[d])
-                : void(r.inner *= s[d]);
-  return r;
-}
 
 /// Throws unless 0 <= axis < rank of operand `what`.
 void checkAxis(const std::string &where, int64_t axis, const char *what,

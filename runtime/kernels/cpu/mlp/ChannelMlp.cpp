@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Gelu.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
@@ -101,12 +102,9 @@ MlpGeometry MlpCall::geometry(const std::vector<TensorRef> &in,
     dims.push_back(fixedDims(t.shape));
   checkShapes(where, axis, grad, dims, fixedDims(y));
   MlpGeometry g;
-  size_t a = static_cast<size_t>(axis);
-  g.outer = 1, g.inner = 1;
-  for (size_t d = 0; d < in[0].shape.size(); ++d)
-    d < a ? void(g.outer *= in[0].shape[d])
-          : d > a ? void(g.inner *= in[0].shape[d]) : void();
-  g.c = in[0].shape[a], g.h = in[1].shape[0], g.o = in[3].shape[0];
+  AxisSplit x = splitAt(in[0].shape, static_cast<size_t>(axis));
+  g.outer = x.outer, g.c = x.channels, g.inner = x.inner;
+  g.h = in[1].shape[0], g.o = in[3].shape[0];
   for (int64_t d : {g.c, g.h, g.o})
     if (d < 1 || d > INT_MAX)
       throw Error(fmt::format("{}: C, H and O must be in [1, {}], got C = {}, "

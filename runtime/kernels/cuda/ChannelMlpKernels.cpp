@@ -36,9 +36,7 @@ std::atomic<int64_t> chunkBytes{int64_t(256) << 20};
 class ChannelMlpCudaKernel : public CudaKernel {
 public:
   ChannelMlpCudaKernel(const KernelSignature &sig, bool grad)
-      : CudaKernel(sig, grad ? makeChannelMlpGradKernel(sig)
-                             : makeChannelMlpKernel(sig)),
-        call_(sig, grad) {}
+      : CudaKernel(sig), call_(sig, grad) {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {

@@ -14,6 +14,9 @@ CudaKernel::CudaKernel(const KernelSignature &sig,
     throw Error(fmt::format("{}: no CPU kernel to validate the call", where_));
 }
 
+CudaKernel::CudaKernel(const KernelSignature &sig)
+    : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())) {}
+
 void CudaKernel::prepare(const std::vector<TensorRef> &inputs,
                          const std::vector<TensorRef> &outputs,
                          KernelContext &ctx) {

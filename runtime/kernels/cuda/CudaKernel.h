@@ -26,6 +26,9 @@ class CudaKernel : public Kernel {
 public:
   /// `checks` is the CPU kernel built from the same signature.
   CudaKernel(const KernelSignature &sig, std::unique_ptr<Kernel> checks);
+  /// Validates with the CPU kernel of the call's own name (every CUDA
+  /// kernel is registered under its CPU counterpart's name).
+  explicit CudaKernel(const KernelSignature &sig);
   /// Re-checks the concrete shapes with the CPU kernel's `prepare`.
   void prepare(const std::vector<TensorRef> &inputs,
                const std::vector<TensorRef> &outputs,

@@ -26,7 +26,7 @@ enum class NormKind { Forward, GradInput, GradGamma };
 class LayerNormKernel : public CudaKernel {
 public:
   LayerNormKernel(const KernelSignature &sig, NormKind kind)
-      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), kind_(kind),
+      : CudaKernel(sig), kind_(kind),
         axis_(intAttr(sig, "axis")) {
     shape_.eps = floatAttr(sig, "eps");
     expectF32Only(sig); // the CPU kernel accepts f64 too

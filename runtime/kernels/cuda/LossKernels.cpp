@@ -19,7 +19,7 @@ enum class Loss { Mse, RelL2 };
 class LossKernel : public CudaKernel {
 public:
   LossKernel(const KernelSignature &sig, Loss loss, bool grad)
-      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), loss_(loss),
+      : CudaKernel(sig), loss_(loss),
         grad_(grad) {}
 
   void prepare(const std::vector<TensorRef> &in,

@@ -35,7 +35,7 @@ std::vector<double> priorOf(const KernelSignature &sig) {
 class RouterLossKernel : public CudaKernel {
 public:
   RouterLossKernel(const KernelSignature &sig, LossKind kind, bool grad)
-      : CudaKernel(sig, cpuKernelFor(sig, sig.call->kernel.c_str())), kind_(kind), grad_(grad),
+      : CudaKernel(sig), kind_(kind), grad_(grad),
         prior_(kind == LossKind::Kl ? priorOf(sig) : std::vector<double>{}),
         beta_(kind == LossKind::Kl ? floatAttr(sig, "entropy_weight", 0.0)
                                    : 0.0),

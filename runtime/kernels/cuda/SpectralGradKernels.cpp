@@ -43,10 +43,9 @@ constexpr uint64_t kComplexBytes = 8;
 /// One of the three gradient kernels (see the file comment).
 class SpectralConvGradKernel : public CudaKernel {
 public:
-  /// Validates the call with the CPU kernel `cpuName`.
-  SpectralConvGradKernel(const KernelSignature &sig, SpectralGradKind kind,
-                         const char *cpuName)
-      : CudaKernel(sig, cpuKernelFor(sig, cpuName)), kind_(kind),
+  /// Validates the call with the CPU kernel of the same name.
+  SpectralConvGradKernel(const KernelSignature &sig, SpectralGradKind kind)
+      : CudaKernel(sig), kind_(kind),
         modes_(intsAttr(sig, "modes")),
         saved_(kind == SpectralGradKind::Both &&
                intAttr(sig, "saved_spectrum", 0) == 1) {}
@@ -178,17 +177,17 @@ void registerCudaSpectralGradKernels(KernelRegistry &registry) {
   registry.add("spectral_conv_grad_input", Backend::Cuda,
                [](const KernelSignature &s) {
                  return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
-                     s, SpectralGradKind::Input, "spectral_conv_grad_input"));
+                     s, SpectralGradKind::Input));
                });
   registry.add("spectral_conv_grad_weight", Backend::Cuda,
                [](const KernelSignature &s) {
                  return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
-                     s, SpectralGradKind::Weight, "spectral_conv_grad_weight"));
+                     s, SpectralGradKind::Weight));
                });
   registry.add("spectral_conv_grad", Backend::Cuda,
                [](const KernelSignature &s) {
                  return std::unique_ptr<Kernel>(new SpectralConvGradKernel(
-                     s, SpectralGradKind::Both, "spectral_conv_grad"));
+                     s, SpectralGradKind::Both));
                });
 }
 

@@ -44,7 +44,7 @@ std::vector<int64_t> trailing(const std::vector<int64_t> &shape, int d) {
 class SpectralConvKernel : public CudaKernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig)
-      : CudaKernel(sig, cpuKernelFor(sig, "spectral_conv")),
+      : CudaKernel(sig),
         modes_(intsAttr(sig, "modes")),
         save_(intAttr(sig, "save_spectrum", 0) == 1) {}
 

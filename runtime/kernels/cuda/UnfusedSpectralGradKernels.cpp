@@ -46,9 +46,7 @@ class RealFftGradKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel.
   RealFftGradKernel(const KernelSignature &sig, FftDirection forwardDir)
-      : CudaKernel(sig, cpuKernelFor(sig, forwardDir == FftDirection::Forward
-                                              ? "rfft_grad"
-                                              : "irfft_grad")),
+      : CudaKernel(sig),
         ofRfft_(forwardDir == FftDirection::Forward), forwardDir_(forwardDir),
         ndims_(int(intAttr(sig, "ndims"))),
         norm_(stringAttr(sig, "norm", "backward")) {}
@@ -102,9 +100,7 @@ class ContractGradKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel.
   ContractGradKernel(const KernelSignature &sig, bool weight)
-      : CudaKernel(sig,
-                   cpuKernelFor(sig, weight ? "spectral_contract_grad_weight"
-                                            : "spectral_contract_grad_input")),
+      : CudaKernel(sig),
         weight_(weight) {}
 
   /// Checks the shapes; the weight gradient's per-mode scale is 1.

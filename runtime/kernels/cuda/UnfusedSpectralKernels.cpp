@@ -49,9 +49,7 @@ class RealFftKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel.
   RealFftKernel(const KernelSignature &sig, FftDirection dir)
-      : CudaKernel(
-            sig,
-            cpuKernelFor(sig, dir == FftDirection::Forward ? "rfft" : "irfft")),
+      : CudaKernel(sig),
         dir_(dir), ndims_(int(intAttr(sig, "ndims"))),
         norm_(stringAttr(sig, "norm", "backward")) {}
 
@@ -102,8 +100,7 @@ class CornerKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel.
   CornerKernel(const KernelSignature &sig, bool pad)
-      : CudaKernel(
-            sig, cpuKernelFor(sig, pad ? "spectral_pad" : "spectral_truncate")),
+      : CudaKernel(sig),
         pad_(pad), modes_(intsAttr(sig, "modes")) {}
 
   /// Checks the shapes and uploads the CPU's index map.
@@ -148,7 +145,7 @@ class ContractKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel.
   explicit ContractKernel(const KernelSignature &sig)
-      : CudaKernel(sig, cpuKernelFor(sig, "spectral_contract")) {}
+      : CudaKernel(sig) {}
 
   /// Checks the shapes.
   void prepare(const std::vector<TensorRef> &in,

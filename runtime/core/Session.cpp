@@ -62,8 +62,7 @@ Session::Session(const ModelDesc &model, SessionOptions options)
         options.backend == Backend::Cuda && !cudaCompiledIn()
             ? ": " + probeCuda().reason
             : std::string()));
-  if (options.backend == Backend::Cuda) {
-    requireCudaDevice("backend cuda");
+  if (options.backend == Backend::Cuda) { // the device was checked above
     if (options.checkNumerics)
       throw Error("checkNumerics (--check-numerics) is not available on "
                   "backend cuda yet; run the check with --device cpu");

@@ -45,16 +45,6 @@ std::string nameOf(const InterpolateCase &c) {
   return "lead " + list(c.lead) + ", " + list(c.in) + " -> " + list(c.out);
 }
 
-/// The message of the Error `create` throws ("" if none).
-std::string messageOf(const std::function<void()> &create) {
-  try {
-    create();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
-
 /// Runs the `backend` factory of `name` on static descriptions.
 void createOn(Backend backend, const std::string &name,
               std::vector<NamedAttr> attrs, const std::vector<TensorDesc> &ins,

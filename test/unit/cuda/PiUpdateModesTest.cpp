@@ -34,16 +34,6 @@ template <typename T> bool sameBits(T a, T b) {
   return std::memcmp(&a, &b, sizeof(T)) == 0;
 }
 
-/// The message of the Error `create` throws ("" if none).
-std::string messageOf(const std::function<void()> &create) {
-  try {
-    create();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
-
 /// Runs the `backend` factory of pi_update on static descriptions.
 void createOn(Backend backend, std::vector<NamedAttr> attrs,
               const std::vector<TensorDesc> &ins,

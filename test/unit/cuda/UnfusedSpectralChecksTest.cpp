@@ -31,16 +31,6 @@ struct BadCall {
   Operands ins, outs;
 };
 
-/// The message `fn` throws ("" if it does not throw).
-template <typename Fn> std::string messageOf(Fn fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.what();
-  }
-  return "";
-}
-
 /// Host tensors of concrete operand shapes (the CPU kernels plan FFTW on
 /// their buffers in `prepare`).
 std::vector<HostTensor> tensors(const Operands &ops) {

@@ -106,6 +106,17 @@ inline void runKernel(const std::string &name, std::vector<NamedAttr> attrs,
   kernel->run(inRefs, outRefs, ctx);
 }
 
+/// The message of the `Error` `fn` throws ("" if it throws none): for
+/// comparing two backends' messages.
+inline std::string messageOf(const std::function<void()> &fn) {
+  try {
+    fn();
+  } catch (const Error &e) {
+    return e.what();
+  }
+  return "";
+}
+
 /// Expects `fn` to throw `Error` whose message contains `needle`.
 inline void expectErrorContaining(const std::function<void()> &fn,
                                   const std::string &needle) {

@@ -31,6 +31,8 @@ namespace shodh {
 
 namespace {
 
+#ifdef SHODH_HAVE_CUDA // the plugin exists only in builds with the backend
+
 /// The plugin's file name (runtime/kernels/cuda/CMakeLists.txt).
 constexpr const char *kPluginName = "libshodh_cuda.so";
 
@@ -89,6 +91,8 @@ const CudaRuntime *openPlugin(std::string &why) {
   // device memory of the backend may outlive any scope here.
   return rt;
 }
+
+#endif // SHODH_HAVE_CUDA
 
 /// The one-time result of loading.
 struct Loaded {

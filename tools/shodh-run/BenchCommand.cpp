@@ -35,6 +35,7 @@ struct BenchOptions {
   int iters = 10;
   float lr = 1e-3f;
   bool profile = false;
+  std::string fftLastAxis = "auto";
   SessionFlags flags;
 };
 
@@ -68,6 +69,9 @@ void runBench(const BenchOptions &o) {
   if (!p)
     throw Error(fmt::format("model has no program '{}'", o.program));
   SessionOptions so = o.flags.apply(SessionOptions{o.threads, Backend::Cpu});
+  setLastAxisTransform(o.fftLastAxis == "fftw"  ? LastAxisTransform::Fftw
+                       : o.fftLastAxis == "dft" ? LastAxisTransform::Dft
+                                                : LastAxisTransform::Auto);
   so.profile = o.profile;
   Session s(m, so);
   // After loading: the model and its weights in memory, nothing planned yet
@@ -119,6 +123,11 @@ void addBenchCommand(CLI::App &app) {
   cmd->add_option("--lr", o->lr, "learning rate fed to a training program's lr input");
   cmd->add_flag("--profile", o->profile,
                 "print the time of every kernel call, sorted, and per kernel");
+  cmd->add_option("--fft-last-axis", o->fftLastAxis,
+                  "last axis of the truncated FFTs (CPU): auto (default: a direct "
+                  "DFT by sgemm when at most 16 modes are kept there, else FFTW), "
+                  "fftw or dft, to compare the two")
+      ->check(CLI::IsMember({"auto", "fftw", "dft"}));
   o->flags.addTo(cmd);
   cmd->callback([o] { runBench(*o); });
 }

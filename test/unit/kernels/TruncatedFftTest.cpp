@@ -7,8 +7,9 @@
 // DFTs of SpectralReference.h. Grids cover 1-3 axes, odd and even sizes
 // (odd sizes also make every other grid misaligned, taking the copy path),
 // modes at both limits (2m = N, m = N/2 + 1) and several rows on 1-3
-// threads. f32 FFTs of a few hundred points: errors ~1e-6 of the values'
-// scale; tolerance 2e-5 * scale.
+// threads, each with the last axis by FFTW and by the direct DFT (sgemm).
+// f32 FFTs of a few hundred points: errors ~1e-6 of the values' scale;
+// tolerance 2e-5 * scale.
 //
 //===----------------------------------------------------------------------===//
 #include "SpectralReference.h"
@@ -29,16 +30,19 @@ struct Case {
   int threads;
 };
 
-class TruncatedFftCases : public ::testing::TestWithParam<Case> {};
+class TruncatedFftCases
+    : public ::testing::TestWithParam<std::tuple<Case, LastAxisTransform>> {};
 
 TEST_P(TruncatedFftCases, MatchesDirectTransforms) {
-  const Case &c = GetParam();
+  const Case &c = std::get<0>(GetParam());
+  const LastAxisTransform mode = std::get<1>(GetParam());
   SpectralGeometry g{c.grid, c.modes};
   ASSERT_EQ(g.validate(), "");
   const int64_t rows = 5, n = ref::prod(c.grid), ts = g.truncSize();
   std::vector<int64_t> hs = ref::halfShape(c.grid);
   ThreadPool pool(c.threads);
-  TruncatedFft fft(g, pool.size());
+  TruncatedFft fft(g, pool.size(), mode);
+  ASSERT_EQ(fft.lastAxisDft(), mode == LastAxisTransform::Dft);
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
 
@@ -80,15 +84,55 @@ TEST_P(TruncatedFftCases, MatchesDirectTransforms) {
 
 INSTANTIATE_TEST_SUITE_P(
     Grids, TruncatedFftCases,
-    ::testing::Values(Case{{16}, {5}, 2}, Case{{9}, {5}, 3}, Case{{8, 6}, {2, 2}, 2},
-                      Case{{8, 6}, {4, 4}, 1}, Case{{7, 5}, {3, 3}, 2},
-                      Case{{6, 9}, {1, 5}, 3}, Case{{16, 16}, {5, 3}, 2},
-                      Case{{6, 4, 5}, {2, 1, 3}, 2}, Case{{8, 8, 8}, {4, 2, 5}, 3},
-                      Case{{5, 7, 6}, {2, 3, 2}, 1}));
+    ::testing::Combine(
+        ::testing::Values(Case{{16}, {5}, 2}, Case{{9}, {5}, 3}, Case{{8, 6}, {2, 2}, 2},
+                          Case{{8, 6}, {4, 4}, 1}, Case{{7, 5}, {3, 3}, 2},
+                          Case{{6, 9}, {1, 5}, 3}, Case{{16, 16}, {5, 3}, 2},
+                          Case{{6, 4, 5}, {2, 1, 3}, 2}, Case{{8, 8, 8}, {4, 2, 5}, 3},
+                          Case{{5, 7, 6}, {2, 3, 2}, 1}, Case{{12, 32}, {3, 12}, 2}),
+        ::testing::Values(LastAxisTransform::Fftw, LastAxisTransform::Dft)));
 
-TEST(TruncatedFft, ThreadCountDoesNotChangeResults) {
-  SpectralGeometry g{{12, 10}, {4, 3}};
-  const int64_t rows = 7, n = 120, ts = g.truncSize();
+// The default picks the direct DFT for few kept last-axis modes (FNO's 12 of
+// 33 on 64²) and FFTW beyond kDftLastAxisMaxModes or for grids of few lines;
+// both give the same spectra to f32 rounding.
+TEST(TruncatedFft, AutoPicksTheLastAxisTransformBySize) {
+  EXPECT_TRUE(TruncatedFft(SpectralGeometry{{64, 64}, {12, 12}}, 1,
+                           LastAxisTransform::Auto).lastAxisDft());
+  EXPECT_TRUE(TruncatedFft(SpectralGeometry{{256}, {16}}, 1, LastAxisTransform::Auto)
+                  .lastAxisDft());
+  EXPECT_FALSE(TruncatedFft(SpectralGeometry{{64, 64}, {12, 17}}, 1,
+                            LastAxisTransform::Auto).lastAxisDft());
+  EXPECT_FALSE(TruncatedFft(SpectralGeometry{{4, 16}, {2, 4}}, 1,
+                            LastAxisTransform::Auto).lastAxisDft());
+
+  SpectralGeometry g{{64, 64}, {12, 12}};
+  const int64_t rows = 3, n = 64 * 64, ts = g.truncSize();
+  std::vector<float> real(size_t(rows * n));
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  for (float &v : real)
+    v = u(rng);
+  TruncatedFft viaFftw(g, 2, LastAxisTransform::Fftw), viaDft(g, 2, LastAxisTransform::Dft);
+  std::vector<cfloat> a(size_t(rows * ts)), b(size_t(rows * ts));
+  viaFftw.forward(nullptr, real.data(), a.data(), rows);
+  viaDft.forward(nullptr, real.data(), b.data(), rows);
+  for (size_t i = 0; i < a.size(); ++i)
+    ASSERT_LT(std::abs(a[i] - b[i]), 1e-5f * n) << "element " << i;
+  std::vector<float> x(size_t(rows * n)), y(size_t(rows * n));
+  viaFftw.inverse(nullptr, a.data(), x.data(), rows, 1.0f / float(n));
+  viaDft.inverse(nullptr, a.data(), y.data(), rows, 1.0f / float(n));
+  for (size_t i = 0; i < x.size(); ++i)
+    ASSERT_NEAR(x[i], y[i], 1e-5f) << "point " << i;
+}
+
+class ThreadCounts : public ::testing::TestWithParam<SpectralGeometry> {};
+
+TEST_P(ThreadCounts, DoNotChangeResults) {
+  const SpectralGeometry &g = GetParam();
+  const int64_t rows = g.dims() == 1 ? 700 : 7, ts = g.truncSize();
+  int64_t n = 1;
+  for (int64_t v : g.grid)
+    n *= v;
   std::vector<float> real(size_t(rows * n));
   std::mt19937 rng(3);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
@@ -96,14 +140,22 @@ TEST(TruncatedFft, ThreadCountDoesNotChangeResults) {
     v = u(rng);
   std::vector<cfloat> a(size_t(rows * ts)), b(size_t(rows * ts));
   ThreadPool one(1), three(3);
-  TruncatedFft f1(g, 1), f3(g, 3);
-  f1.forward(&one, real.data(), a.data(), rows);
-  f3.forward(&three, real.data(), b.data(), rows);
-  EXPECT_EQ(a, b);
-  std::vector<float> x(size_t(rows * n)), y(size_t(rows * n));
-  f1.inverse(&one, a.data(), x.data(), rows, 1.0f);
-  f3.inverse(nullptr, a.data(), y.data(), rows, 1.0f);
-  EXPECT_EQ(x, y);
+  for (LastAxisTransform mode : {LastAxisTransform::Fftw, LastAxisTransform::Dft}) {
+    TruncatedFft f1(g, 1, mode), f3(g, 3, mode);
+    f1.forward(&one, real.data(), a.data(), rows);
+    f3.forward(&three, real.data(), b.data(), rows);
+    EXPECT_EQ(a, b);
+    std::vector<float> x(size_t(rows * n)), y(size_t(rows * n));
+    f1.inverse(&one, a.data(), x.data(), rows, 1.0f);
+    f3.inverse(nullptr, a.data(), y.data(), rows, 1.0f);
+    EXPECT_EQ(x, y);
+  }
 }
+
+// 1-D lines go through the DFT sgemm many rows at a time: 700 rows (three
+// 256-row blocks) on 1 and 3 threads.
+INSTANTIATE_TEST_SUITE_P(Grids, ThreadCounts,
+                         ::testing::Values(SpectralGeometry{{12, 10}, {4, 3}},
+                                           SpectralGeometry{{20}, {6}}));
 
 } // namespace

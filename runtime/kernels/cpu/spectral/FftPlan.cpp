@@ -19,7 +19,11 @@ std::mutex &fftwPlannerMutex() {
 
 namespace {
 std::atomic<FftPlanning> planningMode{FftPlanning::Estimate};
+std::atomic<LastAxisTransform> lastAxisMode{LastAxisTransform::Auto};
 } // namespace
+
+void setLastAxisTransform(LastAxisTransform mode) { lastAxisMode = mode; }
+LastAxisTransform lastAxisTransform() { return lastAxisMode; }
 
 void setFftPlanning(FftPlanning mode) { planningMode = mode; }
 FftPlanning fftPlanning() { return planningMode; }

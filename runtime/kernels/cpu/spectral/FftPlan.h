@@ -34,6 +34,20 @@ FftPlanning fftPlanning();
 /// The FFTW planner flag of the current mode.
 unsigned fftwPlannerFlags();
 
+/// How the truncated transforms (TruncatedFft.h) do the last axis, where
+/// only the m lowest of N/2 + 1 frequencies are kept: Auto (the default)
+/// picks Dft when m <= kDftLastAxisMaxModes, else Fftw; Fftw always runs
+/// FFTW's r2c/c2r over all N/2 + 1; Dft always multiplies by the N x 2m
+/// cos/sin matrix (one sgemm per grid). A fixed rule, not a measurement, so
+/// the choice (and the results' last bits) is the same in every process.
+enum class LastAxisTransform { Auto, Fftw, Dft };
+constexpr int64_t kDftLastAxisMaxModes = 16;
+
+/// Sets the last-axis mode for transforms planned from now on (process-wide;
+/// `shodh-run bench --fft-last-axis`).
+void setLastAxisTransform(LastAxisTransform mode);
+LastAxisTransform lastAxisTransform();
+
 /// FFTW's accumulated wisdom as text / merges wisdom text into it (false if
 /// the text is not valid wisdom). Callers do the file I/O.
 std::string exportFftWisdom();

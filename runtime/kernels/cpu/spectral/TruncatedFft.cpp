@@ -16,12 +16,14 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/support/Status.h"
 
+#include <cblas.h>
 #include <fftw3.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <climits>
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstring>
 
 namespace shodh {
@@ -66,9 +68,35 @@ struct PlanningArrays {
   }
 };
 
+/// The kept-frequency DFT matrices of a length-n real line with m kept
+/// frequencies: forward [n x 2m] (column 2k = cos 2πkn/N, 2k+1 = -sin, so a
+/// row of x times it is rfft(x)[0, m) interleaved) and inverse [2m x n]
+/// (row 2k = w_k cos, 2k+1 = -w_k sin with w_k = 2 except 1 at k = 0 and
+/// k = N/2: the c2r of a half spectrum zero beyond m, whose DC and Nyquist
+/// imaginary parts drop out as FFTW and numpy drop them). Angles from
+/// (k·j mod n) in double.
+void makeDftMatrices(int64_t n, int64_t m, std::vector<float> &fwd,
+                     std::vector<float> &inv) {
+  fwd.assign(size_t(n * 2 * m), 0.0f);
+  inv.assign(size_t(2 * m * n), 0.0f);
+  const double step = 2.0 * M_PI / double(n);
+  for (int64_t k = 0; k < m; ++k) {
+    const double w = (k == 0 || 2 * k == n) ? 1.0 : 2.0;
+    for (int64_t j = 0; j < n; ++j) {
+      const double a = step * double((k * j) % n);
+      const double c = std::cos(a), s = std::sin(a);
+      fwd[size_t(j * 2 * m + 2 * k)] = float(c);
+      fwd[size_t(j * 2 * m + 2 * k + 1)] = float(-s);
+      inv[size_t(2 * k * n + j)] = float(w * c);
+      inv[size_t((2 * k + 1) * n + j)] = float(-w * s);
+    }
+  }
+}
+
 } // namespace
 
-TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads)
+TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads,
+                           LastAxisTransform lastAxis)
     : geom_(g), index_(g.gatherIndex()) {
   const int d = g.dims();
   std::vector<int64_t> hs = g.halfShape();
@@ -82,16 +110,24 @@ TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads)
   lines_ = realSize_ / g.grid.back();
   const int n = asInt(g.grid.back(), g), h = asInt(hs.back(), g);
   asInt(realSize_, g), asInt(halfSize_, g);
+  const int64_t m = g.modes.back();
+  dft_ = lastAxis == LastAxisTransform::Dft ||
+         (lastAxis == LastAxisTransform::Auto && m <= kDftLastAxisMaxModes &&
+          (d == 1 || lines_ >= 8));
+  if (dft_)
+    makeDftMatrices(n, m, dftForward_, dftInverse_);
 
   PlanningArrays arrays(realSize_, halfSize_);
   const unsigned flags = fftwPlannerFlags();
   std::lock_guard<std::mutex> lock(fftwPlannerMutex());
-  r2c_ = fftwf_plan_many_dft_r2c(1, &n, int(lines_), arrays.real, nullptr, 1, n,
-                                 arrays.half, nullptr, 1, h, flags);
-  c2r_ = fftwf_plan_many_dft_c2r(1, &n, int(lines_), arrays.half, nullptr, 1, h,
-                                 arrays.real, nullptr, 1, n, flags);
-  if (!r2c_ || !c2r_)
-    throw Error(fmt::format("FFTW could not plan {} lines of length {}", lines_, n));
+  if (!dft_) {
+    r2c_ = fftwf_plan_many_dft_r2c(1, &n, int(lines_), arrays.real, nullptr, 1, n,
+                                   arrays.half, nullptr, 1, h, flags);
+    c2r_ = fftwf_plan_many_dft_c2r(1, &n, int(lines_), arrays.half, nullptr, 1, h,
+                                   arrays.real, nullptr, 1, n, flags);
+    if (!r2c_ || !c2r_)
+      throw Error(fmt::format("FFTW could not plan {} lines of length {}", lines_, n));
+  }
 
   // Plans along full axis `a`, one per combination of kept blocks on the
   // full axes after it.
@@ -153,13 +189,20 @@ TruncatedFft::~TruncatedFft() {
 
 void TruncatedFft::forwardOne(const float *real, cfloat *trunc, float scale,
                               Scratch &s) const {
-  float *in = const_cast<float *>(real);
-  if (fftwf_alignment_of(in) != 0) {
-    std::memcpy(s.real, real, size_t(realSize_) * sizeof(float));
-    in = s.real;
-  }
   auto *half = reinterpret_cast<fftwf_complex *>(s.half);
-  fftwf_execute_dft_r2c(static_cast<fftwf_plan>(r2c_), in, half);
+  if (dft_) { // the kept columns of every line, into the half spectrum
+    const int n = int(geom_.grid.back()), m2 = int(2 * geom_.modes.back());
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(lines_), m2, n, 1.0f,
+                real, n, dftForward_.data(), m2, 0.0f, reinterpret_cast<float *>(half),
+                int(2 * (n / 2 + 1)));
+  } else {
+    float *in = const_cast<float *>(real);
+    if (fftwf_alignment_of(in) != 0) {
+      std::memcpy(s.real, real, size_t(realSize_) * sizeof(float));
+      in = s.real;
+    }
+    fftwf_execute_dft_r2c(static_cast<fftwf_plan>(r2c_), in, half);
+  }
   for (const Stage &st : forwardStages_)
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
   const int64_t ts = static_cast<int64_t>(index_.size());
@@ -180,6 +223,13 @@ void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
   auto *half = reinterpret_cast<fftwf_complex *>(s.half);
   for (const Stage &st : inverseStages_)
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
+  if (dft_) { // the real lines from their kept columns
+    const int n = int(geom_.grid.back()), m2 = int(2 * geom_.modes.back());
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(lines_), n, m2, 1.0f,
+                reinterpret_cast<const float *>(half), int(2 * (n / 2 + 1)),
+                dftInverse_.data(), n, 0.0f, real, n);
+    return;
+  }
   bool aligned = fftwf_alignment_of(real) == 0;
   float *out = aligned ? real : s.real;
   fftwf_execute_dft_c2r(static_cast<fftwf_plan>(c2r_), half, out);
@@ -204,11 +254,33 @@ void forChunks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
     body(0, parts);
 }
 
+/// Runs `fn(first row, rows)` over fixed blocks of 256 rows (the last one
+/// shorter) spread over the pool: the blocks, and so the sgemm each row goes
+/// through, depend only on `rows`, never on the thread count.
+template <typename Fn>
+void forRowBlocks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (rows + kBlock - 1) / kBlock;
+  forChunks(pool, blocks, chunks, [&](int, int64_t b, int64_t e) {
+    for (int64_t k = b; k < e; ++k)
+      fn(k * kBlock, int(std::min(kBlock, rows - k * kBlock)));
+  });
+}
+
 } // namespace
 
 void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
                            int64_t rows, float scale) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
+  if (dft_ && geom_.dims() == 1) { // trunc = scale * real . F, rows at once
+    const int n = int(geom_.grid[0]), m2 = int(2 * ts);
+    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, m2, n, scale,
+                  real + b * n, n, dftForward_.data(), m2, 0.0f,
+                  reinterpret_cast<float *>(trunc + b * ts), m2);
+    });
+    return;
+  }
   forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r)
       forwardOne(real + r * realSize_, trunc + r * ts, scale, *scratch_[size_t(c)]);
@@ -218,6 +290,15 @@ void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
 void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
                            int64_t rows, float scale) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
+  if (dft_ && geom_.dims() == 1) { // real = scale * trunc . G, rows at once
+    const int n = int(geom_.grid[0]), m2 = int(2 * ts);
+    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, n, m2, scale,
+                  reinterpret_cast<const float *>(trunc + b * ts), m2,
+                  dftInverse_.data(), n, 0.0f, real + b * n, n);
+    });
+    return;
+  }
   forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r)
       inverseOne(trunc + r * ts, real + r * realSize_, scale, *scratch_[size_t(c)]);

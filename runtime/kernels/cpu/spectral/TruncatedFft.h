@@ -16,6 +16,14 @@
 // buffer. Each thread chunk owns a scratch half spectrum; plans are made
 // once, in `prepare`, and executed through FFTW's new-array interface.
 //
+// The last axis keeps only m_d of its N_d/2 + 1 frequencies; for small m_d
+// (LastAxisTransform in FftPlan.h) its r2c / c2r are replaced by a direct
+// DFT over the kept ones, one sgemm per grid: [lines x N] . [N x 2m] forward,
+// [lines x 2m] . [2m x N] inverse, with the cos/sin matrices made once. 4mN
+// FLOPs per line against FFTW's ~2.5 N log2 N, but at GEMM speed: for 64²
+// grids with 12 modes the line transforms take half FFTW's time
+// (docs/benchmarks.md § Roofline).
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -32,8 +40,10 @@ class ThreadPool;
 /// Pruned transforms between `rows` real grids and truncated spectra.
 class TruncatedFft {
 public:
-  /// Plans for geometry `g`, with scratch for `threads` concurrent chunks.
-  TruncatedFft(const SpectralGeometry &g, int threads);
+  /// Plans for geometry `g`, with scratch for `threads` concurrent chunks;
+  /// `lastAxis` as in FftPlan.h (default: the process-wide setting).
+  TruncatedFft(const SpectralGeometry &g, int threads,
+               LastAxisTransform lastAxis = lastAxisTransform());
   ~TruncatedFft();
   TruncatedFft(const TruncatedFft &) = delete;
   TruncatedFft &operator=(const TruncatedFft &) = delete;
@@ -48,6 +58,9 @@ public:
   void inverse(ThreadPool *pool, const cfloat *trunc, float *real, int64_t rows,
                float scale) const;
 
+  /// Whether the last axis runs as a direct DFT (sgemm) rather than FFTW.
+  bool lastAxisDft() const { return dft_; }
+
 private:
   struct Stage; // one guru plan and the offset of its line set
   struct Scratch;
@@ -58,6 +71,9 @@ private:
   std::vector<int64_t> index_; ///< truncated element -> half-spectrum offset
   int64_t realSize_ = 0, halfSize_ = 0, lines_ = 0;
   void *r2c_ = nullptr, *c2r_ = nullptr;
+  bool dft_ = false;
+  std::vector<float> dftForward_; ///< [N_d x 2m_d]: cos, -sin interleaved
+  std::vector<float> dftInverse_; ///< [2m_d x N_d]: w cos, -w sin rows
   std::vector<Stage> forwardStages_, inverseStages_;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_;
 };

@@ -467,6 +467,8 @@ include "dialect/ShodhNnOps.td"
 include "dialect/ShodhAttentionOps.td"
 // The fused channel MLP (linear -> GELU -> linear) and its gradient.
 include "dialect/ShodhMlpOps.td"
+// Whole-layer fused forms (spectral_conv + skip + GELU).
+include "dialect/ShodhLayerOps.td"
 
 //===----------------------------------------------------------------------===//
 // Lowered form

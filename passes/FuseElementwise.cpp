@@ -3,7 +3,10 @@
 // Implements --shodh-fuse-elementwise (see Passes.td): `add(linear(..), r)`
 // -> `linear_add(.., r)` and `add(linear_grad_input(..), r)` ->
 // `linear_grad_input(.., r)` when the GEMM's result has no other use and
-// all three types are equal (the add's operands may come in either order).
+// all three types are equal (the add's operands may come in either order);
+// then `gelu(linear_add(x', W, spectral_conv(x, w), b))` ->
+// `spectral_conv_add(x, w, linear(x', W, b)) {activation}` when the
+// spectral result and the sum have no other use.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -74,12 +77,41 @@ struct FoldAddIntoLinearGradInput : OpRewritePattern<AddOp> {
   }
 };
 
-/// The pass: applies both patterns to the whole module.
+/// gelu(linear_add(x', W, spectral_conv(x, w), b)) ->
+/// spectral_conv_add(x, w, linear(x', W, b)) {activation = gelu[_tanh]}.
+struct FoldFourierLayer : OpRewritePattern<GeluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GeluOp gelu,
+                                PatternRewriter &rewriter) const override {
+    auto sum = gelu.getInput().getDefiningOp<LinearAddOp>();
+    if (!sum || !sum->hasOneUse() || sum.getType() != gelu.getType())
+      return rewriter.notifyMatchFailure(gelu, "no single-use linear_add input");
+    auto conv = sum.getResidual().getDefiningOp<SpectralConvOp>();
+    if (!conv || !conv->hasOneUse() || conv.getType() != sum.getType())
+      return rewriter.notifyMatchFailure(gelu, "the residual is no single-use spectral_conv");
+    auto modes = dyn_cast<DenseI64ArrayAttr>(conv.getModes());
+    if (!modes)
+      return rewriter.notifyMatchFailure(gelu, "spectral_conv modes not bound");
+    rewriter.setInsertionPoint(sum);
+    Value skip = rewriter.create<LinearOp>(sum.getLoc(), sum.getType(), sum.getInput(),
+                                           sum.getWeight(), sum.getBias(), sum.getAxis());
+    StringRef act = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
+    rewriter.replaceOpWithNewOp<SpectralConvAddOp>(
+        gelu, gelu.getType(), conv.getInput(), conv.getWeight(), skip, modes,
+        rewriter.getStringAttr(act));
+    rewriter.eraseOp(sum);
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
+/// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput>(&getContext());
+    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer>(
+        &getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

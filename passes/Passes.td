@@ -147,7 +147,16 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     it, so the add's separate pass over memory disappears (in an FNO layer:
     the skip path's `linear` + the spectral branch in the forward pass, the
     two input gradients in the backward pass). Both operands must have the
-    result's type. Run after shape inference.
+    result's type.
+
+    Then a whole Fourier layer `gelu(linear_add(x', W, spectral_conv(x, w),
+    b))`, the spectral result and the sum each used once (inference: in a
+    training program the gradients use them), becomes
+    `shodh.spectral_conv_add(x, w, linear(x', W, b)) {activation = "gelu"}`
+    (`"gelu_tanh"` for the tanh GELU): the spectral branch is added and the
+    GELU applied grid by grid while each grid is in cache, so neither the
+    spectral result nor the pre-activation sum is a tensor. Run after shape
+    inference.
   }];
 }
 

@@ -51,3 +51,51 @@ func.func @left_alone(%x: tensor<?x4x8xf32>, %w: tensor<4x4xf32>, %r: tensor<?x4
   %t = shodh.add %k, %s : (tensor<?x4x8xf32>, tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %l, %y, %h, %t : tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<2x4x8xf32>
 }
+
+// -----
+
+// A Fourier layer gelu(spectral_conv(x) + linear(x)) becomes one
+// spectral_conv_add with the skip linear as its addend; the tanh GELU keeps
+// its form.
+// CHECK-LABEL: func.func @fourier_layer
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>, %[[B:.*]]: tensor<4xf32>)
+func.func @fourier_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %b: tensor<4xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
+  // CHECK-NEXT: %[[L:.*]] = shodh.linear %[[X]], %[[W]], %[[B]] :
+  // CHECK-NEXT: %[[Y:.*]] = shodh.spectral_conv_add %[[X]], %[[SW]], %[[L]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  // CHECK-NEXT: %[[L2:.*]] = shodh.linear %[[Y]], %[[W]] :
+  // CHECK-NEXT: %[[Z:.*]] = shodh.spectral_conv_add %[[Y]], %[[SW]], %[[L2]] {activation = "gelu_tanh", modes = array<i64: 2, 2>}
+  // CHECK-NEXT: return %[[Y]], %[[Z]]
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w, %b {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4x8x8xf32>
+  %a = shodh.add %s, %l : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.gelu %a : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %s2 = shodh.spectral_conv %y, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l2 = shodh.linear %y, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %a2 = shodh.add %l2, %s2 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %z = shodh.gelu %a2 {approximate = "tanh"} : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %y, %z : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// Where a gradient needs the pre-activation sum (it is returned here) or the
+// spectral result, the layer stays unfused: only the add folds.
+// CHECK-LABEL: func.func @fourier_layer_kept
+// CHECK: shodh.spectral_conv %
+// CHECK: shodh.linear_add
+// CHECK: shodh.gelu
+// CHECK: shodh.spectral_conv %
+// CHECK: shodh.linear_add
+// CHECK: shodh.gelu
+// CHECK-NOT: spectral_conv_add
+func.func @fourier_layer_kept(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %a = shodh.add %s, %l : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.gelu %a : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %t = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %m = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %c = shodh.add %t, %m : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %z = shodh.gelu %c : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %a, %y, %t, %z : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}

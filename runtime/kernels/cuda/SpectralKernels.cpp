@@ -2,8 +2,9 @@
 //
 // Contract as on the CPU (cpu/spectral/SpectralKernels.cpp): x f32
 // [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> y f32 [B, O, N...], attrs
-// modes (Ints, 1 to 3) and save_spectrum (0/1: a second output receives the
-// truncated spectrum of x). The CPU kernel's constructor validates the call;
+// modes (Ints, 1 to 3), save_spectrum (0/1: a second output receives the
+// truncated spectrum of x), addend (0/1: a third input added to y) and
+// activation (none|gelu|gelu_tanh, applied last). The CPU kernel's constructor validates the call;
 // `prepare` re-checks the concrete shapes, creates the two cuFFT plans
 // (CufftPlan: r2c over B*I grids, c2r over B*O grids, on the session's
 // stream) and the device scratch, and uploads the mode index map
@@ -19,7 +20,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
-#include "runtime/kernels/cpu/spectral/SpectralLayout.h"
+#include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/CufftPlan.h"
@@ -36,17 +37,14 @@ namespace shodh::cuda {
 
 namespace {
 
-/// The trailing `d` dims of `shape`.
-std::vector<int64_t> trailing(const std::vector<int64_t> &shape, int d) {
-  return std::vector<int64_t>(shape.end() - d, shape.end());
-}
-
 class SpectralConvKernel : public CudaKernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig)
       : CudaKernel(sig),
         modes_(intsAttr(sig, "modes")),
-        save_(intAttr(sig, "save_spectrum", 0) == 1) {}
+        save_(intAttr(sig, "save_spectrum", 0) == 1),
+        addend_(intAttr(sig, "addend", 0) == 1),
+        activation_(stringAttr(sig, "activation", "none")) {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
@@ -59,7 +57,8 @@ private:
                    const std::vector<TensorRef> &out);
 
   std::vector<int64_t> modes_;
-  bool save_;
+  bool save_, addend_;
+  std::string activation_; ///< none, gelu or gelu_tanh (validated by the CPU kernel)
   SpectralGeometry geom_;
   int64_t B_ = 0, I_ = 0, O_ = 0;
   float scale_ = 1.0f;
@@ -69,34 +68,11 @@ private:
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
                                      const std::vector<TensorRef> &out) {
-  int d = static_cast<int>(modes_.size());
-  const std::vector<int64_t> &x = in[0].shape, &w = in[1].shape,
-                             &y = out[0].shape;
-  if (x.size() != size_t(d + 2) || w.size() != size_t(d + 2) ||
-      y.size() != size_t(d + 2))
-    throw Error(fmt::format("{}: x, weight and output must have rank {} "
-                            "([B, C, {} spatial])",
-                            where_, d + 2, d));
-  geom_ = SpectralGeometry{trailing(x, d), modes_};
-  std::string bad = geom_.validate();
-  if (!bad.empty())
-    throw Error(fmt::format("{}: {}", where_, bad));
-  if (w[0] != x[1] || trailing(w, d) != geom_.truncShape())
-    throw Error(fmt::format("{}: weight must be [I = {}, O, {}] for modes {}",
-                            where_, x[1], fmt::join(geom_.truncShape(), ", "),
-                            fmt::join(modes_, ", ")));
-  if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
-    throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
-  if (save_) {
-    std::vector<int64_t> want = {x[0], x[1]};
-    for (int64_t t : geom_.truncShape())
-      want.push_back(t);
-    if (out[1].shape != want)
-      throw Error(fmt::format("{}: the saved spectrum must be [{}], got [{}]",
-                              where_, fmt::join(want, ", "),
-                              fmt::join(out[1].shape, ", ")));
-  }
-  B_ = x[0], I_ = x[1], O_ = w[1];
+  SpectralConvShapes c = checkSpectralConvShapes(
+      where_, modes_, in[0].shape, in[1].shape, out[0].shape,
+      save_ ? &out[1].shape : nullptr, addend_ ? &in[2].shape : nullptr);
+  geom_ = c.geom;
+  B_ = c.B, I_ = c.I, O_ = c.O;
 }
 
 void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
@@ -157,6 +133,13 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
   checkLaunch(ctx);
   // c2r overwrites its input: c2rIn_ is scratch rebuilt every run.
   inverse_->execute(out[0].data, c2rIn_.data());
+  // spectral_conv_add: y = act(y + addend), two elementwise passes.
+  const int64_t n = out[0].numel();
+  if (addend_)
+    launchBinary(true, false, out[0].data, in[2].data, out[0].data, n, s);
+  if (activation_ != "none")
+    launchGelu(activation_ == "gelu_tanh", false, out[0].data, out[0].data, n, s);
+  checkLaunch(ctx);
 }
 
 } // namespace

@@ -233,4 +233,19 @@ TEST(CudaParity, SpectralConvSavesTheSpectrum) {
   expectClose(fg, fc, 1e-4, "saved spectrum");
 }
 
+// spectral_conv_add: y = act(spectral_conv(x, w) + a), both GELU forms and
+// the plain sum.
+TEST(CudaParity, SpectralConvAddsAndActivates) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  HostTensor x = uniform({2, 3, 16, 16}, 28), w = complexUniform({3, 4, 8, 4}, 29),
+             a = uniform({2, 4, 16, 16}, 30);
+  for (std::string act : {"none", "gelu", "gelu_tanh"}) {
+    std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
+                                    {"addend", int64_t(1)},
+                                    {"activation", act}};
+    auto [cpu, gpu] = runBoth("spectral_conv", attrs, {&x, &w, &a}, {{2, 4, 16, 16}});
+    expectClose(gpu[0], cpu[0], 1e-4, "spectral_conv addend, activation " + act);
+  }
+}
+
 } // namespace

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 
 using namespace shodh;
@@ -234,6 +235,65 @@ TEST(SpectralConv, DeterministicForAThreadCount) {
   EXPECT_EQ(y1.data, y2.data);
 }
 
+/// spectral_conv with an addend and an activation (spectral_conv_add) must
+/// equal act(spectral_conv(x, w) + a), the activation evaluated in double
+/// (exact: x Φ(x) with std::erf; tanh: PyTorch's formula). Grids cover the
+/// last axis by direct DFT (m <= 16) and by FFTW, 1-D lines in blocks.
+void checkSpectralConvAdd(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
+                          const std::string &activation, int threads) {
+  const int64_t B = 2, I = 3, O = 4;
+  std::vector<int64_t> ts = modes;
+  for (size_t a = 0; a + 1 < ts.size(); ++a)
+    ts[a] *= 2;
+  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
+  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
+  Buffer a = Buffer::make(DType::F32, concat({B, O}, grid));
+  Buffer conv = Buffer::make(DType::F32, concat({B, O}, grid)), y = conv;
+  fillRandom(x, 17), fillRandom(w, 18), fillRandom(a, 19);
+  runKernel("spectral_conv", {{"modes", modes}}, {&x, &w}, {&conv}, threads);
+  runKernel("spectral_conv",
+            {{"modes", modes}, {"addend", int64_t(1)}, {"activation", activation}},
+            {&x, &w, &a}, {&y}, threads);
+  for (size_t i = 0; i < y.data.size(); ++i) {
+    double v = double(conv.data[i]) + double(a.data[i]), want = v;
+    if (activation == "gelu")
+      want = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
+    else if (activation == "gelu_tanh")
+      want = 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
+    ASSERT_NEAR(y.data[i], want, 1e-5 * std::max(1.0, std::abs(want))) << "element " << i;
+  }
+}
+
+TEST(SpectralConvAdd, GeluMatchesComposition2DDirectDft) {
+  checkSpectralConvAdd({16, 16}, {4, 5}, "gelu", 2);
+}
+TEST(SpectralConvAdd, GeluMatchesComposition2DFftw) {
+  checkSpectralConvAdd({40, 40}, {4, 17}, "gelu", 3);
+}
+TEST(SpectralConvAdd, TanhGeluMatchesComposition1D) {
+  checkSpectralConvAdd({300}, {7}, "gelu_tanh", 2);
+}
+TEST(SpectralConvAdd, AddendAloneMatchesComposition3D) {
+  checkSpectralConvAdd({6, 4, 5}, {2, 2, 2}, "none", 1);
+}
+
+TEST(SpectralConvAdd, BadAddendAndActivationAreNamed) {
+  Buffer x = Buffer::make(DType::F32, {1, 2, 8, 8});
+  Buffer w = Buffer::make(DType::C64, {2, 3, 4, 2});
+  Buffer y = Buffer::make(DType::F32, {1, 3, 8, 8});
+  Buffer a = Buffer::make(DType::F32, {1, 2, 8, 8});
+  const std::vector<int64_t> modes{2, 2};
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"addend", int64_t(1)}}, {&x, &w, &a}, {&y});
+  }, "the addend must have the output's shape [1, 3, 8, 8], got [1, 2, 8, 8]");
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"activation", std::string("relu")}},
+              {&x, &w}, {&y});
+  }, "attribute 'activation' must be none, gelu or gelu_tanh, got 'relu'");
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"addend", int64_t(1)}}, {&x, &w}, {&y});
+  }, "expected 3 inputs and 1 outputs, got 2 and 1");
+}
 
 TEST(SpectralErrors, ModesBeyondTheGridAreRejected) {
   Buffer x = Buffer::make(DType::F32, {1, 1, 8, 8});

@@ -9,14 +9,20 @@
 //   spectral_contract  x c64 [B, I, K...], w c64 [I, O, K...] -> c64 [B, O, K...]
 //   spectral_conv      x f32 [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> f32 [B, O, N...];
 //                      modes (Ints); = irfft(pad(contract(truncate(rfft(x)), w))), norm backward
+//                      save_spectrum (0/1): a second output, x's truncated spectrum
+//                      addend (0/1): a third input a f32 [B, O, N...], y = act(conv + a)
+//                      activation (String: none|gelu|gelu_tanh, default none), applied
+//                      grid by grid right after each inverse transform
 // The layout of truncated spectra is described in SpectralLayout.h.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Kernel.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
+#include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/kernels/cpu/spectral/UnfusedSpectralShapes.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
@@ -53,11 +59,6 @@ int64_t productFrom(const std::vector<int64_t> &s, size_t from) {
   for (size_t i = from; i < s.size(); ++i)
     p *= s[i];
   return p;
-}
-
-/// Trailing `d` dims of a shape.
-std::vector<int64_t> trailing(const std::vector<int64_t> &s, int d) {
-  return std::vector<int64_t>(s.end() - d, s.end());
 }
 
 /// Runs fn(c) for each chunk c of `n` on the pool.
@@ -208,10 +209,25 @@ public:
       throw Error(fmt::format("{}: attribute 'save_spectrum' must be 0 or 1, got {}", where_,
                               save));
     save_ = save == 1;
+    // addend = 1 (spectral_conv_add): a third input added to the result
+    // before `activation`.
+    int64_t addend = intAttr(sig, "addend", 0);
+    if (addend != 0 && addend != 1)
+      throw Error(fmt::format("{}: attribute 'addend' must be 0 or 1, got {}", where_, addend));
+    addend_ = addend == 1;
+    std::string act = stringAttr(sig, "activation", "none");
+    if (act != "none" && act != "gelu" && act != "gelu_tanh")
+      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
+                              "got '{}'",
+                              where_, act));
+    gelu_ = act != "none";
+    tanh_ = act == "gelu_tanh";
+    std::vector<DType> ins{DType::F32, DType::C64}, outs{DType::F32};
+    if (addend_)
+      ins.push_back(DType::F32);
     if (save_)
-      expectOperands(sig, {DType::F32, DType::C64}, {DType::F32, DType::C64});
-    else
-      expectOperands(sig, {DType::F32, DType::C64}, {DType::F32});
+      outs.push_back(DType::C64);
+    expectOperands(sig, ins, outs);
     modes_ = intsAttr(sig, "modes");
     if (modes_.empty() || modes_.size() > 3)
       throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
@@ -219,29 +235,11 @@ public:
 
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                KernelContext &ctx) override {
-    int d = static_cast<int>(modes_.size());
-    const std::vector<int64_t> &x = in[0].shape, &w = in[1].shape, &y = out[0].shape;
-    if (x.size() != size_t(d + 2) || w.size() != size_t(d + 2) || y.size() != size_t(d + 2))
-      throw Error(fmt::format("{}: x, weight and output must have rank {} ([B, C, {} spatial])",
-                              where_, d + 2, d));
-    geom_ = SpectralGeometry{trailing(x, d), modes_};
-    std::string bad = geom_.validate();
-    if (!bad.empty())
-      throw Error(fmt::format("{}: {}", where_, bad));
-    if (w[0] != x[1] || trailing(w, d) != geom_.truncShape())
-      throw Error(fmt::format("{}: weight must be [I = {}, O, {}] for modes {}", where_, x[1],
-                              fmt::join(geom_.truncShape(), ", "), fmt::join(modes_, ", ")));
-    if (y[0] != x[0] || y[1] != w[1] || trailing(y, d) != geom_.grid)
-      throw Error(fmt::format("{}: output must be [B, O, grid of x]", where_));
-    if (save_) {
-      std::vector<int64_t> want = {x[0], x[1]};
-      for (int64_t t : geom_.truncShape())
-        want.push_back(t);
-      if (out[1].shape != want)
-        throw Error(fmt::format("{}: the saved spectrum must be [{}], got [{}]", where_,
-                                fmt::join(want, ", "), fmt::join(out[1].shape, ", ")));
-    }
-    dims_ = {x[0], x[1], w[1], geom_.truncSize()};
+    SpectralConvShapes c = checkSpectralConvShapes(
+        where_, modes_, in[0].shape, in[1].shape, out[0].shape,
+        save_ ? &out[1].shape : nullptr, addend_ ? &in[2].shape : nullptr);
+    geom_ = c.geom;
+    dims_ = {c.B, c.I, c.O, geom_.truncSize()};
     fftScale("backward", productFrom(geom_.grid, 0), FftDirection::Inverse, scale_);
     const int64_t ts = geom_.truncSize();
     truncIn_.assign(save_ ? 0 : static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
@@ -256,7 +254,7 @@ public:
 
 private:
   std::string where_;
-  bool save_ = false;
+  bool save_ = false, addend_ = false, gelu_ = false, tanh_ = false;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -275,7 +273,20 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector
   gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
             gemmScratch_.data());
   // The inverse transform's 1/N is applied to the kept modes only.
-  fft_->inverse(ctx.pool, truncOut_.data(), out[0].as<float>(), B * O, scale_);
+  float *y = out[0].as<float>();
+  if (!addend_ && !gelu_)
+    return fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
+  // Each grid gets the addend and the activation as soon as it is written.
+  const float *a = addend_ ? in[2].as<float>() : nullptr;
+  TruncatedFft::Epilogue epilogue = [&](int64_t offset, int64_t n) {
+    float *g = y + offset;
+    if (a)
+      for (int64_t i = 0; i < n; ++i)
+        g[i] += a[offset + i];
+    if (gelu_)
+      geluF32(g, g, n, tanh_);
+  };
+  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, &epilogue);
 }
 
 } // namespace

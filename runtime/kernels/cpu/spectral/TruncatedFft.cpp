@@ -13,17 +13,16 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
+#include "runtime/kernels/cpu/spectral/LineDft.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/support/Status.h"
 
-#include <cblas.h>
 #include <fftw3.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <climits>
-#include <cmath>
 #include <cstring>
 
 namespace shodh {
@@ -68,31 +67,6 @@ struct PlanningArrays {
   }
 };
 
-/// The kept-frequency DFT matrices of a length-n real line with m kept
-/// frequencies: forward [n x 2m] (column 2k = cos 2πkn/N, 2k+1 = -sin, so a
-/// row of x times it is rfft(x)[0, m) interleaved) and inverse [2m x n]
-/// (row 2k = w_k cos, 2k+1 = -w_k sin with w_k = 2 except 1 at k = 0 and
-/// k = N/2: the c2r of a half spectrum zero beyond m, whose DC and Nyquist
-/// imaginary parts drop out as FFTW and numpy drop them). Angles from
-/// (k·j mod n) in double.
-void makeDftMatrices(int64_t n, int64_t m, std::vector<float> &fwd,
-                     std::vector<float> &inv) {
-  fwd.assign(size_t(n * 2 * m), 0.0f);
-  inv.assign(size_t(2 * m * n), 0.0f);
-  const double step = 2.0 * M_PI / double(n);
-  for (int64_t k = 0; k < m; ++k) {
-    const double w = (k == 0 || 2 * k == n) ? 1.0 : 2.0;
-    for (int64_t j = 0; j < n; ++j) {
-      const double a = step * double((k * j) % n);
-      const double c = std::cos(a), s = std::sin(a);
-      fwd[size_t(j * 2 * m + 2 * k)] = float(c);
-      fwd[size_t(j * 2 * m + 2 * k + 1)] = float(-s);
-      inv[size_t(2 * k * n + j)] = float(w * c);
-      inv[size_t((2 * k + 1) * n + j)] = float(-w * s);
-    }
-  }
-}
-
 } // namespace
 
 TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads,
@@ -114,8 +88,14 @@ TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads,
   dft_ = lastAxis == LastAxisTransform::Dft ||
          (lastAxis == LastAxisTransform::Auto && m <= kDftLastAxisMaxModes &&
           (d == 1 || lines_ >= 8));
-  if (dft_)
-    makeDftMatrices(n, m, dftForward_, dftInverse_);
+  if (dft_) {
+    // 1-D lines are written straight into the truncated layout (bin order);
+    // grids go through the half spectrum, whose kept columns may be in the
+    // radix-2 order: the gather index follows it.
+    line_ = std::make_unique<LineDft>(n, m, /*split=*/d >= 2);
+    for (int64_t &off : index_)
+      off = off - off % h + line_->column(off % h);
+  }
 
   PlanningArrays arrays(realSize_, halfSize_);
   const unsigned flags = fftwPlannerFlags();
@@ -191,10 +171,8 @@ void TruncatedFft::forwardOne(const float *real, cfloat *trunc, float scale,
                               Scratch &s) const {
   auto *half = reinterpret_cast<fftwf_complex *>(s.half);
   if (dft_) { // the kept columns of every line, into the half spectrum
-    const int n = int(geom_.grid.back()), m2 = int(2 * geom_.modes.back());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(lines_), m2, n, 1.0f,
-                real, n, dftForward_.data(), m2, 0.0f, reinterpret_cast<float *>(half),
-                int(2 * (n / 2 + 1)));
+    const int64_t n = geom_.grid.back();
+    line_->forward(real, lines_, n, s.half, n / 2 + 1, 1.0f, s.real);
   } else {
     float *in = const_cast<float *>(real);
     if (fftwf_alignment_of(in) != 0) {
@@ -224,10 +202,8 @@ void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
   for (const Stage &st : inverseStages_)
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
   if (dft_) { // the real lines from their kept columns
-    const int n = int(geom_.grid.back()), m2 = int(2 * geom_.modes.back());
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(lines_), n, m2, 1.0f,
-                reinterpret_cast<const float *>(half), int(2 * (n / 2 + 1)),
-                dftInverse_.data(), n, 0.0f, real, n);
+    const int64_t n = geom_.grid.back();
+    line_->inverse(s.half, lines_, n / 2 + 1, real, n, 1.0f, s.real);
     return;
   }
   bool aligned = fftwf_alignment_of(real) == 0;
@@ -273,11 +249,9 @@ void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
                            int64_t rows, float scale) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
   if (dft_ && geom_.dims() == 1) { // trunc = scale * real . F, rows at once
-    const int n = int(geom_.grid[0]), m2 = int(2 * ts);
+    const int64_t n = geom_.grid[0];
     forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, m2, n, scale,
-                  real + b * n, n, dftForward_.data(), m2, 0.0f,
-                  reinterpret_cast<float *>(trunc + b * ts), m2);
+      line_->forward(real + b * n, count, n, trunc + b * ts, ts, scale, nullptr);
     });
     return;
   }
@@ -288,20 +262,23 @@ void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
 }
 
 void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
-                           int64_t rows, float scale) const {
+                           int64_t rows, float scale, const Epilogue *epilogue) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
   if (dft_ && geom_.dims() == 1) { // real = scale * trunc . G, rows at once
-    const int n = int(geom_.grid[0]), m2 = int(2 * ts);
+    const int64_t n = geom_.grid[0];
     forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, count, n, m2, scale,
-                  reinterpret_cast<const float *>(trunc + b * ts), m2,
-                  dftInverse_.data(), n, 0.0f, real + b * n, n);
+      line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr);
+      if (epilogue)
+        (*epilogue)(b * n, int64_t(count) * n);
     });
     return;
   }
   forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r)
+    for (int64_t r = b; r < e; ++r) {
       inverseOne(trunc + r * ts, real + r * realSize_, scale, *scratch_[size_t(c)]);
+      if (epilogue)
+        (*epilogue)(r * realSize_, realSize_);
+    }
   });
 }
 

@@ -18,11 +18,12 @@
 //
 // The last axis keeps only m_d of its N_d/2 + 1 frequencies; for small m_d
 // (LastAxisTransform in FftPlan.h) its r2c / c2r are replaced by a direct
-// DFT over the kept ones, one sgemm per grid: [lines x N] . [N x 2m] forward,
-// [lines x 2m] . [2m x N] inverse, with the cos/sin matrices made once. 4mN
-// FLOPs per line against FFTW's ~2.5 N log2 N, but at GEMM speed: for 64²
-// grids with 12 modes the line transforms take half FFTW's time
-// (docs/benchmarks.md § Roofline).
+// DFT over the kept ones (LineDft.h), sgemm products per grid with cos/sin
+// matrices made once, after one radix-2 step that halves them (the kept
+// columns of the half spectrum then hold the even bins first; the gather
+// index follows). ~2mN FLOPs per line against FFTW's ~2.5 N log2 N, but at
+// GEMM speed: for 64² grids with 12 modes the line transforms take well
+// under half FFTW's time (docs/benchmarks.md § Roofline).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -30,11 +31,13 @@
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/kernels/cpu/spectral/SpectralLayout.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace shodh {
 
+class LineDft;
 class ThreadPool;
 
 /// Pruned transforms between `rows` real grids and truncated spectra.
@@ -53,10 +56,15 @@ public:
   void forward(ThreadPool *pool, const float *real, cfloat *trunc, int64_t rows,
                float scale = 1.0f) const;
 
+  /// Called on each stretch [offset, offset + n) of `real` right after the
+  /// inverse wrote it (one grid, or a block of 1-D lines), on the thread
+  /// that wrote it, while it is in cache (spectral_conv's addend and GELU).
+  using Epilogue = std::function<void(int64_t offset, int64_t n)>;
+
   /// real[r] = irfft (unnormalised) of the half spectrum holding
-  /// scale * trunc[r] in its corners and zeros elsewhere.
+  /// scale * trunc[r] in its corners and zeros elsewhere; then `epilogue`.
   void inverse(ThreadPool *pool, const cfloat *trunc, float *real, int64_t rows,
-               float scale) const;
+               float scale, const Epilogue *epilogue = nullptr) const;
 
   /// Whether the last axis runs as a direct DFT (sgemm) rather than FFTW.
   bool lastAxisDft() const { return dft_; }
@@ -72,8 +80,7 @@ private:
   int64_t realSize_ = 0, halfSize_ = 0, lines_ = 0;
   void *r2c_ = nullptr, *c2r_ = nullptr;
   bool dft_ = false;
-  std::vector<float> dftForward_; ///< [N_d x 2m_d]: cos, -sin interleaved
-  std::vector<float> dftInverse_; ///< [2m_d x N_d]: w cos, -w sin rows
+  std::unique_ptr<LineDft> line_; ///< the last axis when dft_
   std::vector<Stage> forwardStages_, inverseStages_;
   mutable std::vector<std::unique_ptr<Scratch>> scratch_;
 };

@@ -1,0 +1,42 @@
+//===- ShodhLayerOps.td ------------------------------------*- tablegen -*-===//
+//
+// Whole-layer fused forms that the fusion passes make after autodiff, so the
+// kernels pass over a layer's activations fewer times. Included from
+// ShodhOps.td.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SHODH_LAYER_OPS_TD
+#define SHODH_LAYER_OPS_TD
+
+def Shodh_SpectralConvAddOp : Shodh_ComputeOp<"spectral_conv_add"> {
+  let summary = "spectral_conv plus an addend, then an optional GELU (fused)";
+  let description = [{
+    `y = act(spectral_conv(x, w) + addend)`: an FNO Fourier layer whose
+    skip branch (`addend`, usually `linear(x, skip_w, skip_b)`, the result's
+    type) is added, and `activation` applied (`"none"`, `"gelu"` or
+    `"gelu_tanh"`), grid by grid right after each grid's inverse transform
+    while it is in cache. The spectral branch never exists as a tensor and
+    the activation is no separate pass over memory.
+    `--shodh-fuse-elementwise` forms it from
+    `gelu(linear_add(x', W, spectral_conv(x, w), b))` (the spectral result
+    and the sum used once, so only where no gradient needs them: inference
+    programs). Operands and `modes` as `shodh.spectral_conv`; it has no
+    gradient of its own.
+
+    ```mlir
+    %y = shodh.spectral_conv_add %x, %w, %skip {modes = array<i64: 12, 12>, activation = "gelu"}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<?x32x64x64xf32>)
+        -> tensor<?x32x64x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$addend, DenseI64ArrayAttr:$modes,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $addend attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // SHODH_LAYER_OPS_TD

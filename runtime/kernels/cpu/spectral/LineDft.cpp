@@ -1,0 +1,106 @@
+//===- LineDft.cpp - Kept low frequencies of real lines, by GEMM ----------===//
+#include "runtime/kernels/cpu/spectral/LineDft.h"
+#include "runtime/support/Status.h"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include <climits>
+#include <cmath>
+
+namespace shodh {
+
+namespace {
+
+/// Appends the forward matrix [rows x 2 bins.size()] of bins `bins` over
+/// line positions j < rows of a length-n line (cos, -sin interleaved) and the
+/// inverse [2 bins.size() x rows] (w cos, -w sin rows). Angles from
+/// (k j mod n) in double.
+void appendMatrices(int64_t n, int64_t rows, const std::vector<int64_t> &bins,
+                    std::vector<float> &fwd, std::vector<float> &inv) {
+  const int64_t c = int64_t(bins.size()), f0 = int64_t(fwd.size()),
+                i0 = int64_t(inv.size());
+  fwd.resize(size_t(f0 + rows * 2 * c));
+  inv.resize(size_t(i0 + 2 * c * rows));
+  const double step = 2.0 * M_PI / double(n);
+  for (int64_t q = 0; q < c; ++q) {
+    const int64_t k = bins[size_t(q)];
+    const double w = (k == 0 || 2 * k == n) ? 1.0 : 2.0;
+    for (int64_t j = 0; j < rows; ++j) {
+      const double a = step * double((k * j) % n);
+      const double cs = std::cos(a), sn = std::sin(a);
+      fwd[size_t(f0 + j * 2 * c + 2 * q)] = float(cs);
+      fwd[size_t(f0 + j * 2 * c + 2 * q + 1)] = float(-sn);
+      inv[size_t(i0 + 2 * q * rows + j)] = float(w * cs);
+      inv[size_t(i0 + (2 * q + 1) * rows + j)] = float(-w * sn);
+    }
+  }
+}
+
+void gemm(int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+          const float *b, int64_t ldb, float *c, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), alpha, a,
+              int(lda), b, int(ldb), 0.0f, c, int(ldc));
+}
+
+} // namespace
+
+LineDft::LineDft(int64_t n, int64_t m, bool split)
+    : n_(n), m_(m), split_(split && n % 2 == 0 && n >= 4) {
+  if (n < 1 || m < 1 || m > n / 2 + 1 || 2 * n * (m + 1) > INT_MAX)
+    throw Error(fmt::format("a line DFT of length {} keeping {} bins is out of range", n, m));
+  std::vector<int64_t> even, odd;
+  for (int64_t k = 0; k < m; ++k)
+    (split_ && k % 2 ? odd : even).push_back(k);
+  me_ = int64_t(even.size()), mo_ = int64_t(odd.size());
+  appendMatrices(n, split_ ? n / 2 : n, even, fwd_, inv_);
+  if (split_)
+    appendMatrices(n, n / 2, odd, fwd_, inv_);
+}
+
+int64_t LineDft::column(int64_t k) const {
+  return split_ ? (k % 2 ? me_ + k / 2 : k / 2) : k;
+}
+
+void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, int64_t ldo,
+                      float alpha, float *scratch) const {
+  auto *o = reinterpret_cast<float *>(out);
+  if (!split_)
+    return gemm(lines, 2 * m_, n_, alpha, x, ldx, fwd_.data(), 2 * m_, o, 2 * ldo);
+  const int64_t h = n_ / 2;
+  for (int64_t l = 0; l < lines; ++l) { // [sums | differences] per line
+    const float *a = x + l * ldx, *b = a + h;
+    float *s = scratch + l * n_, *d = s + h;
+    for (int64_t j = 0; j < h; ++j) {
+      s[j] = a[j] + b[j];
+      d[j] = a[j] - b[j];
+    }
+  }
+  gemm(lines, 2 * me_, h, alpha, scratch, n_, fwd_.data(), 2 * me_, o, 2 * ldo);
+  if (mo_)
+    gemm(lines, 2 * mo_, h, alpha, scratch + h, n_, fwd_.data() + h * 2 * me_, 2 * mo_,
+         o + 2 * me_, 2 * ldo);
+}
+
+void LineDft::inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, int64_t ldx,
+                      float alpha, float *scratch) const {
+  const auto *i = reinterpret_cast<const float *>(in);
+  if (!split_)
+    return gemm(lines, n_, 2 * m_, alpha, i, 2 * ldi, inv_.data(), n_, x, ldx);
+  const int64_t h = n_ / 2;
+  gemm(lines, h, 2 * me_, alpha, i, 2 * ldi, inv_.data(), h, scratch, n_);
+  if (mo_)
+    gemm(lines, h, 2 * mo_, alpha, i + 2 * me_, 2 * ldi, inv_.data() + 2 * me_ * h, h,
+         scratch + h, n_);
+  for (int64_t l = 0; l < lines; ++l) {
+    const float *e = scratch + l * n_, *od = e + h;
+    float *a = x + l * ldx, *b = a + h;
+    for (int64_t j = 0; j < h; ++j) {
+      const float ov = mo_ ? od[j] : 0.0f;
+      a[j] = e[j] + ov;
+      b[j] = e[j] - ov;
+    }
+  }
+}
+
+} // namespace shodh

@@ -22,6 +22,10 @@ import math
 import re
 import statistics
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from measure import model_params  # noqa: E402  (stdlib only)
 
 
 def last_json(path, key=None):
@@ -173,23 +177,10 @@ def cmd_json_get(a):
 
 
 def inspect_params(path):
-    """Floats of the parameters listed by `shodh-run inspect` (complex = 2)."""
-    total, inside = 0, False
+    """Floats of the parameters listed by `shodh-run inspect` in `path`
+    (complex = 2): bench/measure.py's count of the benchmark driver."""
     with open(path, errors="replace") as f:
-        for line in f:
-            if line.startswith("parameters:"):
-                inside = True
-                continue
-            if inside and not line.startswith("  "):
-                break
-            m = re.match(r"\s+\S+\s+(complex<f32>|f32|f64|complex<f64>)\s+\[([\d, ]*)\]", line)
-            if inside and m:
-                n = 1
-                for d in m.group(2).split(","):
-                    if d.strip():
-                        n *= int(d)
-                total += n * (2 if m.group(1).startswith("complex") else 1)
-    return total or None
+        return model_params(f.read())
 
 
 def cmd_params(a):

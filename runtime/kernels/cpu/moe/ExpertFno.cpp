@@ -244,7 +244,8 @@ void FnoExperts::prepare(const std::vector<TensorRef> &in, size_t p,
   truncXSize_ = rows_ * in_ * stackSize_;
   truncYSize_ = rows_ * std::max(in_, out_) * stackSize_;
   wsubSize_ = in_ * out_ * stackSize_;
-  gemmSize_ = threads * (rows_ * (in_ + out_) + in_ * out_) * 2 * kModeBlock;
+  // Covers ModeGemm::scratchFloats of the three products (+ 16 to align).
+  gemmSize_ = threads * (rows_ * (in_ + out_) + in_ * out_) * 2 * kModeBlock + 16;
 }
 
 const cfloat *FnoExperts::gatherWeight(int64_t e, const cfloat *wspec) {

@@ -2,8 +2,9 @@
 //
 // Tile layout for mode block kb (kModeBlock = KB lanes): A as
 // [rows][inner][re | im][KB], B as [inner][cols][re | im][KB], lanes past K
-// zero. The kernel keeps NB = 4 output columns x (re, im) x KB lanes in
-// registers and streams over the inner index.
+// zero. The kernel keeps NB = 4 output columns x (re, im) x 16 lanes (8
+// without AVX-512, two passes per block) in registers, one FMA per
+// multiply-add, and streams over the inner index.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
@@ -11,6 +12,7 @@
 #include "runtime/kernels/cpu/VectorClones.h"
 
 #include <algorithm>
+#include <cstdint>
 
 
 namespace shodh {
@@ -38,62 +40,99 @@ void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
     }
 }
 
-/// acc[n][re|im][KB] = sum_m A[r, m] * B[m, n0 + n] for n < W.
-template <int W>
-inline void tileProduct(const float *A, const float *B, int64_t r, int64_t n0,
-                        int64_t M, int64_t N, float (&acc)[NB][2][KB]) {
+/// acc[n][re|im][l] = sum_m A[r, m] * B[m, n0 + n] at lane j0 + l, for
+/// n < W and l < L (a pass over L of the block's KB lanes).
+template <int W, int L>
+SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r, int64_t n0,
+                                   int64_t M, int64_t N, int64_t j0,
+                                   float (&acc)[NB][2][L]) {
   for (int n = 0; n < W; ++n)
-    for (int64_t j = 0; j < KB; ++j)
+    for (int j = 0; j < L; ++j)
       acc[n][0][j] = 0.0f, acc[n][1][j] = 0.0f;
-  const float *a = A + r * M * 2 * KB;
+  const float *a = A + r * M * 2 * KB + j0;
   for (int64_t m = 0; m < M; ++m, a += 2 * KB) {
-    const float *b = B + (m * N + n0) * 2 * KB;
+    const float *b = B + (m * N + n0) * 2 * KB + j0;
     for (int n = 0; n < W; ++n, b += 2 * KB)
-      for (int64_t j = 0; j < KB; ++j) {
+      for (int j = 0; j < L; ++j) {
+        // Four separate multiply-adds into the accumulators (one FMA each;
+        // `acc += ar br - ai bi` would cost a multiply and an add more).
         float ar = a[j], ai = a[KB + j], br = b[j], bi = b[KB + j];
-        acc[n][0][j] += ar * br - ai * bi;
-        acc[n][1][j] += ar * bi + ai * br;
+        acc[n][0][j] += ar * br;
+        acc[n][0][j] -= ai * bi;
+        acc[n][1][j] += ar * bi;
+        acc[n][1][j] += ai * br;
       }
   }
 }
 
-/// Writes the register tile to C (interleaved), scaled per mode.
-inline void storeTile(const float (&acc)[NB][2][KB], int W, cfloat *C,
-                      int64_t r, int64_t n0, int64_t N, int64_t K, int64_t k0,
-                      const float *scale) {
-  const int64_t lanes = std::min(KB, K - k0);
+/// Writes the register tile (lanes j0 .. j0 + L) to C (interleaved),
+/// scaled per mode.
+template <int L>
+SHODH_INLINE_BODY void storeTile(const float (&acc)[NB][2][L], int W, cfloat *C, int64_t r,
+                                 int64_t n0, int64_t N, int64_t K, int64_t k0, int64_t j0,
+                                 const float *scale) {
+  const int64_t lanes = std::min<int64_t>(L, K - k0 - j0);
   for (int n = 0; n < W; ++n) {
-    cfloat *c = C + (r * N + n0 + n) * K + k0;
+    cfloat *c = C + (r * N + n0 + n) * K + k0 + j0;
     for (int64_t j = 0; j < lanes; ++j) {
-      float s = scale ? scale[k0 + j] : 1.0f;
+      float s = scale ? scale[k0 + j0 + j] : 1.0f;
       c[j] = {acc[n][0][j] * s, acc[n][1][j] * s};
     }
   }
 }
 
-/// All output tiles of one mode block.
-SHODH_VECTOR_CLONES
-void blockProduct(const float *A, const float *B, cfloat *C, int64_t R,
-                  int64_t M, int64_t N, int64_t K, int64_t k0,
-                  const float *scale) {
-  float acc[NB][2][KB];
-  for (int64_t r = 0; r < R; ++r) {
+/// All output tiles of one mode block, L lanes per pass: NB x 2 x L
+/// accumulators must fit the vector registers (16 lanes: 8 zmm with
+/// AVX-512; 8 lanes: 8 ymm of AVX2's 16).
+template <int L>
+SHODH_INLINE_BODY void blockProductBody(const float *A, const float *B, cfloat *C, int64_t R,
+                                        int64_t M, int64_t N, int64_t K, int64_t k0,
+                                        const float *scale) {
+  // Rows innermost: one column panel of B (M x NB x 2 x KB floats, 16 KB
+  // at M = 32) stays in L1 while every row of A streams past it.
+  float acc[NB][2][L];
+  for (int64_t j0 = 0; j0 < KB && k0 + j0 < K; j0 += L) {
     int64_t n0 = 0;
-    for (; n0 + NB <= N; n0 += NB) {
-      tileProduct<NB>(A, B, r, n0, M, N, acc);
-      storeTile(acc, NB, C, r, n0, N, K, k0, scale);
-    }
-    for (; n0 < N; ++n0) {
-      tileProduct<1>(A, B, r, n0, M, N, acc);
-      storeTile(acc, 1, C, r, n0, N, K, k0, scale);
-    }
+    for (; n0 + NB <= N; n0 += NB)
+      for (int64_t r = 0; r < R; ++r) {
+        tileProduct<NB, L>(A, B, r, n0, M, N, j0, acc);
+        storeTile<L>(acc, NB, C, r, n0, N, K, k0, j0, scale);
+      }
+    for (; n0 < N; ++n0)
+      for (int64_t r = 0; r < R; ++r) {
+        tileProduct<1, L>(A, B, r, n0, M, N, j0, acc);
+        storeTile<L>(acc, 1, C, r, n0, N, K, k0, j0, scale);
+      }
   }
+}
+
+SHODH_VECTOR_CLONES
+void blockProductWide(const float *A, const float *B, cfloat *C, int64_t R, int64_t M,
+                      int64_t N, int64_t K, int64_t k0, const float *scale) {
+  blockProductBody<16>(A, B, C, R, M, N, K, k0, scale);
+}
+
+SHODH_VECTOR_CLONES
+void blockProductNarrow(const float *A, const float *B, cfloat *C, int64_t R, int64_t M,
+                        int64_t N, int64_t K, int64_t k0, const float *scale) {
+  blockProductBody<8>(A, B, C, R, M, N, K, k0, scale);
+}
+
+/// All output tiles of one mode block: 16 lanes at once where AVX-512
+/// holds them, two passes of 8 otherwise. Every lane sums in the same
+/// order either way, so the results are the same.
+void blockProduct(const float *A, const float *B, cfloat *C, int64_t R, int64_t M, int64_t N,
+                  int64_t K, int64_t k0, const float *scale) {
+  static const bool wide = __builtin_cpu_supports("avx512f");
+  (wide ? blockProductWide : blockProductNarrow)(A, B, C, R, M, N, K, k0, scale);
 }
 
 } // namespace
 
 int64_t ModeGemm::scratchFloats(int threads) const {
-  return std::max(threads, 1) * (rows * inner + inner * cols) * 2 * KB;
+  // + 16: room to align the tiles to 64 bytes (a vector load of an
+  // unaligned tile spans two cache lines: the kernel ran at half speed).
+  return std::max(threads, 1) * (rows * inner + inner * cols) * 2 * KB + 16;
 }
 
 void ModeGemm::run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c,
@@ -102,6 +141,9 @@ void ModeGemm::run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c
   const int64_t tileFloats = (rows * inner + inner * cols) * 2 * KB;
   const int threads = pool ? pool->size() : 1;
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, blocks));
+  // Every tile is a multiple of 2 KB floats (64 bytes) long: aligning the
+  // base aligns them all.
+  scratch += (64 - reinterpret_cast<uintptr_t>(scratch) % 64) % 64 / sizeof(float);
   auto body = [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       float *tileA = scratch + p * tileFloats;

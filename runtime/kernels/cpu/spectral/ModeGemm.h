@@ -24,8 +24,8 @@ namespace shodh {
 class ThreadPool;
 using cfloat = std::complex<float>;
 
-/// Modes per SIMD tile.
-constexpr int64_t kModeBlock = 8;
+/// Modes per packed tile (16: one AVX-512 register per re / im row).
+constexpr int64_t kModeBlock = 16;
 
 /// C[r, n, k] = scale[k] * sum_m op(A)[r, m, k] * op(B)[m, n, k].
 struct ModeGemm {
@@ -51,7 +51,8 @@ struct ModeGemm {
   int64_t scratchFloats(int threads) const;
 
   /// Computes C (stored [rows, cols, K]); `scale` (K floats) may be null.
-  /// `scratch` holds scratchFloats(pool size) floats.
+  /// `scratch` holds scratchFloats(pool size) floats, 4-byte aligned (the
+  /// tiles are placed 64-byte aligned inside it).
   void run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c,
            const float *scale, float *scratch) const;
 };

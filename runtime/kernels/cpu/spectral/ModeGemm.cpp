@@ -12,6 +12,7 @@
 #include "runtime/kernels/cpu/VectorClones.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 
 
@@ -121,13 +122,19 @@ void blockProductNarrow(const float *A, const float *B, cfloat *C, int64_t R, in
 /// All output tiles of one mode block: 16 lanes at once where AVX-512
 /// holds them, two passes of 8 otherwise. Every lane sums in the same
 /// order either way, so the results are the same.
+std::atomic<int> lanesOverride{0}; // setModeGemmLanes
+
 void blockProduct(const float *A, const float *B, cfloat *C, int64_t R, int64_t M, int64_t N,
                   int64_t K, int64_t k0, const float *scale) {
-  static const bool wide = __builtin_cpu_supports("avx512f");
+  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  const int forced = lanesOverride.load(std::memory_order_relaxed);
+  const bool wide = forced ? forced == 16 : avx512;
   (wide ? blockProductWide : blockProductNarrow)(A, B, C, R, M, N, K, k0, scale);
 }
 
 } // namespace
+
+void setModeGemmLanes(int lanes) { lanesOverride = lanes; }
 
 int64_t ModeGemm::scratchFloats(int threads) const {
   // + 16: room to align the tiles to 64 bytes (a vector load of an

@@ -27,6 +27,11 @@ using cfloat = std::complex<float>;
 /// Modes per packed tile (16: one AVX-512 register per re / im row).
 constexpr int64_t kModeBlock = 16;
 
+/// Test hook: runs the kernel 16 lanes at a time (16) or in two passes of 8
+/// (8) whatever the CPU has; 0 restores the default (16 with AVX-512).
+/// Results are the same either way (ModeGemmTest).
+void setModeGemmLanes(int lanes);
+
 /// C[r, n, k] = scale[k] * sum_m op(A)[r, m, k] * op(B)[m, n, k].
 struct ModeGemm {
   int64_t rows = 0, inner = 0, cols = 0, modes = 0;

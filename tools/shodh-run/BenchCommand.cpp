@@ -52,7 +52,8 @@ void fillInputs(Session &s, const ProgramDesc &p, float lr) {
                               s.model().tensors[p.inputs[i]].name, dtypeName(t.dtype)));
     float *v = t.as<float>();
     bool isLr = s.model().tensors[p.inputs[i]].name == p.name + ".lr";
-    for (int64_t j = 0; j < t.numel(); ++j)
+    const int64_t n = t.numel();
+    for (int64_t j = 0; j < n; ++j)
       v[j] = isLr ? lr : u(gen);
   }
 }

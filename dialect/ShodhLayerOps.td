@@ -39,4 +39,36 @@ def Shodh_SpectralConvAddOp : Shodh_ComputeOp<"spectral_conv_add"> {
   let hasVerifier = 1;
 }
 
+def Shodh_FourierLayerOp : Shodh_ComputeOp<"fourier_layer"> {
+  let summary = "A whole FNO Fourier layer: act(spectral_conv + skip linear)";
+  let description = [{
+    `y = act(spectral_conv(x, w) + skip_w x + skip_b)`, the skip linear over
+    the channel axis (`shodh.linear` with axis 1: `skip_w` [O, I], optional
+    `skip_b` [O]), `activation` `"none"`, `"gelu"` or `"gelu_tanh"`. The
+    kernel writes each batch element's skip product into the output and
+    adds the inverse transforms onto it grid by grid, then applies the
+    activation while the grid is in cache: neither branch is a tensor.
+    `--shodh-fuse-elementwise` forms it from
+    `spectral_conv_add(x, w, linear(x, skip_w, skip_b))` when the linear
+    reads the same `x` and is used only there (inference programs). Operands
+    and `modes` otherwise as `shodh.spectral_conv`; no gradient of its own.
+
+    ```mlir
+    %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 12, 12>, activation = "gelu"}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
+           tensor<32xf32>) -> tensor<?x32x64x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$skip_weight,
+                       Optional<AnyRankedTensor>:$skip_bias,
+                       DenseI64ArrayAttr:$modes,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $skip_weight (`,` $skip_bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SHODH_LAYER_OPS_TD

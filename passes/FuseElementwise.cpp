@@ -6,7 +6,9 @@
 // all three types are equal (the add's operands may come in either order);
 // then `gelu(linear_add(x', W, spectral_conv(x, w), b))` ->
 // `spectral_conv_add(x, w, linear(x', W, b)) {activation}` when the
-// spectral result and the sum have no other use.
+// spectral result and the sum have no other use, and that in turn ->
+// `fourier_layer(x, w, W, b) {activation}` when x' is x and the linear has
+// no other use.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -105,13 +107,31 @@ struct FoldFourierLayer : OpRewritePattern<GeluOp> {
   }
 };
 
+/// spectral_conv_add(x, w, linear(x, W[, b])) -> fourier_layer(x, w, W[, b])
+/// when the linear (channel axis 1) reads the same x and is used only here.
+struct FoldSkipIntoFourierLayer : OpRewritePattern<SpectralConvAddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SpectralConvAddOp op,
+                                PatternRewriter &rewriter) const override {
+    auto skip = op.getAddend().getDefiningOp<LinearOp>();
+    if (!skip || !skip->hasOneUse() || skip.getInput() != op.getInput() ||
+        skip.getAxis() != 1 || skip.getType() != op.getType())
+      return rewriter.notifyMatchFailure(op, "the addend is no single-use skip linear of x");
+    rewriter.replaceOpWithNewOp<FourierLayerOp>(
+        op, op.getType(), op.getInput(), op.getWeight(), skip.getWeight(), skip.getBias(),
+        op.getModesAttr(), op.getActivationAttr());
+    rewriter.eraseOp(skip);
+    return success();
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer>(
-        &getContext());
+    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
+                 FoldSkipIntoFourierLayer>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

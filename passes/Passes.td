@@ -155,8 +155,10 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     `shodh.spectral_conv_add(x, w, linear(x', W, b)) {activation = "gelu"}`
     (`"gelu_tanh"` for the tanh GELU): the spectral branch is added and the
     GELU applied grid by grid while each grid is in cache, so neither the
-    spectral result nor the pre-activation sum is a tensor. Run after shape
-    inference.
+    spectral result nor the pre-activation sum is a tensor; and when that
+    linear reads the same x over axis 1 and has no other use, the whole
+    layer becomes `shodh.fourier_layer(x, w, W, b)`, whose kernel writes the
+    skip product into the output itself. Run after shape inference.
   }];
 }
 

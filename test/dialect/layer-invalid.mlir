@@ -1,5 +1,6 @@
-// Errors of shodh.spectral_conv_add: the activation, the addend's shape and
-// element type, and spectral_conv's own operand rules.
+// Errors of shodh.spectral_conv_add and shodh.fourier_layer: the
+// activation, the addend's shape and element type, the skip weight and
+// bias, and spectral_conv's own operand rules.
 // RUN: shodh-opt %s -split-input-file -verify-diagnostics
 
 func.func @bad_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %s: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
@@ -29,5 +30,37 @@ func.func @addend_type(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32
 func.func @modes_too_large(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x18x9xcomplex<f32>>, %s: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
   // expected-error @+1 {{'shodh.spectral_conv_add' op modes[0] = 9 needs 2 * 9 <= 16, the size of dimension #2}}
   %y = shodh.spectral_conv_add %x, %w, %s {modes = array<i64: 9, 9>} : (tensor<2x4x16x16xf32>, tensor<4x8x18x9xcomplex<f32>>, tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @layer_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer' op activation must be "none", "gelu" or "gelu_tanh", got "tanh"}}
+  %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>, activation = "tanh"} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @skip_weight_shape(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x8xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer' op skip_weight must be [O = 8, I = 4], got 'tensor<4x8xf32>'}}
+  %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @skip_weight_rank(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<32xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer' op skip_weight must be a rank-2 tensor of 'f32' ([O, I]), got 'tensor<32xf32>'}}
+  %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<32xf32>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @skip_bias(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %sb: tensor<4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer' op skip_bias must be [O = 8] of 'f32', got 'tensor<4xf32>'}}
+  %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x8x16x16xf32>
   return %y : tensor<2x8x16x16xf32>
 }

@@ -1,4 +1,5 @@
-// shodh.spectral_conv_add round-trips, with and without its activation.
+// shodh.spectral_conv_add and shodh.fourier_layer round-trip, with and
+// without their activation (and the fourier_layer's bias).
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @fourier_layer
@@ -7,5 +8,14 @@ func.func @fourier_layer(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f
   %y = shodh.spectral_conv_add %x, %w, %skip {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>) -> tensor<?x8x16x16xf32>
   // CHECK: shodh.spectral_conv_add %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>) -> tensor<?x8x16x16xf32>
   %z = shodh.spectral_conv_add %x, %w, %skip {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>) -> tensor<?x8x16x16xf32>
+  return %y, %z : tensor<?x8x16x16xf32>, tensor<?x8x16x16xf32>
+}
+
+// CHECK-LABEL: func.func @whole_layer
+func.func @whole_layer(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %sb: tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x8x16x16xf32>) {
+  // CHECK: shodh.fourier_layer %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {activation = "gelu", modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x8x16x16xf32>
+  %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> tensor<?x8x16x16xf32>
+  // CHECK: shodh.fourier_layer %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> tensor<?x8x16x16xf32>
+  %z = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> tensor<?x8x16x16xf32>
   return %y, %z : tensor<?x8x16x16xf32>, tensor<?x8x16x16xf32>
 }

@@ -55,15 +55,13 @@ func.func @left_alone(%x: tensor<?x4x8xf32>, %w: tensor<4x4xf32>, %r: tensor<?x4
 // -----
 
 // A Fourier layer gelu(spectral_conv(x) + linear(x)) becomes one
-// spectral_conv_add with the skip linear as its addend; the tanh GELU keeps
-// its form.
+// fourier_layer (via spectral_conv_add with the skip linear as addend); the
+// tanh GELU keeps its form, a missing bias stays missing.
 // CHECK-LABEL: func.func @fourier_layer
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>, %[[B:.*]]: tensor<4xf32>)
 func.func @fourier_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %b: tensor<4xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
-  // CHECK-NEXT: %[[L:.*]] = shodh.linear %[[X]], %[[W]], %[[B]] :
-  // CHECK-NEXT: %[[Y:.*]] = shodh.spectral_conv_add %[[X]], %[[SW]], %[[L]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
-  // CHECK-NEXT: %[[L2:.*]] = shodh.linear %[[Y]], %[[W]] :
-  // CHECK-NEXT: %[[Z:.*]] = shodh.spectral_conv_add %[[Y]], %[[SW]], %[[L2]] {activation = "gelu_tanh", modes = array<i64: 2, 2>}
+  // CHECK-NEXT: %[[Y:.*]] = shodh.fourier_layer %[[X]], %[[SW]], %[[W]], %[[B]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4x8x8xf32>
+  // CHECK-NEXT: %[[Z:.*]] = shodh.fourier_layer %[[Y]], %[[SW]], %[[W]] {activation = "gelu_tanh", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
   // CHECK-NEXT: return %[[Y]], %[[Z]]
   %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
   %l = shodh.linear %x, %w, %b {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4x8x8xf32>
@@ -74,6 +72,23 @@ func.func @fourier_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f3
   %a2 = shodh.add %l2, %s2 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   %z = shodh.gelu %a2 {approximate = "tanh"} : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   return %y, %z : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// A skip branch over another tensor than the spectral branch's input stays
+// a separate linear, added by spectral_conv_add.
+// CHECK-LABEL: func.func @other_skip_input
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[X2:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>)
+func.func @other_skip_input(%x: tensor<?x4x8x8xf32>, %x2: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>) -> tensor<?x4x8x8xf32> {
+  // CHECK-NEXT: %[[L:.*]] = shodh.linear %[[X2]], %[[W]] :
+  // CHECK-NEXT: %[[Y:.*]] = shodh.spectral_conv_add %[[X]], %[[SW]], %[[L]] {activation = "gelu", modes = array<i64: 2, 2>}
+  // CHECK-NEXT: return %[[Y]]
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x2, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %a = shodh.add %s, %l : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.gelu %a : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %y : tensor<?x4x8x8xf32>
 }
 
 // -----

@@ -3,8 +3,9 @@
 // Contract as on the CPU (cpu/spectral/SpectralKernels.cpp): x f32
 // [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> y f32 [B, O, N...], attrs
 // modes (Ints, 1 to 3), save_spectrum (0/1: a second output receives the
-// truncated spectrum of x), addend (0/1: a third input added to y) and
-// activation (none|gelu|gelu_tanh, applied last). The CPU kernel's constructor validates the call;
+// truncated spectrum of x), addend (0/1: a third input added to y), skip
+// (0/1: third and fourth inputs W [O, I] and optional b [O], y += W x + b)
+// and activation (none|gelu|gelu_tanh, applied last). The CPU kernel's constructor validates the call;
 // `prepare` re-checks the concrete shapes, creates the two cuFFT plans
 // (CufftPlan: r2c over B*I grids, c2r over B*O grids, on the session's
 // stream) and the device scratch, and uploads the mode index map
@@ -28,8 +29,12 @@
 #include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
 
+#include <cublas_v2.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <climits>
 
 #include <memory>
 
@@ -43,7 +48,7 @@ public:
       : CudaKernel(sig),
         modes_(intsAttr(sig, "modes")),
         save_(intAttr(sig, "save_spectrum", 0) == 1),
-        addend_(intAttr(sig, "addend", 0) == 1),
+        addend_(intAttr(sig, "addend", 0) == 1), skip_(intAttr(sig, "skip", 0) == 1),
         activation_(stringAttr(sig, "activation", "none")) {}
 
   void prepare(const std::vector<TensorRef> &in,
@@ -52,12 +57,14 @@ public:
            KernelContext &ctx) override;
 
 private:
+  /// fourier_layer: y += skip_b, y_b += skip_W x_b.
+  void skipProduct(const std::vector<TensorRef> &in, float *y, KernelContext &ctx);
   /// The shape checks of the CPU kernel's prepare (which also plans FFTW).
   void checkShapes(const std::vector<TensorRef> &in,
                    const std::vector<TensorRef> &out);
 
   std::vector<int64_t> modes_;
-  bool save_, addend_;
+  bool save_, addend_, skip_;
   std::string activation_; ///< none, gelu or gelu_tanh (validated by the CPU kernel)
   SpectralGeometry geom_;
   int64_t B_ = 0, I_ = 0, O_ = 0;
@@ -68,9 +75,13 @@ private:
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
                                      const std::vector<TensorRef> &out) {
-  SpectralConvShapes c = checkSpectralConvShapes(
-      where_, modes_, in[0].shape, in[1].shape, out[0].shape,
-      save_ ? &out[1].shape : nullptr, addend_ ? &in[2].shape : nullptr);
+  SpectralConvExtras extra;
+  extra.saved = save_ ? &out[1].shape : nullptr;
+  extra.addend = addend_ ? &in[2].shape : nullptr;
+  extra.skipWeight = skip_ ? &in[2].shape : nullptr;
+  extra.skipBias = skip_ && in.size() > 3 ? &in[3].shape : nullptr;
+  SpectralConvShapes c = checkSpectralConvShapes(where_, modes_, in[0].shape, in[1].shape,
+                                                 out[0].shape, extra);
   geom_ = c.geom;
   B_ = c.B, I_ = c.I, O_ = c.O;
 }
@@ -104,6 +115,29 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
                                          dev.stream(), where_);
 }
 
+void SpectralConvKernel::skipProduct(const std::vector<TensorRef> &in, float *y,
+                                     KernelContext &ctx) {
+  int64_t S = 1; // points per grid
+  for (int64_t v : geom_.grid)
+    S *= v;
+  if (in.size() > 3) {
+    launchLinearPrefill(y, in[3].as<float>(), y, B_, O_, S, stream(ctx));
+    checkLaunch(ctx);
+  }
+  if (I_ == 0 || S == 0)
+    return;
+  if (std::max({S, I_, O_, B_}) > INT_MAX)
+    throw Error(fmt::format("{}: the skip product's sizes exceed the cuBLAS limit", where_));
+  const float one = 1.0f;
+  auto blas = static_cast<cublasHandle_t>(device(ctx).blasHandle());
+  // Column-major view: Y_b^T [S x O] += X_b^T [S x I] W^T [I x O].
+  checkBlas(cublasSgemmStridedBatched(blas, CUBLAS_OP_N, CUBLAS_OP_N, int(S), int(O_), int(I_),
+                                      &one, in[0].as<float>(), int(S), I_ * S,
+                                      in[2].as<float>(), int(I_), 0, &one, y, int(S), O_ * S,
+                                      int(B_)),
+            where_, "cublasSgemmStridedBatched");
+}
+
 void SpectralConvKernel::run(const std::vector<TensorRef> &in,
                              const std::vector<TensorRef> &out,
                              KernelContext &ctx) {
@@ -133,10 +167,14 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
   checkLaunch(ctx);
   // c2r overwrites its input: c2rIn_ is scratch rebuilt every run.
   inverse_->execute(out[0].data, c2rIn_.data());
-  // spectral_conv_add: y = act(y + addend), two elementwise passes.
+  // spectral_conv_add: y = act(y + addend), two elementwise passes;
+  // fourier_layer: y += b (in place), y_b += W x_b (one strided-batched
+  // GEMM over b, beta = 1), then the activation.
   const int64_t n = out[0].numel();
   if (addend_)
     launchBinary(true, false, out[0].data, in[2].data, out[0].data, n, s);
+  if (skip_)
+    skipProduct(in, out[0].as<float>(), ctx);
   if (activation_ != "none")
     launchGelu(activation_ == "gelu_tanh", false, out[0].data, out[0].data, n, s);
   checkLaunch(ctx);

@@ -248,4 +248,21 @@ TEST(CudaParity, SpectralConvAddsAndActivates) {
   }
 }
 
+// fourier_layer: y = act(spectral_conv(x, w) + W x + b), with and without b.
+TEST(CudaParity, SpectralConvWithTheSkipProduct) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  HostTensor x = uniform({3, 3, 16, 16}, 31), w = complexUniform({3, 4, 8, 4}, 32),
+             sw = uniform({4, 3}, 33), sb = uniform({4}, 34);
+  for (bool bias : {true, false}) {
+    std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
+                                    {"skip", int64_t(1)},
+                                    {"activation", std::string("gelu")}};
+    std::vector<const HostTensor *> ins = {&x, &w, &sw};
+    if (bias)
+      ins.push_back(&sb);
+    auto [cpu, gpu] = runBoth("spectral_conv", attrs, ins, {{3, 4, 16, 16}});
+    expectClose(gpu[0], cpu[0], 1e-4, bias ? "fourier_layer with bias" : "fourier_layer");
+  }
+}
+
 } // namespace

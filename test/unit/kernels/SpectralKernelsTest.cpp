@@ -277,6 +277,94 @@ TEST(SpectralConvAdd, AddendAloneMatchesComposition3D) {
   checkSpectralConvAdd({6, 4, 5}, {2, 2, 2}, "none", 1);
 }
 
+/// spectral_conv with a skip product (fourier_layer) must equal
+/// act(spectral_conv(x, w) + W x + b) with the skip in double.
+void checkFourierLayer(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
+                       const std::string &activation, bool bias, int threads) {
+  const int64_t B = 3, I = 3, O = 4, n = ref::prod(grid);
+  std::vector<int64_t> ts = modes;
+  for (size_t a = 0; a + 1 < ts.size(); ++a)
+    ts[a] *= 2;
+  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
+  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
+  Buffer sw = Buffer::make(DType::F32, {O, I}), sb = Buffer::make(DType::F32, {O});
+  Buffer conv = Buffer::make(DType::F32, concat({B, O}, grid)), y = conv;
+  fillRandom(x, 21), fillRandom(w, 22), fillRandom(sw, 23), fillRandom(sb, 24);
+  runKernel("spectral_conv", {{"modes", modes}}, {&x, &w}, {&conv}, threads);
+  std::vector<Buffer *> ins{&x, &w, &sw};
+  if (bias)
+    ins.push_back(&sb);
+  runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}, {"activation", activation}},
+            ins, {&y}, threads);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t p = 0; p < n; ++p) {
+        double v = conv.data[(b * O + o) * n + p] + (bias ? sb.data[o] : 0.0);
+        for (int64_t i = 0; i < I; ++i)
+          v += double(sw.data[o * I + i]) * x.data[(b * I + i) * n + p];
+        double want = v;
+        if (activation == "gelu")
+          want = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
+        else if (activation == "gelu_tanh")
+          want = 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
+        ASSERT_NEAR(y.data[(b * O + o) * n + p], want, 1e-5 * std::max(1.0, std::abs(want)))
+            << "b " << b << " o " << o << " point " << p;
+      }
+}
+
+TEST(FourierLayer, GeluMatchesComposition2DDirectDft) {
+  checkFourierLayer({16, 16}, {4, 5}, "gelu", true, 2);
+}
+TEST(FourierLayer, OneKeptLastModeHasNoOddBins) {
+  checkFourierLayer({8, 8}, {2, 1}, "gelu", true, 3);
+}
+TEST(FourierLayer, NoBiasMatchesComposition2DFftw) {
+  checkFourierLayer({40, 40}, {4, 17}, "gelu", false, 2);
+}
+TEST(FourierLayer, TanhGeluMatchesComposition1D) {
+  checkFourierLayer({300}, {7}, "gelu_tanh", true, 2);
+}
+TEST(FourierLayer, NoActivationMatchesComposition3D) {
+  checkFourierLayer({6, 4, 5}, {2, 2, 2}, "none", true, 1);
+}
+
+TEST(FourierLayer, ThreadCountDoesNotChangeResults) {
+  Buffer x = Buffer::make(DType::F32, {5, 3, 16, 16});
+  Buffer w = Buffer::make(DType::C64, {3, 4, 8, 4});
+  Buffer sw = Buffer::make(DType::F32, {4, 3}), sb = Buffer::make(DType::F32, {4});
+  fillRandom(x, 25), fillRandom(w, 26), fillRandom(sw, 27), fillRandom(sb, 28);
+  Buffer y1 = Buffer::make(DType::F32, {5, 4, 16, 16}), y3 = y1;
+  const std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
+                                        {"skip", int64_t(1)},
+                                        {"activation", std::string("gelu")}};
+  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&y1}, 1);
+  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&y3}, 3);
+  EXPECT_EQ(y1.data, y3.data);
+}
+
+TEST(FourierLayer, BadSkipOperandsAreNamed) {
+  Buffer x = Buffer::make(DType::F32, {1, 2, 8, 8});
+  Buffer w = Buffer::make(DType::C64, {2, 3, 4, 2});
+  Buffer y = Buffer::make(DType::F32, {1, 3, 8, 8});
+  Buffer sw = Buffer::make(DType::F32, {2, 3}), sb = Buffer::make(DType::F32, {2});
+  Buffer okW = Buffer::make(DType::F32, {3, 2});
+  const std::vector<int64_t> modes{2, 2};
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}}, {&x, &w, &sw}, {&y});
+  }, "the skip weight must be [O = 3, I = 2], got [2, 3]");
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}}, {&x, &w, &okW, &sb},
+              {&y});
+  }, "the skip bias must be [O = 3], got [2]");
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}, {"addend", int64_t(1)}},
+              {&x, &w, &okW}, {&y});
+  }, "attributes 'addend' and 'skip' exclude each other");
+  expectError([&] {
+    runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}}, {&x, &w}, {&y});
+  }, "expected 3 or 4 inputs and 1 outputs, got 2 and 1");
+}
+
 TEST(SpectralConvAdd, BadAddendAndActivationAreNamed) {
   Buffer x = Buffer::make(DType::F32, {1, 2, 8, 8});
   Buffer w = Buffer::make(DType::C64, {2, 3, 4, 2});

@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 
@@ -38,9 +39,9 @@ void appendMatrices(int64_t n, int64_t rows, const std::vector<int64_t> &bins,
 }
 
 void gemm(int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
-          const float *b, int64_t ldb, float *c, int64_t ldc) {
+          const float *b, int64_t ldb, float *c, int64_t ldc, float beta = 0.0f) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), alpha, a,
-              int(lda), b, int(ldb), 0.0f, c, int(ldc));
+              int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
 } // namespace
@@ -83,23 +84,32 @@ void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, i
 }
 
 void LineDft::inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, int64_t ldx,
-                      float alpha, float *scratch) const {
+                      float alpha, float *scratch, bool accumulate) const {
   const auto *i = reinterpret_cast<const float *>(in);
   if (!split_)
-    return gemm(lines, n_, 2 * m_, alpha, i, 2 * ldi, inv_.data(), n_, x, ldx);
+    return gemm(lines, n_, 2 * m_, alpha, i, 2 * ldi, inv_.data(), n_, x, ldx,
+                accumulate ? 1.0f : 0.0f);
   const int64_t h = n_ / 2;
   gemm(lines, h, 2 * me_, alpha, i, 2 * ldi, inv_.data(), h, scratch, n_);
   if (mo_)
     gemm(lines, h, 2 * mo_, alpha, i + 2 * me_, 2 * ldi, inv_.data() + 2 * me_ * h, h,
          scratch + h, n_);
+  else // no odd bins (m = 1): O = 0
+    for (int64_t l = 0; l < lines; ++l)
+      std::fill(scratch + l * n_ + h, scratch + (l + 1) * n_, 0.0f);
   for (int64_t l = 0; l < lines; ++l) {
     const float *e = scratch + l * n_, *od = e + h;
     float *a = x + l * ldx, *b = a + h;
-    for (int64_t j = 0; j < h; ++j) {
-      const float ov = mo_ ? od[j] : 0.0f;
-      a[j] = e[j] + ov;
-      b[j] = e[j] - ov;
-    }
+    if (accumulate)
+      for (int64_t j = 0; j < h; ++j) {
+        a[j] += e[j] + od[j];
+        b[j] += e[j] - od[j];
+      }
+    else
+      for (int64_t j = 0; j < h; ++j) {
+        a[j] = e[j] + od[j];
+        b[j] = e[j] - od[j];
+      }
   }
 }
 

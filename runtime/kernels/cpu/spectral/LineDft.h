@@ -41,9 +41,9 @@ public:
                float alpha, float *scratch) const;
   /// x[l, j] = alpha * sum_k w_k Re(in[l, column(k)] e^{2πi kj/n}), w_k = 2
   /// except 1 at k = 0 and k = n/2 (so DC's and Nyquist's imaginary parts
-  /// drop out, as in FFTW's and numpy's c2r).
+  /// drop out, as in FFTW's and numpy's c2r); `accumulate` adds onto x.
   void inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, int64_t ldx,
-               float alpha, float *scratch) const;
+               float alpha, float *scratch, bool accumulate = false) const;
 
 private:
   int64_t n_, m_, me_ = 0, mo_ = 0;

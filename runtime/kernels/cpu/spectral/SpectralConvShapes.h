@@ -2,8 +2,8 @@
 //
 // The concrete-shape checks of `spectral_conv` (x [B, I, N...], weight
 // [I, O, truncated modes], y [B, O, N...], the optional saved spectrum
-// [B, I, truncated modes] and addend [B, O, N...]), shared by the CPU and
-// CUDA kernels' `prepare`.
+// [B, I, truncated modes], addend [B, O, N...], skip weight [O, I] and skip
+// bias [O]), shared by the CPU and CUDA kernels' `prepare`.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -25,13 +25,18 @@ struct SpectralConvShapes {
   int64_t B = 0, I = 0, O = 0;
 };
 
-/// Checks the shapes (`saved`, `addend`: null when the call has none);
-/// throws Error naming `where`.
+/// The optional operands' shapes (null when the call has none).
+struct SpectralConvExtras {
+  const std::vector<int64_t> *saved = nullptr, *addend = nullptr, *skipWeight = nullptr,
+                             *skipBias = nullptr;
+};
+
+/// Checks the shapes; throws Error naming `where`.
 inline SpectralConvShapes
 checkSpectralConvShapes(const std::string &where, const std::vector<int64_t> &modes,
                         const std::vector<int64_t> &x, const std::vector<int64_t> &w,
-                        const std::vector<int64_t> &y, const std::vector<int64_t> *saved,
-                        const std::vector<int64_t> *addend) {
+                        const std::vector<int64_t> &y, const SpectralConvExtras &extra) {
+  const std::vector<int64_t> *saved = extra.saved, *addend = extra.addend;
   const size_t d = modes.size();
   if (x.size() != d + 2 || w.size() != d + 2 || y.size() != d + 2)
     throw Error(fmt::format("{}: x, weight and output must have rank {} ([B, C, {} spatial])",
@@ -59,6 +64,12 @@ checkSpectralConvShapes(const std::string &where, const std::vector<int64_t> &mo
   if (addend && *addend != y)
     throw Error(fmt::format("{}: the addend must have the output's shape [{}], got [{}]",
                             where, fmt::join(y, ", "), fmt::join(*addend, ", ")));
+  if (extra.skipWeight && *extra.skipWeight != std::vector<int64_t>{s.O, s.I})
+    throw Error(fmt::format("{}: the skip weight must be [O = {}, I = {}], got [{}]", where, s.O,
+                            s.I, fmt::join(*extra.skipWeight, ", ")));
+  if (extra.skipBias && *extra.skipBias != std::vector<int64_t>{s.O})
+    throw Error(fmt::format("{}: the skip bias must be [O = {}], got [{}]", where, s.O,
+                            fmt::join(*extra.skipBias, ", ")));
   return s;
 }
 

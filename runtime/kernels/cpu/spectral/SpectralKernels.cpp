@@ -7,23 +7,16 @@
 //   spectral_truncate  c64 [..., N_1.., N_d/2+1] -> c64 [..., 2m_1.., m_d]; modes (Ints)
 //   spectral_pad       c64 [..., 2m_1.., m_d] -> c64 [..., N_1.., N_d/2+1]; modes (Ints)
 //   spectral_contract  x c64 [B, I, K...], w c64 [I, O, K...] -> c64 [B, O, K...]
-//   spectral_conv      x f32 [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> f32 [B, O, N...];
-//                      modes (Ints); = irfft(pad(contract(truncate(rfft(x)), w))), norm backward
-//                      save_spectrum (0/1): a second output, x's truncated spectrum
-//                      addend (0/1): a third input a f32 [B, O, N...], y = act(conv + a)
-//                      activation (String: none|gelu|gelu_tanh, default none), applied
-//                      grid by grid right after each inverse transform
+//   spectral_conv      see SpectralConv.h
 // The layout of truncated spectra is described in SpectralLayout.h.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Kernel.h"
 #include "runtime/core/ThreadPool.h"
-#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
-#include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
-#include "runtime/kernels/cpu/spectral/TruncatedFft.h"
+#include "runtime/kernels/cpu/spectral/SpectralConv.h"
 #include "runtime/kernels/cpu/spectral/UnfusedSpectralShapes.h"
 #include "runtime/kernels/cpu/spectral/SpectralKernels.h"
 #include "runtime/support/Status.h"
@@ -51,14 +44,6 @@ void expectOperands(const KernelSignature &sig, std::vector<DType> ins, std::vec
     check(sig.inputs[i], ins[i], "input", i);
   for (size_t i = 0; i < outs.size(); ++i)
     check(sig.outputs[i], outs[i], "output", i);
-}
-
-/// Product of a shape's dims from `from` on.
-int64_t productFrom(const std::vector<int64_t> &s, size_t from) {
-  int64_t p = 1;
-  for (size_t i = from; i < s.size(); ++i)
-    p *= s[i];
-  return p;
 }
 
 /// Runs fn(c) for each chunk c of `n` on the pool.
@@ -198,97 +183,6 @@ private:
   std::vector<float> scratch_;
 };
 
-/// spectral_conv: the fused rfft -> truncate -> contract -> pad -> irfft.
-class SpectralConvKernel : public Kernel {
-public:
-  explicit SpectralConvKernel(const KernelSignature &sig) : where_(sig.where) {
-    // save_spectrum = 1 (spectral_conv_save): a second output receives the
-    // truncated spectrum of x, [B, I, truncated modes].
-    int64_t save = intAttr(sig, "save_spectrum", 0);
-    if (save != 0 && save != 1)
-      throw Error(fmt::format("{}: attribute 'save_spectrum' must be 0 or 1, got {}", where_,
-                              save));
-    save_ = save == 1;
-    // addend = 1 (spectral_conv_add): a third input added to the result
-    // before `activation`.
-    int64_t addend = intAttr(sig, "addend", 0);
-    if (addend != 0 && addend != 1)
-      throw Error(fmt::format("{}: attribute 'addend' must be 0 or 1, got {}", where_, addend));
-    addend_ = addend == 1;
-    std::string act = stringAttr(sig, "activation", "none");
-    if (act != "none" && act != "gelu" && act != "gelu_tanh")
-      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
-                              "got '{}'",
-                              where_, act));
-    gelu_ = act != "none";
-    tanh_ = act == "gelu_tanh";
-    std::vector<DType> ins{DType::F32, DType::C64}, outs{DType::F32};
-    if (addend_)
-      ins.push_back(DType::F32);
-    if (save_)
-      outs.push_back(DType::C64);
-    expectOperands(sig, ins, outs);
-    modes_ = intsAttr(sig, "modes");
-    if (modes_.empty() || modes_.size() > 3)
-      throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
-  }
-
-  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
-               KernelContext &ctx) override {
-    SpectralConvShapes c = checkSpectralConvShapes(
-        where_, modes_, in[0].shape, in[1].shape, out[0].shape,
-        save_ ? &out[1].shape : nullptr, addend_ ? &in[2].shape : nullptr);
-    geom_ = c.geom;
-    dims_ = {c.B, c.I, c.O, geom_.truncSize()};
-    fftScale("backward", productFrom(geom_.grid, 0), FftDirection::Inverse, scale_);
-    const int64_t ts = geom_.truncSize();
-    truncIn_.assign(save_ ? 0 : static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
-    truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
-    fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
-    gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
-    gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
-  }
-
-  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
-           KernelContext &ctx) override;
-
-private:
-  std::string where_;
-  bool save_ = false, addend_ = false, gelu_ = false, tanh_ = false;
-  std::vector<int64_t> modes_;
-  SpectralGeometry geom_;
-  std::array<int64_t, 4> dims_{};
-  std::vector<cfloat> truncIn_, truncOut_;
-  std::unique_ptr<TruncatedFft> fft_;
-  ModeGemm gemm_;
-  std::vector<float> gemmScratch_;
-  float scale_ = 1.0f;
-};
-
-void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
-                             KernelContext &ctx) {
-  const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
-  cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
-  fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
-  gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
-            gemmScratch_.data());
-  // The inverse transform's 1/N is applied to the kept modes only.
-  float *y = out[0].as<float>();
-  if (!addend_ && !gelu_)
-    return fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
-  // Each grid gets the addend and the activation as soon as it is written.
-  const float *a = addend_ ? in[2].as<float>() : nullptr;
-  TruncatedFft::Epilogue epilogue = [&](int64_t offset, int64_t n) {
-    float *g = y + offset;
-    if (a)
-      for (int64_t i = 0; i < n; ++i)
-        g[i] += a[offset + i];
-    if (gelu_)
-      geluF32(g, g, n, tanh_);
-  };
-  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, &epilogue);
-}
-
 } // namespace
 
 void registerCpuSpectralKernels(KernelRegistry &registry) {
@@ -305,8 +199,7 @@ void registerCpuSpectralKernels(KernelRegistry &registry) {
       [](const KernelSignature &s) { return std::make_unique<CornerKernel>(s, true); });
   add("spectral_contract",
       [](const KernelSignature &s) { return std::make_unique<ContractKernel>(s); });
-  add("spectral_conv",
-      [](const KernelSignature &s) { return std::make_unique<SpectralConvKernel>(s); });
+  add("spectral_conv", makeSpectralConvKernel);
 }
 
 } // namespace shodh

@@ -193,7 +193,7 @@ void TruncatedFft::forwardOne(const float *real, cfloat *trunc, float scale,
 }
 
 void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
-                              Scratch &s) const {
+                              bool accumulate, Scratch &s) const {
   std::memset(static_cast<void *>(s.half), 0, size_t(halfSize_) * sizeof(cfloat));
   const int64_t ts = static_cast<int64_t>(index_.size());
   for (int64_t t = 0; t < ts; ++t)
@@ -203,13 +203,16 @@ void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
   if (dft_) { // the real lines from their kept columns
     const int64_t n = geom_.grid.back();
-    line_->inverse(s.half, lines_, n / 2 + 1, real, n, 1.0f, s.real);
+    line_->inverse(s.half, lines_, n / 2 + 1, real, n, 1.0f, s.real, accumulate);
     return;
   }
-  bool aligned = fftwf_alignment_of(real) == 0;
-  float *out = aligned ? real : s.real;
+  bool direct = !accumulate && fftwf_alignment_of(real) == 0;
+  float *out = direct ? real : s.real;
   fftwf_execute_dft_c2r(static_cast<fftwf_plan>(c2r_), half, out);
-  if (!aligned)
+  if (accumulate)
+    for (int64_t i = 0; i < realSize_; ++i)
+      real[i] += s.real[i];
+  else if (!direct)
     std::memcpy(real, s.real, size_t(realSize_) * sizeof(float));
 }
 
@@ -274,12 +277,32 @@ void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
     return;
   }
   forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      inverseOne(trunc + r * ts, real + r * realSize_, scale, *scratch_[size_t(c)]);
-      if (epilogue)
+    inverseRows(trunc + b * ts, real + b * realSize_, e - b, scale, false, c, nullptr);
+    if (epilogue) // offsets relative to `real`
+      for (int64_t r = b; r < e; ++r)
         (*epilogue)(r * realSize_, realSize_);
-    }
   });
+}
+
+void TruncatedFft::inverseRows(const cfloat *trunc, float *real, int64_t rows, float scale,
+                               bool accumulate, int chunk, const Epilogue *epilogue) const {
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  if (dft_ && geom_.dims() == 1) { // blocks of 256 lines, as inverse()
+    const int64_t n = geom_.grid[0];
+    for (int64_t b = 0; b < rows; b += 256) {
+      const int count = int(std::min<int64_t>(256, rows - b));
+      line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr, accumulate);
+      if (epilogue)
+        (*epilogue)(b * n, int64_t(count) * n);
+    }
+    return;
+  }
+  Scratch &s = *scratch_[size_t(chunk)];
+  for (int64_t r = 0; r < rows; ++r) {
+    inverseOne(trunc + r * ts, real + r * realSize_, scale, accumulate, s);
+    if (epilogue)
+      (*epilogue)(r * realSize_, realSize_);
+  }
 }
 
 } // namespace shodh

@@ -66,6 +66,16 @@ public:
   void inverse(ThreadPool *pool, const cfloat *trunc, float *real, int64_t rows,
                float scale, const Epilogue *epilogue = nullptr) const;
 
+  /// inverse() of `rows` rows on the calling thread with scratch `chunk`
+  /// (< chunks()), for callers that parallelise themselves; `accumulate`
+  /// adds the transforms onto `real` instead of overwriting it. Grids go
+  /// one at a time (results as inverse()'s); 1-D lines in blocks of 256
+  /// from the first row (results depend only on `rows`).
+  void inverseRows(const cfloat *trunc, float *real, int64_t rows, float scale,
+                   bool accumulate, int chunk, const Epilogue *epilogue = nullptr) const;
+  /// Concurrent chunks the scratch allows (the `threads` of the constructor).
+  int chunks() const { return static_cast<int>(scratch_.size()); }
+
   /// Whether the last axis runs as a direct DFT (sgemm) rather than FFTW.
   bool lastAxisDft() const { return dft_; }
 
@@ -73,7 +83,8 @@ private:
   struct Stage; // one guru plan and the offset of its line set
   struct Scratch;
   void forwardOne(const float *real, cfloat *trunc, float scale, Scratch &s) const;
-  void inverseOne(const cfloat *trunc, float *real, float scale, Scratch &s) const;
+  void inverseOne(const cfloat *trunc, float *real, float scale, bool accumulate,
+                  Scratch &s) const;
 
   SpectralGeometry geom_;
   std::vector<int64_t> index_; ///< truncated element -> half-spectrum offset

@@ -1,0 +1,130 @@
+//===- LayerOps.cpp - shodh.spectral_conv_add and shodh.fourier_layer -----===//
+//
+// Shape rules, verifiers and kernel lowering of the fused Fourier layers
+// (ShodhLayerOps.td). Both take spectral_conv's operand rules;
+// spectral_conv_add joins the result with the addend's type, fourier_layer
+// checks the skip linear's weight [O, I] and bias [O]. Both lower to the
+// `spectral_conv` kernel: `addend = 1` (a third input) or `skip = 1` (skip
+// weight and bias as the third and fourth), with `activation`.
+//
+//===----------------------------------------------------------------------===//
+#include "dialect/SpectralShapeRules.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::shodh;
+
+namespace {
+
+/// The checked input and weight of a fused layer and its spectral_conv
+/// result type [B, O, grid].
+template <typename OpT>
+FailureOr<RankedTensorType> inferSpectralResult(std::optional<Location> loc, Type inputType,
+                                                Type weightType, ArrayRef<int64_t> modes) {
+  FailureOr<RankedTensorType> input =
+      getFloatTensor<OpT>(loc, inputType, /*complex=*/false, "input");
+  FailureOr<RankedTensorType> weight =
+      getFloatTensor<OpT>(loc, weightType, /*complex=*/true, "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkModesCount<OpT>(loc, modes, input->getRank())) ||
+      failed(checkPositive<OpT>(loc, modes, "modes")) ||
+      failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())))
+    return failure();
+  ArrayRef<int64_t> grid = input->getShape().drop_front(2);
+  if (failed(checkModesFit<OpT>(loc, modes, halfShape(grid), 2)) ||
+      failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
+    return failure();
+  SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
+  shape.append(grid.begin(), grid.end());
+  return RankedTensorType::get(shape, input->getElementType());
+}
+
+/// The activation attribute's values.
+LogicalResult verifyActivation(Operation *op, StringRef act) {
+  if (act != "none" && act != "gelu" && act != "gelu_tanh")
+    return op->emitOpError("activation must be \"none\", \"gelu\" or "
+                           "\"gelu_tanh\", got \"")
+           << act << "\"";
+  return success();
+}
+
+} // namespace
+
+LogicalResult SpectralConvAddOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  using OpT = SpectralConvAddOp;
+  FailureOr<RankedTensorType> result = inferSpectralResult<OpT>(
+      loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), adaptor.getModes());
+  FailureOr<RankedTensorType> addend = getFloatTensor<OpT>(
+      loc, adaptor.getAddend().getType(), /*complex=*/false, "addend");
+  if (failed(result) || failed(addend))
+    return failure();
+  if (addend->getElementType() != result->getElementType())
+    return opError<OpT>(loc, "addend must have the input's element type ",
+                        result->getElementType(), ", got ", *addend);
+  SmallVector<int64_t> shape(result->getShape());
+  if (failed(joinAddend<OpT>(loc, shape, *addend, "addend",
+                             "the spectral convolution gives")))
+    return failure();
+  inferred.push_back(RankedTensorType::get(shape, result->getElementType()));
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvAddOp)
+
+LogicalResult SpectralConvAddOp::verify() { return verifyActivation(*this, getActivation()); }
+
+StringRef SpectralConvAddOp::getKernelName() { return "spectral_conv"; }
+
+/// Inputs x, w, addend: `addend = 1` tells the kernel there is a third.
+SmallVector<NamedAttribute> SpectralConvAddOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("modes", getModesAttr()),
+          b.getNamedAttr("addend", b.getI64IntegerAttr(1)),
+          b.getNamedAttr("activation", b.getStringAttr(getActivation()))};
+}
+
+LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &inferred) {
+  using OpT = FourierLayerOp;
+  FailureOr<RankedTensorType> result = inferSpectralResult<OpT>(
+      loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), adaptor.getModes());
+  FailureOr<RankedTensorType> skipW = getFloatTensor<OpT>(
+      loc, adaptor.getSkipWeight().getType(), /*complex=*/false, "skip_weight");
+  if (failed(result) || failed(skipW))
+    return failure();
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (skipW->getElementType() != input.getElementType() || skipW->getRank() != 2)
+    return opError<OpT>(loc, "skip_weight must be a rank-2 tensor of ", input.getElementType(),
+                        " ([O, I]), got ", *skipW);
+  if (sizesConflict(skipW->getDimSize(0), result->getDimSize(1)) ||
+      sizesConflict(skipW->getDimSize(1), input.getDimSize(1)))
+    return opError<OpT>(loc, "skip_weight must be [O = ", result->getDimSize(1), ", I = ",
+                        input.getDimSize(1), "], got ", *skipW);
+  if (Value b = adaptor.getSkipBias()) {
+    auto bias = dyn_cast<RankedTensorType>(b.getType());
+    if (!bias || bias.getElementType() != input.getElementType() || bias.getRank() != 1 ||
+        sizesConflict(bias.getDimSize(0), result->getDimSize(1)))
+      return opError<OpT>(loc, "skip_bias must be [O = ", result->getDimSize(1), "] of ",
+                          input.getElementType(), ", got ", b.getType());
+  }
+  inferred.push_back(*result);
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerOp)
+
+LogicalResult FourierLayerOp::verify() { return verifyActivation(*this, getActivation()); }
+
+StringRef FourierLayerOp::getKernelName() { return "spectral_conv"; }
+
+/// Inputs x, w, skip_w[, skip_b]: `skip = 1` tells the kernel.
+SmallVector<NamedAttribute> FourierLayerOp::getKernelAttrs() {
+  Builder b(getContext());
+  return {b.getNamedAttr("modes", getModesAttr()),
+          b.getNamedAttr("skip", b.getI64IntegerAttr(1)),
+          b.getNamedAttr("activation", b.getStringAttr(getActivation()))};
+}

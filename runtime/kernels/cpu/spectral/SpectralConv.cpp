@@ -1,0 +1,186 @@
+//===- SpectralConv.cpp - The fused spectral_conv kernel (CPU) ------------===//
+//
+// Forward transforms of all B·I grids (TruncatedFft), the per-mode channel
+// mixing (ModeGemm), then the inverse transforms of the B·O output grids,
+// each followed by its epilogue (addend, activation). With `skip` the pool
+// takes whole batch elements: the skip product W x_b + b is written into
+// y_b in 512-column blocks (as the `linear` kernel does), the inverse
+// transforms of b's grids are added onto it, and the activation follows per
+// grid. Every grid's arithmetic is fixed by the shapes, so results do not
+// depend on the thread count.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/spectral/SpectralConv.h"
+#include "runtime/core/Kernel.h"
+#include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/Linear.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/kernels/cpu/spectral/ModeGemm.h"
+#include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
+#include "runtime/kernels/cpu/spectral/TruncatedFft.h"
+#include "runtime/support/Status.h"
+
+#include <cblas.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+
+namespace shodh {
+namespace {
+
+/// A 0/1 integer attribute.
+bool flagAttr(const KernelSignature &sig, const char *name) {
+  int64_t v = intAttr(sig, name, 0);
+  if (v != 0 && v != 1)
+    throw Error(fmt::format("{}: attribute '{}' must be 0 or 1, got {}", sig.where, name, v));
+  return v == 1;
+}
+
+class SpectralConvKernel : public Kernel {
+public:
+  explicit SpectralConvKernel(const KernelSignature &sig) : where_(sig.where) {
+    save_ = flagAttr(sig, "save_spectrum");
+    addend_ = flagAttr(sig, "addend");
+    skip_ = flagAttr(sig, "skip");
+    if (addend_ && skip_)
+      throw Error(fmt::format("{}: attributes 'addend' and 'skip' exclude each other", where_));
+    std::string act = stringAttr(sig, "activation", "none");
+    if (act != "none" && act != "gelu" && act != "gelu_tanh")
+      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
+                              "got '{}'",
+                              where_, act));
+    gelu_ = act != "none";
+    tanh_ = act == "gelu_tanh";
+    size_t ins = 2 + (addend_ || skip_ ? 1 : 0), outs = save_ ? 2 : 1;
+    bool countOk = sig.outputs.size() == outs &&
+                   (sig.inputs.size() == ins || (skip_ && sig.inputs.size() == ins + 1));
+    if (!countOk)
+      throw Error(fmt::format("{}: expected {}{} inputs and {} outputs, got {} and {}", where_,
+                              ins, skip_ ? " or " + std::to_string(ins + 1) : "", outs,
+                              sig.inputs.size(), sig.outputs.size()));
+    const char *names[] = {"x", "weight", addend_ ? "addend" : "skip weight", "skip bias"};
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      expectDType(sig, *sig.inputs[i], names[i], {i == 1 ? DType::C64 : DType::F32});
+    expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+    if (save_)
+      expectDType(sig, *sig.outputs[1], "saved spectrum", {DType::C64});
+    modes_ = intsAttr(sig, "modes");
+    if (modes_.empty() || modes_.size() > 3)
+      throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
+  }
+
+  void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+               KernelContext &ctx) override {
+    SpectralConvExtras extra;
+    extra.saved = save_ ? &out[1].shape : nullptr;
+    extra.addend = addend_ ? &in[2].shape : nullptr;
+    extra.skipWeight = skip_ ? &in[2].shape : nullptr;
+    extra.skipBias = skip_ && in.size() > 3 ? &in[3].shape : nullptr;
+    SpectralConvShapes c =
+        checkSpectralConvShapes(where_, modes_, in[0].shape, in[1].shape, out[0].shape, extra);
+    geom_ = c.geom;
+    dims_ = {c.B, c.I, c.O, geom_.truncSize()};
+    points_ = 1;
+    for (int64_t n : geom_.grid)
+      points_ *= n;
+    if (skip_ && std::max({c.I, c.O, points_}) > INT_MAX)
+      throw Error(fmt::format("{}: the skip product's sizes exceed the BLAS limit of {}", where_,
+                              INT_MAX));
+    fftScale("backward", points_, FftDirection::Inverse, scale_);
+    const int64_t ts = geom_.truncSize();
+    truncIn_.assign(save_ ? 0 : static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
+    truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
+    fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
+    gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
+    gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
+  }
+
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override;
+
+private:
+  /// y_b = W x_b (+ bias), batch element b, in column blocks.
+  void skipProduct(const float *x, const float *w, const float *bias, float *y) const;
+  void activate(float *v, int64_t n) const {
+    if (gelu_)
+      geluF32(v, v, n, tanh_);
+  }
+
+  std::string where_;
+  bool save_ = false, addend_ = false, skip_ = false, gelu_ = false, tanh_ = false;
+  std::vector<int64_t> modes_;
+  SpectralGeometry geom_;
+  std::array<int64_t, 4> dims_{};
+  int64_t points_ = 0;
+  std::vector<cfloat> truncIn_, truncOut_;
+  std::unique_ptr<TruncatedFft> fft_;
+  ModeGemm gemm_;
+  std::vector<float> gemmScratch_;
+  float scale_ = 1.0f;
+};
+
+void SpectralConvKernel::skipProduct(const float *x, const float *w, const float *bias,
+                                     float *y) const {
+  const int64_t I = dims_[1], O = dims_[2], S = points_;
+  for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock) {
+    const int64_t cols = std::min(kLinearColumnBlock, S - s0);
+    for (int64_t o = 0; o < O; ++o)
+      std::fill(y + o * S + s0, y + o * S + s0 + cols, bias ? bias[o] : 0.0f);
+    if (I > 0) // BLAS rejects K = 0
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(O), int(cols), int(I), 1.0f, w,
+                  int(I), x + s0, int(S), 1.0f, y + s0, int(S));
+  }
+}
+
+void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+                             KernelContext &ctx) {
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3];
+  cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
+  fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
+  gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
+            gemmScratch_.data());
+  // The inverse transform's 1/N is applied to the kept modes only.
+  float *y = out[0].as<float>();
+  if (skip_) {
+    const float *x = in[0].as<float>(), *w = in[2].as<float>();
+    const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(fft_->chunks(), B));
+    ctx.pool->parallelFor(parts, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t b = B * c / parts; b < B * (c + 1) / parts; ++b) {
+          float *yb = y + b * O * points_;
+          skipProduct(x + b * I * points_, w, bias, yb);
+          TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
+            activate(yb + offset, n);
+          };
+          fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, int(c),
+                            gelu_ ? &act : nullptr);
+        }
+    });
+    return;
+  }
+  if (!addend_ && !gelu_)
+    return fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
+  // Each grid gets the addend and the activation as soon as it is written.
+  const float *a = addend_ ? in[2].as<float>() : nullptr;
+  TruncatedFft::Epilogue epilogue = [&](int64_t offset, int64_t n) {
+    float *g = y + offset;
+    if (a)
+      for (int64_t i = 0; i < n; ++i)
+        g[i] += a[offset + i];
+    activate(g, n);
+  };
+  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, &epilogue);
+}
+
+} // namespace
+
+std::unique_ptr<Kernel> makeSpectralConvKernel(const KernelSignature &sig) {
+  return std::make_unique<SpectralConvKernel>(sig);
+}
+
+} // namespace shodh

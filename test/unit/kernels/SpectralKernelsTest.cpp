@@ -238,10 +238,11 @@ TEST(SpectralConv, DeterministicForAThreadCount) {
 /// spectral_conv with an addend and an activation (spectral_conv_add) must
 /// equal act(spectral_conv(x, w) + a), the activation evaluated in double
 /// (exact: x Φ(x) with std::erf; tanh: PyTorch's formula). Grids cover the
-/// last axis by direct DFT (m <= 16) and by FFTW, 1-D lines in blocks.
+/// last axis by direct DFT (m <= 16) and by FFTW, 1-D lines in one and in
+/// several 256-line blocks.
 void checkSpectralConvAdd(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
-                          const std::string &activation, int threads) {
-  const int64_t B = 2, I = 3, O = 4;
+                          const std::string &activation, int threads, int64_t B = 2) {
+  const int64_t I = 3, O = 4;
   std::vector<int64_t> ts = modes;
   for (size_t a = 0; a + 1 < ts.size(); ++a)
     ts[a] *= 2;
@@ -272,6 +273,12 @@ TEST(SpectralConvAdd, GeluMatchesComposition2DFftw) {
 }
 TEST(SpectralConvAdd, TanhGeluMatchesComposition1D) {
   checkSpectralConvAdd({300}, {7}, "gelu_tanh", 2);
+}
+TEST(SpectralConvAdd, OneDimensionalEpilogueBeyondTheFirstBlock) {
+  // 70 x 4 = 280 lines: two 256-line blocks, the second's epilogue at an
+  // offset, on 1 and 3 threads.
+  checkSpectralConvAdd({24}, {5}, "gelu", 1, 70);
+  checkSpectralConvAdd({24}, {5}, "gelu", 3, 70);
 }
 TEST(SpectralConvAdd, AddendAloneMatchesComposition3D) {
   checkSpectralConvAdd({6, 4, 5}, {2, 2, 2}, "none", 1);

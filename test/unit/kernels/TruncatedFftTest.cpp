@@ -89,7 +89,8 @@ INSTANTIATE_TEST_SUITE_P(
                           Case{{8, 6}, {4, 4}, 1}, Case{{7, 5}, {3, 3}, 2},
                           Case{{6, 9}, {1, 5}, 3}, Case{{16, 16}, {5, 3}, 2},
                           Case{{6, 4, 5}, {2, 1, 3}, 2}, Case{{8, 8, 8}, {4, 2, 5}, 3},
-                          Case{{5, 7, 6}, {2, 3, 2}, 1}, Case{{12, 32}, {3, 12}, 2}),
+                          Case{{5, 7, 6}, {2, 3, 2}, 1}, Case{{12, 32}, {3, 12}, 2},
+                          Case{{6, 8}, {2, 1}, 2}, Case{{10, 4}, {3, 3}, 3}),
         ::testing::Values(LastAxisTransform::Fftw, LastAxisTransform::Dft)));
 
 // The default picks the direct DFT for few kept last-axis modes (FNO's 12 of
@@ -104,6 +105,8 @@ TEST(TruncatedFft, AutoPicksTheLastAxisTransformBySize) {
                             LastAxisTransform::Auto).lastAxisDft());
   EXPECT_FALSE(TruncatedFft(SpectralGeometry{{4, 16}, {2, 4}}, 1,
                             LastAxisTransform::Auto).lastAxisDft());
+  EXPECT_FALSE(TruncatedFft(SpectralGeometry{{2048}, {8}}, 1, LastAxisTransform::Auto)
+                   .lastAxisDft());
 
   SpectralGeometry g{{64, 64}, {12, 12}};
   const int64_t rows = 3, n = 64 * 64, ts = g.truncSize();

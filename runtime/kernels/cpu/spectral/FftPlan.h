@@ -36,12 +36,18 @@ unsigned fftwPlannerFlags();
 
 /// How the truncated transforms (TruncatedFft.h) do the last axis, where
 /// only the m lowest of N/2 + 1 frequencies are kept: Auto (the default)
-/// picks Dft when m <= kDftLastAxisMaxModes, else Fftw; Fftw always runs
-/// FFTW's r2c/c2r over all N/2 + 1; Dft always multiplies by the N x 2m
-/// cos/sin matrix (one sgemm per grid). A fixed rule, not a measurement, so
-/// the choice (and the results' last bits) is the same in every process.
+/// picks Dft when m <= kDftLastAxisMaxModes, N <= kDftLastAxisMaxLength and
+/// the grid is 1-D or has at least 8 lines, else Fftw; Fftw always runs
+/// FFTW's r2c/c2r over all N/2 + 1; Dft always multiplies by cos/sin
+/// matrices over the kept bins (LineDft.h: after one radix-2 step for
+/// grids, two sgemms of depth N/2 per grid; 1-D lines one sgemm per block).
+/// A fixed rule, not a measurement, so the choice (and the results' last
+/// bits) is the same in every process.
 enum class LastAxisTransform { Auto, Fftw, Dft };
 constexpr int64_t kDftLastAxisMaxModes = 16;
+/// Beyond this the DFT's ~2mN (grids) or 4mN (1-D) FLOPs per line lose to
+/// FFTW's N log N, and its matrices (16 m N bytes) grow large.
+constexpr int64_t kDftLastAxisMaxLength = 1024;
 
 /// Sets the last-axis mode for transforms planned from now on (process-wide;
 /// `shodh-run bench --fft-last-axis`).

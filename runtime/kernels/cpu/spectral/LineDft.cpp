@@ -49,7 +49,10 @@ void gemm(int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t 
 LineDft::LineDft(int64_t n, int64_t m, bool split)
     : n_(n), m_(m), split_(split && n % 2 == 0 && n >= 4) {
   if (n < 1 || m < 1 || m > n / 2 + 1 || 2 * n * (m + 1) > INT_MAX)
-    throw Error(fmt::format("a line DFT of length {} keeping {} bins is out of range", n, m));
+    throw Error(fmt::format("the direct DFT of lines of length {} keeping {} bins is out of "
+                            "range (needs 1 <= m <= n/2 + 1 and 2n(m + 1) <= {}); use "
+                            "--fft-last-axis fftw",
+                            n, m, INT_MAX));
   std::vector<int64_t> even, odd;
   for (int64_t k = 0; k < m; ++k)
     (split_ && k % 2 ? odd : even).push_back(k);

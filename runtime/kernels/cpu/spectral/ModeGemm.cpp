@@ -119,14 +119,20 @@ void blockProductNarrow(const float *A, const float *B, cfloat *C, int64_t R, in
   blockProductBody<8>(A, B, C, R, M, N, K, k0, scale);
 }
 
-/// All output tiles of one mode block: 16 lanes at once where AVX-512
-/// holds them, two passes of 8 otherwise. Every lane sums in the same
+/// All output tiles of one mode block: 16 lanes at once where the AVX-512
+/// clone runs, two passes of 8 otherwise. Every lane sums in the same
 /// order either way, so the results are the same.
 std::atomic<int> lanesOverride{0}; // setModeGemmLanes
 
 void blockProduct(const float *A, const float *B, cfloat *C, int64_t R, int64_t M, int64_t N,
                   int64_t K, int64_t k0, const float *scale) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
+  // The 16-lane body needs the AVX-512 clone (x86-64-v4) to hold its 8
+  // accumulators in registers; everywhere else two 8-lane passes.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  static const bool avx512 = __builtin_cpu_supports("x86-64-v4");
+#else
+  static const bool avx512 = false;
+#endif
   const int forced = lanesOverride.load(std::memory_order_relaxed);
   const bool wide = forced ? forced == 16 : avx512;
   (wide ? blockProductWide : blockProductNarrow)(A, B, C, R, M, N, K, k0, scale);

@@ -87,7 +87,7 @@ TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads,
   const int64_t m = g.modes.back();
   dft_ = lastAxis == LastAxisTransform::Dft ||
          (lastAxis == LastAxisTransform::Auto && m <= kDftLastAxisMaxModes &&
-          (d == 1 || lines_ >= 8));
+          n <= kDftLastAxisMaxLength && (d == 1 || lines_ >= 8));
   if (dft_) {
     // 1-D lines are written straight into the truncated layout (bin order);
     // grids go through the half spectrum, whose kept columns may be in the

@@ -136,7 +136,7 @@ public:
     const float *b2 = in[4].as<float>();
     float *y = out[0].as<float>();
     parallelFor(ctx.pool, g_.tiles(), 1, [&](int64_t t0, int64_t t1) {
-      std::vector<float> hidden(static_cast<size_t>(g_.h * kMlpTile));
+      TileBuffer hidden(g_);
       for (int64_t t = t0; t < t1; ++t) {
         MlpTile tile(g_, t);
         tileHidden(g_, ops, tile, hidden.data());

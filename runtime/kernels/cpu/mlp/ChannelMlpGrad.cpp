@@ -32,11 +32,8 @@ struct GroupPartials {
 
 /// Scratch of one chunk: pre-activation, activation, and dg / dh.
 struct TileScratch {
-  std::vector<float> pre, act, dh;
-  explicit TileScratch(const MlpGeometry &g)
-      : pre(static_cast<size_t>(g.h * kMlpTile)),
-        act(static_cast<size_t>(g.h * kMlpTile)),
-        dh(static_cast<size_t>(g.h * kMlpTile)) {}
+  TileBuffer pre, act, dh;
+  explicit TileScratch(const MlpGeometry &g) : pre(g), act(g), dh(g) {}
 };
 
 /// The gradient kernel.

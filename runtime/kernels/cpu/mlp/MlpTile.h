@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/core/AlignedBuffer.h"
 #include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 
 #include <cblas.h>
@@ -15,6 +16,18 @@
 #include <algorithm>
 
 namespace shodh {
+
+/// One [H x kMlpTile] float tile of scratch, 64-byte aligned (the GELU
+/// loops run on it with full-width vector loads).
+class TileBuffer {
+public:
+  explicit TileBuffer(const MlpGeometry &g)
+      : buf_(uint64_t(g.h * kMlpTile) * sizeof(float)) {}
+  float *data() const { return reinterpret_cast<float *>(buf_.data()); }
+
+private:
+  AlignedBuffer buf_;
+};
 
 /// The forward operands both kernels read.
 struct MlpOperands {

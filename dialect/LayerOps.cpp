@@ -12,6 +12,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <string>
+
 using namespace mlir;
 using namespace mlir::shodh;
 
@@ -100,15 +102,18 @@ LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Loca
   if (skipW->getElementType() != input.getElementType() || skipW->getRank() != 2)
     return opError<OpT>(loc, "skip_weight must be a rank-2 tensor of ", input.getElementType(),
                         " ([O, I]), got ", *skipW);
-  if (sizesConflict(skipW->getDimSize(0), result->getDimSize(1)) ||
-      sizesConflict(skipW->getDimSize(1), input.getDimSize(1)))
-    return opError<OpT>(loc, "skip_weight must be [O = ", result->getDimSize(1), ", I = ",
-                        input.getDimSize(1), "], got ", *skipW);
+  auto size = [](int64_t v) {
+    return ShapedType::isDynamic(v) ? std::string("?") : std::to_string(v);
+  };
+  const int64_t O = result->getDimSize(1), I = input.getDimSize(1);
+  if (sizesConflict(skipW->getDimSize(0), O) || sizesConflict(skipW->getDimSize(1), I))
+    return opError<OpT>(loc, "skip_weight must be [O = ", size(O), ", I = ", size(I), "], got ",
+                        *skipW);
   if (Value b = adaptor.getSkipBias()) {
     auto bias = dyn_cast<RankedTensorType>(b.getType());
     if (!bias || bias.getElementType() != input.getElementType() || bias.getRank() != 1 ||
-        sizesConflict(bias.getDimSize(0), result->getDimSize(1)))
-      return opError<OpT>(loc, "skip_bias must be [O = ", result->getDimSize(1), "] of ",
+        sizesConflict(bias.getDimSize(0), O))
+      return opError<OpT>(loc, "skip_bias must be [O = ", size(O), "] of ",
                           input.getElementType(), ", got ", b.getType());
   }
   inferred.push_back(*result);

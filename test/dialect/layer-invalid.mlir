@@ -64,3 +64,11 @@ func.func @skip_bias(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>
   %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<2x8x16x16xf32>
   return %y : tensor<2x8x16x16xf32>
 }
+
+// -----
+
+func.func @skip_weight_dynamic_channels(%x: tensor<2x?x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer' op skip_weight must be [O = 8, I = ?], got 'tensor<4x4xf32>'}}
+  %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x?x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x4xf32>) -> tensor<2x8x16x16xf32>
+  return %y : tensor<2x8x16x16xf32>
+}

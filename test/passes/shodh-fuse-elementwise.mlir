@@ -76,8 +76,8 @@ func.func @fourier_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f3
 
 // -----
 
-// A skip branch over another tensor than the spectral branch's input stays
-// a separate linear, added by spectral_conv_add.
+// A skip branch over another tensor than the spectral branch's input or
+// over another axis stays a separate linear, added by spectral_conv_add.
 // CHECK-LABEL: func.func @other_skip_input
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[X2:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>)
 func.func @other_skip_input(%x: tensor<?x4x8x8xf32>, %x2: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>) -> tensor<?x4x8x8xf32> {
@@ -113,4 +113,27 @@ func.func @fourier_layer_kept(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcompl
   %c = shodh.add %t, %m : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   %z = shodh.gelu %c : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   return %a, %y, %t, %z : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// (A skip linear that is also returned is not even folded into the add.)
+// CHECK-LABEL: func.func @skip_axis_or_use
+// CHECK: shodh.linear %{{.*}} {axis = 2 : i64}
+// CHECK: shodh.spectral_conv_add
+// CHECK: shodh.spectral_conv %
+// CHECK: shodh.linear %
+// CHECK: shodh.add
+// CHECK: shodh.gelu
+// CHECK-NOT: fourier_layer
+func.func @skip_axis_or_use(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %w8: tensor<8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) {
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w8 {axis = 2 : i64} : (tensor<?x4x8x8xf32>, tensor<8x8xf32>) -> tensor<?x4x8x8xf32>
+  %a = shodh.add %s, %l : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.gelu %a : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %s2 = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l2 = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %a2 = shodh.add %s2, %l2 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %z = shodh.gelu %a2 : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %y, %z, %l2 : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
 }

@@ -1,6 +1,6 @@
 //===- SpectralKernels.cpp - spectral_conv with cuFFT (CUDA) --------------===//
 //
-// Contract as on the CPU (cpu/spectral/SpectralKernels.cpp): x f32
+// Contract as on the CPU (cpu/spectral/SpectralConv.h): x f32
 // [B, I, N_1..N_d], w c64 [I, O, 2m_1.., m_d] -> y f32 [B, O, N...], attrs
 // modes (Ints, 1 to 3), save_spectrum (0/1: a second output receives the
 // truncated spectrum of x), addend (0/1: a third input added to y), skip

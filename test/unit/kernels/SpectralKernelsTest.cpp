@@ -287,8 +287,9 @@ TEST(SpectralConvAdd, AddendAloneMatchesComposition3D) {
 /// spectral_conv with a skip product (fourier_layer) must equal
 /// act(spectral_conv(x, w) + W x + b) with the skip in double.
 void checkFourierLayer(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
-                       const std::string &activation, bool bias, int threads) {
-  const int64_t B = 3, I = 3, O = 4, n = ref::prod(grid);
+                       const std::string &activation, bool bias, int threads, int64_t B = 3,
+                       int64_t O = 4) {
+  const int64_t I = 3, n = ref::prod(grid);
   std::vector<int64_t> ts = modes;
   for (size_t a = 0; a + 1 < ts.size(); ++a)
     ts[a] *= 2;
@@ -330,6 +331,14 @@ TEST(FourierLayer, NoBiasMatchesComposition2DFftw) {
 }
 TEST(FourierLayer, TanhGeluMatchesComposition1D) {
   checkFourierLayer({300}, {7}, "gelu_tanh", true, 2);
+}
+TEST(FourierLayer, OneDimensionalEpilogueBeyondTheFirstBlock) {
+  // 300 lines per batch element: the second 256-line block's epilogue at an
+  // offset inside y_b (whole batch elements per thread, 2 on 2 threads).
+  checkFourierLayer({16}, {5}, "gelu", true, 2, 2, 300);
+}
+TEST(FourierLayer, FewerBatchElementsThanThreads) {
+  checkFourierLayer({16, 16}, {4, 5}, "gelu", true, 3, 1);
 }
 TEST(FourierLayer, NoActivationMatchesComposition3D) {
   checkFourierLayer({6, 4, 5}, {2, 2, 2}, "none", true, 1);

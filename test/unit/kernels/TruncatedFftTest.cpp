@@ -128,6 +128,29 @@ TEST(TruncatedFft, AutoPicksTheLastAxisTransformBySize) {
     ASSERT_NEAR(x[i], y[i], 1e-5f) << "point " << i;
 }
 
+// The inverse's epilogue runs on each grid right after that grid is
+// written, before the next one (so the grid is still in cache): in the
+// epilogue the next grid must still hold the sentinel.
+TEST(TruncatedFft, EpilogueFollowsEachGrid) {
+  for (LastAxisTransform mode : {LastAxisTransform::Fftw, LastAxisTransform::Dft}) {
+    SpectralGeometry g{{12, 10}, {4, 3}};
+    const int64_t rows = 6, n = 120, ts = g.truncSize();
+    std::vector<cfloat> trunc(size_t(rows * ts), cfloat(0.5f, -0.25f));
+    std::vector<float> real(size_t(rows * n), -7.0f);
+    TruncatedFft fft(g, 1, mode);
+    int calls = 0, early = 0;
+    TruncatedFft::Epilogue check = [&](int64_t offset, int64_t count) {
+      ++calls;
+      EXPECT_EQ(count, n);
+      if (offset + count < rows * n && real[size_t(offset + count)] != -7.0f)
+        ++early;
+    };
+    fft.inverse(nullptr, trunc.data(), real.data(), rows, 1.0f, &check);
+    EXPECT_EQ(calls, rows);
+    EXPECT_EQ(early, 0) << "epilogue calls after the next grid was written";
+  }
+}
+
 class ThreadCounts : public ::testing::TestWithParam<SpectralGeometry> {};
 
 TEST_P(ThreadCounts, DoNotChangeResults) {

@@ -1,6 +1,6 @@
 //===- SpectralConvGrad.h - Gradients of the fused "spectral_conv" --------===//
 //
-// Forward (SpectralKernels.cpp): y = spectral_conv(x, W) =
+// Forward (spectral/SpectralConv.h): y = spectral_conv(x, W) =
 // irfft(pad(contract(truncate(rfft(x)), W))), norm "backward", x f32
 // [B, I, N_1..N_d], W complex<f32> [I, O, 2m_1.., m_d], y f32 [B, O, N...],
 // attr modes (Ints, d = 1..3 entries). N = prod N_a; c_k as in

@@ -2,12 +2,14 @@
 //
 // Forward transforms of all B·I grids (TruncatedFft), the per-mode channel
 // mixing (ModeGemm), then the inverse transforms of the B·O output grids,
-// each followed by its epilogue (addend, activation). With `skip` the pool
-// takes whole batch elements: the skip product W x_b + b is written into
-// y_b in 512-column blocks (as the `linear` kernel does), the inverse
-// transforms of b's grids are added onto it, and the activation follows per
-// grid. Every grid's arithmetic is fixed by the shapes, so results do not
-// depend on the thread count.
+// each followed by its epilogue (addend, activation). With `skip` the skip
+// product W x_b + b is written into y_b in 512-column blocks (as the
+// `linear` kernel does), the inverse transforms of b's grids are added onto
+// it and the activation follows per grid: when the batch splits evenly over
+// the pool each thread takes whole batch elements (y_b stays in cache),
+// otherwise the products and then the B·O inverses are spread separately.
+// Every grid's arithmetic is fixed by the shapes, so results do not depend
+// on the thread count or on which way it ran.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/SpectralConv.h"
@@ -103,8 +105,11 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// y_b = W x_b (+ bias), batch element b, in column blocks.
-  void skipProduct(const float *x, const float *w, const float *bias, float *y) const;
+  /// y_b[:, s0 .. s0 + 512) = W x_b + bias for batch element b (x, y at b).
+  void skipBlock(const float *x, const float *w, const float *bias, float *y,
+                 int64_t s0) const;
+  /// The `skip` form's products and inverse transforms (see the file comment).
+  void runWithSkip(const std::vector<TensorRef> &in, float *y, KernelContext &ctx) const;
   void activate(float *v, int64_t n) const {
     if (gelu_)
       geluF32(v, v, n, tanh_);
@@ -123,46 +128,72 @@ private:
   float scale_ = 1.0f;
 };
 
-void SpectralConvKernel::skipProduct(const float *x, const float *w, const float *bias,
-                                     float *y) const {
+void SpectralConvKernel::skipBlock(const float *x, const float *w, const float *bias, float *y,
+                                   int64_t s0) const {
   const int64_t I = dims_[1], O = dims_[2], S = points_;
-  for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock) {
-    const int64_t cols = std::min(kLinearColumnBlock, S - s0);
-    for (int64_t o = 0; o < O; ++o)
-      std::fill(y + o * S + s0, y + o * S + s0 + cols, bias ? bias[o] : 0.0f);
-    if (I > 0) // BLAS rejects K = 0
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(O), int(cols), int(I), 1.0f, w,
-                  int(I), x + s0, int(S), 1.0f, y + s0, int(S));
+  const int64_t cols = std::min(kLinearColumnBlock, S - s0);
+  for (int64_t o = 0; o < O; ++o)
+    std::fill(y + o * S + s0, y + o * S + s0 + cols, bias ? bias[o] : 0.0f);
+  if (I > 0) // BLAS rejects K = 0
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(O), int(cols), int(I), 1.0f, w,
+                int(I), x + s0, int(S), 1.0f, y + s0, int(S));
+}
+
+void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, float *y,
+                                     KernelContext &ctx) const {
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
+  const float *x = in[0].as<float>(), *w = in[2].as<float>();
+  const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
+  const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+  const int chunks = fft_->chunks();
+  auto inverseOnto = [&](int64_t r0, int64_t rows, int chunk) {
+    float *dst = y + r0 * S;
+    TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(dst + offset, n); };
+    fft_->inverseRows(truncOut_.data() + r0 * ts, dst, rows, scale_, true, chunk,
+                      gelu_ ? &act : nullptr);
+  };
+  if (B >= chunks && B % chunks == 0) {
+    // Whole batch elements per thread: y_b stays in cache from its skip
+    // product to the last of its grids.
+    ctx.pool->parallelFor(chunks, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t b = B * c / chunks; b < B * (c + 1) / chunks; ++b) {
+          for (int64_t k = 0; k < blocks; ++k)
+            skipBlock(x + b * I * S, w, bias, y + b * O * S, k * kLinearColumnBlock);
+          inverseOnto(b * O, O, int(c));
+        }
+    });
+    return;
   }
+  // Fewer batch elements than threads, or an uneven split: the skip
+  // products over (b, column block) units, then the B·O inverse transforms
+  // over the pool. Every grid's arithmetic is the same as above.
+  ctx.pool->parallelFor(B * blocks, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u) {
+      const int64_t b = u / blocks;
+      skipBlock(x + b * I * S, w, bias, y + b * O * S, (u % blocks) * kLinearColumnBlock);
+    }
+  });
+  const int64_t rows = B * O, parts = std::max<int64_t>(1, std::min<int64_t>(chunks, rows));
+  ctx.pool->parallelFor(parts, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t r0 = rows * c / parts, r1 = rows * (c + 1) / parts;
+      inverseOnto(r0, r1 - r0, int(c));
+    }
+  });
 }
 
 void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                              KernelContext &ctx) {
-  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3];
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
   cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
   fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
   gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
             gemmScratch_.data());
   // The inverse transform's 1/N is applied to the kept modes only.
   float *y = out[0].as<float>();
-  if (skip_) {
-    const float *x = in[0].as<float>(), *w = in[2].as<float>();
-    const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
-    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(fft_->chunks(), B));
-    ctx.pool->parallelFor(parts, [&](int64_t c0, int64_t c1) {
-      for (int64_t c = c0; c < c1; ++c)
-        for (int64_t b = B * c / parts; b < B * (c + 1) / parts; ++b) {
-          float *yb = y + b * O * points_;
-          skipProduct(x + b * I * points_, w, bias, yb);
-          TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
-            activate(yb + offset, n);
-          };
-          fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, int(c),
-                            gelu_ ? &act : nullptr);
-        }
-    });
-    return;
-  }
+  if (skip_)
+    return runWithSkip(in, y, ctx);
   if (!addend_ && !gelu_)
     return fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
   // Each grid gets the addend and the activation as soon as it is written.

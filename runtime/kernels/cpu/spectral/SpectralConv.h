@@ -9,10 +9,10 @@
 //     skip = 1           third and fourth inputs W [O, I] and optional b [O]: y += W x + b
 //                        over the channel axis (fourier_layer)
 //     activation         none (default), gelu or gelu_tanh, applied last
-// The addend, the skip product and the activation are applied to each grid
-// right after its inverse transform, while it is in cache; with `skip` each
-// batch element's skip product is written into y first and the inverse
-// transforms are added onto it, so neither branch is ever a tensor.
+// The addend and the activation are applied to each grid right after its
+// inverse transform, while it is in cache; with `skip` the skip product is
+// written into y first and the inverse transforms are added onto it, so
+// neither branch is ever a tensor.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

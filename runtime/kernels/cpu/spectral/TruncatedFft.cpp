@@ -277,10 +277,12 @@ void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
     return;
   }
   forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
-    inverseRows(trunc + b * ts, real + b * realSize_, e - b, scale, false, c, nullptr);
-    if (epilogue) // offsets relative to `real`
-      for (int64_t r = b; r < e; ++r)
-        (*epilogue)(r * realSize_, realSize_);
+    // inverseRows' offsets are relative to its first row: shift them.
+    Epilogue shifted = [&](int64_t offset, int64_t n) {
+      (*epilogue)(b * realSize_ + offset, n);
+    };
+    inverseRows(trunc + b * ts, real + b * realSize_, e - b, scale, false, c,
+                epilogue ? &shifted : nullptr);
   });
 }
 

@@ -8,7 +8,8 @@
 // `spectral_conv_add(x, w, linear(x', W, b)) {activation}` when the
 // spectral result and the sum have no other use, and that in turn ->
 // `fourier_layer(x, w, W, b) {activation}` when x' is x and the linear has
-// no other use.
+// no other use; and `linear_add(x, W, spectral_conv(x, w), b)` without a
+// GELU -> `fourier_layer {activation = "none"}` where no gradient reads x.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -125,13 +126,43 @@ struct FoldSkipIntoFourierLayer : OpRewritePattern<SpectralConvAddOp> {
   }
 };
 
+/// linear_add(x, W, spectral_conv(x, w), b) -> fourier_layer(x, w, W, b)
+/// {activation = "none"} (an FNO's last Fourier layer, no GELU) when the
+/// spectral result has no other use and no gradient reads x (training
+/// programs keep the pair, whose spectrum --shodh-share-spectra reuses).
+struct FoldLastFourierLayer : OpRewritePattern<LinearAddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearAddOp sum,
+                                PatternRewriter &rewriter) const override {
+    auto conv = sum.getResidual().getDefiningOp<SpectralConvOp>();
+    if (!conv || !conv->hasOneUse() || conv.getInput() != sum.getInput() ||
+        sum.getAxis() != 1 || conv.getType() != sum.getType())
+      return rewriter.notifyMatchFailure(sum, "no single-use spectral_conv of the same x");
+    for (Operation *user : conv.getInput().getUsers())
+      if (isa<SpectralConvGradOp, SpectralConvGradWeightOp>(user))
+        return rewriter.notifyMatchFailure(sum, "a gradient reads x's spectrum");
+    // A gelu of the sum is FoldFourierLayer's (with the activation inside).
+    if (sum->hasOneUse() && isa<GeluOp>(*sum->getUsers().begin()))
+      return rewriter.notifyMatchFailure(sum, "left to FoldFourierLayer");
+    auto modes = dyn_cast<DenseI64ArrayAttr>(conv.getModes());
+    if (!modes)
+      return rewriter.notifyMatchFailure(sum, "spectral_conv modes not bound");
+    rewriter.replaceOpWithNewOp<FourierLayerOp>(sum, sum.getType(), conv.getInput(),
+                                                conv.getWeight(), sum.getWeight(),
+                                                sum.getBias(), modes,
+                                                rewriter.getStringAttr("none"));
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
-                 FoldSkipIntoFourierLayer>(&getContext());
+                 FoldSkipIntoFourierLayer, FoldLastFourierLayer>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -158,7 +158,10 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     spectral result nor the pre-activation sum is a tensor; and when that
     linear reads the same x over axis 1 and has no other use, the whole
     layer becomes `shodh.fourier_layer(x, w, W, b)`, whose kernel writes the
-    skip product into the output itself. Run after shape inference.
+    skip product into the output itself. A layer without GELU,
+    `linear_add(x, W, spectral_conv(x, w), b)`, becomes a fourier_layer with
+    activation "none" where no `spectral_conv_grad` reads x. Run after shape
+    inference.
   }];
 }
 

@@ -93,12 +93,13 @@ func.func @other_skip_input(%x: tensor<?x4x8x8xf32>, %x2: tensor<?x4x8x8xf32>, %
 
 // -----
 
-// Where a gradient needs the pre-activation sum (it is returned here) or the
-// spectral result, the layer stays unfused: only the add folds.
+// Where the pre-activation sum has another use (it is returned here) the
+// GELU stays separate: the sum itself is a fourier_layer without
+// activation. Where the spectral result has another use the layer stays
+// unfused: only the add folds.
 // CHECK-LABEL: func.func @fourier_layer_kept
-// CHECK: shodh.spectral_conv %
-// CHECK: shodh.linear_add
-// CHECK: shodh.gelu
+// CHECK: %[[A:.*]] = shodh.fourier_layer %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 2, 2>}
+// CHECK: shodh.gelu %[[A]]
 // CHECK: shodh.spectral_conv %
 // CHECK: shodh.linear_add
 // CHECK: shodh.gelu
@@ -136,4 +137,35 @@ func.func @skip_axis_or_use(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex
   %a2 = shodh.add %s2, %l2 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   %z = shodh.gelu %a2 : (tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   return %y, %z, %l2 : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// The last Fourier layer (no GELU) becomes fourier_layer {activation =
+// "none"} unless a gradient reads its input (a training program, where
+// --shodh-share-spectra reuses the forward's spectrum).
+// CHECK-LABEL: func.func @last_layer
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>, %[[B:.*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[Y:.*]] = shodh.fourier_layer %[[X]], %[[SW]], %[[W]], %[[B]] {modes = array<i64: 2, 2>}
+// CHECK-NEXT: return %[[Y]]
+func.func @last_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %b: tensor<4xf32>) -> tensor<?x4x8x8xf32> {
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w, %b {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<4xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.add %l, %s : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %y : tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @last_layer_with_gradient
+// CHECK: shodh.spectral_conv %
+// CHECK: shodh.linear_add
+// CHECK: shodh.spectral_conv_grad
+// CHECK-NOT: fourier_layer
+func.func @last_layer_with_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.add %l, %s : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
 }

@@ -19,29 +19,6 @@ using namespace mlir::shodh;
 
 namespace {
 
-/// The checked input and weight of a fused layer and its spectral_conv
-/// result type [B, O, grid].
-template <typename OpT>
-FailureOr<RankedTensorType> inferSpectralResult(std::optional<Location> loc, Type inputType,
-                                                Type weightType, ArrayRef<int64_t> modes) {
-  FailureOr<RankedTensorType> input =
-      getFloatTensor<OpT>(loc, inputType, /*complex=*/false, "input");
-  FailureOr<RankedTensorType> weight =
-      getFloatTensor<OpT>(loc, weightType, /*complex=*/true, "weight");
-  if (failed(input) || failed(weight) ||
-      failed(checkModesCount<OpT>(loc, modes, input->getRank())) ||
-      failed(checkPositive<OpT>(loc, modes, "modes")) ||
-      failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())))
-    return failure();
-  ArrayRef<int64_t> grid = input->getShape().drop_front(2);
-  if (failed(checkModesFit<OpT>(loc, modes, halfShape(grid), 2)) ||
-      failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
-    return failure();
-  SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
-  shape.append(grid.begin(), grid.end());
-  return RankedTensorType::get(shape, input->getElementType());
-}
-
 /// The activation attribute's values.
 LogicalResult verifyActivation(Operation *op, StringRef act) {
   if (act != "none" && act != "gelu" && act != "gelu_tanh")
@@ -57,7 +34,7 @@ LogicalResult SpectralConvAddOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
   using OpT = SpectralConvAddOp;
-  FailureOr<RankedTensorType> result = inferSpectralResult<OpT>(
+  FailureOr<RankedTensorType> result = inferConvResult<OpT>(
       loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), adaptor.getModes());
   FailureOr<RankedTensorType> addend = getFloatTensor<OpT>(
       loc, adaptor.getAddend().getType(), /*complex=*/false, "addend");
@@ -92,7 +69,7 @@ LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Loca
                                                Adaptor adaptor,
                                                SmallVectorImpl<Type> &inferred) {
   using OpT = FourierLayerOp;
-  FailureOr<RankedTensorType> result = inferSpectralResult<OpT>(
+  FailureOr<RankedTensorType> result = inferConvResult<OpT>(
       loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), adaptor.getModes());
   FailureOr<RankedTensorType> skipW = getFloatTensor<OpT>(
       loc, adaptor.getSkipWeight().getType(), /*complex=*/false, "skip_weight");

@@ -174,23 +174,12 @@ SpectralConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                  Adaptor adaptor,
                                  SmallVectorImpl<Type> &inferred) {
   using OpT = SpectralConvOp;
-  FailureOr<RankedTensorType> input = getFloatTensor<OpT>(
-      loc, adaptor.getInput().getType(), /*complex=*/false, "input");
-  FailureOr<RankedTensorType> weight = getFloatTensor<OpT>(
-      loc, adaptor.getWeight().getType(), /*complex=*/true, "weight");
   SmallVector<int64_t> modes = getKnownInts(adaptor.getModes());
-  if (failed(input) || failed(weight) ||
-      failed(checkModesCount<OpT>(loc, modes, input->getRank())) ||
-      failed(checkPositive<OpT>(loc, modes, "modes")) ||
-      failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())))
+  FailureOr<RankedTensorType> result = inferConvResult<OpT>(
+      loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), modes);
+  if (failed(result))
     return failure();
-  ArrayRef<int64_t> grid = input->getShape().drop_front(2);
-  if (failed(checkModesFit<OpT>(loc, modes, halfShape(grid), 2)) ||
-      failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
-    return failure();
-  SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
-  shape.append(grid.begin(), grid.end());
-  inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
+  inferred.push_back(*result);
   return success();
 }
 

@@ -207,4 +207,29 @@ inline LogicalResult checkConvOperands(std::optional<Location> loc,
   return checkInputChannels ? checkChannels<OpT>(loc, input, weight) : success();
 }
 
+/// The result type [B, O, grid] of a spectral convolution of `inputType`
+/// ([B, I, N...] real) with `weightType` ([I, O, truncated modes] complex)
+/// for `modes`, after checking both (spectral_conv and the fused layers).
+template <typename OpT>
+inline FailureOr<RankedTensorType> inferConvResult(std::optional<Location> loc,
+                                                   Type inputType, Type weightType,
+                                                   ArrayRef<int64_t> modes) {
+  FailureOr<RankedTensorType> input =
+      getFloatTensor<OpT>(loc, inputType, /*complex=*/false, "input");
+  FailureOr<RankedTensorType> weight =
+      getFloatTensor<OpT>(loc, weightType, /*complex=*/true, "weight");
+  if (failed(input) || failed(weight) ||
+      failed(checkModesCount<OpT>(loc, modes, input->getRank())) ||
+      failed(checkPositive<OpT>(loc, modes, "modes")) ||
+      failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())))
+    return failure();
+  ArrayRef<int64_t> grid = input->getShape().drop_front(2);
+  if (failed(checkModesFit<OpT>(loc, modes, halfShape(grid), 2)) ||
+      failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
+    return failure();
+  SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
+  shape.append(grid.begin(), grid.end());
+  return RankedTensorType::get(shape, input->getElementType());
+}
+
 } // namespace mlir::shodh

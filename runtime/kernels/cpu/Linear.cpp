@@ -178,22 +178,8 @@ void LinearKernel::runColumnBlocks(const float *x, const float *w,
   int64_t blocksPerRow = (inner_ + kLinearColumnBlock - 1) / kLinearColumnBlock;
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / blocksPerRow, s0 = (u % blocksPerRow) * kLinearColumnBlock;
-    int64_t cols = std::min(kLinearColumnBlock, inner_ - s0);
-    float *yb = y + n * cout_ * inner_ + s0;
-    const float *rb = r ? r + n * cout_ * inner_ + s0 : nullptr;
-    for (int64_t o = 0; (b || r) && o < cout_; ++o) {
-      float bias = b ? b[o] : 0.0f;
-      float *row = yb + o * inner_;
-      if (rb)
-        for (int64_t j = 0; j < cols; ++j)
-          row[j] = rb[o * inner_ + j] + bias;
-      else
-        std::fill(row, row + cols, bias);
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout_),
-                int(cols), int(cin_), 1.0f, w, int(cin_),
-                x + n * cin_ * inner_ + s0, int(inner_), (b || r) ? 1.0f : 0.0f,
-                yb, int(inner_));
+    linearColumnBlock(x + n * cin_ * inner_, w, b, r ? r + n * cout_ * inner_ : nullptr,
+                      y + n * cout_ * inner_, cin_, cout_, inner_, s0);
   }
 }
 
@@ -225,6 +211,27 @@ void LinearKernel::run(const std::vector<TensorRef> &in,
 }
 
 } // namespace
+
+void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
+                       float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0) {
+  const int64_t cols = std::min(kLinearColumnBlock, S - s0);
+  for (int64_t o = 0; (b || r) && o < cout; ++o) {
+    float bias = b ? b[o] : 0.0f;
+    float *row = y + o * S + s0;
+    if (r)
+      for (int64_t j = 0; j < cols; ++j)
+        row[j] = r[o * S + s0 + j] + bias;
+    else
+      std::fill(row, row + cols, bias);
+  }
+  if (cin == 0) { // an empty sum (BLAS rejects K = 0): y = b + r, or 0
+    for (int64_t o = 0; !(b || r) && o < cout; ++o)
+      std::fill(y + o * S + s0, y + o * S + s0 + cols, 0.0f);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout), int(cols), int(cin), 1.0f,
+              w, int(cin), x + s0, int(S), (b || r) ? 1.0f : 0.0f, y + s0, int(S));
+}
 
 std::unique_ptr<Kernel> makeLinearKernel(const KernelSignature &sig) {
   return std::make_unique<LinearKernel>(sig);

@@ -30,6 +30,13 @@ constexpr int64_t kLinearColumnBlock = 512;
 /// Rows n per sgemm when the channel axis is the last one (S == 1).
 constexpr int64_t kLinearRowBlock = 128;
 
+/// One unit of the S > 1 path for one n: y[:, s0 : s0 + cols] =
+/// W [cout x cin] x[:, s0 : s0 + cols] + b (+ r), cols = min(block, S - s0);
+/// x, y (and r) point at n's [cin | cout x S] slices; b and r may be null.
+/// Also the skip product of the fused Fourier layer (spectral/SpectralConv.h).
+void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
+                       float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0);
+
 /// Creates a linear kernel; throws `Error` naming the call if it is invalid.
 std::unique_ptr<Kernel> makeLinearKernel(const KernelSignature &sig);
 

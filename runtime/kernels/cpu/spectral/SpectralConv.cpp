@@ -24,7 +24,6 @@
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/support/Status.h"
 
-#include <cblas.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -105,9 +104,6 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// y_b[:, s0 .. s0 + 512) = W x_b + bias for batch element b (x, y at b).
-  void skipBlock(const float *x, const float *w, const float *bias, float *y,
-                 int64_t s0) const;
   /// The `skip` form's products and inverse transforms (see the file comment).
   void runWithSkip(const std::vector<TensorRef> &in, float *y, KernelContext &ctx) const;
   void activate(float *v, int64_t n) const {
@@ -128,17 +124,6 @@ private:
   float scale_ = 1.0f;
 };
 
-void SpectralConvKernel::skipBlock(const float *x, const float *w, const float *bias, float *y,
-                                   int64_t s0) const {
-  const int64_t I = dims_[1], O = dims_[2], S = points_;
-  const int64_t cols = std::min(kLinearColumnBlock, S - s0);
-  for (int64_t o = 0; o < O; ++o)
-    std::fill(y + o * S + s0, y + o * S + s0 + cols, bias ? bias[o] : 0.0f);
-  if (I > 0) // BLAS rejects K = 0
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(O), int(cols), int(I), 1.0f, w,
-                int(I), x + s0, int(S), 1.0f, y + s0, int(S));
-}
-
 void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, float *y,
                                      KernelContext &ctx) const {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
@@ -146,21 +131,21 @@ void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, float *y,
   const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
   const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
   const int chunks = fft_->chunks();
-  auto inverseOnto = [&](int64_t r0, int64_t rows, int chunk) {
-    float *dst = y + r0 * S;
-    TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(dst + offset, n); };
-    fft_->inverseRows(truncOut_.data() + r0 * ts, dst, rows, scale_, true, chunk,
-                      gelu_ ? &act : nullptr);
-  };
   if (B >= chunks && B % chunks == 0) {
     // Whole batch elements per thread: y_b stays in cache from its skip
     // product to the last of its grids.
     ctx.pool->parallelFor(chunks, [&](int64_t c0, int64_t c1) {
       for (int64_t c = c0; c < c1; ++c)
         for (int64_t b = B * c / chunks; b < B * (c + 1) / chunks; ++b) {
+          float *yb = y + b * O * S;
           for (int64_t k = 0; k < blocks; ++k)
-            skipBlock(x + b * I * S, w, bias, y + b * O * S, k * kLinearColumnBlock);
-          inverseOnto(b * O, O, int(c));
+            linearColumnBlock(x + b * I * S, w, bias, nullptr, yb, I, O, S,
+                              k * kLinearColumnBlock);
+          TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
+            activate(yb + offset, n);
+          };
+          fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, int(c),
+                            gelu_ ? &act : nullptr);
         }
     });
     return;
@@ -171,16 +156,13 @@ void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, float *y,
   ctx.pool->parallelFor(B * blocks, [&](int64_t u0, int64_t u1) {
     for (int64_t u = u0; u < u1; ++u) {
       const int64_t b = u / blocks;
-      skipBlock(x + b * I * S, w, bias, y + b * O * S, (u % blocks) * kLinearColumnBlock);
+      linearColumnBlock(x + b * I * S, w, bias, nullptr, y + b * O * S, I, O, S,
+                        (u % blocks) * kLinearColumnBlock);
     }
   });
-  const int64_t rows = B * O, parts = std::max<int64_t>(1, std::min<int64_t>(chunks, rows));
-  ctx.pool->parallelFor(parts, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c) {
-      const int64_t r0 = rows * c / parts, r1 = rows * (c + 1) / parts;
-      inverseOnto(r0, r1 - r0, int(c));
-    }
-  });
+  TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(y + offset, n); };
+  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, gelu_ ? &act : nullptr,
+                /*accumulate=*/true);
 }
 
 void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,

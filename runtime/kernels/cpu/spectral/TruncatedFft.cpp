@@ -233,16 +233,18 @@ void forChunks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
     body(0, parts);
 }
 
-/// Runs `fn(first row, rows)` over fixed blocks of 256 rows (the last one
-/// shorter) spread over the pool: the blocks, and so the sgemm each row goes
-/// through, depend only on `rows`, never on the thread count.
+/// 1-D lines per direct-DFT sgemm (the last block shorter).
+constexpr int64_t kLineBlock = 256;
+
+/// Runs `fn(first row, rows)` over fixed blocks of kLineBlock rows spread
+/// over the pool: the blocks, and so the sgemm each row goes through, depend
+/// only on `rows`, never on the thread count.
 template <typename Fn>
 void forRowBlocks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
-  constexpr int64_t kBlock = 256;
-  const int64_t blocks = (rows + kBlock - 1) / kBlock;
+  const int64_t blocks = (rows + kLineBlock - 1) / kLineBlock;
   forChunks(pool, blocks, chunks, [&](int, int64_t b, int64_t e) {
     for (int64_t k = b; k < e; ++k)
-      fn(k * kBlock, int(std::min(kBlock, rows - k * kBlock)));
+      fn(k * kLineBlock, std::min(kLineBlock, rows - k * kLineBlock));
   });
 }
 
@@ -253,7 +255,7 @@ void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
   const int64_t ts = static_cast<int64_t>(index_.size());
   if (dft_ && geom_.dims() == 1) { // trunc = scale * real . F, rows at once
     const int64_t n = geom_.grid[0];
-    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
+    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int64_t count) {
       line_->forward(real + b * n, count, n, trunc + b * ts, ts, scale, nullptr);
     });
     return;
@@ -265,37 +267,35 @@ void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
 }
 
 void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
-                           int64_t rows, float scale, const Epilogue *epilogue) const {
+                           int64_t rows, float scale, const Epilogue *epilogue,
+                           bool accumulate) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
-  if (dft_ && geom_.dims() == 1) { // real = scale * trunc . G, rows at once
-    const int64_t n = geom_.grid[0];
-    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int count) {
-      line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr);
-      if (epilogue)
-        (*epilogue)(b * n, int64_t(count) * n);
-    });
-    return;
-  }
-  forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
-    // inverseRows' offsets are relative to its first row: shift them.
+  // inverseRows on each part, its epilogue offsets shifted to `real`'s.
+  auto part = [&](int chunk, int64_t r0, int64_t count) {
     Epilogue shifted = [&](int64_t offset, int64_t n) {
-      (*epilogue)(b * realSize_ + offset, n);
+      (*epilogue)(r0 * realSize_ + offset, n);
     };
-    inverseRows(trunc + b * ts, real + b * realSize_, e - b, scale, false, c,
+    inverseRows(trunc + r0 * ts, real + r0 * realSize_, count, scale, accumulate, chunk,
                 epilogue ? &shifted : nullptr);
-  });
+  };
+  if (dft_ && geom_.dims() == 1) // fixed blocks of lines (no scratch used)
+    forRowBlocks(pool, rows, int(scratch_.size()),
+                 [&](int64_t r0, int64_t count) { part(0, r0, count); });
+  else
+    forChunks(pool, rows, int(scratch_.size()),
+              [&](int c, int64_t r0, int64_t r1) { part(c, r0, r1 - r0); });
 }
 
 void TruncatedFft::inverseRows(const cfloat *trunc, float *real, int64_t rows, float scale,
                                bool accumulate, int chunk, const Epilogue *epilogue) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
-  if (dft_ && geom_.dims() == 1) { // blocks of 256 lines, as inverse()
+  if (dft_ && geom_.dims() == 1) { // blocks of kLineBlock lines, as inverse()
     const int64_t n = geom_.grid[0];
-    for (int64_t b = 0; b < rows; b += 256) {
-      const int count = int(std::min<int64_t>(256, rows - b));
+    for (int64_t b = 0; b < rows; b += kLineBlock) {
+      const int64_t count = std::min(kLineBlock, rows - b);
       line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr, accumulate);
       if (epilogue)
-        (*epilogue)(b * n, int64_t(count) * n);
+        (*epilogue)(b * n, count * n);
     }
     return;
   }

@@ -62,9 +62,11 @@ public:
   using Epilogue = std::function<void(int64_t offset, int64_t n)>;
 
   /// real[r] = irfft (unnormalised) of the half spectrum holding
-  /// scale * trunc[r] in its corners and zeros elsewhere; then `epilogue`.
+  /// scale * trunc[r] in its corners and zeros elsewhere (added onto real[r]
+  /// with `accumulate`); then `epilogue`.
   void inverse(ThreadPool *pool, const cfloat *trunc, float *real, int64_t rows,
-               float scale, const Epilogue *epilogue = nullptr) const;
+               float scale, const Epilogue *epilogue = nullptr,
+               bool accumulate = false) const;
 
   /// inverse() of `rows` rows on the calling thread with scratch `chunk`
   /// (< chunks()), for callers that parallelise themselves; `accumulate`

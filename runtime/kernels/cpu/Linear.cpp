@@ -121,11 +121,7 @@ private:
 };
 
 LinearKernel::LinearKernel(const KernelSignature &sig) : where_(sig.where) {
-  int64_t residual = intAttr(sig, "residual", 0);
-  if (residual != 0 && residual != 1)
-    throw Error(fmt::format("{}: attribute 'residual' must be 0 or 1, got {}",
-                            where_, residual));
-  hasResidual_ = residual == 1;
+  hasResidual_ = flagAttr(sig, "residual");
   // Inputs: x, w[, b] or, with residual = 1, x, w, r[, b].
   expectOperandCounts(sig, hasResidual_ ? 3 : 2, hasResidual_ ? 4 : 3, 1);
   const char *names[] = {"x", "weight", hasResidual_ ? "residual" : "bias",

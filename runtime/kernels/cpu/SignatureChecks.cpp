@@ -89,6 +89,13 @@ int64_t intAttr(const KernelSignature &sig, const char *name,
   return sig.call->attr(name) ? intAttr(sig, name) : fallback;
 }
 
+bool flagAttr(const KernelSignature &sig, const char *name) {
+  int64_t v = intAttr(sig, name, 0);
+  if (v != 0 && v != 1)
+    throw Error(fmt::format("{}: attribute '{}' must be 0 or 1, got {}", sig.where, name, v));
+  return v == 1;
+}
+
 std::string stringAttr(const KernelSignature &sig, const char *name,
                        const char *fallback) {
   const AttrValue *v = sig.call->attr(name);

@@ -43,6 +43,10 @@ int64_t intAttr(const KernelSignature &sig, const char *name);
 /// kind.
 int64_t intAttr(const KernelSignature &sig, const char *name, int64_t fallback);
 
+/// The Int attribute `name` as a flag: 0 (also when absent) or 1; throws
+/// "attribute 'name' must be 0 or 1, got v" otherwise.
+bool flagAttr(const KernelSignature &sig, const char *name);
+
 /// The required Ints attribute `name`; throws if missing or of another kind.
 std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name);
 

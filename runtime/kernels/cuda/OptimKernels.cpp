@@ -11,6 +11,7 @@
 #include "runtime/kernels/cpu/optim/Adam.h"
 #include "runtime/kernels/cpu/optim/FloatAttr.h"
 #include "runtime/kernels/cpu/optim/GradNorm.h"
+#include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/optim/StepIncrement.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
@@ -44,7 +45,7 @@ public:
     h_.beta2 = floatAttr(sig, "beta2");
     h_.eps = floatAttr(sig, "eps");
     h_.weightDecay = floatAttr(sig, "weight_decay", 0.0);
-    h_.decoupled = intAttrOr(sig, "decoupled", 0) == 1;
+    h_.decoupled = flagAttr(sig, "decoupled");
   }
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {

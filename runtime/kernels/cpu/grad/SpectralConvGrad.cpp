@@ -164,12 +164,7 @@ public:
   /// Validates operand counts, dtypes, ranks and `modes`.
   explicit SpectralConvGradKernel(const KernelSignature &sig)
       : where_(sig.where) {
-    int64_t saved = intAttr(sig, "saved_spectrum", 0);
-    if (saved != 0 && saved != 1)
-      throw Error(
-          fmt::format("{}: attribute 'saved_spectrum' must be 0 or 1, got {}",
-                      sig.where, saved));
-    saved_ = saved == 1;
+    saved_ = flagAttr(sig, "saved_spectrum");
     expectOperandCounts(sig, 3, 3, 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
                            "dw"};

@@ -144,16 +144,12 @@ AdamKernel::AdamKernel(const KernelSignature &sig) : where_(sig.where) {
   hyper_.beta2 = floatAttr(sig, "beta2");
   hyper_.eps = floatAttr(sig, "eps");
   hyper_.weightDecay = floatAttr(sig, "weight_decay", 0.0);
-  int64_t decoupled = intAttrOr(sig, "decoupled", 0);
   expectRange(where_, "beta1", hyper_.beta1, 0.0, 1.0, true);
   expectRange(where_, "beta2", hyper_.beta2, 0.0, 1.0, true);
   if (!(hyper_.eps >= 0.0) || !(hyper_.weightDecay >= 0.0))
     throw Error(fmt::format(
         "{}: attributes 'eps' and 'weight_decay' must be >= 0", where_));
-  if (decoupled != 0 && decoupled != 1)
-    throw Error(fmt::format("{}: attribute 'decoupled' must be 0 or 1, got {}",
-                            where_, decoupled));
-  hyper_.decoupled = decoupled == 1;
+  hyper_.decoupled = flagAttr(sig, "decoupled");
   std::vector<std::vector<Dim>> shapes;
   for (const TensorDesc *t : sig.inputs)
     shapes.push_back(t->shape);

@@ -27,9 +27,4 @@ double floatAttr(const KernelSignature &sig, const char *name,
   return std::get<double>(*v);
 }
 
-int64_t intAttrOr(const KernelSignature &sig, const char *name,
-                  int64_t fallback) {
-  return sig.call->attr(name) ? intAttr(sig, name) : fallback;
-}
-
 } // namespace shodh

@@ -20,9 +20,4 @@ double floatAttr(const KernelSignature &sig, const char *name);
 /// kind.
 double floatAttr(const KernelSignature &sig, const char *name, double fallback);
 
-/// The Int attribute `name`, or `fallback` if absent; throws if of another
-/// kind.
-int64_t intAttrOr(const KernelSignature &sig, const char *name,
-                  int64_t fallback);
-
 } // namespace shodh

@@ -33,14 +33,6 @@
 namespace shodh {
 namespace {
 
-/// A 0/1 integer attribute.
-bool flagAttr(const KernelSignature &sig, const char *name) {
-  int64_t v = intAttr(sig, name, 0);
-  if (v != 0 && v != 1)
-    throw Error(fmt::format("{}: attribute '{}' must be 0 or 1, got {}", sig.where, name, v));
-  return v == 1;
-}
-
 class SpectralConvKernel : public Kernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig) : where_(sig.where) {

@@ -80,6 +80,18 @@ struct FoldAddIntoLinearGradInput : OpRewritePattern<AddOp> {
   }
 };
 
+/// The spectral_conv that is `sum`'s residual, used only there, with the
+/// sum's type and bound modes (both Fourier-layer folds start from it).
+FailureOr<std::pair<SpectralConvOp, DenseI64ArrayAttr>> spectralResidual(LinearAddOp sum) {
+  auto conv = sum.getResidual().getDefiningOp<SpectralConvOp>();
+  if (!conv || !conv->hasOneUse() || conv.getType() != sum.getType())
+    return failure();
+  auto modes = dyn_cast<DenseI64ArrayAttr>(conv.getModes());
+  if (!modes)
+    return failure();
+  return std::make_pair(conv, modes);
+}
+
 /// gelu(linear_add(x', W, spectral_conv(x, w), b)) ->
 /// spectral_conv_add(x, w, linear(x', W, b)) {activation = gelu[_tanh]}.
 struct FoldFourierLayer : OpRewritePattern<GeluOp> {
@@ -89,12 +101,10 @@ struct FoldFourierLayer : OpRewritePattern<GeluOp> {
     auto sum = gelu.getInput().getDefiningOp<LinearAddOp>();
     if (!sum || !sum->hasOneUse() || sum.getType() != gelu.getType())
       return rewriter.notifyMatchFailure(gelu, "no single-use linear_add input");
-    auto conv = sum.getResidual().getDefiningOp<SpectralConvOp>();
-    if (!conv || !conv->hasOneUse() || conv.getType() != sum.getType())
+    auto residual = spectralResidual(sum);
+    if (failed(residual))
       return rewriter.notifyMatchFailure(gelu, "the residual is no single-use spectral_conv");
-    auto modes = dyn_cast<DenseI64ArrayAttr>(conv.getModes());
-    if (!modes)
-      return rewriter.notifyMatchFailure(gelu, "spectral_conv modes not bound");
+    auto [conv, modes] = *residual;
     rewriter.setInsertionPoint(sum);
     Value skip = rewriter.create<LinearOp>(sum.getLoc(), sum.getType(), sum.getInput(),
                                            sum.getWeight(), sum.getBias(), sum.getAxis());
@@ -134,19 +144,17 @@ struct FoldLastFourierLayer : OpRewritePattern<LinearAddOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LinearAddOp sum,
                                 PatternRewriter &rewriter) const override {
-    auto conv = sum.getResidual().getDefiningOp<SpectralConvOp>();
-    if (!conv || !conv->hasOneUse() || conv.getInput() != sum.getInput() ||
-        sum.getAxis() != 1 || conv.getType() != sum.getType())
+    auto residual = spectralResidual(sum);
+    if (failed(residual) || residual->first.getInput() != sum.getInput() ||
+        sum.getAxis() != 1)
       return rewriter.notifyMatchFailure(sum, "no single-use spectral_conv of the same x");
+    auto [conv, modes] = *residual;
     for (Operation *user : conv.getInput().getUsers())
       if (isa<SpectralConvGradOp, SpectralConvGradWeightOp>(user))
         return rewriter.notifyMatchFailure(sum, "a gradient reads x's spectrum");
     // A gelu of the sum is FoldFourierLayer's (with the activation inside).
     if (sum->hasOneUse() && isa<GeluOp>(*sum->getUsers().begin()))
       return rewriter.notifyMatchFailure(sum, "left to FoldFourierLayer");
-    auto modes = dyn_cast<DenseI64ArrayAttr>(conv.getModes());
-    if (!modes)
-      return rewriter.notifyMatchFailure(sum, "spectral_conv modes not bound");
     rewriter.replaceOpWithNewOp<FourierLayerOp>(sum, sum.getType(), conv.getInput(),
                                                 conv.getWeight(), sum.getWeight(),
                                                 sum.getBias(), modes,

@@ -28,6 +28,15 @@ LogicalResult verifyActivation(Operation *op, StringRef act) {
   return success();
 }
 
+/// The `spectral_conv` kernel attributes of a fused layer: its modes, the
+/// flag naming its third input (`addend` or `skip`) and its activation.
+SmallVector<NamedAttribute> layerKernelAttrs(MLIRContext *ctx, DenseI64ArrayAttr modes,
+                                             StringRef flag, StringRef activation) {
+  Builder b(ctx);
+  return {b.getNamedAttr("modes", modes), b.getNamedAttr(flag, b.getI64IntegerAttr(1)),
+          b.getNamedAttr("activation", b.getStringAttr(activation))};
+}
+
 } // namespace
 
 LogicalResult SpectralConvAddOp::inferReturnTypes(
@@ -59,10 +68,7 @@ StringRef SpectralConvAddOp::getKernelName() { return "spectral_conv"; }
 
 /// Inputs x, w, addend: `addend = 1` tells the kernel there is a third.
 SmallVector<NamedAttribute> SpectralConvAddOp::getKernelAttrs() {
-  Builder b(getContext());
-  return {b.getNamedAttr("modes", getModesAttr()),
-          b.getNamedAttr("addend", b.getI64IntegerAttr(1)),
-          b.getNamedAttr("activation", b.getStringAttr(getActivation()))};
+  return layerKernelAttrs(getContext(), getModesAttr(), "addend", getActivation());
 }
 
 LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
@@ -105,8 +111,5 @@ StringRef FourierLayerOp::getKernelName() { return "spectral_conv"; }
 
 /// Inputs x, w, skip_w[, skip_b]: `skip = 1` tells the kernel.
 SmallVector<NamedAttribute> FourierLayerOp::getKernelAttrs() {
-  Builder b(getContext());
-  return {b.getNamedAttr("modes", getModesAttr()),
-          b.getNamedAttr("skip", b.getI64IntegerAttr(1)),
-          b.getNamedAttr("activation", b.getStringAttr(getActivation()))};
+  return layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
 }

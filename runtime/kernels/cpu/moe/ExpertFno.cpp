@@ -244,8 +244,11 @@ void FnoExperts::prepare(const std::vector<TensorRef> &in, size_t p,
   truncXSize_ = rows_ * in_ * stackSize_;
   truncYSize_ = rows_ * std::max(in_, out_) * stackSize_;
   wsubSize_ = in_ * out_ * stackSize_;
-  // Covers ModeGemm::scratchFloats of the three products (+ 16 to align).
-  gemmSize_ = threads * (rows_ * (in_ + out_) + in_ * out_) * 2 * kModeBlock + 16;
+  // The largest of the three products' scratch at the most rows an expert
+  // can get (scratchFloats does not depend on the mode count).
+  gemmSize_ = std::max({ModeGemm::forward(rows_, in_, out_, 1).scratchFloats(threads),
+                        ModeGemm::adjointInput(rows_, in_, out_, 1).scratchFloats(threads),
+                        ModeGemm::adjointWeight(rows_, in_, out_, 1).scratchFloats(threads)});
 }
 
 const cfloat *FnoExperts::gatherWeight(int64_t e, const cfloat *wspec) {

@@ -119,11 +119,11 @@ void blockProductNarrow(const float *A, const float *B, cfloat *C, int64_t R, in
   blockProductBody<8>(A, B, C, R, M, N, K, k0, scale);
 }
 
+std::atomic<int> lanesOverride{0}; // setModeGemmLanes
+
 /// All output tiles of one mode block: 16 lanes at once where the AVX-512
 /// clone runs, two passes of 8 otherwise. Every lane sums in the same
 /// order either way, so the results are the same.
-std::atomic<int> lanesOverride{0}; // setModeGemmLanes
-
 void blockProduct(const float *A, const float *B, cfloat *C, int64_t R, int64_t M, int64_t N,
                   int64_t K, int64_t k0, const float *scale) {
   // The 16-lane body needs the AVX-512 clone (x86-64-v4) to hold its 8

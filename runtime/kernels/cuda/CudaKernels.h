@@ -9,6 +9,9 @@
 
 #include "runtime/core/Kernel.h"
 
+#include <cstdint>
+#include <string>
+
 namespace shodh {
 /// Registers every CUDA kernel (CudaKernels.cpp); the backend's
 /// `CudaRuntime::registerKernels` (CudaRuntimeImpl.cpp).
@@ -21,6 +24,14 @@ namespace shodh::cuda {
 void registerCudaElementwiseKernels(KernelRegistry &registry);
 /// linear, linear_grad_{input,weight,bias} (LinearKernels.cpp).
 void registerCudaLinearKernels(KernelRegistry &registry);
+/// Y_n = W X_n (+ beta Y_n) for n < outer, X_n [cin x inner], Y_n
+/// [cout x inner] row-major, W [cout x cin], as one strided-batched cuBLAS
+/// GEMM on `blas` (a cublasHandle_t): the `linear` kernel's product when the
+/// channel axis is not the last, also the fused Fourier layer's skip
+/// (SpectralKernels.cpp). Sizes must fit cuBLAS's ints (checkBlasDims).
+void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
+                          int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+                          float beta, const std::string &where);
 /// channel_mlp, channel_mlp_grad (ChannelMlpKernels.cpp).
 void registerCudaChannelMlpKernels(KernelRegistry &registry);
 /// Sets the most bytes of one channel-MLP hidden scratch tensor for kernels

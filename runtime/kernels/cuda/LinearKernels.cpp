@@ -25,6 +25,7 @@
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/Launch.h"
+#include "runtime/kernels/cuda/RoutingHost.h"
 #include "runtime/support/Status.h"
 
 #include <cublas_v2.h>
@@ -35,15 +36,6 @@
 namespace shodh::cuda {
 
 namespace {
-
-/// Throws unless every value fits cuBLAS's int arguments.
-void checkIntLimit(const std::string &where,
-                   std::initializer_list<int64_t> values) {
-  for (int64_t v : values)
-    if (v > INT_MAX)
-      throw Error(fmt::format("{}: dimension {} exceeds the cuBLAS limit of {}",
-                              where, v, INT_MAX));
-}
 
 /// Which of the four kernels.
 enum class LinearOp { Forward, GradInput, GradWeight, GradBias };
@@ -70,7 +62,7 @@ public:
     } else {
       cout_ = s_.channels;
     }
-    checkIntLimit(where_, {cin_, cout_, s_.inner, s_.outer});
+    checkBlasDims(where_, {cin_, cout_, s_.inner, s_.outer});
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -116,11 +108,7 @@ private:
                             &alpha, w, ci, x, ci, &beta, y, co),
                 where_, "cublasSgemm");
     else
-      checkBlas(cublasSgemmStridedBatched(
-                    blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, S, co, ci, &alpha, x,
-                    S, int64_t(ci) * S, w, ci, 0, &beta, y, S,
-                    int64_t(co) * S, N),
-                where_, "cublasSgemmStridedBatched");
+      linearColumnProducts(blas(ctx), x, w, y, N, S, ci, co, beta, where_);
   }
 
   void gradInput(const std::vector<TensorRef> &in, float *dx,
@@ -184,6 +172,17 @@ private:
 };
 
 } // namespace
+
+void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
+                          int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+                          float beta, const std::string &where) {
+  const float alpha = 1.0f;
+  checkBlas(cublasSgemmStridedBatched(static_cast<cublasHandle_t>(blas), CUBLAS_OP_N,
+                                      CUBLAS_OP_N, int(inner), int(cout), int(cin), &alpha, x,
+                                      int(inner), cin * inner, w, int(cin), 0, &beta, y,
+                                      int(inner), cout * inner, int(outer)),
+            where, "cublasSgemmStridedBatched");
+}
 
 void registerCudaLinearKernels(KernelRegistry &registry) {
   auto add = [&](const char *name, LinearOp op) {

@@ -26,15 +26,13 @@
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/CufftPlan.h"
 #include "runtime/kernels/cuda/Launch.h"
+#include "runtime/kernels/cuda/RoutingHost.h"
 #include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
 
-#include <cublas_v2.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <algorithm>
-#include <climits>
 
 #include <memory>
 
@@ -47,8 +45,8 @@ public:
   explicit SpectralConvKernel(const KernelSignature &sig)
       : CudaKernel(sig),
         modes_(intsAttr(sig, "modes")),
-        save_(intAttr(sig, "save_spectrum", 0) == 1),
-        addend_(intAttr(sig, "addend", 0) == 1), skip_(intAttr(sig, "skip", 0) == 1),
+        save_(flagAttr(sig, "save_spectrum")), addend_(flagAttr(sig, "addend")),
+        skip_(flagAttr(sig, "skip")),
         activation_(stringAttr(sig, "activation", "none")) {}
 
   void prepare(const std::vector<TensorRef> &in,
@@ -67,7 +65,7 @@ private:
   bool save_, addend_, skip_;
   std::string activation_; ///< none, gelu or gelu_tanh (validated by the CPU kernel)
   SpectralGeometry geom_;
-  int64_t B_ = 0, I_ = 0, O_ = 0;
+  int64_t B_ = 0, I_ = 0, O_ = 0, points_ = 0; ///< points_: of one grid
   float scale_ = 1.0f;
   std::unique_ptr<CufftPlan> forward_, inverse_;
   DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_, c2rIn_;
@@ -84,6 +82,11 @@ void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
                                                  out[0].shape, extra);
   geom_ = c.geom;
   B_ = c.B, I_ = c.I, O_ = c.O;
+  points_ = 1;
+  for (int64_t v : geom_.grid)
+    points_ *= v;
+  if (skip_) // the skip product's cuBLAS ints
+    checkBlasDims(where_, {B_, I_, O_, points_});
 }
 
 void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
@@ -91,10 +94,7 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
                                  KernelContext &ctx) {
   Device &dev = device(ctx);
   checkShapes(in, out);
-  int64_t grid = 1;
-  for (int64_t v : geom_.grid)
-    grid *= v;
-  scale_ = grid ? 1.0f / static_cast<float>(grid) : 1.0f;
+  scale_ = points_ ? 1.0f / static_cast<float>(points_) : 1.0f;
   // Re-prepare (another batch) replaces the plans and buffers.
   const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
   std::vector<int64_t> index = geom_.gatherIndex();
@@ -117,25 +117,13 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
 
 void SpectralConvKernel::skipProduct(const std::vector<TensorRef> &in, float *y,
                                      KernelContext &ctx) {
-  int64_t S = 1; // points per grid
-  for (int64_t v : geom_.grid)
-    S *= v;
   if (in.size() > 3) {
-    launchLinearPrefill(y, in[3].as<float>(), y, B_, O_, S, stream(ctx));
+    launchLinearPrefill(y, in[3].as<float>(), y, B_, O_, points_, stream(ctx));
     checkLaunch(ctx);
   }
-  if (I_ == 0 || S == 0)
-    return;
-  if (std::max({S, I_, O_, B_}) > INT_MAX)
-    throw Error(fmt::format("{}: the skip product's sizes exceed the cuBLAS limit", where_));
-  const float one = 1.0f;
-  auto blas = static_cast<cublasHandle_t>(device(ctx).blasHandle());
-  // Column-major view: Y_b^T [S x O] += X_b^T [S x I] W^T [I x O].
-  checkBlas(cublasSgemmStridedBatched(blas, CUBLAS_OP_N, CUBLAS_OP_N, int(S), int(O_), int(I_),
-                                      &one, in[0].as<float>(), int(S), I_ * S,
-                                      in[2].as<float>(), int(I_), 0, &one, y, int(S), O_ * S,
-                                      int(B_)),
-            where_, "cublasSgemmStridedBatched");
+  if (I_ > 0 && points_ > 0)
+    linearColumnProducts(device(ctx).blasHandle(), in[0].as<float>(), in[2].as<float>(), y,
+                         B_, points_, I_, O_, 1.0f, where_);
 }
 
 void SpectralConvKernel::run(const std::vector<TensorRef> &in,

@@ -73,18 +73,10 @@ private:
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
                                      const std::vector<TensorRef> &out) {
-  SpectralConvExtras extra;
-  extra.saved = save_ ? &out[1].shape : nullptr;
-  extra.addend = addend_ ? &in[2].shape : nullptr;
-  extra.skipWeight = skip_ ? &in[2].shape : nullptr;
-  extra.skipBias = skip_ && in.size() > 3 ? &in[3].shape : nullptr;
-  SpectralConvShapes c = checkSpectralConvShapes(where_, modes_, in[0].shape, in[1].shape,
-                                                 out[0].shape, extra);
+  SpectralConvShapes c =
+      checkSpectralConvShapes(where_, modes_, {save_, addend_, skip_}, in, out);
   geom_ = c.geom;
-  B_ = c.B, I_ = c.I, O_ = c.O;
-  points_ = 1;
-  for (int64_t v : geom_.grid)
-    points_ *= v;
+  B_ = c.B, I_ = c.I, O_ = c.O, points_ = c.points;
   if (skip_) // the skip product's cuBLAS ints
     checkBlasDims(where_, {B_, I_, O_, points_});
 }

@@ -68,18 +68,11 @@ public:
 
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                KernelContext &ctx) override {
-    SpectralConvExtras extra;
-    extra.saved = save_ ? &out[1].shape : nullptr;
-    extra.addend = addend_ ? &in[2].shape : nullptr;
-    extra.skipWeight = skip_ ? &in[2].shape : nullptr;
-    extra.skipBias = skip_ && in.size() > 3 ? &in[3].shape : nullptr;
     SpectralConvShapes c =
-        checkSpectralConvShapes(where_, modes_, in[0].shape, in[1].shape, out[0].shape, extra);
+        checkSpectralConvShapes(where_, modes_, {save_, addend_, skip_}, in, out);
     geom_ = c.geom;
     dims_ = {c.B, c.I, c.O, geom_.truncSize()};
-    points_ = 1;
-    for (int64_t n : geom_.grid)
-      points_ *= n;
+    points_ = c.points;
     if (skip_ && std::max({c.I, c.O, points_}) > INT_MAX)
       throw Error(fmt::format("{}: the skip product's sizes exceed the BLAS limit of {}", where_,
                               INT_MAX));

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/core/Kernel.h"
 #include "runtime/kernels/cpu/spectral/SpectralLayout.h"
 #include "runtime/support/Status.h"
 
@@ -19,24 +20,30 @@
 
 namespace shodh {
 
-/// The checked sizes of one spectral_conv call.
+/// The checked sizes of one spectral_conv call (points: of one grid).
 struct SpectralConvShapes {
   SpectralGeometry geom;
-  int64_t B = 0, I = 0, O = 0;
+  int64_t B = 0, I = 0, O = 0, points = 0;
 };
 
-/// The optional operands' shapes (null when the call has none).
-struct SpectralConvExtras {
-  const std::vector<int64_t> *saved = nullptr, *addend = nullptr, *skipWeight = nullptr,
-                             *skipBias = nullptr;
+/// Which optional operands a call has (its 0/1 attributes): a saved
+/// spectrum (second output), an addend or a skip weight (third input; with
+/// `skip` an optional skip bias as the fourth).
+struct SpectralConvForm {
+  bool save = false, addend = false, skip = false;
 };
 
-/// Checks the shapes; throws Error naming `where`.
-inline SpectralConvShapes
-checkSpectralConvShapes(const std::string &where, const std::vector<int64_t> &modes,
-                        const std::vector<int64_t> &x, const std::vector<int64_t> &w,
-                        const std::vector<int64_t> &y, const SpectralConvExtras &extra) {
-  const std::vector<int64_t> *saved = extra.saved, *addend = extra.addend;
+/// Checks the shapes of a call of form `f`; throws Error naming `where`.
+inline SpectralConvShapes checkSpectralConvShapes(const std::string &where,
+                                                  const std::vector<int64_t> &modes,
+                                                  SpectralConvForm f,
+                                                  const std::vector<TensorRef> &in,
+                                                  const std::vector<TensorRef> &out) {
+  const std::vector<int64_t> &x = in[0].shape, &w = in[1].shape, &y = out[0].shape;
+  const std::vector<int64_t> *saved = f.save ? &out[1].shape : nullptr,
+                             *addend = f.addend ? &in[2].shape : nullptr,
+                             *skipWeight = f.skip ? &in[2].shape : nullptr,
+                             *skipBias = f.skip && in.size() > 3 ? &in[3].shape : nullptr;
   const size_t d = modes.size();
   if (x.size() != d + 2 || w.size() != d + 2 || y.size() != d + 2)
     throw Error(fmt::format("{}: x, weight and output must have rank {} ([B, C, {} spatial])",
@@ -44,7 +51,9 @@ checkSpectralConvShapes(const std::string &where, const std::vector<int64_t> &mo
   auto trailing = [d](const std::vector<int64_t> &s) {
     return std::vector<int64_t>(s.end() - long(d), s.end());
   };
-  SpectralConvShapes s{SpectralGeometry{trailing(x), modes}, x[0], x[1], w[1]};
+  SpectralConvShapes s{SpectralGeometry{trailing(x), modes}, x[0], x[1], w[1], 1};
+  for (int64_t n : s.geom.grid)
+    s.points *= n;
   std::string bad = s.geom.validate();
   if (!bad.empty())
     throw Error(fmt::format("{}: {}", where, bad));
@@ -64,12 +73,12 @@ checkSpectralConvShapes(const std::string &where, const std::vector<int64_t> &mo
   if (addend && *addend != y)
     throw Error(fmt::format("{}: the addend must have the output's shape [{}], got [{}]",
                             where, fmt::join(y, ", "), fmt::join(*addend, ", ")));
-  if (extra.skipWeight && *extra.skipWeight != std::vector<int64_t>{s.O, s.I})
+  if (skipWeight && *skipWeight != std::vector<int64_t>{s.O, s.I})
     throw Error(fmt::format("{}: the skip weight must be [O = {}, I = {}], got [{}]", where, s.O,
-                            s.I, fmt::join(*extra.skipWeight, ", ")));
-  if (extra.skipBias && *extra.skipBias != std::vector<int64_t>{s.O})
+                            s.I, fmt::join(*skipWeight, ", ")));
+  if (skipBias && *skipBias != std::vector<int64_t>{s.O})
     throw Error(fmt::format("{}: the skip bias must be [O = {}], got [{}]", where, s.O,
-                            fmt::join(*extra.skipBias, ", ")));
+                            fmt::join(*skipBias, ", ")));
   return s;
 }
 

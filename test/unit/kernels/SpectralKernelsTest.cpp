@@ -8,6 +8,7 @@
 #include "KernelHarness.h"
 #include "test/unit/ExpectError.h"
 #include "SpectralReference.h"
+#include "runtime/kernels/cpu/Reference.h"
 #include "runtime/support/Status.h"
 
 #include <gtest/gtest.h>
@@ -235,9 +236,14 @@ TEST(SpectralConv, DeterministicForAThreadCount) {
   EXPECT_EQ(y1.data, y2.data);
 }
 
+/// `activation` (none, gelu, gelu_tanh) of v in double (Reference.h).
+double activated(const std::string &activation, double v) {
+  return activation == "none" ? v : ref::gelu(v, activation == "gelu_tanh");
+}
+
 /// spectral_conv with an addend and an activation (spectral_conv_add) must
 /// equal act(spectral_conv(x, w) + a), the activation evaluated in double
-/// (exact: x Φ(x) with std::erf; tanh: PyTorch's formula). Grids cover the
+/// (exact: x Φ(x) with std::erf; tanh: PyTorch's formula; `activated`). Grids cover the
 /// last axis by direct DFT (m <= 16) and by FFTW, 1-D lines in one and in
 /// several 256-line blocks.
 void checkSpectralConvAdd(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
@@ -256,11 +262,7 @@ void checkSpectralConvAdd(const std::vector<int64_t> &grid, const std::vector<in
             {{"modes", modes}, {"addend", int64_t(1)}, {"activation", activation}},
             {&x, &w, &a}, {&y}, threads);
   for (size_t i = 0; i < y.data.size(); ++i) {
-    double v = double(conv.data[i]) + double(a.data[i]), want = v;
-    if (activation == "gelu")
-      want = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
-    else if (activation == "gelu_tanh")
-      want = 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
+    double want = activated(activation, double(conv.data[i]) + double(a.data[i]));
     ASSERT_NEAR(y.data[i], want, 1e-5 * std::max(1.0, std::abs(want))) << "element " << i;
   }
 }
@@ -310,11 +312,7 @@ void checkFourierLayer(const std::vector<int64_t> &grid, const std::vector<int64
         double v = conv.data[(b * O + o) * n + p] + (bias ? sb.data[o] : 0.0);
         for (int64_t i = 0; i < I; ++i)
           v += double(sw.data[o * I + i]) * x.data[(b * I + i) * n + p];
-        double want = v;
-        if (activation == "gelu")
-          want = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
-        else if (activation == "gelu_tanh")
-          want = 0.5 * v * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (v + 0.044715 * v * v * v)));
+        double want = activated(activation, v);
         ASSERT_NEAR(y.data[(b * O + o) * n + p], want, 1e-5 * std::max(1.0, std::abs(want)))
             << "b " << b << " o " << o << " point " << p;
       }

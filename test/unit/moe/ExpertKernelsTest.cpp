@@ -9,6 +9,7 @@
 // align_corners=False) and its gradient as the exact adjoint. expert_fno is in ExpertFnoTest.cpp.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/Reference.h"
 #include "test/unit/ExpectError.h"
 #include "test/unit/moe/ExpertTestSupport.h"
 
@@ -21,8 +22,6 @@ using namespace shodh;
 using namespace shodh::testing;
 
 namespace {
-
-double geluRef(double v) { return 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0))); }
 
 /// An expert_mlp problem: B = 2, R = 5 (10 rows), E = 3 experts with groups
 /// [0, 4), [4, 4) (empty), [4, 8); rows 8 and 9 dropped.
@@ -46,7 +45,7 @@ struct MlpCase {
             double pre = p[2][e * H + h];
             for (int64_t f = 0; f < F; ++f)
               pre += p[1][(e * H + h) * F + f] * p[0][r * F + f];
-            acc += p[3][(e * G + g) * H + h] * geluRef(pre);
+            acc += p[3][(e * G + g) * H + h] * reference::gelu(pre, false);
           }
           y[r * G + g] = acc;
         }

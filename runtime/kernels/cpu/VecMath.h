@@ -5,12 +5,13 @@
 // integer bit operations, which gcc turns into SIMD code (see the
 // SHODH_VECTOR_CLONES loops in ElementwiseMath.cpp).
 //
-// Accuracy (checked in test/unit/runtime/VecMathTest.cpp against double):
-//   exp:               relative error <= 3e-7 on [-87, 88]; clamped outside.
-//   halfErfc(z), z>=0: relative error <= 1e-6 for z <= 9 (the square in the
-//                      exponent is split so it does not round); 0 beyond ~10.
-// GELU built on them is more accurate than 0.5 x (1 + erf(x / sqrt 2)) in
-// float for x < -3, where that form cancels.
+// Accuracy (checked in test/unit/kernels/VecMathTest.cpp against double):
+//   exp:        relative error <= 3e-7 on [-87, 88]; clamped outside.
+//   normalCdf:  absolute error <= 3e-7 (a rational fit; 0 or 1 beyond 5.5).
+//   normalPdf:  relative error <= 4e-7 + 6e-8 x^2.
+// GELU x Phi(x) built on them is within ~3e-7 |x| of the exact value, as
+// 0.5 x (1 + erf(x / sqrt 2)) evaluated in float is (both lose the relative
+// accuracy of the far left tail, where GELU is below 2e-7 in size).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -34,24 +35,18 @@ inline int32_t toBits(float f) {
   return bits;
 }
 
-/// e^(hi + lo) for an exactly representable `hi` and a small correction
-/// `lo`: hi + lo = n ln 2 + r with |r| <= ln 2 / 2, where r is formed as
-/// (hi - n ln2_hi) + lo - n ln2_lo (Cody–Waite; the first difference is
-/// exact by Sterbenz's lemma), so the rounding of hi + lo never enters.
-/// e^r by its degree-7 Taylor polynomial (truncation r^8/8! < 6e-9), 2^n
-/// built in the exponent bits. hi + lo is clamped to [-87, 88] so 2^n stays
-/// a normal number.
-inline float expSum(float hi, float lo) {
-  float s = hi + lo;
-  bool low = s < -87.0f, high = s > 88.0f;
-  hi = low ? -87.0f : (high ? 88.0f : hi);
-  lo = (low || high) ? 0.0f : lo;
-  s = hi + lo;
+/// e^x, relative error <= 3e-7 on [-87, 88]; x is clamped to that range,
+/// so 2^n stays a normal number. x = n ln 2 + r with |r| <= ln 2 / 2, r
+/// formed as (x - n ln2_hi) - n ln2_lo (Cody–Waite; the first difference is
+/// exact by Sterbenz's lemma); e^r by its degree-7 Taylor polynomial
+/// (truncation r^8/8! < 6e-9), 2^n built in the exponent bits.
+inline float exp(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   const float magic = 12582912.0f; // 1.5 * 2^23: adding it rounds to integer
-  float shifted = s * 1.44269504088896341f + magic;
+  float shifted = x * 1.44269504088896341f + magic;
   float n = shifted - magic;
-  float r = (hi - n * 0.693145751953125f) + lo; // ln 2, high part: exact
-  r = r - n * 1.428606765330187e-06f;          // ln 2, low part
+  float r = x - n * 0.693145751953125f; // ln 2, high part: exact
+  r = r - n * 1.428606765330187e-06f;  // ln 2, low part
   float p = 1.0f / 5040.0f;
   p = p * r + 1.0f / 720.0f;
   p = p * r + 1.0f / 120.0f;
@@ -67,54 +62,44 @@ inline float expSum(float hi, float lo) {
   return p * fromBits(static_cast<int32_t>(e << 23));
 }
 
-/// e^x (relative error <= 3e-7; clamped to e^-87 / e^88 outside).
-inline float exp(float x) { return expSum(x, 0.0f); }
-
-/// e^(c - k x^2) for k a power of two, without the rounding error of x^2:
-/// x = xh + xl with xh's low 12 mantissa bits cleared, so k xh^2 and
-/// k (2 xh + xl) xl are exact or tiny, and only the small terms round.
-inline float expMinusSquare(float x, float k, float c) {
-  float xh = fromBits(toBits(x) & int32_t(0xFFFFF000));
-  float xl = x - xh;
-  return expSum(-(k * xh * xh), c - k * (2.0f * xh + xl) * xl);
-}
-
-/// The polynomial P(t) of halfErfc below.
-inline float erfcPoly(float t) {
-  float p = 0.17087277f;
-  p = p * t - 0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t - 1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t - 0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t - 1.26551223f;
-  return p;
-}
-
-/// erfc(z) / 2 for z >= 0: the Chebyshev-fitted form
-/// erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z / 2), of Press et al.,
-/// Numerical Recipes § 6.2 (fractional error < 1.2e-7 in exact arithmetic).
-inline float halfErfc(float z) {
-  float t = 1.0f / (1.0f + 0.5f * z);
-  return 0.5f * t * expMinusSquare(z, 1.0f, erfcPoly(t));
-}
-
-/// Phi(x), the standard normal CDF: the tail Phi(-|x|) = erfc(|x|/sqrt 2)/2
-/// with the exponent -x^2/2 formed from x itself (so the rounding of
-/// |x|/sqrt 2 only enters through t, where it is harmless).
+/// Phi(x), the standard normal CDF, as 1/2 + x P(x^2) / Q(x^2) with x
+/// clamped to [-5.5, 5.5] (Phi(-5.5) = 1.9e-8): P of degree 5 and Q of
+/// degree 5 fitted by scripts/fit-normal-cdf.py (absolute error 1.0e-8 in
+/// exact arithmetic, 2.4e-8 with the coefficients rounded to float; ~2e-7
+/// after the float roundings of the evaluation, i.e. a few ulp of the
+/// values near 1). Absolute, not relative, accuracy: in the left tail the
+/// sum cancels like 0.5 (1 + erf(x / sqrt 2)). 12 multiply-adds and one
+/// division; the result is kept in [0, 1]; a NaN passes through the
+/// clamps.
 inline float normalCdf(float x) {
-  float a = x < 0.0f ? -x : x;
-  float t = 1.0f / (1.0f + 0.35355339059327376f * a); // 1 + z/2, z = a/sqrt 2
-  float tail = 0.5f * t * expMinusSquare(a, 0.5f, erfcPoly(t));
-  return x < 0.0f ? tail : 1.0f - tail;
+  // Clamps as single selects `bound > v ? bound : v` (x86 max / min keep
+  // the second operand, so a NaN passes).
+  float c = -5.5f > x ? -5.5f : x;
+  c = 5.5f < c ? 5.5f : c;
+  float s = c * c;
+  float p = 2.300192570e-08f;
+  p = p * s + 6.320842203e-06f;
+  p = p * s + 1.650254853e-04f;
+  p = p * s + 4.653998651e-03f;
+  p = p * s + 3.348645940e-02f;
+  p = p * s + 3.989422619e-01f;
+  float q = 1.202580734e-06f;
+  q = q * s + 7.240395644e-05f;
+  q = q * s + 1.862888574e-03f;
+  q = q * s + 2.843423374e-02f;
+  q = q * s + 2.506042421e-01f;
+  q = q * s + 1.0f;
+  // The fit's error would put the ends a few ulp outside [0, 1].
+  float cdf = 0.5f + c * p / q;
+  cdf = 0.0f > cdf ? 0.0f : cdf;
+  return 1.0f < cdf ? 1.0f : cdf;
 }
 
-/// The standard normal density exp(-x^2 / 2) / sqrt(2 pi).
+/// The standard normal density exp(-x^2 / 2) / sqrt(2 pi) (relative error
+/// <= 3e-7 + x^2 * 6e-8 from rounding x^2: 1e-6 at |x| = 3.5, where the
+/// density is 9e-4).
 inline float normalPdf(float x) {
-  return 0.39894228040143268f * expMinusSquare(x, 0.5f, 0.0f);
+  return 0.39894228040143268f * exp(-0.5f * x * x);
 }
 
 /// tanh(u) = sign(u) (1 - 2 / (e^{2|u|} + 1)); exp's clamp makes it +-1 for

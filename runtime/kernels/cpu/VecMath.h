@@ -62,21 +62,21 @@ inline float exp(float x) {
   return p * fromBits(static_cast<int32_t>(e << 23));
 }
 
-/// Phi(x), the standard normal CDF, as 1/2 + x P(x^2) / Q(x^2) with x
-/// clamped to [-5.5, 5.5] (Phi(-5.5) = 1.9e-8): P of degree 5 and Q of
-/// degree 5 fitted by scripts/fit-normal-cdf.py (absolute error 1.0e-8 in
-/// exact arithmetic, 2.4e-8 with the coefficients rounded to float; ~2e-7
-/// after the float roundings of the evaluation, i.e. a few ulp of the
-/// values near 1). Absolute, not relative, accuracy: in the left tail the
-/// sum cancels like 0.5 (1 + erf(x / sqrt 2)). 12 multiply-adds and one
-/// division; the result is kept in [0, 1]; a NaN passes through the
-/// clamps.
+/// Phi(x), the standard normal CDF, as 1/2 +- h(|x|) with
+/// h(a) = a P(a^2) / Q(a^2), a clamped to 5.5 (Phi(-5.5) = 1.9e-8) and h to
+/// 1/2, so the result lies in [0, 1]; P and Q of degree 5 fitted by
+/// scripts/fit-normal-cdf.py (absolute error 1.0e-8 in exact arithmetic,
+/// 2.4e-8 with the coefficients rounded to float; ~2e-7 after the float
+/// roundings of the evaluation, i.e. a few ulp of the values near 1).
+/// Absolute, not relative, accuracy: in the left tail the difference
+/// cancels like 0.5 (1 + erf(x / sqrt 2)). 12 multiply-adds, one division,
+/// two selects and sign-bit operations (cheaper in SIMD than clamping x on
+/// both sides); a NaN passes through (the selects keep it).
 inline float normalCdf(float x) {
-  // Clamps as single selects `bound > v ? bound : v` (x86 max / min keep
-  // the second operand, so a NaN passes).
-  float c = -5.5f > x ? -5.5f : x;
-  c = 5.5f < c ? 5.5f : c;
-  float s = c * c;
+  int32_t bits = toBits(x);
+  float a = fromBits(bits & 0x7FFFFFFF);
+  a = a > 5.5f ? 5.5f : a;
+  float s = a * a;
   float p = 2.300192570e-08f;
   p = p * s + 6.320842203e-06f;
   p = p * s + 1.650254853e-04f;
@@ -89,10 +89,9 @@ inline float normalCdf(float x) {
   q = q * s + 2.843423374e-02f;
   q = q * s + 2.506042421e-01f;
   q = q * s + 1.0f;
-  // The fit's error would put the ends a few ulp outside [0, 1].
-  float cdf = 0.5f + c * p / q;
-  cdf = 0.0f > cdf ? 0.0f : cdf;
-  return 1.0f < cdf ? 1.0f : cdf;
+  float h = a * p / q; // >= 0: P and Q are positive
+  h = h > 0.5f ? 0.5f : h;
+  return 0.5f + fromBits(toBits(h) ^ (bits & INT32_MIN));
 }
 
 /// The standard normal density exp(-x^2 / 2) / sqrt(2 pi) (relative error

@@ -8,6 +8,7 @@
 #include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -210,23 +211,14 @@ void LinearKernel::run(const std::vector<TensorRef> &in,
 
 void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
                        float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0) {
-  const int64_t cols = std::min(kLinearColumnBlock, S - s0);
-  for (int64_t o = 0; (b || r) && o < cout; ++o) {
-    float bias = b ? b[o] : 0.0f;
-    float *row = y + o * S + s0;
-    if (r)
-      for (int64_t j = 0; j < cols; ++j)
-        row[j] = r[o * S + s0 + j] + bias;
-    else
-      std::fill(row, row + cols, bias);
-  }
-  if (cin == 0) { // an empty sum (BLAS rejects K = 0): y = b + r, or 0
-    for (int64_t o = 0; !(b || r) && o < cout; ++o)
-      std::fill(y + o * S + s0, y + o * S + s0 + cols, 0.0f);
-    return;
-  }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(cout), int(cols), int(cin), 1.0f,
-              w, int(cin), x + s0, int(S), (b || r) ? 1.0f : 0.0f, y + s0, int(S));
+  SmallGemm g;
+  g.m = cout, g.n = std::min(kLinearColumnBlock, S - s0), g.k = cin;
+  g.a = w, g.aRowStride = cin;
+  g.x = x + s0, g.ldx = S;
+  g.bias = b;
+  g.addend = r ? r + s0 : nullptr, g.ldAddend = S;
+  g.y = y + s0, g.ldy = S;
+  g.run();
 }
 
 std::unique_ptr<Kernel> makeLinearKernel(const KernelSignature &sig) {

@@ -9,6 +9,7 @@
 #include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -196,15 +197,13 @@ void LinearGradInputKernel::columnBlocks(const float *dy, const float *w,
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
     int64_t cols = std::min(kLinearColumnBlock, inner - s0);
-    float *dxb = dx + n * cin_ * inner + s0;
-    if (acc && acc != dx)
-      for (int64_t i = 0; i < cin_; ++i)
-        std::copy(acc + n * cin_ * inner + s0 + i * inner,
-                  acc + n * cin_ * inner + s0 + i * inner + cols,
-                  dxb + i * inner);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, int(cin_), int(cols),
-                int(cout), 1.0f, w, int(cin_), dy + n * cout * inner + s0,
-                int(inner), acc ? 1.0f : 0.0f, dxb, int(inner));
+    SmallGemm g; // dx = w^T dy (+ acc)
+    g.m = cin_, g.n = cols, g.k = cout;
+    g.a = w, g.aRowStride = 1, g.aColStride = cin_;
+    g.x = dy + n * cout * inner + s0, g.ldx = inner;
+    g.addend = acc ? acc + n * cin_ * inner + s0 : nullptr, g.ldAddend = inner;
+    g.y = dx + n * cin_ * inner + s0, g.ldy = inner;
+    g.run();
   }
 }
 

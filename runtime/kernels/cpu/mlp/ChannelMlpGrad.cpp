@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 #include "runtime/kernels/cpu/mlp/MlpTile.h"
 
@@ -93,8 +94,12 @@ private:
     tileHidden(g_, p, t, s.pre.data());
     const float *dyt = dy + t.offset(g_, g_.o);
     // dg = w2^T dy, then g = gelu(h) and dh = gelu'(h) dg in one pass.
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, cols, o, 1.0f, p.w2,
-                h, dyt, ld, 0.0f, s.dh.data(), cols);
+    SmallGemm back; // dg = w2^T dy
+    back.m = h, back.n = cols, back.k = o;
+    back.a = p.w2, back.aRowStride = 1, back.aColStride = h;
+    back.x = dyt, back.ldx = ld;
+    back.y = s.dh.data(), back.ldy = cols;
+    back.run();
     geluWithGradF32(s.pre.data(), s.dh.data(), s.act.data(), s.dh.data(),
                     g_.h * t.cols, call_.tanhApprox);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o, h, cols, 1.0f, dyt,
@@ -104,8 +109,12 @@ private:
                 s.dh.data(), cols, p.x + t.offset(g_, g_.c), ld, 1.0f,
                 part.dw1.data(), c);
     addRowSums(s.dh.data(), g_.h, t.cols, t.cols, part.db1);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c, cols, h, 1.0f, p.w1,
-                c, s.dh.data(), cols, 0.0f, dx + t.offset(g_, g_.c), ld);
+    SmallGemm input; // dx = w1^T dh
+    input.m = c, input.n = cols, input.k = h;
+    input.a = p.w1, input.aRowStride = 1, input.aColStride = c;
+    input.x = s.dh.data(), input.ldx = cols;
+    input.y = dx + t.offset(g_, g_.c), input.ldy = ld;
+    input.run();
   }
 
   /// sums[k] += Σ_j rows[k * ld + j] over j < cols, for k < count: eight

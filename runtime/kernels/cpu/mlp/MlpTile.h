@@ -9,6 +9,7 @@
 #pragma once
 
 #include "runtime/core/AlignedBuffer.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 
 #include <cblas.h>
@@ -49,11 +50,13 @@ struct MlpTile {
 /// hidden = w1 x_tile + b1 (the pre-activation, [H x cols]).
 inline void tileHidden(const MlpGeometry &g, const MlpOperands &p,
                        const MlpTile &t, float *hidden) {
-  for (int64_t k = 0; k < g.h; ++k)
-    std::fill(hidden + k * t.cols, hidden + (k + 1) * t.cols, p.b1[k]);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(g.h), int(t.cols),
-              int(g.c), 1.0f, p.w1, int(g.c), p.x + t.offset(g, g.c),
-              int(g.inner), 1.0f, hidden, int(t.cols));
+  SmallGemm gemm;
+  gemm.m = g.h, gemm.n = t.cols, gemm.k = g.c;
+  gemm.a = p.w1, gemm.aRowStride = g.c;
+  gemm.x = p.x + t.offset(g, g.c), gemm.ldx = g.inner;
+  gemm.bias = p.b1;
+  gemm.y = hidden, gemm.ldy = t.cols;
+  gemm.run();
 }
 
 /// y_tile = w2 act + b2, act being the tile's activations [H x cols].

@@ -1,0 +1,155 @@
+//===- SmallGemm.cpp - AVX-512 kernel for short-K channel mixing ----------===//
+#include "runtime/kernels/cpu/SmallGemm.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SHODH_SMALL_GEMM_AVX512 1
+#include <immintrin.h>
+#endif
+
+namespace shodh {
+
+namespace {
+
+/// Beyond this depth the 48-column strip of X no longer fits L1 (K x 192
+/// bytes of 32 KiB with room for A) and OpenBLAS's packed kernels win.
+constexpr int64_t kMaxDepth = 128;
+/// Rows of Y per register block; fewer rows than this go through cblas
+/// (the kernel would compute a whole block for them).
+constexpr int kRows = 8;
+
+std::atomic<bool> kernelEnabled{true}; // setSmallGemmKernel
+
+bool cpuHasAvx512() {
+#ifdef SHODH_SMALL_GEMM_AVX512
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
+/// The cblas form of the contract: Y prefilled with bias (+ addend), then
+/// one sgemm with beta 1 (beta 0 when there is nothing to add).
+void runBlas(const SmallGemm &g) {
+  const bool add = g.bias || g.addend;
+  for (int64_t r = 0; add && r < g.m; ++r) {
+    float bias = g.bias ? g.bias[r] : 0.0f;
+    float *row = g.y + r * g.ldy;
+    const float *in = g.addend ? g.addend + r * g.ldAddend : nullptr;
+    for (int64_t j = 0; j < g.n; ++j)
+      row[j] = (in ? in[j] : 0.0f) + bias;
+  }
+  if (g.k == 0) { // an empty sum (BLAS rejects K = 0 leading dimensions)
+    for (int64_t r = 0; !add && r < g.m; ++r)
+      std::fill(g.y + r * g.ldy, g.y + r * g.ldy + g.n, 0.0f);
+    return;
+  }
+  // Row-major A needs lda = aRowStride >= k; otherwise A is read as the
+  // transpose of a [k x m] matrix with lda = aColStride >= m (with m or k
+  // equal to 1 both strides may be 1).
+  const bool rowMajorA = g.aColStride == 1 && g.aRowStride >= g.k;
+  cblas_sgemm(CblasRowMajor, rowMajorA ? CblasNoTrans : CblasTrans, CblasNoTrans, int(g.m),
+              int(g.n), int(g.k), 1.0f, g.a, int(rowMajorA ? g.aRowStride : g.aColStride),
+              g.x, int(g.ldx), add ? 1.0f : 0.0f, g.y, int(g.ldy));
+}
+
+#ifdef SHODH_SMALL_GEMM_AVX512
+
+constexpr int kColumns = 48; // columns per block: three 16-float vectors
+
+// The 24 accumulators are named variables (X-macros over the rows): as an
+// array gcc kept a copy in memory and stored it on every step of k.
+#define SHODH_SG_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+/// One block: rows r0 .. r0 + rows (rows <= 8; the rows past the end repeat
+/// the last one and are not stored), columns c0 .. c0 + 48 under the masks.
+__attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, int rows,
+                                              int64_t c0, __mmask16 m0, __mmask16 m1,
+                                              __mmask16 m2) {
+  const int64_t last = g.m - 1;
+#define SHODH_SG_INIT(r)                                                       \
+  const int64_t row##r = std::min<int64_t>(r0 + r, last);                      \
+  const float *a##r = g.a + row##r * g.aRowStride;                             \
+  __m512 c##r##0 = _mm512_set1_ps(g.bias ? g.bias[row##r] : 0.0f);             \
+  __m512 c##r##1 = c##r##0, c##r##2 = c##r##0;
+  SHODH_SG_ROWS(SHODH_SG_INIT)
+#undef SHODH_SG_INIT
+  const float *xp = g.x + c0;
+  const int64_t as = g.aColStride;
+  for (int64_t k = 0; k < g.k; ++k, xp += g.ldx) {
+    const __m512 x0 = _mm512_maskz_loadu_ps(m0, xp);
+    const __m512 x1 = _mm512_maskz_loadu_ps(m1, xp + 16);
+    const __m512 x2 = _mm512_maskz_loadu_ps(m2, xp + 32);
+#define SHODH_SG_STEP(r)                                                       \
+  {                                                                            \
+    const __m512 w = _mm512_set1_ps(a##r[k * as]);                            \
+    c##r##0 = _mm512_fmadd_ps(w, x0, c##r##0);                                 \
+    c##r##1 = _mm512_fmadd_ps(w, x1, c##r##1);                                 \
+    c##r##2 = _mm512_fmadd_ps(w, x2, c##r##2);                                 \
+  }
+    SHODH_SG_ROWS(SHODH_SG_STEP)
+#undef SHODH_SG_STEP
+  }
+#define SHODH_SG_STORE(r)                                                      \
+  if (r < rows) {                                                              \
+    float *yp = g.y + (r0 + r) * g.ldy + c0;                                   \
+    if (g.addend) {                                                            \
+      const float *in = g.addend + (r0 + r) * g.ldAddend + c0;                 \
+      c##r##0 = _mm512_add_ps(c##r##0, _mm512_maskz_loadu_ps(m0, in));        \
+      c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, in + 16));   \
+      c##r##2 = _mm512_add_ps(c##r##2, _mm512_maskz_loadu_ps(m2, in + 32));   \
+    }                                                                          \
+    _mm512_mask_storeu_ps(yp, m0, c##r##0);                                    \
+    _mm512_mask_storeu_ps(yp + 16, m1, c##r##1);                               \
+    _mm512_mask_storeu_ps(yp + 32, m2, c##r##2);                               \
+  }
+  SHODH_SG_ROWS(SHODH_SG_STORE)
+#undef SHODH_SG_STORE
+}
+#undef SHODH_SG_ROWS
+
+/// The lowest `n` bits set (n clamped to [0, 16]).
+__mmask16 lanes(int64_t n) {
+  return static_cast<__mmask16>((1u << std::clamp<int64_t>(n, 0, 16)) - 1u);
+}
+
+/// Column strips of 48, each through all row blocks while it is in L1.
+void runAvx512(const SmallGemm &g) {
+  for (int64_t c0 = 0; c0 < g.n; c0 += kColumns) {
+    const int64_t left = g.n - c0;
+    const __mmask16 m0 = lanes(left), m1 = lanes(left - 16), m2 = lanes(left - 32);
+    for (int64_t r0 = 0; r0 < g.m; r0 += kRows)
+      block(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);
+  }
+}
+
+#endif
+
+} // namespace
+
+void setSmallGemmKernel(bool enabled) { kernelEnabled = enabled; }
+
+bool smallGemmKernelActive() {
+  return kernelEnabled.load(std::memory_order_relaxed) && cpuHasAvx512();
+}
+
+void SmallGemm::run() const {
+  assert(aColStride == 1 || aRowStride == 1);
+  if (m <= 0 || n <= 0)
+    return;
+#ifdef SHODH_SMALL_GEMM_AVX512
+  if (m >= kRows && k <= kMaxDepth && smallGemmKernelActive()) {
+    runAvx512(*this);
+    return;
+  }
+#endif
+  runBlas(*this);
+}
+
+} // namespace shodh

@@ -1,0 +1,138 @@
+//===- SmallGemmTest.cpp - SmallGemm's two paths against a double loop ----===//
+//
+// Y = bias + A X (+ addend) for shapes around the kernel's blocks (8 rows,
+// 48 columns: m, n one below / at / one above, tails of 1), depths 0 to past
+// the kernel's limit of 128, A row-major and transposed, strided X and Y,
+// with and without bias, with a separate addend and with Y as its own
+// addend; through the AVX-512 kernel (where the CPU has it) and through
+// cblas. Tolerance per element: (k + 2) u times the sum of the magnitudes
+// of its terms (a sum of k + 2 rounded terms in any order, with FMA).
+// Columns of Y outside the product and rows past m must stay untouched.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cpu/SmallGemm.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace shodh;
+
+namespace {
+
+enum class Addend { None, Separate, InPlace };
+
+struct Case {
+  int64_t m, n, k;
+  bool transA, bias;
+  Addend addend;
+};
+
+std::vector<float> random(size_t n, uint32_t seed) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &f : v)
+    f = u(g);
+  return v;
+}
+
+/// Runs one case with the kernel on or off and checks every element.
+void check(const Case &c, bool kernel) {
+  SCOPED_TRACE("m " + std::to_string(c.m) + " n " + std::to_string(c.n) + " k " +
+               std::to_string(c.k) + (c.transA ? " A^T" : "") + (c.bias ? " bias" : "") +
+               " addend " + std::to_string(int(c.addend)) + (kernel ? " kernel" : " cblas"));
+  const int64_t ldx = c.n + 5, ldy = c.n + 3, lda = (c.transA ? c.m : c.k) + 2;
+  std::vector<float> a = random(size_t(lda * (c.transA ? c.k : c.m) + 1), 1);
+  std::vector<float> x = random(size_t(ldx * c.k + 1), 2);
+  std::vector<float> bias = random(size_t(c.m), 3);
+  std::vector<float> addend = random(size_t(ldy * c.m), 4);
+  // One spare row past m: it must not be written.
+  std::vector<float> y = c.addend == Addend::InPlace ? addend : random(size_t(ldy * c.m), 5);
+  y.resize(size_t(ldy * (c.m + 1)), 7.0f);
+  const std::vector<float> before = y;
+
+  SmallGemm g;
+  g.m = c.m, g.n = c.n, g.k = c.k;
+  g.a = a.data();
+  g.aRowStride = c.transA ? 1 : lda;
+  g.aColStride = c.transA ? lda : 1;
+  g.x = x.data(), g.ldx = ldx;
+  g.bias = c.bias ? bias.data() : nullptr;
+  g.addend = c.addend == Addend::Separate ? addend.data()
+             : c.addend == Addend::InPlace ? y.data()
+                                           : nullptr;
+  g.ldAddend = ldy;
+  g.y = y.data(), g.ldy = ldy;
+  setSmallGemmKernel(kernel);
+  g.run();
+  setSmallGemmKernel(true);
+
+  const double u = std::ldexp(1.0, -24);
+  for (int64_t r = 0; r <= c.m; ++r)
+    for (int64_t j = 0; j < ldy; ++j) {
+      const size_t at = size_t(r * ldy + j);
+      if (r == c.m || j >= c.n) {
+        ASSERT_EQ(y[at], before[at]) << "wrote outside Y at row " << r << " column " << j;
+        continue;
+      }
+      double want = c.bias ? bias[size_t(r)] : 0.0, mag = std::fabs(want);
+      for (int64_t k = 0; k < c.k; ++k) {
+        double t = double(a[size_t(c.transA ? k * lda + r : r * lda + k)]) *
+                   x[size_t(k * ldx + j)];
+        want += t, mag += std::fabs(t);
+      }
+      if (c.addend != Addend::None) {
+        double add = c.addend == Addend::Separate ? addend[at] : before[at];
+        want += add, mag += std::fabs(add);
+      }
+      ASSERT_NEAR(y[at], want, (double(c.k) + 2) * u * mag + 1e-30)
+          << "row " << r << " column " << j;
+    }
+}
+
+TEST(SmallGemm, MatchesDoubleOnBothPaths) {
+  for (int64_t m : {1, 7, 8, 9, 32, 33})
+    for (int64_t n : {1, 15, 16, 17, 47, 48, 49, 131})
+      for (int64_t k : {0, 1, 3, 32})
+        for (bool kernel : {true, false}) {
+          check({m, n, k, false, true, Addend::None}, kernel);
+          check({m, n, k, true, false, Addend::InPlace}, kernel);
+        }
+}
+
+TEST(SmallGemm, BiasAndAddendCombinations) {
+  for (Addend add : {Addend::None, Addend::Separate, Addend::InPlace})
+    for (bool bias : {false, true})
+      for (bool transA : {false, true})
+        for (bool kernel : {true, false})
+          check({24, 100, 5, transA, bias, add}, kernel);
+}
+
+TEST(SmallGemm, DepthsAroundTheKernelLimit) {
+  // 128 is the deepest product the kernel takes, 129 goes through cblas.
+  for (int64_t k : {127, 128, 129})
+    for (bool kernel : {true, false})
+      check({16, 64, k, k % 2 == 0, true, Addend::Separate}, kernel);
+}
+
+TEST(SmallGemm, ChannelMlpShape) {
+  check({128, 512, 32, false, true, Addend::None}, true); // the hidden tile
+  check({32, 512, 128, true, false, Addend::None}, true); // its input gradient
+}
+
+TEST(SmallGemm, KernelActiveFollowsTheHook) {
+  setSmallGemmKernel(false);
+  EXPECT_FALSE(smallGemmKernelActive());
+  setSmallGemmKernel(true);
+#if defined(__x86_64__)
+  EXPECT_EQ(smallGemmKernelActive(), bool(__builtin_cpu_supports("avx512f")));
+#else
+  EXPECT_FALSE(smallGemmKernelActive());
+#endif
+}
+
+} // namespace

@@ -6,8 +6,10 @@
 // product W x_b + b is written into y_b in 512-column blocks (as the
 // `linear` kernel does), the inverse transforms of b's grids are added onto
 // it and the activation follows per grid: when the batch splits evenly over
-// the pool each thread takes whole batch elements (y_b stays in cache),
-// otherwise the products and then the B·O inverses are spread separately.
+// the pool each thread takes whole batch elements, computing b's skip
+// product right after b's forward transforms (x_b is still in cache) and
+// b's inverses one after another; otherwise the transforms, the products
+// and the B·O inverses are spread separately.
 // Every grid's arithmetic is fixed by the shapes, so results do not depend
 // on the thread count or on which way it ran.
 //
@@ -89,8 +91,14 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// The `skip` form's products and inverse transforms (see the file comment).
-  void runWithSkip(const std::vector<TensorRef> &in, float *y, KernelContext &ctx) const;
+  /// Whether each thread takes whole batch elements in the `skip` form.
+  bool perElement(int chunks) const { return dims_[0] >= chunks && dims_[0] % chunks == 0; }
+  /// Columns s0 .. s0 + 512 of y_b = W x_b + bias (the skip product).
+  void skipBlock(const std::vector<TensorRef> &in, float *y, int64_t b, int64_t s0) const;
+  /// The `skip` form whole (see the file comment); `spectrum` receives the
+  /// forward transforms.
+  void runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum, float *y,
+                   KernelContext &ctx);
   void activate(float *v, int64_t n) const {
     if (gelu_)
       geluF32(v, v, n, tanh_);
@@ -109,41 +117,57 @@ private:
   float scale_ = 1.0f;
 };
 
-void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, float *y,
-                                     KernelContext &ctx) const {
-  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
-  const float *x = in[0].as<float>(), *w = in[2].as<float>();
+void SpectralConvKernel::skipBlock(const std::vector<TensorRef> &in, float *y, int64_t b,
+                                   int64_t s0) const {
+  const int64_t I = dims_[1], O = dims_[2], S = points_;
   const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
-  const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+  linearColumnBlock(in[0].as<float>() + b * I * S, in[2].as<float>(), bias, nullptr,
+                    y + b * O * S, I, O, S, s0);
+}
+
+void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum,
+                                     float *y, KernelContext &ctx) {
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
+  const float *x = in[0].as<float>();
   const int chunks = fft_->chunks();
-  if (B >= chunks && B % chunks == 0) {
-    // Whole batch elements per thread: y_b stays in cache from its skip
-    // product to the last of its grids.
-    ctx.pool->parallelFor(chunks, [&](int64_t c0, int64_t c1) {
-      for (int64_t c = c0; c < c1; ++c)
-        for (int64_t b = B * c / chunks; b < B * (c + 1) / chunks; ++b) {
-          float *yb = y + b * O * S;
-          for (int64_t k = 0; k < blocks; ++k)
-            linearColumnBlock(x + b * I * S, w, bias, nullptr, yb, I, O, S,
-                              k * kLinearColumnBlock);
-          TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
-            activate(yb + offset, n);
-          };
-          fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, int(c),
-                            gelu_ ? &act : nullptr);
-        }
+  auto mix = [&] {
+    gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
+              gemmScratch_.data());
+  };
+  if (perElement(chunks)) {
+    // Whole batch elements per thread: b's skip product right after its
+    // forward transforms (x_b still in cache), and b's inverse transforms
+    // added onto y_b grid by grid, each activated while in cache.
+    auto elements = [&](auto &&fn) {
+      ctx.pool->parallelFor(chunks, [&](int64_t c0, int64_t c1) {
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t b = B * c / chunks; b < B * (c + 1) / chunks; ++b)
+            fn(int(c), b);
+      });
+    };
+    elements([&](int c, int64_t b) {
+      fft_->forwardRows(x + b * I * S, spectrum + b * I * ts, I, 1.0f, c);
+      for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
+        skipBlock(in, y, b, s0);
+    });
+    mix();
+    elements([&](int c, int64_t b) {
+      float *yb = y + b * O * S;
+      TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(yb + offset, n); };
+      fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, c,
+                        gelu_ ? &act : nullptr);
     });
     return;
   }
-  // Fewer batch elements than threads, or an uneven split: the skip
-  // products over (b, column block) units, then the B·O inverse transforms
-  // over the pool. Every grid's arithmetic is the same as above.
+  // Fewer batch elements than threads, or an uneven split: the transforms,
+  // the skip products over (b, column block) units, then the B·O inverse
+  // transforms over the pool. Every grid's arithmetic is the same as above.
+  fft_->forward(ctx.pool, x, spectrum, B * I);
+  mix();
+  const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
   ctx.pool->parallelFor(B * blocks, [&](int64_t u0, int64_t u1) {
-    for (int64_t u = u0; u < u1; ++u) {
-      const int64_t b = u / blocks;
-      linearColumnBlock(x + b * I * S, w, bias, nullptr, y + b * O * S, I, O, S,
-                        (u % blocks) * kLinearColumnBlock);
-    }
+    for (int64_t u = u0; u < u1; ++u)
+      skipBlock(in, y, u / blocks, (u % blocks) * kLinearColumnBlock);
   });
   TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(y + offset, n); };
   fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, gelu_ ? &act : nullptr,
@@ -154,13 +178,13 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector
                              KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2];
   cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
+  float *y = out[0].as<float>();
+  if (skip_)
+    return runWithSkip(in, spectrum, y, ctx);
   fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
   gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
             gemmScratch_.data());
   // The inverse transform's 1/N is applied to the kept modes only.
-  float *y = out[0].as<float>();
-  if (skip_)
-    return runWithSkip(in, y, ctx);
   if (!addend_ && !gelu_)
     return fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
   // Each grid gets the addend and the activation as soon as it is written.

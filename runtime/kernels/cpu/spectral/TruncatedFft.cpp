@@ -286,6 +286,21 @@ void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
               [&](int c, int64_t r0, int64_t r1) { part(c, r0, r1 - r0); });
 }
 
+void TruncatedFft::forwardRows(const float *real, cfloat *trunc, int64_t rows, float scale,
+                               int chunk) const {
+  const int64_t ts = static_cast<int64_t>(index_.size());
+  if (dft_ && geom_.dims() == 1) { // blocks of kLineBlock lines, as forward()
+    const int64_t n = geom_.grid[0];
+    for (int64_t b = 0; b < rows; b += kLineBlock)
+      line_->forward(real + b * n, std::min(kLineBlock, rows - b), n, trunc + b * ts, ts, scale,
+                     nullptr);
+    return;
+  }
+  Scratch &s = *scratch_[size_t(chunk)];
+  for (int64_t r = 0; r < rows; ++r)
+    forwardOne(real + r * realSize_, trunc + r * ts, scale, s);
+}
+
 void TruncatedFft::inverseRows(const cfloat *trunc, float *real, int64_t rows, float scale,
                                bool accumulate, int chunk, const Epilogue *epilogue) const {
   const int64_t ts = static_cast<int64_t>(index_.size());

@@ -56,6 +56,12 @@ public:
   void forward(ThreadPool *pool, const float *real, cfloat *trunc, int64_t rows,
                float scale = 1.0f) const;
 
+  /// forward() of `rows` rows on the calling thread with scratch `chunk`
+  /// (< chunks()), for callers that parallelise themselves; 1-D lines in
+  /// blocks of 256 from the first row, as inverseRows.
+  void forwardRows(const float *real, cfloat *trunc, int64_t rows, float scale,
+                   int chunk) const;
+
   /// Called on each stretch [offset, offset + n) of `real` right after the
   /// inverse wrote it (one grid, or a block of 1-D lines), on the thread
   /// that wrote it, while it is in cache (spectral_conv's addend and GELU).

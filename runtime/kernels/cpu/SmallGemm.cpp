@@ -67,8 +67,18 @@ constexpr int kColumns = 48; // columns per block: three 16-float vectors
 // array gcc kept a copy in memory and stored it on every step of k.
 #define SHODH_SG_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
+/// X's row k at xp under `mask`: a plain load for full strips (no mask
+/// register in the loop), a masked one (no access past the end) otherwise.
+template <bool Full>
+__attribute__((target("avx512f"), always_inline)) inline __m512 loadX(__mmask16 mask,
+                                                                      const float *xp) {
+  return Full ? _mm512_loadu_ps(xp) : _mm512_maskz_loadu_ps(mask, xp);
+}
+
 /// One block: rows r0 .. r0 + rows (rows <= 8; the rows past the end repeat
-/// the last one and are not stored), columns c0 .. c0 + 48 under the masks.
+/// the last one and are not stored), columns c0 .. c0 + 48 under the masks
+/// (all set when Full).
+template <bool Full>
 __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, int rows,
                                               int64_t c0, __mmask16 m0, __mmask16 m1,
                                               __mmask16 m2) {
@@ -83,9 +93,9 @@ __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, in
   const float *xp = g.x + c0;
   const int64_t as = g.aColStride;
   for (int64_t k = 0; k < g.k; ++k, xp += g.ldx) {
-    const __m512 x0 = _mm512_maskz_loadu_ps(m0, xp);
-    const __m512 x1 = _mm512_maskz_loadu_ps(m1, xp + 16);
-    const __m512 x2 = _mm512_maskz_loadu_ps(m2, xp + 32);
+    const __m512 x0 = loadX<Full>(m0, xp);
+    const __m512 x1 = loadX<Full>(m1, xp + 16);
+    const __m512 x2 = loadX<Full>(m2, xp + 32);
 #define SHODH_SG_STEP(r)                                                       \
   {                                                                            \
     const __m512 w = _mm512_set1_ps(a##r[k * as]);                            \
@@ -124,8 +134,9 @@ void runAvx512(const SmallGemm &g) {
   for (int64_t c0 = 0; c0 < g.n; c0 += kColumns) {
     const int64_t left = g.n - c0;
     const __mmask16 m0 = lanes(left), m1 = lanes(left - 16), m2 = lanes(left - 32);
+    auto run = left >= kColumns ? block<true> : block<false>;
     for (int64_t r0 = 0; r0 < g.m; r0 += kRows)
-      block(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);
+      run(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);
   }
 }
 

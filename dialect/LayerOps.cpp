@@ -1,14 +1,18 @@
 //===- LayerOps.cpp - shodh.spectral_conv_add and shodh.fourier_layer -----===//
 //
 // Shape rules, verifiers and kernel lowering of the fused Fourier layers
-// (ShodhLayerOps.td). Both take spectral_conv's operand rules;
+// (ShodhLayerOps.td). Both forward forms take spectral_conv's operand rules;
 // spectral_conv_add joins the result with the addend's type, fourier_layer
 // checks the skip linear's weight [O, I] and bias [O]. Both lower to the
 // `spectral_conv` kernel: `addend = 1` (a third input) or `skip = 1` (skip
 // weight and bias as the third and fourth), with `activation`.
+// fourier_layer_grad takes spectral_conv_grad's rules (or
+// spectral_conv_grad_saved's for a complex first operand) plus the skip
+// weight [O, I] and the pre-activation (dx's type), and lowers to the
+// `spectral_conv_grad` kernel with `skip = 1` and `activation`.
 //
 //===----------------------------------------------------------------------===//
-#include "dialect/SpectralShapeRules.h"
+#include "dialect/SpectralGradShapeRules.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -27,6 +31,9 @@ LogicalResult verifyActivation(Operation *op, StringRef act) {
            << act << "\"";
   return success();
 }
+
+/// "[O = 32, I = ?]"-style sizes for messages.
+std::string size(int64_t v) { return ShapedType::isDynamic(v) ? std::string("?") : std::to_string(v); }
 
 /// The `spectral_conv` kernel attributes of a fused layer: its modes, the
 /// flag naming its third input (`addend` or `skip`) and its activation.
@@ -85,9 +92,6 @@ LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Loca
   if (skipW->getElementType() != input.getElementType() || skipW->getRank() != 2)
     return opError<OpT>(loc, "skip_weight must be a rank-2 tensor of ", input.getElementType(),
                         " ([O, I]), got ", *skipW);
-  auto size = [](int64_t v) {
-    return ShapedType::isDynamic(v) ? std::string("?") : std::to_string(v);
-  };
   const int64_t O = result->getDimSize(1), I = input.getDimSize(1);
   if (sizesConflict(skipW->getDimSize(0), O) || sizesConflict(skipW->getDimSize(1), I))
     return opError<OpT>(loc, "skip_weight must be [O = ", size(O), ", I = ", size(I), "], got ",
@@ -112,4 +116,73 @@ StringRef FourierLayerOp::getKernelName() { return "spectral_conv"; }
 /// Inputs x, w, skip_w[, skip_b]: `skip = 1` tells the kernel.
 SmallVector<NamedAttribute> FourierLayerOp::getKernelAttrs() {
   return layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
+}
+
+LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                   Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &inferred) {
+  using OpT = FourierLayerGradOp;
+  ArrayRef<int64_t> modes = adaptor.getModes();
+  Type source = adaptor.getSource().getType(), dy = adaptor.getDy().getType(),
+       weight = adaptor.getWeight().getType();
+  if (failed(inferConvGradInput<OpT>(loc, dy, weight, modes, inferred)))
+    return failure();
+  auto dx = cast<RankedTensorType>(inferred[0]);
+  auto sourceType = dyn_cast<RankedTensorType>(source);
+  if (sourceType && isComplexFloat(sourceType.getElementType())) {
+    if (failed(checkSavedSpectrum<OpT>(loc, sourceType, dx, modes)))
+      return failure();
+    inferred.push_back(weight);
+  } else {
+    if (failed(inferConvGradWeight<OpT>(loc, source, dy, modes, inferred)))
+      return failure();
+    if (sizesConflict(sourceType.getDimSize(1), dx.getDimSize(1)))
+      return opError<OpT>(loc, "source has ", sourceType.getDimSize(1),
+                          " channels but the weight has ", dx.getDimSize(1), " input channels");
+  }
+  FailureOr<RankedTensorType> skipW = getFloatTensor<OpT>(
+      loc, adaptor.getSkipWeight().getType(), /*complex=*/false, "skip_weight");
+  if (failed(skipW))
+    return failure();
+  const int64_t O = cast<RankedTensorType>(dy).getDimSize(1), I = dx.getDimSize(1);
+  if (skipW->getElementType() != dx.getElementType() || skipW->getRank() != 2 ||
+      sizesConflict(skipW->getDimSize(0), O) || sizesConflict(skipW->getDimSize(1), I))
+    return opError<OpT>(loc, "skip_weight must be [O = ", size(O), ", I = ", size(I), "] of ",
+                        dx.getElementType(), ", got ", *skipW);
+  if (Value pre = adaptor.getPre()) {
+    auto preType = dyn_cast<RankedTensorType>(pre.getType());
+    if (!preType || preType.getElementType() != dx.getElementType() ||
+        preType.getRank() != dx.getRank() ||
+        llvm::any_of(llvm::seq<int64_t>(0, dx.getRank()), [&](int64_t d) {
+          return sizesConflict(preType.getDimSize(d), dx.getDimSize(d));
+        }))
+      return opError<OpT>(loc, "pre must have dx's type ", dx, ", got ", pre.getType());
+  }
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradOp)
+
+LogicalResult FourierLayerGradOp::verify() {
+  if (failed(verifyActivation(*this, getActivation())))
+    return failure();
+  if ((getActivation() != "none") != bool(getPre()))
+    return emitOpError("the pre-activation operand must be given exactly when the activation "
+                       "is not \"none\" (activation \"")
+           << getActivation() << "\", " << (getPre() ? "with" : "without") << " it)";
+  return success();
+}
+
+StringRef FourierLayerGradOp::getKernelName() { return "spectral_conv_grad"; }
+
+/// Inputs source, dy, w, skip_w[, pre]: `skip = 1`, the activation, and
+/// `saved_spectrum = 1` when the source is the forward's saved spectrum.
+SmallVector<NamedAttribute> FourierLayerGradOp::getKernelAttrs() {
+  SmallVector<NamedAttribute> attrs =
+      layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
+  if (isComplexFloat(getSource().getType().getElementType())) {
+    Builder b(getContext());
+    attrs.push_back(b.getNamedAttr("saved_spectrum", b.getI64IntegerAttr(1)));
+  }
+  return attrs;
 }

@@ -71,4 +71,45 @@ def Shodh_FourierLayerOp : Shodh_ComputeOp<"fourier_layer"> {
   let hasVerifier = 1;
 }
 
+def Shodh_FourierLayerGradOp : Shodh_ComputeOp<"fourier_layer_grad"> {
+  let summary = "The backward of an FNO Fourier layer's two branches, fused";
+  let description = [{
+    `(dx, dw)` of `y = spectral_conv(x, w) + skip_w x (+ skip_b)` for a
+    cotangent `dy`, with the input gradient optionally multiplied by the
+    previous layer's activation derivative:
+    `dx = act'(pre) * (spectral_conv_grad_input(dy, w) + skip_w^T dy)`
+    (`activation` `"none"`, `"gelu"` or `"gelu_tanh"`; `pre`, the
+    pre-activation whose activation is `x`, is given exactly when the
+    activation is not `"none"`), `dw` as `shodh.spectral_conv_grad`'s. The
+    first operand is x [B, I, N..] or its truncated spectrum
+    [B, I, 2m_1.., m_d] saved by the forward (`--shodh-share-spectra`
+    replaces the one by the other). The kernel adds each batch element's
+    skip product and inverse transforms into dx and applies act' grid by
+    grid while in cache: neither branch's gradient is a tensor.
+    `--shodh-fuse-elementwise` forms it from
+    `linear_grad_input(dy, skip_w, spectral_conv_grad(x, dy, w)#0)` (axis 1,
+    the spectral input gradient used only there), and folds a following
+    `gelu_grad(pre, ..)` into it (training programs).
+
+    ```mlir
+    %dx, %dw = shodh.fourier_layer_grad %xs, %dy, %w, %sw, %pre
+        {modes = array<i64: 12, 12>, activation = "gelu"}
+        : (tensor<?x32x24x12xcomplex<f32>>, tensor<?x32x64x64xf32>,
+           tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
+           tensor<?x32x64x64xf32>)
+        -> (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, AnyRankedTensor:$dy,
+                       AnyRankedTensor:$weight, AnyRankedTensor:$skip_weight,
+                       Optional<AnyRankedTensor>:$pre,
+                       DenseI64ArrayAttr:$modes,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
+  let results = (outs AnyRankedTensor:$dx, AnyRankedTensor:$dw);
+  let assemblyFormat = [{
+    $source `,` $dy `,` $weight `,` $skip_weight (`,` $pre^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SHODH_LAYER_OPS_TD

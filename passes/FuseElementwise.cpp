@@ -10,6 +10,10 @@
 // `fourier_layer(x, w, W, b) {activation}` when x' is x and the linear has
 // no other use; and `linear_add(x, W, spectral_conv(x, w), b)` without a
 // GELU -> `fourier_layer {activation = "none"}` where no gradient reads x.
+// In the backward: `linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0)`
+// (axis 1, the spectral input gradient used only there) ->
+// `fourier_layer_grad(x, dy, w, W)`, and `gelu_grad(pre,
+// fourier_layer_grad(..)#0)` -> `fourier_layer_grad(.., pre) {activation}`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -150,7 +154,7 @@ struct FoldLastFourierLayer : OpRewritePattern<LinearAddOp> {
       return rewriter.notifyMatchFailure(sum, "no single-use spectral_conv of the same x");
     auto [conv, modes] = *residual;
     for (Operation *user : conv.getInput().getUsers())
-      if (isa<SpectralConvGradOp, SpectralConvGradWeightOp>(user))
+      if (isa<SpectralConvGradOp, SpectralConvGradWeightOp, FourierLayerGradOp>(user))
         return rewriter.notifyMatchFailure(sum, "a gradient reads x's spectrum");
     // A gelu of the sum is FoldFourierLayer's (with the activation inside).
     if (sum->hasOneUse() && isa<GeluOp>(*sum->getUsers().begin()))
@@ -164,13 +168,62 @@ struct FoldLastFourierLayer : OpRewritePattern<LinearAddOp> {
   }
 };
 
+/// linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0) ->
+/// fourier_layer_grad(x, dy, w, W): the two input gradients of a Fourier
+/// layer's branches, when the spectral one is used only there.
+struct FoldLayerGradient : OpRewritePattern<LinearGradInputOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearGradInputOp skip,
+                                PatternRewriter &rewriter) const override {
+    Value acc = skip.getAccumulate();
+    auto grad = acc ? acc.getDefiningOp<SpectralConvGradOp>() : SpectralConvGradOp();
+    if (!grad || grad.getDx() != acc || !acc.hasOneUse() || grad.getDy() != skip.getDy() ||
+        skip.getAxis() != 1 || acc.getType() != skip.getType())
+      return rewriter.notifyMatchFailure(skip, "no single-use spectral_conv_grad of the same dy");
+    rewriter.setInsertionPoint(skip);
+    auto fused = rewriter.create<FourierLayerGradOp>(
+        skip.getLoc(), skip.getType(), grad.getDw().getType(), grad.getInput(), grad.getDy(),
+        grad.getWeight(), skip.getWeight(), Value(), grad.getModesAttr(),
+        rewriter.getStringAttr("none"));
+    rewriter.replaceAllUsesWith(grad.getDw(), fused.getDw());
+    rewriter.replaceOp(skip, fused.getDx());
+    rewriter.eraseOp(grad);
+    return success();
+  }
+};
+
+/// gelu_grad(pre, fourier_layer_grad(..)#0) -> fourier_layer_grad(.., pre)
+/// {activation = gelu[_tanh]} when that input gradient is used only there.
+struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GeluGradOp gelu,
+                                PatternRewriter &rewriter) const override {
+    auto grad = gelu.getDy().getDefiningOp<FourierLayerGradOp>();
+    if (!grad || grad.getPre() || !grad.getDx().hasOneUse() ||
+        grad.getDx().getType() != gelu.getType() ||
+        gelu.getInput().getType() != gelu.getType())
+      return rewriter.notifyMatchFailure(gelu, "no single-use fourier_layer_grad input");
+    StringRef act = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
+    rewriter.setInsertionPoint(gelu);
+    auto fused = rewriter.create<FourierLayerGradOp>(
+        gelu.getLoc(), gelu.getType(), grad.getDw().getType(), grad.getSource(),
+        grad.getDy(), grad.getWeight(), grad.getSkipWeight(), gelu.getInput(),
+        grad.getModesAttr(), rewriter.getStringAttr(act));
+    rewriter.replaceAllUsesWith(grad.getDw(), fused.getDw());
+    rewriter.replaceOp(gelu, fused.getDx());
+    rewriter.eraseOp(grad);
+    return success();
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
-                 FoldSkipIntoFourierLayer, FoldLastFourierLayer>(&getContext());
+                 FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
+                 FoldActivationIntoLayerGradient>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -4,8 +4,9 @@
 // spectral_conv_grad, the first spectral_conv in its block reading the same
 // x with the same modes becomes spectral_conv_save (its second result is
 // truncate(rfft(x))), and the gradient becomes spectral_conv_grad_saved on
-// that result. The forward op precedes the gradient (autodiff emits the
-// backward after the forward), which is checked.
+// that result; a fourier_layer_grad reading x takes the spectrum as its
+// first operand instead. The forward op precedes the gradient (autodiff
+// emits the backward after the forward), which is checked.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -34,10 +35,8 @@ std::optional<ArrayRef<int64_t>> boundModes(SpectralConvOp op) {
 
 /// A spectral_conv or spectral_conv_save before `grad` in its block that
 /// reads `x` with `modes`: the op's spectrum, creating the save op if needed.
-FailureOr<Value> forwardSpectrum(SpectralConvGradOp grad,
+FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> modes,
                                  PatternRewriter &rewriter) {
-  Value x = grad.getInput();
-  ArrayRef<int64_t> modes = grad.getModes();
   for (Operation *user : x.getUsers()) {
     if (user->getBlock() != grad->getBlock() || !user->isBeforeInBlock(grad))
       continue;
@@ -62,7 +61,8 @@ struct UseSavedSpectrum : OpRewritePattern<SpectralConvGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(SpectralConvGradOp grad,
                                 PatternRewriter &rewriter) const override {
-    FailureOr<Value> spectrum = forwardSpectrum(grad, rewriter);
+    FailureOr<Value> spectrum =
+        forwardSpectrum(grad, grad.getInput(), grad.getModes(), rewriter);
     if (failed(spectrum))
       return rewriter.notifyMatchFailure(grad, "no forward spectral_conv of x");
     rewriter.setInsertionPoint(grad);
@@ -73,12 +73,28 @@ struct UseSavedSpectrum : OpRewritePattern<SpectralConvGradOp> {
   }
 };
 
-/// The pass: applies the pattern to the whole module.
+/// fourier_layer_grad(x, ..) -> fourier_layer_grad(spectrum of x, ..).
+struct LayerGradUsesSavedSpectrum : OpRewritePattern<FourierLayerGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FourierLayerGradOp grad,
+                                PatternRewriter &rewriter) const override {
+    Value x = grad.getSource();
+    if (isa<ComplexType>(cast<RankedTensorType>(x.getType()).getElementType()))
+      return rewriter.notifyMatchFailure(grad, "already reads a spectrum");
+    FailureOr<Value> spectrum = forwardSpectrum(grad, x, grad.getModes(), rewriter);
+    if (failed(spectrum))
+      return rewriter.notifyMatchFailure(grad, "no forward spectral_conv of x");
+    rewriter.modifyOpInPlace(grad, [&] { grad.getSourceMutable().assign(*spectrum); });
+    return success();
+  }
+};
+
+/// The pass: applies the patterns to the whole module.
 struct ShareSpectraPass
     : mlir::shodh::impl::ShodhShareSpectraBase<ShareSpectraPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<UseSavedSpectrum>(&getContext());
+    patterns.add<UseSavedSpectrum, LayerGradUsesSavedSpectrum>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -1,6 +1,8 @@
-// Errors of shodh.spectral_conv_add and shodh.fourier_layer: the
-// activation, the addend's shape and element type, the skip weight and
-// bias, and spectral_conv's own operand rules.
+// Errors of shodh.spectral_conv_add, shodh.fourier_layer and
+// shodh.fourier_layer_grad: the activation (and the gradient's
+// pre-activation operand that goes with it), the addend's shape and element
+// type, the skip weight and bias, the source's channels or saved spectrum,
+// and spectral_conv's own operand rules.
 // RUN: shodh-opt %s -split-input-file -verify-diagnostics
 
 func.func @bad_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %s: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
@@ -71,4 +73,60 @@ func.func @skip_weight_dynamic_channels(%x: tensor<2x?x16x16xf32>, %w: tensor<4x
   // expected-error @+1 {{'shodh.fourier_layer' op skip_weight must be [O = 8, I = ?], got 'tensor<4x4xf32>'}}
   %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x?x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x4xf32>) -> tensor<2x8x16x16xf32>
   return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @grad_activation(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<2x4x16x16xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op activation must be "none", "gelu" or "gelu_tanh", got "relu"}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw, %pre {modes = array<i64: 3, 3>, activation = "relu"} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x4x16x16xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_pre_without_activation(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<2x4x16x16xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op the pre-activation operand must be given exactly when the activation is not "none" (activation "none", with it)}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw, %pre {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x4x16x16xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_activation_without_pre(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op the pre-activation operand must be given exactly when the activation is not "none" (activation "gelu", without it)}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_skip_weight(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x8xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op skip_weight must be [O = 8, I = 4] of 'f32', got 'tensor<4x8xf32>'}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_pre_shape(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<2x4x16x8xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op pre must have dx's type 'tensor<2x4x16x16xf32>', got 'tensor<2x4x16x8xf32>'}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw, %pre {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x4x16x8xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_source_channels(%x: tensor<2x5x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op source has 5 channels but the weight has 4 input channels}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x5x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @grad_spectrum_shape(%xs: tensor<2x4x6x4xcomplex<f32>>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op spectrum dimension #3 is 4 but modes give 3}}
+  %dx, %dw = shodh.fourier_layer_grad %xs, %dy, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x6x4xcomplex<f32>>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
 }

@@ -1,5 +1,6 @@
-// shodh.spectral_conv_add and shodh.fourier_layer round-trip, with and
-// without their activation (and the fourier_layer's bias).
+// shodh.spectral_conv_add, shodh.fourier_layer and shodh.fourier_layer_grad
+// round-trip, with and without their activation (and the fourier_layer's
+// bias, the gradient's saved spectrum).
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @fourier_layer
@@ -18,4 +19,15 @@ func.func @whole_layer(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32
   // CHECK: shodh.fourier_layer %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> tensor<?x8x16x16xf32>
   %z = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> tensor<?x8x16x16xf32>
   return %y, %z : tensor<?x8x16x16xf32>, tensor<?x8x16x16xf32>
+}
+
+// The fused layer gradient from x or from its saved spectrum, with and
+// without the activation's derivative.
+// CHECK-LABEL: func.func @layer_gradient
+func.func @layer_gradient(%x: tensor<?x4x16x16xf32>, %xs: tensor<?x4x6x3xcomplex<f32>>, %dy: tensor<?x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>) {
+  // CHECK: shodh.fourier_layer_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  // CHECK: shodh.fourier_layer_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {activation = "gelu", modes = array<i64: 3, 3>} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  %dz, %dw2 = shodh.fourier_layer_grad %xs, %dy, %w, %sw, %pre {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx, %dw, %dz, %dw2 : tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>
 }

@@ -2,7 +2,8 @@
 // (either operand order, with or without bias) becomes linear_add; one whose
 // operand is the only use of a linear_grad_input becomes that op with an
 // accumulator. Several uses, an accumulator already present, or different
-// types leave the add alone.
+// types leave the add alone. Then the Fourier-layer folds, forward and
+// backward (fourier_layer_grad).
 // RUN: shodh-opt %s -split-input-file --shodh-fuse-elementwise | FileCheck %s
 
 // CHECK-LABEL: func.func @linear_then_add
@@ -168,4 +169,68 @@ func.func @last_layer_with_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2
   %y = shodh.add %l, %s : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   %dx, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
   return %y, %dx, %dw : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}
+
+// -----
+
+// The backward of a Fourier layer: the skip linear's input gradient
+// accumulating onto the spectral one becomes fourier_layer_grad, and the
+// previous layer's gelu_grad folds into it (the weight gradient is kept).
+// The forward's last layer stays a spectral_conv + linear_add pair: a
+// gradient reads x.
+// CHECK-LABEL: func.func @layer_gradient
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4x8x8xf32>, %[[SW:[^:]*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:[^:]*]]: tensor<4x4xf32>, %[[DY:[^:]*]]: tensor<?x4x8x8xf32>, %[[PRE:[^:]*]]: tensor<?x4x8x8xf32>)
+// CHECK: shodh.spectral_conv %[[X]]
+// CHECK: shodh.linear_add
+// CHECK-NEXT: %[[DX:.*]], %[[DW:.*]] = shodh.fourier_layer_grad %[[X]], %[[DY]], %[[SW]], %[[W]], %[[PRE]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+// CHECK-NEXT: return %{{.*}}, %[[DX]], %[[DW]]
+func.func @layer_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
+  %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
+  %l = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %y = shodh.add %l, %s : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dxl = shodh.linear_grad_input %dy, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %dx = shodh.add %dxl, %dxs : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dx {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %y, %dz, %dw : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}
+
+// -----
+
+// Without a following gelu_grad the fused gradient has no activation; with
+// a tanh gelu_grad it takes "gelu_tanh".
+// CHECK-LABEL: func.func @layer_gradient_forms
+// CHECK: %{{.*}}, %{{.*}} = shodh.fourier_layer_grad %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}} {modes = array<i64: 2, 2>} :
+// CHECK: %{{.*}}, %{{.*}} = shodh.fourier_layer_grad %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %{{[^ ]*}} {activation = "gelu_tanh", modes = array<i64: 2, 2>} :
+// CHECK-NOT: gelu_grad
+func.func @layer_gradient_forms(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dxs2, %dw2 = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx2 = shodh.linear_grad_input %dy, %w, %dxs2 {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dx2 {approximate = "tanh"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %dx, %dw, %dz, %dw2 : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}
+
+// -----
+
+// Left alone: the spectral input gradient has another use; the skip's
+// cotangent is another tensor; the skip mixes another axis; the fused
+// gradient's dx is also returned, so the gelu_grad stays separate.
+// CHECK-LABEL: func.func @layer_gradient_left_alone
+// CHECK-COUNT-3: shodh.spectral_conv_grad %
+// CHECK: shodh.fourier_layer_grad
+// CHECK-SAME: {modes = array<i64: 2, 2>}
+// CHECK: shodh.gelu_grad
+func.func @layer_gradient_left_alone(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %w8: tensor<8x8xf32>, %dy: tensor<?x4x8x8xf32>, %dy2: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>) {
+  %a, %adw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %ad = shodh.linear_grad_input %dy, %w, %a {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %b, %bdw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %bd = shodh.linear_grad_input %dy2, %w, %b {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %c, %cdw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %cd = shodh.linear_grad_input %dy, %w8, %c {axis = 3 : i64} : (tensor<?x4x8x8xf32>, tensor<8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %d, %ddw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dd = shodh.linear_grad_input %dy, %w, %d {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dd {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %a, %ad, %bd, %cd, %dd, %dz, %adw, %bdw, %cdw, %ddw : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>
 }

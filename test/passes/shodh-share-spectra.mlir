@@ -1,7 +1,8 @@
 // --shodh-share-spectra: a spectral_conv_grad whose input also feeds an
 // earlier spectral_conv with the same modes reads that op's saved spectrum
 // (spectral_conv_save / spectral_conv_grad_saved); other modes, or no
-// forward op on the same value, leave it alone.
+// forward op on the same value, leave it alone. A fourier_layer_grad reading
+// x takes the spectrum as its first operand.
 // RUN: shodh-opt %s -split-input-file --shodh-share-spectra | FileCheck %s
 
 // CHECK-LABEL: func.func @shared
@@ -26,4 +27,16 @@ func.func @other_modes(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %w
   %y = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> tensor<?x3x8xf32>
   %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w2 {modes = array<i64: 2>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x2xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x2xcomplex<f32>>)
   return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x2xcomplex<f32>>
+}
+
+// -----
+
+// A fused layer gradient reading x takes the forward's saved spectrum.
+// CHECK-LABEL: func.func @layer_gradient
+// CHECK: %{{.*}}, %[[S:.*]] = shodh.spectral_conv_save
+// CHECK-NEXT: %{{.*}}, %{{.*}} = shodh.fourier_layer_grad %[[S]], %{{.*}} {modes = array<i64: 3>} : (tensor<?x2x3xcomplex<f32>>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+func.func @layer_gradient(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) {
+  %y = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> tensor<?x3x8xf32>
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
 }

@@ -32,6 +32,13 @@ void registerCudaLinearKernels(KernelRegistry &registry);
 void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
                           int64_t outer, int64_t inner, int64_t cin, int64_t cout,
                           float beta, const std::string &where);
+/// dX_n = W^T dY_n (+ beta dX_n) for n < outer, dY_n [cout x inner], dX_n
+/// [cin x inner] row-major, W [cout x cin], as one strided-batched cuBLAS
+/// GEMM: linear_grad_input's product when the channel axis is not the last,
+/// also the fused Fourier layer gradient's skip (SpectralGradKernels.cpp).
+void linearColumnAdjoints(void *blas, const float *dy, const float *w, float *dx,
+                          int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+                          float beta, const std::string &where);
 /// channel_mlp, channel_mlp_grad (ChannelMlpKernels.cpp).
 void registerCudaChannelMlpKernels(KernelRegistry &registry);
 /// Sets the most bytes of one channel-MLP hidden scratch tensor for kernels

@@ -132,11 +132,7 @@ private:
                             &alpha, w, ci, dy, co, &beta, dx, ci),
                 where_, "cublasSgemm");
     else
-      checkBlas(cublasSgemmStridedBatched(
-                    blas(ctx), CUBLAS_OP_N, CUBLAS_OP_T, S, ci, co, &alpha, dy,
-                    S, int64_t(co) * S, w, ci, 0, &beta, dx, S,
-                    int64_t(ci) * S, N),
-                where_, "cublasSgemmStridedBatched");
+      linearColumnAdjoints(blas(ctx), dy, w, dx, N, S, ci, co, beta, where_);
   }
 
   void gradWeight(const std::vector<TensorRef> &in, float *dw,
@@ -181,6 +177,17 @@ void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
                                       CUBLAS_OP_N, int(inner), int(cout), int(cin), &alpha, x,
                                       int(inner), cin * inner, w, int(cin), 0, &beta, y,
                                       int(inner), cout * inner, int(outer)),
+            where, "cublasSgemmStridedBatched");
+}
+
+void linearColumnAdjoints(void *blas, const float *dy, const float *w, float *dx,
+                          int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+                          float beta, const std::string &where) {
+  const float alpha = 1.0f;
+  checkBlas(cublasSgemmStridedBatched(static_cast<cublasHandle_t>(blas), CUBLAS_OP_N,
+                                      CUBLAS_OP_T, int(inner), int(cin), int(cout), &alpha, dy,
+                                      int(inner), cout * inner, w, int(cin), 0, &beta, dx,
+                                      int(inner), cin * inner, int(outer)),
             where, "cublasSgemmStridedBatched");
 }
 

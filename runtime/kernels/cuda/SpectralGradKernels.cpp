@@ -15,6 +15,10 @@
 //            (UnfusedSpectralDevice.h: the CPU's inverse) -> c2r
 //        dW: conj(X) DY summed over the batch in order, times c_k/N
 //
+// With `skip` (fourier_layer_grad) one strided-batched cuBLAS GEMM adds
+// Ws^T dy onto dx (linearColumnAdjoints, as linear_grad_input), and an
+// activation multiplies dx by act'(pre) (the backend's gelu_grad).
+//
 // Full cuFFT transforms instead of FFTW's pruned stages: agreement with the
 // CPU is to FFT rounding; repeated runs are bit-identical (no atomics).
 //
@@ -25,6 +29,8 @@
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/CufftPlan.h"
+#include "runtime/kernels/cuda/Launch.h"
+#include "runtime/kernels/cuda/RoutingHost.h"
 #include "runtime/kernels/cuda/SpectralGradLaunch.h"
 #include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
 #include "runtime/support/Status.h"
@@ -48,7 +54,10 @@ public:
       : CudaKernel(sig), kind_(kind),
         modes_(intsAttr(sig, "modes")),
         saved_(kind == SpectralGradKind::Both &&
-               intAttr(sig, "saved_spectrum", 0) == 1) {}
+               intAttr(sig, "saved_spectrum", 0) == 1),
+        skip_(kind == SpectralGradKind::Both && intAttr(sig, "skip", 0) == 1),
+        activation_(kind == SpectralGradKind::Both ? stringAttr(sig, "activation", "none")
+                                                   : "none") {}
 
   /// Checks the shapes, plans the transforms, allocates the scratch.
   void prepare(const std::vector<TensorRef> &in,
@@ -67,7 +76,9 @@ private:
 
   SpectralGradKind kind_;
   std::vector<int64_t> modes_;
-  bool saved_;
+  bool saved_, skip_;
+  std::string activation_; ///< fourier_layer_grad's act' on dx: none, gelu, gelu_tanh
+  int64_t points_ = 0;     ///< grid points per channel
   SpectralGradShapes s_;
   float scale_ = 1.0f;
   std::unique_ptr<CufftPlan> dyForward_, xForward_, dxInverse_;
@@ -80,6 +91,14 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
                                      KernelContext &ctx) {
   Device &dev = device(ctx);
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
+  if (kind_ == SpectralGradKind::Both) {
+    checkLayerGradInputs(where_, s_, skip_, activation_ != "none", in, out);
+    points_ = 1;
+    for (int64_t n : s_.geom.grid)
+      points_ *= n;
+    if (skip_)
+      checkBlasDims(where_, {s_.batch, s_.in, s_.out, points_});
+  }
   const SpectralGeometry &g = s_.geom;
   const int64_t half = g.halfSize(), ts = g.truncSize();
   const int64_t rowsX = s_.batch * s_.in, rowsY = s_.batch * s_.out;
@@ -167,6 +186,15 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
   checkLaunch(ctx);
   if (wantsInput())
     inputGrad(input ? in[1].data : in[2].data, out[0].data, ctx);
+  if (skip_) { // fourier_layer_grad: dx += Ws^T dy, Ws [O, I]
+    linearColumnAdjoints(device(ctx).blasHandle(), dy.as<float>(), in[3].as<float>(),
+                         out[0].as<float>(), s_.batch, points_, s_.in, s_.out, 1.0f, where_);
+  }
+  if (activation_ != "none") { // then dx *= act'(pre)
+    launchGeluGrad(activation_ == "gelu_tanh", false, in.back().data, out[0].data, out[0].data,
+                   out[0].numel(), stream(ctx));
+    checkLaunch(ctx);
+  }
   if (wantsWeight())
     weightGrad(in[0], out.back().data, ctx);
 }

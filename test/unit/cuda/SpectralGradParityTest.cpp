@@ -1,7 +1,8 @@
 //===- SpectralGradParityTest.cpp - spectral_conv gradients, CPU vs CUDA --===//
 //
 // spectral_conv_grad_input, spectral_conv_grad_weight and spectral_conv_grad
-// (from x and from the forward's saved spectrum) on both backends, 1-D to
+// (from x and from the forward's saved spectrum; with fourier_layer_grad's
+// skip product and GELU' as well) on both backends, 1-D to
 // 3-D grids with odd and even extents, batch 1 and 3: agreement to FFT
 // rounding (cuFFT's full transforms vs FFTW's pruned ones), dW bit-identical
 // from run to run (fixed-order batch sums, no atomics). Host-side: every
@@ -106,6 +107,31 @@ TEST(SpectralGradParity, FromTheSavedSpectrum) {
     expectParity("spectral_conv_grad", saved, {&spectrum, &dy, &w},
                  {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
                  "saved d=" + std::to_string(c.modes.size()));
+  }
+}
+
+// fourier_layer_grad's kernel form: spectral_conv_grad with skip = 1 (dx
+// plus Ws^T dy) and an activation (times GELU'(pre)), from the spectrum.
+TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  for (const GradCase &c : gradCases()) {
+    HostTensor x = random(DType::F32, c.x, 9), dy = random(DType::F32, c.dy, 10),
+               w = random(DType::C64, c.w, 11), pre = random(DType::F32, c.x, 12),
+               ws = random(DType::F32, {c.dy[1], c.x[1]}, 13);
+    HostTensor y(DType::F32, c.dy), spectrum(DType::C64, c.spectrum);
+    runKernel("spectral_conv", {{"modes", c.modes}, {"save_spectrum", int64_t(1)}}, {&x, &w},
+              {&y, &spectrum}, 1);
+    std::string what = "layer grad d=" + std::to_string(c.modes.size());
+    expectParity("spectral_conv_grad", {{"modes", c.modes}, {"skip", int64_t(1)}},
+                 {&x, &dy, &w, &ws}, {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
+                 what + " skip");
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes},
+                  {"saved_spectrum", int64_t(1)},
+                  {"skip", int64_t(1)},
+                  {"activation", std::string("gelu")}},
+                 {&spectrum, &dy, &w, &ws, &pre}, {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
+                 what + " saved, skip, gelu");
   }
 }
 

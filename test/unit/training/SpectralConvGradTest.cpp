@@ -16,7 +16,10 @@
 //    relative) and f32 sums over <= 3 channels or samples; 5e-5 of the
 //    largest |gradient| leaves a wide margin;
 // 4. results are bit-identical for a given thread count and agree across
-//    thread counts 1/2/3 (the FFT row split follows the pool size).
+//    thread counts 1/2/3 (the FFT row split follows the pool size);
+// 5. the fused layer gradient (skip = 1, activation: fourier_layer_grad)
+//    equals spectral_conv_grad -> linear_grad_input (accumulating) ->
+//    gelu_grad bit for bit: the same sums added in the same order.
 //
 //===----------------------------------------------------------------------===//
 #include "SpectralGradReference.h"
@@ -185,6 +188,63 @@ TEST_P(SpectralConvGrad, SavedSpectrumGivesIdenticalResults) {
             {&spectrum, &ops.dy, &ops.w}, {&sdx, &sdw}, 1);
   expectBitIdentical(sdx, dx, "dx from the saved spectrum");
   expectBitIdentical(sdw, dw, "dW from the saved spectrum");
+}
+
+// spectral_conv_grad with skip = 1 (and an activation) is the composition
+// spectral_conv_grad -> linear_grad_input(dy, Ws, dx) -> gelu_grad(pre, ..):
+// each dx element is the same skip sum plus the same inverse-transform
+// value, times the same GELU', so the results agree bit for bit; on 1 to 3
+// threads and with B not split evenly over them (the per-element path and
+// the spread one), with x and with its saved spectrum.
+void checkLayerGradient(const ConvCase &c) {
+  ConvOperands ops(c, 7);
+  const int64_t B = c.dims.batch, I = c.dims.in, O = c.dims.out;
+  HostTensor ws = randomTensor(DType::F32, {O, I}, 8);
+  HostTensor pre = randomTensor(DType::F32, ops.x.shape, 9);
+  HostTensor dxs(DType::F32, ops.x.shape), dw(DType::C64, ops.w.shape),
+      dxSum(DType::F32, ops.x.shape), dz(DType::F32, ops.x.shape);
+  runKernel("spectral_conv_grad", {{"modes", c.modes}}, {&ops.x, &ops.dy, &ops.w}, {&dxs, &dw},
+            2);
+  runKernel("linear_grad_input", {{"axis", int64_t(1)}}, {&ops.dy, &ws, &dxs}, {&dxSum}, 2);
+  runKernel("gelu_grad", {}, {&pre, &dxSum}, {&dz}, 2);
+  std::vector<int64_t> specShape = concat({B, I}, truncShape(c.modes));
+  HostTensor y(DType::F32, ops.dy.shape), spectrum(DType::C64, specShape);
+  runKernel("spectral_conv", {{"modes", c.modes}, {"save_spectrum", int64_t(1)}},
+            {&ops.x, &ops.w}, {&y, &spectrum}, 1);
+  for (int threads : {1, 2, 3})
+    for (bool saved : {false, true}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads" + (saved ? ", saved spectrum" : ""));
+      std::vector<NamedAttr> attrs = {{"modes", c.modes}, {"skip", int64_t(1)}};
+      if (saved)
+        attrs.push_back({"saved_spectrum", int64_t(1)});
+      HostTensor *source = saved ? &spectrum : &ops.x;
+      HostTensor fdx(DType::F32, ops.x.shape), fdw(DType::C64, ops.w.shape);
+      runKernel("spectral_conv_grad", attrs, {source, &ops.dy, &ops.w, &ws}, {&fdx, &fdw},
+                threads);
+      expectBitIdentical(fdx, dxSum, "dx with the skip");
+      expectBitIdentical(fdw, dw, "dW with the skip");
+      attrs.push_back({"activation", std::string("gelu")});
+      runKernel("spectral_conv_grad", attrs, {source, &ops.dy, &ops.w, &ws, &pre},
+                {&fdx, &fdw}, threads);
+      expectBitIdentical(fdx, dz, "dx with the skip and GELU'");
+      expectBitIdentical(fdw, dw, "dW with the skip and GELU'");
+    }
+  // An activation without the skip: act'(pre) times the spectral dx.
+  HostTensor adz(DType::F32, ops.x.shape), fdx(DType::F32, ops.x.shape),
+      fdw(DType::C64, ops.w.shape);
+  runKernel("gelu_grad", {{"approximate", std::string("tanh")}}, {&pre, &dxs}, {&adz}, 1);
+  runKernel("spectral_conv_grad", {{"modes", c.modes}, {"activation", std::string("gelu_tanh")}},
+            {&ops.x, &ops.dy, &ops.w, &pre}, {&fdx, &fdw}, 2);
+  expectBitIdentical(fdx, adz, "dx with GELU' (tanh) only");
+}
+
+TEST_P(SpectralConvGrad, LayerGradientEqualsTheComposition) { checkLayerGradient(GetParam()); }
+
+// Channels >= 8 take SmallGemm's AVX-512 kernel for the skip product, a
+// 64-point last axis the direct DFT, 512-column blocks a tail.
+TEST(SpectralConvLayerGrad, WideLayerEqualsTheComposition) {
+  checkLayerGradient(ConvCase{{20, 64}, {5, 6}, {4, 16, 8}});
+  checkLayerGradient(ConvCase{{8, 8}, {3, 3}, {3, 8, 12}});
 }
 
 INSTANTIATE_TEST_SUITE_P(

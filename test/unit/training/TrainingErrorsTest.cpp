@@ -129,6 +129,25 @@ TEST(TrainingErrors, Shapes) {
                  {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
                  {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
                  "attribute 'saved_spectrum' must be 0 or 1, got 2");
+  // The fused layer gradient: skip weight and pre-activation counted in.
+  expectRejected("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}, {"skip", int64_t(1)}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "expected 4 inputs and 2 outputs, got 3 and 2");
+  expectRejected("spectral_conv_grad",
+                 {{"modes", std::vector<int64_t>{2}}, {"activation", std::string("gelu")}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64)},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "expected 4 inputs and 2 outputs, got 3 and 2");
+  expectRejected("spectral_conv_grad",
+                 {{"modes", std::vector<int64_t>{2}}, {"activation", std::string("relu")}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64), t({1, 2, 8})},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "attribute 'activation' must be none, gelu or gelu_tanh, got 'relu'");
+  expectRejected("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}, {"skip", int64_t(1)}},
+                 {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64), t({3, 2}, DType::C64)},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "skip weight 't' has dtype complex<f32>; supported: f32");
   expectRejected("spectral_conv",
                  {{"modes", std::vector<int64_t>{2}}, {"save_spectrum", int64_t(1)}},
                  {t({1, 2, 8}), t({2, 3, 2}, DType::C64)}, {t({1, 3, 8})},
@@ -152,6 +171,26 @@ TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {
                   {{"modes", std::vector<int64_t>{2}}}, {&x, &dy}, {&dw}, 1);
       },
       "output must be [I = 3, O = 2, 2]");
+  // fourier_layer_grad's extra inputs, checked once shapes are concrete.
+  HostTensor x2(DType::F32, {1, 2, 8}), dy2(DType::F32, {1, 3, 8}), w2(DType::C64, {2, 3, 2}),
+      dx2(DType::F32, {1, 2, 8}), dw2(DType::C64, {2, 3, 2}), ws(DType::F32, {2, 3}),
+      pre(DType::F32, {1, 2, 7});
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad", {{"modes", std::vector<int64_t>{2}}, {"skip", int64_t(1)}},
+                  {&x2, &dy2, &w2, &ws}, {&dx2, &dw2}, 1);
+      },
+      "skip weight must be [O = 3, I = 2], got [2, 3]");
+  HostTensor ws2(DType::F32, {3, 2});
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad",
+                  {{"modes", std::vector<int64_t>{2}},
+                   {"skip", int64_t(1)},
+                   {"activation", std::string("gelu")}},
+                  {&x2, &dy2, &w2, &ws2, &pre}, {&dx2, &dw2}, 1);
+      },
+      "pre-activation must have dx's shape [1, 2, 8], got [1, 2, 7]");
 }
 
 } // namespace

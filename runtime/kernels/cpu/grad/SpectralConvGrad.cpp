@@ -8,7 +8,10 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/SpectralConvGrad.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -158,14 +161,26 @@ void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &in,
 
 /// spectral_conv_grad: (x, dy, W) -> (dx, dW), one transform of dy; with
 /// saved_spectrum = 1 the first input is x's truncated spectrum (saved by
-/// the forward spectral_conv) and x is not transformed at all.
+/// the forward spectral_conv) and x is not transformed at all. With skip = 1
+/// a fourth input Ws [O, I] adds the skip linear's input gradient Ws^T dy
+/// into dx, and with an activation the last input `pre` multiplies dx by
+/// act'(pre) (fourier_layer_grad, SpectralConvGrad.h).
 class SpectralConvGradKernel : public Kernel {
 public:
   /// Validates operand counts, dtypes, ranks and `modes`.
   explicit SpectralConvGradKernel(const KernelSignature &sig)
       : where_(sig.where) {
     saved_ = flagAttr(sig, "saved_spectrum");
-    expectOperandCounts(sig, 3, 3, 2);
+    skip_ = flagAttr(sig, "skip");
+    std::string act = stringAttr(sig, "activation", "none");
+    if (act != "none" && act != "gelu" && act != "gelu_tanh")
+      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
+                              "got '{}'",
+                              where_, act));
+    gelu_ = act != "none";
+    tanh_ = act == "gelu_tanh";
+    const size_t ins = 3 + (skip_ ? 1 : 0) + (gelu_ ? 1 : 0);
+    expectOperandCounts(sig, ins, ins, 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
                            "dw"};
     const TensorDesc *all[] = {sig.inputs[0], sig.inputs[1], sig.inputs[2],
@@ -183,6 +198,10 @@ public:
         throw Error(fmt::format("{}: {} must have rank {}, got rank {}",
                                 sig.where, names[i], modes_.size() + 2,
                                 all[i]->shape.size()));
+    if (skip_)
+      expectDType(sig, *sig.inputs[3], "skip weight", {DType::F32});
+    if (gelu_)
+      expectDType(sig, *sig.inputs.back(), "pre-activation", {DType::F32});
   }
 
   /// Checks extents, allocates the spectra, plans the FFTs.
@@ -190,7 +209,11 @@ public:
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     SpectralGradShapes s = checkSpectralGradShapes(
         SpectralGradKind::Both, saved_, where_, modes_, in, out);
+    checkLayerGradInputs(where_, s, skip_, gelu_, in, out);
     geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
+    points_ = 1;
+    for (int64_t n : geom_.grid)
+      points_ *= n;
     scale_ = inverseScale(geom_);
     modeScale_ = weightGradScales(geom_);
     const int64_t ts = geom_.truncSize();
@@ -206,10 +229,39 @@ public:
         0.0f);
   }
 
-  /// dy and x to the truncated spectrum, both adjoint contractions, one c2r.
+  /// dy and x to the truncated spectrum, both adjoint contractions, one c2r
+  /// (with `skip`: onto Ws^T dy; with an activation: then times act'(pre)).
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
-    fft_->forward(ctx.pool, in[1].as<float>(), truncDy_.data(), batch_ * out_);
+    const float *dy = in[1].as<float>();
+    float *dx = out[0].as<float>();
+    const int64_t ts = geom_.truncSize(), S = points_;
+    const int chunks = fft_->chunks();
+    // Whole batch elements per thread: b's skip product right after b's
+    // dy transforms (dy_b still in cache), b's inverses onto it later.
+    const bool perElement = skip_ && batch_ >= chunks && batch_ % chunks == 0;
+    auto elements = [&](auto &&fn) {
+      parallelFor(ctx.pool, chunks, 1, [&](int64_t c0, int64_t c1) {
+        for (int64_t c = c0; c < c1; ++c)
+          for (int64_t b = batch_ * c / chunks; b < batch_ * (c + 1) / chunks; ++b)
+            fn(int(c), b);
+      });
+    };
+    const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+    if (perElement) {
+      elements([&](int c, int64_t b) {
+        fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts, out_, 1.0f, c);
+        for (int64_t k = 0; k < blocks; ++k)
+          skipBlock(in[3].as<float>(), dy, dx, b, k * kLinearColumnBlock);
+      });
+    } else {
+      fft_->forward(ctx.pool, dy, truncDy_.data(), batch_ * out_);
+      if (skip_)
+        parallelFor(ctx.pool, batch_ * blocks, 1, [&](int64_t u0, int64_t u1) {
+          for (int64_t u = u0; u < u1; ++u)
+            skipBlock(in[3].as<float>(), dy, dx, u / blocks, (u % blocks) * kLinearColumnBlock);
+        });
+    }
     const cfloat *spectrumX = in[0].as<cfloat>();
     if (!saved_) {
       fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
@@ -217,19 +269,48 @@ public:
     }
     gemmInput_.run(ctx.pool, truncDy_.data(), in[2].as<cfloat>(),
                    truncDx_.data(), nullptr, gemmScratch_.data());
-    fft_->inverse(ctx.pool, truncDx_.data(), out[0].as<float>(), batch_ * in_,
-                  scale_);
+    const float *pre = gelu_ ? in.back().as<float>() : nullptr;
+    if (perElement) {
+      elements([&](int c, int64_t b) {
+        const int64_t at = b * in_ * S;
+        TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
+          activate(pre + at + offset, dx + at + offset, n);
+        };
+        fft_->inverseRows(truncDx_.data() + b * in_ * ts, dx + at, in_, scale_, true, c,
+                          gelu_ ? &act : nullptr);
+      });
+    } else {
+      TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
+        activate(pre + offset, dx + offset, n);
+      };
+      fft_->inverse(ctx.pool, truncDx_.data(), dx, batch_ * in_, scale_,
+                    gelu_ ? &act : nullptr, /*accumulate=*/skip_);
+    }
     gemmWeight_.run(ctx.pool, spectrumX, truncDy_.data(), out[1].as<cfloat>(),
                     modeScale_.data(), gemmScratch_.data());
   }
 
 private:
+  /// Columns s0 .. s0 + 512 of dx_b = Ws^T dy_b (Ws [O, I]).
+  void skipBlock(const float *ws, const float *dy, float *dx, int64_t b, int64_t s0) const {
+    SmallGemm g;
+    g.m = in_, g.n = std::min(kLinearColumnBlock, points_ - s0), g.k = out_;
+    g.a = ws, g.aRowStride = 1, g.aColStride = in_;
+    g.x = dy + b * out_ * points_ + s0, g.ldx = points_;
+    g.y = dx + b * in_ * points_ + s0, g.ldy = points_;
+    g.run();
+  }
+  /// g = act'(pre) * g over n elements (in place).
+  void activate(const float *pre, float *g, int64_t n) const {
+    geluGradF32(pre, g, g, n, tanh_);
+  }
+
   std::string where_;
-  bool saved_ = false;
+  bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::vector<float> modeScale_; ///< c_k / N per truncated mode
-  int64_t batch_ = 0, in_ = 0, out_ = 0;
+  int64_t batch_ = 0, in_ = 0, out_ = 0, points_ = 0;
   float scale_ = 1.0f;
   std::vector<cfloat> truncX_, truncDy_, truncDx_;
   std::unique_ptr<TruncatedFft> fft_;

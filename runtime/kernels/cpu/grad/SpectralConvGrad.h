@@ -22,6 +22,12 @@
 //   spectral_conv_grad (x, dy, W) -> (dx, dW)
 //       both of the above, transforming dy once (the autodiff pass emits it
 //       when both gradients are needed); results identical to the pair.
+//       saved_spectrum = 1: the first input is X, saved by the forward.
+//       skip = 1 (fourth input Ws [O, I]): dx += Ws^T dy, the input gradient
+//       of the layer's skip linear; activation gelu / gelu_tanh (last input
+//       pre [B, I, N...]): then dx *= GELU'(pre), the previous layer's
+//       activation (shodh.fourier_layer_grad). Bit-identical to
+//       spectral_conv_grad -> linear_grad_input (accumulating) -> gelu_grad.
 //
 // Transforms are TruncatedFft's (pruned, one grid at a time, planned in
 // `prepare`), contractions ModeGemm's; neither depends on the thread count,

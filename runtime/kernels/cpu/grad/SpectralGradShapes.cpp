@@ -62,6 +62,20 @@ void checkSpectrum(const std::string &where, const std::vector<int64_t> &t,
 
 } // namespace
 
+void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s, bool skip,
+                          bool pre, const std::vector<TensorRef> &in,
+                          const std::vector<TensorRef> &out) {
+  if (skip) {
+    const std::vector<int64_t> &w = in[3].shape;
+    if (w.size() != 2 || w[0] != s.out || w[1] != s.in)
+      throw Error(fmt::format("{}: skip weight must be [O = {}, I = {}], got [{}]", where, s.out,
+                              s.in, fmt::join(w, ", ")));
+  }
+  if (pre && in.back().shape != out[0].shape)
+    throw Error(fmt::format("{}: pre-activation must have dx's shape [{}], got [{}]", where,
+                            fmt::join(out[0].shape, ", "), fmt::join(in.back().shape, ", ")));
+}
+
 SpectralGradShapes checkSpectralGradShapes(SpectralGradKind kind, bool saved,
                                            const std::string &where,
                                            const std::vector<int64_t> &modes,

@@ -19,6 +19,7 @@
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
 
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -168,6 +169,25 @@ struct FoldLastFourierLayer : OpRewritePattern<LinearAddOp> {
   }
 };
 
+/// Where a fused op replacing `a` and `b` (one block) and reading `operands`
+/// can be created: before the earlier of the two when every operand is
+/// defined before it; else before the later one when no other use of the
+/// earlier one's results precedes it (autodiff may sum a weight gradient in
+/// between); null when neither holds.
+Operation *fusionPoint(Operation *a, Operation *b, ValueRange operands) {
+  if (a->getBlock() != b->getBlock())
+    return nullptr;
+  Operation *first = a->isBeforeInBlock(b) ? a : b, *second = first == a ? b : a;
+  DominanceInfo dom;
+  if (llvm::all_of(operands, [&](Value v) { return dom.properlyDominates(v, first); }))
+    return first;
+  for (Value r : first->getResults())
+    for (Operation *user : r.getUsers())
+      if (user != second && !dom.properlyDominates(second, user))
+        return nullptr;
+  return second;
+}
+
 /// linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0) ->
 /// fourier_layer_grad(x, dy, w, W): the two input gradients of a Fourier
 /// layer's branches, when the spectral one is used only there.
@@ -180,7 +200,11 @@ struct FoldLayerGradient : OpRewritePattern<LinearGradInputOp> {
     if (!grad || grad.getDx() != acc || !acc.hasOneUse() || grad.getDy() != skip.getDy() ||
         skip.getAxis() != 1 || acc.getType() != skip.getType())
       return rewriter.notifyMatchFailure(skip, "no single-use spectral_conv_grad of the same dy");
-    rewriter.setInsertionPoint(skip);
+    Operation *at = fusionPoint(grad, skip,
+                                {grad.getInput(), grad.getDy(), grad.getWeight(), skip.getWeight()});
+    if (!at)
+      return rewriter.notifyMatchFailure(skip, "no point where the fused op dominates all uses");
+    rewriter.setInsertionPoint(at);
     auto fused = rewriter.create<FourierLayerGradOp>(
         skip.getLoc(), skip.getType(), grad.getDw().getType(), grad.getInput(), grad.getDy(),
         grad.getWeight(), skip.getWeight(), Value(), grad.getModesAttr(),
@@ -203,8 +227,13 @@ struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
         grad.getDx().getType() != gelu.getType() ||
         gelu.getInput().getType() != gelu.getType())
       return rewriter.notifyMatchFailure(gelu, "no single-use fourier_layer_grad input");
+    Operation *at = fusionPoint(grad, gelu,
+                                {grad.getSource(), grad.getDy(), grad.getWeight(),
+                                 grad.getSkipWeight(), gelu.getInput()});
+    if (!at)
+      return rewriter.notifyMatchFailure(gelu, "no point where the fused op dominates all uses");
     StringRef act = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
-    rewriter.setInsertionPoint(gelu);
+    rewriter.setInsertionPoint(at);
     auto fused = rewriter.create<FourierLayerGradOp>(
         gelu.getLoc(), gelu.getType(), grad.getDw().getType(), grad.getSource(),
         grad.getDy(), grad.getWeight(), grad.getSkipWeight(), gelu.getInput(),

@@ -234,3 +234,45 @@ func.func @layer_gradient_left_alone(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x
   %dz = shodh.gelu_grad %pre, %dd {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   return %a, %ad, %bd, %cd, %dd, %dz, %adw, %bdw, %cdw, %ddw : tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>
 }
+
+// -----
+
+// A spectral weight shared by two layers: autodiff sums the two weight
+// gradients right after the second one, before that layer's gelu_grad. The
+// fused ops are created where every use of their results follows them.
+// CHECK-LABEL: func.func @tied_weights
+// CHECK: %[[DX1:.*]], %[[DW1:.*]] = shodh.fourier_layer_grad %{{.*}} {activation = "gelu", modes = array<i64: 2, 2>}
+// CHECK-NEXT: %[[DX0:.*]], %[[DW0:.*]] = shodh.fourier_layer_grad %{{[^,]*}}, %[[DX1]], {{.*}} {activation = "gelu", modes = array<i64: 2, 2>}
+// CHECK-NEXT: %[[SUM:.*]] = shodh.add %[[DW1]], %[[DW0]]
+// CHECK-NEXT: return %[[DX0]], %[[SUM]]
+func.func @tied_weights(%h1: tensor<?x4x8x8xf32>, %h0: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy1: tensor<?x4x8x8xf32>, %pre1: tensor<?x4x8x8xf32>, %pre0: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
+  %dxl1 = shodh.linear_grad_input %dy1, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %dxs1, %dw1 = shodh.spectral_conv_grad %h1, %dy1, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx1 = shodh.add %dxl1, %dxs1 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dy0 = shodh.gelu_grad %pre1, %dx1 {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dxl0 = shodh.linear_grad_input %dy0, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
+  %dxs0, %dw0 = shodh.spectral_conv_grad %h0, %dy0, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx0 = shodh.add %dxl0, %dxs0 : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dwsum = shodh.add %dw1, %dw0 : (tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<4x4x4x2xcomplex<f32>>
+  %dz = shodh.gelu_grad %pre0, %dx0 {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %dz, %dwsum : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}
+
+// -----
+
+// No valid point: the pre-activation is computed after the layer gradient
+// and the weight gradient is used before the gelu_grad, so it stays apart.
+// CHECK-LABEL: func.func @no_fusion_point
+// CHECK: shodh.fourier_layer_grad
+// CHECK-SAME: {modes = array<i64: 2, 2>}
+// CHECK: shodh.add
+// CHECK: shodh.add
+// CHECK: shodh.gelu_grad
+func.func @no_fusion_point(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %p: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dw2 = shodh.add %dw, %dw : (tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<4x4x4x2xcomplex<f32>>
+  %pre = shodh.add %p, %p : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dx {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %dz, %dw2 : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}

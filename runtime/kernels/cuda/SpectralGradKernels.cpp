@@ -186,7 +186,9 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
   checkLaunch(ctx);
   if (wantsInput())
     inputGrad(input ? in[1].data : in[2].data, out[0].data, ctx);
-  if (skip_) { // fourier_layer_grad: dx += Ws^T dy, Ws [O, I]
+  // fourier_layer_grad: dx += Ws^T dy, Ws [O, I] (nothing to add, and no
+  // valid cuBLAS leading dimension, with an empty batch or channel count).
+  if (skip_ && s_.batch > 0 && s_.in > 0 && s_.out > 0 && points_ > 0) {
     linearColumnAdjoints(device(ctx).blasHandle(), dy.as<float>(), in[3].as<float>(),
                          out[0].as<float>(), s_.batch, points_, s_.in, s_.out, 1.0f, where_);
   }

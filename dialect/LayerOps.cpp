@@ -10,6 +10,8 @@
 // spectral_conv_grad_saved's for a complex first operand) plus the skip
 // weight [O, I] and the pre-activation (dx's type), and lowers to the
 // `spectral_conv_grad` kernel with `skip = 1` and `activation`.
+// fourier_layer_save is fourier_layer with `save_spectrum = 1` (a second
+// result, x's truncated spectrum).
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/SpectralGradShapeRules.h"
@@ -78,10 +80,12 @@ SmallVector<NamedAttribute> SpectralConvAddOp::getKernelAttrs() {
   return layerKernelAttrs(getContext(), getModesAttr(), "addend", getActivation());
 }
 
-LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                               Adaptor adaptor,
-                                               SmallVectorImpl<Type> &inferred) {
-  using OpT = FourierLayerOp;
+/// fourier_layer's result type (and, with `spectrum`, the truncated
+/// spectrum's) from its operands: spectral_conv's rules plus the skip
+/// linear's weight [O, I] and bias [O].
+template <typename OpT, typename Adaptor>
+static LogicalResult inferFourierLayer(std::optional<Location> loc, Adaptor adaptor,
+                                       bool spectrum, SmallVectorImpl<Type> &inferred) {
   FailureOr<RankedTensorType> result = inferConvResult<OpT>(
       loc, adaptor.getInput().getType(), adaptor.getWeight().getType(), adaptor.getModes());
   FailureOr<RankedTensorType> skipW = getFloatTensor<OpT>(
@@ -104,7 +108,18 @@ LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Loca
                           input.getElementType(), ", got ", b.getType());
   }
   inferred.push_back(*result);
+  if (spectrum) {
+    SmallVector<int64_t> shape{input.getDimSize(0), I};
+    llvm::append_range(shape, truncatedShape(adaptor.getModes()));
+    inferred.push_back(RankedTensorType::get(shape, ComplexType::get(input.getElementType())));
+  }
   return success();
+}
+
+LogicalResult FourierLayerOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &inferred) {
+  return inferFourierLayer<FourierLayerOp>(loc, adaptor, /*spectrum=*/false, inferred);
 }
 
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerOp)
@@ -116,6 +131,27 @@ StringRef FourierLayerOp::getKernelName() { return "spectral_conv"; }
 /// Inputs x, w, skip_w[, skip_b]: `skip = 1` tells the kernel.
 SmallVector<NamedAttribute> FourierLayerOp::getKernelAttrs() {
   return layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
+}
+
+LogicalResult FourierLayerSaveOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                   Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &inferred) {
+  return inferFourierLayer<FourierLayerSaveOp>(loc, adaptor, /*spectrum=*/true, inferred);
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerSaveOp)
+
+LogicalResult FourierLayerSaveOp::verify() { return verifyActivation(*this, getActivation()); }
+
+StringRef FourierLayerSaveOp::getKernelName() { return "spectral_conv"; }
+
+/// fourier_layer's attributes plus `save_spectrum = 1` (the second output).
+SmallVector<NamedAttribute> FourierLayerSaveOp::getKernelAttrs() {
+  SmallVector<NamedAttribute> attrs =
+      layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
+  Builder b(getContext());
+  attrs.push_back(b.getNamedAttr("save_spectrum", b.getI64IntegerAttr(1)));
+  return attrs;
 }
 
 LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,

@@ -71,6 +71,36 @@ def Shodh_FourierLayerOp : Shodh_ComputeOp<"fourier_layer"> {
   let hasVerifier = 1;
 }
 
+def Shodh_FourierLayerSaveOp : Shodh_ComputeOp<"fourier_layer_save"> {
+  let summary = "fourier_layer that also returns its input's truncated spectrum";
+  let description = [{
+    `shodh.fourier_layer` plus the truncated spectrum of `input`
+    (truncate(rfft(x)), unscaled, `[B, I, 2m_1.., m_d]` complex) it computes
+    anyway, for the backward pass (as `shodh.spectral_conv_save` for a
+    plain spectral convolution). `--shodh-share-spectra` forms it from a
+    `fourier_layer` whose input a spectral gradient also reads (training
+    programs, where `--shodh-fuse-elementwise` fuses a layer's spectral
+    convolution and skip linear into `fourier_layer` and the GELU stays
+    apart: its gradient needs the pre-activation).
+
+    ```mlir
+    %y, %xs = shodh.fourier_layer_save %x, %w, %sw, %sb {modes = array<i64: 12, 12>}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
+           tensor<32xf32>) -> (tensor<?x32x64x64xf32>, tensor<?x32x24x12xcomplex<f32>>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       AnyRankedTensor:$skip_weight,
+                       Optional<AnyRankedTensor>:$skip_bias,
+                       DenseI64ArrayAttr:$modes,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
+  let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$spectrum);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $skip_weight (`,` $skip_bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Shodh_FourierLayerGradOp : Shodh_ComputeOp<"fourier_layer_grad"> {
   let summary = "The backward of an FNO Fourier layer's two branches, fused";
   let description = [{

@@ -5,7 +5,8 @@
 // x with the same modes becomes spectral_conv_save (its second result is
 // truncate(rfft(x))), and the gradient becomes spectral_conv_grad_saved on
 // that result; a fourier_layer_grad reading x takes the spectrum as its
-// first operand instead. The forward op precedes the gradient (autodiff
+// first operand instead. A fourier_layer reading x (training programs)
+// becomes fourier_layer_save the same way. The forward op precedes the gradient (autodiff
 // emits the backward after the forward), which is checked.
 //
 //===----------------------------------------------------------------------===//
@@ -43,6 +44,18 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
     if (auto saved = dyn_cast<SpectralConvSaveOp>(user))
       if (saved.getInput() == x && saved.getModes() == modes)
         return saved.getSpectrum();
+    if (auto saved = dyn_cast<FourierLayerSaveOp>(user))
+      if (saved.getInput() == x && saved.getModes() == modes)
+        return saved.getSpectrum();
+    if (auto layer = dyn_cast<FourierLayerOp>(user);
+        layer && layer.getInput() == x && layer.getModes() == modes) {
+      rewriter.setInsertionPoint(layer);
+      auto save = rewriter.create<FourierLayerSaveOp>(
+          layer.getLoc(), layer.getInput(), layer.getWeight(), layer.getSkipWeight(),
+          layer.getSkipBias(), layer.getModesAttr(), layer.getActivationAttr());
+      rewriter.replaceOp(layer, save.getResult());
+      return save.getSpectrum();
+    }
     auto conv = dyn_cast<SpectralConvOp>(user);
     if (!conv || conv.getInput() != x || boundModes(conv) != modes)
       continue;

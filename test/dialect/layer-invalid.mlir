@@ -1,4 +1,4 @@
-// Errors of shodh.spectral_conv_add, shodh.fourier_layer and
+// Errors of shodh.spectral_conv_add, shodh.fourier_layer(_save) and
 // shodh.fourier_layer_grad: the activation (and the gradient's
 // pre-activation operand that goes with it), the addend's shape and element
 // type, the skip weight and bias, the source's channels or saved spectrum,
@@ -129,4 +129,20 @@ func.func @grad_spectrum_shape(%xs: tensor<2x4x6x4xcomplex<f32>>, %dy: tensor<2x
   // expected-error @+1 {{'shodh.fourier_layer_grad' op spectrum dimension #3 is 4 but modes give 3}}
   %dx, %dw = shodh.fourier_layer_grad %xs, %dy, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x6x4xcomplex<f32>>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
   return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
+func.func @save_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op activation must be "none", "gelu" or "gelu_tanh", got "elu"}}
+  %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activation = "elu"} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @save_skip_weight(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x8xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op skip_weight must be [O = 8, I = 4], got 'tensor<4x8xf32>'}}
+  %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)
+  return %y : tensor<2x8x16x16xf32>
 }

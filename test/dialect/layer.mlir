@@ -1,5 +1,5 @@
-// shodh.spectral_conv_add, shodh.fourier_layer and shodh.fourier_layer_grad
-// round-trip, with and without their activation (and the fourier_layer's
+// shodh.spectral_conv_add, shodh.fourier_layer(_save) and
+// shodh.fourier_layer_grad round-trip, with and without their activation (and the fourier_layer's
 // bias, the gradient's saved spectrum).
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 
@@ -30,4 +30,11 @@ func.func @layer_gradient(%x: tensor<?x4x16x16xf32>, %xs: tensor<?x4x6x3xcomplex
   // CHECK: shodh.fourier_layer_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {activation = "gelu", modes = array<i64: 3, 3>} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
   %dz, %dw2 = shodh.fourier_layer_grad %xs, %dy, %w, %sw, %pre {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
   return %dx, %dw, %dz, %dw2 : tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>
+}
+
+// CHECK-LABEL: func.func @layer_save
+func.func @layer_save(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %sb: tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>) {
+  // CHECK: shodh.fourier_layer_save %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>)
+  %y, %s = shodh.fourier_layer_save %x, %w, %sw, %sb {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>)
+  return %y, %s : tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>
 }

@@ -158,11 +158,11 @@ func.func @last_layer(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>
 
 // -----
 
+// A layer whose input a gradient also reads (training) is fused all the
+// same; --shodh-share-spectra then saves its spectrum for the gradient.
 // CHECK-LABEL: func.func @last_layer_with_gradient
-// CHECK: shodh.spectral_conv %
-// CHECK: shodh.linear_add
-// CHECK: shodh.spectral_conv_grad
-// CHECK-NOT: fourier_layer
+// CHECK-NEXT: shodh.fourier_layer %{{.*}} {modes = array<i64: 2, 2>}
+// CHECK-NEXT: shodh.spectral_conv_grad
 func.func @last_layer_with_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {
   %s = shodh.spectral_conv %x, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<?x4x8x8xf32>
   %l = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>) -> tensor<?x4x8x8xf32>
@@ -176,12 +176,10 @@ func.func @last_layer_with_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2
 // The backward of a Fourier layer: the skip linear's input gradient
 // accumulating onto the spectral one becomes fourier_layer_grad, and the
 // previous layer's gelu_grad folds into it (the weight gradient is kept).
-// The forward's last layer stays a spectral_conv + linear_add pair: a
-// gradient reads x.
+// The forward layer becomes fourier_layer.
 // CHECK-LABEL: func.func @layer_gradient
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4x8x8xf32>, %[[SW:[^:]*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:[^:]*]]: tensor<4x4xf32>, %[[DY:[^:]*]]: tensor<?x4x8x8xf32>, %[[PRE:[^:]*]]: tensor<?x4x8x8xf32>)
-// CHECK: shodh.spectral_conv %[[X]]
-// CHECK: shodh.linear_add
+// CHECK: shodh.fourier_layer %[[X]], %[[SW]], %[[W]] {modes = array<i64: 2, 2>}
 // CHECK-NEXT: %[[DX:.*]], %[[DW:.*]] = shodh.fourier_layer_grad %[[X]], %[[DY]], %[[SW]], %[[W]], %[[PRE]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
 // CHECK-NEXT: return %{{.*}}, %[[DX]], %[[DW]]
 func.func @layer_gradient(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) {

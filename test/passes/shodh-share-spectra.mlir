@@ -2,7 +2,8 @@
 // earlier spectral_conv with the same modes reads that op's saved spectrum
 // (spectral_conv_save / spectral_conv_grad_saved); other modes, or no
 // forward op on the same value, leave it alone. A fourier_layer_grad reading
-// x takes the spectrum as its first operand.
+// x takes the spectrum as its first operand; a fourier_layer reading x
+// becomes fourier_layer_save.
 // RUN: shodh-opt %s -split-input-file --shodh-share-spectra | FileCheck %s
 
 // CHECK-LABEL: func.func @shared
@@ -37,6 +38,20 @@ func.func @other_modes(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %w
 // CHECK-NEXT: %{{.*}}, %{{.*}} = shodh.fourier_layer_grad %[[S]], %{{.*}} {modes = array<i64: 3>} : (tensor<?x2x3xcomplex<f32>>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
 func.func @layer_gradient(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) {
   %y = shodh.spectral_conv %x, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) -> tensor<?x3x8xf32>
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
+}
+
+// -----
+
+// A fourier_layer reading x becomes fourier_layer_save, its spectrum read by
+// the gradient.
+// CHECK-LABEL: func.func @fused_forward
+// CHECK: %[[Y:.*]], %[[S:.*]] = shodh.fourier_layer_save %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>, tensor<3xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x3xcomplex<f32>>)
+// CHECK-NEXT: %{{.*}}, %{{.*}} = shodh.fourier_layer_grad %[[S]], %{{.*}} {modes = array<i64: 3>}
+// CHECK-NEXT: return %[[Y]]
+func.func @fused_forward(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %sb: tensor<3xf32>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) {
+  %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>, tensor<3xf32>) -> tensor<?x3x8xf32>
   %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
   return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
 }

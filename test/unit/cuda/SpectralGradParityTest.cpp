@@ -2,7 +2,8 @@
 //
 // spectral_conv_grad_input, spectral_conv_grad_weight and spectral_conv_grad
 // (from x and from the forward's saved spectrum; with fourier_layer_grad's
-// skip product and GELU' as well) on both backends, 1-D to
+// skip product and GELU' as well), and the training forward's layer with
+// its spectrum saved, on both backends, 1-D to
 // 3-D grids with odd and even extents, batch 1 and 3: agreement to FFT
 // rounding (cuFFT's full transforms vs FFTW's pruned ones), dW bit-identical
 // from run to run (fixed-order batch sums, no atomics). Host-side: every
@@ -132,6 +133,21 @@ TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
                   {"activation", std::string("gelu")}},
                  {&spectrum, &dy, &w, &ws, &pre}, {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
                  what + " saved, skip, gelu");
+  }
+}
+
+// The training forward's fourier_layer_save: spectral_conv with the skip
+// product and save_spectrum on both backends.
+TEST(SpectralGradParity, LayerForwardSavesTheSpectrum) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  for (const GradCase &c : gradCases()) {
+    HostTensor x = random(DType::F32, c.x, 14), w = random(DType::C64, c.w, 15),
+               ws = random(DType::F32, {c.dy[1], c.x[1]}, 16),
+               bs = random(DType::F32, {c.dy[1]}, 17);
+    expectParity("spectral_conv",
+                 {{"modes", c.modes}, {"skip", int64_t(1)}, {"save_spectrum", int64_t(1)}},
+                 {&x, &w, &ws, &bs}, {{DType::F32, c.dy}, {DType::C64, c.spectrum}}, 1e-4,
+                 "fourier_layer_save d=" + std::to_string(c.modes.size()));
   }
 }
 

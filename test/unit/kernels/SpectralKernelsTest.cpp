@@ -356,6 +356,36 @@ TEST(FourierLayer, ThreadCountDoesNotChangeResults) {
   EXPECT_EQ(y1.data, y3.data);
 }
 
+/// fourier_layer_save's kernel form (skip and save_spectrum together): y is
+/// the skip-only layer's bit for bit, the spectrum spectral_conv's saved one.
+void checkLayerSavesSpectrum(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
+                             int64_t B, int threads) {
+  const int64_t I = 3, O = 4;
+  std::vector<int64_t> ts = modes;
+  for (size_t a = 0; a + 1 < ts.size(); ++a)
+    ts[a] *= 2;
+  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
+  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
+  Buffer sw = Buffer::make(DType::F32, {O, I}), sb = Buffer::make(DType::F32, {O});
+  fillRandom(x, 31), fillRandom(w, 32), fillRandom(sw, 33), fillRandom(sb, 34);
+  Buffer y = Buffer::make(DType::F32, concat({B, O}, grid)), ys = y, conv = y;
+  Buffer spectrum = Buffer::make(DType::C64, concat({B, I}, ts)), want = spectrum;
+  std::vector<NamedAttr> attrs = {{"modes", modes}, {"skip", int64_t(1)}};
+  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&y}, threads);
+  attrs.push_back({"save_spectrum", int64_t(1)});
+  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&ys, &spectrum}, threads);
+  runKernel("spectral_conv", {{"modes", modes}, {"save_spectrum", int64_t(1)}}, {&x, &w},
+            {&conv, &want}, 1);
+  EXPECT_EQ(ys.data, y.data);
+  EXPECT_EQ(spectrum.data, want.data);
+}
+
+TEST(FourierLayer, SavedSpectrumLeavesTheLayerUnchanged) {
+  checkLayerSavesSpectrum({16, 16}, {4, 5}, 4, 2); // whole batch elements per thread
+  checkLayerSavesSpectrum({16, 16}, {4, 5}, 3, 2); // spread over the pool
+  checkLayerSavesSpectrum({40}, {6}, 2, 1);        // 1-D lines
+}
+
 TEST(FourierLayer, BadSkipOperandsAreNamed) {
   Buffer x = Buffer::make(DType::F32, {1, 2, 8, 8});
   Buffer w = Buffer::make(DType::C64, {2, 3, 4, 2});

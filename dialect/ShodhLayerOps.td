@@ -50,8 +50,12 @@ def Shodh_FourierLayerOp : Shodh_ComputeOp<"fourier_layer"> {
     activation while the grid is in cache: neither branch is a tensor.
     `--shodh-fuse-elementwise` forms it from
     `spectral_conv_add(x, w, linear(x, skip_w, skip_b))` when the linear
-    reads the same `x` and is used only there (inference programs). Operands
-    and `modes` otherwise as `shodh.spectral_conv`; no gradient of its own.
+    reads the same `x` and is used only there (inference programs), and
+    with `activation = "none"` from `linear_add(x, skip_w, spectral_conv(x,
+    w), skip_b)` (a last layer, or any layer of a training program, whose
+    GELU stays apart for its gradient). Operands and `modes` otherwise as
+    `shodh.spectral_conv`; no gradient of its own (`shodh.fourier_layer_grad`
+    is formed from the unfused gradients).
 
     ```mlir
     %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 12, 12>, activation = "gelu"}

@@ -151,17 +151,21 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
 
     Then a whole Fourier layer `gelu(linear_add(x', W, spectral_conv(x, w),
     b))`, the spectral result and the sum each used once (inference: in a
-    training program the gradients use them), becomes
+    training program `gelu_grad` also reads the sum), becomes
     `shodh.spectral_conv_add(x, w, linear(x', W, b)) {activation = "gelu"}`
     (`"gelu_tanh"` for the tanh GELU): the spectral branch is added and the
     GELU applied grid by grid while each grid is in cache, so neither the
     spectral result nor the pre-activation sum is a tensor; and when that
     linear reads the same x over axis 1 and has no other use, the whole
     layer becomes `shodh.fourier_layer(x, w, W, b)`, whose kernel writes the
-    skip product into the output itself. A layer without GELU,
-    `linear_add(x, W, spectral_conv(x, w), b)`, becomes a fourier_layer with
-    activation "none" where no `spectral_conv_grad` reads x. Run after shape
-    inference.
+    skip product into the output itself. A layer without GELU, or whose sum
+    a gradient also reads (every layer of a training program, the GELU then
+    a separate op), `linear_add(x, W, spectral_conv(x, w), b)`, becomes a
+    fourier_layer with activation "none". In the backward pass,
+    `linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0)` becomes
+    `shodh.fourier_layer_grad(x, dy, w, W)` and a following `gelu_grad(pre,
+    ..)` folds into it (created where all uses of the replaced results
+    follow). Run after shape inference.
   }];
 }
 
@@ -174,7 +178,10 @@ def ShodhShareSpectra : Pass<"shodh-share-spectra", "::mlir::ModuleOp"> {
     which also returns the truncated spectrum of x it computes anyway, and
     the gradient into `shodh.spectral_conv_grad_saved` reading it: one
     transform of x fewer per layer and training step, for B·I·(2m..m)
-    complex values kept from the forward to the backward pass.
+    complex values kept from the forward to the backward pass. A
+    `shodh.fourier_layer` reading x becomes `shodh.fourier_layer_save` the
+    same way, and a `shodh.fourier_layer_grad` reading x takes the saved
+    spectrum as its first operand.
   }];
 }
 

@@ -34,8 +34,19 @@ std::optional<ArrayRef<int64_t>> boundModes(SpectralConvOp op) {
   return bound.asArrayRef();
 }
 
-/// A spectral_conv or spectral_conv_save before `grad` in its block that
-/// reads `x` with `modes`: the op's spectrum, creating the save op if needed.
+/// The truncated spectrum type of `x` ([B, I, ..] real) for `modes`:
+/// [B, I, 2m_1.., m_d] complex.
+RankedTensorType spectrumType(Value x, ArrayRef<int64_t> modes) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape{type.getDimSize(0), type.getDimSize(1)};
+  for (size_t a = 0; a < modes.size(); ++a)
+    shape.push_back(a + 1 < modes.size() ? 2 * modes[a] : modes[a]);
+  return RankedTensorType::get(shape, ComplexType::get(type.getElementType()));
+}
+
+/// A spectral_conv, fourier_layer or their _save forms before `grad` in its
+/// block that reads `x` with `modes`: the op's spectrum, creating the save
+/// op if needed (with the replaced op's result type).
 FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> modes,
                                  PatternRewriter &rewriter) {
   for (Operation *user : x.getUsers()) {
@@ -51,8 +62,9 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
         layer && layer.getInput() == x && layer.getModes() == modes) {
       rewriter.setInsertionPoint(layer);
       auto save = rewriter.create<FourierLayerSaveOp>(
-          layer.getLoc(), layer.getInput(), layer.getWeight(), layer.getSkipWeight(),
-          layer.getSkipBias(), layer.getModesAttr(), layer.getActivationAttr());
+          layer.getLoc(), layer.getType(), spectrumType(x, modes), layer.getInput(),
+          layer.getWeight(), layer.getSkipWeight(), layer.getSkipBias(), layer.getModesAttr(),
+          layer.getActivationAttr());
       rewriter.replaceOp(layer, save.getResult());
       return save.getSpectrum();
     }
@@ -61,7 +73,7 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
       continue;
     rewriter.setInsertionPoint(conv);
     auto save = rewriter.create<SpectralConvSaveOp>(
-        conv.getLoc(), conv.getInput(), conv.getWeight(),
+        conv.getLoc(), conv.getType(), spectrumType(x, modes), conv.getInput(), conv.getWeight(),
         rewriter.getDenseI64ArrayAttr(modes));
     rewriter.replaceOp(conv, save.getResult());
     return save.getSpectrum();

@@ -143,8 +143,7 @@ func.func @skip_axis_or_use(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex
 // -----
 
 // The last Fourier layer (no GELU) becomes fourier_layer {activation =
-// "none"} unless a gradient reads its input (a training program, where
-// --shodh-share-spectra reuses the forward's spectrum).
+// "none"}.
 // CHECK-LABEL: func.func @last_layer
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4x8x8xf32>, %[[SW:.*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:.*]]: tensor<4x4xf32>, %[[B:.*]]: tensor<4xf32>)
 // CHECK-NEXT: %[[Y:.*]] = shodh.fourier_layer %[[X]], %[[SW]], %[[W]], %[[B]] {modes = array<i64: 2, 2>}

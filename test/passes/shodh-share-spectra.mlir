@@ -55,3 +55,14 @@ func.func @fused_forward(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, 
   %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
   return %y, %dx, %dw : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
 }
+
+// -----
+
+// A result type more specific than the inferred one is kept by the save op.
+// CHECK-LABEL: func.func @static_result
+// CHECK: shodh.fourier_layer_save {{.*}} -> (tensor<4x3x8xf32>, tensor<?x2x3xcomplex<f32>>)
+func.func @static_result(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %dy: tensor<?x3x8xf32>) -> (tensor<4x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>) {
+  %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> tensor<4x3x8xf32>
+  %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
+  return %y, %dx, %dw : tensor<4x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
+}

@@ -188,6 +188,29 @@ Operation *fusionPoint(Operation *a, Operation *b, ValueRange operands) {
   return second;
 }
 
+/// Replaces `grad` (a spectral gradient whose weight gradient is `dw`) and
+/// `last` (whose single result becomes the input gradient) by
+/// fourier_layer_grad(source, dy, w, skipW[, pre]) {activation}, created at
+/// the fusionPoint of the two; fails when there is none.
+LogicalResult fuseLayerGradient(PatternRewriter &rewriter, Operation *grad, Value dw,
+                                Operation *last, Value source, Value dy, Value w, Value skipW,
+                                Value pre, DenseI64ArrayAttr modes, StringRef act) {
+  SmallVector<Value> operands{source, dy, w, skipW};
+  if (pre)
+    operands.push_back(pre);
+  Operation *at = fusionPoint(grad, last, operands);
+  if (!at)
+    return rewriter.notifyMatchFailure(last, "no point where the fused op dominates all uses");
+  rewriter.setInsertionPoint(at);
+  auto fused = rewriter.create<FourierLayerGradOp>(
+      last->getLoc(), last->getResult(0).getType(), dw.getType(), source, dy, w, skipW, pre,
+      modes, rewriter.getStringAttr(act));
+  rewriter.replaceAllUsesWith(dw, fused.getDw());
+  rewriter.replaceOp(last, fused.getDx());
+  rewriter.eraseOp(grad);
+  return success();
+}
+
 /// linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0) ->
 /// fourier_layer_grad(x, dy, w, W): the two input gradients of a Fourier
 /// layer's branches, when the spectral one is used only there.
@@ -200,19 +223,9 @@ struct FoldLayerGradient : OpRewritePattern<LinearGradInputOp> {
     if (!grad || grad.getDx() != acc || !acc.hasOneUse() || grad.getDy() != skip.getDy() ||
         skip.getAxis() != 1 || acc.getType() != skip.getType())
       return rewriter.notifyMatchFailure(skip, "no single-use spectral_conv_grad of the same dy");
-    Operation *at = fusionPoint(grad, skip,
-                                {grad.getInput(), grad.getDy(), grad.getWeight(), skip.getWeight()});
-    if (!at)
-      return rewriter.notifyMatchFailure(skip, "no point where the fused op dominates all uses");
-    rewriter.setInsertionPoint(at);
-    auto fused = rewriter.create<FourierLayerGradOp>(
-        skip.getLoc(), skip.getType(), grad.getDw().getType(), grad.getInput(), grad.getDy(),
-        grad.getWeight(), skip.getWeight(), Value(), grad.getModesAttr(),
-        rewriter.getStringAttr("none"));
-    rewriter.replaceAllUsesWith(grad.getDw(), fused.getDw());
-    rewriter.replaceOp(skip, fused.getDx());
-    rewriter.eraseOp(grad);
-    return success();
+    return fuseLayerGradient(rewriter, grad, grad.getDw(), skip, grad.getInput(), grad.getDy(),
+                             grad.getWeight(), skip.getWeight(), Value(), grad.getModesAttr(),
+                             "none");
   }
 };
 
@@ -227,21 +240,10 @@ struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
         grad.getDx().getType() != gelu.getType() ||
         gelu.getInput().getType() != gelu.getType())
       return rewriter.notifyMatchFailure(gelu, "no single-use fourier_layer_grad input");
-    Operation *at = fusionPoint(grad, gelu,
-                                {grad.getSource(), grad.getDy(), grad.getWeight(),
-                                 grad.getSkipWeight(), gelu.getInput()});
-    if (!at)
-      return rewriter.notifyMatchFailure(gelu, "no point where the fused op dominates all uses");
-    StringRef act = gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu";
-    rewriter.setInsertionPoint(at);
-    auto fused = rewriter.create<FourierLayerGradOp>(
-        gelu.getLoc(), gelu.getType(), grad.getDw().getType(), grad.getSource(),
-        grad.getDy(), grad.getWeight(), grad.getSkipWeight(), gelu.getInput(),
-        grad.getModesAttr(), rewriter.getStringAttr(act));
-    rewriter.replaceAllUsesWith(grad.getDw(), fused.getDw());
-    rewriter.replaceOp(gelu, fused.getDx());
-    rewriter.eraseOp(grad);
-    return success();
+    return fuseLayerGradient(rewriter, grad, grad.getDw(), gelu, grad.getSource(), grad.getDy(),
+                             grad.getWeight(), grad.getSkipWeight(), gelu.getInput(),
+                             grad.getModesAttr(),
+                             gelu.getApproximate() == "tanh" ? "gelu_tanh" : "gelu");
   }
 };
 

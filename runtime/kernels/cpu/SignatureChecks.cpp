@@ -96,6 +96,14 @@ bool flagAttr(const KernelSignature &sig, const char *name) {
   return v == 1;
 }
 
+FusedActivation activationAttr(const KernelSignature &sig) {
+  std::string act = stringAttr(sig, "activation", "none");
+  if (act != "none" && act != "gelu" && act != "gelu_tanh")
+    throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, got '{}'",
+                            sig.where, act));
+  return {act != "none", act == "gelu_tanh"};
+}
+
 std::string stringAttr(const KernelSignature &sig, const char *name,
                        const char *fallback) {
   const AttrValue *v = sig.call->attr(name);

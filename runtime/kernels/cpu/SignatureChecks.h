@@ -47,6 +47,16 @@ int64_t intAttr(const KernelSignature &sig, const char *name, int64_t fallback);
 /// "attribute 'name' must be 0 or 1, got v" otherwise.
 bool flagAttr(const KernelSignature &sig, const char *name);
 
+/// The `activation` attribute of the fused spectral kernels (spectral_conv,
+/// spectral_conv_grad): "none" (also when absent), "gelu" or "gelu_tanh".
+struct FusedActivation {
+  bool gelu = false; ///< an activation is applied
+  bool tanh = false; ///< the tanh form of GELU
+};
+/// Reads it; throws "attribute 'activation' must be none, gelu or gelu_tanh,
+/// got 'x'" otherwise.
+FusedActivation activationAttr(const KernelSignature &sig);
+
 /// The required Ints attribute `name`; throws if missing or of another kind.
 std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name);
 

@@ -56,8 +56,7 @@ public:
         saved_(kind == SpectralGradKind::Both &&
                intAttr(sig, "saved_spectrum", 0) == 1),
         skip_(kind == SpectralGradKind::Both && intAttr(sig, "skip", 0) == 1),
-        activation_(kind == SpectralGradKind::Both ? stringAttr(sig, "activation", "none")
-                                                   : "none") {}
+        activation_(kind == SpectralGradKind::Both ? activationAttr(sig) : FusedActivation()) {}
 
   /// Checks the shapes, plans the transforms, allocates the scratch.
   void prepare(const std::vector<TensorRef> &in,
@@ -77,7 +76,7 @@ private:
   SpectralGradKind kind_;
   std::vector<int64_t> modes_;
   bool saved_, skip_;
-  std::string activation_; ///< fourier_layer_grad's act' on dx: none, gelu, gelu_tanh
+  FusedActivation activation_; ///< fourier_layer_grad's act' on dx
   int64_t points_ = 0;     ///< grid points per channel
   SpectralGradShapes s_;
   float scale_ = 1.0f;
@@ -92,7 +91,7 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
   Device &dev = device(ctx);
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
   if (kind_ == SpectralGradKind::Both) {
-    checkLayerGradInputs(where_, s_, skip_, activation_ != "none", in, out);
+    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out);
     points_ = 1;
     for (int64_t n : s_.geom.grid)
       points_ *= n;
@@ -192,8 +191,8 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
     linearColumnAdjoints(device(ctx).blasHandle(), dy.as<float>(), in[3].as<float>(),
                          out[0].as<float>(), s_.batch, points_, s_.in, s_.out, 1.0f, where_);
   }
-  if (activation_ != "none") { // then dx *= act'(pre)
-    launchGeluGrad(activation_ == "gelu_tanh", false, in.back().data, out[0].data, out[0].data,
+  if (activation_.gelu) { // then dx *= act'(pre)
+    launchGeluGrad(activation_.tanh, false, in.back().data, out[0].data, out[0].data,
                    out[0].numel(), stream(ctx));
     checkLaunch(ctx);
   }

@@ -47,7 +47,7 @@ public:
         modes_(intsAttr(sig, "modes")),
         save_(flagAttr(sig, "save_spectrum")), addend_(flagAttr(sig, "addend")),
         skip_(flagAttr(sig, "skip")),
-        activation_(stringAttr(sig, "activation", "none")) {}
+        activation_(activationAttr(sig)) {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
@@ -63,7 +63,7 @@ private:
 
   std::vector<int64_t> modes_;
   bool save_, addend_, skip_;
-  std::string activation_; ///< none, gelu or gelu_tanh (validated by the CPU kernel)
+  FusedActivation activation_; ///< none, gelu or gelu_tanh
   SpectralGeometry geom_;
   int64_t B_ = 0, I_ = 0, O_ = 0, points_ = 0; ///< points_: of one grid
   float scale_ = 1.0f;
@@ -155,8 +155,8 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
     launchBinary(true, false, out[0].data, in[2].data, out[0].data, n, s);
   if (skip_)
     skipProduct(in, out[0].as<float>(), ctx);
-  if (activation_ != "none")
-    launchGelu(activation_ == "gelu_tanh", false, out[0].data, out[0].data, n, s);
+  if (activation_.gelu)
+    launchGelu(activation_.tanh, false, out[0].data, out[0].data, n, s);
   checkLaunch(ctx);
 }
 

@@ -241,6 +241,14 @@ double activated(const std::string &activation, double v) {
   return activation == "none" ? v : ref::gelu(v, activation == "gelu_tanh");
 }
 
+/// The truncated spectrum's extents of `modes`: 2m_1.., m_d.
+std::vector<int64_t> truncatedExtents(const std::vector<int64_t> &modes) {
+  std::vector<int64_t> ts = modes;
+  for (size_t a = 0; a + 1 < ts.size(); ++a)
+    ts[a] *= 2;
+  return ts;
+}
+
 /// spectral_conv with an addend and an activation (spectral_conv_add) must
 /// equal act(spectral_conv(x, w) + a), the activation evaluated in double
 /// (exact: x Φ(x) with std::erf; tanh: PyTorch's formula; `activated`). Grids cover the
@@ -249,9 +257,7 @@ double activated(const std::string &activation, double v) {
 void checkSpectralConvAdd(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
                           const std::string &activation, int threads, int64_t B = 2) {
   const int64_t I = 3, O = 4;
-  std::vector<int64_t> ts = modes;
-  for (size_t a = 0; a + 1 < ts.size(); ++a)
-    ts[a] *= 2;
+  const std::vector<int64_t> ts = truncatedExtents(modes);
   Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
   Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
   Buffer a = Buffer::make(DType::F32, concat({B, O}, grid));
@@ -292,9 +298,7 @@ void checkFourierLayer(const std::vector<int64_t> &grid, const std::vector<int64
                        const std::string &activation, bool bias, int threads, int64_t B = 3,
                        int64_t O = 4) {
   const int64_t I = 3, n = ref::prod(grid);
-  std::vector<int64_t> ts = modes;
-  for (size_t a = 0; a + 1 < ts.size(); ++a)
-    ts[a] *= 2;
+  const std::vector<int64_t> ts = truncatedExtents(modes);
   Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
   Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
   Buffer sw = Buffer::make(DType::F32, {O, I}), sb = Buffer::make(DType::F32, {O});
@@ -361,9 +365,7 @@ TEST(FourierLayer, ThreadCountDoesNotChangeResults) {
 void checkLayerSavesSpectrum(const std::vector<int64_t> &grid, const std::vector<int64_t> &modes,
                              int64_t B, int threads) {
   const int64_t I = 3, O = 4;
-  std::vector<int64_t> ts = modes;
-  for (size_t a = 0; a + 1 < ts.size(); ++a)
-    ts[a] *= 2;
+  const std::vector<int64_t> ts = truncatedExtents(modes);
   Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
   Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
   Buffer sw = Buffer::make(DType::F32, {O, I}), sb = Buffer::make(DType::F32, {O});

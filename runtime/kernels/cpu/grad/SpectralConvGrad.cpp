@@ -172,13 +172,8 @@ public:
       : where_(sig.where) {
     saved_ = flagAttr(sig, "saved_spectrum");
     skip_ = flagAttr(sig, "skip");
-    std::string act = stringAttr(sig, "activation", "none");
-    if (act != "none" && act != "gelu" && act != "gelu_tanh")
-      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
-                              "got '{}'",
-                              where_, act));
-    gelu_ = act != "none";
-    tanh_ = act == "gelu_tanh";
+    const FusedActivation act = activationAttr(sig);
+    gelu_ = act.gelu, tanh_ = act.tanh;
     const size_t ins = 3 + (skip_ ? 1 : 0) + (gelu_ ? 1 : 0);
     expectOperandCounts(sig, ins, ins, 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",

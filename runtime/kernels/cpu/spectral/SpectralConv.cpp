@@ -43,13 +43,8 @@ public:
     skip_ = flagAttr(sig, "skip");
     if (addend_ && skip_)
       throw Error(fmt::format("{}: attributes 'addend' and 'skip' exclude each other", where_));
-    std::string act = stringAttr(sig, "activation", "none");
-    if (act != "none" && act != "gelu" && act != "gelu_tanh")
-      throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, "
-                              "got '{}'",
-                              where_, act));
-    gelu_ = act != "none";
-    tanh_ = act == "gelu_tanh";
+    const FusedActivation act = activationAttr(sig);
+    gelu_ = act.gelu, tanh_ = act.tanh;
     size_t ins = 2 + (addend_ || skip_ ? 1 : 0), outs = save_ ? 2 : 1;
     bool countOk = sig.outputs.size() == outs &&
                    (sig.inputs.size() == ins || (skip_ && sig.inputs.size() == ins + 1));

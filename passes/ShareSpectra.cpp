@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
+#include "dialect/SpectralShapeRules.h"
 #include "passes/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -39,8 +40,7 @@ std::optional<ArrayRef<int64_t>> boundModes(SpectralConvOp op) {
 RankedTensorType spectrumType(Value x, ArrayRef<int64_t> modes) {
   auto type = cast<RankedTensorType>(x.getType());
   SmallVector<int64_t> shape{type.getDimSize(0), type.getDimSize(1)};
-  for (size_t a = 0; a < modes.size(); ++a)
-    shape.push_back(a + 1 < modes.size() ? 2 * modes[a] : modes[a]);
+  llvm::append_range(shape, truncatedShape(modes));
   return RankedTensorType::get(shape, ComplexType::get(type.getElementType()));
 }
 

@@ -231,20 +231,12 @@ public:
     const float *dy = in[1].as<float>();
     float *dx = out[0].as<float>();
     const int64_t ts = geom_.truncSize(), S = points_;
-    const int chunks = fft_->chunks();
     // Whole batch elements per thread: b's skip product right after b's
     // dy transforms (dy_b still in cache), b's inverses onto it later.
-    const bool perElement = skip_ && batch_ >= chunks && batch_ % chunks == 0;
-    auto elements = [&](auto &&fn) {
-      parallelFor(ctx.pool, chunks, 1, [&](int64_t c0, int64_t c1) {
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t b = batch_ * c / chunks; b < batch_ * (c + 1) / chunks; ++b)
-            fn(int(c), b);
-      });
-    };
+    const bool perElement = skip_ && fft_->splitsByElement(batch_);
     const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
     if (perElement) {
-      elements([&](int c, int64_t b) {
+      fft_->forEachElement(ctx.pool, batch_, [&](int c, int64_t b) {
         fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts, out_, 1.0f, c);
         for (int64_t k = 0; k < blocks; ++k)
           skipBlock(in[3].as<float>(), dy, dx, b, k * kLinearColumnBlock);
@@ -266,7 +258,7 @@ public:
                    truncDx_.data(), nullptr, gemmScratch_.data());
     const float *pre = gelu_ ? in.back().as<float>() : nullptr;
     if (perElement) {
-      elements([&](int c, int64_t b) {
+      fft_->forEachElement(ctx.pool, batch_, [&](int c, int64_t b) {
         const int64_t at = b * in_ * S;
         TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
           activate(pre + at + offset, dx + at + offset, n);

@@ -86,8 +86,6 @@ public:
            KernelContext &ctx) override;
 
 private:
-  /// Whether each thread takes whole batch elements in the `skip` form.
-  bool perElement(int chunks) const { return dims_[0] >= chunks && dims_[0] % chunks == 0; }
   /// Columns s0 .. s0 + 512 of y_b = W x_b + bias (the skip product).
   void skipBlock(const std::vector<TensorRef> &in, float *y, int64_t b, int64_t s0) const;
   /// The `skip` form whole (see the file comment); `spectrum` receives the
@@ -124,29 +122,21 @@ void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, cfloat *s
                                      float *y, KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
   const float *x = in[0].as<float>();
-  const int chunks = fft_->chunks();
   auto mix = [&] {
     gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
               gemmScratch_.data());
   };
-  if (perElement(chunks)) {
+  if (fft_->splitsByElement(B)) {
     // Whole batch elements per thread: b's skip product right after its
     // forward transforms (x_b still in cache), and b's inverse transforms
     // added onto y_b grid by grid, each activated while in cache.
-    auto elements = [&](auto &&fn) {
-      ctx.pool->parallelFor(chunks, [&](int64_t c0, int64_t c1) {
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t b = B * c / chunks; b < B * (c + 1) / chunks; ++b)
-            fn(int(c), b);
-      });
-    };
-    elements([&](int c, int64_t b) {
+    fft_->forEachElement(ctx.pool, B, [&](int c, int64_t b) {
       fft_->forwardRows(x + b * I * S, spectrum + b * I * ts, I, 1.0f, c);
       for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
         skipBlock(in, y, b, s0);
     });
     mix();
-    elements([&](int c, int64_t b) {
+    fft_->forEachElement(ctx.pool, B, [&](int c, int64_t b) {
       float *yb = y + b * O * S;
       TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(yb + offset, n); };
       fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, c,

@@ -250,6 +250,14 @@ void forRowBlocks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
 
 } // namespace
 
+void TruncatedFft::forEachElement(ThreadPool *pool, int64_t batch,
+                                  const std::function<void(int, int64_t)> &fn) const {
+  forChunks(pool, batch, chunks(), [&](int c, int64_t b, int64_t e) {
+    for (; b < e; ++b)
+      fn(c, b);
+  });
+}
+
 void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
                            int64_t rows, float scale) const {
   const int64_t ts = static_cast<int64_t>(index_.size());

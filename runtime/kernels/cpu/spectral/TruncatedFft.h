@@ -84,6 +84,19 @@ public:
   /// Concurrent chunks the scratch allows (the `threads` of the constructor).
   int chunks() const { return static_cast<int>(scratch_.size()); }
 
+  /// Whether `batch` elements split evenly over the chunks, at least one
+  /// each: then forEachElement gives every chunk the same number of whole
+  /// batch elements (the fused spectral kernels keep an element's grids in
+  /// cache from one stage to the next that way).
+  bool splitsByElement(int64_t batch) const {
+    return batch >= chunks() && batch % chunks() == 0;
+  }
+  /// Runs fn(chunk, b) for every b < batch on `pool` (inline without one),
+  /// chunk c taking b in [batch·c/chunks, batch·(c+1)/chunks) in order, so
+  /// fn may pass `chunk` to forwardRows / inverseRows.
+  void forEachElement(ThreadPool *pool, int64_t batch,
+                      const std::function<void(int chunk, int64_t b)> &fn) const;
+
   /// Whether the last axis runs as a direct DFT (sgemm) rather than FFTW.
   bool lastAxisDft() const { return dft_; }
 

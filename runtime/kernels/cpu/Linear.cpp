@@ -221,6 +221,17 @@ void linearColumnBlock(const float *x, const float *w, const float *b, const flo
   g.run();
 }
 
+void linearAdjointColumnBlock(const float *dy, const float *w, const float *acc, float *dx,
+                              int64_t cin, int64_t cout, int64_t S, int64_t s0) {
+  SmallGemm g;
+  g.m = cin, g.n = std::min(kLinearColumnBlock, S - s0), g.k = cout;
+  g.a = w, g.aRowStride = 1, g.aColStride = cin;
+  g.x = dy + s0, g.ldx = S;
+  g.addend = acc ? acc + s0 : nullptr, g.ldAddend = S;
+  g.y = dx + s0, g.ldy = S;
+  g.run();
+}
+
 std::unique_ptr<Kernel> makeLinearKernel(const KernelSignature &sig) {
   return std::make_unique<LinearKernel>(sig);
 }

@@ -37,6 +37,14 @@ constexpr int64_t kLinearRowBlock = 128;
 void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
                        float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0);
 
+/// Its adjoint, one unit of linear_grad_input's S > 1 path for one n:
+/// dx[:, s0 : s0 + cols] = W^T dy[:, s0 : s0 + cols] (+ acc), W [cout x cin];
+/// dy, dx (and acc, which may be dx) point at n's [cout | cin x S] slices.
+/// Also the skip's input gradient of the fused Fourier layer gradient
+/// (grad/SpectralConvGrad.h).
+void linearAdjointColumnBlock(const float *dy, const float *w, const float *acc, float *dx,
+                              int64_t cin, int64_t cout, int64_t S, int64_t s0);
+
 /// Creates a linear kernel; throws `Error` naming the call if it is invalid.
 std::unique_ptr<Kernel> makeLinearKernel(const KernelSignature &sig);
 

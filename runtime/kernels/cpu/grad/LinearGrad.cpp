@@ -9,7 +9,6 @@
 #include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
-#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -196,14 +195,8 @@ void LinearGradInputKernel::columnBlocks(const float *dy, const float *w,
   const int64_t perRow = (inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
   for (int64_t u = u0; u < u1; ++u) {
     int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
-    int64_t cols = std::min(kLinearColumnBlock, inner - s0);
-    SmallGemm g; // dx = w^T dy (+ acc)
-    g.m = cin_, g.n = cols, g.k = cout;
-    g.a = w, g.aRowStride = 1, g.aColStride = cin_;
-    g.x = dy + n * cout * inner + s0, g.ldx = inner;
-    g.addend = acc ? acc + n * cin_ * inner + s0 : nullptr, g.ldAddend = inner;
-    g.y = dx + n * cin_ * inner + s0, g.ldy = inner;
-    g.run();
+    linearAdjointColumnBlock(dy + n * cout * inner, w, acc ? acc + n * cin_ * inner : nullptr,
+                             dx + n * cin_ * inner, cin_, cout, inner, s0);
   }
 }
 

@@ -11,7 +11,6 @@
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
-#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -280,12 +279,8 @@ public:
 private:
   /// Columns s0 .. s0 + 512 of dx_b = Ws^T dy_b (Ws [O, I]).
   void skipBlock(const float *ws, const float *dy, float *dx, int64_t b, int64_t s0) const {
-    SmallGemm g;
-    g.m = in_, g.n = std::min(kLinearColumnBlock, points_ - s0), g.k = out_;
-    g.a = ws, g.aRowStride = 1, g.aColStride = in_;
-    g.x = dy + b * out_ * points_ + s0, g.ldx = points_;
-    g.y = dx + b * in_ * points_ + s0, g.ldy = points_;
-    g.run();
+    linearAdjointColumnBlock(dy + b * out_ * points_, ws, nullptr, dx + b * in_ * points_, in_,
+                             out_, points_, s0);
   }
   /// g = act'(pre) * g over n elements (in place).
   void activate(const float *pre, float *g, int64_t n) const {

@@ -261,17 +261,15 @@ void TruncatedFft::forEachElement(ThreadPool *pool, int64_t batch,
 void TruncatedFft::forward(ThreadPool *pool, const float *real, cfloat *trunc,
                            int64_t rows, float scale) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
-  if (dft_ && geom_.dims() == 1) { // trunc = scale * real . F, rows at once
-    const int64_t n = geom_.grid[0];
-    forRowBlocks(pool, rows, int(scratch_.size()), [&](int64_t b, int64_t count) {
-      line_->forward(real + b * n, count, n, trunc + b * ts, ts, scale, nullptr);
-    });
-    return;
-  }
-  forChunks(pool, rows, int(scratch_.size()), [&](int c, int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r)
-      forwardOne(real + r * realSize_, trunc + r * ts, scale, *scratch_[size_t(c)]);
-  });
+  auto part = [&](int chunk, int64_t r0, int64_t count) {
+    forwardRows(real + r0 * realSize_, trunc + r0 * ts, count, scale, chunk);
+  };
+  if (dft_ && geom_.dims() == 1) // fixed blocks of lines (no scratch used)
+    forRowBlocks(pool, rows, int(scratch_.size()),
+                 [&](int64_t r0, int64_t count) { part(0, r0, count); });
+  else
+    forChunks(pool, rows, int(scratch_.size()),
+              [&](int c, int64_t b, int64_t e) { part(c, b, e - b); });
 }
 
 void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
@@ -297,7 +295,7 @@ void TruncatedFft::inverse(ThreadPool *pool, const cfloat *trunc, float *real,
 void TruncatedFft::forwardRows(const float *real, cfloat *trunc, int64_t rows, float scale,
                                int chunk) const {
   const int64_t ts = static_cast<int64_t>(index_.size());
-  if (dft_ && geom_.dims() == 1) { // blocks of kLineBlock lines, as forward()
+  if (dft_ && geom_.dims() == 1) { // blocks of kLineBlock lines from the first row
     const int64_t n = geom_.grid[0];
     for (int64_t b = 0; b < rows; b += kLineBlock)
       line_->forward(real + b * n, std::min(kLineBlock, rows - b), n, trunc + b * ts, ts, scale,

@@ -23,8 +23,28 @@ namespace {
 constexpr int64_t KB = kModeBlock;
 constexpr int64_t NB = 4; // output columns per register tile
 
+/// One (p, q) entry of a tile: the interleaved complex values s[0, lanes)
+/// split into re[0, KB) and im[0, KB), lanes past `lanes` zero, im negated
+/// when `conj`. A separate full-block loop (constant length) lets each
+/// clone vectorise the de-interleave.
+SHODH_INLINE_BODY void packLanes(const float *__restrict s, float *__restrict re,
+                                 float *__restrict im,
+                                 int64_t lanes, float sign) {
+  if (lanes == KB) {
+    for (int64_t j = 0; j < KB; ++j)
+      re[j] = s[2 * j], im[j] = sign * s[2 * j + 1];
+    return;
+  }
+  int64_t j = 0;
+  for (; j < lanes; ++j)
+    re[j] = s[2 * j], im[j] = sign * s[2 * j + 1];
+  for (; j < KB; ++j)
+    re[j] = 0.0f, im[j] = 0.0f;
+}
+
 /// Copies the [outer, inner] complex matrices of modes [k0, k0 + KB) of
 /// `src` into a planar tile; `trans`: src is stored [inner, outer, K].
+SHODH_VECTOR_CLONES
 void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
               int64_t K, int64_t k0, bool trans, bool conj) {
   const int64_t lanes = std::min(KB, K - k0);
@@ -32,12 +52,8 @@ void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
   for (int64_t p = 0; p < outer; ++p)
     for (int64_t q = 0; q < inner; ++q) {
       const cfloat *s = src + (trans ? q * outer + p : p * inner + q) * K + k0;
-      float *re = tile + (p * inner + q) * 2 * KB, *im = re + KB;
-      int64_t j = 0;
-      for (; j < lanes; ++j)
-        re[j] = s[j].real(), im[j] = sign * s[j].imag();
-      for (; j < KB; ++j)
-        re[j] = 0.0f, im[j] = 0.0f;
+      float *re = tile + (p * inner + q) * 2 * KB;
+      packLanes(reinterpret_cast<const float *>(s), re, re + KB, lanes, sign);
     }
 }
 
@@ -67,18 +83,25 @@ SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r, in
 }
 
 /// Writes the register tile (lanes j0 .. j0 + L) to C (interleaved),
-/// scaled per mode.
+/// scaled per mode (`scale` null: by 1). Whole passes run a constant-length
+/// loop, which each clone vectorises into interleaving stores.
 template <int L>
 SHODH_INLINE_BODY void storeTile(const float (&acc)[NB][2][L], int W, cfloat *C, int64_t r,
                                  int64_t n0, int64_t N, int64_t K, int64_t k0, int64_t j0,
                                  const float *scale) {
   const int64_t lanes = std::min<int64_t>(L, K - k0 - j0);
+  float s[L];
+  for (int j = 0; j < L; ++j)
+    s[j] = scale && j < lanes ? scale[k0 + j0 + j] : 1.0f;
   for (int n = 0; n < W; ++n) {
-    cfloat *c = C + (r * N + n0 + n) * K + k0 + j0;
-    for (int64_t j = 0; j < lanes; ++j) {
-      float s = scale ? scale[k0 + j0 + j] : 1.0f;
-      c[j] = {acc[n][0][j] * s, acc[n][1][j] * s};
+    float *c = reinterpret_cast<float *>(C + (r * N + n0 + n) * K + k0 + j0);
+    if (lanes == L) {
+      for (int j = 0; j < L; ++j)
+        c[2 * j] = acc[n][0][j] * s[j], c[2 * j + 1] = acc[n][1][j] * s[j];
+      continue;
     }
+    for (int64_t j = 0; j < lanes; ++j)
+      c[2 * j] = acc[n][0][j] * s[j], c[2 * j + 1] = acc[n][1][j] * s[j];
   }
 }
 

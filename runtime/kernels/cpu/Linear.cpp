@@ -210,7 +210,8 @@ void LinearKernel::run(const std::vector<TensorRef> &in,
 } // namespace
 
 void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
-                       float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0) {
+                       float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0,
+                       bool stream) {
   SmallGemm g;
   g.m = cout, g.n = std::min(kLinearColumnBlock, S - s0), g.k = cin;
   g.a = w, g.aRowStride = cin;
@@ -218,17 +219,20 @@ void linearColumnBlock(const float *x, const float *w, const float *b, const flo
   g.bias = b;
   g.addend = r ? r + s0 : nullptr, g.ldAddend = S;
   g.y = y + s0, g.ldy = S;
+  g.stream = stream;
   g.run();
 }
 
 void linearAdjointColumnBlock(const float *dy, const float *w, const float *acc, float *dx,
-                              int64_t cin, int64_t cout, int64_t S, int64_t s0) {
+                              int64_t cin, int64_t cout, int64_t S, int64_t s0,
+                              bool stream) {
   SmallGemm g;
   g.m = cin, g.n = std::min(kLinearColumnBlock, S - s0), g.k = cout;
   g.a = w, g.aRowStride = 1, g.aColStride = cin;
   g.x = dy + s0, g.ldx = S;
   g.addend = acc ? acc + s0 : nullptr, g.ldAddend = S;
   g.y = dx + s0, g.ldy = S;
+  g.stream = stream;
   g.run();
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cassert>
+#include <cstdint>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SHODH_SMALL_GEMM_AVX512 1
@@ -115,9 +116,15 @@ __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, in
       c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, in + 16));   \
       c##r##2 = _mm512_add_ps(c##r##2, _mm512_maskz_loadu_ps(m2, in + 32));   \
     }                                                                          \
-    _mm512_mask_storeu_ps(yp, m0, c##r##0);                                    \
-    _mm512_mask_storeu_ps(yp + 16, m1, c##r##1);                               \
-    _mm512_mask_storeu_ps(yp + 32, m2, c##r##2);                               \
+    if (Full && g.stream && reinterpret_cast<uintptr_t>(yp) % 64 == 0) {      \
+      _mm512_stream_ps(yp, c##r##0);                                           \
+      _mm512_stream_ps(yp + 16, c##r##1);                                      \
+      _mm512_stream_ps(yp + 32, c##r##2);                                      \
+    } else {                                                                   \
+      _mm512_mask_storeu_ps(yp, m0, c##r##0);                                  \
+      _mm512_mask_storeu_ps(yp + 16, m1, c##r##1);                             \
+      _mm512_mask_storeu_ps(yp + 32, m2, c##r##2);                             \
+    }                                                                          \
   }
   SHODH_SG_ROWS(SHODH_SG_STORE)
 #undef SHODH_SG_STORE
@@ -138,6 +145,8 @@ void runAvx512(const SmallGemm &g) {
     for (int64_t r0 = 0; r0 < g.m; r0 += kRows)
       run(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);
   }
+  if (g.stream) // streaming stores are weakly ordered: done before returning
+    _mm_sfence();
 }
 
 #endif
@@ -145,6 +154,10 @@ void runAvx512(const SmallGemm &g) {
 } // namespace
 
 void setSmallGemmKernel(bool enabled) { kernelEnabled = enabled; }
+
+bool streamOutput(int64_t bytes, int threads) {
+  return bytes / std::max(threads, 1) >= (int64_t(2) << 20);
+}
 
 bool smallGemmKernelActive() {
   return kernelEnabled.load(std::memory_order_relaxed) && cpuHasAvx512();

@@ -38,10 +38,24 @@ struct SmallGemm {
   int64_t ldAddend = 0;
   float *y = nullptr; ///< Y[r, j] = y[r * ldy + j]
   int64_t ldy = 0;
+  /// Write Y with non-temporal (streaming) stores where a block row is
+  /// whole and 64-byte aligned: for a large Y that is not read again while
+  /// it could still be in cache (it skips the read of each line a plain
+  /// store makes first). Off by default: a Y re-read soon (a scratch tile)
+  /// must stay in cache. No effect on the values.
+  bool stream = false;
 
   /// Computes Y; single-threaded (callers split N or the batch).
   void run() const;
 };
+
+/// Whether a Y of `bytes`, split over `threads` threads and read back only
+/// after every thread's other work (the fused Fourier layers' skip
+/// products, read again by the inverse transforms after the whole-batch
+/// mode mixing), should be written with SmallGemm::stream: when each
+/// thread's share passes 2 MiB (twice a Zen 4 core's L2), its lines leave
+/// the cache before they are read anyway.
+bool streamOutput(int64_t bytes, int threads);
 
 /// Test hook: false forces the cblas path, true (the default) uses the
 /// AVX-512 kernel where the CPU has it.

@@ -6,26 +6,51 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/core/AlignedBuffer.h"
 #include "runtime/core/Kernel.h"
 #include "runtime/core/ScratchPool.h"
 #include "runtime/core/ThreadPool.h"
 
 #include <complex>
+#include <new>
 #include <vector>
 
 namespace shodh::testing {
 
-/// A test tensor: dtype, shape and owned storage (floats; complex = 2 floats).
+/// std::allocator aligned as the runtime aligns every tensor
+/// (kTensorAlignment): kernels take faster paths on aligned data (e.g.
+/// SmallGemm's streaming stores), and the tests must reach them.
+template <class T>
+struct TensorAllocator {
+  using value_type = T;
+  TensorAllocator() = default;
+  template <class U>
+  TensorAllocator(const TensorAllocator<U> &) {}
+  T *allocate(size_t n) {
+    return static_cast<T *>(::operator new(n * sizeof(T), std::align_val_t(kTensorAlignment)));
+  }
+  void deallocate(T *p, size_t) { ::operator delete(p, std::align_val_t(kTensorAlignment)); }
+  template <class U>
+  bool operator==(const TensorAllocator<U> &) const { return true; }
+  template <class U>
+  bool operator!=(const TensorAllocator<U> &) const { return false; }
+};
+
+/// Floats in TensorAllocator's storage.
+using TensorFloats = std::vector<float, TensorAllocator<float>>;
+
+/// A test tensor: dtype, shape and owned storage (floats; complex = 2
+/// floats), aligned as the runtime's.
 struct Buffer {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
-  std::vector<float> data;
+  TensorFloats data;
 
   static Buffer make(DType t, std::vector<int64_t> shape) {
     int64_t n = 1;
     for (int64_t d : shape)
       n *= d;
-    return Buffer{t, shape, std::vector<float>(n * (t == DType::C64 ? 2 : 1))};
+    return Buffer{t, shape, TensorFloats(size_t(n) * (t == DType::C64 ? 2 : 1))};
   }
   std::complex<float> *complex() { return reinterpret_cast<std::complex<float> *>(data.data()); }
   TensorRef ref() { return TensorRef{dtype, shape, data.data()}; }

@@ -14,7 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -122,6 +124,39 @@ TEST(SmallGemm, DepthsAroundTheKernelLimit) {
 TEST(SmallGemm, ChannelMlpShape) {
   check({128, 512, 32, false, true, Addend::None}, true); // the hidden tile
   check({32, 512, 128, true, false, Addend::None}, true); // its input gradient
+}
+
+/// Y of the product streamed and stored plainly, bitwise equal (the same
+/// sums), nothing written outside Y: on a 64-byte aligned Y with rows a
+/// multiple of 16 floats apart (whole strips streamed, the tail stored
+/// plainly), and shifted by one float (nothing aligned: all plain stores).
+TEST(SmallGemm, StreamingStoresWriteTheSameValues) {
+  const int64_t m = 17, n = 131, k = 32, ldy = 144;
+  std::vector<float> a = random(size_t(m * k), 1), x = random(size_t(k * n), 2);
+  std::vector<float> bias = random(size_t(m), 3);
+  for (int64_t shift : {0, 1}) {
+    std::vector<std::vector<float>> ys;
+    for (bool stream : {false, true}) {
+      std::vector<float> buf(size_t(ldy * (m + 1) + 32), 7.0f);
+      float *y = buf.data() + (64 - reinterpret_cast<uintptr_t>(buf.data()) % 64) % 64 /
+                                  sizeof(float) + shift;
+      SmallGemm g;
+      g.m = m, g.n = n, g.k = k;
+      g.a = a.data(), g.aRowStride = k;
+      g.x = x.data(), g.ldx = n;
+      g.bias = bias.data();
+      g.y = y, g.ldy = ldy;
+      g.stream = stream;
+      g.run();
+      ys.push_back(buf);
+    }
+    ASSERT_EQ(ys[0], ys[1]) << "shift " << shift;
+    EXPECT_EQ(std::count(ys[1].begin(), ys[1].end(), 7.0f),
+              std::ptrdiff_t(ys[1].size()) - m * n)
+        << "shift " << shift << ": wrote outside Y";
+  }
+  EXPECT_FALSE(streamOutput(int64_t(4) << 20, 4)); // 1 MiB a thread: cached
+  EXPECT_TRUE(streamOutput(int64_t(8) << 20, 2));  // 4 MiB a thread
 }
 
 TEST(SmallGemm, KernelActiveFollowsTheHook) {

@@ -339,6 +339,11 @@ TEST(FourierLayer, OneDimensionalEpilogueBeyondTheFirstBlock) {
   // offset inside y_b (whole batch elements per thread, 2 on 2 threads).
   checkFourierLayer({16}, {5}, "gelu", true, 2, 2, 300);
 }
+TEST(FourierLayer, StreamedSkipMatchesComposition) {
+  // y = 2 x 16 x 128^2 floats = 2 MiB on one thread: the skip product is
+  // written with streaming stores (SmallGemm.h streamOutput).
+  checkFourierLayer({128, 128}, {4, 5}, "gelu", true, 1, 2, 16);
+}
 TEST(FourierLayer, FewerBatchElementsThanThreads) {
   checkFourierLayer({16, 16}, {4, 5}, "gelu", true, 3, 1);
 }

@@ -184,7 +184,7 @@ TEST(ExpertFno, GradientMatchesFiniteDifferences) {
 /// expert_fno then expert_fno_grad of `c` with cotangent `dy`: y, dx, dws,
 /// dwk and dbk concatenated (on `threads` threads, with `scratch` shared
 /// when given).
-std::vector<float> forwardAndGradient(FnoCase &c, Buffer &off, Buffer &dy,
+TensorFloats forwardAndGradient(FnoCase &c, Buffer &off, Buffer &dy,
                                       int threads,
                                       ScratchPool *scratch = nullptr) {
   Buffer y = Buffer::make(DType::F32, c.shapeOf(c.O));
@@ -197,7 +197,7 @@ std::vector<float> forwardAndGradient(FnoCase &c, Buffer &off, Buffer &dy,
   runKernel("expert_fno_grad", c.attrs(),
             {&c.x, &off, &dy, &c.ws, &c.wk, &c.bk}, {&dx, &dws, &dwk, &dbk},
             threads, scratch);
-  std::vector<float> all = y.data;
+  TensorFloats all = y.data;
   for (Buffer *b : {&dx, &dws, &dwk, &dbk})
     all.insert(all.end(), b->data.begin(), b->data.end());
   return all;
@@ -215,13 +215,13 @@ TEST(ExpertFno, SharedScratchGivesTheSameBitsAsOwnScratch) {
   auto runBoth = [&](ScratchPool *scratch) {
     return forwardAndGradient(c, off, dy, 2, scratch);
   };
-  std::vector<float> own = runBoth(nullptr);
+  TensorFloats own = runBoth(nullptr);
   ScratchPool pool;
   runBoth(&pool); // sizes the pool
   const uint64_t used = pool.capacity();
   EXPECT_GT(used, 0u);
   std::memset(pool.acquire(used), 0xFF, used); // NaN everywhere
-  std::vector<float> shared = runBoth(&pool);
+  TensorFloats shared = runBoth(&pool);
   EXPECT_EQ(pool.capacity(), used);
   ASSERT_EQ(own.size(), shared.size());
   EXPECT_EQ(std::memcmp(own.data(), shared.data(), own.size() * sizeof(float)),

@@ -123,7 +123,7 @@ TEST(ExpertMlp, ResultsDoNotDependOnThreadCount) {
          b2 = randomBuffer(DType::F32, {E, G}, 15),
          dy = randomBuffer(DType::F32, {B, R, G}, 16);
   Buffer off = offsetsBuffer({0, 33, 69});
-  std::vector<std::vector<float>> runs;
+  std::vector<TensorFloats> runs;
   for (int threads : {1, 3}) {
     Buffer y = Buffer::make(DType::F32, {B, R, G});
     runKernel("expert_mlp", {}, {&x, &off, &w1, &b1, &w2, &b2}, {&y}, threads);
@@ -134,7 +134,7 @@ TEST(ExpertMlp, ResultsDoNotDependOnThreadCount) {
            db2 = Buffer::make(DType::F32, {E, G});
     runKernel("expert_mlp_grad", {}, {&x, &off, &dy, &w1, &b1, &w2},
               {&dx, &dw1, &db1, &dw2, &db2}, threads);
-    std::vector<float> all = y.data;
+    TensorFloats all = y.data;
     for (Buffer *b : {&dx, &dw1, &db1, &dw2, &db2})
       all.insert(all.end(), b->data.begin(), b->data.end());
     runs.push_back(all);

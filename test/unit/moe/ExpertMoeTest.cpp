@@ -25,7 +25,7 @@ Buffer expertIds(int64_t B, int64_t T) {
     ids.push_back(i % 4 == 3 ? 2 : 0);
     ids.push_back(i % 3 == 0 ? 2 - (i % 4 == 3) : 1);
   }
-  Buffer b{DType::I64, {B, T, 2}, std::vector<float>(ids.size() * 2)};
+  Buffer b{DType::I64, {B, T, 2}, TensorFloats(ids.size() * 2)};
   std::memcpy(b.data.data(), ids.data(), ids.size() * sizeof(int64_t));
   return b;
 }
@@ -44,7 +44,7 @@ void expectSameAsChain(const std::string &kind, std::vector<Buffer *> params,
   sortedShape[1] = R;
   Buffer sorted = Buffer::make(DType::F32, sortedShape);
   Buffer off = offsetsBuffer(std::vector<int64_t>(E + 1, 0));
-  Buffer source{DType::I64, {B, R}, std::vector<float>(size_t(B * R * 2))};
+  Buffer source{DType::I64, {B, R}, TensorFloats(size_t(B * R * 2))};
   runKernel("dispatch", routing, {&tok, &ids}, {&sorted, &off, &source});
   std::vector<int64_t> outShape = {B, R};
   outShape.insert(outShape.end(), outFeatures.begin(), outFeatures.end());

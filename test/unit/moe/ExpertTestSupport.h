@@ -19,7 +19,7 @@ namespace shodh::testing {
 inline Buffer offsetsBuffer(const std::vector<int64_t> &values) {
   Buffer b{DType::I64,
            {int64_t(values.size())},
-           std::vector<float>(values.size() * 2)};
+           TensorFloats(values.size() * 2)};
   std::memcpy(b.data.data(), values.data(), values.size() * sizeof(int64_t));
   return b;
 }

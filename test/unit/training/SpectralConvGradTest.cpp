@@ -247,6 +247,12 @@ TEST(SpectralConvLayerGrad, WideLayerEqualsTheComposition) {
   checkLayerGradient(ConvCase{{8, 8}, {3, 3}, {3, 8, 12}});
 }
 
+// dx = 2 x 16 x 128^2 floats = 2 MiB: on one thread the skip's input
+// gradient is written with streaming stores (SmallGemm.h streamOutput).
+TEST(SpectralConvLayerGrad, StreamedSkipEqualsTheComposition) {
+  checkLayerGradient(ConvCase{{128, 128}, {5, 6}, {2, 16, 8}});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Grids, SpectralConvGrad,
     ::testing::Values(ConvCase{{16}, {5}, {2, 2, 3}}, // 1D even

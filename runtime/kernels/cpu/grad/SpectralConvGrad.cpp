@@ -11,6 +11,7 @@
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -221,6 +222,8 @@ public:
         size_t(std::max(gemmInput_.scratchFloats(fftChunks(ctx)),
                         gemmWeight_.scratchFloats(fftChunks(ctx)))),
         0.0f);
+    streamSkip_ = skip_ && streamOutput(batch_ * in_ * points_ * int64_t(sizeof(float)),
+                                        fftChunks(ctx));
   }
 
   /// dy and x to the truncated spectrum, both adjoint contractions, one c2r
@@ -280,7 +283,7 @@ private:
   /// Columns s0 .. s0 + 512 of dx_b = Ws^T dy_b (Ws [O, I]).
   void skipBlock(const float *ws, const float *dy, float *dx, int64_t b, int64_t s0) const {
     linearAdjointColumnBlock(dy + b * out_ * points_, ws, nullptr, dx + b * in_ * points_, in_,
-                             out_, points_, s0);
+                             out_, points_, s0, streamSkip_);
   }
   /// g = act'(pre) * g over n elements (in place).
   void activate(const float *pre, float *g, int64_t n) const {
@@ -289,6 +292,7 @@ private:
 
   std::string where_;
   bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
+  bool streamSkip_ = false; ///< the skip product streams dx (SmallGemm.h)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::vector<float> modeScale_; ///< c_k / N per truncated mode

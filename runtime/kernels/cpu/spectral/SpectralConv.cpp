@@ -20,6 +20,7 @@
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
@@ -80,6 +81,8 @@ public:
     fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
     gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
     gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
+    streamSkip_ = skip_ && streamOutput(dims_[0] * dims_[2] * points_ * int64_t(sizeof(float)),
+                                        ctx.pool->size());
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -99,6 +102,7 @@ private:
 
   std::string where_;
   bool save_ = false, addend_ = false, skip_ = false, gelu_ = false, tanh_ = false;
+  bool streamSkip_ = false; ///< the skip product streams y (SmallGemm.h)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -115,7 +119,7 @@ void SpectralConvKernel::skipBlock(const std::vector<TensorRef> &in, float *y, i
   const int64_t I = dims_[1], O = dims_[2], S = points_;
   const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
   linearColumnBlock(in[0].as<float>() + b * I * S, in[2].as<float>(), bias, nullptr,
-                    y + b * O * S, I, O, S, s0);
+                    y + b * O * S, I, O, S, s0, streamSkip_);
 }
 
 void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum,

@@ -24,10 +24,11 @@ inline float geluDerivative(float v) {
   return vm::normalCdf(v) + v * vm::normalPdf(v);
 }
 
-/// GELU'(v) for the tanh form.
+/// GELU'(v) for the tanh form; t rounded as geluTanhLoop rounds it, so
+/// geluGradF32 and geluWithGradF32 agree bit for bit.
 inline float geluTanhDerivative(float v) {
   float sq = v * v;
-  float t = vm::tanh(kSqrt2OverPi * (v + kKappa * sq * v));
+  float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
   float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
   return 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner;
 }

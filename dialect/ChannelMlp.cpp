@@ -4,7 +4,8 @@
 // fused channel MLP (ShodhMlpOps.td). Operands are f32 tensors: x [..C..]
 // with C at `axis`, w1 [H, C], b1 [H], w2 [O, H], b2 [O]; the result is x's
 // shape with O at `axis`. The gradient op takes dy (the result's shape) in
-// place of b2 and returns (dx, dw1, db1, dw2, db2).
+// place of b2 and returns (dx, dw1, db1, dw2, db2); the MSE form takes b2
+// and a target (the result's shape) and returns the loss [1] first.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShapeRules.h"
@@ -70,6 +71,24 @@ FailureOr<MlpTypes> checkMlp(std::optional<Location> loc,
   return t;
 }
 
+/// checkMlp, then b2 (`types[4]`) as [O].
+template <typename OpT>
+FailureOr<MlpTypes> checkMlpWithBias(std::optional<Location> loc,
+                                     ArrayRef<RankedTensorType> types, int64_t axis) {
+  FailureOr<MlpTypes> t = checkMlp<OpT>(loc, types, axis);
+  if (failed(t) || failed(checkRank<OpT>(loc, types[4], "b2", 1, "[O]")) ||
+      failed(checkSize<OpT>(loc, types[4].getDimSize(0), "b2's O",
+                            t->w2.getDimSize(0), "w2's O")))
+    return failure();
+  return t;
+}
+
+/// The gradient results (dx, dw1, db1, dw2, db2) for checked types `t`.
+void appendGradientTypes(const MlpTypes &t, SmallVectorImpl<Type> &inferred) {
+  inferred.append({t.x, t.w1, t.b1, t.w2,
+                   RankedTensorType::get({t.w2.getDimSize(0)}, t.x.getElementType())});
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -85,10 +104,8 @@ LogicalResult ChannelMlpOp::inferReturnTypes(MLIRContext *,
   if (failed(getRankedTypes<OpT>(loc, adaptor.getOperands().getTypes(),
                                  types)))
     return failure();
-  FailureOr<MlpTypes> t = checkMlp<OpT>(loc, types, adaptor.getAxis());
-  if (failed(t) || failed(checkRank<OpT>(loc, types[4], "b2", 1, "[O]")) ||
-      failed(checkSize<OpT>(loc, types[4].getDimSize(0), "b2's O",
-                            t->w2.getDimSize(0), "w2's O")))
+  FailureOr<MlpTypes> t = checkMlpWithBias<OpT>(loc, types, adaptor.getAxis());
+  if (failed(t))
     return failure();
   inferred.push_back(t->y);
   return success();
@@ -148,9 +165,7 @@ LogicalResult ChannelMlpGradOp::inferReturnTypes(
   if (failed(verifyCompatibleShape(dy.getShape(), t->y.getShape())))
     return opError<OpT>(loc, "dy must have the result's shape ", t->y,
                         ", got ", dy);
-  inferred.append({t->x, t->w1, t->b1, t->w2,
-                   RankedTensorType::get({t->w2.getDimSize(0)},
-                                         t->x.getElementType())});
+  appendGradientTypes(*t, inferred);
   return success();
 }
 
@@ -163,5 +178,42 @@ LogicalResult ChannelMlpGradOp::verify() {
 StringRef ChannelMlpGradOp::getKernelName() { return "channel_mlp_grad"; }
 
 SmallVector<NamedAttribute> ChannelMlpGradOp::getKernelAttrs() {
+  return mlpAttrs(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// ChannelMlpMseGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ChannelMlpMseGradOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  using OpT = ChannelMlpMseGradOp;
+  SmallVector<RankedTensorType> types;
+  if (failed(getRankedTypes<OpT>(loc, adaptor.getOperands().getTypes(),
+                                 types)))
+    return failure();
+  FailureOr<MlpTypes> t = checkMlpWithBias<OpT>(loc, types, adaptor.getAxis());
+  if (failed(t))
+    return failure();
+  RankedTensorType target = types[5];
+  if (target.getElementType() != t->x.getElementType() ||
+      failed(verifyCompatibleShape(target.getShape(), t->y.getShape())))
+    return opError<OpT>(loc, "target must have the MLP result's type ", t->y,
+                        ", got ", target);
+  inferred.push_back(RankedTensorType::get({1}, t->x.getElementType()));
+  appendGradientTypes(*t, inferred);
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(ChannelMlpMseGradOp)
+
+LogicalResult ChannelMlpMseGradOp::verify() {
+  return verifyGeluApproximate(*this, getApproximate());
+}
+
+StringRef ChannelMlpMseGradOp::getKernelName() { return "channel_mlp_mse_grad"; }
+
+SmallVector<NamedAttribute> ChannelMlpMseGradOp::getKernelAttrs() {
   return mlpAttrs(*this);
 }

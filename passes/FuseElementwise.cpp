@@ -15,6 +15,8 @@
 // (axis 1, the spectral input gradient used only there) ->
 // `fourier_layer_grad(x, dy, w, W)`, and `gelu_grad(pre,
 // fourier_layer_grad(..)#0)` -> `fourier_layer_grad(.., pre) {activation}`.
+// And a channel MLP whose result feeds only an MSE loss and its gradient,
+// with that gradient's channel_mlp_grad -> `channel_mlp_mse_grad`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -247,6 +249,55 @@ struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
   }
 };
 
+/// channel_mlp_grad(x, w1, b1, w2, mse_loss_grad(channel_mlp(x, w1, b1, w2,
+/// b2), t)) -> channel_mlp_mse_grad(x, w1, b1, w2, b2, t), which also
+/// replaces every mse_loss(y, t): when the MLP's result y is read only by
+/// those (and the loss gradient only by this gradient). Created where the
+/// channel_mlp was (t must be defined before it).
+struct FoldMseIntoChannelMlpGradient : OpRewritePattern<ChannelMlpGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ChannelMlpGradOp grad,
+                                PatternRewriter &rewriter) const override {
+    auto lossGrad = grad.getDy().getDefiningOp<MseLossGradOp>();
+    if (!lossGrad || !grad.getDy().hasOneUse())
+      return rewriter.notifyMatchFailure(grad, "dy is not a single-use mse_loss_grad");
+    auto mlp = lossGrad.getPrediction().getDefiningOp<ChannelMlpOp>();
+    Value target = lossGrad.getTarget();
+    if (!mlp || mlp.getInput() != grad.getInput() || mlp.getW1() != grad.getW1() ||
+        mlp.getB1() != grad.getB1() || mlp.getW2() != grad.getW2() ||
+        mlp.getAxis() != grad.getAxis() || mlp.getApproximate() != grad.getApproximate() ||
+        target.getType() != mlp.getType())
+      return rewriter.notifyMatchFailure(grad, "not the gradient of the loss's channel_mlp");
+    SmallVector<MseLossOp> losses;
+    for (Operation *user : mlp->getUsers()) {
+      if (user == lossGrad.getOperation())
+        continue;
+      auto loss = dyn_cast<MseLossOp>(user);
+      if (!loss || loss.getPrediction() != mlp.getResult() || loss.getTarget() != target ||
+          (!losses.empty() && loss.getType() != losses.front().getType()))
+        return rewriter.notifyMatchFailure(grad, "the MLP's result has other uses");
+      losses.push_back(loss);
+    }
+    if (!DominanceInfo().properlyDominates(target, mlp))
+      return rewriter.notifyMatchFailure(grad, "the target is defined after the MLP");
+    SmallVector<Type> types{losses.empty()
+                                ? Type(RankedTensorType::get({1}, rewriter.getF32Type()))
+                                : losses.front().getType()};
+    llvm::append_range(types, grad->getResultTypes());
+    rewriter.setInsertionPoint(mlp);
+    auto fused = rewriter.create<ChannelMlpMseGradOp>(
+        grad.getLoc(), types,
+        ValueRange{mlp.getInput(), mlp.getW1(), mlp.getB1(), mlp.getW2(), mlp.getB2(), target},
+        grad->getAttrs());
+    for (MseLossOp loss : losses)
+      rewriter.replaceOp(loss, fused.getLoss());
+    rewriter.replaceOp(grad, fused->getResults().drop_front());
+    rewriter.eraseOp(lossGrad);
+    rewriter.eraseOp(mlp);
+    return success();
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
@@ -254,7 +305,7 @@ struct FuseElementwisePass
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
                  FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
-                 FoldActivationIntoLayerGradient>(&getContext());
+                 FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

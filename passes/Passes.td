@@ -165,7 +165,12 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     `linear_grad_input(dy, W, spectral_conv_grad(x, dy, w)#0)` becomes
     `shodh.fourier_layer_grad(x, dy, w, W)` and a following `gelu_grad(pre,
     ..)` folds into it (created where all uses of the replaced results
-    follow). Run after shape inference.
+    follow). Last, a `shodh.channel_mlp` whose result feeds only
+    `shodh.mse_loss` / `shodh.mse_loss_grad` against one target, with the
+    `shodh.channel_mlp_grad` of that loss gradient, becomes
+    `shodh.channel_mlp_mse_grad` (loss and all gradients from one pass over
+    the MLP's tiles, created where the channel_mlp was). Run after shape
+    inference.
   }];
 }
 

@@ -1,4 +1,5 @@
-// Every verifier message of channel_mlp and channel_mlp_grad, one per split.
+// Every verifier message of channel_mlp, channel_mlp_grad and
+// channel_mlp_mse_grad, one per split.
 // RUN: shodh-opt %s -split-input-file -verify-diagnostics
 
 func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x3xf32>, %b1: tensor<16xf32>, %w2: tensor<2x16xf32>, %b2: tensor<2xf32>) -> tensor<2x2x8xf32> {
@@ -76,5 +77,29 @@ func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x4xf32>, %b1: tensor<16xf32>, 
 func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x4xf32>, %b1: tensor<16xf32>, %w2: tensor<2x16xf32>, %dy: tensor<2x2x8xf32>) {
   // expected-error @+1 {{'shodh.channel_mlp_grad' op approximate must be "none" or "tanh", got "x"}}
   %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy {approximate = "x"} : (tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2x2x8xf32>) -> (tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x4xf32>, %b1: tensor<16xf32>, %w2: tensor<2x16xf32>, %b2: tensor<2xf32>, %t: tensor<2x3x8xf32>) {
+  // expected-error @+1 {{'shodh.channel_mlp_mse_grad' op target must have the MLP result's type 'tensor<2x2x8xf32>', got 'tensor<2x3x8xf32>'}}
+  %l, %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_mse_grad %x, %w1, %b1, %w2, %b2, %t : (tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>, tensor<2x3x8xf32>) -> (tensor<1xf32>, tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x4xf32>, %b1: tensor<16xf32>, %w2: tensor<2x16xf32>, %b2: tensor<3xf32>, %t: tensor<2x2x8xf32>) {
+  // expected-error @+1 {{'shodh.channel_mlp_mse_grad' op b2's O is 3 but w2's O is 2}}
+  %l, %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_mse_grad %x, %w1, %b1, %w2, %b2, %t : (tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<3xf32>, tensor<2x2x8xf32>) -> (tensor<1xf32>, tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x4x8xf32>, %w1: tensor<16x4xf32>, %b1: tensor<16xf32>, %w2: tensor<2x16xf32>, %b2: tensor<2xf32>, %t: tensor<2x2x8xf32>) {
+  // expected-error @+1 {{'shodh.channel_mlp_mse_grad' op approximate must be "none" or "tanh", got "x"}}
+  %l, %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_mse_grad %x, %w1, %b1, %w2, %b2, %t {approximate = "x"} : (tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>, tensor<2x2x8xf32>) -> (tensor<1xf32>, tensor<2x4x8xf32>, tensor<16x4xf32>, tensor<16xf32>, tensor<2x16xf32>, tensor<2xf32>)
   return
 }

@@ -3,7 +3,8 @@
 // operand is the only use of a linear_grad_input becomes that op with an
 // accumulator. Several uses, an accumulator already present, or different
 // types leave the add alone. Then the Fourier-layer folds, forward and
-// backward (fourier_layer_grad).
+// backward (fourier_layer_grad), and the channel MLP with an MSE loss and
+// its gradient (channel_mlp_mse_grad).
 // RUN: shodh-opt %s -split-input-file --shodh-fuse-elementwise | FileCheck %s
 
 // CHECK-LABEL: func.func @linear_then_add
@@ -272,4 +273,45 @@ func.func @no_fusion_point(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<
   %pre = shodh.add %p, %p : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   %dz = shodh.gelu_grad %pre, %dx {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
   return %dz, %dw2 : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>
+}
+
+// -----
+
+// The MLP's result read by the loss and its gradient only: one op, created
+// where the channel_mlp was, its loss replacing mse_loss's.
+// CHECK-LABEL: func.func @mlp_mse
+// CHECK: %[[L:.*]], %[[DX:.*]], %{{.*}}, %{{.*}}, %{{.*}}, %[[DB2:.*]] = shodh.channel_mlp_mse_grad %arg0, %arg1, %arg2, %arg3, %arg4, %arg5 {approximate = "tanh"}
+// CHECK-NOT: shodh.channel_mlp
+// CHECK-NOT: shodh.mse_loss
+// CHECK: return %[[L]], %[[DX]], %[[DB2]]
+func.func @mlp_mse(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: tensor<6xf32>, %w2: tensor<1x6xf32>, %b2: tensor<1xf32>, %t: tensor<?x1x8xf32>) -> (tensor<1xf32>, tensor<?x4x8xf32>, tensor<1xf32>) {
+  %y = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %l = shodh.mse_loss %y, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<1xf32>
+  %dy = shodh.mse_loss_grad %y, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  return %l, %dx, %db2 : tensor<1xf32>, tensor<?x4x8xf32>, tensor<1xf32>
+}
+
+// -----
+
+// Left alone: the MLP's result also returned; a loss against another
+// target; a relative L2 loss; the gradient of another MLP (other weights).
+// CHECK-LABEL: func.func @mlp_mse_left_alone
+// CHECK-NOT: shodh.channel_mlp_mse_grad
+// CHECK: return
+func.func @mlp_mse_left_alone(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: tensor<6xf32>, %w2: tensor<1x6xf32>, %w2b: tensor<1x6xf32>, %b2: tensor<1xf32>, %t: tensor<?x1x8xf32>, %t2: tensor<?x1x8xf32>) -> (tensor<?x1x8xf32>, tensor<?x4x8xf32>, tensor<1xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>) {
+  %y = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %dy = shodh.mse_loss_grad %y, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  %y2 = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %l2 = shodh.mse_loss %y2, %t2 : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<1xf32>
+  %dy2 = shodh.mse_loss_grad %y2, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx2, %a1, %a2, %a3, %a4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy2 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  %y3 = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64, approximate = "none"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %dy3 = shodh.rel_l2_loss_grad %y3, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx3, %c1, %c2, %c3, %c4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy3 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  %y4 = shodh.channel_mlp %x, %w1, %b1, %w2b, %b2 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %dy4 = shodh.mse_loss_grad %y4, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx4, %d1, %d2, %d3, %d4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy4 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  return %y, %dx, %l2, %dx2, %dx3, %dx4 : tensor<?x1x8xf32>, tensor<?x4x8xf32>, tensor<1xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>
 }

@@ -29,6 +29,7 @@ void registerCpuKernels(KernelRegistry &registry) {
   registry.add("linear", Backend::Cpu, makeLinearKernel);
   registry.add("channel_mlp", Backend::Cpu, makeChannelMlpKernel);
   registry.add("channel_mlp_grad", Backend::Cpu, makeChannelMlpGradKernel);
+  registry.add("channel_mlp_mse_grad", Backend::Cpu, makeChannelMlpMseGradKernel);
   registry.add("mul", Backend::Cpu, makeMulKernel);
   registerCpuSpectralKernels(registry);
   registerCpuGradKernels(registry);

@@ -10,6 +10,7 @@
 // second GPU run must repeat bitwise (no atomics). Each shape also runs with
 // the hidden scratch limited to one n per chunk (several chunks, the weight
 // gradients accumulating across them), which must match the CPU too.
+// channel_mlp_mse_grad (loss and gradients against a target) likewise.
 //
 //===----------------------------------------------------------------------===//
 #include "CudaHarness.h"
@@ -93,6 +94,34 @@ TEST(CudaChannelMlpParity, ForwardAndGradientsMatchTheCpu) {
       for (size_t i = 0; i < 5; ++i) {
         expectClose(gpu[i], cpu[i], 1e-4, names[i] + what);
         expectClose(again[i], gpu[i], 0, std::string(names[i]) + " repeat");
+      }
+
+      // The MSE form: the loss first, then the same five gradients.
+      HostTensor target = uniform(yShape, seed++);
+      auto mse = [&] {
+        std::vector<HostTensor> g;
+        g.emplace_back(DType::F32, std::vector<int64_t>{1});
+        for (HostTensor &t : grads())
+          g.push_back(std::move(t));
+        return g;
+      };
+      std::vector<HostTensor> mcpu = mse(), mgpu = mse(), magain = mse();
+      auto mouts = [](std::vector<HostTensor> &g) {
+        std::vector<const HostTensor *> o;
+        for (const HostTensor &t : g)
+          o.push_back(&t);
+        return o;
+      };
+      runKernel("channel_mlp_mse_grad", attrs, {&x, &w1, &b1, &w2, &b2, &target}, mouts(mcpu),
+                2);
+      runOnCuda("channel_mlp_mse_grad", attrs, {&x, &w1, &b1, &w2, &b2, &target},
+                mouts(mgpu));
+      runOnCuda("channel_mlp_mse_grad", attrs, {&x, &w1, &b1, &w2, &b2, &target},
+                mouts(magain));
+      const char *mseNames[] = {"loss", "dx", "dw1", "db1", "dw2", "db2"};
+      for (size_t i = 0; i < 6; ++i) {
+        expectClose(mgpu[i], mcpu[i], 1e-4, std::string("mse form ") + mseNames[i] + what);
+        expectClose(magain[i], mgpu[i], 0, std::string("mse form ") + mseNames[i] + " repeat");
       }
     }
   }

@@ -13,6 +13,10 @@
 //    to 600 positions to ~1e-5 of the largest gradient: tolerance 1e-4.
 // 3. Bitwise equality across thread counts, with more tiles than groups.
 // 4. Errors name the operand and the expectation.
+// 5. channel_mlp_mse_grad against channel_mlp -> mse_loss / mse_loss_grad ->
+//    channel_mlp_grad: the gradients bit for bit (the same y, dy and tile
+//    arithmetic), the loss to 1e-6 (sums in double in another order), on
+//    1 and 3 threads, with more tiles than groups.
 //
 //===----------------------------------------------------------------------===//
 #include "TrainingTestSupport.h"
@@ -138,6 +142,55 @@ TEST_P(ChannelMlpCases, GradientsMatchFiniteDifferences) {
                                    1e-4);
 }
 
+/// The loss and the five gradients of `m` with target `t`: through the
+/// MSE form (`fused`) or the four separate kernels.
+std::vector<HostTensor> mseLossAndGradients(const MlpCase &m, std::vector<HostTensor> &p,
+                                            HostTensor &t, bool fused, int threads) {
+  std::vector<HostTensor> out;
+  out.emplace_back(DType::F32, std::vector<int64_t>{1});
+  for (size_t i = 0; i < 4; ++i)
+    out.emplace_back(DType::F32, p[i].shape);
+  out.emplace_back(DType::F32, std::vector<int64_t>{m.o});
+  std::vector<const HostTensor *> outs;
+  for (HostTensor &o : out)
+    outs.push_back(&o);
+  if (fused) {
+    runKernel("channel_mlp_mse_grad", m.attrs(), {&p[0], &p[1], &p[2], &p[3], &p[4], &t}, outs,
+              threads);
+    return out;
+  }
+  HostTensor y(DType::F32, m.yShape()), dy(DType::F32, m.yShape());
+  runKernel("channel_mlp", m.attrs(), {&p[0], &p[1], &p[2], &p[3], &p[4]}, {&y}, threads);
+  runKernel("mse_loss", {}, {&y, &t}, {&out[0]}, threads);
+  runKernel("mse_loss_grad", {}, {&y, &t}, {&dy}, threads);
+  runKernel("channel_mlp_grad", m.attrs(), {&p[0], &p[1], &p[2], &p[3], &dy},
+            {outs.begin() + 1, outs.end()}, threads);
+  return out;
+}
+
+/// channel_mlp_mse_grad equals the composition (see 5. above).
+void expectMseFormEqualsTheComposition(const MlpCase &m) {
+  std::vector<HostTensor> p = operands(m, 41);
+  HostTensor t = randomTensor(DType::F32, m.yShape(), 47);
+  std::vector<HostTensor> want = mseLossAndGradients(m, p, t, false, 2);
+  for (int threads : {1, 3}) {
+    std::vector<HostTensor> got = mseLossAndGradients(m, p, t, true, threads);
+    SCOPED_TRACE(std::to_string(threads) + " threads");
+    EXPECT_NEAR(got[0].f32()[0], want[0].f32()[0], 1e-6 * std::fabs(want[0].f32()[0]));
+    const char *names[] = {"dx", "dw1", "db1", "dw2", "db2"};
+    for (size_t i = 1; i < got.size(); ++i)
+      expectBitIdentical(got[i], want[i], names[i - 1]);
+  }
+}
+
+TEST_P(ChannelMlpCases, MseFormEqualsTheComposition) {
+  expectMseFormEqualsTheComposition(GetParam());
+}
+
+TEST(ChannelMlp, MseFormWithMoreTilesThanGroups) {
+  expectMseFormEqualsTheComposition(MlpCase{{70, 4, 300}, 1, 8, 2, false});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Shapes, ChannelMlpCases,
     ::testing::Values(
@@ -211,6 +264,32 @@ TEST(ChannelMlp, ErrorsNameTheOperand) {
                       desc({1})});
       },
       "dy");
+  expectErrorContaining(
+      [&] {
+        createKernel("channel_mlp_mse_grad", attrs,
+                     {desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5}), desc({1}),
+                      desc({2, 1, 9})},
+                     {desc({1}), desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5}),
+                      desc({1})});
+      },
+      "target");
+  expectErrorContaining(
+      [&] {
+        createKernel("channel_mlp_mse_grad", attrs,
+                     {desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5}), desc({1}),
+                      desc({2, 1, 8})},
+                     {desc({2}), desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5}),
+                      desc({1})});
+      },
+      "the loss output must have shape [] or [1]");
+  expectErrorContaining(
+      [&] {
+        createKernel("channel_mlp_mse_grad", attrs,
+                     {desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5}), desc({1}),
+                      desc({2, 1, 8})},
+                     {desc({1}), desc({2, 3, 8}), desc({5, 3}), desc({5}), desc({1, 5})});
+      },
+      "output");
   expectErrorContaining(
       [&] {
         createKernel("channel_mlp", attrs,

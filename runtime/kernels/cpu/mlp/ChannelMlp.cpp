@@ -22,9 +22,13 @@ namespace shodh {
 
 namespace {
 
-/// Operand names in contract order (the fifth is b2 or dy).
-const char *const kInputNames[2][5] = {{"x", "w1", "b1", "w2", "b2"},
-                                       {"x", "w1", "b1", "w2", "dy"}};
+/// Input names in contract order, per MlpForm.
+const std::vector<const char *> kInputNames[3] = {
+    {"x", "w1", "b1", "w2", "b2"},
+    {"x", "w1", "b1", "w2", "dy"},
+    {"x", "w1", "b1", "w2", "b2", "target"}};
+/// Output counts per MlpForm.
+constexpr size_t kOutputCounts[3] = {1, 5, 6};
 
 /// Throws unless `shape` (of operand `what`) has rank `rank`.
 void expectRank(const std::string &where, const char *what,
@@ -43,9 +47,10 @@ void expectSameDim(const std::string &where, const char *what, const Dim &a,
                             formatDim(a), other, formatDim(b)));
 }
 
-/// The shape rules of ChannelMlp.h over x, w1, b1, w2, the fifth operand
-/// (b2 or dy) and y's shape.
-void checkShapes(const std::string &where, int64_t axis, bool grad,
+/// The shape rules of ChannelMlp.h over the inputs of `form` and, for the
+/// forward, y's shape: x, w1, b1, w2 agree; b2 is [O]; y, dy or target is
+/// x's shape with O at `axis`.
+void checkShapes(const std::string &where, int64_t axis, MlpForm form,
                  const std::vector<std::vector<Dim>> &in,
                  const std::vector<Dim> &y) {
   const std::vector<Dim> &x = in[0], &w1 = in[1], &b1 = in[2], &w2 = in[3];
@@ -60,23 +65,28 @@ void checkShapes(const std::string &where, int64_t axis, bool grad,
   expectSameDim(where, "w1's C", w1[1], "x's size at axis", x[a]);
   expectSameDim(where, "b1's H", b1[0], "w1's H", w1[0]);
   expectSameDim(where, "w2's H", w2[1], "w1's H", w1[0]);
-  if (!grad) {
+  if (form != MlpForm::Grad) {
     expectRank(where, "b2", in[4], 1, "[O]");
     expectSameDim(where, "b2's O", in[4][0], "w2's O", w2[0]);
   }
   std::vector<Dim> want = x;
   want[a] = w2[0];
-  expectSameShape(where, grad ? "dy" : "output", grad ? in[4] : y,
-                  "x with w2's O at axis", want);
+  if (form == MlpForm::Forward)
+    expectSameShape(where, "output", y, "x with w2's O at axis", want);
+  else if (form == MlpForm::Grad)
+    expectSameShape(where, "dy", in[4], "x with w2's O at axis", want);
+  else
+    expectSameShape(where, "target", in[5], "x with w2's O at axis", want);
 }
 
 } // namespace
 
-MlpCall::MlpCall(const KernelSignature &sig, bool isGrad)
-    : where(sig.where), grad(isGrad) {
-  expectOperandCounts(sig, 5, 5, grad ? 5 : 1);
-  for (size_t i = 0; i < 5; ++i)
-    expectDType(sig, *sig.inputs[i], kInputNames[grad][i], {DType::F32});
+MlpCall::MlpCall(const KernelSignature &sig, MlpForm f)
+    : where(sig.where), form(f), grad(f != MlpForm::Forward) {
+  const std::vector<const char *> &names = kInputNames[int(form)];
+  expectOperandCounts(sig, names.size(), names.size(), kOutputCounts[int(form)]);
+  for (size_t i = 0; i < names.size(); ++i)
+    expectDType(sig, *sig.inputs[i], names[i], {DType::F32});
   for (const TensorDesc *out : sig.outputs)
     expectDType(sig, *out, "output", {DType::F32});
   axis = intAttr(sig, "axis");
@@ -84,23 +94,29 @@ MlpCall::MlpCall(const KernelSignature &sig, bool isGrad)
   std::vector<std::vector<Dim>> in;
   for (const TensorDesc *t : sig.inputs)
     in.push_back(t->shape);
-  checkShapes(where, axis, grad, in, sig.outputs[0]->shape);
+  checkShapes(where, axis, form, in, sig.outputs[0]->shape);
   if (!grad)
     return;
+  if (form == MlpForm::MseGrad) {
+    const std::vector<Dim> &loss = sig.outputs[0]->shape;
+    if (!(loss.empty() || (loss.size() == 1 && !dimsConflict(loss[0], Dim::fixed(1)))))
+      throw Error(fmt::format("{}: the loss output must have shape [] or [1], got rank {}",
+                              where, loss.size()));
+  }
   const char *const gradNames[] = {"dx", "dw1", "db1", "dw2"};
   for (size_t i = 0; i < 4; ++i) // shaped as x, w1, b1, w2
-    expectSameShape(where, gradNames[i], sig.outputs[i]->shape,
-                    kInputNames[1][i], in[i]);
-  expectSameShape(where, "db2", sig.outputs[4]->shape, "[w2's O]",
+    expectSameShape(where, gradNames[i], sig.outputs[firstGrad() + i]->shape,
+                    names[i], in[i]);
+  expectSameShape(where, "db2", sig.outputs[firstGrad() + 4]->shape, "[w2's O]",
                   {in[3][0]});
 }
 
 MlpGeometry MlpCall::geometry(const std::vector<TensorRef> &in,
-                              const std::vector<int64_t> &y) const {
+                              const std::vector<TensorRef> &out) const {
   std::vector<std::vector<Dim>> dims;
   for (const TensorRef &t : in)
     dims.push_back(fixedDims(t.shape));
-  checkShapes(where, axis, grad, dims, fixedDims(y));
+  checkShapes(where, axis, form, dims, fixedDims(out[0].shape));
   MlpGeometry g;
   AxisSplit x = splitAt(in[0].shape, static_cast<size_t>(axis));
   g.outer = x.outer, g.c = x.channels, g.inner = x.inner;
@@ -122,11 +138,11 @@ namespace {
 /// The forward kernel.
 class ChannelMlpKernel : public Kernel {
 public:
-  explicit ChannelMlpKernel(const KernelSignature &sig) : call_(sig, false) {}
+  explicit ChannelMlpKernel(const KernelSignature &sig) : call_(sig, MlpForm::Forward) {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &) override {
-    g_ = call_.geometry(in, out[0].shape);
+    g_ = call_.geometry(in, out);
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,

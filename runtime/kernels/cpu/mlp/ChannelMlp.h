@@ -1,9 +1,13 @@
 //===- ChannelMlp.h - The CPU "channel_mlp" kernels -----------------------===//
 //
 // Contract (docs/runtime.md § Channel MLP):
-//   channel_mlp       inputs (x, w1, b1, w2, b2), output y
-//   channel_mlp_grad  inputs (x, w1, b1, w2, dy), outputs (dx, dw1, db1,
-//                     dw2, db2)
+//   channel_mlp           inputs (x, w1, b1, w2, b2), output y
+//   channel_mlp_grad      inputs (x, w1, b1, w2, dy), outputs (dx, dw1, db1,
+//                         dw2, db2)
+//   channel_mlp_mse_grad  inputs (x, w1, b1, w2, b2, target), outputs (loss,
+//                         dx, dw1, db1, dw2, db2): y = channel_mlp(x, ..),
+//                         loss = mse_loss(y, target) and the gradients with
+//                         dy = mse_loss_grad(y, target), y never a tensor
 // attrs `axis` (Int, 0 <= axis < rank(x)) and `approximate` ("none" or
 // "tanh", GELU's), all f32. x has C at `axis`, w1 is [H, C], b1 [H], w2
 // [O, H], b2 [O]; y and dy are x's shape with O at `axis`. With n over the
@@ -19,7 +23,10 @@
 // summing its weight and bias gradients into its own partials (in tile
 // order); the partials are then added in group order. Tiles and groups
 // depend only on the shapes and OpenBLAS is single-threaded, so results
-// are bit-identical for every thread count.
+// are bit-identical for every thread count. The MSE form computes each
+// tile's y and dy (exactly as channel_mlp and mse_loss_grad would) before
+// its gradient, so the gradients equal the three separate kernels' bit for
+// bit; the loss sums (y - t)^2 in double per group, in group order.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -47,21 +54,31 @@ struct MlpGeometry {
   int64_t tiles() const { return outer * tilesPerRow(); }
 };
 
-/// The attributes and symbolic checks shared by both kernels (and the CUDA
+/// Which of the three kernels a call is.
+enum class MlpForm {
+  Forward, ///< channel_mlp
+  Grad,    ///< channel_mlp_grad (fifth input dy, five outputs)
+  MseGrad, ///< channel_mlp_mse_grad (b2 and target in, loss and five out)
+};
+
+/// The attributes and symbolic checks shared by the kernels (and the CUDA
 /// ones, which validate through the CPU factories).
 struct MlpCall {
   std::string where;
   int64_t axis = 1;
   bool tanhApprox = false;
-  bool grad = false; ///< channel_mlp_grad (fifth input dy, five outputs)
+  MlpForm form = MlpForm::Forward;
+  bool grad = false; ///< Grad or MseGrad: the five gradients are outputs
+  /// Index of dx among the outputs (1 for MseGrad, after the loss).
+  size_t firstGrad() const { return form == MlpForm::MseGrad ? 1 : 0; }
 
-  /// Reads and checks the attributes, dtypes and symbolic shapes of `sig`;
-  /// `grad` selects channel_mlp_grad's operand list.
-  MlpCall(const KernelSignature &sig, bool grad);
-  /// Checks the concrete shapes (operands in contract order; `y` is the
-  /// output's shape, ignored for the gradient) and returns the extents.
+  /// Reads and checks the attributes, dtypes and symbolic shapes of `sig`
+  /// for the operand lists of `form`.
+  MlpCall(const KernelSignature &sig, MlpForm form);
+  /// Checks the concrete shapes (inputs in contract order, outputs) and
+  /// returns the extents.
   MlpGeometry geometry(const std::vector<TensorRef> &in,
-                       const std::vector<int64_t> &y) const;
+                       const std::vector<TensorRef> &out) const;
 };
 
 /// Creates a channel_mlp kernel; throws `Error` naming the call if invalid.
@@ -69,5 +86,8 @@ std::unique_ptr<Kernel> makeChannelMlpKernel(const KernelSignature &sig);
 /// Creates a channel_mlp_grad kernel; throws `Error` naming the call if
 /// invalid.
 std::unique_ptr<Kernel> makeChannelMlpGradKernel(const KernelSignature &sig);
+/// Creates a channel_mlp_mse_grad kernel; throws `Error` naming the call if
+/// invalid.
+std::unique_ptr<Kernel> makeChannelMlpMseGradKernel(const KernelSignature &sig);
 
 } // namespace shodh

@@ -59,15 +59,21 @@ inline void tileHidden(const MlpGeometry &g, const MlpOperands &p,
   gemm.run();
 }
 
-/// y_tile = w2 act + b2, act being the tile's activations [H x cols].
+/// y_tile = w2 act + b2, act being the tile's activations [H x cols];
+/// y_tile's rows `ldy` floats apart at `yt`.
+inline void tileOutput(const MlpGeometry &g, const float *w2, const float *b2,
+                       int64_t cols, const float *act, float *yt, int64_t ldy) {
+  for (int64_t k = 0; k < g.o; ++k)
+    std::fill(yt + k * ldy, yt + k * ldy + cols, b2[k]);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(g.o), int(cols),
+              int(g.h), 1.0f, w2, int(g.h), act, int(cols), 1.0f, yt,
+              int(ldy));
+}
+
+/// The same into the tile's place in y (rows `inner` apart).
 inline void tileOutput(const MlpGeometry &g, const float *w2, const float *b2,
                        const MlpTile &t, const float *act, float *y) {
-  float *yt = y + t.offset(g, g.o);
-  for (int64_t k = 0; k < g.o; ++k)
-    std::fill(yt + k * g.inner, yt + k * g.inner + t.cols, b2[k]);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(g.o), int(t.cols),
-              int(g.h), 1.0f, w2, int(g.h), act, int(t.cols), 1.0f, yt,
-              int(g.inner));
+  tileOutput(g, w2, b2, t.cols, act, y + t.offset(g, g.o), g.inner);
 }
 
 } // namespace shodh

@@ -82,7 +82,55 @@ void geluWithGradTanhLoop(const float *x, const float *dy, float *y, float *dx,
   }
 }
 
+SHODH_VECTOR_CLONES
+void geluSavingExactLoop(const float *x, float *y, float *cdf, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], c = vm::normalCdf(v);
+    cdf[i] = c;
+    y[i] = v * c;
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluGradFromCdfLoop(const float *x, const float *cdf, const float *dy, float *dx,
+                         int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i];
+    dx[i] = dy[i] * (cdf[i] + v * vm::normalPdf(v));
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluSavingTanhLoop(const float *x, float *y, float *tanhOut, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i];
+    float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
+    tanhOut[i] = t;
+    y[i] = 0.5f * v * (1.0f + t);
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluGradFromTanhLoop(const float *x, const float *tanhIn, const float *dy, float *dx,
+                          int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], sq = v * v, t = tanhIn[i];
+    float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
+    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner);
+  }
+}
+
 } // namespace
+
+void geluSavingF32(const float *x, float *y, float *saved, int64_t n, bool tanhApprox) {
+  tanhApprox ? geluSavingTanhLoop(x, y, saved, n) : geluSavingExactLoop(x, y, saved, n);
+}
+
+void geluGradFromSavedF32(const float *x, const float *saved, const float *dy, float *dx,
+                          int64_t n, bool tanhApprox) {
+  tanhApprox ? geluGradFromTanhLoop(x, saved, dy, dx, n)
+             : geluGradFromCdfLoop(x, saved, dy, dx, n);
+}
 
 void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
                      int64_t n, bool tanhApprox) {

@@ -26,4 +26,12 @@ void geluGradF32(const float *x, const float *dy, float *dx, int64_t n,
 void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
                      int64_t n, bool tanhApprox);
 
+/// The same in two passes, for a dy that needs y first (the channel MLP's
+/// MSE form): y = GELU(x) keeping Φ(x) (tanh form: the tanh) in `saved`,
+/// then dx = dy * GELU'(x) from it; bit-identical to geluWithGradF32. dx
+/// may alias dy; y and saved must not alias x.
+void geluSavingF32(const float *x, float *y, float *saved, int64_t n, bool tanhApprox);
+void geluGradFromSavedF32(const float *x, const float *saved, const float *dy, float *dx,
+                          int64_t n, bool tanhApprox);
+
 } // namespace shodh

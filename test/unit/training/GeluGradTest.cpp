@@ -84,10 +84,10 @@ TEST(GeluGrad, InPlaceOverDyAndThreadCountIndependent) {
 namespace {
 
 /// geluWithGradF32 (the channel MLP's fused pass): y is bitwise geluF32's
-/// in both forms (same expressions); dx is bitwise geluGradF32's in the exact
-/// form and, in the tanh form (whose t is the forward's rounding of kappa
-/// v^3, not the derivative loop's), within KernelMatchesReference's bound of
-/// the double derivative.
+/// and dx bitwise geluGradF32's in both forms (the same expressions, t
+/// rounded as the forward rounds it), and the two-pass form of the MSE
+/// channel MLP (geluSavingF32, geluGradFromSavedF32) equals it bit for bit;
+/// dx within KernelMatchesReference's bound of the double derivative.
 TEST(GeluWithGrad, MatchesTheSeparateLoops) {
   for (bool tanhApprox : {false, true}) {
     HostTensor x = randomTensor(DType::F32, {4099}, 8, -6.0, 6.0),
@@ -96,15 +96,19 @@ TEST(GeluWithGrad, MatchesTheSeparateLoops) {
     geluWithGradF32(x.f32(), dy.f32(), y.data(), dx.data(), 4099, tanhApprox);
     geluF32(x.f32(), yRef.data(), 4099, tanhApprox);
     geluGradF32(x.f32(), dy.f32(), dxRef.data(), 4099, tanhApprox);
+    // The two-pass form (saving Φ or the tanh) must equal the one-pass one.
+    std::vector<float> ySaved(4099), saved(4099), dxSaved(4099);
+    geluSavingF32(x.f32(), ySaved.data(), saved.data(), 4099, tanhApprox);
+    geluGradFromSavedF32(x.f32(), saved.data(), dy.f32(), dxSaved.data(), 4099, tanhApprox);
     for (size_t i = 0; i < y.size(); ++i) {
       ASSERT_EQ(y[i], yRef[i]) << i;
+      ASSERT_EQ(ySaved[i], y[i]) << i;
+      ASSERT_EQ(dxSaved[i], dx[i]) << i;
+      ASSERT_EQ(dx[i], dxRef[i]) << i;
       double v = x.f32()[i], d = dy.f32()[i];
-      if (!tanhApprox)
-        ASSERT_EQ(dx[i], dxRef[i]) << i;
-      else
-        ASSERT_NEAR(dx[i], d * ref::geluDerivative(v, true),
-                    32 * kU * std::fabs(d) * (1 + std::fabs(v)))
-            << i;
+      ASSERT_NEAR(dx[i], d * ref::geluDerivative(v, tanhApprox),
+                  32 * kU * std::fabs(d) * (1 + std::fabs(v)))
+          << i;
     }
   }
 }

@@ -7,7 +7,7 @@
 // double. The MSE form (channel_mlp_mse_grad) first makes the tile's dy:
 // g = gelu(h), y = w2 g + b2 (channel_mlp's GEMM call), the loss partial
 // Σ (y - t)^2 and dy = 2 (y - t) / numel (mse_loss_grad's formula, both in
-// double), then dh = gelu'(h) dg; the rest as above.
+// double), then dh = gelu'(h) dg from the kept Φ(h); the rest as above.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
@@ -19,6 +19,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace shodh {
@@ -36,12 +37,14 @@ struct GroupPartials {
 };
 
 /// Scratch of one chunk: pre-activation, activation, dg / dh, and (MSE
-/// form) the tile's y / dy.
+/// form) Φ(h) (or the tanh) kept from the forward and the tile's y / dy.
 struct TileScratch {
   TileBuffer pre, act, dh;
+  std::unique_ptr<TileBuffer> saved;
   std::vector<float> dy;
   TileScratch(const MlpGeometry &g, bool mse)
-      : pre(g), act(g), dh(g), dy(mse ? size_t(g.o * kMlpTile) : 0) {}
+      : pre(g), act(g), dh(g), saved(mse ? std::make_unique<TileBuffer>(g) : nullptr),
+        dy(mse ? size_t(g.o * kMlpTile) : 0) {}
 };
 
 /// The gradient kernels (channel_mlp_grad, channel_mlp_mse_grad).
@@ -106,11 +109,12 @@ private:
   }
 
   /// The MSE form's dy of tile `t` into s.dy ([O x cols]): g = gelu(h)
-  /// into s.act, y = w2 g + b2 into s.dy, the loss partial, then dy in
-  /// place.
+  /// into s.act (Φ(h) into s.saved), y = w2 g + b2 into s.dy, the loss
+  /// partial, then dy in place.
   void tileMseGradient(const MlpOperands &p, const TileSource &src, const MlpTile &t,
                        TileScratch &s, GroupPartials &part) const {
-    geluF32(s.pre.data(), s.act.data(), g_.h * t.cols, call_.tanhApprox);
+    geluSavingF32(s.pre.data(), s.act.data(), s.saved->data(), g_.h * t.cols,
+                  call_.tanhApprox);
     float *y = s.dy.data();
     tileOutput(g_, p.w2, src.b2, t.cols, s.act.data(), y, t.cols);
     const float *target = src.target + t.offset(g_, g_.o);
@@ -144,7 +148,8 @@ private:
     back.y = s.dh.data(), back.ldy = cols;
     back.run();
     if (mse_)
-      geluGradF32(s.pre.data(), s.dh.data(), s.dh.data(), g_.h * t.cols, call_.tanhApprox);
+      geluGradFromSavedF32(s.pre.data(), s.saved->data(), s.dh.data(), s.dh.data(),
+                           g_.h * t.cols, call_.tanhApprox);
     else
       geluWithGradF32(s.pre.data(), s.dh.data(), s.act.data(), s.dh.data(),
                       g_.h * t.cols, call_.tanhApprox);

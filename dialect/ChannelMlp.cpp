@@ -1,4 +1,4 @@
-//===- ChannelMlp.cpp - shodh.channel_mlp and shodh.channel_mlp_grad ------===//
+//===- ChannelMlp.cpp - shodh.channel_mlp, its gradient and MSE form ------===//
 //
 // Shape rules, verifiers, the gradient rule and the kernel lowering of the
 // fused channel MLP (ShodhMlpOps.td). Operands are f32 tensors: x [..C..]

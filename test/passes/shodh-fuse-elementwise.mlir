@@ -280,6 +280,7 @@ func.func @no_fusion_point(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<
 // The MLP's result read by the loss and its gradient only: one op, created
 // where the channel_mlp was, its loss replacing mse_loss's.
 // CHECK-LABEL: func.func @mlp_mse
+// CHECK-NOT: shodh.channel_mlp %
 // CHECK: %[[L:.*]], %[[DX:.*]], %{{.*}}, %{{.*}}, %{{.*}}, %[[DB2:.*]] = shodh.channel_mlp_mse_grad %arg0, %arg1, %arg2, %arg3, %arg4, %arg5 {approximate = "tanh"}
 // CHECK-NOT: shodh.channel_mlp
 // CHECK-NOT: shodh.mse_loss
@@ -314,4 +315,26 @@ func.func @mlp_mse_left_alone(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: 
   %dy4 = shodh.mse_loss_grad %y4, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
   %dx4, %d1, %d2, %d3, %d4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy4 {axis = 1 : i64, approximate = "tanh"} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
   return %y, %dx, %l2, %dx2, %dx3, %dx4 : tensor<?x1x8xf32>, tensor<?x4x8xf32>, tensor<1xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>, tensor<?x4x8xf32>
+}
+
+// -----
+
+// No mse_loss (only its gradient): fused, the loss result unused (typed
+// tensor<1xf32>). A target defined after the MLP: left alone (the fused op
+// would take the MLP's place, before its operand).
+// CHECK-LABEL: func.func @mlp_mse_forms
+// CHECK: %{{.*}}, %[[DX:.*]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} = shodh.channel_mlp_mse_grad %arg0, %arg1, %arg2, %arg3, %arg4, %arg5 : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>, tensor<?x1x8xf32>) -> (tensor<1xf32>, tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+// CHECK: %[[Y:.*]] = shodh.channel_mlp
+// CHECK: %[[T:.*]] = shodh.add %arg5, %arg5
+// CHECK: shodh.mse_loss_grad %[[Y]], %[[T]]
+// CHECK: shodh.channel_mlp_grad
+func.func @mlp_mse_forms(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: tensor<6xf32>, %w2: tensor<1x6xf32>, %b2: tensor<1xf32>, %t: tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<?x4x8xf32>) {
+  %y = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %dy = shodh.mse_loss_grad %y, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx, %dw1, %db1, %dw2, %db2 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  %y2 = shodh.channel_mlp %x, %w1, %b1, %w2, %b2 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>) -> tensor<?x1x8xf32>
+  %t2 = shodh.add %t, %t : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dy2 = shodh.mse_loss_grad %y2, %t2 : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
+  %dx2, %a1, %a2, %a3, %a4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy2 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
+  return %dx, %dx2 : tensor<?x4x8xf32>, tensor<?x4x8xf32>
 }

@@ -39,7 +39,7 @@ void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
 void linearColumnAdjoints(void *blas, const float *dy, const float *w, float *dx,
                           int64_t outer, int64_t inner, int64_t cin, int64_t cout,
                           float beta, const std::string &where);
-/// channel_mlp, channel_mlp_grad (ChannelMlpKernels.cpp).
+/// channel_mlp, channel_mlp_grad, channel_mlp_mse_grad (ChannelMlpKernels.cpp).
 void registerCudaChannelMlpKernels(KernelRegistry &registry);
 /// Sets the most bytes of one channel-MLP hidden scratch tensor for kernels
 /// prepared afterwards (default 256 MiB; tests set less to run several

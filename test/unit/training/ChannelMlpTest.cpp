@@ -191,6 +191,13 @@ TEST(ChannelMlp, MseFormWithMoreTilesThanGroups) {
   expectMseFormEqualsTheComposition(MlpCase{{70, 4, 300}, 1, 8, 2, false});
 }
 
+// H >= 8 and C: the hidden tile and the input gradient through SmallGemm's
+// AVX-512 kernel (where the CPU has it), a partial last tile, both GELUs.
+TEST(ChannelMlp, MseFormOnTheSmallGemmKernel) {
+  expectMseFormEqualsTheComposition(MlpCase{{3, 8, 700}, 1, 16, 1, false});
+  expectMseFormEqualsTheComposition(MlpCase{{2, 8, 600}, 1, 24, 3, true});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Shapes, ChannelMlpCases,
     ::testing::Values(

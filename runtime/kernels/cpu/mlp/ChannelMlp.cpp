@@ -79,6 +79,17 @@ void checkShapes(const std::string &where, int64_t axis, MlpForm form,
     expectSameShape(where, "target", in[5], "x with w2's O at axis", want);
 }
 
+/// Throws unless the MSE form's loss output `loss` is [] or [1].
+void checkLossShape(const std::string &where, const std::vector<Dim> &loss) {
+  if (loss.empty() || (loss.size() == 1 && !dimsConflict(loss[0], Dim::fixed(1))))
+    return;
+  std::string shape;
+  for (const Dim &d : loss)
+    shape += (shape.empty() ? "" : ", ") + formatDim(d);
+  throw Error(fmt::format("{}: the loss output must have shape [] or [1], got [{}]", where,
+                          shape));
+}
+
 } // namespace
 
 MlpCall::MlpCall(const KernelSignature &sig, MlpForm f)
@@ -97,12 +108,8 @@ MlpCall::MlpCall(const KernelSignature &sig, MlpForm f)
   checkShapes(where, axis, form, in, sig.outputs[0]->shape);
   if (!grad)
     return;
-  if (form == MlpForm::MseGrad) {
-    const std::vector<Dim> &loss = sig.outputs[0]->shape;
-    if (!(loss.empty() || (loss.size() == 1 && !dimsConflict(loss[0], Dim::fixed(1)))))
-      throw Error(fmt::format("{}: the loss output must have shape [] or [1], got rank {}",
-                              where, loss.size()));
-  }
+  if (form == MlpForm::MseGrad)
+    checkLossShape(where, sig.outputs[0]->shape);
   const char *const gradNames[] = {"dx", "dw1", "db1", "dw2"};
   for (size_t i = 0; i < 4; ++i) // shaped as x, w1, b1, w2
     expectSameShape(where, gradNames[i], sig.outputs[firstGrad() + i]->shape,
@@ -117,6 +124,8 @@ MlpGeometry MlpCall::geometry(const std::vector<TensorRef> &in,
   for (const TensorRef &t : in)
     dims.push_back(fixedDims(t.shape));
   checkShapes(where, axis, form, dims, fixedDims(out[0].shape));
+  if (form == MlpForm::MseGrad)
+    checkLossShape(where, fixedDims(out[0].shape));
   MlpGeometry g;
   AxisSplit x = splitAt(in[0].shape, static_cast<size_t>(axis));
   g.outer = x.outer, g.c = x.channels, g.inner = x.inner;

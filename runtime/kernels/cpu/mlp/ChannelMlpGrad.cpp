@@ -1,4 +1,4 @@
-//===- ChannelMlpGrad.cpp - The CPU "channel_mlp_grad" kernel -------------===//
+//===- ChannelMlpGrad.cpp - CPU channel_mlp_grad and channel_mlp_mse_grad -===//
 //
 // See ChannelMlp.h for the contract and the fixed groups of tiles. Per tile:
 // recompute h = w1 x + b1; dg = w2^T dy; g = gelu(h) and dh = gelu'(h) dg

@@ -1,9 +1,10 @@
 //===- MlpTile.h - One tile of the channel MLP kernels --------------------===//
 //
-// The GEMMs both channel_mlp kernels run per tile (ChannelMlp.h): a tile is
+// The GEMMs the channel_mlp kernels run per tile (ChannelMlp.h): a tile is
 // `cols` consecutive positions s of one n, the hidden scratch is [H x cols]
 // row-major (leading dimension cols), x, y and dy are read and written in
-// place with leading dimension `inner`.
+// place with leading dimension `inner` (the MSE form's y / dy live in tile
+// scratch with leading dimension cols: tileOutput takes it).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -56,9 +56,10 @@ void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
   for (int64_t p = 0; p < outer; ++p)
     for (int64_t q = 0; q < inner; ++q) {
       const cfloat *s = src + (trans ? q * outer + p : p * inner + q) * K + k0;
-      if (q + kAhead < inner) {
+      if (q + kAhead < inner) { // the second line only where lanes reach it
         __builtin_prefetch(s + kAhead * qStride);
-        __builtin_prefetch(s + kAhead * qStride + KB / 2);
+        if (lanes > KB / 2)
+          __builtin_prefetch(s + kAhead * qStride + KB / 2);
       }
       float *re = tile + (p * inner + q) * 2 * KB;
       packLanes(reinterpret_cast<const float *>(s), re, re + KB, lanes, sign);

@@ -66,17 +66,14 @@ LinearGradInputOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
 }
 SHODH_COMPATIBLE_RETURN_TYPES(LinearGradInputOp)
 
-LogicalResult
-LinearGradWeightOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                     Adaptor adaptor,
-                                     SmallVectorImpl<Type> &inferred) {
-  using OpT = LinearGradWeightOp;
+/// The weight gradient's type [Cout, Cin] of (input, dy) at `axis`.
+template <typename OpT>
+static LogicalResult inferWeightGradient(std::optional<Location> loc, TypeRange operands,
+                                         int64_t axis, SmallVectorImpl<Type> &inferred) {
   SmallVector<RankedTensorType> types;
-  if (failed(getSameElementTypes<OpT>(loc, adaptor.getOperands().getTypes(),
-                                      types)))
+  if (failed(getSameElementTypes<OpT>(loc, operands, types)))
     return failure();
   RankedTensorType input = types[0], dy = types[1];
-  int64_t axis = adaptor.getAxis();
   if (failed(checkAxis<OpT>(loc, input, axis)))
     return failure();
   if (dy.getRank() != input.getRank())
@@ -90,6 +87,28 @@ LinearGradWeightOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   inferred.push_back(RankedTensorType::get(
       {dy.getDimSize(axis), input.getDimSize(axis)}, input.getElementType()));
   return success();
+}
+
+LogicalResult
+LinearGradParamsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                     Adaptor adaptor,
+                                     SmallVectorImpl<Type> &inferred) {
+  if (failed(inferWeightGradient<LinearGradParamsOp>(loc, adaptor.getOperands().getTypes(),
+                                                     adaptor.getAxis(), inferred)))
+    return failure();
+  auto dy = cast<RankedTensorType>(adaptor.getDy().getType());
+  inferred.push_back(
+      RankedTensorType::get({dy.getDimSize(adaptor.getAxis())}, dy.getElementType()));
+  return success();
+}
+SHODH_COMPATIBLE_RETURN_TYPES(LinearGradParamsOp)
+
+LogicalResult
+LinearGradWeightOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                     Adaptor adaptor,
+                                     SmallVectorImpl<Type> &inferred) {
+  return inferWeightGradient<LinearGradWeightOp>(loc, adaptor.getOperands().getTypes(),
+                                                 adaptor.getAxis(), inferred);
 }
 SHODH_COMPATIBLE_RETURN_TYPES(LinearGradWeightOp)
 

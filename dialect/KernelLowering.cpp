@@ -116,6 +116,12 @@ SmallVector<NamedAttribute> LinearGradWeightOp::getKernelAttrs() {
   return getAxisKernelAttrs(*this);
 }
 
+StringRef LinearGradParamsOp::getKernelName() { return "linear_grad_params"; }
+
+SmallVector<NamedAttribute> LinearGradParamsOp::getKernelAttrs() {
+  return getAxisKernelAttrs(*this);
+}
+
 StringRef LinearGradBiasOp::getKernelName() { return "linear_grad_bias"; }
 
 SmallVector<NamedAttribute> LinearGradBiasOp::getKernelAttrs() {

@@ -59,6 +59,28 @@ def Shodh_LinearGradWeightOp : Shodh_ComputeOp<"linear_grad_weight"> {
   }];
 }
 
+def Shodh_LinearGradParamsOp : Shodh_ComputeOp<"linear_grad_params"> {
+  let summary = "Both parameter gradients of `shodh.linear` (fused)";
+  let description = [{
+    `shodh.linear_grad_weight` and `shodh.linear_grad_bias` of the same
+    `dy` and `axis` as one op: results (dw [Cout, Cin], db [Cout]). The
+    kernel sums each block of dy into the bias gradient right after the
+    weight gradient's GEMM has read it, so dy is read once. Formed after
+    autodiff by `--shodh-fuse-elementwise`; it has no gradient of its own.
+
+    ```mlir
+    %dw, %db = shodh.linear_grad_params %x, %dy {axis = 1 : i64}
+        : (tensor<?x3x8x8xf32>, tensor<?x16x8x8xf32>) -> (tensor<16x3xf32>, tensor<16xf32>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$dy,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyRankedTensor:$dw, AnyRankedTensor:$db);
+  let assemblyFormat = [{
+    $input `,` $dy attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def Shodh_LinearGradBiasOp : Shodh_ComputeOp<"linear_grad_bias"> {
   let summary = "Gradient of `shodh.linear` with respect to its bias";
   let description = [{

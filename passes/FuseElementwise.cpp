@@ -16,7 +16,8 @@
 // `fourier_layer_grad(x, dy, w, W)`, and `gelu_grad(pre,
 // fourier_layer_grad(..)#0)` -> `fourier_layer_grad(.., pre) {activation}`.
 // And a channel MLP whose result feeds only an MSE loss and its gradient,
-// with that gradient's channel_mlp_grad -> `channel_mlp_mse_grad`.
+// with that gradient's channel_mlp_grad -> `channel_mlp_mse_grad`; and
+// `linear_grad_weight(x, dy)` + `linear_grad_bias(dy)` -> `linear_grad_params`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -298,6 +299,37 @@ struct FoldMseIntoChannelMlpGradient : OpRewritePattern<ChannelMlpGradOp> {
   }
 };
 
+/// linear_grad_weight(x, dy) and linear_grad_bias(dy) (same axis) ->
+/// linear_grad_params(x, dy): dy read once for both; created at their
+/// fusionPoint (fails when there is none).
+struct FoldLinearParamGradients : OpRewritePattern<LinearGradBiasOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearGradBiasOp bias,
+                                PatternRewriter &rewriter) const override {
+    LinearGradWeightOp weight;
+    for (Operation *user : bias.getDy().getUsers()) {
+      auto w = dyn_cast<LinearGradWeightOp>(user);
+      if (w && w.getDy() == bias.getDy() && w.getAxis() == bias.getAxis() &&
+          w->getBlock() == bias->getBlock()) {
+        weight = w;
+        break;
+      }
+    }
+    if (!weight)
+      return rewriter.notifyMatchFailure(bias, "no linear_grad_weight of the same dy and axis");
+    Operation *at = fusionPoint(weight, bias, ValueRange{weight.getInput(), weight.getDy()});
+    if (!at)
+      return rewriter.notifyMatchFailure(bias, "no point where the fused op dominates all uses");
+    rewriter.setInsertionPoint(at);
+    auto fused = rewriter.create<LinearGradParamsOp>(
+        bias.getLoc(), TypeRange{weight.getType(), bias.getType()}, weight.getInput(),
+        weight.getDy(), weight.getAxis());
+    rewriter.replaceOp(weight, fused.getDw());
+    rewriter.replaceOp(bias, fused.getDb());
+    return success();
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
@@ -305,7 +337,8 @@ struct FuseElementwisePass
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
                  FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
-                 FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient>(&getContext());
+                 FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient,
+                 FoldLinearParamGradients>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -170,8 +170,10 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     `shodh.mse_loss` / `shodh.mse_loss_grad` against one target, with the
     `shodh.channel_mlp_grad` of that loss gradient, becomes
     `shodh.channel_mlp_mse_grad` (loss and all gradients from one pass over
-    the MLP's tiles, created where the channel_mlp was). Run after shape
-    inference.
+    the MLP's tiles, created where the channel_mlp was), and a
+    `shodh.linear_grad_weight(x, dy)` with a `shodh.linear_grad_bias(dy)` of
+    the same dy and axis becomes `shodh.linear_grad_params` (dy read once).
+    Run after shape inference.
   }];
 }
 

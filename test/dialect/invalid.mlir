@@ -997,6 +997,22 @@ func.func @f(%x: tensor<2x3xf32>, %dy: tensor<2x3x4xf32>) -> tensor<3x3xf32> {
 
 // -----
 
+func.func @f(%x: tensor<2x3xf32>, %dy: tensor<3x4xf32>) {
+  // expected-error @+1 {{'shodh.linear_grad_params' op dimension #0: input has 2 but dy has 3}}
+  %w, %b = shodh.linear_grad_params %x, %dy : (tensor<2x3xf32>, tensor<3x4xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>, %dy: tensor<2x4xf32>) {
+  // expected-error @+1 {{'shodh.linear_grad_params' op axis 2 is out of range for rank 2}}
+  %w, %b = shodh.linear_grad_params %x, %dy {axis = 2 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
 func.func @f(%dy: tensor<2x4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'shodh.linear_grad_bias' op axis 2 is out of range for rank 2}}
   %y = shodh.linear_grad_bias %dy {axis = 2 : i64} : (tensor<2x4xf32>) -> tensor<4xf32>

@@ -110,6 +110,8 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %dw = shodh.linear_grad_weight %x, %dy : (tensor<?x3x8xf32>, tensor<?x16x8xf32>) -> tensor<16x3xf32>
     // CHECK: shodh.linear_grad_bias %[[DY]] : (tensor<?x16x8xf32>) -> tensor<16xf32>
     %db = shodh.linear_grad_bias %dy : (tensor<?x16x8xf32>) -> tensor<16xf32>
+    // CHECK: shodh.linear_grad_params %[[X]], %[[DY]] : (tensor<?x3x8xf32>, tensor<?x16x8xf32>) -> (tensor<16x3xf32>, tensor<16xf32>)
+    %pw, %pb = shodh.linear_grad_params %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x16x8xf32>) -> (tensor<16x3xf32>, tensor<16xf32>)
     // CHECK: shodh.gelu_grad %[[DY]], %[[DY]] {approximate = "tanh"} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
     %dg = shodh.gelu_grad %dy, %dy {approximate = "tanh"} : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
     // CHECK: shodh.rfft_grad %[[DF]] {last_size = 8 : i64, ndims = 1 : i64} : (tensor<?x16x5xcomplex<f32>>) -> tensor<?x16x8xf32>

@@ -3,8 +3,9 @@
 // operand is the only use of a linear_grad_input becomes that op with an
 // accumulator. Several uses, an accumulator already present, or different
 // types leave the add alone. Then the Fourier-layer folds, forward and
-// backward (fourier_layer_grad), and the channel MLP with an MSE loss and
-// its gradient (channel_mlp_mse_grad).
+// backward (fourier_layer_grad), the channel MLP with an MSE loss and its
+// gradient (channel_mlp_mse_grad), and a linear's weight and bias gradients
+// of one dy (linear_grad_params).
 // RUN: shodh-opt %s -split-input-file --shodh-fuse-elementwise | FileCheck %s
 
 // CHECK-LABEL: func.func @linear_then_add
@@ -337,4 +338,25 @@ func.func @mlp_mse_forms(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: tenso
   %dy2 = shodh.mse_loss_grad %y2, %t2 : (tensor<?x1x8xf32>, tensor<?x1x8xf32>) -> tensor<?x1x8xf32>
   %dx2, %a1, %a2, %a3, %a4 = shodh.channel_mlp_grad %x, %w1, %b1, %w2, %dy2 {axis = 1 : i64} : (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<?x1x8xf32>) -> (tensor<?x4x8xf32>, tensor<6x4xf32>, tensor<6xf32>, tensor<1x6xf32>, tensor<1xf32>)
   return %dx, %dx2 : tensor<?x4x8xf32>, tensor<?x4x8xf32>
+}
+
+// -----
+
+// linear_grad_weight and linear_grad_bias of one dy and axis: one op (in
+// either order); a bias gradient over another axis (of another tensor) and a
+// weight gradient of another dy stay as they are.
+// CHECK-LABEL: func.func @param_gradients
+// CHECK: %[[PW:.*]], %[[PB:.*]] = shodh.linear_grad_params %arg0, %arg1 : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
+// CHECK: %[[QW:.*]], %[[QB:.*]] = shodh.linear_grad_params %arg0, %arg1 : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
+// CHECK: %[[B:.*]] = shodh.linear_grad_bias %arg2 {axis = 2 : i64}
+// CHECK: %[[W:.*]] = shodh.linear_grad_weight %arg0, %arg3
+// CHECK: return %[[PW]], %[[PB]], %[[QB]], %[[QW]], %[[B]], %[[W]]
+func.func @param_gradients(%x: tensor<?x3x8xf32>, %dy: tensor<?x4x8xf32>, %dyt: tensor<?x8x4xf32>, %dy2: tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<4x3xf32>) {
+  %dw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
+  %db = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8xf32>) -> tensor<4xf32>
+  %db2 = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8xf32>) -> tensor<4xf32>
+  %dw2 = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
+  %db3 = shodh.linear_grad_bias %dyt {axis = 2 : i64} : (tensor<?x8x4xf32>) -> tensor<4xf32>
+  %dw4 = shodh.linear_grad_weight %x, %dy2 {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
+  return %dw, %db, %db2, %dw2, %db3, %dw4 : tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<4x3xf32>
 }

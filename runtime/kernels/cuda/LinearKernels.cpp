@@ -38,7 +38,7 @@ namespace shodh::cuda {
 namespace {
 
 /// Which of the four kernels.
-enum class LinearOp { Forward, GradInput, GradWeight, GradBias };
+enum class LinearOp { Forward, GradInput, GradWeight, GradBias, GradParams };
 
 class LinearFamilyKernel : public CudaKernel {
 public:
@@ -57,7 +57,7 @@ public:
       cin_ = s_.channels, cout_ = in[1].shape[0];
     } else if (op_ == LinearOp::GradInput) {
       cout_ = s_.channels, cin_ = in[1].shape[1];
-    } else if (op_ == LinearOp::GradWeight) {
+    } else if (op_ == LinearOp::GradWeight || op_ == LinearOp::GradParams) {
       cin_ = s_.channels, cout_ = in[1].shape[static_cast<size_t>(axis_)];
     } else {
       cout_ = s_.channels;
@@ -77,6 +77,11 @@ public:
     case LinearOp::GradBias:
       launchLinearGradBias(in[0].as<float>(), out[0].as<float>(), s_.outer,
                            s_.channels, s_.inner, stream(ctx));
+      return checkLaunch(ctx);
+    case LinearOp::GradParams: // the weight's GEMMs, then the bias's sums of dy
+      gradWeight(in, out[0].as<float>(), ctx);
+      launchLinearGradBias(in[1].as<float>(), out[1].as<float>(), s_.outer, cout_,
+                           s_.inner, stream(ctx));
       return checkLaunch(ctx);
     }
   }
@@ -201,6 +206,7 @@ void registerCudaLinearKernels(KernelRegistry &registry) {
   add("linear_grad_input", LinearOp::GradInput);
   add("linear_grad_weight", LinearOp::GradWeight);
   add("linear_grad_bias", LinearOp::GradBias);
+  add("linear_grad_params", LinearOp::GradParams);
 }
 
 } // namespace shodh::cuda

@@ -107,6 +107,9 @@ TEST(CudaParity, LinearGradients) {
     expectClose(gw[0], cw[0], 1e-4, "grad_weight");
     auto [cb, gb] = runBoth("linear_grad_bias", attrs, {&dy}, {{7}});
     expectClose(gb[0], cb[0], 1e-6, "grad_bias");
+    auto [cp, gp] = runBoth("linear_grad_params", attrs, {&x, &dy}, {{7, 12}, {7}});
+    expectClose(gp[0], cp[0], 1e-4, "grad_params dw");
+    expectClose(gp[1], cp[1], 1e-6, "grad_params db");
   }
 }
 

@@ -172,7 +172,7 @@ TEST(SpectralGradCoverage, FnoTrainStepKernelsAllHaveCudaKernels) {
         "spectral_conv", "spectral_conv_grad", "spectral_conv_grad_input",
         "spectral_conv_grad_weight", "step_increment", "rel_l2_loss",
         "rel_l2_loss_grad", "grad_global_norm", "clip_by_norm",
-        "channel_mlp", "channel_mlp_grad", "channel_mlp_mse_grad"})
+        "channel_mlp", "channel_mlp_grad", "channel_mlp_mse_grad", "linear_grad_params"})
     EXPECT_NE(r.find(k, Backend::Cuda), nullptr) << k;
 }
 

@@ -217,12 +217,51 @@ TEST(LinearGrad, BitIdenticalForAnyThreadCountRowBlocks) {
   checkDeterminism({{3000, 7}, 1, 5});
 }
 
+/// linear_grad_params: dw bit for bit linear_grad_weight's (the same GEMMs
+/// in the same slabs), db linear_grad_bias's up to its double sums' order
+/// (rounded to float: equal but for a last-bit tie), both bitwise the same
+/// for 1 to 3 threads.
+void checkParams(const GradCase &c) {
+  int64_t outer, cin, inner;
+  splitCase(c, outer, cin, inner);
+  HostTensor x = randomTensor(DType::F32, c.xShape, 19),
+             dy = randomTensor(DType::F32, yShape(c), 20);
+  std::vector<NamedAttr> attrs = {{"axis", c.axis}};
+  HostTensor dw(DType::F32, {c.cout, cin}), db(DType::F32, {c.cout});
+  runKernel("linear_grad_weight", attrs, {&x, &dy}, {&dw}, 2);
+  runKernel("linear_grad_bias", attrs, {&dy}, {&db}, 2);
+  HostTensor pw1(DType::F32, {c.cout, cin}), pb1(DType::F32, {c.cout});
+  runKernel("linear_grad_params", attrs, {&x, &dy}, {&pw1, &pb1}, 1);
+  expectBitIdentical(pw1, dw, "params dw");
+  for (int64_t o = 0; o < c.cout; ++o)
+    ASSERT_NEAR(pb1.f32()[o], db.f32()[o], 2 * kU * std::fabs(db.f32()[o])) << "db " << o;
+  for (int threads : {2, 3}) {
+    HostTensor pw(DType::F32, {c.cout, cin}), pb(DType::F32, {c.cout});
+    runKernel("linear_grad_params", attrs, {&x, &dy}, {&pw, &pb}, threads);
+    expectBitIdentical(pw, pw1, "params dw, " + std::to_string(threads) + " threads");
+    expectBitIdentical(pb, pb1, "params db, " + std::to_string(threads) + " threads");
+  }
+}
+
+TEST_P(LinearGradCases, ParamsFormEqualsWeightAndBias) { checkParams(GetParam()); }
+
+TEST(LinearGrad, ParamsFormOverSlabs) {
+  checkParams({{3, 5, 1800}, 1, 6}); // 12 column-block units
+  checkParams({{3000, 7}, 1, 5});    // 24 row blocks in 16 slabs
+}
+
 TEST(LinearGrad, EmptyReductionGivesZeroWeightGradient) {
   HostTensor x(DType::F32, {0, 3, 4}), dy(DType::F32, {0, 2, 4});
   HostTensor dw = randomTensor(DType::F32, {2, 3}, 11);
   runKernel("linear_grad_weight", {{"axis", int64_t(1)}}, {&x, &dy}, {&dw}, 2);
   for (int64_t j = 0; j < dw.numel(); ++j)
     EXPECT_EQ(dw.f32()[j], 0.0f);
+  HostTensor pw = randomTensor(DType::F32, {2, 3}, 12), pb = randomTensor(DType::F32, {2}, 13);
+  runKernel("linear_grad_params", {{"axis", int64_t(1)}}, {&x, &dy}, {&pw, &pb}, 2);
+  for (int64_t j = 0; j < pw.numel(); ++j)
+    EXPECT_EQ(pw.f32()[j], 0.0f);
+  for (int64_t j = 0; j < pb.numel(); ++j)
+    EXPECT_EQ(pb.f32()[j], 0.0f);
 }
 
 } // namespace

@@ -112,14 +112,32 @@ void checkGradBiasShapes(const std::string &where, int64_t axis,
            dy[axis]);
 }
 
+/// sum of row[0..n) in double: eight lanes (vectorised), lane s % 8 takes
+/// element s, lanes then added in order; the order is fixed, so the result
+/// does not depend on threads.
+double sumRow(const float *row, int64_t n) {
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t s = 0;
+  for (; s + 8 <= n; s += 8)
+    for (int j = 0; j < 8; ++j)
+      lane[j] += row[s + j];
+  for (int j = 0; s < n; ++s, ++j)
+    lane[j] += row[s];
+  double sum = 0;
+  for (double v : lane)
+    sum += v;
+  return sum;
+}
+
 /// Checks operand counts and that every operand is f32.
 void expectAllF32(const KernelSignature &sig, size_t inputs,
-                  std::initializer_list<const char *> names) {
-  expectOperandCounts(sig, inputs, inputs, 1);
+                  std::initializer_list<const char *> names, size_t outputs = 1) {
+  expectOperandCounts(sig, inputs, inputs, outputs);
   auto name = names.begin();
   for (const TensorDesc *t : sig.inputs)
     expectDType(sig, *t, *name++, {DType::F32});
-  expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+  for (const TensorDesc *t : sig.outputs)
+    expectDType(sig, *t, "output", {DType::F32});
 }
 
 /// linear_grad_input: dx = W^T dy over the channel axis.
@@ -227,16 +245,21 @@ void LinearGradInputKernel::run(const std::vector<TensorRef> &in,
               [&](int64_t u0, int64_t u1) { columnBlocks(dy, w, acc, dx, u0, u1); });
 }
 
-/// linear_grad_weight: dw = sum over (n, s) of dy x^T, in fixed slabs.
+/// linear_grad_weight: dw = sum over (n, s) of dy x^T, in fixed slabs;
+/// linear_grad_params (`bias`) also db = sum over (n, s) of dy, each slab's
+/// units summed in double right after their GEMM read them, the slabs then
+/// added in order.
 class LinearGradWeightKernel : public Kernel {
 public:
   /// Validates operands, dtypes, axis and symbolic shapes.
-  explicit LinearGradWeightKernel(const KernelSignature &sig)
-      : where_(sig.where) {
-    expectAllF32(sig, 2, {"x", "dy"});
+  LinearGradWeightKernel(const KernelSignature &sig, bool bias)
+      : where_(sig.where), bias_(bias) {
+    expectAllF32(sig, 2, {"x", "dy"}, bias ? 2 : 1);
     axis_ = intAttr(sig, "axis");
     checkGradWeightShapes(where_, axis_, sig.inputs[0]->shape,
                           sig.inputs[1]->shape, sig.outputs[0]->shape);
+    if (bias_)
+      checkGradBiasShapes(where_, axis_, sig.inputs[1]->shape, sig.outputs[1]->shape);
   }
 
   /// Re-checks concrete shapes, fixes the units and slabs, allocates the
@@ -252,12 +275,16 @@ private:
   /// Adds unit `u`'s contribution to `dst` (beta 0 overwrites).
   void accumulateUnit(const float *x, const float *dy, float *dst, int64_t u,
                       float beta) const;
+  /// Adds unit `u`'s sums of dy per channel to `sums` (Cout doubles).
+  void sumUnit(const float *dy, double *sums, int64_t u) const;
 
   std::string where_;
+  bool bias_;
   int64_t axis_ = 0;
   AxisSplit x_;
   int64_t cout_ = 0, units_ = 0, slabs_ = 0;
   std::vector<float> partials_; ///< slabs 1..P-1, each Cout x Cin
+  std::vector<double> biasSums_; ///< slabs 0..P-1, each Cout (with bias_)
 };
 
 void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
@@ -265,6 +292,8 @@ void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
                                      KernelContext &) {
   checkGradWeightShapes(where_, axis_, fixedDims(in[0].shape),
                         fixedDims(in[1].shape), fixedDims(out[0].shape));
+  if (bias_)
+    checkGradBiasShapes(where_, axis_, fixedDims(in[1].shape), fixedDims(out[1].shape));
   x_ = splitAt(in[0].shape, size_t(axis_));
   cout_ = in[1].shape[size_t(axis_)];
   checkBlasLimit(where_, {x_.channels, cout_, x_.inner});
@@ -274,6 +303,23 @@ void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
   slabs_ = std::min(units_, kLinearGradSlabs);
   int64_t extra = std::max<int64_t>(0, slabs_ - 1);
   partials_.assign(static_cast<size_t>(extra * cout_ * x_.channels), 0.0f);
+  biasSums_.assign(bias_ ? static_cast<size_t>(slabs_ * cout_) : 0, 0.0);
+}
+
+void LinearGradWeightKernel::sumUnit(const float *dy, double *sums, int64_t u) const {
+  const int64_t inner = x_.inner;
+  if (inner == 1) { // rows [n0, n0 + rows) of dy [outer x Cout]
+    int64_t n0 = u * kLinearRowBlock, rows = std::min(kLinearRowBlock, x_.outer - n0);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t o = 0; o < cout_; ++o)
+        sums[o] += dy[(n0 + i) * cout_ + o];
+    return;
+  }
+  const int64_t perRow = (inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
+  int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
+  int64_t cols = std::min(kLinearColumnBlock, inner - s0);
+  for (int64_t o = 0; o < cout_; ++o)
+    sums[o] += sumRow(dy + (n * cout_ + o) * inner + s0, cols);
 }
 
 void LinearGradWeightKernel::accumulateUnit(const float *x, const float *dy,
@@ -302,20 +348,34 @@ void LinearGradWeightKernel::run(const std::vector<TensorRef> &in,
   const float *x = in[0].as<float>(), *dy = in[1].as<float>();
   float *dw = out[0].as<float>();
   const int64_t size = cout_ * x_.channels;
-  if (size == 0)
-    return;
+  std::fill(biasSums_.begin(), biasSums_.end(), 0.0);
   if (slabs_ == 0) { // nothing to sum over
     std::fill(dw, dw + size, 0.0f);
+    if (bias_)
+      std::fill(out[1].as<float>(), out[1].as<float>() + cout_, 0.0f);
     return;
   }
   parallelFor(ctx.pool, slabs_, 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       float *dst = p == 0 ? dw : partials_.data() + (p - 1) * size;
       ChunkRange r = staticChunk(units_, slabs_, p);
-      for (int64_t u = r.begin; u < r.end; ++u)
-        accumulateUnit(x, dy, dst, u, u == r.begin ? 0.0f : 1.0f);
+      for (int64_t u = r.begin; u < r.end; ++u) {
+        if (size > 0)
+          accumulateUnit(x, dy, dst, u, u == r.begin ? 0.0f : 1.0f);
+        if (bias_) // dy's block is in cache now
+          sumUnit(dy, biasSums_.data() + p * cout_, u);
+      }
     }
   });
+  if (bias_) // the slabs' sums in slab order
+    for (int64_t o = 0; o < cout_; ++o) {
+      double sum = 0.0;
+      for (int64_t p = 0; p < slabs_; ++p)
+        sum += biasSums_[size_t(p * cout_ + o)];
+      out[1].as<float>()[o] = static_cast<float>(sum);
+    }
+  if (size == 0)
+    return;
   parallelFor(ctx.pool, size, kGradGrain, [&](int64_t e0, int64_t e1) {
     for (int64_t p = 1; p < slabs_; ++p) {
       const float *part = partials_.data() + (p - 1) * size;
@@ -358,23 +418,6 @@ public:
   }
 
 private:
-  /// sum of row[0..n) in double: eight lanes (vectorised), lane s % 8 takes
-  /// element s, lanes then added in order; the order is fixed, so the result
-  /// does not depend on threads.
-  static double sumRow(const float *row, int64_t n) {
-    double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int64_t s = 0;
-    for (; s + 8 <= n; s += 8)
-      for (int j = 0; j < 8; ++j)
-        lane[j] += row[s + j];
-    for (int j = 0; s < n; ++s, ++j)
-      lane[j] += row[s];
-    double sum = 0;
-    for (double v : lane)
-      sum += v;
-    return sum;
-  }
-
   /// db[o] for o in [o0, o1): n outer, s inner, accumulated in double.
   void sumChannels(const float *dy, float *db, int64_t o0, int64_t o1) const {
     const int64_t cout = dy_.channels, inner = dy_.inner;
@@ -399,7 +442,11 @@ std::unique_ptr<Kernel> makeLinearGradInputKernel(const KernelSignature &sig) {
 }
 
 std::unique_ptr<Kernel> makeLinearGradWeightKernel(const KernelSignature &sig) {
-  return std::make_unique<LinearGradWeightKernel>(sig);
+  return std::make_unique<LinearGradWeightKernel>(sig, false);
+}
+
+std::unique_ptr<Kernel> makeLinearGradParamsKernel(const KernelSignature &sig) {
+  return std::make_unique<LinearGradWeightKernel>(sig, true);
 }
 
 std::unique_ptr<Kernel> makeLinearGradBiasKernel(const KernelSignature &sig) {

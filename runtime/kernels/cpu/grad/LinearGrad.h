@@ -10,6 +10,7 @@
 //                                      dw is [Cout, Cin]
 //   linear_grad_bias   (dy)    -> db   db[o] = sum_{n, s} dy[n, o, s], db is
 //   [Cout]
+//   linear_grad_params (x, dy) -> (dw, db)   both of the above, dy read once
 //
 // Blocking (all of it depends only on the shapes, and OpenBLAS is
 // single-threaded, so results are bit-identical for every thread count):
@@ -25,6 +26,9 @@
 //    dw = ((S_0 + S_1) + S_2) + ...
 //  - grad_bias sums each db[o] sequentially in double (n outer, s inner),
 //    then rounds to f32.
+//  - grad_params runs grad_weight's slabs and, after each unit's GEMM, adds
+//    that unit's rows of dy (in cache) into the slab's per-channel double
+//    sums; db = the slab sums in slab order, rounded to f32.
 // No operand may alias an output.
 //
 //===----------------------------------------------------------------------===//
@@ -46,6 +50,9 @@ std::unique_ptr<Kernel> makeLinearGradInputKernel(const KernelSignature &sig);
 /// Creates a linear_grad_weight kernel; throws `Error` naming the call if it
 /// is invalid.
 std::unique_ptr<Kernel> makeLinearGradWeightKernel(const KernelSignature &sig);
+/// Creates a linear_grad_params kernel (dw and db of one dy); throws `Error`
+/// naming the call if it is invalid.
+std::unique_ptr<Kernel> makeLinearGradParamsKernel(const KernelSignature &sig);
 /// Creates a linear_grad_bias kernel; throws `Error` naming the call if it is
 /// invalid.
 std::unique_ptr<Kernel> makeLinearGradBiasKernel(const KernelSignature &sig);

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -84,9 +85,11 @@ private:
   std::mutex mutex_;       ///< guards the job fields below
   std::condition_variable startCv_;
   std::condition_variable doneCv_;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stopping_ = false;
+  /// Job counter and workers still running the job: written under mutex_,
+  /// read by spinning threads without it (see runOnWorkers / workerLoop).
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> stopping_{false};
   const RangeFn *jobFn_ = nullptr;
   int64_t jobCount_ = 0;
   int64_t jobChunks_ = 0;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -119,6 +120,38 @@ TEST(ThreadPool, ManyConsecutiveLoops) {
   for (int rep = 0; rep < 2000; ++rep)
     expected += rep % 9;
   EXPECT_EQ(total, expected);
+}
+
+// Jobs that follow each other at once (the workers still polling), after a
+// pause longer than the 50 us poll (the workers blocked on the condition
+// variable), with chunks of uneven length (the caller finishing first or
+// last), and an exception in a worker's chunk while the others poll: every
+// chunk runs once per job, every job sees its own data.
+TEST(ThreadPool, PollingAndBlockingHandOffs) {
+  ThreadPool pool(3);
+  std::vector<int64_t> seen(3 * 300, 0);
+  for (int job = 0; job < 300; ++job) {
+    if (job % 50 == 25)
+      std::this_thread::sleep_for(std::chrono::microseconds(300));
+    pool.parallelFor(3, [&](int64_t b, int64_t e) {
+      for (int64_t c = b; c < e; ++c) {
+        if ((job + c) % 7 == 0) // an uneven chunk: ~20 us of spinning
+          for (auto t0 = std::chrono::steady_clock::now();
+               std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(20);)
+            ;
+        seen[size_t(job * 3 + c)] += 1;
+      }
+    });
+    if (job % 60 == 30)
+      EXPECT_THROW(pool.parallelFor(3,
+                                    [&](int64_t b, int64_t) {
+                                      if (b == 2)
+                                        throw Error("chunk 2");
+                                    }),
+                   Error);
+  }
+  for (size_t i = 0; i < seen.size(); ++i)
+    ASSERT_EQ(seen[i], 1) << "job " << i / 3 << " chunk " << i % 3;
 }
 
 TEST(ThreadPool, RejectsZeroThreads) { EXPECT_THROW(ThreadPool(0), Error); }

@@ -300,26 +300,28 @@ struct FoldMseIntoChannelMlpGradient : OpRewritePattern<ChannelMlpGradOp> {
 };
 
 /// linear_grad_weight(x, dy) and linear_grad_bias(dy) (same axis) ->
-/// linear_grad_params(x, dy): dy read once for both; created at their
-/// fusionPoint (fails when there is none).
+/// linear_grad_params(x, dy): dy read once for both; created at the
+/// fusionPoint of the first such weight gradient that has one (x must not
+/// be the bias gradient itself).
 struct FoldLinearParamGradients : OpRewritePattern<LinearGradBiasOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LinearGradBiasOp bias,
                                 PatternRewriter &rewriter) const override {
     LinearGradWeightOp weight;
+    Operation *at = nullptr;
     for (Operation *user : bias.getDy().getUsers()) {
       auto w = dyn_cast<LinearGradWeightOp>(user);
-      if (w && w.getDy() == bias.getDy() && w.getAxis() == bias.getAxis() &&
-          w->getBlock() == bias->getBlock()) {
+      if (!w || w.getDy() != bias.getDy() || w.getAxis() != bias.getAxis() ||
+          w.getInput() == bias.getResult())
+        continue;
+      if ((at = fusionPoint(w, bias, ValueRange{w.getInput(), w.getDy()}))) {
         weight = w;
         break;
       }
     }
     if (!weight)
-      return rewriter.notifyMatchFailure(bias, "no linear_grad_weight of the same dy and axis");
-    Operation *at = fusionPoint(weight, bias, ValueRange{weight.getInput(), weight.getDy()});
-    if (!at)
-      return rewriter.notifyMatchFailure(bias, "no point where the fused op dominates all uses");
+      return rewriter.notifyMatchFailure(
+          bias, "no linear_grad_weight of the same dy and axis with a fusion point");
     rewriter.setInsertionPoint(at);
     auto fused = rewriter.create<LinearGradParamsOp>(
         bias.getLoc(), TypeRange{weight.getType(), bias.getType()}, weight.getInput(),

@@ -137,7 +137,8 @@ def ShodhFuseChannelMlp : Pass<"shodh-fuse-channel-mlp", "::mlir::ModuleOp"> {
 
 def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
   let summary = "Fuse additions into GEMMs, Fourier layers and their gradients, "
-                "and an MLP head with its MSE loss (after autodiff)";
+                "an MLP head with its MSE loss, a linear's parameter gradients "
+                "(after autodiff)";
   let description = [{
     After autodiff, every `shodh.add %a, %b` where one operand is the only
     use of a `shodh.linear` (without a residual) becomes

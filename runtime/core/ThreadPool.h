@@ -85,8 +85,10 @@ private:
   std::mutex mutex_;       ///< guards the job fields below
   std::condition_variable startCv_;
   std::condition_variable doneCv_;
-  /// Job counter and workers still running the job: written under mutex_,
-  /// read by spinning threads without it (see runOnWorkers / workerLoop).
+  /// Job counter (incremented under mutex_, with release, after the job
+  /// fields) and workers still running the job (set under mutex_, each
+  /// worker's decrement outside it, acq_rel): polled without the mutex (see
+  /// runOnWorkers / workerLoop).
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
   std::atomic<bool> stopping_{false};

@@ -342,21 +342,44 @@ func.func @mlp_mse_forms(%x: tensor<?x4x8xf32>, %w1: tensor<6x4xf32>, %b1: tenso
 
 // -----
 
-// linear_grad_weight and linear_grad_bias of one dy and axis: one op (in
-// either order); a bias gradient over another axis (of another tensor) and a
-// weight gradient of another dy stay as they are.
+// linear_grad_weight and linear_grad_bias of one dy and axis: one op; a
+// bias gradient over another axis (of another tensor) and a weight gradient
+// of another dy stay as they are.
 // CHECK-LABEL: func.func @param_gradients
 // CHECK: %[[PW:.*]], %[[PB:.*]] = shodh.linear_grad_params %arg0, %arg1 : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
-// CHECK: %[[QW:.*]], %[[QB:.*]] = shodh.linear_grad_params %arg0, %arg1 : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>)
 // CHECK: %[[B:.*]] = shodh.linear_grad_bias %arg2 {axis = 2 : i64}
 // CHECK: %[[W:.*]] = shodh.linear_grad_weight %arg0, %arg3
-// CHECK: return %[[PW]], %[[PB]], %[[QB]], %[[QW]], %[[B]], %[[W]]
-func.func @param_gradients(%x: tensor<?x3x8xf32>, %dy: tensor<?x4x8xf32>, %dyt: tensor<?x8x4xf32>, %dy2: tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<4x3xf32>) {
+// CHECK: return %[[PW]], %[[PB]], %[[B]], %[[W]]
+func.func @param_gradients(%x: tensor<?x3x8xf32>, %dy: tensor<?x4x8xf32>, %dyt: tensor<?x8x4xf32>, %dy2: tensor<?x4x8xf32>) -> (tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>) {
   %dw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
   %db = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8xf32>) -> tensor<4xf32>
-  %db2 = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8xf32>) -> tensor<4xf32>
-  %dw2 = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
   %db3 = shodh.linear_grad_bias %dyt {axis = 2 : i64} : (tensor<?x8x4xf32>) -> tensor<4xf32>
   %dw4 = shodh.linear_grad_weight %x, %dy2 {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
-  return %dw, %db, %db2, %dw2, %db3, %dw4 : tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>, tensor<4xf32>, tensor<4x3xf32>
+  return %dw, %db, %db3, %dw4 : tensor<4x3xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// The bias gradient first: the same op, where both results' uses follow.
+// CHECK-LABEL: func.func @param_gradients_reversed
+// CHECK: %[[PW:.*]], %[[PB:.*]] = shodh.linear_grad_params %arg0, %arg1
+// CHECK: return %[[PB]], %[[PW]]
+func.func @param_gradients_reversed(%x: tensor<?x3x8xf32>, %dy: tensor<?x4x8xf32>) -> (tensor<4xf32>, tensor<4x3xf32>) {
+  %db = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8xf32>) -> tensor<4xf32>
+  %dw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x3x8xf32>, tensor<?x4x8xf32>) -> tensor<4x3xf32>
+  return %db, %dw : tensor<4xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// Hand-written IR whose weight gradient reads the bias gradient as its x:
+// no fused op could read its own result, so the pair stays.
+// CHECK-LABEL: func.func @param_gradients_of_their_own
+// CHECK-NOT: linear_grad_params
+// CHECK: shodh.linear_grad_bias
+// CHECK: shodh.linear_grad_weight
+func.func @param_gradients_of_their_own(%dy: tensor<4xf32>) -> tensor<4x4xf32> {
+  %db = shodh.linear_grad_bias %dy {axis = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  %dw = shodh.linear_grad_weight %db, %dy {axis = 0 : i64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
+  return %dw : tensor<4x4xf32>
 }

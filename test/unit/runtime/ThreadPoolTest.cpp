@@ -135,10 +135,12 @@ TEST(ThreadPool, PollingAndBlockingHandOffs) {
       std::this_thread::sleep_for(std::chrono::microseconds(300));
     pool.parallelFor(3, [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c) {
-        if ((job + c) % 7 == 0) // an uneven chunk: ~20 us of spinning
-          for (auto t0 = std::chrono::steady_clock::now();
-               std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(20);)
-            ;
+        // Uneven chunks: ~20 us (the others still polling) or ~200 us (past
+        // the 50 us poll: the caller or the workers block, then are woken).
+        const int64_t us = (job + c) % 7 == 0 ? 20 : (job + c) % 11 == 0 ? 200 : 0;
+        for (auto t0 = std::chrono::steady_clock::now();
+             std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(us);)
+          ;
         seen[size_t(job * 3 + c)] += 1;
       }
     });

@@ -247,7 +247,22 @@ TEST_P(LinearGradCases, ParamsFormEqualsWeightAndBias) { checkParams(GetParam())
 
 TEST(LinearGrad, ParamsFormOverSlabs) {
   checkParams({{3, 5, 1800}, 1, 6}); // 12 column-block units
+  checkParams({{6, 5, 3000}, 1, 6}); // 36 column-block units in 16 slabs
   checkParams({{3000, 7}, 1, 5});    // 24 row blocks in 16 slabs
+}
+
+// No input channels (dw empty) or no output channels: the bias gradient
+// is still dy's sums, the weight gradient empty or absent.
+TEST(LinearGrad, ParamsFormWithoutChannels) {
+  HostTensor x(DType::F32, {2, 0, 600}), dy = randomTensor(DType::F32, {2, 3, 600}, 21);
+  HostTensor dw(DType::F32, {3, 0}), db(DType::F32, {3}), ref(DType::F32, {3});
+  runKernel("linear_grad_params", {{"axis", int64_t(1)}}, {&x, &dy}, {&dw, &db}, 2);
+  runKernel("linear_grad_bias", {{"axis", int64_t(1)}}, {&dy}, {&ref}, 2);
+  for (int64_t o = 0; o < 3; ++o)
+    EXPECT_NEAR(db.f32()[o], ref.f32()[o], 2 * kU * std::fabs(ref.f32()[o])) << o;
+  HostTensor x2 = randomTensor(DType::F32, {2, 4, 600}, 22), dy2(DType::F32, {2, 0, 600});
+  HostTensor dw2(DType::F32, {0, 4}), db2(DType::F32, {0});
+  runKernel("linear_grad_params", {{"axis", int64_t(1)}}, {&x2, &dy2}, {&dw2, &db2}, 2);
 }
 
 TEST(LinearGrad, EmptyReductionGivesZeroWeightGradient) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace shodh {
 
@@ -29,7 +30,10 @@ private:
 /// Polls `done` for up to kSpinMicros before the caller blocks on a
 /// condition variable: a kernel's parallel regions follow each other within
 /// microseconds, and waking a sleeping thread costs 10-30 us on this
-/// project's VMs (a futex wake and a reschedule). Returns done().
+/// project's VMs (a futex wake and a reschedule). Every 64 polls it yields
+/// the core, so a poller never holds up a runnable thread that shares it
+/// (more threads than cores, or OpenBLAS's own idle threads spinning for
+/// their first ~0.1 s). Returns done().
 constexpr int64_t kSpinMicros = 50;
 
 template <typename Done>
@@ -47,6 +51,7 @@ bool spinUntil(Done done) {
     }
     if (std::chrono::steady_clock::now() >= until)
       return done();
+    std::this_thread::yield();
   }
 }
 

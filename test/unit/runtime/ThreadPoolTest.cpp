@@ -144,13 +144,14 @@ TEST(ThreadPool, PollingAndBlockingHandOffs) {
         seen[size_t(job * 3 + c)] += 1;
       }
     });
-    if (job % 60 == 30)
+    if (job % 60 == 30) {
       EXPECT_THROW(pool.parallelFor(3,
                                     [&](int64_t b, int64_t) {
                                       if (b == 2)
                                         throw Error("chunk 2");
                                     }),
                    Error);
+    }
   }
   for (size_t i = 0; i < seen.size(); ++i)
     ASSERT_EQ(seen[i], 1) << "job " << i / 3 << " chunk " << i % 3;

@@ -22,7 +22,11 @@ kills_wanted=${3:-24}
 RANDOM=${4:-20240611}
 python=${PYTHON:-python3}
 
-steps=1500
+# Long enough that KILLS kills never finish it: a kill lands at most ~0.25 s
+# after start-up, ~50 steps on average at today's ~1.5 ms per step (the run
+# took ~6 s at 1500 steps when this was written, 2.2 s after the thread
+# pool's polling hand-off, when 24 kills could finish it).
+steps=4000
 train_args=(--data "$work/train.h5" --val "$work/val.h5" --steps $steps
             --batch 8 --threads 2 --lr 3e-3 --log-every 5 --val-every 50
             --ckpt-every 3)
@@ -71,7 +75,7 @@ while :; do
       >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }
     break
   fi
-  # 0..0.35 s: start-up takes ~0.1 s, a step ~10 ms, the whole run ~6 s,
+  # 0..0.35 s: start-up takes ~0.1 s, a step ~1.5 ms, the whole run ~6 s,
   # so most kills land after some progress and the run is not over before
   # KILLS kills.
   delay=$(printf '0.%03d' $((RANDOM % 350)))

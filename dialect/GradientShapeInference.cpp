@@ -306,10 +306,7 @@ LogicalResult SpectralConvSaveOp::inferReturnTypes(
   SmallVector<int64_t> shape{input->getDimSize(0), weight->getDimSize(1)};
   llvm::append_range(shape, input->getShape().drop_front(2));
   inferred.push_back(RankedTensorType::get(shape, input->getElementType()));
-  SmallVector<int64_t> spectrum{input->getDimSize(0), input->getDimSize(1)};
-  llvm::append_range(spectrum, truncatedShape(modes));
-  inferred.push_back(RankedTensorType::get(
-      spectrum, ComplexType::get(input->getElementType())));
+  inferred.push_back(truncatedSpectrumType(*input, modes));
   return success();
 }
 SHODH_COMPATIBLE_RETURN_TYPES(SpectralConvSaveOp)

@@ -108,11 +108,8 @@ static LogicalResult inferFourierLayer(std::optional<Location> loc, Adaptor adap
                           input.getElementType(), ", got ", b.getType());
   }
   inferred.push_back(*result);
-  if (spectrum) {
-    SmallVector<int64_t> shape{input.getDimSize(0), I};
-    llvm::append_range(shape, truncatedShape(adaptor.getModes()));
-    inferred.push_back(RankedTensorType::get(shape, ComplexType::get(input.getElementType())));
-  }
+  if (spectrum)
+    inferred.push_back(truncatedSpectrumType(input, adaptor.getModes()));
   return success();
 }
 

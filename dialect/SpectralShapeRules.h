@@ -113,6 +113,15 @@ inline SmallVector<int64_t> truncatedShape(ArrayRef<int64_t> modes) {
   return shape;
 }
 
+/// The truncated spectrum of a real [B, I, N..] tensor of type `x` for
+/// `modes`: [B, I, 2m_1.., m_d], complex of x's element type (what
+/// spectral_conv_save and fourier_layer_save return besides y).
+inline RankedTensorType truncatedSpectrumType(RankedTensorType x, ArrayRef<int64_t> modes) {
+  SmallVector<int64_t> shape{x.getDimSize(0), x.getDimSize(1)};
+  llvm::append_range(shape, truncatedShape(modes));
+  return RankedTensorType::get(shape, ComplexType::get(x.getElementType()));
+}
+
 /// Returns the half-spectrum extents N_1..N_{d-1}, N_d/2+1 of a real grid.
 inline SmallVector<int64_t> halfShape(ArrayRef<int64_t> grid) {
   SmallVector<int64_t> shape(grid);

@@ -35,20 +35,13 @@ std::optional<ArrayRef<int64_t>> boundModes(SpectralConvOp op) {
   return bound.asArrayRef();
 }
 
-/// The truncated spectrum type of `x` ([B, I, ..] real) for `modes`:
-/// [B, I, 2m_1.., m_d] complex.
-RankedTensorType spectrumType(Value x, ArrayRef<int64_t> modes) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape{type.getDimSize(0), type.getDimSize(1)};
-  llvm::append_range(shape, truncatedShape(modes));
-  return RankedTensorType::get(shape, ComplexType::get(type.getElementType()));
-}
-
 /// A spectral_conv, fourier_layer or their _save forms before `grad` in its
 /// block that reads `x` with `modes`: the op's spectrum, creating the save
 /// op if needed (with the replaced op's result type).
 FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> modes,
                                  PatternRewriter &rewriter) {
+  const RankedTensorType spectrumType =
+      truncatedSpectrumType(cast<RankedTensorType>(x.getType()), modes);
   for (Operation *user : x.getUsers()) {
     if (user->getBlock() != grad->getBlock() || !user->isBeforeInBlock(grad))
       continue;
@@ -62,7 +55,7 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
         layer && layer.getInput() == x && layer.getModes() == modes) {
       rewriter.setInsertionPoint(layer);
       auto save = rewriter.create<FourierLayerSaveOp>(
-          layer.getLoc(), layer.getType(), spectrumType(x, modes), layer.getInput(),
+          layer.getLoc(), layer.getType(), spectrumType, layer.getInput(),
           layer.getWeight(), layer.getSkipWeight(), layer.getSkipBias(), layer.getModesAttr(),
           layer.getActivationAttr());
       rewriter.replaceOp(layer, save.getResult());
@@ -73,7 +66,7 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
       continue;
     rewriter.setInsertionPoint(conv);
     auto save = rewriter.create<SpectralConvSaveOp>(
-        conv.getLoc(), conv.getType(), spectrumType(x, modes), conv.getInput(), conv.getWeight(),
+        conv.getLoc(), conv.getType(), spectrumType, conv.getInput(), conv.getWeight(),
         rewriter.getDenseI64ArrayAttr(modes));
     rewriter.replaceOp(conv, save.getResult());
     return save.getSpectrum();

@@ -19,17 +19,26 @@ namespace {
 constexpr float kSqrt2OverPi = 0.79788456080286535588f;
 constexpr float kKappa = 0.044715f;
 
-/// GELU'(v) for the exact form: Phi(v) + v phi(v).
-inline float geluDerivative(float v) {
-  return vm::normalCdf(v) + v * vm::normalPdf(v);
+/// The formulas every loop below shares (inlined into each instruction-set
+/// clone), so the forward, the gradient and their fused and two-pass forms
+/// round alike and agree bit for bit.
+
+/// GELU'(v) for the exact form from Phi(v): Phi(v) + v phi(v).
+SHODH_INLINE_BODY float geluDerivativeFromCdf(float v, float cdf) {
+  return cdf + v * vm::normalPdf(v);
 }
 
-/// GELU'(v) for the tanh form; t rounded as geluTanhLoop rounds it, so
-/// geluGradF32 and geluWithGradF32 agree bit for bit.
-inline float geluTanhDerivative(float v) {
-  float sq = v * v;
-  float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
-  float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
+/// The tanh form's t = tanh(sqrt(2 / pi) (v + kappa v^3)).
+SHODH_INLINE_BODY float geluTanhT(float v) {
+  return vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
+}
+
+/// The tanh form's GELU(v) from its t.
+SHODH_INLINE_BODY float geluTanhFromT(float v, float t) { return 0.5f * v * (1.0f + t); }
+
+/// The tanh form's GELU'(v) from its t.
+SHODH_INLINE_BODY float geluTanhDerivativeFromT(float v, float t) {
+  float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * (v * v));
   return 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner;
 }
 
@@ -41,22 +50,20 @@ void geluExactLoop(const float *x, float *y, int64_t n) {
 
 SHODH_VECTOR_CLONES
 void geluTanhLoop(const float *x, float *y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float v = x[i];
-    y[i] = 0.5f * v * (1.0f + vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v)));
-  }
+  for (int64_t i = 0; i < n; ++i)
+    y[i] = geluTanhFromT(x[i], geluTanhT(x[i]));
 }
 
 SHODH_VECTOR_CLONES
 void geluGradExactLoop(const float *x, const float *dy, float *dx, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
-    dx[i] = dy[i] * geluDerivative(x[i]);
+    dx[i] = dy[i] * geluDerivativeFromCdf(x[i], vm::normalCdf(x[i]));
 }
 
 SHODH_VECTOR_CLONES
 void geluGradTanhLoop(const float *x, const float *dy, float *dx, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
-    dx[i] = dy[i] * geluTanhDerivative(x[i]);
+    dx[i] = dy[i] * geluTanhDerivativeFromT(x[i], geluTanhT(x[i]));
 }
 
 SHODH_VECTOR_CLONES
@@ -65,7 +72,7 @@ void geluWithGradExactLoop(const float *x, const float *dy, float *y,
   for (int64_t i = 0; i < n; ++i) {
     float v = x[i], cdf = vm::normalCdf(v);
     y[i] = v * cdf;
-    dx[i] = dy[i] * (cdf + v * vm::normalPdf(v));
+    dx[i] = dy[i] * geluDerivativeFromCdf(v, cdf);
   }
 }
 
@@ -73,12 +80,9 @@ SHODH_VECTOR_CLONES
 void geluWithGradTanhLoop(const float *x, const float *dy, float *y, float *dx,
                           int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
-    float v = x[i], sq = v * v;
-    // t as geluTanhLoop rounds it, so y is bitwise the forward's.
-    float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
-    float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
-    y[i] = 0.5f * v * (1.0f + t);
-    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner);
+    float v = x[i], t = geluTanhT(v);
+    y[i] = geluTanhFromT(v, t);
+    dx[i] = dy[i] * geluTanhDerivativeFromT(v, t);
   }
 }
 
@@ -94,30 +98,24 @@ void geluSavingExactLoop(const float *x, float *y, float *cdf, int64_t n) {
 SHODH_VECTOR_CLONES
 void geluGradFromCdfLoop(const float *x, const float *cdf, const float *dy, float *dx,
                          int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float v = x[i];
-    dx[i] = dy[i] * (cdf[i] + v * vm::normalPdf(v));
-  }
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = dy[i] * geluDerivativeFromCdf(x[i], cdf[i]);
 }
 
 SHODH_VECTOR_CLONES
 void geluSavingTanhLoop(const float *x, float *y, float *tanhOut, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
-    float v = x[i];
-    float t = vm::tanh(kSqrt2OverPi * (v + kKappa * v * v * v));
+    float v = x[i], t = geluTanhT(v);
     tanhOut[i] = t;
-    y[i] = 0.5f * v * (1.0f + t);
+    y[i] = geluTanhFromT(v, t);
   }
 }
 
 SHODH_VECTOR_CLONES
 void geluGradFromTanhLoop(const float *x, const float *tanhIn, const float *dy, float *dx,
                           int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    float v = x[i], sq = v * v, t = tanhIn[i];
-    float inner = kSqrt2OverPi * (1.0f + 3.0f * kKappa * sq);
-    dx[i] = dy[i] * (0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * inner);
-  }
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = dy[i] * geluTanhDerivativeFromT(x[i], tanhIn[i]);
 }
 
 } // namespace

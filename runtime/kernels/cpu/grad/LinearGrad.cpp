@@ -272,6 +272,13 @@ public:
            KernelContext &ctx) override;
 
 private:
+  /// The positions of unit `u`: with the channel axis last (inner == 1)
+  /// rows [first, first + count) of n; else columns [first, first + count)
+  /// of s in row n.
+  struct UnitSpan {
+    int64_t n, first, count;
+  };
+  UnitSpan unitSpan(int64_t u) const;
   /// Adds unit `u`'s contribution to `dst` (beta 0 overwrites).
   void accumulateUnit(const float *x, const float *dy, float *dst, int64_t u,
                       float beta) const;
@@ -306,40 +313,43 @@ void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
   biasSums_.assign(bias_ ? static_cast<size_t>(slabs_ * cout_) : 0, 0.0);
 }
 
+LinearGradWeightKernel::UnitSpan LinearGradWeightKernel::unitSpan(int64_t u) const {
+  if (x_.inner == 1) {
+    const int64_t n0 = u * kLinearRowBlock;
+    return {0, n0, std::min(kLinearRowBlock, x_.outer - n0)};
+  }
+  const int64_t perRow = (x_.inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
+  const int64_t s0 = (u % perRow) * kLinearColumnBlock;
+  return {u / perRow, s0, std::min(kLinearColumnBlock, x_.inner - s0)};
+}
+
 void LinearGradWeightKernel::sumUnit(const float *dy, double *sums, int64_t u) const {
   const int64_t inner = x_.inner;
-  if (inner == 1) { // rows [n0, n0 + rows) of dy [outer x Cout]
-    int64_t n0 = u * kLinearRowBlock, rows = std::min(kLinearRowBlock, x_.outer - n0);
-    for (int64_t i = 0; i < rows; ++i)
+  const UnitSpan s = unitSpan(u);
+  if (inner == 1) { // rows of dy [outer x Cout]
+    for (int64_t i = s.first; i < s.first + s.count; ++i)
       for (int64_t o = 0; o < cout_; ++o)
-        sums[o] += dy[(n0 + i) * cout_ + o];
+        sums[o] += dy[i * cout_ + o];
     return;
   }
-  const int64_t perRow = (inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
-  int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
-  int64_t cols = std::min(kLinearColumnBlock, inner - s0);
   for (int64_t o = 0; o < cout_; ++o)
-    sums[o] += sumRow(dy + (n * cout_ + o) * inner + s0, cols);
+    sums[o] += sumRow(dy + (s.n * cout_ + o) * inner + s.first, s.count);
 }
 
 void LinearGradWeightKernel::accumulateUnit(const float *x, const float *dy,
                                             float *dst, int64_t u,
                                             float beta) const {
   const int64_t cin = x_.channels, inner = x_.inner;
+  const UnitSpan s = unitSpan(u);
   if (inner == 1) {
-    int64_t n0 = u * kLinearRowBlock,
-            rows = std::min(kLinearRowBlock, x_.outer - n0);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, int(cout_), int(cin),
-                int(rows), 1.0f, dy + n0 * cout_, int(cout_), x + n0 * cin,
+                int(s.count), 1.0f, dy + s.first * cout_, int(cout_), x + s.first * cin,
                 int(cin), beta, dst, int(cin));
     return;
   }
-  const int64_t perRow = (inner + kLinearColumnBlock - 1) / kLinearColumnBlock;
-  int64_t n = u / perRow, s0 = (u % perRow) * kLinearColumnBlock;
-  int64_t cols = std::min(kLinearColumnBlock, inner - s0);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(cout_), int(cin),
-              int(cols), 1.0f, dy + n * cout_ * inner + s0, int(inner),
-              x + n * cin * inner + s0, int(inner), beta, dst, int(cin));
+              int(s.count), 1.0f, dy + s.n * cout_ * inner + s.first, int(inner),
+              x + s.n * cin * inner + s.first, int(inner), beta, dst, int(cin));
 }
 
 void LinearGradWeightKernel::run(const std::vector<TensorRef> &in,

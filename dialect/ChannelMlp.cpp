@@ -91,6 +91,25 @@ void appendGradientTypes(const MlpTypes &t, SmallVectorImpl<Type> &inferred) {
 
 } // namespace
 
+/// What the three ops share besides their shape rules: compatible result
+/// types, the `approximate` check, the kernel name and its attributes
+/// (`axis` and `approximate`).
+#define SHODH_MLP_OP_COMMON(OpT, kernel)                                        \
+  SHODH_COMPATIBLE_RETURN_TYPES(OpT)                                           \
+  LogicalResult OpT::verify() { return verifyGeluApproximate(*this, getApproximate()); } \
+  StringRef OpT::getKernelName() { return kernel; }                            \
+  SmallVector<NamedAttribute> OpT::getKernelAttrs() {                          \
+    Builder b(getContext());                                                   \
+    return {b.getNamedAttr("axis", b.getI64IntegerAttr(getAxis())),             \
+            b.getNamedAttr("approximate", b.getStringAttr(getApproximate()))}; \
+  }
+
+SHODH_MLP_OP_COMMON(ChannelMlpOp, "channel_mlp")
+SHODH_MLP_OP_COMMON(ChannelMlpGradOp, "channel_mlp_grad")
+SHODH_MLP_OP_COMMON(ChannelMlpMseGradOp, "channel_mlp_mse_grad")
+
+#undef SHODH_MLP_OP_COMMON
+
 //===----------------------------------------------------------------------===//
 // ChannelMlpOp
 //===----------------------------------------------------------------------===//
@@ -111,12 +130,6 @@ LogicalResult ChannelMlpOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-SHODH_COMPATIBLE_RETURN_TYPES(ChannelMlpOp)
-
-LogicalResult ChannelMlpOp::verify() {
-  return verifyGeluApproximate(*this, getApproximate());
-}
-
 LogicalResult ChannelMlpOp::buildGradient(OpBuilder &builder,
                                           ArrayRef<Value> resultGrads,
                                           ArrayRef<bool> needed,
@@ -131,19 +144,6 @@ LogicalResult ChannelMlpOp::buildGradient(OpBuilder &builder,
     if (needed[i])
       operandGrads[i] = grad.getResult(i);
   return success();
-}
-
-StringRef ChannelMlpOp::getKernelName() { return "channel_mlp"; }
-
-/// The kernel attributes of both ops: `axis` and `approximate`.
-template <typename OpT> static SmallVector<NamedAttribute> mlpAttrs(OpT op) {
-  Builder b(op.getContext());
-  return {b.getNamedAttr("axis", b.getI64IntegerAttr(op.getAxis())),
-          b.getNamedAttr("approximate", b.getStringAttr(op.getApproximate()))};
-}
-
-SmallVector<NamedAttribute> ChannelMlpOp::getKernelAttrs() {
-  return mlpAttrs(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -169,18 +169,6 @@ LogicalResult ChannelMlpGradOp::inferReturnTypes(
   return success();
 }
 
-SHODH_COMPATIBLE_RETURN_TYPES(ChannelMlpGradOp)
-
-LogicalResult ChannelMlpGradOp::verify() {
-  return verifyGeluApproximate(*this, getApproximate());
-}
-
-StringRef ChannelMlpGradOp::getKernelName() { return "channel_mlp_grad"; }
-
-SmallVector<NamedAttribute> ChannelMlpGradOp::getKernelAttrs() {
-  return mlpAttrs(*this);
-}
-
 //===----------------------------------------------------------------------===//
 // ChannelMlpMseGradOp
 //===----------------------------------------------------------------------===//
@@ -204,16 +192,4 @@ LogicalResult ChannelMlpMseGradOp::inferReturnTypes(
   inferred.push_back(RankedTensorType::get({1}, t->x.getElementType()));
   appendGradientTypes(*t, inferred);
   return success();
-}
-
-SHODH_COMPATIBLE_RETURN_TYPES(ChannelMlpMseGradOp)
-
-LogicalResult ChannelMlpMseGradOp::verify() {
-  return verifyGeluApproximate(*this, getApproximate());
-}
-
-StringRef ChannelMlpMseGradOp::getKernelName() { return "channel_mlp_mse_grad"; }
-
-SmallVector<NamedAttribute> ChannelMlpMseGradOp::getKernelAttrs() {
-  return mlpAttrs(*this);
 }

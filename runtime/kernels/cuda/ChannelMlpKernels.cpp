@@ -55,7 +55,7 @@ public:
     if (g_.outer == 0 || g_.inner == 0)
       return; // nothing to compute (run zero-fills the weight gradients)
     pre_ = DeviceBuffer(bytes, device(ctx));
-    if (call_.grad) {
+    if (call_.grad()) {
       act_ = DeviceBuffer(bytes, device(ctx));
       std::vector<float> ones(static_cast<size_t>(g_.inner), 1.0f);
       ones_ = DeviceBuffer(ones.size() * 4, device(ctx));
@@ -72,7 +72,7 @@ public:
            KernelContext &ctx) override {
     const size_t f = call_.firstGrad();
     if (g_.outer == 0 || g_.inner == 0) {
-      for (size_t i = f + 1; call_.grad && i < out.size(); ++i)
+      for (size_t i = f + 1; call_.grad() && i < out.size(); ++i)
         zero(out[i], ctx);
       if (call_.form == MlpForm::MseGrad) { // the mean of nothing: NaN
         const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -91,7 +91,7 @@ public:
       launchMseGrad(y, in[5].as<float>(), nullptr, y, n, stream(ctx));
       checkLaunch(ctx);
       dy = y;
-    } else if (!call_.grad) {
+    } else if (!call_.grad()) {
       return forward(in, in[4].as<float>(), out[0].as<float>(), ctx);
     }
     for (int64_t n0 = 0; n0 < g_.outer; n0 += chunk_) {

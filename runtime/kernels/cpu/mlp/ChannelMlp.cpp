@@ -93,7 +93,7 @@ void checkLossShape(const std::string &where, const std::vector<Dim> &loss) {
 } // namespace
 
 MlpCall::MlpCall(const KernelSignature &sig, MlpForm f)
-    : where(sig.where), form(f), grad(f != MlpForm::Forward) {
+    : where(sig.where), form(f) {
   const std::vector<const char *> &names = kInputNames[int(form)];
   expectOperandCounts(sig, names.size(), names.size(), kOutputCounts[int(form)]);
   for (size_t i = 0; i < names.size(); ++i)
@@ -106,7 +106,7 @@ MlpCall::MlpCall(const KernelSignature &sig, MlpForm f)
   for (const TensorDesc *t : sig.inputs)
     in.push_back(t->shape);
   checkShapes(where, axis, form, in, sig.outputs[0]->shape);
-  if (!grad)
+  if (!grad())
     return;
   if (form == MlpForm::MseGrad)
     checkLossShape(where, sig.outputs[0]->shape);

@@ -68,7 +68,8 @@ struct MlpCall {
   int64_t axis = 1;
   bool tanhApprox = false;
   MlpForm form = MlpForm::Forward;
-  bool grad = false; ///< Grad or MseGrad: the five gradients are outputs
+  /// Grad or MseGrad: the five gradients are outputs.
+  bool grad() const { return form != MlpForm::Forward; }
   /// Index of dx among the outputs (1 for MseGrad, after the loss).
   size_t firstGrad() const { return form == MlpForm::MseGrad ? 1 : 0; }
 

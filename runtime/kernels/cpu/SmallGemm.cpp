@@ -1,5 +1,6 @@
 //===- SmallGemm.cpp - AVX-512 kernel for short-K channel mixing ----------===//
 #include "runtime/kernels/cpu/SmallGemm.h"
+#include "runtime/kernels/cpu/VectorClones.h"
 
 #include <cblas.h>
 
@@ -25,15 +26,6 @@ constexpr int64_t kMaxDepth = 128;
 constexpr int kRows = 8;
 
 std::atomic<bool> kernelEnabled{true}; // setSmallGemmKernel
-
-bool cpuHasAvx512() {
-#ifdef SHODH_SMALL_GEMM_AVX512
-  static const bool has = __builtin_cpu_supports("avx512f");
-  return has;
-#else
-  return false;
-#endif
-}
 
 /// The cblas form of the contract: Y prefilled with bias (+ addend), then
 /// one sgemm with beta 1 (beta 0 when there is nothing to add).

@@ -23,3 +23,18 @@
 #else
 #define SHODH_INLINE_BODY inline
 #endif
+
+namespace shodh {
+
+/// Whether this CPU runs AVX-512F (the hand-written kernels' condition:
+/// SmallGemm, WeightGemm); false off x86-64.
+inline bool cpuHasAvx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
+} // namespace shodh

@@ -9,6 +9,7 @@
 #include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/WeightGemm.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -347,9 +348,12 @@ void LinearGradWeightKernel::accumulateUnit(const float *x, const float *dy,
                 int(cin), beta, dst, int(cin));
     return;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(cout_), int(cin),
-              int(s.count), 1.0f, dy + s.n * cout_ * inner + s.first, int(inner),
-              x + s.n * cin * inner + s.first, int(inner), beta, dst, int(cin));
+  WeightGemm g; // dst (+)= dy_unit x_unit^T
+  g.m = cout_, g.n = cin, g.k = s.count;
+  g.a = dy + s.n * cout_ * inner + s.first, g.lda = inner;
+  g.b = x + s.n * cin * inner + s.first, g.ldb = inner;
+  g.c = dst, g.ldc = cin, g.accumulate = beta != 0.0f;
+  g.run();
 }
 
 void LinearGradWeightKernel::run(const std::vector<TensorRef> &in,

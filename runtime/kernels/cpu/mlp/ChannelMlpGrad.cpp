@@ -13,6 +13,7 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/SmallGemm.h"
+#include "runtime/kernels/cpu/WeightGemm.h"
 #include "runtime/kernels/cpu/mlp/ChannelMlp.h"
 #include "runtime/kernels/cpu/mlp/MlpTile.h"
 
@@ -156,9 +157,12 @@ private:
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o, h, cols, 1.0f, dyt,
                 ld, s.act.data(), cols, 1.0f, part.dw2.data(), h);
     addRowSums(dyt, g_.o, t.cols, ld, part.db2);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, h, c, cols, 1.0f,
-                s.dh.data(), cols, p.x + t.offset(g_, g_.c), int(g_.inner), 1.0f,
-                part.dw1.data(), c);
+    WeightGemm weight; // dw1 += dh x^T
+    weight.m = h, weight.n = c, weight.k = cols;
+    weight.a = s.dh.data(), weight.lda = cols;
+    weight.b = p.x + t.offset(g_, g_.c), weight.ldb = g_.inner;
+    weight.c = part.dw1.data(), weight.ldc = c, weight.accumulate = true;
+    weight.run();
     addRowSums(s.dh.data(), g_.h, t.cols, t.cols, part.db1);
     SmallGemm input; // dx = w1^T dh
     input.m = c, input.n = cols, input.k = h;

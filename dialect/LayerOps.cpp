@@ -11,7 +11,9 @@
 // weight [O, I] and the pre-activation (dx's type), and lowers to the
 // `spectral_conv_grad` kernel with `skip = 1` and `activation`.
 // fourier_layer_save is fourier_layer with `save_spectrum = 1` (a second
-// result, x's truncated spectrum).
+// result, x's truncated spectrum). fourier_layer_grad_params is
+// fourier_layer_grad plus the skip's input x (dx's type) and its weight and
+// bias gradients: `skip_params = 1`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/SpectralGradShapeRules.h"
@@ -151,10 +153,21 @@ SmallVector<NamedAttribute> FourierLayerSaveOp::getKernelAttrs() {
   return attrs;
 }
 
-LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                   Adaptor adaptor,
-                                                   SmallVectorImpl<Type> &inferred) {
-  using OpT = FourierLayerGradOp;
+/// Whether two ranked types have the same element type and rank and no
+/// conflicting sizes.
+static bool compatibleTensors(RankedTensorType a, RankedTensorType b) {
+  return a.getElementType() == b.getElementType() && a.getRank() == b.getRank() &&
+         llvm::none_of(llvm::seq<int64_t>(0, a.getRank()), [&](int64_t d) {
+           return sizesConflict(a.getDimSize(d), b.getDimSize(d));
+         });
+}
+
+/// fourier_layer_grad's (dx, dw) types from its operands (both layer
+/// gradient ops): spectral_conv_grad[_saved]'s rules plus the skip weight
+/// [O, I] and the pre-activation (dx's type).
+template <typename OpT, typename Adaptor>
+static LogicalResult inferFourierLayerGrad(std::optional<Location> loc, Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> modes = adaptor.getModes();
   Type source = adaptor.getSource().getType(), dy = adaptor.getDy().getType(),
        weight = adaptor.getWeight().getType();
@@ -184,38 +197,88 @@ LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<
                         dx.getElementType(), ", got ", *skipW);
   if (Value pre = adaptor.getPre()) {
     auto preType = dyn_cast<RankedTensorType>(pre.getType());
-    if (!preType || preType.getElementType() != dx.getElementType() ||
-        preType.getRank() != dx.getRank() ||
-        llvm::any_of(llvm::seq<int64_t>(0, dx.getRank()), [&](int64_t d) {
-          return sizesConflict(preType.getDimSize(d), dx.getDimSize(d));
-        }))
+    if (!preType || !compatibleTensors(preType, dx))
       return opError<OpT>(loc, "pre must have dx's type ", dx, ", got ", pre.getType());
   }
   return success();
 }
 
+LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                   Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &inferred) {
+  return inferFourierLayerGrad<FourierLayerGradOp>(loc, adaptor, inferred);
+}
+
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradOp)
 
-LogicalResult FourierLayerGradOp::verify() {
-  if (failed(verifyActivation(*this, getActivation())))
+/// The activation's value, and `pre` given exactly when it is not "none".
+template <typename OpT>
+static LogicalResult verifyLayerGrad(OpT op) {
+  if (failed(verifyActivation(op, op.getActivation())))
     return failure();
-  if ((getActivation() != "none") != bool(getPre()))
-    return emitOpError("the pre-activation operand must be given exactly when the activation "
-                       "is not \"none\" (activation \"")
-           << getActivation() << "\", " << (getPre() ? "with" : "without") << " it)";
+  if ((op.getActivation() != "none") != bool(op.getPre()))
+    return op.emitOpError("the pre-activation operand must be given exactly when the "
+                          "activation is not \"none\" (activation \"")
+           << op.getActivation() << "\", " << (op.getPre() ? "with" : "without") << " it)";
   return success();
 }
 
+LogicalResult FourierLayerGradOp::verify() { return verifyLayerGrad(*this); }
+
 StringRef FourierLayerGradOp::getKernelName() { return "spectral_conv_grad"; }
 
-/// Inputs source, dy, w, skip_w[, pre]: `skip = 1`, the activation, and
-/// `saved_spectrum = 1` when the source is the forward's saved spectrum.
-SmallVector<NamedAttribute> FourierLayerGradOp::getKernelAttrs() {
-  SmallVector<NamedAttribute> attrs =
-      layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
-  if (isComplexFloat(getSource().getType().getElementType())) {
-    Builder b(getContext());
+/// `skip = 1`, the activation, and `saved_spectrum = 1` when the source is
+/// the forward's saved spectrum (both layer gradient ops).
+static SmallVector<NamedAttribute> layerGradKernelAttrs(Value source, DenseI64ArrayAttr modes,
+                                                        StringRef activation) {
+  MLIRContext *ctx = source.getContext();
+  SmallVector<NamedAttribute> attrs = layerKernelAttrs(ctx, modes, "skip", activation);
+  if (isComplexFloat(cast<RankedTensorType>(source.getType()).getElementType())) {
+    Builder b(ctx);
     attrs.push_back(b.getNamedAttr("saved_spectrum", b.getI64IntegerAttr(1)));
   }
+  return attrs;
+}
+
+/// Inputs source, dy, w, skip_w[, pre].
+SmallVector<NamedAttribute> FourierLayerGradOp::getKernelAttrs() {
+  return layerGradKernelAttrs(getSource(), getModesAttr(), getActivation());
+}
+
+/// fourier_layer_grad's results, then the skip linear's [O, I] weight
+/// gradient (skip_weight's type) and [O] bias gradient; skip_input must
+/// have dx's type (the layer's input).
+LogicalResult FourierLayerGradParamsOp::inferReturnTypes(MLIRContext *,
+                                                         std::optional<Location> loc,
+                                                         Adaptor adaptor,
+                                                         SmallVectorImpl<Type> &inferred) {
+  using OpT = FourierLayerGradParamsOp;
+  if (failed(inferFourierLayerGrad<OpT>(loc, adaptor, inferred)))
+    return failure();
+  auto dx = cast<RankedTensorType>(inferred[0]);
+  auto input = dyn_cast<RankedTensorType>(adaptor.getSkipInput().getType());
+  if (!input || !compatibleTensors(input, dx))
+    return opError<OpT>(loc, "skip_input must have dx's type ", dx, " (the layer's input), got ",
+                        adaptor.getSkipInput().getType());
+  auto skipW = cast<RankedTensorType>(adaptor.getSkipWeight().getType());
+  inferred.push_back(skipW);
+  inferred.push_back(RankedTensorType::get({skipW.getDimSize(0)}, skipW.getElementType()));
+  return success();
+}
+
+SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradParamsOp)
+
+LogicalResult FourierLayerGradParamsOp::verify() { return verifyLayerGrad(*this); }
+
+StringRef FourierLayerGradParamsOp::getKernelName() { return "spectral_conv_grad"; }
+
+/// Inputs source, dy, w, skip_w, skip_input[, pre]: fourier_layer_grad's
+/// attributes plus `skip_params = 1` (the fifth input, the third and fourth
+/// outputs).
+SmallVector<NamedAttribute> FourierLayerGradParamsOp::getKernelAttrs() {
+  SmallVector<NamedAttribute> attrs =
+      layerGradKernelAttrs(getSource(), getModesAttr(), getActivation());
+  Builder b(getContext());
+  attrs.push_back(b.getNamedAttr("skip_params", b.getI64IntegerAttr(1)));
   return attrs;
 }

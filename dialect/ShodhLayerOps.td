@@ -146,4 +146,43 @@ def Shodh_FourierLayerGradOp : Shodh_ComputeOp<"fourier_layer_grad"> {
   let hasVerifier = 1;
 }
 
+def Shodh_FourierLayerGradParamsOp : Shodh_ComputeOp<"fourier_layer_grad_params"> {
+  let summary = "fourier_layer_grad plus the skip linear's weight and bias gradients";
+  let description = [{
+    `shodh.fourier_layer_grad` (operands and `dx`, `dw` as there) that also
+    returns the skip linear's parameter gradients for the same `dy`:
+    `skip_dw = sum over (b, n..) of dy x^T` ([O, I]) and `skip_db = sum of
+    dy` ([O]), `x` (`skip_input`, the layer's input [B, I, N..], dx's type)
+    being the skip's input: `shodh.linear_grad_params(x, dy)` with axis 1.
+    The kernel adds each batch element's block of dy x^T while the block of
+    dy it has just read for the skip's input gradient is in cache, so dy is
+    read once for the layer's whole backward.
+    `--shodh-fuse-elementwise` forms it from a `fourier_layer_grad(x, dy,
+    ..)` and a `linear_grad_params(x, dy)` (axis 1) of the same `x` and `dy`
+    (training programs).
+
+    ```mlir
+    %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %x, %pre
+        {modes = array<i64: 12, 12>, activation = "gelu"}
+        : (tensor<?x32x64x64xf32>, tensor<?x32x64x64xf32>,
+           tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
+           tensor<?x32x64x64xf32>, tensor<?x32x64x64xf32>)
+        -> (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>,
+            tensor<32x32xf32>, tensor<32xf32>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, AnyRankedTensor:$dy,
+                       AnyRankedTensor:$weight, AnyRankedTensor:$skip_weight,
+                       AnyRankedTensor:$skip_input,
+                       Optional<AnyRankedTensor>:$pre,
+                       DenseI64ArrayAttr:$modes,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
+  let results = (outs AnyRankedTensor:$dx, AnyRankedTensor:$dw,
+                      AnyRankedTensor:$skip_dw, AnyRankedTensor:$skip_db);
+  let assemblyFormat = [{
+    $source `,` $dy `,` $weight `,` $skip_weight `,` $skip_input (`,` $pre^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // SHODH_LAYER_OPS_TD

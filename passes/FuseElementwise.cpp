@@ -16,8 +16,10 @@
 // `fourier_layer_grad(x, dy, w, W)`, and `gelu_grad(pre,
 // fourier_layer_grad(..)#0)` -> `fourier_layer_grad(.., pre) {activation}`.
 // And a channel MLP whose result feeds only an MSE loss and its gradient,
-// with that gradient's channel_mlp_grad -> `channel_mlp_mse_grad`; and
-// `linear_grad_weight(x, dy)` + `linear_grad_bias(dy)` -> `linear_grad_params`.
+// with that gradient's channel_mlp_grad -> `channel_mlp_mse_grad`;
+// `linear_grad_weight(x, dy)` + `linear_grad_bias(dy)` -> `linear_grad_params`;
+// and `fourier_layer_grad(x, dy, ..)` + `linear_grad_params(x, dy)` (axis 1)
+// -> `fourier_layer_grad_params`.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -332,6 +334,65 @@ struct FoldLinearParamGradients : OpRewritePattern<LinearGradBiasOp> {
   }
 };
 
+/// fourier_layer_grad(x, dy, w, W[, pre]) and linear_grad_params(x, dy)
+/// (axis 1: the skip linear's parameter gradients of the same input and
+/// cotangent) -> fourier_layer_grad_params(x, dy, w, W, x[, pre]), created
+/// at their fusionPoint. Waits while the layer gradient's dx still feeds
+/// only a gelu_grad (FoldActivationIntoLayerGradient folds that first).
+LogicalResult fuseSkipParams(PatternRewriter &rewriter, FourierLayerGradOp grad,
+                             LinearGradParamsOp params) {
+  Value x = grad.getSource(), dx = grad.getDx();
+  if (params.getAxis() != 1 || params.getInput() != x || params.getDy() != grad.getDy() ||
+      x.getType() != dx.getType())
+    return failure();
+  if (!grad.getPre() && dx.hasOneUse() && isa<GeluGradOp>(*dx.getUsers().begin()))
+    return failure();
+  SmallVector<Value> operands{x, grad.getDy(), grad.getWeight(), grad.getSkipWeight()};
+  if (Value pre = grad.getPre())
+    operands.push_back(pre);
+  Operation *at = fusionPoint(grad, params, operands);
+  if (!at)
+    return failure();
+  rewriter.setInsertionPoint(at);
+  auto fused = rewriter.create<FourierLayerGradParamsOp>(
+      grad.getLoc(),
+      TypeRange{dx.getType(), grad.getDw().getType(), params.getDw().getType(),
+                params.getDb().getType()},
+      x, grad.getDy(), grad.getWeight(), grad.getSkipWeight(), x, grad.getPre(),
+      grad.getModesAttr(), grad.getActivationAttr());
+  rewriter.replaceOp(grad, ValueRange{fused.getDx(), fused.getDw()});
+  rewriter.replaceOp(params, ValueRange{fused.getSkipDw(), fused.getSkipDb()});
+  return success();
+}
+
+/// fuseSkipParams anchored on the layer gradient (formed, or given its
+/// activation, after the parameter gradients).
+struct FoldSkipParamsIntoLayerGradient : OpRewritePattern<FourierLayerGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(FourierLayerGradOp grad,
+                                PatternRewriter &rewriter) const override {
+    for (Operation *user : grad.getDy().getUsers())
+      if (auto params = dyn_cast<LinearGradParamsOp>(user))
+        if (succeeded(fuseSkipParams(rewriter, grad, params)))
+          return success();
+    return rewriter.notifyMatchFailure(grad, "no linear_grad_params of the layer's x and dy");
+  }
+};
+
+/// fuseSkipParams anchored on the parameter gradients (formed after the
+/// layer gradient).
+struct FoldLayerGradientIntoSkipParams : OpRewritePattern<LinearGradParamsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearGradParamsOp params,
+                                PatternRewriter &rewriter) const override {
+    for (Operation *user : params.getDy().getUsers())
+      if (auto grad = dyn_cast<FourierLayerGradOp>(user))
+        if (succeeded(fuseSkipParams(rewriter, grad, params)))
+          return success();
+    return rewriter.notifyMatchFailure(params, "no fourier_layer_grad of the same x and dy");
+  }
+};
+
 /// The pass: applies the patterns to the whole module.
 struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
@@ -340,7 +401,8 @@ struct FuseElementwisePass
     patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
                  FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
                  FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient,
-                 FoldLinearParamGradients>(&getContext());
+                 FoldLinearParamGradients, FoldSkipParamsIntoLayerGradient,
+                 FoldLayerGradientIntoSkipParams>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -4,8 +4,8 @@
 // spectral_conv_grad, the first spectral_conv in its block reading the same
 // x with the same modes becomes spectral_conv_save (its second result is
 // truncate(rfft(x))), and the gradient becomes spectral_conv_grad_saved on
-// that result; a fourier_layer_grad reading x takes the spectrum as its
-// first operand instead. A fourier_layer reading x (training programs)
+// that result; a fourier_layer_grad[_params] reading x takes the spectrum
+// as its first operand instead. A fourier_layer reading x (training programs)
 // becomes fourier_layer_save the same way. The forward op precedes the gradient (autodiff
 // emits the backward after the forward), which is checked.
 //
@@ -91,10 +91,12 @@ struct UseSavedSpectrum : OpRewritePattern<SpectralConvGradOp> {
   }
 };
 
-/// fourier_layer_grad(x, ..) -> fourier_layer_grad(spectrum of x, ..).
-struct LayerGradUsesSavedSpectrum : OpRewritePattern<FourierLayerGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(FourierLayerGradOp grad,
+/// fourier_layer_grad[_params](x, ..) -> fourier_layer_grad[_params](spectrum
+/// of x, ..) (the params form keeps x as its skip input).
+template <typename LayerGradOp>
+struct LayerGradUsesSavedSpectrum : OpRewritePattern<LayerGradOp> {
+  using OpRewritePattern<LayerGradOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerGradOp grad,
                                 PatternRewriter &rewriter) const override {
     Value x = grad.getSource();
     if (isa<ComplexType>(cast<RankedTensorType>(x.getType()).getElementType()))
@@ -112,7 +114,8 @@ struct ShareSpectraPass
     : mlir::shodh::impl::ShodhShareSpectraBase<ShareSpectraPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<UseSavedSpectrum, LayerGradUsesSavedSpectrum>(&getContext());
+    patterns.add<UseSavedSpectrum, LayerGradUsesSavedSpectrum<FourierLayerGradOp>,
+                 LayerGradUsesSavedSpectrum<FourierLayerGradParamsOp>>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -1,8 +1,9 @@
 // Errors of shodh.spectral_conv_add, shodh.fourier_layer(_save) and
-// shodh.fourier_layer_grad: the activation (and the gradient's
+// shodh.fourier_layer_grad(_params): the activation (and the gradient's
 // pre-activation operand that goes with it), the addend's shape and element
 // type, the skip weight and bias, the source's channels or saved spectrum,
-// and spectral_conv's own operand rules.
+// the params form's skip input and result types, and spectral_conv's own
+// operand rules.
 // RUN: shodh-opt %s -split-input-file -verify-diagnostics
 
 func.func @bad_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %s: tensor<2x8x16x16xf32>) -> tensor<2x8x16x16xf32> {
@@ -145,4 +146,28 @@ func.func @save_skip_weight(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomple
   // expected-error @+1 {{'shodh.fourier_layer_save' op skip_weight must be [O = 8, I = 4], got 'tensor<4x8xf32>'}}
   %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)
   return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @params_skip_input(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %xi: tensor<2x8x16x16xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad_params' op skip_input must have dx's type 'tensor<2x4x16x16xf32>' (the layer's input), got 'tensor<2x8x16x16xf32>'}}
+  %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %xi {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x8x16x16xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  return %sdw : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @params_bias_type(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad_params' op result type 'tensor<2x4x16x16xf32>', 'tensor<4x8x6x3xcomplex<f32>>', 'tensor<8x4xf32>', 'tensor<4xf32>' is incompatible with the inferred type 'tensor<2x4x16x16xf32>', 'tensor<4x8x6x3xcomplex<f32>>', 'tensor<8x4xf32>', 'tensor<8xf32>'}}
+  %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %x {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x4x16x16xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<4xf32>)
+  return %sdw : tensor<8x4xf32>
+}
+
+// -----
+
+func.func @params_pre_without_activation(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<2x4x16x16xf32>) -> tensor<8x4xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad_params' op the pre-activation operand must be given exactly when the activation is not "none" (activation "none", with it)}}
+  %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %x, %pre {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<2x4x16x16xf32>, tensor<2x4x16x16xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  return %sdw : tensor<8x4xf32>
 }

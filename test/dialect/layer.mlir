@@ -1,5 +1,5 @@
 // shodh.spectral_conv_add, shodh.fourier_layer(_save) and
-// shodh.fourier_layer_grad round-trip, with and without their activation (and the fourier_layer's
+// shodh.fourier_layer_grad(_params) round-trip, with and without their activation (and the fourier_layer's
 // bias, the gradient's saved spectrum).
 // RUN: shodh-opt %s | shodh-opt | FileCheck %s
 
@@ -37,4 +37,15 @@ func.func @layer_save(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>
   // CHECK: shodh.fourier_layer_save %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>)
   %y, %s = shodh.fourier_layer_save %x, %w, %sw, %sb {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>)
   return %y, %s : tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>
+}
+
+// The gradient with the skip's parameter gradients: x as source and skip
+// input, or the saved spectrum as source with the pre-activation.
+// CHECK-LABEL: func.func @layer_gradient_params
+func.func @layer_gradient_params(%x: tensor<?x4x16x16xf32>, %xs: tensor<?x4x6x3xcomplex<f32>>, %dy: tensor<?x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %pre: tensor<?x4x16x16xf32>) -> (tensor<8x4xf32>, tensor<8xf32>, tensor<8x4xf32>, tensor<8xf32>) {
+  // CHECK: shodh.fourier_layer_grad_params %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %x {modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  // CHECK: shodh.fourier_layer_grad_params %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {activation = "gelu", modes = array<i64: 3, 3>} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  %dz, %dw2, %sdw2, %sdb2 = shodh.fourier_layer_grad_params %xs, %dy, %w, %sw, %x, %pre {modes = array<i64: 3, 3>, activation = "gelu"} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<8xf32>)
+  return %sdw, %sdb, %sdw2, %sdb2 : tensor<8x4xf32>, tensor<8xf32>, tensor<8x4xf32>, tensor<8xf32>
 }

@@ -4,8 +4,9 @@
 // accumulator. Several uses, an accumulator already present, or different
 // types leave the add alone. Then the Fourier-layer folds, forward and
 // backward (fourier_layer_grad), the channel MLP with an MSE loss and its
-// gradient (channel_mlp_mse_grad), and a linear's weight and bias gradients
-// of one dy (linear_grad_params).
+// gradient (channel_mlp_mse_grad), a linear's weight and bias gradients
+// of one dy (linear_grad_params), and those of a layer's skip joining the
+// layer's gradient (fourier_layer_grad_params).
 // RUN: shodh-opt %s -split-input-file --shodh-fuse-elementwise | FileCheck %s
 
 // CHECK-LABEL: func.func @linear_then_add
@@ -382,4 +383,51 @@ func.func @param_gradients_of_their_own(%dy: tensor<4xf32>) -> tensor<4x4xf32> {
   %db = shodh.linear_grad_bias %dy {axis = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
   %dw = shodh.linear_grad_weight %db, %dy {axis = 0 : i64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
   return %dw : tensor<4x4xf32>
+}
+
+// -----
+
+// A whole layer's backward: the skip's weight and bias gradients of the
+// layer's x and dy join the fused layer gradient (after its gelu_grad has
+// folded), whichever order the ops come in.
+// CHECK-LABEL: func.func @layer_gradient_params
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4x8x8xf32>, %[[SW:[^:]*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:[^:]*]]: tensor<4x4xf32>, %[[DY:[^:]*]]: tensor<?x4x8x8xf32>, %[[PRE:[^:]*]]: tensor<?x4x8x8xf32>)
+// CHECK-NEXT: %[[DX:.*]], %[[DW:.*]], %[[SDW:.*]], %[[SDB:.*]] = shodh.fourier_layer_grad_params %[[X]], %[[DY]], %[[SW]], %[[W]], %[[X]], %[[PRE]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>)
+// CHECK-NEXT: return %[[DX]], %[[DW]], %[[SDW]], %[[SDB]]
+// CHECK-LABEL: func.func @layer_gradient_params_first
+// CHECK-NEXT: %[[DX2:.*]], %{{.*}}, %[[SDW2:.*]], %[[SDB2:.*]] = shodh.fourier_layer_grad_params %arg0, %arg3, %arg1, %arg2, %arg0 {modes = array<i64: 2, 2>}
+// CHECK-NEXT: return %[[SDB2]], %[[SDW2]], %[[DX2]]
+func.func @layer_gradient_params(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>) {
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dx {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %sdw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<4x4xf32>
+  %sdb = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>) -> tensor<4xf32>
+  return %dz, %dw, %sdw, %sdb : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>
+}
+func.func @layer_gradient_params_first(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>) -> (tensor<4xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) {
+  %sdb = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>) -> tensor<4xf32>
+  %sdw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<4x4xf32>
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  return %sdb, %sdw, %dx : tensor<4xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// Left alone: parameter gradients of another x (the lift's input), of
+// another dy, and over another axis.
+// CHECK-LABEL: func.func @layer_gradient_params_left_alone
+// CHECK: shodh.fourier_layer_grad %
+// CHECK: shodh.linear_grad_params %arg4, %arg3
+// CHECK: shodh.linear_grad_params %arg0, %arg5
+// CHECK: shodh.linear_grad_params %arg0, %arg3 {axis = 2 : i64}
+// CHECK-NOT: fourier_layer_grad_params
+func.func @layer_gradient_params_left_alone(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %other: tensor<?x4x8x8xf32>, %dy2: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<8x8xf32>, tensor<8xf32>) {
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %a, %b = shodh.linear_grad_params %other, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<4x4xf32>, tensor<4xf32>)
+  %c, %d = shodh.linear_grad_params %x, %dy2 {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<4x4xf32>, tensor<4xf32>)
+  %e, %f = shodh.linear_grad_params %x, %dy {axis = 2 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<8x8xf32>, tensor<8xf32>)
+  return %dx, %dw, %a, %b, %c, %d, %e, %f : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<8x8xf32>, tensor<8xf32>
 }

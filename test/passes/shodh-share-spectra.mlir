@@ -1,9 +1,9 @@
 // --shodh-share-spectra: a spectral_conv_grad whose input also feeds an
 // earlier spectral_conv with the same modes reads that op's saved spectrum
 // (spectral_conv_save / spectral_conv_grad_saved); other modes, or no
-// forward op on the same value, leave it alone. A fourier_layer_grad reading
-// x takes the spectrum as its first operand; a fourier_layer reading x
-// becomes fourier_layer_save.
+// forward op on the same value, leave it alone. A fourier_layer_grad(_params)
+// reading x takes the spectrum as its first operand (the params form keeps x
+// as its skip input); a fourier_layer reading x becomes fourier_layer_save.
 // RUN: shodh-opt %s -split-input-file --shodh-share-spectra | FileCheck %s
 
 // CHECK-LABEL: func.func @shared
@@ -65,4 +65,17 @@ func.func @static_result(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, 
   %y = shodh.fourier_layer %x, %w, %sw {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> tensor<4x3x8xf32>
   %dx, %dw = shodh.spectral_conv_grad %x, %dy, %w {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>)
   return %y, %dx, %dw : tensor<4x3x8xf32>, tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>
+}
+
+// -----
+
+// The params form: the spectrum as source, x still the skip's input.
+// CHECK-LABEL: func.func @layer_gradient_params
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<?x2x8xf32>
+// CHECK: %[[Y:.*]], %[[S:.*]] = shodh.fourier_layer_save %[[X]]
+// CHECK-NEXT: %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} = shodh.fourier_layer_grad_params %[[S]], %{{[^,]*}}, %{{[^,]*}}, %{{[^,]*}}, %[[X]] {modes = array<i64: 3>} : (tensor<?x2x3xcomplex<f32>>,
+func.func @layer_gradient_params(%x: tensor<?x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %sb: tensor<3xf32>, %dy: tensor<?x3x8xf32>) -> (tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<3x2xf32>, tensor<3xf32>) {
+  %y = shodh.fourier_layer %x, %w, %sw, %sb {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>, tensor<3xf32>) -> tensor<?x3x8xf32>
+  %dx, %dw, %sdw, %sdb = shodh.fourier_layer_grad_params %x, %dy, %w, %sw, %x {modes = array<i64: 3>} : (tensor<?x2x8xf32>, tensor<?x3x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>, tensor<?x2x8xf32>) -> (tensor<?x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>, tensor<3xf32>)
+  return %y, %dx, %sdw, %sdb : tensor<?x3x8xf32>, tensor<?x2x8xf32>, tensor<3x2xf32>, tensor<3xf32>
 }

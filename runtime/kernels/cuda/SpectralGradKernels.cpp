@@ -17,7 +17,10 @@
 //
 // With `skip` (fourier_layer_grad) one strided-batched cuBLAS GEMM adds
 // Ws^T dy onto dx (linearColumnAdjoints, as linear_grad_input), and an
-// activation multiplies dx by act'(pre) (the backend's gelu_grad).
+// activation multiplies dx by act'(pre) (the backend's gelu_grad). With
+// `skip_params` (fourier_layer_grad_params) the skip's weight and bias
+// gradients follow as linear_grad_params runs them (linearColumnWeightGrad,
+// then the bias sums): a composition on the device.
 //
 // Full cuFFT transforms instead of FFTW's pruned stages: agreement with the
 // CPU is to FFT rounding; repeated runs are bit-identical (no atomics).
@@ -56,6 +59,7 @@ public:
         saved_(kind == SpectralGradKind::Both &&
                intAttr(sig, "saved_spectrum", 0) == 1),
         skip_(kind == SpectralGradKind::Both && intAttr(sig, "skip", 0) == 1),
+        skipParams_(skip_ && intAttr(sig, "skip_params", 0) == 1),
         activation_(kind == SpectralGradKind::Both ? activationAttr(sig) : FusedActivation()) {}
 
   /// Checks the shapes, plans the transforms, allocates the scratch.
@@ -76,6 +80,7 @@ private:
   SpectralGradKind kind_;
   std::vector<int64_t> modes_;
   bool saved_, skip_;
+  bool skipParams_; ///< fourier_layer_grad_params: the skip's dW and db too
   FusedActivation activation_; ///< fourier_layer_grad's act' on dx
   int64_t points_ = 0;     ///< grid points per channel
   SpectralGradShapes s_;
@@ -91,7 +96,7 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
   Device &dev = device(ctx);
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
   if (kind_ == SpectralGradKind::Both) {
-    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out);
+    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out, skipParams_);
     points_ = 1;
     for (int64_t n : s_.geom.grid)
       points_ *= n;
@@ -196,8 +201,19 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
                    out[0].numel(), stream(ctx));
     checkLaunch(ctx);
   }
+  if (skipParams_) { // the skip's weight gradient (GEMMs), then its bias's sums
+    if (s_.batch > 0 && points_ > 0 && s_.in > 0 && s_.out > 0)
+      linearColumnWeightGrad(device(ctx).blasHandle(), in[4].as<float>(), dy.as<float>(),
+                             out[2].as<float>(), s_.batch, points_, s_.in, s_.out, where_);
+    else
+      SHODH_CUDA_CHECK(cudaMemsetAsync(out[2].data, 0, sizeof(float) * size_t(out[2].numel()),
+                                       static_cast<cudaStream_t>(stream(ctx))));
+    launchLinearGradBias(dy.as<float>(), out[3].as<float>(), s_.batch, s_.out, points_,
+                         stream(ctx));
+    checkLaunch(ctx);
+  }
   if (wantsWeight())
-    weightGrad(in[0], out.back().data, ctx);
+    weightGrad(in[0], out[kind_ == SpectralGradKind::Weight ? 0 : 1].data, ctx);
 }
 
 } // namespace

@@ -112,7 +112,9 @@ TEST(SpectralGradParity, FromTheSavedSpectrum) {
 }
 
 // fourier_layer_grad's kernel form: spectral_conv_grad with skip = 1 (dx
-// plus Ws^T dy) and an activation (times GELU'(pre)), from the spectrum.
+// plus Ws^T dy) and an activation (times GELU'(pre)), from the spectrum;
+// with skip_params = 1 (fourier_layer_grad_params) also the skip's weight
+// and bias gradients.
 TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
   SHODH_REQUIRE_CUDA_DEVICE();
   for (const GradCase &c : gradCases()) {
@@ -133,6 +135,19 @@ TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
                   {"activation", std::string("gelu")}},
                  {&spectrum, &dy, &w, &ws, &pre}, {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
                  what + " saved, skip, gelu");
+    // fourier_layer_grad_params: the skip's weight and bias gradients too.
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes},
+                  {"saved_spectrum", int64_t(1)},
+                  {"skip", int64_t(1)},
+                  {"skip_params", int64_t(1)},
+                  {"activation", std::string("gelu")}},
+                 {&spectrum, &dy, &w, &ws, &x, &pre},
+                 {{DType::F32, c.x},
+                  {DType::C64, c.w},
+                  {DType::F32, {c.dy[1], c.x[1]}},
+                  {DType::F32, {c.dy[1]}}},
+                 1e-4, what + " saved, skip params, gelu");
   }
 }
 

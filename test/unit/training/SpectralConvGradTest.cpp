@@ -19,7 +19,12 @@
 //    thread counts 1/2/3 (the FFT row split follows the pool size);
 // 5. the fused layer gradient (skip = 1, activation: fourier_layer_grad)
 //    equals spectral_conv_grad -> linear_grad_input (accumulating) ->
-//    gelu_grad bit for bit: the same sums added in the same order.
+//    gelu_grad bit for bit: the same sums added in the same order;
+// 6. with skip_params = 1 (fourier_layer_grad_params) dx and dW stay the
+//    same bits and the skip's weight and bias gradients equal
+//    linear_grad_params(x, dy) (bit for bit at B = 16, where that kernel's
+//    slabs are the batch elements; else to (B S + 2) u of the terms'
+//    magnitudes), the same bits on 1 to 3 threads.
 //
 //===----------------------------------------------------------------------===//
 #include "SpectralGradReference.h"
@@ -190,6 +195,73 @@ TEST_P(SpectralConvGrad, SavedSpectrumGivesIdenticalResults) {
   expectBitIdentical(sdw, dw, "dW from the saved spectrum");
 }
 
+/// |a - b| <= (terms + 2) u sum |terms| elementwise, `mag` holding the
+/// sums of the terms' magnitudes.
+void expectSumsClose(const HostTensor &got, const HostTensor &want, const std::vector<double> &mag,
+                     double terms, const char *what) {
+  const std::vector<double> g = realsOf(got), w = realsOf(want);
+  ASSERT_EQ(g.size(), w.size());
+  for (size_t i = 0; i < g.size(); ++i)
+    ASSERT_NEAR(g[i], w[i], (terms + 2) * std::ldexp(1.0, -24) * mag[i] + 1e-30)
+        << what << " element " << i;
+}
+
+/// The params form (6. above): dx, dW as the layer gradient's (`dz`, `dw`),
+/// the skip's gradients as linear_grad_params', on 1 to 3 threads, from x
+/// and from the saved spectrum.
+void checkSkipParams(const ConvCase &c, const ConvOperands &ops, const HostTensor &ws,
+                     const HostTensor &pre, const HostTensor &spectrum, const HostTensor &dz,
+                     const HostTensor &dw) {
+  const int64_t B = c.dims.batch, I = c.dims.in, O = c.dims.out;
+  int64_t S = 1;
+  for (int64_t n : c.grid)
+    S *= n;
+  HostTensor pdw(DType::F32, {O, I}), pdb(DType::F32, {O});
+  runKernel("linear_grad_params", {{"axis", int64_t(1)}}, {&ops.x, &ops.dy}, {&pdw, &pdb}, 2);
+  std::vector<double> magW(size_t(O * I), 0.0), magB(size_t(O), 0.0);
+  const std::vector<double> xs = realsOf(ops.x), dys = realsOf(ops.dy);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t s = 0; s < S; ++s) {
+        const double d = std::fabs(dys[size_t((b * O + o) * S + s)]);
+        magB[size_t(o)] += d;
+        for (int64_t i = 0; i < I; ++i)
+          magW[size_t(o * I + i)] += d * std::fabs(xs[size_t((b * I + i) * S + s)]);
+      }
+  std::vector<double> firstDw, firstDb; // 1 thread, from x
+  for (int threads : {1, 2, 3})
+    for (bool saved : {false, true}) {
+      SCOPED_TRACE(std::to_string(threads) + " threads, skip params" +
+                   (saved ? ", saved spectrum" : ""));
+      std::vector<NamedAttr> attrs = {{"modes", c.modes},
+                                      {"skip", int64_t(1)},
+                                      {"skip_params", int64_t(1)},
+                                      {"activation", std::string("gelu")}};
+      if (saved)
+        attrs.push_back({"saved_spectrum", int64_t(1)});
+      HostTensor fdx(DType::F32, ops.x.shape), fdw(DType::C64, ops.w.shape),
+          sdw(DType::F32, {O, I}), sdb(DType::F32, {O});
+      runKernel("spectral_conv_grad", attrs,
+                {saved ? &spectrum : &ops.x, &ops.dy, &ops.w, &ws, &ops.x, &pre},
+                {&fdx, &fdw, &sdw, &sdb}, threads);
+      expectBitIdentical(fdx, dz, "dx with the skip params");
+      expectBitIdentical(fdw, dw, "dW with the skip params");
+      if (B == 16) {
+        expectBitIdentical(sdw, pdw, "skip dW (B = 16)");
+        expectBitIdentical(sdb, pdb, "skip db (B = 16)");
+      } else {
+        expectSumsClose(sdw, pdw, magW, double(B * S), "skip dW");
+        expectSumsClose(sdb, pdb, magB, double(B * S), "skip db");
+      }
+      if (threads == 1 && !saved) {
+        firstDw = realsOf(sdw), firstDb = realsOf(sdb);
+      } else {
+        EXPECT_EQ(realsOf(sdw), firstDw) << "skip dW against 1 thread";
+        EXPECT_EQ(realsOf(sdb), firstDb) << "skip db against 1 thread";
+      }
+    }
+}
+
 // spectral_conv_grad with skip = 1 (and an activation) is the composition
 // spectral_conv_grad -> linear_grad_input(dy, Ws, dx) -> gelu_grad(pre, ..):
 // each dx element is the same skip sum plus the same inverse-transform
@@ -229,6 +301,7 @@ void checkLayerGradient(const ConvCase &c) {
       expectBitIdentical(fdx, dz, "dx with the skip and GELU'");
       expectBitIdentical(fdw, dw, "dW with the skip and GELU'");
     }
+  checkSkipParams(c, ops, ws, pre, spectrum, dz, dw);
   // An activation without the skip: act'(pre) times the spectral dx.
   HostTensor adz(DType::F32, ops.x.shape), fdx(DType::F32, ops.x.shape),
       fdw(DType::C64, ops.w.shape);
@@ -245,6 +318,12 @@ TEST_P(SpectralConvGrad, LayerGradientEqualsTheComposition) { checkLayerGradient
 TEST(SpectralConvLayerGrad, WideLayerEqualsTheComposition) {
   checkLayerGradient(ConvCase{{20, 64}, {5, 6}, {4, 16, 8}});
   checkLayerGradient(ConvCase{{8, 8}, {3, 3}, {3, 8, 12}});
+}
+
+// B = 16: the params form's skip gradients equal linear_grad_params' bit
+// for bit; 640-point grids: blocks of 512 columns and a tail of 128.
+TEST(SpectralConvLayerGrad, SixteenElementsGiveLinearGradParamsBits) {
+  checkLayerGradient(ConvCase{{20, 32}, {5, 6}, {16, 16, 8}});
 }
 
 // dx = 2 x 16 x 128^2 floats = 2 MiB: on one thread the skip's input

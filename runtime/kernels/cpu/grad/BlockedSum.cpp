@@ -27,6 +27,20 @@ std::vector<double> blockedRowSums(ThreadPool *pool, int64_t rows,
   return sums;
 }
 
+double sumRow(const float *row, int64_t n) {
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t s = 0;
+  for (; s + 8 <= n; s += 8)
+    for (int j = 0; j < 8; ++j)
+      lane[j] += row[s + j];
+  for (int j = 0; s < n; ++s, ++j)
+    lane[j] += row[s];
+  double sum = 0;
+  for (double v : lane)
+    sum += v;
+  return sum;
+}
+
 double sumOfSquares(const float *v, int64_t n) {
   double acc = 0.0;
   for (int64_t i = 0; i < n; ++i)

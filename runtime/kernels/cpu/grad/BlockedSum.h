@@ -32,6 +32,11 @@ using BlockTerm =
 std::vector<double> blockedRowSums(ThreadPool *pool, int64_t rows,
                                    int64_t rowLength, const BlockTerm &term);
 
+/// Sum of row[0, n) in double: eight lanes (vectorised), lane s % 8 takes
+/// element s, the lanes then added in order; a fixed order (the bias
+/// gradients of linear_grad_params and the fused layer gradient).
+double sumRow(const float *row, int64_t n);
+
 /// Sequential sum of v[i]^2 over [0, n), in double.
 double sumOfSquares(const float *v, int64_t n);
 

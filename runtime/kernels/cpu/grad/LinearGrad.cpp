@@ -10,6 +10,7 @@
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/WeightGemm.h"
+#include "runtime/kernels/cpu/grad/BlockedSum.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -111,23 +112,6 @@ void checkGradBiasShapes(const std::string &where, int64_t axis,
                             where, db.size()));
   checkDim(where, "output dim 0", db[0], fmt::format("dy dim {}", axis),
            dy[axis]);
-}
-
-/// sum of row[0..n) in double: eight lanes (vectorised), lane s % 8 takes
-/// element s, lanes then added in order; the order is fixed, so the result
-/// does not depend on threads.
-double sumRow(const float *row, int64_t n) {
-  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t s = 0;
-  for (; s + 8 <= n; s += 8)
-    for (int j = 0; j < 8; ++j)
-      lane[j] += row[s + j];
-  for (int j = 0; s < n; ++s, ++j)
-    lane[j] += row[s];
-  double sum = 0;
-  for (double v : lane)
-    sum += v;
-  return sum;
 }
 
 /// Checks operand counts and that every operand is f32.

@@ -12,6 +12,8 @@
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/SmallGemm.h"
+#include "runtime/kernels/cpu/WeightGemm.h"
+#include "runtime/kernels/cpu/grad/BlockedSum.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -164,7 +166,9 @@ void SpectralConvGradWeightKernel::run(const std::vector<TensorRef> &in,
 /// the forward spectral_conv) and x is not transformed at all. With skip = 1
 /// a fourth input Ws [O, I] adds the skip linear's input gradient Ws^T dy
 /// into dx, and with an activation the last input `pre` multiplies dx by
-/// act'(pre) (fourier_layer_grad, SpectralConvGrad.h).
+/// act'(pre) (fourier_layer_grad, SpectralConvGrad.h). With skip_params = 1
+/// a fifth input x (the skip's input) gives two more outputs, the skip's
+/// weight and bias gradients (fourier_layer_grad_params).
 class SpectralConvGradKernel : public Kernel {
 public:
   /// Validates operand counts, dtypes, ranks and `modes`.
@@ -172,10 +176,13 @@ public:
       : where_(sig.where) {
     saved_ = flagAttr(sig, "saved_spectrum");
     skip_ = flagAttr(sig, "skip");
+    skipParams_ = flagAttr(sig, "skip_params");
+    if (skipParams_ && !skip_)
+      throw Error(fmt::format("{}: attribute 'skip_params' needs 'skip'", sig.where));
     const FusedActivation act = activationAttr(sig);
     gelu_ = act.gelu, tanh_ = act.tanh;
-    const size_t ins = 3 + (skip_ ? 1 : 0) + (gelu_ ? 1 : 0);
-    expectOperandCounts(sig, ins, ins, 2);
+    const size_t ins = 3 + (skip_ ? 1 : 0) + (skipParams_ ? 1 : 0) + (gelu_ ? 1 : 0);
+    expectOperandCounts(sig, ins, ins, skipParams_ ? 4 : 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
                            "dw"};
     const TensorDesc *all[] = {sig.inputs[0], sig.inputs[1], sig.inputs[2],
@@ -195,6 +202,11 @@ public:
                                 all[i]->shape.size()));
     if (skip_)
       expectDType(sig, *sig.inputs[3], "skip weight", {DType::F32});
+    if (skipParams_) {
+      expectDType(sig, *sig.inputs[4], "skip input", {DType::F32});
+      expectDType(sig, *sig.outputs[2], "skip weight gradient", {DType::F32});
+      expectDType(sig, *sig.outputs[3], "skip bias gradient", {DType::F32});
+    }
     if (gelu_)
       expectDType(sig, *sig.inputs.back(), "pre-activation", {DType::F32});
   }
@@ -204,7 +216,7 @@ public:
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     SpectralGradShapes s = checkSpectralGradShapes(
         SpectralGradKind::Both, saved_, where_, modes_, in, out);
-    checkLayerGradInputs(where_, s, skip_, gelu_, in, out);
+    checkLayerGradInputs(where_, s, skip_, gelu_, in, out, skipParams_);
     geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
     points_ = 1;
     for (int64_t n : geom_.grid)
@@ -224,6 +236,8 @@ public:
         0.0f);
     streamSkip_ = skip_ && streamOutput(batch_ * in_ * points_ * int64_t(sizeof(float)),
                                         fftChunks(ctx));
+    skipPartials_.assign(skipParams_ ? size_t(batch_ * out_ * in_) : 0, 0.0f);
+    biasSums_.assign(skipParams_ ? size_t(batch_ * out_) : 0, 0.0);
   }
 
   /// dy and x to the truncated spectrum, both adjoint contractions, one c2r
@@ -237,11 +251,15 @@ public:
     // dy transforms (dy_b still in cache), b's inverses onto it later.
     const bool perElement = skip_ && fft_->splitsByElement(batch_);
     const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+    const float *skipIn = skipParams_ ? in[4].as<float>() : nullptr;
     if (perElement) {
       fft_->forEachElement(ctx.pool, batch_, [&](int c, int64_t b) {
         fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts, out_, 1.0f, c);
-        for (int64_t k = 0; k < blocks; ++k)
+        for (int64_t k = 0; k < blocks; ++k) {
           skipBlock(in[3].as<float>(), dy, dx, b, k * kLinearColumnBlock);
+          if (skipParams_) // dy's block is in cache
+            skipParamsBlock(skipIn, dy, b, k);
+        }
       });
     } else {
       fft_->forward(ctx.pool, dy, truncDy_.data(), batch_ * out_);
@@ -250,7 +268,15 @@ public:
           for (int64_t u = u0; u < u1; ++u)
             skipBlock(in[3].as<float>(), dy, dx, u / blocks, (u % blocks) * kLinearColumnBlock);
         });
+      if (skipParams_) // the same sums per element, in the same order
+        parallelFor(ctx.pool, batch_, 1, [&](int64_t b0, int64_t b1) {
+          for (int64_t b = b0; b < b1; ++b)
+            for (int64_t k = 0; k < blocks; ++k)
+              skipParamsBlock(skipIn, dy, b, k);
+        });
     }
+    if (skipParams_)
+      reduceSkipParams(out[2].as<float>(), out[3].as<float>());
     const cfloat *spectrumX = in[0].as<cfloat>();
     if (!saved_) {
       fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
@@ -280,6 +306,44 @@ public:
   }
 
 private:
+  /// Block k (columns k * 512 ..) of element b's skip parameter gradients:
+  /// P_b (+)= dy_b[:, blk] x_b[:, blk]^T (overwriting at k = 0) and
+  /// S_b[o] (+)= the block's sum of dy_b[o, :] in double.
+  void skipParamsBlock(const float *x, const float *dy, int64_t b, int64_t k) {
+    const int64_t s0 = k * kLinearColumnBlock, n = std::min(kLinearColumnBlock, points_ - s0);
+    const float *dyb = dy + b * out_ * points_ + s0;
+    WeightGemm g;
+    g.m = out_, g.n = in_, g.k = n;
+    g.a = dyb, g.lda = points_;
+    g.b = x + b * in_ * points_ + s0, g.ldb = points_;
+    g.c = skipPartials_.data() + b * out_ * in_, g.ldc = in_;
+    g.accumulate = k > 0;
+    g.run();
+    double *sums = biasSums_.data() + b * out_;
+    for (int64_t o = 0; o < out_; ++o)
+      sums[o] = (k > 0 ? sums[o] : 0.0) + sumRow(dyb + o * points_, n);
+  }
+  /// dw = ((P_0 + P_1) + P_2) + .. and db = the S_b in element order,
+  /// rounded to f32 (what linear_grad_params gives when its slabs are the
+  /// batch elements).
+  void reduceSkipParams(float *dw, float *db) const {
+    const int64_t size = out_ * in_;
+    if (batch_ == 0) { // nothing to sum over
+      std::fill(dw, dw + size, 0.0f);
+      std::fill(db, db + out_, 0.0f);
+      return;
+    }
+    std::copy(skipPartials_.begin(), skipPartials_.begin() + size, dw);
+    for (int64_t b = 1; b < batch_; ++b)
+      for (int64_t e = 0; e < size; ++e)
+        dw[e] += skipPartials_[size_t(b * size + e)];
+    for (int64_t o = 0; o < out_; ++o) {
+      double sum = 0.0;
+      for (int64_t b = 0; b < batch_; ++b)
+        sum += biasSums_[size_t(b * out_ + o)];
+      db[o] = static_cast<float>(sum);
+    }
+  }
   /// Columns s0 .. s0 + 512 of dx_b = Ws^T dy_b (Ws [O, I]).
   void skipBlock(const float *ws, const float *dy, float *dx, int64_t b, int64_t s0) const {
     linearAdjointColumnBlock(dy + b * out_ * points_, ws, nullptr, dx + b * in_ * points_, in_,
@@ -292,7 +356,10 @@ private:
 
   std::string where_;
   bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
+  bool skipParams_ = false; ///< also the skip's weight and bias gradients
   bool streamSkip_ = false; ///< the skip product streams dx (SmallGemm.h)
+  std::vector<float> skipPartials_; ///< P_b, [B, O, I] (skipParams_)
+  std::vector<double> biasSums_;    ///< S_b, [B, O] (skipParams_)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::vector<float> modeScale_; ///< c_k / N per truncated mode

@@ -28,6 +28,15 @@
 //       pre [B, I, N...]): then dx *= GELU'(pre), the previous layer's
 //       activation (shodh.fourier_layer_grad). Bit-identical to
 //       spectral_conv_grad -> linear_grad_input (accumulating) -> gelu_grad.
+//       skip_params = 1 (with skip; fifth input x, the skip's input [B, I,
+//       N...]; outputs 3 and 4): the skip's weight and bias gradients
+//       dWs = sum dy x^T [O, I] and dbs = sum dy [O]
+//       (shodh.fourier_layer_grad_params). Each batch element's partial
+//       P_b accumulates its 512-column blocks (WeightGemm) right after the
+//       skip product read that block of dy, its bias sums S_b likewise in
+//       double; dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed
+//       orders, bit-identical to linear_grad_params(x, dy) whenever that
+//       kernel's 16 slabs are the batch elements (B = 16).
 //
 // Transforms are TruncatedFft's (pruned, one grid at a time, planned in
 // `prepare`), contractions ModeGemm's; neither depends on the thread count,

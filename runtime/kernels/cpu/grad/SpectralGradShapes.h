@@ -41,13 +41,15 @@ SpectralGradShapes checkSpectralGradShapes(SpectralGradKind kind, bool saved,
                                            const std::vector<TensorRef> &in,
                                            const std::vector<TensorRef> &out);
 
-/// The fused layer gradient's extra inputs of a Both call (`spectral_conv_grad`
-/// with `skip` and / or an activation): the skip weight in[3] must be
-/// [O, I] and the pre-activation (the last input) dx's shape; throws `Error`
-/// starting with `where`.
+/// The fused layer gradient's extra operands of a Both call
+/// (`spectral_conv_grad` with `skip` and / or an activation): the skip
+/// weight in[3] must be [O, I] and the pre-activation (the last input) dx's
+/// shape; with `skipParams` the skip input in[4] dx's shape and the skip
+/// gradients out[2], out[3] [O, I] and [O]. Throws `Error` starting with
+/// `where`.
 void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s, bool skip,
                           bool pre, const std::vector<TensorRef> &in,
-                          const std::vector<TensorRef> &out);
+                          const std::vector<TensorRef> &out, bool skipParams = false);
 
 /// c_k / N for every truncated mode of `g` (row-major): dW's scale.
 std::vector<float> weightGradScales(const SpectralGeometry &g);

@@ -173,7 +173,9 @@ def ShodhFuseElementwise : Pass<"shodh-fuse-elementwise", "::mlir::ModuleOp"> {
     `shodh.channel_mlp_mse_grad` (loss and all gradients from one pass over
     the MLP's tiles, created where the channel_mlp was), and a
     `shodh.linear_grad_weight(x, dy)` with a `shodh.linear_grad_bias(dy)` of
-    the same dy and axis becomes `shodh.linear_grad_params` (dy read once).
+    the same dy and axis becomes `shodh.linear_grad_params` (dy read once),
+    which joins a `shodh.fourier_layer_grad` of the same x and dy (axis 1:
+    the layer's skip) as `shodh.fourier_layer_grad_params`.
     Run after shape inference.
   }];
 }

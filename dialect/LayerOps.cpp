@@ -156,7 +156,8 @@ SmallVector<NamedAttribute> FourierLayerSaveOp::getKernelAttrs() {
 /// Whether two ranked types have the same element type and rank and no
 /// conflicting sizes.
 static bool compatibleTensors(RankedTensorType a, RankedTensorType b) {
-  return a.getElementType() == b.getElementType() && a.getRank() == b.getRank() &&
+  return a.getElementType() == b.getElementType() &&
+         a.getRank() == b.getRank() &&
          llvm::none_of(llvm::seq<int64_t>(0, a.getRank()), [&](int64_t d) {
            return sizesConflict(a.getDimSize(d), b.getDimSize(d));
          });
@@ -166,7 +167,8 @@ static bool compatibleTensors(RankedTensorType a, RankedTensorType b) {
 /// gradient ops): spectral_conv_grad[_saved]'s rules plus the skip weight
 /// [O, I] and the pre-activation (dx's type).
 template <typename OpT, typename Adaptor>
-static LogicalResult inferFourierLayerGrad(std::optional<Location> loc, Adaptor adaptor,
+static LogicalResult inferFourierLayerGrad(std::optional<Location> loc,
+                                           Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> modes = adaptor.getModes();
   Type source = adaptor.getSource().getType(), dy = adaptor.getDy().getType(),
@@ -203,23 +205,25 @@ static LogicalResult inferFourierLayerGrad(std::optional<Location> loc, Adaptor 
   return success();
 }
 
-LogicalResult FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                                   Adaptor adaptor,
-                                                   SmallVectorImpl<Type> &inferred) {
+LogicalResult
+FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                     Adaptor adaptor,
+                                     SmallVectorImpl<Type> &inferred) {
   return inferFourierLayerGrad<FourierLayerGradOp>(loc, adaptor, inferred);
 }
 
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradOp)
 
 /// The activation's value, and `pre` given exactly when it is not "none".
-template <typename OpT>
-static LogicalResult verifyLayerGrad(OpT op) {
+template <typename OpT> static LogicalResult verifyLayerGrad(OpT op) {
   if (failed(verifyActivation(op, op.getActivation())))
     return failure();
   if ((op.getActivation() != "none") != bool(op.getPre()))
-    return op.emitOpError("the pre-activation operand must be given exactly when the "
-                          "activation is not \"none\" (activation \"")
-           << op.getActivation() << "\", " << (op.getPre() ? "with" : "without") << " it)";
+    return op.emitOpError(
+               "the pre-activation operand must be given exactly when the "
+               "activation is not \"none\" (activation \"")
+           << op.getActivation() << "\", " << (op.getPre() ? "with" : "without")
+           << " it)";
   return success();
 }
 
@@ -229,11 +233,14 @@ StringRef FourierLayerGradOp::getKernelName() { return "spectral_conv_grad"; }
 
 /// `skip = 1`, the activation, and `saved_spectrum = 1` when the source is
 /// the forward's saved spectrum (both layer gradient ops).
-static SmallVector<NamedAttribute> layerGradKernelAttrs(Value source, DenseI64ArrayAttr modes,
+static SmallVector<NamedAttribute> layerGradKernelAttrs(Value source,
+                                                        DenseI64ArrayAttr modes,
                                                         StringRef activation) {
   MLIRContext *ctx = source.getContext();
-  SmallVector<NamedAttribute> attrs = layerKernelAttrs(ctx, modes, "skip", activation);
-  if (isComplexFloat(cast<RankedTensorType>(source.getType()).getElementType())) {
+  SmallVector<NamedAttribute> attrs =
+      layerKernelAttrs(ctx, modes, "skip", activation);
+  if (isComplexFloat(
+          cast<RankedTensorType>(source.getType()).getElementType())) {
     Builder b(ctx);
     attrs.push_back(b.getNamedAttr("saved_spectrum", b.getI64IntegerAttr(1)));
   }
@@ -248,29 +255,34 @@ SmallVector<NamedAttribute> FourierLayerGradOp::getKernelAttrs() {
 /// fourier_layer_grad's results, then the skip linear's [O, I] weight
 /// gradient (skip_weight's type) and [O] bias gradient; skip_input must
 /// have dx's type (the layer's input).
-LogicalResult FourierLayerGradParamsOp::inferReturnTypes(MLIRContext *,
-                                                         std::optional<Location> loc,
-                                                         Adaptor adaptor,
-                                                         SmallVectorImpl<Type> &inferred) {
+LogicalResult FourierLayerGradParamsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
   using OpT = FourierLayerGradParamsOp;
   if (failed(inferFourierLayerGrad<OpT>(loc, adaptor, inferred)))
     return failure();
   auto dx = cast<RankedTensorType>(inferred[0]);
   auto input = dyn_cast<RankedTensorType>(adaptor.getSkipInput().getType());
   if (!input || !compatibleTensors(input, dx))
-    return opError<OpT>(loc, "skip_input must have dx's type ", dx, " (the layer's input), got ",
+    return opError<OpT>(loc, "skip_input must have dx's type ", dx,
+                        " (the layer's input), got ",
                         adaptor.getSkipInput().getType());
   auto skipW = cast<RankedTensorType>(adaptor.getSkipWeight().getType());
   inferred.push_back(skipW);
-  inferred.push_back(RankedTensorType::get({skipW.getDimSize(0)}, skipW.getElementType()));
+  inferred.push_back(
+      RankedTensorType::get({skipW.getDimSize(0)}, skipW.getElementType()));
   return success();
 }
 
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradParamsOp)
 
-LogicalResult FourierLayerGradParamsOp::verify() { return verifyLayerGrad(*this); }
+LogicalResult FourierLayerGradParamsOp::verify() {
+  return verifyLayerGrad(*this);
+}
 
-StringRef FourierLayerGradParamsOp::getKernelName() { return "spectral_conv_grad"; }
+StringRef FourierLayerGradParamsOp::getKernelName() {
+  return "spectral_conv_grad";
+}
 
 /// Inputs source, dy, w, skip_w, skip_input[, pre]: fourier_layer_grad's
 /// attributes plus `skip_params = 1` (the fifth input, the third and fourth

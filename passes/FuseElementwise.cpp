@@ -234,6 +234,21 @@ struct FoldLayerGradient : OpRewritePattern<LinearGradInputOp> {
   }
 };
 
+/// The gelu_grad(pre, dx) that FoldActivationIntoLayerGradient folds into
+/// `grad` (dx used only there, equal types, a fusion point), if any.
+GeluGradOp foldableActivation(FourierLayerGradOp grad) {
+  Value dx = grad.getDx();
+  if (grad.getPre() || !dx.hasOneUse())
+    return GeluGradOp();
+  auto gelu = dyn_cast<GeluGradOp>(*dx.getUsers().begin());
+  if (!gelu || gelu.getDy() != dx || dx.getType() != gelu.getType() ||
+      gelu.getInput().getType() != gelu.getType())
+    return GeluGradOp();
+  SmallVector<Value> operands{grad.getSource(), grad.getDy(), grad.getWeight(),
+                              grad.getSkipWeight(), gelu.getInput()};
+  return fusionPoint(grad, gelu, operands) ? gelu : GeluGradOp();
+}
+
 /// gelu_grad(pre, fourier_layer_grad(..)#0) -> fourier_layer_grad(.., pre)
 /// {activation = gelu[_tanh]} when that input gradient is used only there.
 struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
@@ -241,9 +256,7 @@ struct FoldActivationIntoLayerGradient : OpRewritePattern<GeluGradOp> {
   LogicalResult matchAndRewrite(GeluGradOp gelu,
                                 PatternRewriter &rewriter) const override {
     auto grad = gelu.getDy().getDefiningOp<FourierLayerGradOp>();
-    if (!grad || grad.getPre() || !grad.getDx().hasOneUse() ||
-        grad.getDx().getType() != gelu.getType() ||
-        gelu.getInput().getType() != gelu.getType())
+    if (!grad || foldableActivation(grad) != gelu)
       return rewriter.notifyMatchFailure(gelu, "no single-use fourier_layer_grad input");
     return fuseLayerGradient(rewriter, grad, grad.getDw(), gelu, grad.getSource(), grad.getDy(),
                              grad.getWeight(), grad.getSkipWeight(), gelu.getInput(),
@@ -337,19 +350,24 @@ struct FoldLinearParamGradients : OpRewritePattern<LinearGradBiasOp> {
 /// fourier_layer_grad(x, dy, w, W[, pre]) and linear_grad_params(x, dy)
 /// (axis 1: the skip linear's parameter gradients of the same input and
 /// cotangent) -> fourier_layer_grad_params(x, dy, w, W, x[, pre]), created
-/// at their fusionPoint. Waits while the layer gradient's dx still feeds
-/// only a gelu_grad (FoldActivationIntoLayerGradient folds that first).
+/// at their fusionPoint. Waits while FoldActivationIntoLayerGradient can
+/// still fold a gelu_grad into the layer gradient; leaves hand-written IR
+/// whose layer gradient reads a parameter gradient alone (the fused op
+/// would read its own result).
 LogicalResult fuseSkipParams(PatternRewriter &rewriter, FourierLayerGradOp grad,
                              LinearGradParamsOp params) {
   Value x = grad.getSource(), dx = grad.getDx();
-  if (params.getAxis() != 1 || params.getInput() != x || params.getDy() != grad.getDy() ||
-      x.getType() != dx.getType())
+  if (params.getAxis() != 1 || params.getInput() != x ||
+      params.getDy() != grad.getDy() || x.getType() != dx.getType() ||
+      foldableActivation(grad))
     return failure();
-  if (!grad.getPre() && dx.hasOneUse() && isa<GeluGradOp>(*dx.getUsers().begin()))
-    return failure();
-  SmallVector<Value> operands{x, grad.getDy(), grad.getWeight(), grad.getSkipWeight()};
+  SmallVector<Value> operands{x, grad.getDy(), grad.getWeight(),
+                              grad.getSkipWeight()};
   if (Value pre = grad.getPre())
     operands.push_back(pre);
+  if (llvm::any_of(operands,
+                   [&](Value v) { return v.getDefiningOp() == params; }))
+    return failure();
   Operation *at = fusionPoint(grad, params, operands);
   if (!at)
     return failure();
@@ -375,7 +393,8 @@ struct FoldSkipParamsIntoLayerGradient : OpRewritePattern<FourierLayerGradOp> {
       if (auto params = dyn_cast<LinearGradParamsOp>(user))
         if (succeeded(fuseSkipParams(rewriter, grad, params)))
           return success();
-    return rewriter.notifyMatchFailure(grad, "no linear_grad_params of the layer's x and dy");
+    return rewriter.notifyMatchFailure(
+        grad, "no linear_grad_params of the layer's x and dy");
   }
 };
 
@@ -389,7 +408,8 @@ struct FoldLayerGradientIntoSkipParams : OpRewritePattern<LinearGradParamsOp> {
       if (auto grad = dyn_cast<FourierLayerGradOp>(user))
         if (succeeded(fuseSkipParams(rewriter, grad, params)))
           return success();
-    return rewriter.notifyMatchFailure(params, "no fourier_layer_grad of the same x and dy");
+    return rewriter.notifyMatchFailure(
+        params, "no fourier_layer_grad of the same x and dy");
   }
 };
 
@@ -398,11 +418,12 @@ struct FuseElementwisePass
     : mlir::shodh::impl::ShodhFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
-                 FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
-                 FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient,
-                 FoldLinearParamGradients, FoldSkipParamsIntoLayerGradient,
-                 FoldLayerGradientIntoSkipParams>(&getContext());
+    patterns
+        .add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
+             FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
+             FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient,
+             FoldLinearParamGradients, FoldSkipParamsIntoLayerGradient,
+             FoldLayerGradientIntoSkipParams>(&getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

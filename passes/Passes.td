@@ -191,8 +191,9 @@ def ShodhShareSpectra : Pass<"shodh-share-spectra", "::mlir::ModuleOp"> {
     transform of x fewer per layer and training step, for B·I·(2m..m)
     complex values kept from the forward to the backward pass. A
     `shodh.fourier_layer` reading x becomes `shodh.fourier_layer_save` the
-    same way, and a `shodh.fourier_layer_grad` reading x takes the saved
-    spectrum as its first operand.
+    same way, and a `shodh.fourier_layer_grad` or
+    `shodh.fourier_layer_grad_params` reading x takes the saved spectrum as
+    its first operand (the params form keeps x as the skip's input).
   }];
 }
 

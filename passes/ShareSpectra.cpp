@@ -6,8 +6,8 @@
 // truncate(rfft(x))), and the gradient becomes spectral_conv_grad_saved on
 // that result; a fourier_layer_grad[_params] reading x takes the spectrum
 // as its first operand instead. A fourier_layer reading x (training programs)
-// becomes fourier_layer_save the same way. The forward op precedes the gradient (autodiff
-// emits the backward after the forward), which is checked.
+// becomes fourier_layer_save the same way. The forward op precedes the gradient
+// (autodiff emits the backward after the forward), which is checked.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/ShodhOps.h"
@@ -114,8 +114,10 @@ struct ShareSpectraPass
     : mlir::shodh::impl::ShodhShareSpectraBase<ShareSpectraPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<UseSavedSpectrum, LayerGradUsesSavedSpectrum<FourierLayerGradOp>,
-                 LayerGradUsesSavedSpectrum<FourierLayerGradParamsOp>>(&getContext());
+    patterns
+        .add<UseSavedSpectrum, LayerGradUsesSavedSpectrum<FourierLayerGradOp>,
+             LayerGradUsesSavedSpectrum<FourierLayerGradParamsOp>>(
+            &getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

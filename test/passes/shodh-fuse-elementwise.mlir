@@ -394,9 +394,6 @@ func.func @param_gradients_of_their_own(%dy: tensor<4xf32>) -> tensor<4x4xf32> {
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<?x4x8x8xf32>, %[[SW:[^:]*]]: tensor<4x4x4x2xcomplex<f32>>, %[[W:[^:]*]]: tensor<4x4xf32>, %[[DY:[^:]*]]: tensor<?x4x8x8xf32>, %[[PRE:[^:]*]]: tensor<?x4x8x8xf32>)
 // CHECK-NEXT: %[[DX:.*]], %[[DW:.*]], %[[SDW:.*]], %[[SDB:.*]] = shodh.fourier_layer_grad_params %[[X]], %[[DY]], %[[SW]], %[[W]], %[[X]], %[[PRE]] {activation = "gelu", modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>)
 // CHECK-NEXT: return %[[DX]], %[[DW]], %[[SDW]], %[[SDB]]
-// CHECK-LABEL: func.func @layer_gradient_params_first
-// CHECK-NEXT: %[[DX2:.*]], %{{.*}}, %[[SDW2:.*]], %[[SDB2:.*]] = shodh.fourier_layer_grad_params %arg0, %arg3, %arg1, %arg2, %arg0 {modes = array<i64: 2, 2>}
-// CHECK-NEXT: return %[[SDB2]], %[[SDW2]], %[[DX2]]
 func.func @layer_gradient_params(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %pre: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>) {
   %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
   %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
@@ -405,6 +402,13 @@ func.func @layer_gradient_params(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xco
   %sdb = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>) -> tensor<4xf32>
   return %dz, %dw, %sdw, %sdb : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// The parameter gradients before the layer gradient, no activation.
+// CHECK-LABEL: func.func @layer_gradient_params_first
+// CHECK-NEXT: %[[DX2:.*]], %{{.*}}, %[[SDW2:.*]], %[[SDB2:.*]] = shodh.fourier_layer_grad_params %arg0, %arg3, %arg1, %arg2, %arg0 {modes = array<i64: 2, 2>}
+// CHECK-NEXT: return %[[SDB2]], %[[SDW2]], %[[DX2]]
 func.func @layer_gradient_params_first(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>) -> (tensor<4xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) {
   %sdb = shodh.linear_grad_bias %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>) -> tensor<4xf32>
   %sdw = shodh.linear_grad_weight %x, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<4x4xf32>
@@ -430,4 +434,18 @@ func.func @layer_gradient_params_left_alone(%x: tensor<?x4x8x8xf32>, %sw: tensor
   %c, %d = shodh.linear_grad_params %x, %dy2 {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<4x4xf32>, tensor<4xf32>)
   %e, %f = shodh.linear_grad_params %x, %dy {axis = 2 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<8x8xf32>, tensor<8xf32>)
   return %dx, %dw, %a, %b, %c, %d, %e, %f : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<8x8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Hand-written IR whose layer gradient reads the parameter gradient as its
+// skip weight: no fused op could read its own result, so both stay.
+// CHECK-LABEL: func.func @layer_gradient_reads_params
+// CHECK: shodh.linear_grad_params
+// CHECK: shodh.fourier_layer_grad %
+// CHECK-NOT: fourier_layer_grad_params
+func.func @layer_gradient_reads_params(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %dy: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4xf32>) {
+  %a, %b = shodh.linear_grad_params %x, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<4x4xf32>, tensor<4xf32>)
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %sw, %a {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  return %dx, %b : tensor<?x4x8x8xf32>, tensor<4xf32>
 }

@@ -26,33 +26,38 @@ void runBlas(const WeightGemm &g) {
       std::fill(g.c + r * g.ldc, g.c + r * g.ldc + g.n, 0.0f);
     return;
   }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(g.m), int(g.n), int(g.k), 1.0f,
-              g.a, int(g.lda), g.b, int(g.ldb), g.accumulate ? 1.0f : 0.0f, g.c, int(g.ldc));
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(g.m), int(g.n),
+              int(g.k), 1.0f, g.a, int(g.lda), g.b, int(g.ldb),
+              g.accumulate ? 1.0f : 0.0f, g.c, int(g.ldc));
 }
 
 #ifdef SHODH_WEIGHT_GEMM_AVX512
 
-constexpr int kStrip = 32;      // columns of C per pass: two 16-float vectors
+constexpr int kStrip = 32; // columns of C per pass: two 16-float vectors
 /// Positions of B transposed at a time (64 KiB, in L2): a skip linear's
 /// whole unit. 128 (16 KiB, in L1) was as fast from cache but slower with
 /// the operands coming from memory: 32 + M rows read 512 bytes at a time
 /// defeat the hardware prefetcher.
 constexpr int64_t kChunk = 512;
 /// Narrower C (the lift's [32 x 3] gradient) would waste most of the
-/// strip's lanes: it goes through cblas.
-constexpr int64_t kMinColumns = 16;
+/// strip's lanes, fewer rows would not pay for the transposition (about
+/// 1/M of the FMAs' time) nor fill a 4-row block: both go through cblas.
+constexpr int64_t kMinColumns = 16, kMinRows = 8;
 
 /// t[q * 32 + j] = B[n0 + j, k0 + q] for j < cols, q < kc; 0 for j >= cols.
 /// Whole 4 x 4 blocks go through SSE transposes, the edges element by element.
-__attribute__((target("avx512f"))) void packChunk(const WeightGemm &g, int64_t n0, int cols,
-                                                  int64_t k0, int kc, float *t) {
+__attribute__((target("avx512f"))) void packChunk(const WeightGemm &g,
+                                                  int64_t n0, int cols,
+                                                  int64_t k0, int kc,
+                                                  float *t) {
   const float *b = g.b + n0 * g.ldb + k0;
   const int cols4 = cols & ~3, kc4 = kc & ~3;
   for (int j = 0; j < cols4; j += 4) {
     const float *r = b + j * g.ldb;
     for (int q = 0; q < kc4; q += 4) {
       __m128 r0 = _mm_loadu_ps(r + q), r1 = _mm_loadu_ps(r + g.ldb + q),
-             r2 = _mm_loadu_ps(r + 2 * g.ldb + q), r3 = _mm_loadu_ps(r + 3 * g.ldb + q);
+             r2 = _mm_loadu_ps(r + 2 * g.ldb + q),
+             r3 = _mm_loadu_ps(r + 3 * g.ldb + q);
       _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
       _mm_storeu_ps(t + q * kStrip + j, r0);
       _mm_storeu_ps(t + (q + 1) * kStrip + j, r1);
@@ -80,10 +85,9 @@ __attribute__((target("avx512f"))) void packChunk(const WeightGemm &g, int64_t n
 /// the last live row), columns n0 .. n0 + 32 under the masks, over the
 /// chunk's kc positions from k0: from 0 when `first`, else from C.
 template <int R>
-__attribute__((target("avx512f"))) void rowBlock(const WeightGemm &g, int64_t r0, int live,
-                                                 int64_t n0, int64_t k0, int kc,
-                                                 const float *t, bool first, __mmask16 m0,
-                                                 __mmask16 m1) {
+__attribute__((target("avx512f"))) void
+rowBlock(const WeightGemm &g, int64_t r0, int live, int64_t n0, int64_t k0,
+         int kc, const float *t, bool first, __mmask16 m0, __mmask16 m1) {
 #define SHODH_WG_INIT(r)                                                       \
   [[maybe_unused]] __m512 c##r##0 = _mm512_setzero_ps(), c##r##1 = c##r##0;    \
   [[maybe_unused]] const float *a##r =                                         \
@@ -98,7 +102,8 @@ __attribute__((target("avx512f"))) void rowBlock(const WeightGemm &g, int64_t r0
   SHODH_WG_ROWS(SHODH_WG_INIT)
 #undef SHODH_WG_INIT
   for (int q = 0; q < kc; ++q) {
-    const __m512 t0 = _mm512_load_ps(t + q * kStrip), t1 = _mm512_load_ps(t + q * kStrip + 16);
+    const __m512 t0 = _mm512_load_ps(t + q * kStrip),
+                 t1 = _mm512_load_ps(t + q * kStrip + 16);
 #define SHODH_WG_STEP(r)                                                       \
   if constexpr (r < R) {                                                       \
     const __m512 w = _mm512_set1_ps(a##r[q]);                                  \
@@ -166,7 +171,7 @@ void WeightGemm::run() const {
   if (m <= 0 || n <= 0)
     return;
 #ifdef SHODH_WEIGHT_GEMM_AVX512
-  if (k > 0 && n >= kMinColumns && weightGemmKernelActive()) {
+  if (k > 0 && n >= kMinColumns && m >= kMinRows && weightGemmKernelActive()) {
     runAvx512(*this);
     return;
   }

@@ -1,4 +1,5 @@
-//===- WeightGemm.h - Weight-gradient products with a long inner dimension -===//
+//===- WeightGemm.h - Weight-gradient products with a long inner dimension
+//-===//
 //
 // The weight gradients of the FNO's pointwise layers are C[M x N] =
 // A[M x K] B[N x K]^T with M, N = the layer's channels (32 .. 128) and K =
@@ -15,7 +16,7 @@
 // kernel pays off with many rows: the channel MLP's [128 x 32] dw1 tile
 // runs at 70-78 GFLOP/s against OpenBLAS's 53-56 (one core, operands in
 // cache); a skip linear's [32 x 32] with operands from memory is even.
-// C narrower than 16 columns goes through cblas.
+// C narrower than 16 columns or with fewer than 8 rows goes through cblas.
 //
 // Every element's sum runs over k in order, starting from 0 or from C
 // (`accumulate`), the same for every block split, chunk and thread count;

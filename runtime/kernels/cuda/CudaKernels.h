@@ -39,13 +39,14 @@ void linearColumnProducts(void *blas, const float *x, const float *w, float *y,
 void linearColumnAdjoints(void *blas, const float *dy, const float *w, float *dx,
                           int64_t outer, int64_t inner, int64_t cin, int64_t cout,
                           float beta, const std::string &where);
-/// dW = sum_n dY_n X_n^T for n < outer (outer >= 1, inner >= 1), X_n
+/// dW = sum_n dY_n X_n^T for n < outer (outer, inner, cin, cout >= 1), X_n
 /// [cin x inner], dY_n [cout x inner] row-major, dW [cout x cin], one
 /// cuBLAS GEMM per n in order (beta 0, then 1): linear_grad_weight's
 /// product when the channel axis is not the last, also the fused layer
 /// gradient's skip weight gradient (SpectralGradKernels.cpp).
-void linearColumnWeightGrad(void *blas, const float *x, const float *dy, float *dw,
-                            int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+void linearColumnWeightGrad(void *blas, const float *x, const float *dy,
+                            float *dw, int64_t outer, int64_t inner,
+                            int64_t cin, int64_t cout,
                             const std::string &where);
 /// channel_mlp, channel_mlp_grad, channel_mlp_mse_grad (ChannelMlpKernels.cpp).
 void registerCudaChannelMlpKernels(KernelRegistry &registry);

@@ -145,6 +145,8 @@ private:
     const float *x = in[0].as<float>(), *dy = in[1].as<float>();
     const float alpha = 1.0f, zero = 0.0f;
     const int S = int(s_.inner), ci = int(cin_), co = int(cout_);
+    if (ci == 0 || co == 0) // no weights: nothing to write (and no valid ldc)
+      return;
     if (s_.outer == 0 || S == 0) { // an empty sum
       SHODH_CUDA_CHECK(cudaMemsetAsync(dw, 0, sizeof(float) * size_t(ci) * size_t(co),
                                        static_cast<cudaStream_t>(stream(ctx))));
@@ -157,7 +159,8 @@ private:
                 where_, "cublasSgemm");
       return;
     }
-    linearColumnWeightGrad(blas(ctx), x, dy, dw, s_.outer, s_.inner, cin_, cout_, where_);
+    linearColumnWeightGrad(blas(ctx), x, dy, dw, s_.outer, s_.inner, cin_,
+                           cout_, where_);
   }
 
   LinearOp op_;
@@ -191,15 +194,17 @@ void linearColumnAdjoints(void *blas, const float *dy, const float *w, float *dx
             where, "cublasSgemmStridedBatched");
 }
 
-void linearColumnWeightGrad(void *blas, const float *x, const float *dy, float *dw,
-                            int64_t outer, int64_t inner, int64_t cin, int64_t cout,
+void linearColumnWeightGrad(void *blas, const float *x, const float *dy,
+                            float *dw, int64_t outer, int64_t inner,
+                            int64_t cin, int64_t cout,
                             const std::string &where) {
   const float alpha = 1.0f, zero = 0.0f, one = 1.0f;
   for (int64_t n = 0; n < outer; ++n)
-    checkBlas(cublasSgemm(static_cast<cublasHandle_t>(blas), CUBLAS_OP_T, CUBLAS_OP_N, int(cin),
-                          int(cout), int(inner), &alpha, x + n * cin * inner, int(inner),
-                          dy + n * cout * inner, int(inner), n == 0 ? &zero : &one, dw,
-                          int(cin)),
+    checkBlas(cublasSgemm(static_cast<cublasHandle_t>(blas), CUBLAS_OP_T,
+                          CUBLAS_OP_N, int(cin), int(cout), int(inner), &alpha,
+                          x + n * cin * inner, int(inner),
+                          dy + n * cout * inner, int(inner),
+                          n == 0 ? &zero : &one, dw, int(cin)),
               where, "cublasSgemm");
 }
 

@@ -54,13 +54,13 @@ class SpectralConvGradKernel : public CudaKernel {
 public:
   /// Validates the call with the CPU kernel of the same name.
   SpectralConvGradKernel(const KernelSignature &sig, SpectralGradKind kind)
-      : CudaKernel(sig), kind_(kind),
-        modes_(intsAttr(sig, "modes")),
+      : CudaKernel(sig), kind_(kind), modes_(intsAttr(sig, "modes")),
         saved_(kind == SpectralGradKind::Both &&
                intAttr(sig, "saved_spectrum", 0) == 1),
         skip_(kind == SpectralGradKind::Both && intAttr(sig, "skip", 0) == 1),
         skipParams_(skip_ && intAttr(sig, "skip_params", 0) == 1),
-        activation_(kind == SpectralGradKind::Both ? activationAttr(sig) : FusedActivation()) {}
+        activation_(kind == SpectralGradKind::Both ? activationAttr(sig)
+                                                   : FusedActivation()) {}
 
   /// Checks the shapes, plans the transforms, allocates the scratch.
   void prepare(const std::vector<TensorRef> &in,
@@ -96,7 +96,8 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
   Device &dev = device(ctx);
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
   if (kind_ == SpectralGradKind::Both) {
-    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out, skipParams_);
+    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out,
+                         skipParams_);
     points_ = 1;
     for (int64_t n : s_.geom.grid)
       points_ *= n;
@@ -203,13 +204,15 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
   }
   if (skipParams_) { // the skip's weight gradient (GEMMs), then its bias's sums
     if (s_.batch > 0 && points_ > 0 && s_.in > 0 && s_.out > 0)
-      linearColumnWeightGrad(device(ctx).blasHandle(), in[4].as<float>(), dy.as<float>(),
-                             out[2].as<float>(), s_.batch, points_, s_.in, s_.out, where_);
+      linearColumnWeightGrad(device(ctx).blasHandle(), in[4].as<float>(),
+                             dy.as<float>(), out[2].as<float>(), s_.batch,
+                             points_, s_.in, s_.out, where_);
     else
-      SHODH_CUDA_CHECK(cudaMemsetAsync(out[2].data, 0, sizeof(float) * size_t(out[2].numel()),
+      SHODH_CUDA_CHECK(cudaMemsetAsync(out[2].data, 0,
+                                       sizeof(float) * size_t(out[2].numel()),
                                        static_cast<cudaStream_t>(stream(ctx))));
-    launchLinearGradBias(dy.as<float>(), out[3].as<float>(), s_.batch, s_.out, points_,
-                         stream(ctx));
+    launchLinearGradBias(dy.as<float>(), out[3].as<float>(), s_.batch, s_.out,
+                         points_, stream(ctx));
     checkLaunch(ctx);
   }
   if (wantsWeight())

@@ -148,6 +148,15 @@ TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
                   {DType::F32, {c.dy[1], c.x[1]}},
                   {DType::F32, {c.dy[1]}}},
                  1e-4, what + " saved, skip params, gelu");
+    expectParity(
+        "spectral_conv_grad",
+        {{"modes", c.modes}, {"skip", int64_t(1)}, {"skip_params", int64_t(1)}},
+        {&x, &dy, &w, &ws, &x},
+        {{DType::F32, c.x},
+         {DType::C64, c.w},
+         {DType::F32, {c.dy[1], c.x[1]}},
+         {DType::F32, {c.dy[1]}}},
+        1e-4, what + " skip params from x");
   }
 }
 

@@ -148,6 +148,39 @@ TEST(TrainingErrors, Shapes) {
                  {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64), t({3, 2}, DType::C64)},
                  {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
                  "skip weight 't' has dtype complex<f32>; supported: f32");
+  // The params form: skip_params needs skip, counts the skip input and two
+  // more outputs, all f32.
+  const std::vector<NamedAttr> params = {{"modes", std::vector<int64_t>{2}},
+                                         {"skip", int64_t(1)},
+                                         {"skip_params", int64_t(1)}};
+  const std::vector<TensorDesc> paramIns = {t({1, 2, 8}), t({1, 3, 8}),
+                                            t({2, 3, 2}, DType::C64), t({3, 2}),
+                                            t({1, 2, 8})};
+  const std::vector<TensorDesc> paramOuts = {
+      t({1, 2, 8}), t({2, 3, 2}, DType::C64), t({3, 2}), t({3})};
+  expectRejected(
+      "spectral_conv_grad",
+      {{"modes", std::vector<int64_t>{2}}, {"skip_params", int64_t(1)}},
+      {t({1, 2, 8}), t({1, 3, 8}), t({2, 3, 2}, DType::C64), t({1, 2, 8})},
+      {t({1, 2, 8}), t({2, 3, 2}, DType::C64), t({3, 2}), t({3})},
+      "attribute 'skip_params' needs 'skip'");
+  expectRejected("spectral_conv_grad", params,
+                 {paramIns[0], paramIns[1], paramIns[2], paramIns[3]},
+                 paramOuts, "expected 5 inputs and 4 outputs, got 4 and 4");
+  expectRejected("spectral_conv_grad", params, paramIns,
+                 {paramOuts[0], paramOuts[1]},
+                 "expected 5 inputs and 4 outputs, got 5 and 2");
+  expectRejected("spectral_conv_grad", params,
+                 {paramIns[0], paramIns[1], paramIns[2], paramIns[3],
+                  t({1, 2, 8}, DType::F64)},
+                 paramOuts, "skip input 't' has dtype f64; supported: f32");
+  expectRejected(
+      "spectral_conv_grad", params, paramIns,
+      {paramOuts[0], paramOuts[1], t({3, 2}, DType::F64), paramOuts[3]},
+      "skip weight gradient 't' has dtype f64; supported: f32");
+  expectRejected("spectral_conv_grad", params, paramIns,
+                 {paramOuts[0], paramOuts[1], paramOuts[2], t({3}, DType::F64)},
+                 "skip bias gradient 't' has dtype f64; supported: f32");
   expectRejected("spectral_conv",
                  {{"modes", std::vector<int64_t>{2}}, {"save_spectrum", int64_t(1)}},
                  {t({1, 2, 8}), t({2, 3, 2}, DType::C64)}, {t({1, 3, 8})},
@@ -191,6 +224,32 @@ TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {
                   {&x2, &dy2, &w2, &ws2, &pre}, {&dx2, &dw2}, 1);
       },
       "pre-activation must have dx's shape [1, 2, 8], got [1, 2, 7]");
+  // fourier_layer_grad_params' skip input and skip gradients.
+  const std::vector<NamedAttr> params = {{"modes", std::vector<int64_t>{2}},
+                                         {"skip", int64_t(1)},
+                                         {"skip_params", int64_t(1)}};
+  HostTensor xi(DType::F32, {1, 2, 7}), sdw(DType::F32, {3, 2}),
+      sdb(DType::F32, {3}), sdwBad(DType::F32, {2, 3}), sdbBad(DType::F32, {2});
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad", params, {&x2, &dy2, &w2, &ws2, &xi},
+                  {&dx2, &dw2, &sdw, &sdb}, 1);
+      },
+      "skip input must have dx's shape [1, 2, 8], got [1, 2, 7]");
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad", params, {&x2, &dy2, &w2, &ws2, &x2},
+                  {&dx2, &dw2, &sdwBad, &sdb}, 1);
+      },
+      "skip weight and bias gradients must be [3, 2] and [3], got [2, 3] and "
+      "[3]");
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad", params, {&x2, &dy2, &w2, &ws2, &x2},
+                  {&dx2, &dw2, &sdw, &sdbBad}, 1);
+      },
+      "skip weight and bias gradients must be [3, 2] and [3], got [3, 2] and "
+      "[2]");
 }
 
 } // namespace

@@ -317,8 +317,7 @@ void LinearGradWeightKernel::sumUnit(const float *dy, double *sums, int64_t u) c
         sums[o] += dy[i * cout_ + o];
     return;
   }
-  for (int64_t o = 0; o < cout_; ++o)
-    sums[o] += sumRow(dy + (s.n * cout_ + o) * inner + s.first, s.count);
+  biasGradColumns(dy, sums, cout_, inner, s.n, s.first, s.count);
 }
 
 void LinearGradWeightKernel::accumulateUnit(const float *x, const float *dy,
@@ -332,12 +331,8 @@ void LinearGradWeightKernel::accumulateUnit(const float *x, const float *dy,
                 int(cin), beta, dst, int(cin));
     return;
   }
-  WeightGemm g; // dst (+)= dy_unit x_unit^T
-  g.m = cout_, g.n = cin, g.k = s.count;
-  g.a = dy + s.n * cout_ * inner + s.first, g.lda = inner;
-  g.b = x + s.n * cin * inner + s.first, g.ldb = inner;
-  g.c = dst, g.ldc = cin, g.accumulate = beta != 0.0f;
-  g.run();
+  weightGradColumns(x, dy, dst, cin, cout_, inner, s.n, s.first, s.count,
+                    beta != 0.0f);
 }
 
 void LinearGradWeightKernel::run(const std::vector<TensorRef> &in,
@@ -434,6 +429,23 @@ private:
 };
 
 } // namespace
+
+void weightGradColumns(const float *x, const float *dy, float *dst, int64_t cin,
+                       int64_t cout, int64_t inner, int64_t n, int64_t s0,
+                       int64_t count, bool accumulate) {
+  WeightGemm g;
+  g.m = cout, g.n = cin, g.k = count;
+  g.a = dy + n * cout * inner + s0, g.lda = inner;
+  g.b = x + n * cin * inner + s0, g.ldb = inner;
+  g.c = dst, g.ldc = cin, g.accumulate = accumulate;
+  g.run();
+}
+
+void biasGradColumns(const float *dy, double *sums, int64_t cout, int64_t inner,
+                     int64_t n, int64_t s0, int64_t count) {
+  for (int64_t o = 0; o < cout; ++o)
+    sums[o] += sumRow(dy + (n * cout + o) * inner + s0, count);
+}
 
 std::unique_ptr<Kernel> makeLinearGradInputKernel(const KernelSignature &sig) {
   return std::make_unique<LinearGradInputKernel>(sig);

@@ -44,6 +44,20 @@ namespace shodh {
 /// Number of partial sums (slabs) of linear_grad_weight's reduction.
 constexpr int64_t kLinearGradSlabs = 16;
 
+/// One block of columns of the weight gradient's sum with the channel axis
+/// not last: dst (+)= dy_n[:, s0 .. s0 + count) x_n[:, s0 .. s0 + count)^T
+/// for x [.., cin, inner] and dy [.., cout, inner] at row n (WeightGemm;
+/// overwrites unless `accumulate`). linear_grad_weight's units, and the
+/// fused layer gradient's skip parameter blocks (SpectralConvGrad.h), so
+/// the two give the same bits for the same blocks.
+void weightGradColumns(const float *x, const float *dy, float *dst, int64_t cin,
+                       int64_t cout, int64_t inner, int64_t n, int64_t s0,
+                       int64_t count, bool accumulate);
+/// The bias gradient's block alike: sums[o] += sumRow of dy_n[o, s0 ..
+/// s0 + count) in double, o < cout.
+void biasGradColumns(const float *dy, double *sums, int64_t cout, int64_t inner,
+                     int64_t n, int64_t s0, int64_t count);
+
 /// Creates a linear_grad_input kernel; throws `Error` naming the call if it
 /// is invalid.
 std::unique_ptr<Kernel> makeLinearGradInputKernel(const KernelSignature &sig);

@@ -12,8 +12,7 @@
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/SmallGemm.h"
-#include "runtime/kernels/cpu/WeightGemm.h"
-#include "runtime/kernels/cpu/grad/BlockedSum.h"
+#include "runtime/kernels/cpu/grad/LinearGrad.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -178,10 +177,12 @@ public:
     skip_ = flagAttr(sig, "skip");
     skipParams_ = flagAttr(sig, "skip_params");
     if (skipParams_ && !skip_)
-      throw Error(fmt::format("{}: attribute 'skip_params' needs 'skip'", sig.where));
+      throw Error(
+          fmt::format("{}: attribute 'skip_params' needs 'skip'", sig.where));
     const FusedActivation act = activationAttr(sig);
     gelu_ = act.gelu, tanh_ = act.tanh;
-    const size_t ins = 3 + (skip_ ? 1 : 0) + (skipParams_ ? 1 : 0) + (gelu_ ? 1 : 0);
+    const size_t ins =
+        3 + (skip_ ? 1 : 0) + (skipParams_ ? 1 : 0) + (gelu_ ? 1 : 0);
     expectOperandCounts(sig, ins, ins, skipParams_ ? 4 : 2);
     const char *names[] = {saved_ ? "spectrum" : "x", "dy", "weight", "dx",
                            "dw"};
@@ -310,18 +311,14 @@ private:
   /// P_b (+)= dy_b[:, blk] x_b[:, blk]^T (overwriting at k = 0) and
   /// S_b[o] (+)= the block's sum of dy_b[o, :] in double.
   void skipParamsBlock(const float *x, const float *dy, int64_t b, int64_t k) {
-    const int64_t s0 = k * kLinearColumnBlock, n = std::min(kLinearColumnBlock, points_ - s0);
-    const float *dyb = dy + b * out_ * points_ + s0;
-    WeightGemm g;
-    g.m = out_, g.n = in_, g.k = n;
-    g.a = dyb, g.lda = points_;
-    g.b = x + b * in_ * points_ + s0, g.ldb = points_;
-    g.c = skipPartials_.data() + b * out_ * in_, g.ldc = in_;
-    g.accumulate = k > 0;
-    g.run();
+    const int64_t s0 = k * kLinearColumnBlock,
+                  n = std::min(kLinearColumnBlock, points_ - s0);
+    weightGradColumns(x, dy, skipPartials_.data() + b * out_ * in_, in_, out_,
+                      points_, b, s0, n, k > 0);
     double *sums = biasSums_.data() + b * out_;
-    for (int64_t o = 0; o < out_; ++o)
-      sums[o] = (k > 0 ? sums[o] : 0.0) + sumRow(dyb + o * points_, n);
+    if (k == 0)
+      std::fill(sums, sums + out_, 0.0);
+    biasGradColumns(dy, sums, out_, points_, b, s0, n);
   }
   /// dw = ((P_0 + P_1) + P_2) + .. and db = the S_b in element order,
   /// rounded to f32 (what linear_grad_params gives when its slabs are the

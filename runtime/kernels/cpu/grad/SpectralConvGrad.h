@@ -36,7 +36,10 @@
 //       skip product read that block of dy, its bias sums S_b likewise in
 //       double; dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed
 //       orders, bit-identical to linear_grad_params(x, dy) whenever that
-//       kernel's 16 slabs are the batch elements (B = 16).
+//       kernel's 16 slabs are the batch elements (B = 16, grids of more
+//       than one point). When B does not split evenly over the threads,
+//       the same per-element sums run in a pass of their own after the
+//       skip products (dy read again).
 //
 // Transforms are TruncatedFft's (pruned, one grid at a time, planned in
 // `prepare`), contractions ModeGemm's; neither depends on the thread count,

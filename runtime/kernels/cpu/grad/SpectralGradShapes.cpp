@@ -62,8 +62,8 @@ void checkSpectrum(const std::string &where, const std::vector<int64_t> &t,
 
 } // namespace
 
-void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s, bool skip,
-                          bool pre, const std::vector<TensorRef> &in,
+void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
+                          bool skip, bool pre, const std::vector<TensorRef> &in,
                           const std::vector<TensorRef> &out, bool skipParams) {
   if (skip) {
     const std::vector<int64_t> &w = in[3].shape;
@@ -73,14 +73,16 @@ void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
   }
   if (skipParams) {
     if (in[4].shape != out[0].shape)
-      throw Error(fmt::format("{}: skip input must have dx's shape [{}], got [{}]", where,
-                              fmt::join(out[0].shape, ", "), fmt::join(in[4].shape, ", ")));
+      throw Error(fmt::format(
+          "{}: skip input must have dx's shape [{}], got [{}]", where,
+          fmt::join(out[0].shape, ", "), fmt::join(in[4].shape, ", ")));
     const std::vector<int64_t> dw{s.out, s.in}, db{s.out};
     if (out[2].shape != dw || out[3].shape != db)
-      throw Error(fmt::format("{}: skip weight and bias gradients must be [{}] and [{}], got "
-                              "[{}] and [{}]",
-                              where, fmt::join(dw, ", "), fmt::join(db, ", "),
-                              fmt::join(out[2].shape, ", "), fmt::join(out[3].shape, ", ")));
+      throw Error(fmt::format(
+          "{}: skip weight and bias gradients must be [{}] and [{}], got "
+          "[{}] and [{}]",
+          where, fmt::join(dw, ", "), fmt::join(db, ", "),
+          fmt::join(out[2].shape, ", "), fmt::join(out[3].shape, ", ")));
   }
   if (pre && in.back().shape != out[0].shape)
     throw Error(fmt::format("{}: pre-activation must have dx's shape [{}], got [{}]", where,

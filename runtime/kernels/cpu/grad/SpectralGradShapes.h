@@ -47,9 +47,10 @@ SpectralGradShapes checkSpectralGradShapes(SpectralGradKind kind, bool saved,
 /// shape; with `skipParams` the skip input in[4] dx's shape and the skip
 /// gradients out[2], out[3] [O, I] and [O]. Throws `Error` starting with
 /// `where`.
-void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s, bool skip,
-                          bool pre, const std::vector<TensorRef> &in,
-                          const std::vector<TensorRef> &out, bool skipParams = false);
+void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
+                          bool skip, bool pre, const std::vector<TensorRef> &in,
+                          const std::vector<TensorRef> &out,
+                          bool skipParams = false);
 
 /// c_k / N for every truncated mode of `g` (row-major): dW's scale.
 std::vector<float> weightGradScales(const SpectralGeometry &g);

@@ -23,7 +23,6 @@
 #include <immintrin.h>
 #endif
 
-
 namespace shodh {
 
 namespace {
@@ -78,8 +77,8 @@ void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
 /// for q < RB, n < W and l < L (a pass over L of the block's KB lanes).
 /// Each m loads RB rows of A and W columns of B once for 4 RB W FMAs.
 template <int RB, int W, int L>
-SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r, int64_t n0,
-                                   int64_t M, int64_t N, int64_t j0,
+SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r,
+                                   int64_t n0, int64_t M, int64_t N, int64_t j0,
                                    float (&acc)[RB][NB][2][L]) {
   for (int q = 0; q < RB; ++q)
     for (int n = 0; n < W; ++n)
@@ -108,17 +107,18 @@ SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r, in
 #define SHODH_MODE_GEMM_AVX512 1
 /// c[2j] = re[j] s[j], c[2j + 1] = im[j] s[j] for j < 16: two multiplies
 /// and two two-source permutes (gcc scalarised the plain loop's
-/// interleave). Only the AVX-512 path (blockProductWide on x86-64-v4)
-/// reaches it at run time; the other clones call it without inlining.
-__attribute__((target("avx512f"))) inline void storeInterleaved16(const float *re,
-                                                                  const float *im,
-                                                                  const float *s, float *c) {
+/// interleave). Called only where the CPU has AVX-512 (the 16-lane body
+/// also runs elsewhere when a test forces it: setModeGemmLanes); the
+/// clones without AVX-512 call it without inlining.
+__attribute__((target("avx512f"))) inline void
+storeInterleaved16(const float *re, const float *im, const float *s, float *c) {
   const __m512 sv = _mm512_loadu_ps(s);
   const __m512 r = _mm512_mul_ps(_mm512_loadu_ps(re), sv);
   const __m512 i = _mm512_mul_ps(_mm512_loadu_ps(im), sv);
-  const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  const __m512i hi =
-      _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  const __m512i lo =
+      _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13,
+                                       29, 14, 30, 15, 31);
   _mm512_storeu_ps(c, _mm512_permutex2var_ps(r, lo, i));
   _mm512_storeu_ps(c + 16, _mm512_permutex2var_ps(r, hi, i));
 }
@@ -140,7 +140,7 @@ SHODH_INLINE_BODY void storeTile(const float (&acc)[NB][2][L], int W, cfloat *C,
     float *c = reinterpret_cast<float *>(C + (r * N + n0 + n) * K + k0 + j0);
 #ifdef SHODH_MODE_GEMM_AVX512
     if constexpr (L == 16)
-      if (lanes == L) {
+      if (lanes == L && cpuHasAvx512()) {
         storeInterleaved16(acc[n][0], acc[n][1], s, c);
         continue;
       }
@@ -157,9 +157,10 @@ SHODH_INLINE_BODY void storeTile(const float (&acc)[NB][2][L], int W, cfloat *C,
 
 /// Rows r .. r + RB of C against columns n0 .. n0 + W, lanes j0 .. j0 + L.
 template <int RB, int W, int L>
-SHODH_INLINE_BODY void rowTiles(const float *A, const float *B, cfloat *C, int64_t r,
-                                int64_t n0, int64_t M, int64_t N, int64_t K, int64_t k0,
-                                int64_t j0, const float *scale) {
+SHODH_INLINE_BODY void rowTiles(const float *A, const float *B, cfloat *C,
+                                int64_t r, int64_t n0, int64_t M, int64_t N,
+                                int64_t K, int64_t k0, int64_t j0,
+                                const float *scale) {
   float acc[RB][NB][2][L];
   tileProduct<RB, W, L>(A, B, r, n0, M, N, j0, acc);
   storeTile<L>(acc[0], W, C, r, n0, N, K, k0, j0, scale);

@@ -39,10 +39,12 @@ constexpr int kStrip = 32; // columns of C per pass: two 16-float vectors
 /// the operands coming from memory: 32 + M rows read 512 bytes at a time
 /// defeat the hardware prefetcher.
 constexpr int64_t kChunk = 512;
-/// Narrower C (the lift's [32 x 3] gradient) would waste most of the
-/// strip's lanes, fewer rows would not pay for the transposition (about
-/// 1/M of the FMAs' time) nor fill a 4-row block: both go through cblas.
-constexpr int64_t kMinColumns = 16, kMinRows = 8;
+/// C with fewer than 8 columns (the lift's [32 x 3] gradient) would waste
+/// most of the strip's lanes, with fewer rows it would not pay for the
+/// transposition (about 1/M of the FMAs' time): both go through cblas.
+/// The rule is symmetric, so C and C^T of the same operands (swapped)
+/// take the same path and get the same bits (SpectralConvGrad.h).
+constexpr int64_t kMinSide = 8;
 
 /// t[q * 32 + j] = B[n0 + j, k0 + q] for j < cols, q < kc; 0 for j >= cols.
 /// Whole 4 x 4 blocks go through SSE transposes, the edges element by element.
@@ -52,22 +54,28 @@ __attribute__((target("avx512f"))) void packChunk(const WeightGemm &g,
                                                   float *t) {
   const float *b = g.b + n0 * g.ldb + k0;
   const int cols4 = cols & ~3, kc4 = kc & ~3;
-  for (int j = 0; j < cols4; j += 4) {
-    const float *r = b + j * g.ldb;
-    for (int q = 0; q < kc4; q += 4) {
-      __m128 r0 = _mm_loadu_ps(r + q), r1 = _mm_loadu_ps(r + g.ldb + q),
-             r2 = _mm_loadu_ps(r + 2 * g.ldb + q),
-             r3 = _mm_loadu_ps(r + 3 * g.ldb + q);
-      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-      _mm_storeu_ps(t + q * kStrip + j, r0);
-      _mm_storeu_ps(t + (q + 1) * kStrip + j, r1);
-      _mm_storeu_ps(t + (q + 2) * kStrip + j, r2);
-      _mm_storeu_ps(t + (q + 3) * kStrip + j, r3);
+  // 16 positions (a cache line of each row) at a time, all rows: t is
+  // written 2 KiB after 2 KiB, each line whole while it is in L1.
+  for (int q0 = 0; q0 < kc4; q0 += 16) {
+    const int q1 = std::min(q0 + 16, kc4);
+    for (int j = 0; j < cols4; j += 4) {
+      const float *r = b + j * g.ldb;
+      for (int q = q0; q < q1; q += 4) {
+        __m128 r0 = _mm_loadu_ps(r + q), r1 = _mm_loadu_ps(r + g.ldb + q),
+               r2 = _mm_loadu_ps(r + 2 * g.ldb + q),
+               r3 = _mm_loadu_ps(r + 3 * g.ldb + q);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_storeu_ps(t + q * kStrip + j, r0);
+        _mm_storeu_ps(t + (q + 1) * kStrip + j, r1);
+        _mm_storeu_ps(t + (q + 2) * kStrip + j, r2);
+        _mm_storeu_ps(t + (q + 3) * kStrip + j, r3);
+      }
     }
+  }
+  for (int j = 0; j < cols4; j += 4)
     for (int q = kc4; q < kc; ++q)
       for (int i = 0; i < 4; ++i)
-        t[q * kStrip + j + i] = r[i * g.ldb + q];
-  }
+        t[q * kStrip + j + i] = b[(j + i) * g.ldb + q];
   for (int j = cols4; j < cols; ++j)
     for (int q = 0; q < kc; ++q)
       t[q * kStrip + j] = b[j * g.ldb + q];
@@ -171,7 +179,7 @@ void WeightGemm::run() const {
   if (m <= 0 || n <= 0)
     return;
 #ifdef SHODH_WEIGHT_GEMM_AVX512
-  if (k > 0 && n >= kMinColumns && m >= kMinRows && weightGemmKernelActive()) {
+  if (k > 0 && std::min(m, n) >= kMinSide && weightGemmKernelActive()) {
     runAvx512(*this);
     return;
   }

@@ -16,7 +16,9 @@
 // kernel pays off with many rows: the channel MLP's [128 x 32] dw1 tile
 // runs at 70-78 GFLOP/s against OpenBLAS's 53-56 (one core, operands in
 // cache); a skip linear's [32 x 32] with operands from memory is even.
-// C narrower than 16 columns or with fewer than 8 rows goes through cblas.
+// C with fewer than 8 rows or columns goes through cblas. Each element is
+// the same sequence of FMAs whichever operand is A, so C^T computed with
+// A and B swapped has C's bits on the kernel path.
 //
 // Every element's sum runs over k in order, starting from 0 or from C
 // (`accumulate`), the same for every block split, chunk and thread count;

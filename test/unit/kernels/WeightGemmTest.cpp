@@ -3,14 +3,15 @@
 // C = (C or 0) + A B^T for shapes around the kernel's blocks (row blocks of
 // 12 / 8 / 4 and a clamped tail of 1 to 3 rows; 32-column strips with
 // 16-lane halves: n one below / at / one above, and the cblas path below
-// 16 columns or 8 rows; positions in 512-chunks and 4 x 4 transposes: k one
+// 8 rows or columns; positions in 512-chunks and 4 x 4 transposes: k one
 // below / at / one above, tails of 1 to 3), strided operands, overwrite and
 // accumulate, through the AVX-512 kernel (where the CPU has it) and through
 // cblas. Tolerance per element: (k + 2) u times the sum of the magnitudes of
 // its terms. Columns of C past n and the row past m must stay untouched. The
 // kernel's sum order is fixed, so its results cannot depend on how a caller
 // cuts the positions into calls beyond the calls themselves: checked bitwise
-// for one split.
+// for one split, and C^T from the swapped operands is C's transpose bit for
+// bit.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/WeightGemm.h"
@@ -115,6 +116,33 @@ TEST(WeightGemm, SplitIntoCallsIsTheSumInOrder) {
   g.a += 170, g.b += 170, g.k = 860, g.accumulate = true;
   g.run();
   EXPECT_EQ(whole, split);
+}
+
+TEST(WeightGemm, SwappedOperandsGiveTheTranspose) {
+  // A B^T and B A^T: each element the same FMAs of the same products, on
+  // the kernel (both sides >= 8) and for a narrow side on cblas both ways.
+  if (!weightGemmKernelActive())
+    GTEST_SKIP() << "no AVX-512 on this CPU: the cblas path promises no order";
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{32, 32}, {16, 8}, {13, 40}}) {
+    const int64_t k = 700;
+    std::vector<float> a = random(size_t(m * k), 6),
+                       b = random(size_t(n * k), 7);
+    std::vector<float> c(size_t(m * n)), ct(size_t(n * m));
+    WeightGemm g;
+    g.m = m, g.n = n, g.k = k, g.a = a.data(), g.lda = k, g.b = b.data(),
+    g.ldb = k;
+    g.c = c.data(), g.ldc = n;
+    g.run();
+    WeightGemm t;
+    t.m = n, t.n = m, t.k = k, t.a = b.data(), t.lda = k, t.b = a.data(),
+    t.ldb = k;
+    t.c = ct.data(), t.ldc = m;
+    t.run();
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t j = 0; j < n; ++j)
+        ASSERT_EQ(c[size_t(r * n + j)], ct[size_t(j * m + r)])
+            << m << " x " << n << " at " << r << ", " << j;
+  }
 }
 
 TEST(WeightGemm, KernelActiveFollowsTheHook) {

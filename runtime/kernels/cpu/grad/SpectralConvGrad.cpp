@@ -308,12 +308,16 @@ public:
 
 private:
   /// Block k (columns k * 512 ..) of element b's skip parameter gradients:
-  /// P_b (+)= dy_b[:, blk] x_b[:, blk]^T (overwriting at k = 0) and
-  /// S_b[o] (+)= the block's sum of dy_b[o, :] in double.
+  /// P_b (+)= dy_b[:, blk] x_b[:, blk]^T (overwriting at k = 0), kept
+  /// transposed ([I, O]), and S_b[o] (+)= the block's sum of dy_b[o, :] in
+  /// double.
   void skipParamsBlock(const float *x, const float *dy, int64_t b, int64_t k) {
     const int64_t s0 = k * kLinearColumnBlock,
                   n = std::min(kLinearColumnBlock, points_ - s0);
-    weightGradColumns(x, dy, skipPartials_.data() + b * out_ * in_, in_, out_,
+    // P'_b = x_blk dy_blk^T ([I, O]): the operands swapped, so WeightGemm
+    // transposes dy's block, in cache, and x streams through the
+    // broadcasts; each element is the same sum of the same products.
+    weightGradColumns(dy, x, skipPartials_.data() + b * out_ * in_, out_, in_,
                       points_, b, s0, n, k > 0);
     double *sums = biasSums_.data() + b * out_;
     if (k == 0)
@@ -330,10 +334,14 @@ private:
       std::fill(db, db + out_, 0.0f);
       return;
     }
-    std::copy(skipPartials_.begin(), skipPartials_.begin() + size, dw);
-    for (int64_t b = 1; b < batch_; ++b)
-      for (int64_t e = 0; e < size; ++e)
-        dw[e] += skipPartials_[size_t(b * size + e)];
+    for (int64_t o = 0; o < out_;
+         ++o) // dw[o, i] = P'_0[i, o] + P'_1[i, o] + ..
+      for (int64_t i = 0; i < in_; ++i) {
+        float sum = skipPartials_[size_t(i * out_ + o)];
+        for (int64_t b = 1; b < batch_; ++b)
+          sum += skipPartials_[size_t(b * size + i * out_ + o)];
+        dw[o * in_ + i] = sum;
+      }
     for (int64_t o = 0; o < out_; ++o) {
       double sum = 0.0;
       for (int64_t b = 0; b < batch_; ++b)
@@ -355,7 +363,7 @@ private:
   bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
   bool skipParams_ = false; ///< also the skip's weight and bias gradients
   bool streamSkip_ = false; ///< the skip product streams dx (SmallGemm.h)
-  std::vector<float> skipPartials_; ///< P_b, [B, O, I] (skipParams_)
+  std::vector<float> skipPartials_; ///< P_b^T, [B, I, O] (skipParams_)
   std::vector<double> biasSums_;    ///< S_b, [B, O] (skipParams_)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;

@@ -32,12 +32,15 @@
 //       N...]; outputs 3 and 4): the skip's weight and bias gradients
 //       dWs = sum dy x^T [O, I] and dbs = sum dy [O]
 //       (shodh.fourier_layer_grad_params). Each batch element's partial
-//       P_b accumulates its 512-column blocks (WeightGemm) right after the
-//       skip product read that block of dy, its bias sums S_b likewise in
+//       P_b accumulates its 512-column blocks (WeightGemm, operands swapped
+//       so that it transposes the block of dy, in cache, and x streams
+//       through its broadcasts: P_b^T, the same sums) right after the skip
+//       product read that block of dy, its bias sums S_b likewise in
 //       double; dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed
 //       orders, bit-identical to linear_grad_params(x, dy) whenever that
 //       kernel's 16 slabs are the batch elements (B = 16, grids of more
-//       than one point). When B does not split evenly over the threads,
+//       than one point, both channel counts >= 8: WeightGemm's kernel
+//       path both ways). When B does not split evenly over the threads,
 //       the same per-element sums run in a pass of their own after the
 //       skip products (dy read again).
 //

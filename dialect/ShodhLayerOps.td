@@ -155,9 +155,9 @@ def Shodh_FourierLayerGradParamsOp : Shodh_ComputeOp<"fourier_layer_grad_params"
     dy` ([O]), `x` (`skip_input`, the layer's input [B, I, N..], dx's type)
     being the skip's input: `shodh.linear_grad_params(x, dy)` with axis 1.
     The kernel adds each batch element's block of dy x^T while the block of
-    dy it has just read for the skip's input gradient is in cache (when the
-    batch splits evenly over the threads; otherwise in a pass of its own),
-    so dy is read once for the layer's whole backward.
+    dy it has just read for the skip's input gradient is in cache, so dy is
+    read once for the layer's whole backward when the batch splits evenly
+    over the threads (otherwise these sums read dy in a pass of their own).
     `--shodh-fuse-elementwise` forms it from a `fourier_layer_grad(x, dy,
     ..)` and a `linear_grad_params(x, dy)` (axis 1) of the same `x` and `dy`
     (training programs).

@@ -449,3 +449,21 @@ func.func @layer_gradient_reads_params(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x
   %dx, %dw = shodh.fourier_layer_grad %x, %dy, %sw, %a {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
   return %dx, %b : tensor<?x4x8x8xf32>, tensor<4xf32>
 }
+
+// -----
+
+// A gelu_grad that cannot fold (no fusion point, as in @no_fusion_point)
+// does not hold the skip's parameter gradients back: they join the layer
+// gradient without the activation, and the gelu_grad stays apart.
+// CHECK-LABEL: func.func @params_without_foldable_activation
+// CHECK: shodh.fourier_layer_grad_params %arg0, %arg3, %arg1, %arg2, %arg0 {modes = array<i64: 2, 2>}
+// CHECK: shodh.gelu_grad
+func.func @params_without_foldable_activation(%x: tensor<?x4x8x8xf32>, %sw: tensor<4x4x4x2xcomplex<f32>>, %w: tensor<4x4xf32>, %dy: tensor<?x4x8x8xf32>, %p: tensor<?x4x8x8xf32>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>) {
+  %dxs, %dw = shodh.spectral_conv_grad %x, %dy, %sw {modes = array<i64: 2, 2>} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>) -> (tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>)
+  %dx = shodh.linear_grad_input %dy, %w, %dxs {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<4x4xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dw2 = shodh.add %dw, %dw : (tensor<4x4x4x2xcomplex<f32>>, tensor<4x4x4x2xcomplex<f32>>) -> tensor<4x4x4x2xcomplex<f32>>
+  %pre = shodh.add %p, %p : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %dz = shodh.gelu_grad %pre, %dx {approximate = "none"} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %sdw, %sdb = shodh.linear_grad_params %x, %dy {axis = 1 : i64} : (tensor<?x4x8x8xf32>, tensor<?x4x8x8xf32>) -> (tensor<4x4xf32>, tensor<4xf32>)
+  return %dz, %dw2, %sdw, %sdb : tensor<?x4x8x8xf32>, tensor<4x4x4x2xcomplex<f32>>, tensor<4x4xf32>, tensor<4xf32>
+}

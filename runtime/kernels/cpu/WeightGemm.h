@@ -1,5 +1,4 @@
-//===- WeightGemm.h - Weight-gradient products with a long inner dimension
-//-===//
+//===- WeightGemm.h - Weight gradients: products with a long K -*- C++ -*-===//
 //
 // The weight gradients of the FNO's pointwise layers are C[M x N] =
 // A[M x K] B[N x K]^T with M, N = the layer's channels (32 .. 128) and K =

@@ -48,8 +48,9 @@ constexpr int64_t kLinearGradSlabs = 16;
 /// not last: dst (+)= dy_n[:, s0 .. s0 + count) x_n[:, s0 .. s0 + count)^T
 /// for x [.., cin, inner] and dy [.., cout, inner] at row n (WeightGemm;
 /// overwrites unless `accumulate`). linear_grad_weight's units, and the
-/// fused layer gradient's skip parameter blocks (SpectralConvGrad.h), so
-/// the two give the same bits for the same blocks.
+/// fused layer gradient's skip parameter blocks (SpectralConvGrad.h, with
+/// x and dy swapped: the transposed product), so the two give the same bits
+/// for the same blocks on WeightGemm's AVX-512 path.
 void weightGradColumns(const float *x, const float *dy, float *dst, int64_t cin,
                        int64_t cout, int64_t inner, int64_t n, int64_t s0,
                        int64_t count, bool accumulate);

@@ -327,21 +327,22 @@ private:
   /// dw = ((P_0 + P_1) + P_2) + .. and db = the S_b in element order,
   /// rounded to f32 (what linear_grad_params gives when its slabs are the
   /// batch elements).
-  void reduceSkipParams(float *dw, float *db) const {
+  void reduceSkipParams(float *dw, float *db) {
     const int64_t size = out_ * in_;
     if (batch_ == 0) { // nothing to sum over
       std::fill(dw, dw + size, 0.0f);
       std::fill(db, db + out_, 0.0f);
       return;
     }
-    for (int64_t o = 0; o < out_;
-         ++o) // dw[o, i] = P'_0[i, o] + P'_1[i, o] + ..
-      for (int64_t i = 0; i < in_; ++i) {
-        float sum = skipPartials_[size_t(i * out_ + o)];
-        for (int64_t b = 1; b < batch_; ++b)
-          sum += skipPartials_[size_t(b * size + i * out_ + o)];
-        dw[o * in_ + i] = sum;
-      }
+    // (P_0^T + P_1^T) + .. in the partials' [I, O] layout (contiguous,
+    // element by element in b order), then transposed into dw.
+    float *sum = skipPartials_.data(); // P_0^T's place
+    for (int64_t b = 1; b < batch_; ++b)
+      for (int64_t e = 0; e < size; ++e)
+        sum[e] += skipPartials_[size_t(b * size + e)];
+    for (int64_t o = 0; o < out_; ++o)
+      for (int64_t i = 0; i < in_; ++i)
+        dw[o * in_ + i] = sum[i * out_ + o];
     for (int64_t o = 0; o < out_; ++o) {
       double sum = 0.0;
       for (int64_t b = 0; b < batch_; ++b)

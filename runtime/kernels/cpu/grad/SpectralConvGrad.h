@@ -39,8 +39,8 @@
 //       double; dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed
 //       orders, bit-identical to linear_grad_params(x, dy) whenever that
 //       kernel's 16 slabs are the batch elements (B = 16, grids of more
-//       than one point, both channel counts >= 8: WeightGemm's kernel
-//       path both ways). When B does not split evenly over the threads,
+//       than one point, both channel counts >= 8, AVX-512: WeightGemm's
+//       kernel path both ways). When B does not split evenly over the threads,
 //       the same per-element sums run in a pass of their own after the
 //       skip products (dy read again).
 //

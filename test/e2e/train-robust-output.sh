@@ -11,7 +11,9 @@
 #               the next checkpoint (138 KiB) fails with EFBIG — a full disk
 #               as far as the writer can tell;
 #   vanished    the run folder is renamed mid-run and a plain file put in its
-#               place: the next checkpoint fails with ENOTDIR;
+#               place: the next checkpoint fails with ENOTDIR (ENOENT when
+#               the move falls inside a checkpoint's write, or between its
+#               rename and the sync of its folder);
 #   disk-full   a real ENOSPC on a 512 KiB tmpfs, when `mount` is permitted
 #               (root with CAP_SYS_ADMIN); otherwise reported as skipped.
 #

@@ -123,16 +123,12 @@ __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, in
 }
 #undef SHODH_SG_ROWS
 
-/// The lowest `n` bits set (n clamped to [0, 16]).
-__mmask16 lanes(int64_t n) {
-  return static_cast<__mmask16>((1u << std::clamp<int64_t>(n, 0, 16)) - 1u);
-}
-
 /// Column strips of 48, each through all row blocks while it is in L1.
 void runAvx512(const SmallGemm &g) {
   for (int64_t c0 = 0; c0 < g.n; c0 += kColumns) {
     const int64_t left = g.n - c0;
-    const __mmask16 m0 = lanes(left), m1 = lanes(left - 16), m2 = lanes(left - 32);
+    const __mmask16 m0 = laneMask(left), m1 = laneMask(left - 16),
+                    m2 = laneMask(left - 32);
     auto run = left >= kColumns ? block<true> : block<false>;
     for (int64_t r0 = 0; r0 < g.m; r0 += kRows)
       run(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);

@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <cstdint>
+
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define SHODH_VECTOR_CLONES                                                    \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -35,6 +37,15 @@ inline bool cpuHasAvx512() {
 #else
   return false;
 #endif
+}
+
+/// The lowest `n` bits of a 16-lane mask set (n clamped to [0, 16]): the
+/// AVX-512 kernels' masks for partial vectors (an __mmask16).
+inline unsigned short laneMask(int64_t n) {
+  return static_cast<unsigned short>((1u << (n < 0    ? 0
+                                             : n > 16 ? 16
+                                                      : n)) -
+                                     1u);
 }
 
 } // namespace shodh

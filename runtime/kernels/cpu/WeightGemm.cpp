@@ -134,18 +134,13 @@ rowBlock(const WeightGemm &g, int64_t r0, int live, int64_t n0, int64_t k0,
 }
 #undef SHODH_WG_ROWS
 
-/// The lowest `n` bits set (n clamped to [0, 16]).
-__mmask16 lanes(int64_t n) {
-  return static_cast<__mmask16>((1u << std::clamp<int64_t>(n, 0, 16)) - 1u);
-}
-
 /// Strips of 32 columns; per strip, chunks of positions transposed into
 /// `t`, each run through all row blocks (12 rows, then 8 or 4 at the end).
 void runAvx512(const WeightGemm &g) {
   alignas(64) float t[kChunk * kStrip];
   for (int64_t n0 = 0; n0 < g.n; n0 += kStrip) {
     const int cols = int(std::min<int64_t>(kStrip, g.n - n0));
-    const __mmask16 m0 = lanes(cols), m1 = lanes(cols - 16);
+    const __mmask16 m0 = laneMask(cols), m1 = laneMask(cols - 16);
     for (int64_t k0 = 0; k0 < g.k; k0 += kChunk) {
       const int kc = int(std::min(kChunk, g.k - k0));
       packChunk(g, n0, cols, k0, kc, t);

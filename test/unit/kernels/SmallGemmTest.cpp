@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/SmallGemm.h"
 
+#include "RandomFloats.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <vector>
 
 using namespace shodh;
+using shodh::testing::randomFloats;
 
 namespace {
 
@@ -33,27 +36,20 @@ struct Case {
   Addend addend;
 };
 
-std::vector<float> random(size_t n, uint32_t seed) {
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float &f : v)
-    f = u(g);
-  return v;
-}
-
 /// Runs one case with the kernel on or off and checks every element.
 void check(const Case &c, bool kernel) {
   SCOPED_TRACE("m " + std::to_string(c.m) + " n " + std::to_string(c.n) + " k " +
                std::to_string(c.k) + (c.transA ? " A^T" : "") + (c.bias ? " bias" : "") +
                " addend " + std::to_string(int(c.addend)) + (kernel ? " kernel" : " cblas"));
   const int64_t ldx = c.n + 5, ldy = c.n + 3, lda = (c.transA ? c.m : c.k) + 2;
-  std::vector<float> a = random(size_t(lda * (c.transA ? c.k : c.m) + 1), 1);
-  std::vector<float> x = random(size_t(ldx * c.k + 1), 2);
-  std::vector<float> bias = random(size_t(c.m), 3);
-  std::vector<float> addend = random(size_t(ldy * c.m), 4);
+  std::vector<float> a =
+      randomFloats(size_t(lda * (c.transA ? c.k : c.m) + 1), 1);
+  std::vector<float> x = randomFloats(size_t(ldx * c.k + 1), 2);
+  std::vector<float> bias = randomFloats(size_t(c.m), 3);
+  std::vector<float> addend = randomFloats(size_t(ldy * c.m), 4);
   // One spare row past m: it must not be written.
-  std::vector<float> y = c.addend == Addend::InPlace ? addend : random(size_t(ldy * c.m), 5);
+  std::vector<float> y =
+      c.addend == Addend::InPlace ? addend : randomFloats(size_t(ldy * c.m), 5);
   y.resize(size_t(ldy * (c.m + 1)), 7.0f);
   const std::vector<float> before = y;
 
@@ -132,8 +128,9 @@ TEST(SmallGemm, ChannelMlpShape) {
 /// plainly), and shifted by one float (nothing aligned: all plain stores).
 TEST(SmallGemm, StreamingStoresWriteTheSameValues) {
   const int64_t m = 17, n = 131, k = 32, ldy = 144;
-  std::vector<float> a = random(size_t(m * k), 1), x = random(size_t(k * n), 2);
-  std::vector<float> bias = random(size_t(m), 3);
+  std::vector<float> a = randomFloats(size_t(m * k), 1),
+                     x = randomFloats(size_t(k * n), 2);
+  std::vector<float> bias = randomFloats(size_t(m), 3);
   for (int64_t shift : {0, 1}) {
     std::vector<std::vector<float>> ys;
     for (bool stream : {false, true}) {

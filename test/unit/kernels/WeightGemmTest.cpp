@@ -16,6 +16,8 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/WeightGemm.h"
 
+#include "RandomFloats.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,17 +27,9 @@
 #include <vector>
 
 using namespace shodh;
+using shodh::testing::randomFloats;
 
 namespace {
-
-std::vector<float> random(size_t n, uint32_t seed) {
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float &f : v)
-    f = u(g);
-  return v;
-}
 
 /// Runs C[m x n] (+)= A B^T with the kernel on or off and checks every
 /// element against a double sum.
@@ -44,9 +38,10 @@ void check(int64_t m, int64_t n, int64_t k, bool accumulate, bool kernel) {
                std::to_string(k) + (accumulate ? " accumulate" : "") +
                (kernel ? " kernel" : " cblas"));
   const int64_t lda = k + 3, ldb = k + 5, ldc = n + 2;
-  std::vector<float> a = random(size_t(lda * m + 1), 1),
-                     b = random(size_t(ldb * n + 1), 2);
-  std::vector<float> c = random(size_t(ldc * (m + 1)), 3); // a spare row past m
+  std::vector<float> a = randomFloats(size_t(lda * m + 1), 1),
+                     b = randomFloats(size_t(ldb * n + 1), 2);
+  std::vector<float> c =
+      randomFloats(size_t(ldc * (m + 1)), 3); // a spare row past m
   const std::vector<float> before = c;
   WeightGemm g;
   g.m = m, g.n = n, g.k = k;
@@ -104,7 +99,8 @@ TEST(WeightGemm, SplitIntoCallsIsTheSumInOrder) {
   if (!weightGemmKernelActive())
     GTEST_SKIP() << "no AVX-512 on this CPU: the cblas path promises no order";
   const int64_t m = 20, n = 40, k = 1030;
-  std::vector<float> a = random(size_t(m * k), 4), b = random(size_t(n * k), 5);
+  std::vector<float> a = randomFloats(size_t(m * k), 4),
+                     b = randomFloats(size_t(n * k), 5);
   std::vector<float> whole(size_t(m * n)), split(size_t(m * n));
   WeightGemm g;
   g.m = m, g.n = n, g.k = k, g.a = a.data(), g.lda = k, g.b = b.data(),
@@ -125,8 +121,8 @@ TEST(WeightGemm, SwappedOperandsGiveTheTranspose) {
     GTEST_SKIP() << "no AVX-512 on this CPU: the cblas path promises no order";
   for (auto [m, n] : {std::pair<int64_t, int64_t>{32, 32}, {16, 8}, {13, 40}}) {
     const int64_t k = 700;
-    std::vector<float> a = random(size_t(m * k), 6),
-                       b = random(size_t(n * k), 7);
+    std::vector<float> a = randomFloats(size_t(m * k), 6),
+                       b = randomFloats(size_t(n * k), 7);
     std::vector<float> c(size_t(m * n)), ct(size_t(n * m));
     WeightGemm g;
     g.m = m, g.n = n, g.k = k, g.a = a.data(), g.lda = k, g.b = b.data(),

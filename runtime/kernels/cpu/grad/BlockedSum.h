@@ -37,6 +37,13 @@ std::vector<double> blockedRowSums(ThreadPool *pool, int64_t rows,
 /// gradients of linear_grad_params and the fused layer gradient).
 double sumRow(const float *row, int64_t n);
 
+/// sums[r] += sumRow(rows + r * ld, n) for r < count, bit for bit: four
+/// rows at a time, each row's eight lanes one AVX-512 vector of doubles
+/// where the CPU has it (the baseline build's sumRow adds two lanes per
+/// SSE2 instruction), every lane's additions in the same order.
+void sumRows(const float *rows, int64_t ld, int64_t count, int64_t n,
+             double *sums);
+
 /// Sequential sum of v[i]^2 over [0, n), in double.
 double sumOfSquares(const float *v, int64_t n);
 

@@ -443,8 +443,7 @@ void weightGradColumns(const float *x, const float *dy, float *dst, int64_t cin,
 
 void biasGradColumns(const float *dy, double *sums, int64_t cout, int64_t inner,
                      int64_t n, int64_t s0, int64_t count) {
-  for (int64_t o = 0; o < cout; ++o)
-    sums[o] += sumRow(dy + (n * cout + o) * inner + s0, count);
+  sumRows(dy + n * cout * inner + s0, inner, cout, count, sums);
 }
 
 std::unique_ptr<Kernel> makeLinearGradInputKernel(const KernelSignature &sig) {

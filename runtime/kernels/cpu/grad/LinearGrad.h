@@ -55,7 +55,7 @@ void weightGradColumns(const float *x, const float *dy, float *dst, int64_t cin,
                        int64_t cout, int64_t inner, int64_t n, int64_t s0,
                        int64_t count, bool accumulate);
 /// The bias gradient's block alike: sums[o] += sumRow of dy_n[o, s0 ..
-/// s0 + count) in double, o < cout.
+/// s0 + count) in double, o < cout (sumRows: four channels at a time).
 void biasGradColumns(const float *dy, double *sums, int64_t cout, int64_t inner,
                      int64_t n, int64_t s0, int64_t count);
 

@@ -9,10 +9,6 @@
 #include <cassert>
 #include <cstdint>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SHODH_SMALL_GEMM_AVX512 1
-#include <immintrin.h>
-#endif
 
 namespace shodh {
 
@@ -52,7 +48,7 @@ void runBlas(const SmallGemm &g) {
               g.x, int(g.ldx), add ? 1.0f : 0.0f, g.y, int(g.ldy));
 }
 
-#ifdef SHODH_SMALL_GEMM_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
 
 constexpr int kColumns = 48; // columns per block: three 16-float vectors
 
@@ -155,7 +151,7 @@ void SmallGemm::run() const {
   assert(aColStride == 1 || aRowStride == 1);
   if (m <= 0 || n <= 0)
     return;
-#ifdef SHODH_SMALL_GEMM_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
   if (m >= kRows && k <= kMaxDepth && smallGemmKernelActive()) {
     runAvx512(*this);
     return;

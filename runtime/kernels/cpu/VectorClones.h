@@ -26,12 +26,19 @@
 #define SHODH_INLINE_BODY inline
 #endif
 
+/// Hand-written AVX-512 kernels (functions with target("avx512f"), called
+/// only when cpuHasAvx512()) can be compiled: x86-64 with GCC or clang.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SHODH_AVX512_INTRINSICS 1
+#include <immintrin.h>
+#endif
+
 namespace shodh {
 
 /// Whether this CPU runs AVX-512F (the hand-written kernels' condition:
 /// SmallGemm, WeightGemm); false off x86-64.
 inline bool cpuHasAvx512() {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef SHODH_AVX512_INTRINSICS
   static const bool has = __builtin_cpu_supports("avx512f");
   return has;
 #else

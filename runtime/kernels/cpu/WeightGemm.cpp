@@ -8,10 +8,6 @@
 #include <atomic>
 #include <cstdint>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SHODH_WEIGHT_GEMM_AVX512 1
-#include <immintrin.h>
-#endif
 
 namespace shodh {
 
@@ -31,7 +27,7 @@ void runBlas(const WeightGemm &g) {
               g.accumulate ? 1.0f : 0.0f, g.c, int(g.ldc));
 }
 
-#ifdef SHODH_WEIGHT_GEMM_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
 
 constexpr int kStrip = 32; // columns of C per pass: two 16-float vectors
 /// Positions of B transposed at a time (64 KiB, in L2): a skip linear's
@@ -173,7 +169,7 @@ bool weightGemmKernelActive() {
 void WeightGemm::run() const {
   if (m <= 0 || n <= 0)
     return;
-#ifdef SHODH_WEIGHT_GEMM_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
   if (k > 0 && std::min(m, n) >= kMinSide && weightGemmKernelActive()) {
     runAvx512(*this);
     return;

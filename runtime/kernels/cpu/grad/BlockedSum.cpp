@@ -6,9 +6,6 @@
 #include "runtime/kernels/cpu/grad/BlockedSum.h"
 #include "runtime/kernels/cpu/VectorClones.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
 
 #include <algorithm>
 
@@ -59,7 +56,7 @@ double sumRow(const float *row, int64_t n) {
 
 namespace {
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef SHODH_AVX512_INTRINSICS
 /// Four rows from p (rows ld apart): each row's eight lanes one vector of
 /// doubles (exact conversions, each lane's additions in sumRow's order),
 /// four independent chains; then sumRow's tail and lane sum.
@@ -83,7 +80,6 @@ __attribute__((target("avx512f"))) void sumFourRows(const float *p, int64_t ld,
     sums[q] += finishRow(lane, p + q * ld, s, n);
   }
 }
-#define SHODH_SUM_ROWS_AVX512 1
 #endif
 
 } // namespace
@@ -91,7 +87,7 @@ __attribute__((target("avx512f"))) void sumFourRows(const float *p, int64_t ld,
 void sumRows(const float *rows, int64_t ld, int64_t count, int64_t n,
              double *sums) {
   int64_t r = 0;
-#ifdef SHODH_SUM_ROWS_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
   if (cpuHasAvx512())
     for (; r + 4 <= count; r += 4)
       sumFourRows(rows + r * ld, ld, n, sums + r);

@@ -19,9 +19,6 @@
 #include <atomic>
 #include <cstdint>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
 
 namespace shodh {
 
@@ -103,8 +100,7 @@ SHODH_INLINE_BODY void tileProduct(const float *A, const float *B, int64_t r,
   }
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SHODH_MODE_GEMM_AVX512 1
+#ifdef SHODH_AVX512_INTRINSICS
 /// c[2j] = re[j] s[j], c[2j + 1] = im[j] s[j] for j < 16: two multiplies
 /// and two two-source permutes (gcc scalarised the plain loop's
 /// interleave). Called only where the CPU has AVX-512 (the 16-lane body
@@ -138,7 +134,7 @@ SHODH_INLINE_BODY void storeTile(const float (&acc)[NB][2][L], int W, cfloat *C,
     s[j] = scale && j < lanes ? scale[k0 + j0 + j] : 1.0f;
   for (int n = 0; n < W; ++n) {
     float *c = reinterpret_cast<float *>(C + (r * N + n0 + n) * K + k0 + j0);
-#ifdef SHODH_MODE_GEMM_AVX512
+#ifdef SHODH_AVX512_INTRINSICS
     if constexpr (L == 16)
       if (lanes == L && cpuHasAvx512()) {
         storeInterleaved16(acc[n][0], acc[n][1], s, c);

@@ -383,33 +383,25 @@ LogicalResult fuseSkipParams(PatternRewriter &rewriter, FourierLayerGradOp grad,
   return success();
 }
 
-/// fuseSkipParams anchored on the layer gradient (formed, or given its
-/// activation, after the parameter gradients).
-struct FoldSkipParamsIntoLayerGradient : OpRewritePattern<FourierLayerGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(FourierLayerGradOp grad,
-                                PatternRewriter &rewriter) const override {
-    for (Operation *user : grad.getDy().getUsers())
-      if (auto params = dyn_cast<LinearGradParamsOp>(user))
-        if (succeeded(fuseSkipParams(rewriter, grad, params)))
-          return success();
-    return rewriter.notifyMatchFailure(
-        grad, "no linear_grad_params of the layer's x and dy");
-  }
-};
+/// The same with the operands the other way round (for the pattern below).
+LogicalResult fuseSkipParams(PatternRewriter &rewriter, LinearGradParamsOp params,
+                             FourierLayerGradOp grad) {
+  return fuseSkipParams(rewriter, grad, params);
+}
 
-/// fuseSkipParams anchored on the parameter gradients (formed after the
-/// layer gradient).
-struct FoldLayerGradientIntoSkipParams : OpRewritePattern<LinearGradParamsOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(LinearGradParamsOp params,
+/// fuseSkipParams anchored on either op, whichever the greedy driver forms
+/// (or gives its activation) last: tries every `Partner` of the same dy.
+template <typename Anchor, typename Partner>
+struct FoldSkipParams : OpRewritePattern<Anchor> {
+  using OpRewritePattern<Anchor>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Anchor op,
                                 PatternRewriter &rewriter) const override {
-    for (Operation *user : params.getDy().getUsers())
-      if (auto grad = dyn_cast<FourierLayerGradOp>(user))
-        if (succeeded(fuseSkipParams(rewriter, grad, params)))
+    for (Operation *user : op.getDy().getUsers())
+      if (auto partner = dyn_cast<Partner>(user))
+        if (succeeded(fuseSkipParams(rewriter, op, partner)))
           return success();
     return rewriter.notifyMatchFailure(
-        params, "no fourier_layer_grad of the same x and dy");
+        op, "no fourier_layer_grad and linear_grad_params of the same x and dy");
   }
 };
 
@@ -422,8 +414,10 @@ struct FuseElementwisePass
         .add<FoldAddIntoLinear, FoldAddIntoLinearGradInput, FoldFourierLayer,
              FoldSkipIntoFourierLayer, FoldLastFourierLayer, FoldLayerGradient,
              FoldActivationIntoLayerGradient, FoldMseIntoChannelMlpGradient,
-             FoldLinearParamGradients, FoldSkipParamsIntoLayerGradient,
-             FoldLayerGradientIntoSkipParams>(&getContext());
+             FoldLinearParamGradients,
+             FoldSkipParams<FourierLayerGradOp, LinearGradParamsOp>,
+             FoldSkipParams<LinearGradParamsOp, FourierLayerGradOp>>(
+            &getContext());
     if (failed(
             applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

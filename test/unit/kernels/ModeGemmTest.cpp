@@ -4,8 +4,9 @@
 // per-mode scale) against direct double loops, for sizes that leave partial
 // mode blocks (K not a multiple of 16) and partial column tiles (N not a
 // multiple of 4), on 1 and 3 threads, with the kernel's 16-lane and 8-lane
-// passes; both passes must agree bit for bit. f32 sums of <= 40 products:
-// tolerance 1e-5 of the values' scale.
+// passes; both passes must agree bit for bit, and so must B packed once
+// (packB) with A's rows taken a few at a time (runPacked). f32 sums of <= 40
+// products: tolerance 1e-5 of the values' scale.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
@@ -13,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <complex>
 #include <random>
 #include <vector>
@@ -105,6 +107,49 @@ TEST(ModeGemm, LanePassesAgreeBitwise) {
   std::vector<cfloat> narrow = run(g, x, w, nullptr, 2);
   setModeGemmLanes(0);
   EXPECT_EQ(wide, narrow);
+}
+
+/// runPacked on groups of `rows` rows of A against B packed once (on
+/// `threads` threads, buffers misaligned by one float) gives run()'s bits.
+void expectPackedMatchesRun(const ModeGemm &whole, ModeGemm group,
+                            const std::vector<cfloat> &a,
+                            const std::vector<cfloat> &b, const float *scale,
+                            int threads) {
+  ThreadPool pool(threads);
+  std::vector<float> packed(size_t(group.packedBFloats() + 1), 9.0f),
+      scratch(size_t(group.packedScratchFloats() + 1), 9.0f);
+  group.packB(&pool, b.data(), packed.data() + 1);
+  const int64_t step = group.rows;
+  std::vector<cfloat> c(size_t(whole.rows * whole.cols * whole.modes),
+                        cfloat(7.0f, 7.0f));
+  for (int64_t r = 0; r < whole.rows; r += step) {
+    group.rows = std::min(step, whole.rows - r);
+    group.runPacked(a.data() + r * whole.inner * whole.modes, packed.data() + 1,
+                    c.data() + r * whole.cols * whole.modes, scale,
+                    scratch.data() + 1);
+  }
+  EXPECT_EQ(c, run(whole, a, b, scale, 1));
+}
+
+TEST_P(ModeGemmCases, PackedRowGroupsMatchRunBitwise) {
+  auto [d, threads, lanes] = GetParam();
+  setModeGemmLanes(lanes);
+  std::vector<cfloat> x = random(d.B * d.I * d.K, 6),
+                      w = random(d.I * d.O * d.K, 7),
+                      dy = random(d.B * d.O * d.K, 8);
+  std::vector<float> scale(size_t(d.K));
+  for (int64_t k = 0; k < d.K; ++k)
+    scale[size_t(k)] = 1.5f - float(k % 4) * 0.25f;
+  for (int64_t rows : {1, 2, 3}) {
+    SCOPED_TRACE(rows);
+    expectPackedMatchesRun(ModeGemm::forward(d.B, d.I, d.O, d.K),
+                           ModeGemm::forward(rows, d.I, d.O, d.K), x, w,
+                           nullptr, threads);
+    // B stored transposed and conjugated (the fused layer gradient's form).
+    expectPackedMatchesRun(ModeGemm::adjointInput(d.B, d.I, d.O, d.K),
+                           ModeGemm::adjointInput(rows, d.I, d.O, d.K), dy, w,
+                           scale.data(), threads);
+  }
 }
 
 } // namespace

@@ -70,6 +70,24 @@ void packTile(const cfloat *src, float *tile, int64_t outer, int64_t inner,
     }
 }
 
+/// Packs whole matrices: every mode block's tile of `src` at once (tile kb
+/// at tiles + kb * outer * inner * 2 KB), reading the stored rows
+/// [first, end) of K modes each in order, so that the reads stream.
+SHODH_VECTOR_CLONES
+void packRows(const cfloat *src, float *tiles, int64_t outer, int64_t inner,
+              int64_t K, bool trans, bool conj, int64_t first, int64_t end) {
+  const int64_t tile = outer * inner * 2 * KB;
+  const float sign = conj ? -1.0f : 1.0f;
+  for (int64_t idx = first; idx < end; ++idx) {
+    const int64_t p = trans ? idx % outer : idx / inner,
+                  q = trans ? idx / outer : idx % inner;
+    const float *row = reinterpret_cast<const float *>(src + idx * K);
+    float *re = tiles + (p * inner + q) * 2 * KB;
+    for (int64_t k0 = 0; k0 < K; k0 += KB, re += tile)
+      packLanes(row + 2 * k0, re, re + KB, std::min(KB, K - k0), sign);
+  }
+}
+
 /// acc[q][n][re|im][l] = sum_m A[r + q, m] * B[m, n0 + n] at lane j0 + l,
 /// for q < RB, n < W and l < L (a pass over L of the block's KB lanes).
 /// Each m loads RB rows of A and W columns of B once for 4 RB W FMAs.
@@ -232,6 +250,43 @@ int64_t ModeGemm::scratchFloats(int threads) const {
   return std::max(threads, 1) * (rows * inner + inner * cols) * 2 * KB + 16;
 }
 
+namespace {
+/// `p` advanced to the next 64-byte boundary.
+float *alignTile(float *p) {
+  return p + (64 - reinterpret_cast<uintptr_t>(p) % 64) % 64 / sizeof(float);
+}
+} // namespace
+
+int64_t ModeGemm::packedBFloats() const {
+  return (modes + KB - 1) / KB * inner * cols * 2 * KB + 16;
+}
+
+void ModeGemm::packB(ThreadPool *pool, const cfloat *b, float *packed) const {
+  packed = alignTile(packed);
+  auto body = [&](int64_t r0, int64_t r1) {
+    packRows(b, packed, inner, cols, modes, transB, conjB, r0, r1);
+  };
+  if (pool)
+    pool->parallelFor(inner * cols, body);
+  else
+    body(0, inner * cols);
+}
+
+int64_t ModeGemm::packedScratchFloats() const {
+  return rows * inner * 2 * KB + 16;
+}
+
+void ModeGemm::runPacked(const cfloat *a, const float *packedB, cfloat *c,
+                         const float *scale, float *scratch) const {
+  const int64_t blocks = (modes + KB - 1) / KB, tile = inner * cols * 2 * KB;
+  const float *tileB = alignTile(const_cast<float *>(packedB));
+  float *tileA = alignTile(scratch);
+  for (int64_t kb = 0; kb < blocks; ++kb, tileB += tile) {
+    packTile(a, tileA, rows, inner, modes, kb * KB, transA, conjA);
+    blockProduct(tileA, tileB, c, rows, inner, cols, modes, kb * KB, scale);
+  }
+}
+
 void ModeGemm::run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c,
                    const float *scale, float *scratch) const {
   const int64_t blocks = (modes + KB - 1) / KB;
@@ -240,7 +295,7 @@ void ModeGemm::run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, blocks));
   // Every tile is a multiple of 2 KB floats (64 bytes) long: aligning the
   // base aligns them all.
-  scratch += (64 - reinterpret_cast<uintptr_t>(scratch) % 64) % 64 / sizeof(float);
+  scratch = alignTile(scratch);
   auto body = [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       float *tileA = scratch + p * tileFloats;

@@ -60,6 +60,20 @@ struct ModeGemm {
   /// tiles are placed 64-byte aligned inside it).
   void run(ThreadPool *pool, const cfloat *a, const cfloat *b, cfloat *c,
            const float *scale, float *scratch) const;
+
+  /// Floats of B packed whole (every mode block's tile), plus alignment.
+  int64_t packedBFloats() const;
+  /// Packs B whole into `packed` (packedBFloats() floats), the blocks spread
+  /// over `pool`; the result feeds runPacked.
+  void packB(ThreadPool *pool, const cfloat *b, float *packed) const;
+  /// Floats of scratch runPacked needs (A's tile of one mode block).
+  int64_t packedScratchFloats() const;
+  /// run() on the calling thread with B packed by packB, for callers that
+  /// multiply a few rows at a time against the same B (the fused spectral
+  /// layers, one batch element per call): each output's sum is the same as
+  /// run()'s, in the same order, so the results are the same bits.
+  void runPacked(const cfloat *a, const float *packedB, cfloat *c,
+                 const float *scale, float *scratch) const;
 };
 
 } // namespace shodh

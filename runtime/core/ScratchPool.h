@@ -27,6 +27,11 @@ public:
   /// At least `bytes` bytes aligned to kTensorAlignment; throws `Error` if
   /// the memory cannot be allocated.
   uint8_t *acquire(uint64_t bytes);
+  /// `bytes` rounded up to a multiple of kTensorAlignment (to place
+  /// several blocks in one acquired buffer).
+  static uint64_t roundUp(uint64_t bytes) {
+    return (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
+  }
   /// Bytes held now.
   uint64_t capacity() const { return buffer_.size(); }
 

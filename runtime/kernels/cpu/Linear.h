@@ -34,8 +34,8 @@ constexpr int64_t kLinearRowBlock = 128;
 /// W [cout x cin] x[:, s0 : s0 + cols] + b (+ r), cols = min(block, S - s0);
 /// x, y (and r) point at n's [cin | cout x S] slices; b and r may be null.
 /// Also the skip product of the fused Fourier layer (spectral/SpectralConv.h),
-/// which sets `stream` where streamOutput says so (SmallGemm.h: y is not
-/// read again until the inverse transforms).
+/// which adds the inverse transforms as r and streams y out (`stream`,
+/// SmallGemm.h: y is not read again by the layer).
 void linearColumnBlock(const float *x, const float *w, const float *b, const float *r,
                        float *y, int64_t cin, int64_t cout, int64_t S, int64_t s0,
                        bool stream = false);
@@ -44,7 +44,8 @@ void linearColumnBlock(const float *x, const float *w, const float *b, const flo
 /// dx[:, s0 : s0 + cols] = W^T dy[:, s0 : s0 + cols] (+ acc), W [cout x cin];
 /// dy, dx (and acc, which may be dx) point at n's [cout | cin x S] slices.
 /// Also the skip's input gradient of the fused Fourier layer gradient
-/// (grad/SpectralConvGrad.h), which may set `stream` as the layer does.
+/// (grad/SpectralConvGrad.h), which adds the inverse transforms as acc and
+/// may set `stream` as the layer does.
 void linearAdjointColumnBlock(const float *dy, const float *w, const float *acc, float *dx,
                               int64_t cin, int64_t cout, int64_t S, int64_t s0,
                               bool stream = false);

@@ -64,13 +64,25 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 loadX(__mmask16 
   return Full ? _mm512_loadu_ps(xp) : _mm512_maskz_loadu_ps(mask, xp);
 }
 
+/// Stores v at p under mask m: a streaming store for a whole vector when
+/// `stream` (p 64-byte aligned), else a masked one.
+__attribute__((target("avx512f"), always_inline)) inline void
+storeY(float *p, __mmask16 m, __m512 v, bool stream) {
+  if (stream && m == 0xFFFF)
+    _mm512_stream_ps(p, v);
+  else
+    _mm512_mask_storeu_ps(p, m, v);
+}
+
 /// One block: rows r0 .. r0 + rows (rows <= 8; the rows past the end repeat
-/// the last one and are not stored), columns c0 .. c0 + 48 under the masks
-/// (all set when Full).
-template <bool Full>
-__attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, int rows,
-                                              int64_t c0, __mmask16 m0, __mmask16 m1,
-                                              __mmask16 m2) {
+/// the last one and are not stored), columns c0 .. c0 + 16 V under the
+/// masks (all set when Full). V = 2 for a strip of at most 32 columns (the
+/// last of a 512-column block): a third of the multiply-adds fewer.
+template <bool Full, int V>
+__attribute__((target("avx512f"))) void
+block(const SmallGemm &g, int64_t r0, int rows, int64_t c0, __mmask16 m0,
+      __mmask16 m1, __mmask16 m2) {
+  static_assert(V == 2 || V == 3, "two or three vectors per row");
   const int64_t last = g.m - 1;
 #define SHODH_SG_INIT(r)                                                       \
   const int64_t row##r = std::min<int64_t>(r0 + r, last);                      \
@@ -84,13 +96,14 @@ __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, in
   for (int64_t k = 0; k < g.k; ++k, xp += g.ldx) {
     const __m512 x0 = loadX<Full>(m0, xp);
     const __m512 x1 = loadX<Full>(m1, xp + 16);
-    const __m512 x2 = loadX<Full>(m2, xp + 32);
+    const __m512 x2 = V == 3 ? loadX<Full>(m2, xp + 32) : x1;
 #define SHODH_SG_STEP(r)                                                       \
   {                                                                            \
-    const __m512 w = _mm512_set1_ps(a##r[k * as]);                            \
+    const __m512 w = _mm512_set1_ps(a##r[k * as]);                             \
     c##r##0 = _mm512_fmadd_ps(w, x0, c##r##0);                                 \
     c##r##1 = _mm512_fmadd_ps(w, x1, c##r##1);                                 \
-    c##r##2 = _mm512_fmadd_ps(w, x2, c##r##2);                                 \
+    if constexpr (V == 3)                                                      \
+      c##r##2 = _mm512_fmadd_ps(w, x2, c##r##2);                               \
   }
     SHODH_SG_ROWS(SHODH_SG_STEP)
 #undef SHODH_SG_STEP
@@ -100,19 +113,16 @@ __attribute__((target("avx512f"))) void block(const SmallGemm &g, int64_t r0, in
     float *yp = g.y + (r0 + r) * g.ldy + c0;                                   \
     if (g.addend) {                                                            \
       const float *in = g.addend + (r0 + r) * g.ldAddend + c0;                 \
-      c##r##0 = _mm512_add_ps(c##r##0, _mm512_maskz_loadu_ps(m0, in));        \
-      c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, in + 16));   \
-      c##r##2 = _mm512_add_ps(c##r##2, _mm512_maskz_loadu_ps(m2, in + 32));   \
+      c##r##0 = _mm512_add_ps(c##r##0, _mm512_maskz_loadu_ps(m0, in));         \
+      c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, in + 16));    \
+      if constexpr (V == 3)                                                    \
+        c##r##2 = _mm512_add_ps(c##r##2, _mm512_maskz_loadu_ps(m2, in + 32));  \
     }                                                                          \
-    if (Full && g.stream && reinterpret_cast<uintptr_t>(yp) % 64 == 0) {      \
-      _mm512_stream_ps(yp, c##r##0);                                           \
-      _mm512_stream_ps(yp + 16, c##r##1);                                      \
-      _mm512_stream_ps(yp + 32, c##r##2);                                      \
-    } else {                                                                   \
-      _mm512_mask_storeu_ps(yp, m0, c##r##0);                                  \
-      _mm512_mask_storeu_ps(yp + 16, m1, c##r##1);                             \
-      _mm512_mask_storeu_ps(yp + 32, m2, c##r##2);                             \
-    }                                                                          \
+    const bool stream = g.stream && reinterpret_cast<uintptr_t>(yp) % 64 == 0; \
+    storeY(yp, Full ? 0xFFFF : m0, c##r##0, stream);                           \
+    storeY(yp + 16, Full ? 0xFFFF : m1, c##r##1, stream);                      \
+    if constexpr (V == 3)                                                      \
+      storeY(yp + 32, Full ? 0xFFFF : m2, c##r##2, stream);                    \
   }
   SHODH_SG_ROWS(SHODH_SG_STORE)
 #undef SHODH_SG_STORE
@@ -125,7 +135,10 @@ void runAvx512(const SmallGemm &g) {
     const int64_t left = g.n - c0;
     const __mmask16 m0 = laneMask(left), m1 = laneMask(left - 16),
                     m2 = laneMask(left - 32);
-    auto run = left >= kColumns ? block<true> : block<false>;
+    auto run = left >= kColumns ? block<true, 3>
+               : left > 32      ? block<false, 3>
+               : left == 32     ? block<true, 2>
+                                : block<false, 2>;
     for (int64_t r0 = 0; r0 < g.m; r0 += kRows)
       run(g, r0, int(std::min<int64_t>(kRows, g.m - r0)), c0, m0, m1, m2);
   }
@@ -133,15 +146,31 @@ void runAvx512(const SmallGemm &g) {
     _mm_sfence();
 }
 
+__attribute__((target("avx512f"))) void
+streamCopyAvx512(const float *src, float *dst, int64_t n) {
+  int64_t i = 0;
+  for (; i < n && reinterpret_cast<uintptr_t>(dst + i) % 64 != 0; ++i)
+    dst[i] = src[i];
+  for (; i + 16 <= n; i += 16)
+    _mm512_stream_ps(dst + i, _mm512_loadu_ps(src + i));
+  for (; i < n; ++i)
+    dst[i] = src[i];
+  _mm_sfence();
+}
+
 #endif
 
 } // namespace
 
-void setSmallGemmKernel(bool enabled) { kernelEnabled = enabled; }
-
-bool streamOutput(int64_t bytes, int threads) {
-  return bytes / std::max(threads, 1) >= (int64_t(2) << 20);
+void streamCopy(const float *src, float *dst, int64_t n) {
+#ifdef SHODH_AVX512_INTRINSICS
+  if (cpuHasAvx512())
+    return streamCopyAvx512(src, dst, n);
+#endif
+  std::copy(src, src + n, dst);
 }
+
+void setSmallGemmKernel(bool enabled) { kernelEnabled = enabled; }
 
 bool smallGemmKernelActive() {
   return kernelEnabled.load(std::memory_order_relaxed) && cpuHasAvx512();

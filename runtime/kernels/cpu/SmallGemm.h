@@ -49,13 +49,10 @@ struct SmallGemm {
   void run() const;
 };
 
-/// Whether a Y of `bytes`, split over `threads` threads and read back only
-/// after every thread's other work (the fused Fourier layers' skip
-/// products, read again by the inverse transforms after the whole-batch
-/// mode mixing), should be written with SmallGemm::stream: when each
-/// thread's share passes 2 MiB (twice a Zen 4 core's L2), its lines leave
-/// the cache before they are read anyway.
-bool streamOutput(int64_t bytes, int threads);
+/// dst[i] = src[i] for i < n, with streaming stores over dst's whole
+/// 64-byte lines where the CPU has AVX-512 (std::copy elsewhere): the fused
+/// layers' results, computed in a cached scratch and written out once.
+void streamCopy(const float *src, float *dst, int64_t n);
 
 /// Test hook: false forces the cblas path, true (the default) uses the
 /// AVX-512 kernel where the CPU has it.

@@ -38,9 +38,10 @@ struct Case {
 
 /// Runs one case with the kernel on or off and checks every element.
 void check(const Case &c, bool kernel) {
-  SCOPED_TRACE("m " + std::to_string(c.m) + " n " + std::to_string(c.n) + " k " +
-               std::to_string(c.k) + (c.transA ? " A^T" : "") + (c.bias ? " bias" : "") +
-               " addend " + std::to_string(int(c.addend)) + (kernel ? " kernel" : " cblas"));
+  SCOPED_TRACE("m " + std::to_string(c.m) + " n " + std::to_string(c.n) +
+               " k " + std::to_string(c.k) + (c.transA ? " A^T" : "") +
+               (c.bias ? " bias" : "") + " addend " +
+               std::to_string(int(c.addend)) + (kernel ? " kernel" : " cblas"));
   const int64_t ldx = c.n + 5, ldy = c.n + 3, lda = (c.transA ? c.m : c.k) + 2;
   std::vector<float> a =
       randomFloats(size_t(lda * (c.transA ? c.k : c.m) + 1), 1);
@@ -60,7 +61,7 @@ void check(const Case &c, bool kernel) {
   g.aColStride = c.transA ? lda : 1;
   g.x = x.data(), g.ldx = ldx;
   g.bias = c.bias ? bias.data() : nullptr;
-  g.addend = c.addend == Addend::Separate ? addend.data()
+  g.addend = c.addend == Addend::Separate  ? addend.data()
              : c.addend == Addend::InPlace ? y.data()
                                            : nullptr;
   g.ldAddend = ldy;
@@ -74,7 +75,8 @@ void check(const Case &c, bool kernel) {
     for (int64_t j = 0; j < ldy; ++j) {
       const size_t at = size_t(r * ldy + j);
       if (r == c.m || j >= c.n) {
-        ASSERT_EQ(y[at], before[at]) << "wrote outside Y at row " << r << " column " << j;
+        ASSERT_EQ(y[at], before[at])
+            << "wrote outside Y at row " << r << " column " << j;
         continue;
       }
       double want = c.bias ? bias[size_t(r)] : 0.0, mag = std::fabs(want);
@@ -94,7 +96,7 @@ void check(const Case &c, bool kernel) {
 
 TEST(SmallGemm, MatchesDoubleOnBothPaths) {
   for (int64_t m : {1, 7, 8, 9, 32, 33})
-    for (int64_t n : {1, 15, 16, 17, 47, 48, 49, 131})
+    for (int64_t n : {1, 15, 16, 17, 32, 33, 47, 48, 49, 80, 131, 512})
       for (int64_t k : {0, 1, 3, 32})
         for (bool kernel : {true, false}) {
           check({m, n, k, false, true, Addend::None}, kernel);
@@ -124,36 +126,65 @@ TEST(SmallGemm, ChannelMlpShape) {
 
 /// Y of the product streamed and stored plainly, bitwise equal (the same
 /// sums), nothing written outside Y: on a 64-byte aligned Y with rows a
-/// multiple of 16 floats apart (whole strips streamed, the tail stored
-/// plainly), and shifted by one float (nothing aligned: all plain stores).
-TEST(SmallGemm, StreamingStoresWriteTheSameValues) {
-  const int64_t m = 17, n = 131, k = 32, ldy = 144;
+/// multiple of 16 floats apart (whole vectors streamed, masked tails stored
+/// plainly; shift 0), and shifted by one float (nothing aligned: all plain
+/// stores).
+void checkStreaming(int64_t n, int64_t shift) {
+  const int64_t m = 17, k = 32, ldy = (n + 15) / 16 * 16 + 16;
   std::vector<float> a = randomFloats(size_t(m * k), 1),
                      x = randomFloats(size_t(k * n), 2);
   std::vector<float> bias = randomFloats(size_t(m), 3);
-  for (int64_t shift : {0, 1}) {
-    std::vector<std::vector<float>> ys;
-    for (bool stream : {false, true}) {
-      std::vector<float> buf(size_t(ldy * (m + 1) + 32), 7.0f);
-      float *y = buf.data() + (64 - reinterpret_cast<uintptr_t>(buf.data()) % 64) % 64 /
-                                  sizeof(float) + shift;
-      SmallGemm g;
-      g.m = m, g.n = n, g.k = k;
-      g.a = a.data(), g.aRowStride = k;
-      g.x = x.data(), g.ldx = n;
-      g.bias = bias.data();
-      g.y = y, g.ldy = ldy;
-      g.stream = stream;
-      g.run();
-      ys.push_back(buf);
-    }
-    ASSERT_EQ(ys[0], ys[1]) << "shift " << shift;
-    EXPECT_EQ(std::count(ys[1].begin(), ys[1].end(), 7.0f),
-              std::ptrdiff_t(ys[1].size()) - m * n)
-        << "shift " << shift << ": wrote outside Y";
+  std::vector<std::vector<float>> ys;
+  for (bool stream : {false, true}) {
+    std::vector<float> buf(size_t(ldy * (m + 1) + 32), 7.0f);
+    float *y = buf.data() +
+               (64 - reinterpret_cast<uintptr_t>(buf.data()) % 64) % 64 /
+                   sizeof(float) +
+               shift;
+    SmallGemm g;
+    g.m = m, g.n = n, g.k = k;
+    g.a = a.data(), g.aRowStride = k;
+    g.x = x.data(), g.ldx = n;
+    g.bias = bias.data();
+    g.y = y, g.ldy = ldy;
+    g.stream = stream;
+    g.run();
+    ys.push_back(buf);
   }
-  EXPECT_FALSE(streamOutput(int64_t(4) << 20, 4)); // 1 MiB a thread: cached
-  EXPECT_TRUE(streamOutput(int64_t(8) << 20, 2));  // 4 MiB a thread
+  ASSERT_EQ(ys[0], ys[1]) << "shift " << shift;
+  EXPECT_EQ(std::count(ys[1].begin(), ys[1].end(), 7.0f),
+            std::ptrdiff_t(ys[1].size()) - m * n)
+      << "shift " << shift << ": wrote outside Y";
+}
+
+TEST(SmallGemm, StreamingStoresWriteTheSameValues) {
+  // Tails of 35 (three vectors, masked), 32 (two whole vectors: streamed)
+  // and 32 after ten whole strips (a 512-column block).
+  for (int64_t n : {131, 80, 512})
+    for (int64_t shift : {0, 1}) {
+      SCOPED_TRACE("n " + std::to_string(n));
+      checkStreaming(n, shift);
+    }
+}
+
+/// streamCopy copies exactly n floats whatever the alignment of either end
+/// (the aligned middle streamed, the ends stored plainly).
+TEST(SmallGemm, StreamCopyCopiesExactly) {
+  std::vector<float> src = randomFloats(300, 9);
+  for (int64_t shift : {0, 1, 5, 15})
+    for (int64_t n : {0, 1, 15, 16, 17, 100, 250}) {
+      std::vector<float> buf(320, 7.0f);
+      float *dst = buf.data() +
+                   (64 - reinterpret_cast<uintptr_t>(buf.data()) % 64) % 64 /
+                       sizeof(float) +
+                   shift;
+      streamCopy(src.data() + 3, dst, n);
+      const int64_t at = dst - buf.data();
+      for (int64_t i = 0; i < int64_t(buf.size()); ++i)
+        ASSERT_EQ(buf[size_t(i)],
+                  i >= at && i < at + n ? src[size_t(i - at + 3)] : 7.0f)
+            << "shift " << shift << " n " << n << " index " << i;
+    }
 }
 
 TEST(SmallGemm, KernelActiveFollowsTheHook) {

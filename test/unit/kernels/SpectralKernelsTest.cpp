@@ -340,9 +340,11 @@ TEST(FourierLayer, OneDimensionalEpilogueBeyondTheFirstBlock) {
   checkFourierLayer({16}, {5}, "gelu", true, 2, 2, 300);
 }
 TEST(FourierLayer, StreamedSkipMatchesComposition) {
-  // y = 2 x 16 x 128^2 floats = 2 MiB on one thread: the skip product is
-  // written with streaming stores (SmallGemm.h streamOutput).
+  // 128^2 grids, 32 column blocks per element: with GELU each block is
+  // activated in the grouped form's scratch and copied out with streaming
+  // stores, without it the skip product streams it out.
   checkFourierLayer({128, 128}, {4, 5}, "gelu", true, 1, 2, 16);
+  checkFourierLayer({128, 128}, {4, 5}, "none", true, 1, 2, 16);
 }
 TEST(FourierLayer, FewerBatchElementsThanThreads) {
   checkFourierLayer({16, 16}, {4, 5}, "gelu", true, 3, 1);
@@ -351,18 +353,50 @@ TEST(FourierLayer, NoActivationMatchesComposition3D) {
   checkFourierLayer({6, 4, 5}, {2, 2, 2}, "none", true, 1);
 }
 
-TEST(FourierLayer, ThreadCountDoesNotChangeResults) {
-  Buffer x = Buffer::make(DType::F32, {5, 3, 16, 16});
-  Buffer w = Buffer::make(DType::C64, {3, 4, 8, 4});
-  Buffer sw = Buffer::make(DType::F32, {4, 3}), sb = Buffer::make(DType::F32, {4});
+/// The fused layer on 1 to 4 threads gives the same bits: with B = 4 that
+/// is the grouped form with pairs (1 and 2 threads) and single elements (4)
+/// and the whole-batch form (3 threads); few channels (the skip product
+/// through cblas) and many (SmallGemm's AVX-512 kernel), with GELU (the
+/// result activated in a scratch and copied out) and without (streamed out
+/// by the skip product), saving the spectrum or not.
+void checkThreadCounts(int64_t I, int64_t O, const std::string &act,
+                       bool save) {
+  SCOPED_TRACE(std::to_string(I) + " -> " + std::to_string(O) + " channels, " +
+               act + (save ? ", saving the spectrum" : ""));
+  const int64_t B = 4;
+  Buffer x = Buffer::make(DType::F32, {B, I, 16, 16});
+  Buffer w = Buffer::make(DType::C64, {I, O, 8, 4});
+  Buffer sw = Buffer::make(DType::F32, {O, I}),
+         sb = Buffer::make(DType::F32, {O});
   fillRandom(x, 25), fillRandom(w, 26), fillRandom(sw, 27), fillRandom(sb, 28);
-  Buffer y1 = Buffer::make(DType::F32, {5, 4, 16, 16}), y3 = y1;
-  const std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
-                                        {"skip", int64_t(1)},
-                                        {"activation", std::string("gelu")}};
-  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&y1}, 1);
-  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, {&y3}, 3);
-  EXPECT_EQ(y1.data, y3.data);
+  std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
+                                  {"skip", int64_t(1)},
+                                  {"activation", act}};
+  if (save)
+    attrs.push_back({"save_spectrum", int64_t(1)});
+  Buffer first, firstSpectrum;
+  for (int threads : {1, 2, 3, 4}) {
+    Buffer y = Buffer::make(DType::F32, {B, O, 16, 16}),
+           spectrum = Buffer::make(DType::C64, {B, I, 8, 4});
+    std::vector<Buffer *> outs = {&y};
+    if (save)
+      outs.push_back(&spectrum);
+    runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, outs, threads);
+    if (threads == 1) {
+      first = y, firstSpectrum = spectrum;
+      continue;
+    }
+    EXPECT_EQ(y.data, first.data) << threads << " threads";
+    EXPECT_EQ(spectrum.data, firstSpectrum.data) << threads << " threads";
+  }
+}
+
+TEST(FourierLayer, ThreadCountDoesNotChangeResults) {
+  for (const char *act : {"gelu", "none"})
+    for (bool save : {false, true}) {
+      checkThreadCounts(3, 4, act, save);
+      checkThreadCounts(16, 8, act, save);
+    }
 }
 
 /// fourier_layer_save's kernel form (skip and save_spectrum together): y is

@@ -340,8 +340,8 @@ TEST(SpectralConvLayerGrad, SixteenElementsGiveLinearGradParamsBits) {
   checkLayerGradient(ConvCase{{20, 32}, {5, 6}, {16, 16, 8}});
 }
 
-// dx = 2 x 16 x 128^2 floats = 2 MiB: on one thread the skip's input
-// gradient is written with streaming stores (SmallGemm.h streamOutput).
+// 128^2 grids: 32 column blocks per element, each streamed out of the
+// grouped form's scratch (no activation) or copied out after GELU'.
 TEST(SpectralConvLayerGrad, StreamedSkipEqualsTheComposition) {
   checkLayerGradient(ConvCase{{128, 128}, {5, 6}, {2, 16, 8}});
 }

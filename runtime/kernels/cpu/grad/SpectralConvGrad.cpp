@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/SpectralConvGrad.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
@@ -235,47 +236,23 @@ public:
         size_t(std::max(gemmInput_.scratchFloats(fftChunks(ctx)),
                         gemmWeight_.scratchFloats(fftChunks(ctx)))),
         0.0f);
-    streamSkip_ = skip_ && streamOutput(batch_ * in_ * points_ * int64_t(sizeof(float)),
-                                        fftChunks(ctx));
+    group_ = skip_ ? fft_->elementGroup(batch_) : 0;
+    if (group_)
+      groupGemm_ = ModeGemm::adjointInput(group_, in_, out_, ts);
     skipPartials_.assign(skipParams_ ? size_t(batch_ * out_ * in_) : 0, 0.0f);
     biasSums_.assign(skipParams_ ? size_t(batch_ * out_) : 0, 0.0);
   }
 
-  /// dy and x to the truncated spectrum, both adjoint contractions, one c2r
-  /// (with `skip`: onto Ws^T dy; with an activation: then times act'(pre)).
+  /// dy (and x, unless saved) to the truncated spectrum, both adjoint
+  /// contractions, one c2r (with `skip`: plus Ws^T dy; with an activation:
+  /// then times act'(pre)), and with skip_params the skip's parameter
+  /// gradients.
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
-    const float *dy = in[1].as<float>();
-    float *dx = out[0].as<float>();
-    const int64_t ts = geom_.truncSize(), S = points_;
-    // Whole batch elements per thread: b's skip product right after b's
-    // dy transforms (dy_b still in cache), b's inverses onto it later.
-    const bool perElement = skip_ && fft_->splitsByElement(batch_);
-    const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
-    const float *skipIn = skipParams_ ? in[4].as<float>() : nullptr;
-    if (perElement) {
-      fft_->forEachElement(ctx.pool, batch_, [&](int c, int64_t b) {
-        fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts, out_, 1.0f, c);
-        for (int64_t k = 0; k < blocks; ++k) {
-          skipBlock(in[3].as<float>(), dy, dx, b, k * kLinearColumnBlock);
-          if (skipParams_) // dy's block is in cache
-            skipParamsBlock(skipIn, dy, b, k);
-        }
-      });
-    } else {
-      fft_->forward(ctx.pool, dy, truncDy_.data(), batch_ * out_);
-      if (skip_)
-        parallelFor(ctx.pool, batch_ * blocks, 1, [&](int64_t u0, int64_t u1) {
-          for (int64_t u = u0; u < u1; ++u)
-            skipBlock(in[3].as<float>(), dy, dx, u / blocks, (u % blocks) * kLinearColumnBlock);
-        });
-      if (skipParams_) // the same sums per element, in the same order
-        parallelFor(ctx.pool, batch_, 1, [&](int64_t b0, int64_t b1) {
-          for (int64_t b = b0; b < b1; ++b)
-            for (int64_t k = 0; k < blocks; ++k)
-              skipParamsBlock(skipIn, dy, b, k);
-        });
-    }
+    if (group_)
+      runGrouped(in, out, ctx);
+    else
+      runWhole(in, out, ctx);
     if (skipParams_)
       reduceSkipParams(out[2].as<float>(), out[3].as<float>());
     const cfloat *spectrumX = in[0].as<cfloat>();
@@ -283,30 +260,115 @@ public:
       fft_->forward(ctx.pool, in[0].as<float>(), truncX_.data(), batch_ * in_);
       spectrumX = truncX_.data();
     }
-    gemmInput_.run(ctx.pool, truncDy_.data(), in[2].as<cfloat>(),
-                   truncDx_.data(), nullptr, gemmScratch_.data());
-    const float *pre = gelu_ ? in.back().as<float>() : nullptr;
-    if (perElement) {
-      fft_->forEachElement(ctx.pool, batch_, [&](int c, int64_t b) {
-        const int64_t at = b * in_ * S;
-        TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
-          activate(pre + at + offset, dx + at + offset, n);
-        };
-        fft_->inverseRows(truncDx_.data() + b * in_ * ts, dx + at, in_, scale_, true, c,
-                          gelu_ ? &act : nullptr);
-      });
-    } else {
-      TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
-        activate(pre + offset, dx + offset, n);
-      };
-      fft_->inverse(ctx.pool, truncDx_.data(), dx, batch_ * in_, scale_,
-                    gelu_ ? &act : nullptr, /*accumulate=*/skip_);
-    }
     gemmWeight_.run(ctx.pool, spectrumX, truncDy_.data(), out[1].as<cfloat>(),
                     modeScale_.data(), gemmScratch_.data());
   }
 
 private:
+  /// dx (and the skip's parameter gradient partials) group by group: per
+  /// group of G batch elements on one thread, the transforms of dy_g, the
+  /// skip's parameter gradients (dy_b in cache), the adjoint mixing against
+  /// the weight packed once, then per element the inverse transforms into a
+  /// cached sum, Ws^T dy_b added, act'(pre_b) applied and dx_b streamed out:
+  /// dx is written once and never read.
+  void runGrouped(const std::vector<TensorRef> &in,
+                  const std::vector<TensorRef> &out, KernelContext &ctx) {
+    const int64_t ts = geom_.truncSize(), S = points_, G = group_,
+                  chunks = fft_->chunks();
+    const uint64_t wBytes = ScratchPool::roundUp(groupGemm_.packedBFloats() *
+                                                 sizeof(float)),
+                   aBytes = ScratchPool::roundUp(
+                       groupGemm_.packedScratchFloats() * sizeof(float)),
+                   sBytes =
+                       ScratchPool::roundUp(uint64_t(in_ * S) * sizeof(float));
+    uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
+                                        wBytes + chunks * (aBytes + sBytes));
+    float *packedW = reinterpret_cast<float *>(mem);
+    groupGemm_.packB(ctx.pool, in[2].as<cfloat>(), packedW);
+    const float *dy = in[1].as<float>();
+    float *dx = out[0].as<float>();
+    const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+    fft_->forEachElement(ctx.pool, batch_ / G, [&](int c, int64_t group) {
+      uint8_t *own = mem + wBytes + c * (aBytes + sBytes);
+      float *tileA = reinterpret_cast<float *>(own),
+            *sum = reinterpret_cast<float *>(own + aBytes);
+      const int64_t b0 = group * G;
+      for (int64_t b = b0; b < b0 + G; ++b) {
+        fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts,
+                          out_, 1.0f, c);
+        for (int64_t k = 0; skipParams_ && k < blocks; ++k) // dy_b is in cache
+          skipParamsBlock(in[4].as<float>(), dy, b, k);
+      }
+      groupGemm_.runPacked(truncDy_.data() + b0 * out_ * ts, packedW,
+                           truncDx_.data() + b0 * in_ * ts, nullptr, tileA);
+      for (int64_t b = b0; b < b0 + G; ++b) {
+        fft_->inverseRows(truncDx_.data() + b * in_ * ts, sum, in_, scale_,
+                          false, c);
+        for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
+          finishBlock(in, b, sum, dx + b * in_ * S, s0, /*stream=*/true);
+      }
+    });
+  }
+  /// The whole batch stage by stage (no `skip`, fewer batch elements than
+  /// threads, or an uneven split): the transforms of dy, the skip's
+  /// parameter gradients per element, the adjoint mixing, the B·I inverse
+  /// transforms into dx, then with `skip` Ws^T dy_b added (and act'
+  /// applied) per (b, column block) unit. Every element's arithmetic is the
+  /// grouped form's.
+  void runWhole(const std::vector<TensorRef> &in,
+                const std::vector<TensorRef> &out, KernelContext &ctx) {
+    const float *dy = in[1].as<float>();
+    float *dx = out[0].as<float>();
+    const int64_t S = points_,
+                  blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
+    fft_->forward(ctx.pool, dy, truncDy_.data(), batch_ * out_);
+    if (skipParams_) // the same sums per element, in the same order
+      parallelFor(ctx.pool, batch_, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b)
+          for (int64_t k = 0; k < blocks; ++k)
+            skipParamsBlock(in[4].as<float>(), dy, b, k);
+      });
+    gemmInput_.run(ctx.pool, truncDy_.data(), in[2].as<cfloat>(),
+                   truncDx_.data(), nullptr, gemmScratch_.data());
+    if (!skip_) {
+      const float *pre = gelu_ ? in.back().as<float>() : nullptr;
+      TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) {
+        activate(pre + offset, dx + offset, n);
+      };
+      fft_->inverse(ctx.pool, truncDx_.data(), dx, batch_ * in_, scale_,
+                    gelu_ ? &act : nullptr);
+      return;
+    }
+    fft_->inverse(ctx.pool, truncDx_.data(), dx, batch_ * in_, scale_);
+    parallelFor(ctx.pool, batch_ * blocks, 1, [&](int64_t u0, int64_t u1) {
+      for (int64_t u = u0; u < u1; ++u) {
+        float *dxb = dx + u / blocks * in_ * S;
+        finishBlock(in, u / blocks, dxb, dxb, (u % blocks) * kLinearColumnBlock,
+                    false);
+      }
+    });
+  }
+  /// Columns s0 .. s0 + 512 of dx_b = act'(pre_b) (Ws^T dy_b + sum_b), where
+  /// sum_b [I x S] holds b's inverse transforms: written into dxb (with
+  /// streaming stores when `stream`), or in place when sum is dxb.
+  void finishBlock(const std::vector<TensorRef> &in, int64_t b, float *sum,
+                   float *dxb, int64_t s0, bool stream) const {
+    const int64_t S = points_;
+    const float *dyb = in[1].as<float>() + b * out_ * S,
+                *ws = in[3].as<float>();
+    if (!gelu_)
+      return linearAdjointColumnBlock(dyb, ws, sum, dxb, in_, out_, S, s0,
+                                      stream);
+    linearAdjointColumnBlock(dyb, ws, sum, sum, in_, out_, S, s0);
+    const float *preb = in.back().as<float>() + b * in_ * S;
+    const int64_t n = std::min(kLinearColumnBlock, S - s0);
+    for (int64_t i = 0; i < in_; ++i) {
+      float *row = sum + i * S + s0;
+      activate(preb + i * S + s0, row, n);
+      if (sum != dxb)
+        streamCopy(row, dxb + i * S + s0, n);
+    }
+  }
   /// Block k (columns k * 512 ..) of element b's skip parameter gradients:
   /// P_b (+)= dy_b[:, blk] x_b[:, blk]^T (overwriting at k = 0), kept
   /// transposed ([I, O]), and S_b[o] (+)= the block's sum of dy_b[o, :] in
@@ -350,11 +412,6 @@ private:
       db[o] = static_cast<float>(sum);
     }
   }
-  /// Columns s0 .. s0 + 512 of dx_b = Ws^T dy_b (Ws [O, I]).
-  void skipBlock(const float *ws, const float *dy, float *dx, int64_t b, int64_t s0) const {
-    linearAdjointColumnBlock(dy + b * out_ * points_, ws, nullptr, dx + b * in_ * points_, in_,
-                             out_, points_, s0, streamSkip_);
-  }
   /// g = act'(pre) * g over n elements (in place).
   void activate(const float *pre, float *g, int64_t n) const {
     geluGradF32(pre, g, g, n, tanh_);
@@ -363,7 +420,6 @@ private:
   std::string where_;
   bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
   bool skipParams_ = false; ///< also the skip's weight and bias gradients
-  bool streamSkip_ = false; ///< the skip product streams dx (SmallGemm.h)
   std::vector<float> skipPartials_; ///< P_b^T, [B, I, O] (skipParams_)
   std::vector<double> biasSums_;    ///< S_b, [B, O] (skipParams_)
   std::vector<int64_t> modes_;
@@ -375,6 +431,9 @@ private:
   std::unique_ptr<TruncatedFft> fft_;
   ModeGemm gemmInput_, gemmWeight_;
   std::vector<float> gemmScratch_;
+  int64_t group_ = 0;  ///< batch elements per grouped pass (0: not grouped)
+  ModeGemm groupGemm_; ///< the adjoint mixing of one group's spectra
+  AlignedBuffer ownScratch_;
 };
 
 } // namespace

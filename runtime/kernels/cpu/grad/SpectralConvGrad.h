@@ -34,15 +34,23 @@
 //       (shodh.fourier_layer_grad_params). Each batch element's partial
 //       P_b accumulates its 512-column blocks (WeightGemm, operands swapped
 //       so that it transposes the block of dy, in cache, and x streams
-//       through its broadcasts: P_b^T, the same sums) right after the skip
-//       product read that block of dy, its bias sums S_b likewise in
-//       double; dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed
-//       orders, bit-identical to linear_grad_params(x, dy) whenever that
-//       kernel's 16 slabs are the batch elements (B = 16, grids of more
-//       than one point, both channel counts >= 8, AVX-512: WeightGemm's
-//       kernel path both ways). When B does not split evenly over the threads,
-//       the same per-element sums run in a pass of their own after the
-//       skip products (dy read again).
+//       through its broadcasts: P_b^T, the same sums) right after b's
+//       transforms read dy_b, its bias sums S_b likewise in double;
+//       dWs = ((P_0 + P_1) + ..), dbs = sum_b S_b rounded: fixed orders,
+//       bit-identical to linear_grad_params(x, dy) whenever that kernel's
+//       16 slabs are the batch elements (B = 16, grids of more than one
+//       point, both channel counts >= 8, AVX-512: WeightGemm's kernel path
+//       both ways).
+//
+// With `skip` and a batch that splits evenly over the pool the kernel goes
+// group by group (TruncatedFft::elementGroup, as the forward layer): the
+// weight packed once for the adjoint mixing, then per group on one thread
+// dy_g's transforms (and the skip's parameter partials), the group's
+// adjoint mixing, and per element the inverse transforms into a cached
+// scratch, Ws^T dy_b added, act'(pre_b) applied and dx_b streamed out:
+// dx is written once and never read. Otherwise the stages run over the
+// whole batch (dx written by the inverse transforms, then completed in
+// place per column block); the sums are the same either way.
 //
 // Transforms are TruncatedFft's (pruned, one grid at a time, planned in
 // `prepare`), contractions ModeGemm's; neither depends on the thread count,

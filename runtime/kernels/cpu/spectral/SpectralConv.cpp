@@ -2,20 +2,27 @@
 //
 // Forward transforms of all B·I grids (TruncatedFft), the per-mode channel
 // mixing (ModeGemm), then the inverse transforms of the B·O output grids,
-// each followed by its epilogue (addend, activation). With `skip` the skip
-// product W x_b + b is written into y_b in 512-column blocks (as the
-// `linear` kernel does), the inverse transforms of b's grids are added onto
-// it and the activation follows per grid: when the batch splits evenly over
-// the pool each thread takes whole batch elements, computing b's skip
-// product right after b's forward transforms (x_b is still in cache) and
-// b's inverses one after another; otherwise the transforms, the products
-// and the B·O inverses are spread separately.
-// Every grid's arithmetic is fixed by the shapes, so results do not depend
-// on the thread count or on which way it ran.
+// each followed by its epilogue (addend, activation).
+//
+// With `skip` (the Fourier layer y = act(spectral(x) + W x + b)) the batch
+// goes group by group when it splits evenly over the pool (G = 2 elements,
+// or 1; TruncatedFft::elementGroup): the weight is packed for the mixing
+// once, then each thread, per group, transforms x_g, mixes the group's
+// spectra against the packed weight, and per element runs the inverse
+// transforms into a cached scratch sum_b, adds the skip product with sum_b
+// as its addend in 512-column blocks and activates: y_b is written once,
+// with streaming stores, and never read, and x_b is read while in cache, so
+// the layer moves x and y across memory once each (the whole-batch order
+// wrote the skip product, read it back after the mixing and wrote it
+// again). Otherwise (fewer elements than threads, an uneven split) the
+// stages run over the whole batch, the skip product adding y in place.
+// Each element's sums are the same either way: results do not depend on
+// the thread count or on which way it ran.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/SpectralConv.h"
 #include "runtime/core/Kernel.h"
+#include "runtime/core/ScratchPool.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
@@ -81,28 +88,35 @@ public:
     fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
     gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
     gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
-    streamSkip_ = skip_ && streamOutput(dims_[0] * dims_[2] * points_ * int64_t(sizeof(float)),
-                                        ctx.pool->size());
+    group_ = skip_ ? fft_->elementGroup(dims_[0]) : 0;
+    if (group_)
+      groupGemm_ = ModeGemm::forward(group_, dims_[1], dims_[2], ts);
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override;
 
 private:
-  /// Columns s0 .. s0 + 512 of y_b = W x_b + bias (the skip product).
-  void skipBlock(const std::vector<TensorRef> &in, float *y, int64_t b, int64_t s0) const;
+  /// Columns s0 .. s0 + 512 of y_b = act(W x_b + bias + sum_b), where
+  /// sum_b [O x S] holds b's inverse transforms: written into yb (with
+  /// streaming stores when `stream`), or in place when sum is yb.
+  void finishBlock(const std::vector<TensorRef> &in, int64_t b, float *sum,
+                   float *yb, int64_t s0, bool stream) const;
   /// The `skip` form whole (see the file comment); `spectrum` receives the
   /// forward transforms.
   void runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum, float *y,
                    KernelContext &ctx);
+  /// The `skip` form group by group (see the file comment).
+  void runGrouped(const std::vector<TensorRef> &in, cfloat *spectrum, float *y,
+                  KernelContext &ctx);
   void activate(float *v, int64_t n) const {
     if (gelu_)
       geluF32(v, v, n, tanh_);
   }
 
   std::string where_;
-  bool save_ = false, addend_ = false, skip_ = false, gelu_ = false, tanh_ = false;
-  bool streamSkip_ = false; ///< the skip product streams y (SmallGemm.h)
+  bool save_ = false, addend_ = false, skip_ = false, gelu_ = false,
+       tanh_ = false;
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -111,56 +125,84 @@ private:
   std::unique_ptr<TruncatedFft> fft_;
   ModeGemm gemm_;
   std::vector<float> gemmScratch_;
+  int64_t group_ = 0;  ///< batch elements per grouped pass (0: not grouped)
+  ModeGemm groupGemm_; ///< the mixing of one group's spectra
+  AlignedBuffer ownScratch_;
   float scale_ = 1.0f;
 };
 
-void SpectralConvKernel::skipBlock(const std::vector<TensorRef> &in, float *y, int64_t b,
-                                   int64_t s0) const {
+void SpectralConvKernel::finishBlock(const std::vector<TensorRef> &in,
+                                     int64_t b, float *sum, float *yb,
+                                     int64_t s0, bool stream) const {
   const int64_t I = dims_[1], O = dims_[2], S = points_;
+  const float *xb = in[0].as<float>() + b * I * S, *ws = in[2].as<float>();
   const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
-  linearColumnBlock(in[0].as<float>() + b * I * S, in[2].as<float>(), bias, nullptr,
-                    y + b * O * S, I, O, S, s0, streamSkip_);
+  if (!gelu_)
+    return linearColumnBlock(xb, ws, bias, sum, yb, I, O, S, s0, stream);
+  linearColumnBlock(xb, ws, bias, sum, sum, I, O, S, s0);
+  const int64_t n = std::min(kLinearColumnBlock, S - s0);
+  for (int64_t o = 0; o < O; ++o) {
+    float *row = sum + o * S + s0;
+    activate(row, n);
+    if (sum != yb)
+      streamCopy(row, yb + o * S + s0, n);
+  }
 }
 
-void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum,
-                                     float *y, KernelContext &ctx) {
+void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
+                                    cfloat *spectrum, float *y,
+                                    KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
+  const int64_t G = group_, chunks = fft_->chunks();
+  const uint64_t wBytes = ScratchPool::roundUp(groupGemm_.packedBFloats() *
+                                               sizeof(float)),
+                 aBytes = ScratchPool::roundUp(
+                     groupGemm_.packedScratchFloats() * sizeof(float)),
+                 sBytes = ScratchPool::roundUp(uint64_t(O * S) * sizeof(float));
+  uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
+                                      wBytes + chunks * (aBytes + sBytes));
+  float *packedW = reinterpret_cast<float *>(mem);
+  groupGemm_.packB(ctx.pool, in[1].as<cfloat>(), packedW);
   const float *x = in[0].as<float>();
-  auto mix = [&] {
-    gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
-              gemmScratch_.data());
-  };
-  if (fft_->splitsByElement(B)) {
-    // Whole batch elements per thread: b's skip product right after its
-    // forward transforms (x_b still in cache), and b's inverse transforms
-    // added onto y_b grid by grid, each activated while in cache.
-    fft_->forEachElement(ctx.pool, B, [&](int c, int64_t b) {
-      fft_->forwardRows(x + b * I * S, spectrum + b * I * ts, I, 1.0f, c);
+  fft_->forEachElement(ctx.pool, B / G, [&](int c, int64_t group) {
+    uint8_t *own = mem + wBytes + c * (aBytes + sBytes);
+    float *tileA = reinterpret_cast<float *>(own),
+          *sum = reinterpret_cast<float *>(own + aBytes);
+    const int64_t b0 = group * G;
+    fft_->forwardRows(x + b0 * I * S, spectrum + b0 * I * ts, G * I, 1.0f, c);
+    groupGemm_.runPacked(spectrum + b0 * I * ts, packedW,
+                         truncOut_.data() + b0 * O * ts, nullptr, tileA);
+    for (int64_t b = b0; b < b0 + G; ++b) {
+      fft_->inverseRows(truncOut_.data() + b * O * ts, sum, O, scale_, false,
+                        c);
       for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
-        skipBlock(in, y, b, s0);
-    });
-    mix();
-    fft_->forEachElement(ctx.pool, B, [&](int c, int64_t b) {
-      float *yb = y + b * O * S;
-      TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(yb + offset, n); };
-      fft_->inverseRows(truncOut_.data() + b * O * ts, yb, O, scale_, true, c,
-                        gelu_ ? &act : nullptr);
-    });
-    return;
-  }
+        finishBlock(in, b, sum, y + b * O * S, s0, /*stream=*/true);
+    }
+  });
+}
+
+void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in,
+                                     cfloat *spectrum, float *y,
+                                     KernelContext &ctx) {
+  if (group_)
+    return runGrouped(in, spectrum, y, ctx);
   // Fewer batch elements than threads, or an uneven split: the transforms,
-  // the skip products over (b, column block) units, then the B·O inverse
-  // transforms over the pool. Every grid's arithmetic is the same as above.
-  fft_->forward(ctx.pool, x, spectrum, B * I);
-  mix();
+  // the mixing and the B·O inverse transforms (into y) over the pool, then
+  // the skip products over (b, column block) units, adding y in place.
+  // Every element's arithmetic is the grouped form's.
+  const int64_t B = dims_[0], I = dims_[1], O = dims_[2], S = points_;
+  fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
+  gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
+            gemmScratch_.data());
+  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_);
   const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
   ctx.pool->parallelFor(B * blocks, [&](int64_t u0, int64_t u1) {
-    for (int64_t u = u0; u < u1; ++u)
-      skipBlock(in, y, u / blocks, (u % blocks) * kLinearColumnBlock);
+    for (int64_t u = u0; u < u1; ++u) {
+      float *yb = y + u / blocks * O * S;
+      finishBlock(in, u / blocks, yb, yb, (u % blocks) * kLinearColumnBlock,
+                  false);
+    }
   });
-  TruncatedFft::Epilogue act = [&](int64_t offset, int64_t n) { activate(y + offset, n); };
-  fft_->inverse(ctx.pool, truncOut_.data(), y, B * O, scale_, gelu_ ? &act : nullptr,
-                /*accumulate=*/true);
 }
 
 void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,

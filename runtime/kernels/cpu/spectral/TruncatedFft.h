@@ -91,6 +91,16 @@ public:
   bool splitsByElement(int64_t batch) const {
     return batch >= chunks() && batch % chunks() == 0;
   }
+  /// Batch elements per grouped pass of the fused layers (their per-mode
+  /// mixing runs on a group's spectra at once): 2 when every chunk gets an
+  /// even number of whole elements, else 1 when splitsByElement(batch),
+  /// else 0 (no grouping).
+  int64_t elementGroup(int64_t batch) const {
+    for (int64_t g : {2, 1})
+      if (batch % g == 0 && splitsByElement(batch / g))
+        return g;
+    return 0;
+  }
   /// Runs fn(chunk, b) for every b < batch on `pool` (inline without one),
   /// chunk c taking b in [batch·c/chunks, batch·(c+1)/chunks) in order, so
   /// fn may pass `chunk` to forwardRows / inverseRows.

@@ -118,7 +118,28 @@ void geluGradFromTanhLoop(const float *x, const float *tanhIn, const float *dy, 
     dx[i] = dy[i] * geluTanhDerivativeFromT(x[i], tanhIn[i]);
 }
 
+SHODH_VECTOR_CLONES
+void geluGradFromCdfScaledLoop(const float *x, const float *cdf, float s,
+                               const float *dy, float *dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = (s * dy[i]) * geluDerivativeFromCdf(x[i], cdf[i]);
+}
+
+SHODH_VECTOR_CLONES
+void geluGradFromTanhScaledLoop(const float *x, const float *tanhIn, float s,
+                                const float *dy, float *dx, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    dx[i] = (s * dy[i]) * geluTanhDerivativeFromT(x[i], tanhIn[i]);
+}
+
 } // namespace
+
+void geluGradFromSavedScaledF32(const float *x, const float *saved, float s,
+                                const float *dy, float *dx, int64_t n,
+                                bool tanhApprox) {
+  tanhApprox ? geluGradFromTanhScaledLoop(x, saved, s, dy, dx, n)
+             : geluGradFromCdfScaledLoop(x, saved, s, dy, dx, n);
+}
 
 void geluSavingF32(const float *x, float *y, float *saved, int64_t n, bool tanhApprox) {
   tanhApprox ? geluSavingTanhLoop(x, y, saved, n) : geluSavingExactLoop(x, y, saved, n);

@@ -33,5 +33,11 @@ void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
 void geluSavingF32(const float *x, float *y, float *saved, int64_t n, bool tanhApprox);
 void geluGradFromSavedF32(const float *x, const float *saved, const float *dy, float *dx,
                           int64_t n, bool tanhApprox);
+/// dx = (s dy) * GELU'(x) from the saved Φ (tanh): for a dy that is one
+/// product s dy[i] per element (the channel MLP with one output, where
+/// dg = w2[h] dy), bit-identical to forming s dy first.
+void geluGradFromSavedScaledF32(const float *x, const float *saved, float s,
+                                const float *dy, float *dx, int64_t n,
+                                bool tanhApprox);
 
 } // namespace shodh

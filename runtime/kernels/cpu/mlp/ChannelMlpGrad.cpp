@@ -7,7 +7,8 @@
 // double. The MSE form (channel_mlp_mse_grad) first makes the tile's dy:
 // g = gelu(h), y = w2 g + b2 (channel_mlp's GEMM call), the loss partial
 // Σ (y - t)^2 and dy = 2 (y - t) / numel (mse_loss_grad's formula, both in
-// double), then dh = gelu'(h) dg from the kept Φ(h); the rest as above.
+// double), then dh = gelu'(h) dg from the kept Φ(h) (with one output dg =
+// w2[:, 0] dy formed inside that pass); the rest as above.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
@@ -141,19 +142,27 @@ private:
     const float *dyt = mse_ ? s.dy.data() : src.dy + t.offset(g_, g_.o);
     const int ld = mse_ ? cols : int(g_.inner);
     // dg = w2^T dy, then g = gelu(h) and dh = gelu'(h) dg in one pass (the
-    // MSE form has g already).
-    SmallGemm back; // dg = w2^T dy
-    back.m = h, back.n = cols, back.k = o;
-    back.a = p.w2, back.aRowStride = 1, back.aColStride = h;
-    back.x = dyt, back.ldx = ld;
-    back.y = s.dh.data(), back.ldy = cols;
-    back.run();
-    if (mse_)
-      geluGradFromSavedF32(s.pre.data(), s.saved->data(), s.dh.data(), s.dh.data(),
-                           g_.h * t.cols, call_.tanhApprox);
-    else
-      geluWithGradF32(s.pre.data(), s.dh.data(), s.act.data(), s.dh.data(),
-                      g_.h * t.cols, call_.tanhApprox);
+    // MSE form has g already; with one output dg = w2[:, 0] dy is one
+    // product per element, formed inside the GELU' pass).
+    if (mse_ && o == 1) {
+      for (int r = 0; r < h; ++r)
+        geluGradFromSavedScaledF32(
+            s.pre.data() + r * cols, s.saved->data() + r * cols, p.w2[r], dyt,
+            s.dh.data() + r * cols, cols, call_.tanhApprox);
+    } else {
+      SmallGemm back; // dg = w2^T dy
+      back.m = h, back.n = cols, back.k = o;
+      back.a = p.w2, back.aRowStride = 1, back.aColStride = h;
+      back.x = dyt, back.ldx = ld;
+      back.y = s.dh.data(), back.ldy = cols;
+      back.run();
+      if (mse_)
+        geluGradFromSavedF32(s.pre.data(), s.saved->data(), s.dh.data(),
+                             s.dh.data(), g_.h * t.cols, call_.tanhApprox);
+      else
+        geluWithGradF32(s.pre.data(), s.dh.data(), s.act.data(), s.dh.data(),
+                        g_.h * t.cols, call_.tanhApprox);
+    }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o, h, cols, 1.0f, dyt,
                 ld, s.act.data(), cols, 1.0f, part.dw2.data(), h);
     addRowSums(dyt, g_.o, t.cols, ld, part.db2);

@@ -135,12 +135,33 @@ SmallVector<NamedAttribute> FourierLayerOp::getKernelAttrs() {
 LogicalResult FourierLayerSaveOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                                    Adaptor adaptor,
                                                    SmallVectorImpl<Type> &inferred) {
-  return inferFourierLayer<FourierLayerSaveOp>(loc, adaptor, /*spectrum=*/true, inferred);
+  if (failed(inferFourierLayer<FourierLayerSaveOp>(
+          loc, adaptor, /*spectrum=*/true, inferred)))
+    return failure();
+  if (adaptor.getActivatedOutput() != "none") // act(result), the result's type
+    inferred.push_back(inferred.front());
+  return success();
 }
 
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerSaveOp)
 
-LogicalResult FourierLayerSaveOp::verify() { return verifyActivation(*this, getActivation()); }
+LogicalResult FourierLayerSaveOp::verify() {
+  if (failed(verifyActivation(*this, getActivation())))
+    return failure();
+  StringRef extra = getActivatedOutput();
+  if (extra == "none")
+    return success();
+  if (extra != "gelu" && extra != "gelu_tanh")
+    return emitOpError("activated_output must be \"none\", \"gelu\" or "
+                       "\"gelu_tanh\", got \"")
+           << extra << "\"";
+  if (getActivation() != "none")
+    return emitOpError("with activated_output the result is the "
+                       "pre-activation: activation must "
+                       "be \"none\", got \"")
+           << getActivation() << "\"";
+  return success();
+}
 
 StringRef FourierLayerSaveOp::getKernelName() { return "spectral_conv"; }
 
@@ -150,6 +171,9 @@ SmallVector<NamedAttribute> FourierLayerSaveOp::getKernelAttrs() {
       layerKernelAttrs(getContext(), getModesAttr(), "skip", getActivation());
   Builder b(getContext());
   attrs.push_back(b.getNamedAttr("save_spectrum", b.getI64IntegerAttr(1)));
+  if (getActivatedOutput() != "none") // the third output, act(y)
+    attrs.push_back(b.getNamedAttr("activated_output",
+                                   b.getStringAttr(getActivatedOutput())));
   return attrs;
 }
 

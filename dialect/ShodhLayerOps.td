@@ -87,18 +87,34 @@ def Shodh_FourierLayerSaveOp : Shodh_ComputeOp<"fourier_layer_save"> {
     convolution and skip linear into `fourier_layer` and the GELU stays
     apart: its gradient needs the pre-activation).
 
-    ```mlir
+        ```mlir
     %y, %xs = shodh.fourier_layer_save %x, %w, %sw, %sb {modes = array<i64: 12, 12>}
         : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
            tensor<32xf32>) -> (tensor<?x32x64x64xf32>, tensor<?x32x24x12xcomplex<f32>>)
+    ```
+
+    With `activated_output` `"gelu"` or `"gelu_tanh"` (and `activation`
+    `"none"`) the op has a third result, `activated = gelu(result)`, while
+    `result` stays the pre-activation the backward's GELU' reads: the
+    kernel writes both from cache instead of a separate `shodh.gelu`
+    reading the result back (`--shodh-fuse-layer-activation` forms it).
+
+    ```mlir
+    %z, %xs, %a = shodh.fourier_layer_save %x, %w, %sw, %sb
+        {modes = array<i64: 12, 12>, activated_output = "gelu"}
+        : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
+           tensor<32xf32>)
+        -> (tensor<?x32x64x64xf32>, tensor<?x32x24x12xcomplex<f32>>, tensor<?x32x64x64xf32>)
     ```
   }];
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
                        AnyRankedTensor:$skip_weight,
                        Optional<AnyRankedTensor>:$skip_bias,
                        DenseI64ArrayAttr:$modes,
-                       DefaultValuedStrAttr<StrAttr, "none">:$activation);
-  let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$spectrum);
+                       DefaultValuedStrAttr<StrAttr, "none">:$activation,
+                       DefaultValuedStrAttr<StrAttr, "none">:$activated_output);
+  let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$spectrum,
+                      Optional<AnyRankedTensor>:$activated);
   let assemblyFormat = [{
     $input `,` $weight `,` $skip_weight (`,` $skip_bias^)? attr-dict `:` functional-type(operands, results)
   }];

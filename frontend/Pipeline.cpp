@@ -41,6 +41,7 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
   if (options.fuseSpectral) { // --no-fuse turns every fusion off
     pm.addPass(createShodhFuseElementwise());
     pm.addPass(createShodhShareSpectra());
+    pm.addPass(createShodhFuseLayerActivation());
   }
   pm.addPass(createShodhLowerToKernels());
   pm.addPass(createShodhLifetimes());

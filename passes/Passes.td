@@ -197,6 +197,21 @@ def ShodhShareSpectra : Pass<"shodh-share-spectra", "::mlir::ModuleOp"> {
   }];
 }
 
+def ShodhFuseLayerActivation
+    : Pass<"shodh-fuse-layer-activation", "::mlir::ModuleOp"> {
+  let summary = "Compute a training layer's GELU inside its fourier_layer_save";
+  let description = [{
+    In a training program each Fourier layer's pre-activation is read by
+    its GELU and by the backward's GELU' (so `--shodh-fuse-elementwise`
+    leaves the GELU apart). A `shodh.gelu` of a `shodh.fourier_layer_save`'s
+    result (activation `"none"`) becomes that op's third result
+    (`activated_output = "gelu"`, or `"gelu_tanh"` for the tanh GELU): the
+    kernel applies it to each block of the layer's output while it is in
+    cache and writes both, instead of a separate kernel reading the
+    pre-activation back from memory. Run after `--shodh-share-spectra`.
+  }];
+}
+
 def ShodhBuildTraining : Pass<"shodh-build-training", "::mlir::ModuleOp"> {
   let summary = "Synthesize @train_step and @eval from @infer";
   let description = [{

@@ -55,9 +55,9 @@ FailureOr<Value> forwardSpectrum(Operation *grad, Value x, ArrayRef<int64_t> mod
         layer && layer.getInput() == x && layer.getModes() == modes) {
       rewriter.setInsertionPoint(layer);
       auto save = rewriter.create<FourierLayerSaveOp>(
-          layer.getLoc(), layer.getType(), spectrumType, layer.getInput(),
-          layer.getWeight(), layer.getSkipWeight(), layer.getSkipBias(), layer.getModesAttr(),
-          layer.getActivationAttr());
+          layer.getLoc(), layer.getType(), spectrumType, /*activated=*/Type(),
+          layer.getInput(), layer.getWeight(), layer.getSkipWeight(),
+          layer.getSkipBias(), layer.getModesAttr(), layer.getActivationAttr());
       rewriter.replaceOp(layer, save.getResult());
       return save.getSpectrum();
     }

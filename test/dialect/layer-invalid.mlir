@@ -142,6 +142,38 @@ func.func @save_activation(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex
 
 // -----
 
+func.func @save_activated_value(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op activated_output must be "none", "gelu" or "gelu_tanh", got "relu"}}
+  %y, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activated_output = "relu"} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>, tensor<2x8x16x16xf32>)
+  return %a : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @save_activated_twice(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op with activated_output the result is the pre-activation: activation must be "none", got "gelu"}}
+  %y, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activation = "gelu", activated_output = "gelu"} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>, tensor<2x8x16x16xf32>)
+  return %a : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @save_activated_missing(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op result type 'tensor<2x8x16x16xf32>', 'tensor<2x4x6x3xcomplex<f32>>' is incompatible with the inferred type 'tensor<2x8x16x16xf32>', 'tensor<2x4x6x3xcomplex<f32>>', 'tensor<2x8x16x16xf32>'}}
+  %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activated_output = "gelu"} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @save_activated_unasked(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op result type 'tensor<2x8x16x16xf32>', 'tensor<2x4x6x3xcomplex<f32>>', 'tensor<2x8x16x16xf32>' is incompatible with the inferred type 'tensor<2x8x16x16xf32>', 'tensor<2x4x6x3xcomplex<f32>>'}}
+  %y, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>, tensor<2x8x16x16xf32>)
+  return %a : tensor<2x8x16x16xf32>
+}
+
+// -----
+
 func.func @save_skip_weight(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x8xf32>) -> tensor<2x8x16x16xf32> {
   // expected-error @+1 {{'shodh.fourier_layer_save' op skip_weight must be [O = 8, I = 4], got 'tensor<4x8xf32>'}}
   %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)

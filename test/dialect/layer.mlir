@@ -39,6 +39,15 @@ func.func @layer_save(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>
   return %y, %s : tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>
 }
 
+// With activated_output: a third result, the GELU of the first (the
+// pre-activation).
+// CHECK-LABEL: func.func @layer_save_activated
+func.func @layer_save_activated(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>) {
+  // CHECK: %{{.*}}, %{{.*}}, %{{.*}} = shodh.fourier_layer_save %{{.*}}, %{{.*}}, %{{.*}} {activated_output = "gelu_tanh", modes = array<i64: 3, 3>} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>)
+  %z, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activated_output = "gelu_tanh"} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>)
+  return %z, %s, %a : tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>
+}
+
 // The gradient with the skip's parameter gradients: x as source and skip
 // input, or the saved spectrum as source with the pre-activation.
 // CHECK-LABEL: func.func @layer_gradient_params

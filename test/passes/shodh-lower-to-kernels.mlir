@@ -108,3 +108,14 @@ func.func @update(%g: tensor<2x2xf32>, %lr: tensor<1xf32>) -> tensor<1xf32> {
   shodh.adam @w, %c, %lr {m = @w.adam_m, v = @w.adam_v, step = @train.step, beta1 = 0.9 : f64, beta2 = 0.999 : f64, eps = 1.0e-8 : f64, weight_decay = 0.01 : f64, decoupled = true} : tensor<2x2xf32>, tensor<1xf32>
   return %n : tensor<1xf32>
 }
+
+// -----
+// A training layer with its GELU as a third result: the spectral_conv
+// kernel with skip, save_spectrum and activated_output, three outputs.
+// CHECK-LABEL: func.func @layer_activated
+// CHECK-SAME: (%[[X:.*]]: tensor<2x2x8xf32>, %[[W:.*]]: tensor<2x3x3xcomplex<f32>>, %[[SW:.*]]: tensor<3x2xf32>)
+func.func @layer_activated(%x: tensor<2x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>) -> (tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>) {
+  // CHECK: %{{.*}}:3 = shodh.kernel "spectral_conv"(%[[X]], %[[W]], %[[SW]]) {attrs = {activated_output = "gelu", activation = "none", modes = array<i64: 3>, save_spectrum = 1 : i64, skip = 1 : i64}} : (tensor<2x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>)
+  %z, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3>, activated_output = "gelu"} : (tensor<2x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>)
+  return %z, %s, %a : tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>
+}

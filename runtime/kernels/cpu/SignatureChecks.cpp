@@ -96,11 +96,12 @@ bool flagAttr(const KernelSignature &sig, const char *name) {
   return v == 1;
 }
 
-FusedActivation activationAttr(const KernelSignature &sig) {
-  std::string act = stringAttr(sig, "activation", "none");
+FusedActivation activationAttr(const KernelSignature &sig, const char *name) {
+  std::string act = stringAttr(sig, name, "none");
   if (act != "none" && act != "gelu" && act != "gelu_tanh")
-    throw Error(fmt::format("{}: attribute 'activation' must be none, gelu or gelu_tanh, got '{}'",
-                            sig.where, act));
+    throw Error(fmt::format(
+        "{}: attribute '{}' must be none, gelu or gelu_tanh, got '{}'",
+        sig.where, name, act));
   return {act != "none", act == "gelu_tanh"};
 }
 

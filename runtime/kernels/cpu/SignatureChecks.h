@@ -53,9 +53,11 @@ struct FusedActivation {
   bool gelu = false; ///< an activation is applied
   bool tanh = false; ///< the tanh form of GELU
 };
-/// Reads it; throws "attribute 'activation' must be none, gelu or gelu_tanh,
-/// got 'x'" otherwise.
-FusedActivation activationAttr(const KernelSignature &sig);
+/// Reads it (or the like attribute `name`, e.g. spectral_conv's
+/// `activated_output`); throws "attribute 'activation' must be none, gelu
+/// or gelu_tanh, got 'x'" otherwise.
+FusedActivation activationAttr(const KernelSignature &sig,
+                               const char *name = "activation");
 
 /// The required Ints attribute `name`; throws if missing or of another kind.
 std::vector<int64_t> intsAttr(const KernelSignature &sig, const char *name);

@@ -5,11 +5,12 @@
 // modes (Ints, 1 to 3), save_spectrum (0/1: a second output receives the
 // truncated spectrum of x), addend (0/1: a third input added to y), skip
 // (0/1: third and fourth inputs W [O, I] and optional b [O], y += W x + b)
-// and activation (none|gelu|gelu_tanh, applied last). The CPU kernel's constructor validates the call;
-// `prepare` re-checks the concrete shapes, creates the two cuFFT plans
-// (CufftPlan: r2c over B*I grids, c2r over B*O grids, on the session's
-// stream) and the device scratch, and uploads the mode index map
-// (SpectralLayout.h).
+// and activation (none|gelu|gelu_tanh, applied last); activated_output
+// (gelu|gelu_tanh, with skip) writes act(y) into a last output, y kept. The CPU
+// kernel's constructor validates the call; `prepare` re-checks the concrete
+// shapes, creates the two cuFFT plans (CufftPlan: r2c over B*I grids, c2r over
+// B*O grids, on the session's stream) and the device scratch, and uploads the
+// mode index map (SpectralLayout.h).
 //
 // cuFFT computes the full half spectrum rather than FFTW's pruned stages.
 // The contraction's DC (and Nyquist) column is not Hermitian for a general
@@ -43,11 +44,10 @@ namespace {
 class SpectralConvKernel : public CudaKernel {
 public:
   explicit SpectralConvKernel(const KernelSignature &sig)
-      : CudaKernel(sig),
-        modes_(intsAttr(sig, "modes")),
+      : CudaKernel(sig), modes_(intsAttr(sig, "modes")),
         save_(flagAttr(sig, "save_spectrum")), addend_(flagAttr(sig, "addend")),
-        skip_(flagAttr(sig, "skip")),
-        activation_(activationAttr(sig)) {}
+        skip_(flagAttr(sig, "skip")), activation_(activationAttr(sig)),
+        activated_(activationAttr(sig, "activated_output")) {}
 
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override;
@@ -64,6 +64,7 @@ private:
   std::vector<int64_t> modes_;
   bool save_, addend_, skip_;
   FusedActivation activation_; ///< none, gelu or gelu_tanh
+  FusedActivation activated_;  ///< activated_output: a last output act(y)
   SpectralGeometry geom_;
   int64_t B_ = 0, I_ = 0, O_ = 0, points_ = 0; ///< points_: of one grid
   float scale_ = 1.0f;
@@ -73,8 +74,8 @@ private:
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
                                      const std::vector<TensorRef> &out) {
-  SpectralConvShapes c =
-      checkSpectralConvShapes(where_, modes_, {save_, addend_, skip_}, in, out);
+  SpectralConvShapes c = checkSpectralConvShapes(
+      where_, modes_, {save_, addend_, skip_, activated_.gelu}, in, out);
   geom_ = c.geom;
   B_ = c.B, I_ = c.I, O_ = c.O, points_ = c.points;
   if (skip_) // the skip product's cuBLAS ints
@@ -157,6 +158,8 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
     skipProduct(in, out[0].as<float>(), ctx);
   if (activation_.gelu)
     launchGelu(activation_.tanh, false, out[0].data, out[0].data, n, s);
+  if (activated_.gelu) // y stays the pre-activation
+    launchGelu(activated_.tanh, false, out[0].data, out.back().data, n, s);
   checkLaunch(ctx);
 }
 

@@ -6,13 +6,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelHarness.h"
-#include "test/unit/ExpectError.h"
 #include "SpectralReference.h"
+#include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Reference.h"
 #include "runtime/support/Status.h"
+#include "test/unit/ExpectError.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -448,6 +450,108 @@ TEST(FourierLayer, BadSkipOperandsAreNamed) {
   expectError([&] {
     runKernel("spectral_conv", {{"modes", modes}, {"skip", int64_t(1)}}, {&x, &w}, {&y});
   }, "expected 3 or 4 inputs and 1 outputs, got 2 and 1");
+}
+
+/// activated_output: the first output stays the pre-activation, the
+/// skip form's bits, and the last is geluF32 of it, bit for bit; on 1 to 4
+/// threads (grouped and whole-batch forms, see checkThreadCounts), few and
+/// many channels, saving the spectrum or not, exact and tanh GELU.
+void checkActivatedOutput(int64_t I, int64_t O, bool save, bool tanh) {
+  SCOPED_TRACE(std::to_string(I) + " -> " + std::to_string(O) + " channels" +
+               (save ? ", saving the spectrum" : "") + (tanh ? ", tanh" : ""));
+  const int64_t B = 4;
+  Buffer x = Buffer::make(DType::F32, {B, I, 16, 16});
+  Buffer w = Buffer::make(DType::C64, {I, O, 8, 4});
+  Buffer sw = Buffer::make(DType::F32, {O, I}),
+         sb = Buffer::make(DType::F32, {O});
+  fillRandom(x, 31), fillRandom(w, 32), fillRandom(sw, 33), fillRandom(sb, 34);
+  std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
+                                  {"skip", int64_t(1)}};
+  if (save)
+    attrs.push_back({"save_spectrum", int64_t(1)});
+  Buffer want = Buffer::make(DType::F32, {B, O, 16, 16}),
+         wantSpectrum = Buffer::make(DType::C64, {B, I, 8, 4});
+  std::vector<Buffer *> outs = {&want};
+  if (save)
+    outs.push_back(&wantSpectrum);
+  runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, outs, 1);
+  Buffer wantA = want;
+  geluF32(want.data.data(), wantA.data.data(), int64_t(want.data.size()), tanh);
+  attrs.push_back(
+      {"activated_output", std::string(tanh ? "gelu_tanh" : "gelu")});
+  for (int threads : {1, 2, 3, 4}) {
+    Buffer y = want, a = want, spectrum = wantSpectrum;
+    std::fill(y.data.begin(), y.data.end(), 7.0f);
+    std::fill(a.data.begin(), a.data.end(), 7.0f);
+    std::vector<Buffer *> got = {&y};
+    if (save)
+      got.push_back(&spectrum);
+    got.push_back(&a);
+    runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, got, threads);
+    EXPECT_EQ(y.data, want.data) << threads << " threads: the pre-activation";
+    EXPECT_EQ(a.data, wantA.data)
+        << threads << " threads: the activated output";
+    EXPECT_EQ(spectrum.data, wantSpectrum.data)
+        << threads << " threads: the spectrum";
+  }
+}
+
+TEST(FourierLayer, ActivatedOutputIsTheGeluOfThePreActivation) {
+  for (bool save : {false, true}) {
+    checkActivatedOutput(3, 4, save, false);
+    checkActivatedOutput(16, 8, save, true);
+  }
+  checkActivatedOutput(16, 8, true, false);
+}
+
+TEST(FourierLayer, BadActivatedOutputIsNamed) {
+  Buffer x = Buffer::make(DType::F32, {1, 2, 8, 8});
+  Buffer w = Buffer::make(DType::C64, {2, 3, 4, 2});
+  Buffer y = Buffer::make(DType::F32, {1, 3, 8, 8}), a = y, small = x;
+  Buffer sw = Buffer::make(DType::F32, {3, 2});
+  const std::vector<int64_t> modes{2, 2};
+  const NamedAttr gelu{"activated_output", std::string("gelu")};
+  expectError(
+      [&] {
+        runKernel("spectral_conv", {{"modes", modes}, gelu}, {&x, &w},
+                  {&y, &a});
+      },
+      "attribute 'activated_output' needs 'skip' and activation 'none'");
+  expectError(
+      [&] {
+        runKernel("spectral_conv",
+                  {{"modes", modes},
+                   {"skip", int64_t(1)},
+                   {"activation", std::string("gelu")},
+                   gelu},
+                  {&x, &w, &sw}, {&y, &a});
+      },
+      "attribute 'activated_output' needs 'skip' and activation 'none'");
+  expectError(
+      [&] {
+        runKernel("spectral_conv",
+                  {{"modes", modes},
+                   {"skip", int64_t(1)},
+                   {"activated_output", std::string("elu")}},
+                  {&x, &w, &sw}, {&y, &a});
+      },
+      "attribute 'activated_output' must be none, gelu or gelu_tanh, got "
+      "'elu'");
+  expectError(
+      [&] {
+        runKernel("spectral_conv",
+                  {{"modes", modes}, {"skip", int64_t(1)}, gelu}, {&x, &w, &sw},
+                  {&y});
+      },
+      "expected 3 or 4 inputs and 2 outputs, got 3 and 1");
+  expectError(
+      [&] {
+        runKernel("spectral_conv",
+                  {{"modes", modes}, {"skip", int64_t(1)}, gelu}, {&x, &w, &sw},
+                  {&y, &small});
+      },
+      "the activated output must have the output's shape [1, 3, 8, 8], got [1, "
+      "2, 8, 8]");
 }
 
 TEST(SpectralConvAdd, BadAddendAndActivationAreNamed) {

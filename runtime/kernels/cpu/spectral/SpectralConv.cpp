@@ -53,7 +53,15 @@ public:
       throw Error(fmt::format("{}: attributes 'addend' and 'skip' exclude each other", where_));
     const FusedActivation act = activationAttr(sig);
     gelu_ = act.gelu, tanh_ = act.tanh;
-    size_t ins = 2 + (addend_ || skip_ ? 1 : 0), outs = save_ ? 2 : 1;
+    const FusedActivation extra = activationAttr(sig, "activated_output");
+    activated_ = extra.gelu, activatedTanh_ = extra.tanh;
+    if (activated_ && (!skip_ || gelu_))
+      throw Error(fmt::format(
+          "{}: attribute 'activated_output' needs 'skip' and activation "
+          "'none' (the first output is then the pre-activation)",
+          where_));
+    size_t ins = 2 + (addend_ || skip_ ? 1 : 0),
+           outs = 1 + (save_ ? 1 : 0) + (activated_ ? 1 : 0);
     bool countOk = sig.outputs.size() == outs &&
                    (sig.inputs.size() == ins || (skip_ && sig.inputs.size() == ins + 1));
     if (!countOk)
@@ -66,6 +74,8 @@ public:
     expectDType(sig, *sig.outputs[0], "output", {DType::F32});
     if (save_)
       expectDType(sig, *sig.outputs[1], "saved spectrum", {DType::C64});
+    if (activated_)
+      expectDType(sig, *sig.outputs.back(), "activated output", {DType::F32});
     modes_ = intsAttr(sig, "modes");
     if (modes_.empty() || modes_.size() > 3)
       throw Error(fmt::format("{}: 'modes' must have 1 to 3 entries", where_));
@@ -73,8 +83,8 @@ public:
 
   void prepare(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
                KernelContext &ctx) override {
-    SpectralConvShapes c =
-        checkSpectralConvShapes(where_, modes_, {save_, addend_, skip_}, in, out);
+    SpectralConvShapes c = checkSpectralConvShapes(
+        where_, modes_, {save_, addend_, skip_, activated_}, in, out);
     geom_ = c.geom;
     dims_ = {c.B, c.I, c.O, geom_.truncSize()};
     points_ = c.points;
@@ -99,16 +109,17 @@ public:
 private:
   /// Columns s0 .. s0 + 512 of y_b = act(W x_b + bias + sum_b), where
   /// sum_b [O x S] holds b's inverse transforms: written into yb (with
-  /// streaming stores when `stream`), or in place when sum is yb.
+  /// streaming stores when `stream`), or in place when sum is yb; with
+  /// activated_output also a_b = act2(y_b) into ab.
   void finishBlock(const std::vector<TensorRef> &in, int64_t b, float *sum,
-                   float *yb, int64_t s0, bool stream) const;
+                   float *yb, float *ab, int64_t s0, bool stream) const;
   /// The `skip` form whole (see the file comment); `spectrum` receives the
   /// forward transforms.
   void runWithSkip(const std::vector<TensorRef> &in, cfloat *spectrum, float *y,
-                   KernelContext &ctx);
+                   float *activated, KernelContext &ctx);
   /// The `skip` form group by group (see the file comment).
   void runGrouped(const std::vector<TensorRef> &in, cfloat *spectrum, float *y,
-                  KernelContext &ctx);
+                  float *activated, KernelContext &ctx);
   void activate(float *v, int64_t n) const {
     if (gelu_)
       geluF32(v, v, n, tanh_);
@@ -117,6 +128,8 @@ private:
   std::string where_;
   bool save_ = false, addend_ = false, skip_ = false, gelu_ = false,
        tanh_ = false;
+  bool activated_ = false,
+       activatedTanh_ = false; ///< activated_output (last output)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -133,25 +146,38 @@ private:
 
 void SpectralConvKernel::finishBlock(const std::vector<TensorRef> &in,
                                      int64_t b, float *sum, float *yb,
-                                     int64_t s0, bool stream) const {
+                                     float *ab, int64_t s0, bool stream) const {
   const int64_t I = dims_[1], O = dims_[2], S = points_;
   const float *xb = in[0].as<float>() + b * I * S, *ws = in[2].as<float>();
   const float *bias = in.size() > 3 ? in[3].as<float>() : nullptr;
-  if (!gelu_)
+  if (!gelu_ && !activated_)
     return linearColumnBlock(xb, ws, bias, sum, yb, I, O, S, s0, stream);
   linearColumnBlock(xb, ws, bias, sum, sum, I, O, S, s0);
   const int64_t n = std::min(kLinearColumnBlock, S - s0);
   for (int64_t o = 0; o < O; ++o) {
     float *row = sum + o * S + s0;
-    activate(row, n);
-    if (sum != yb)
-      streamCopy(row, yb + o * S + s0, n);
+    const int64_t at = o * S + s0;
+    if (!activated_) {
+      activate(row, n);
+      if (sum != yb)
+        streamCopy(row, yb + at, n);
+      continue;
+    }
+    // y is the pre-activation, a = act(y): from the scratch both are
+    // streamed out; in place (sum is y) a is written plainly.
+    if (sum == yb) {
+      geluF32(row, ab + at, n, activatedTanh_);
+      continue;
+    }
+    streamCopy(row, yb + at, n);
+    geluF32(row, row, n, activatedTanh_);
+    streamCopy(row, ab + at, n);
   }
 }
 
 void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
                                     cfloat *spectrum, float *y,
-                                    KernelContext &ctx) {
+                                    float *activated, KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
   const int64_t G = group_, chunks = fft_->chunks();
   const uint64_t wBytes = ScratchPool::roundUp(groupGemm_.packedBFloats() *
@@ -176,16 +202,18 @@ void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
       fft_->inverseRows(truncOut_.data() + b * O * ts, sum, O, scale_, false,
                         c);
       for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
-        finishBlock(in, b, sum, y + b * O * S, s0, /*stream=*/true);
+        finishBlock(in, b, sum, y + b * O * S,
+                    activated ? activated + b * O * S : nullptr, s0,
+                    /*stream=*/true);
     }
   });
 }
 
 void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in,
                                      cfloat *spectrum, float *y,
-                                     KernelContext &ctx) {
+                                     float *activated, KernelContext &ctx) {
   if (group_)
-    return runGrouped(in, spectrum, y, ctx);
+    return runGrouped(in, spectrum, y, activated, ctx);
   // Fewer batch elements than threads, or an uneven split: the transforms,
   // the mixing and the B·O inverse transforms (into y) over the pool, then
   // the skip products over (b, column block) units, adding y in place.
@@ -198,9 +226,10 @@ void SpectralConvKernel::runWithSkip(const std::vector<TensorRef> &in,
   const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
   ctx.pool->parallelFor(B * blocks, [&](int64_t u0, int64_t u1) {
     for (int64_t u = u0; u < u1; ++u) {
-      float *yb = y + u / blocks * O * S;
-      finishBlock(in, u / blocks, yb, yb, (u % blocks) * kLinearColumnBlock,
-                  false);
+      const int64_t b = u / blocks;
+      float *yb = y + b * O * S;
+      finishBlock(in, b, yb, yb, activated ? activated + b * O * S : nullptr,
+                  (u % blocks) * kLinearColumnBlock, false);
     }
   });
 }
@@ -211,7 +240,8 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in, const std::vector
   cfloat *spectrum = save_ ? out[1].as<cfloat>() : truncIn_.data();
   float *y = out[0].as<float>();
   if (skip_)
-    return runWithSkip(in, spectrum, y, ctx);
+    return runWithSkip(in, spectrum, y,
+                       activated_ ? out.back().as<float>() : nullptr, ctx);
   fft_->forward(ctx.pool, in[0].as<float>(), spectrum, B * I);
   gemm_.run(ctx.pool, spectrum, in[1].as<cfloat>(), truncOut_.data(), nullptr,
             gemmScratch_.data());

@@ -28,9 +28,10 @@ struct SpectralConvShapes {
 
 /// Which optional operands a call has (its 0/1 attributes): a saved
 /// spectrum (second output), an addend or a skip weight (third input; with
-/// `skip` an optional skip bias as the fourth).
+/// `skip` an optional skip bias as the fourth), the activated output (last
+/// output, y's shape).
 struct SpectralConvForm {
-  bool save = false, addend = false, skip = false;
+  bool save = false, addend = false, skip = false, activated = false;
 };
 
 /// Checks the shapes of a call of form `f`; throws Error naming `where`.
@@ -70,6 +71,10 @@ inline SpectralConvShapes checkSpectralConvShapes(const std::string &where,
       throw Error(fmt::format("{}: the saved spectrum must be [{}], got [{}]", where,
                               fmt::join(want, ", "), fmt::join(*saved, ", ")));
   }
+  if (f.activated && out.back().shape != y)
+    throw Error(fmt::format(
+        "{}: the activated output must have the output's shape [{}], got [{}]",
+        where, fmt::join(y, ", "), fmt::join(out.back().shape, ", ")));
   if (addend && *addend != y)
     throw Error(fmt::format("{}: the addend must have the output's shape [{}], got [{}]",
                             where, fmt::join(y, ", "), fmt::join(*addend, ", ")));

@@ -1,5 +1,6 @@
 //===- LineDft.cpp - Kept low frequencies of real lines, by GEMM ----------===//
 #include "runtime/kernels/cpu/spectral/LineDft.h"
+#include "runtime/kernels/cpu/VectorClones.h"
 #include "runtime/support/Status.h"
 
 #include <cblas.h>
@@ -44,6 +45,44 @@ void gemm(int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t 
               int(lda), b, int(ldb), beta, c, int(ldc));
 }
 
+/// The radix-2 step of `lines` lines of 2h floats (x, rows ldx apart) into
+/// scratch rows of 2h: [a + b | a - b] for the halves a, b. Cloned per ISA
+/// level (the baseline build's loop adds four lanes at a time).
+SHODH_VECTOR_CLONES
+void splitHalves(const float *__restrict x, int64_t lines, int64_t ldx,
+                 int64_t h, float *__restrict scratch) {
+  for (int64_t l = 0; l < lines; ++l) {
+    const float *a = x + l * ldx, *b = a + h;
+    float *s = scratch + l * 2 * h, *d = s + h;
+    for (int64_t j = 0; j < h; ++j) {
+      s[j] = a[j] + b[j];
+      d[j] = a[j] - b[j];
+    }
+  }
+}
+
+/// Its inverse's recombination from scratch rows [E | O] of 2h floats: the
+/// halves of each line of x (rows ldx apart) become E + O and E - O, added
+/// onto x with `accumulate`.
+SHODH_VECTOR_CLONES
+void joinHalves(const float *__restrict scratch, int64_t lines, int64_t h,
+                float *__restrict x, int64_t ldx, bool accumulate) {
+  for (int64_t l = 0; l < lines; ++l) {
+    const float *e = scratch + l * 2 * h, *od = e + h;
+    float *a = x + l * ldx, *b = a + h;
+    if (accumulate)
+      for (int64_t j = 0; j < h; ++j) {
+        a[j] += e[j] + od[j];
+        b[j] += e[j] - od[j];
+      }
+    else
+      for (int64_t j = 0; j < h; ++j) {
+        a[j] = e[j] + od[j];
+        b[j] = e[j] - od[j];
+      }
+  }
+}
+
 } // namespace
 
 LineDft::LineDft(int64_t n, int64_t m, bool split)
@@ -72,14 +111,7 @@ void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, i
   if (!split_)
     return gemm(lines, 2 * m_, n_, alpha, x, ldx, fwd_.data(), 2 * m_, o, 2 * ldo);
   const int64_t h = n_ / 2;
-  for (int64_t l = 0; l < lines; ++l) { // [sums | differences] per line
-    const float *a = x + l * ldx, *b = a + h;
-    float *s = scratch + l * n_, *d = s + h;
-    for (int64_t j = 0; j < h; ++j) {
-      s[j] = a[j] + b[j];
-      d[j] = a[j] - b[j];
-    }
-  }
+  splitHalves(x, lines, ldx, h, scratch); // [sums | differences] per line
   gemm(lines, 2 * me_, h, alpha, scratch, n_, fwd_.data(), 2 * me_, o, 2 * ldo);
   if (mo_)
     gemm(lines, 2 * mo_, h, alpha, scratch + h, n_, fwd_.data() + h * 2 * me_, 2 * mo_,
@@ -100,20 +132,7 @@ void LineDft::inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, in
   else // no odd bins (m = 1): O = 0
     for (int64_t l = 0; l < lines; ++l)
       std::fill(scratch + l * n_ + h, scratch + (l + 1) * n_, 0.0f);
-  for (int64_t l = 0; l < lines; ++l) {
-    const float *e = scratch + l * n_, *od = e + h;
-    float *a = x + l * ldx, *b = a + h;
-    if (accumulate)
-      for (int64_t j = 0; j < h; ++j) {
-        a[j] += e[j] + od[j];
-        b[j] += e[j] - od[j];
-      }
-    else
-      for (int64_t j = 0; j < h; ++j) {
-        a[j] = e[j] + od[j];
-        b[j] = e[j] - od[j];
-      }
-  }
+  joinHalves(scratch, lines, h, x, ldx, accumulate);
 }
 
 } // namespace shodh

@@ -13,8 +13,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
-#include "runtime/kernels/cpu/spectral/LineDft.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/VectorClones.h"
+#include "runtime/kernels/cpu/spectral/LineDft.h"
 #include "runtime/support/Status.h"
 
 #include <fftw3.h>
@@ -42,6 +43,30 @@ struct TruncatedFft::Scratch {
 };
 
 namespace {
+
+/// out[t] = scale * half[index[t]] for t < n (complex), and its inverse
+/// half[index[t]] = scale * trunc[t]: cloned per ISA level (gathers and
+/// scatters of the kept modes; scale 1 multiplies exactly).
+SHODH_VECTOR_CLONES
+void gatherModes(const cfloat *half, const int64_t *__restrict index, int64_t n,
+                 float scale, cfloat *trunc) {
+  const float *__restrict h = reinterpret_cast<const float *>(half);
+  float *__restrict o = reinterpret_cast<float *>(trunc);
+  for (int64_t t = 0; t < n; ++t) {
+    o[2 * t] = h[2 * index[t]] * scale;
+    o[2 * t + 1] = h[2 * index[t] + 1] * scale;
+  }
+}
+SHODH_VECTOR_CLONES
+void scatterModes(const cfloat *trunc, const int64_t *__restrict index,
+                  int64_t n, float scale, cfloat *half) {
+  const float *__restrict in = reinterpret_cast<const float *>(trunc);
+  float *__restrict h = reinterpret_cast<float *>(half);
+  for (int64_t t = 0; t < n; ++t) {
+    h[2 * index[t]] = in[2 * t] * scale;
+    h[2 * index[t] + 1] = in[2 * t + 1] * scale;
+  }
+}
 
 /// Narrows a size for FFTW's int interface.
 int asInt(int64_t v, const SpectralGeometry &g) {
@@ -95,6 +120,18 @@ TruncatedFft::TruncatedFft(const SpectralGeometry &g, int threads,
     line_ = std::make_unique<LineDft>(n, m, /*split=*/d >= 2);
     for (int64_t &off : index_)
       off = off - off % h + line_->column(off % h);
+    std::vector<char> filled(size_t(halfSize_), 0);
+    for (int64_t off : index_)
+      filled[size_t(off)] = 1;
+    for (int64_t off = 0; off < halfSize_; off += h)
+      for (int64_t c = off; c < off + m; ++c)
+        if (!filled[size_t(c)]) {
+          if (!zeroRuns_.empty() &&
+              zeroRuns_.back().first + zeroRuns_.back().second == c)
+            ++zeroRuns_.back().second;
+          else
+            zeroRuns_.push_back({c, 1});
+        }
   }
 
   PlanningArrays arrays(realSize_, halfSize_);
@@ -183,21 +220,18 @@ void TruncatedFft::forwardOne(const float *real, cfloat *trunc, float scale,
   }
   for (const Stage &st : forwardStages_)
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);
-  const int64_t ts = static_cast<int64_t>(index_.size());
-  if (scale == 1.0f)
-    for (int64_t t = 0; t < ts; ++t)
-      trunc[t] = s.half[index_[size_t(t)]];
-  else
-    for (int64_t t = 0; t < ts; ++t)
-      trunc[t] = s.half[index_[size_t(t)]] * scale;
+  gatherModes(s.half, index_.data(), int64_t(index_.size()), scale, trunc);
 }
 
 void TruncatedFft::inverseOne(const cfloat *trunc, float *real, float scale,
                               bool accumulate, Scratch &s) const {
-  std::memset(static_cast<void *>(s.half), 0, size_t(halfSize_) * sizeof(cfloat));
-  const int64_t ts = static_cast<int64_t>(index_.size());
-  for (int64_t t = 0; t < ts; ++t)
-    s.half[index_[size_t(t)]] = trunc[t] * scale;
+  if (dft_) // only what the inverse reads and no kept mode fills
+    for (auto [offset, count] : zeroRuns_)
+      std::fill(s.half + offset, s.half + offset + count, cfloat());
+  else
+    std::memset(static_cast<void *>(s.half), 0,
+                size_t(halfSize_) * sizeof(cfloat));
+  scatterModes(trunc, index_.data(), int64_t(index_.size()), scale, s.half);
   auto *half = reinterpret_cast<fftwf_complex *>(s.half);
   for (const Stage &st : inverseStages_)
     fftwf_execute_dft(st.plan, half + st.offset, half + st.offset);

@@ -119,6 +119,10 @@ private:
 
   SpectralGeometry geom_;
   std::vector<int64_t> index_; ///< truncated element -> half-spectrum offset
+  /// With the direct DFT: the runs (offset, count) of half-spectrum entries
+  /// the inverse reads (last-axis index < m_d) that no kept mode fills,
+  /// zeroed before each scatter instead of the whole half spectrum.
+  std::vector<std::pair<int64_t, int64_t>> zeroRuns_;
   int64_t realSize_ = 0, halfSize_ = 0, lines_ = 0;
   void *r2c_ = nullptr, *c2r_ = nullptr;
   bool dft_ = false;

@@ -149,6 +149,10 @@ LogicalResult FourierLayerSaveOp::verify() {
   if (failed(verifyActivation(*this, getActivation())))
     return failure();
   StringRef extra = getActivatedOutput();
+  if (extra == "none" && getDerivativeResult())
+    return emitOpError(
+        "derivative_result needs activated_output (the derivative of which "
+        "activation?)");
   if (extra == "none")
     return success();
   if (extra != "gelu" && extra != "gelu_tanh")
@@ -174,6 +178,9 @@ SmallVector<NamedAttribute> FourierLayerSaveOp::getKernelAttrs() {
   if (getActivatedOutput() != "none") // the third output, act(y)
     attrs.push_back(b.getNamedAttr("activated_output",
                                    b.getStringAttr(getActivatedOutput())));
+  if (getDerivativeResult()) // the first output is act'(pre-activation)
+    attrs.push_back(
+        b.getNamedAttr("derivative_output", b.getI64IntegerAttr(1)));
   return attrs;
 }
 
@@ -238,9 +245,11 @@ FourierLayerGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
 
 SHODH_COMPATIBLE_RETURN_TYPES(FourierLayerGradOp)
 
-/// The activation's value, and `pre` given exactly when it is not "none".
+/// The activation's value ("derivative" too: `pre` is act' itself), and
+/// `pre` given exactly when it is not "none".
 template <typename OpT> static LogicalResult verifyLayerGrad(OpT op) {
-  if (failed(verifyActivation(op, op.getActivation())))
+  if (op.getActivation() != "derivative" &&
+      failed(verifyActivation(op, op.getActivation())))
     return failure();
   if ((op.getActivation() != "none") != bool(op.getPre()))
     return op.emitOpError(
@@ -261,13 +270,14 @@ static SmallVector<NamedAttribute> layerGradKernelAttrs(Value source,
                                                         DenseI64ArrayAttr modes,
                                                         StringRef activation) {
   MLIRContext *ctx = source.getContext();
+  const bool given = activation == "derivative"; // pre is act' itself
   SmallVector<NamedAttribute> attrs =
-      layerKernelAttrs(ctx, modes, "skip", activation);
-  if (isComplexFloat(
-          cast<RankedTensorType>(source.getType()).getElementType())) {
-    Builder b(ctx);
+      layerKernelAttrs(ctx, modes, "skip", given ? "none" : activation);
+  Builder b(ctx);
+  if (given)
+    attrs.push_back(b.getNamedAttr("pre_derivative", b.getI64IntegerAttr(1)));
+  if (isComplexFloat(cast<RankedTensorType>(source.getType()).getElementType()))
     attrs.push_back(b.getNamedAttr("saved_spectrum", b.getI64IntegerAttr(1)));
-  }
   return attrs;
 }
 

@@ -98,6 +98,10 @@ def Shodh_FourierLayerSaveOp : Shodh_ComputeOp<"fourier_layer_save"> {
     `result` stays the pre-activation the backward's GELU' reads: the
     kernel writes both from cache instead of a separate `shodh.gelu`
     reading the result back (`--shodh-fuse-layer-activation` forms it).
+    With `derivative_result` as well, `result` is the GELU's derivative at
+    the pre-activation instead, which the layer gradients then take as
+    given (their activation `"derivative"`): the derivative is computed
+    with the GELU, sharing Φ, rather than from scratch in the backward.
 
     ```mlir
     %z, %xs, %a = shodh.fourier_layer_save %x, %w, %sw, %sb
@@ -112,7 +116,8 @@ def Shodh_FourierLayerSaveOp : Shodh_ComputeOp<"fourier_layer_save"> {
                        Optional<AnyRankedTensor>:$skip_bias,
                        DenseI64ArrayAttr:$modes,
                        DefaultValuedStrAttr<StrAttr, "none">:$activation,
-                       DefaultValuedStrAttr<StrAttr, "none">:$activated_output);
+                       DefaultValuedStrAttr<StrAttr, "none">:$activated_output,
+                       UnitAttr:$derivative_result);
   let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$spectrum,
                       Optional<AnyRankedTensor>:$activated);
   let assemblyFormat = [{
@@ -130,7 +135,9 @@ def Shodh_FourierLayerGradOp : Shodh_ComputeOp<"fourier_layer_grad"> {
     `dx = act'(pre) * (spectral_conv_grad_input(dy, w) + skip_w^T dy)`
     (`activation` `"none"`, `"gelu"` or `"gelu_tanh"`; `pre`, the
     pre-activation whose activation is `x`, is given exactly when the
-    activation is not `"none"`), `dw` as `shodh.spectral_conv_grad`'s. The
+    activation is not `"none"`; with `"derivative"` `pre` holds act'
+    itself, saved by the forward layer's `derivative_result`, and dx is
+    multiplied by it), `dw` as `shodh.spectral_conv_grad`'s. The
     first operand is x [B, I, N..] or its truncated spectrum
     [B, I, 2m_1.., m_d] saved by the forward (`--shodh-share-spectra`
     replaces the one by the other). The kernel adds each batch element's

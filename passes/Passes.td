@@ -208,7 +208,12 @@ def ShodhFuseLayerActivation
     (`activated_output = "gelu"`, or `"gelu_tanh"` for the tanh GELU): the
     kernel applies it to each block of the layer's output while it is in
     cache and writes both, instead of a separate kernel reading the
-    pre-activation back from memory. Run after `--shodh-share-spectra`.
+    pre-activation back from memory. Where the pre-activation is then read
+    only by layer gradients as their `pre` (the same activation), the layer
+    returns the GELU's derivative instead (`derivative_result`, computed
+    with the GELU, sharing Φ) and the gradients multiply by it (activation
+    `"derivative"`): GELU' is no longer computed from scratch in the
+    backward. Run after `--shodh-share-spectra`.
   }];
 }
 

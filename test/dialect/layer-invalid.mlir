@@ -174,6 +174,22 @@ func.func @save_activated_unasked(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3x
 
 // -----
 
+func.func @save_derivative_alone(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x8x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_save' op derivative_result needs activated_output (the derivative of which activation?)}}
+  %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, derivative_result} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)
+  return %y : tensor<2x8x16x16xf32>
+}
+
+// -----
+
+func.func @grad_derivative_without_pre(%x: tensor<2x4x16x16xf32>, %dy: tensor<2x8x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>) -> tensor<2x4x16x16xf32> {
+  // expected-error @+1 {{'shodh.fourier_layer_grad' op the pre-activation operand must be given exactly when the activation is not "none" (activation "derivative", without it)}}
+  %dx, %dw = shodh.fourier_layer_grad %x, %dy, %w, %sw {modes = array<i64: 3, 3>, activation = "derivative"} : (tensor<2x4x16x16xf32>, tensor<2x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %dx : tensor<2x4x16x16xf32>
+}
+
+// -----
+
 func.func @save_skip_weight(%x: tensor<2x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<4x8xf32>) -> tensor<2x8x16x16xf32> {
   // expected-error @+1 {{'shodh.fourier_layer_save' op skip_weight must be [O = 8, I = 4], got 'tensor<4x8xf32>'}}
   %y, %s = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>} : (tensor<2x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<4x8xf32>) -> (tensor<2x8x16x16xf32>, tensor<2x4x6x3xcomplex<f32>>)

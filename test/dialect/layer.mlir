@@ -48,6 +48,18 @@ func.func @layer_save_activated(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xco
   return %z, %s, %a : tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>
 }
 
+// derivative_result: the first result is GELU' of the pre-activation; a
+// layer gradient takes such a derivative as given (activation
+// "derivative").
+// CHECK-LABEL: func.func @layer_save_derivative
+func.func @layer_save_derivative(%x: tensor<?x4x16x16xf32>, %w: tensor<4x8x6x3xcomplex<f32>>, %sw: tensor<8x4xf32>, %xs: tensor<?x4x6x3xcomplex<f32>>, %dy: tensor<?x8x16x16xf32>, %w2: tensor<4x8x6x3xcomplex<f32>>, %sw2: tensor<8x4xf32>, %d: tensor<?x4x16x16xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x16x16xf32>) {
+  // CHECK: shodh.fourier_layer_save %{{.*}}, %{{.*}}, %{{.*}} {activated_output = "gelu", derivative_result, modes = array<i64: 3, 3>}
+  %z, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3, 3>, activated_output = "gelu", derivative_result} : (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>) -> (tensor<?x8x16x16xf32>, tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>)
+  // CHECK: shodh.fourier_layer_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {activation = "derivative", modes = array<i64: 3, 3>}
+  %dx, %dw = shodh.fourier_layer_grad %xs, %dy, %w2, %sw2, %d {modes = array<i64: 3, 3>, activation = "derivative"} : (tensor<?x4x6x3xcomplex<f32>>, tensor<?x8x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>, tensor<8x4xf32>, tensor<?x4x16x16xf32>) -> (tensor<?x4x16x16xf32>, tensor<4x8x6x3xcomplex<f32>>)
+  return %z, %dx : tensor<?x8x16x16xf32>, tensor<?x4x16x16xf32>
+}
+
 // The gradient with the skip's parameter gradients: x as source and skip
 // input, or the saved spectrum as source with the pre-activation.
 // CHECK-LABEL: func.func @layer_gradient_params

@@ -119,3 +119,15 @@ func.func @layer_activated(%x: tensor<2x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>
   %z, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3>, activated_output = "gelu"} : (tensor<2x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>)
   return %z, %s, %a : tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>
 }
+
+// -----
+// derivative_result and a gradient taking the derivative as given:
+// derivative_output = 1 and pre_derivative = 1 (activation "none").
+// CHECK-LABEL: func.func @layer_derivative
+func.func @layer_derivative(%x: tensor<2x2x8xf32>, %w: tensor<2x3x3xcomplex<f32>>, %sw: tensor<3x2xf32>, %dy: tensor<2x3x8xf32>, %w0: tensor<3x3x3xcomplex<f32>>, %sw0: tensor<3x3xf32>, %xs: tensor<2x3x3xcomplex<f32>>) -> (tensor<2x3x8xf32>, tensor<2x3x8xf32>) {
+  // CHECK: shodh.kernel "spectral_conv"({{.*}}) {attrs = {activated_output = "gelu", activation = "none", derivative_output = 1 : i64, modes = array<i64: 3>, save_spectrum = 1 : i64, skip = 1 : i64}}
+  %d, %s, %a = shodh.fourier_layer_save %x, %w, %sw {modes = array<i64: 3>, activated_output = "gelu", derivative_result} : (tensor<2x2x8xf32>, tensor<2x3x3xcomplex<f32>>, tensor<3x2xf32>) -> (tensor<2x3x8xf32>, tensor<2x2x3xcomplex<f32>>, tensor<2x3x8xf32>)
+  // CHECK: shodh.kernel "spectral_conv_grad"({{.*}}) {attrs = {activation = "none", modes = array<i64: 3>, pre_derivative = 1 : i64, saved_spectrum = 1 : i64, skip = 1 : i64}}
+  %dx, %dw = shodh.fourier_layer_grad %xs, %dy, %w0, %sw0, %d {modes = array<i64: 3>, activation = "derivative"} : (tensor<2x3x3xcomplex<f32>>, tensor<2x3x8xf32>, tensor<3x3x3xcomplex<f32>>, tensor<3x3xf32>, tensor<2x3x8xf32>) -> (tensor<2x3x8xf32>, tensor<3x3x3xcomplex<f32>>)
+  return %a, %dx : tensor<2x3x8xf32>, tensor<2x3x8xf32>
+}

@@ -119,6 +119,32 @@ void geluGradFromTanhLoop(const float *x, const float *tanhIn, const float *dy, 
 }
 
 SHODH_VECTOR_CLONES
+void geluWithDerivativeExactLoop(const float *x, float *y, float *d,
+                                 int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], cdf = vm::normalCdf(v);
+    y[i] = v * cdf;
+    d[i] = geluDerivativeFromCdf(v, cdf);
+  }
+}
+
+SHODH_VECTOR_CLONES
+void geluWithDerivativeTanhLoop(const float *x, float *y, float *d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    float v = x[i], t = geluTanhT(v);
+    y[i] = geluTanhFromT(v, t);
+    d[i] = geluTanhDerivativeFromT(v, t);
+  }
+}
+
+SHODH_VECTOR_CLONES
+void multiplyInPlaceLoop(const float *__restrict a, float *__restrict g,
+                         int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    g[i] = g[i] * a[i];
+}
+
+SHODH_VECTOR_CLONES
 void geluGradFromCdfScaledLoop(const float *x, const float *cdf, float s,
                                const float *dy, float *dx, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
@@ -133,6 +159,16 @@ void geluGradFromTanhScaledLoop(const float *x, const float *tanhIn, float s,
 }
 
 } // namespace
+
+void geluWithDerivativeF32(const float *x, float *y, float *d, int64_t n,
+                           bool tanhApprox) {
+  tanhApprox ? geluWithDerivativeTanhLoop(x, y, d, n)
+             : geluWithDerivativeExactLoop(x, y, d, n);
+}
+
+void multiplyInPlaceF32(const float *a, float *g, int64_t n) {
+  multiplyInPlaceLoop(a, g, n);
+}
 
 void geluGradFromSavedScaledF32(const float *x, const float *saved, float s,
                                 const float *dy, float *dx, int64_t n,

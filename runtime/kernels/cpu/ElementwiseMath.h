@@ -33,6 +33,17 @@ void geluWithGradF32(const float *x, const float *dy, float *y, float *dx,
 void geluSavingF32(const float *x, float *y, float *saved, int64_t n, bool tanhApprox);
 void geluGradFromSavedF32(const float *x, const float *saved, const float *dy, float *dx,
                           int64_t n, bool tanhApprox);
+/// y = GELU(x) and d = GELU'(x), sharing Φ (or tanh): the training
+/// forward's activation with the derivative its backward multiplies by
+/// (d is bit for bit what geluGradF32 multiplies dy by). y and d must not
+/// alias x.
+void geluWithDerivativeF32(const float *x, float *y, float *d, int64_t n,
+                           bool tanhApprox);
+
+/// g = a * g elementwise (act'(pre) given as a tensor: g * a as
+/// geluGradF32's dy * GELU'(pre), bit for bit).
+void multiplyInPlaceF32(const float *a, float *g, int64_t n);
+
 /// dx = (s dy) * GELU'(x) from the saved Φ (tanh): for a dy that is one
 /// product s dy[i] per element (the channel MLP with one output, where
 /// dg = w2[h] dy), bit-identical to forming s dy first.

@@ -60,7 +60,9 @@ public:
         skip_(kind == SpectralGradKind::Both && intAttr(sig, "skip", 0) == 1),
         skipParams_(skip_ && intAttr(sig, "skip_params", 0) == 1),
         activation_(kind == SpectralGradKind::Both ? activationAttr(sig)
-                                                   : FusedActivation()) {}
+                                                   : FusedActivation()),
+        preDerivative_(kind == SpectralGradKind::Both &&
+                       intAttr(sig, "pre_derivative", 0) == 1) {}
 
   /// Checks the shapes, plans the transforms, allocates the scratch.
   void prepare(const std::vector<TensorRef> &in,
@@ -82,6 +84,7 @@ private:
   bool saved_, skip_;
   bool skipParams_; ///< fourier_layer_grad_params: the skip's dW and db too
   FusedActivation activation_; ///< fourier_layer_grad's act' on dx
+  bool preDerivative_;         ///< the last input is act'(pre) itself
   int64_t points_ = 0;     ///< grid points per channel
   SpectralGradShapes s_;
   float scale_ = 1.0f;
@@ -96,8 +99,8 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
   Device &dev = device(ctx);
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
   if (kind_ == SpectralGradKind::Both) {
-    checkLayerGradInputs(where_, s_, skip_, activation_.gelu, in, out,
-                         skipParams_);
+    checkLayerGradInputs(where_, s_, skip_, activation_.gelu || preDerivative_,
+                         in, out, skipParams_);
     points_ = 1;
     for (int64_t n : s_.geom.grid)
       points_ *= n;
@@ -200,6 +203,10 @@ void SpectralConvGradKernel::run(const std::vector<TensorRef> &in,
   if (activation_.gelu) { // then dx *= act'(pre)
     launchGeluGrad(activation_.tanh, false, in.back().data, out[0].data, out[0].data,
                    out[0].numel(), stream(ctx));
+    checkLaunch(ctx);
+  } else if (preDerivative_) { // dx *= the given act'(pre)
+    launchBinary(false, false, out[0].data, in.back().data, out[0].data,
+                 out[0].numel(), stream(ctx));
     checkLaunch(ctx);
   }
   if (skipParams_) { // the skip's weight gradient (GEMMs), then its bias's sums

@@ -176,7 +176,7 @@ TEST(SpectralGradParity, LayerForwardSavesTheSpectrum) {
 }
 
 // The same with the layer's GELU as a third output (activated_output, the
-// pre-activation kept as the first).
+// pre-activation kept as the first, or with derivative_output its GELU').
 TEST(SpectralGradParity, LayerForwardWithActivatedOutput) {
   SHODH_REQUIRE_CUDA_DEVICE();
   for (const GradCase &c : gradCases()) {
@@ -184,17 +184,20 @@ TEST(SpectralGradParity, LayerForwardWithActivatedOutput) {
                ws = random(DType::F32, {c.dy[1], c.x[1]}, 20),
                bs = random(DType::F32, {c.dy[1]}, 21);
     for (const char *act : {"gelu", "gelu_tanh"})
-      expectParity(
-          "spectral_conv",
-          {{"modes", c.modes},
-           {"skip", int64_t(1)},
-           {"save_spectrum", int64_t(1)},
-           {"activated_output", std::string(act)}},
-          {&x, &w, &ws, &bs},
-          {{DType::F32, c.dy}, {DType::C64, c.spectrum}, {DType::F32, c.dy}},
-          1e-4,
-          std::string("fourier_layer_save ") + act +
-              " d=" + std::to_string(c.modes.size()));
+      for (int64_t derivative : {0, 1}) // the first output z, or act'(z)
+        expectParity(
+            "spectral_conv",
+            {{"modes", c.modes},
+             {"skip", int64_t(1)},
+             {"save_spectrum", int64_t(1)},
+             {"activated_output", std::string(act)},
+             {"derivative_output", derivative}},
+            {&x, &w, &ws, &bs},
+            {{DType::F32, c.dy}, {DType::C64, c.spectrum}, {DType::F32, c.dy}},
+            1e-4,
+            std::string("fourier_layer_save ") + act +
+                (derivative ? " derivative" : "") +
+                " d=" + std::to_string(c.modes.size()));
   }
 }
 

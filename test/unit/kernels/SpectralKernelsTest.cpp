@@ -456,9 +456,11 @@ TEST(FourierLayer, BadSkipOperandsAreNamed) {
 /// skip form's bits, and the last is geluF32 of it, bit for bit; on 1 to 4
 /// threads (grouped and whole-batch forms, see checkThreadCounts), few and
 /// many channels, saving the spectrum or not, exact and tanh GELU.
-void checkActivatedOutput(int64_t I, int64_t O, bool save, bool tanh) {
+void checkActivatedOutput(int64_t I, int64_t O, bool save, bool tanh,
+                          bool derivative = false) {
   SCOPED_TRACE(std::to_string(I) + " -> " + std::to_string(O) + " channels" +
-               (save ? ", saving the spectrum" : "") + (tanh ? ", tanh" : ""));
+               (save ? ", saving the spectrum" : "") + (tanh ? ", tanh" : "") +
+               (derivative ? ", derivative output" : ""));
   const int64_t B = 4;
   Buffer x = Buffer::make(DType::F32, {B, I, 16, 16});
   Buffer w = Buffer::make(DType::C64, {I, O, 8, 4});
@@ -476,9 +478,15 @@ void checkActivatedOutput(int64_t I, int64_t O, bool save, bool tanh) {
     outs.push_back(&wantSpectrum);
   runKernel("spectral_conv", attrs, {&x, &w, &sw, &sb}, outs, 1);
   Buffer wantA = want;
-  geluF32(want.data.data(), wantA.data.data(), int64_t(want.data.size()), tanh);
+  const int64_t n = int64_t(want.data.size());
+  geluF32(want.data.data(), wantA.data.data(), n, tanh);
   attrs.push_back(
       {"activated_output", std::string(tanh ? "gelu_tanh" : "gelu")});
+  if (derivative) { // y = GELU'(z): what geluGradF32 multiplies dy by
+    std::vector<float> ones(size_t(n), 1.0f);
+    geluGradF32(want.data.data(), ones.data(), want.data.data(), n, tanh);
+    attrs.push_back({"derivative_output", int64_t(1)});
+  }
   for (int threads : {1, 2, 3, 4}) {
     Buffer y = want, a = want, spectrum = wantSpectrum;
     std::fill(y.data.begin(), y.data.end(), 7.0f);
@@ -502,6 +510,8 @@ TEST(FourierLayer, ActivatedOutputIsTheGeluOfThePreActivation) {
     checkActivatedOutput(16, 8, save, true);
   }
   checkActivatedOutput(16, 8, true, false);
+  checkActivatedOutput(16, 8, true, false, /*derivative=*/true);
+  checkActivatedOutput(3, 4, false, true, /*derivative=*/true);
 }
 
 TEST(FourierLayer, BadActivatedOutputIsNamed) {
@@ -552,6 +562,15 @@ TEST(FourierLayer, BadActivatedOutputIsNamed) {
       },
       "the activated output must have the output's shape [1, 3, 8, 8], got [1, "
       "2, 8, 8]");
+  expectError(
+      [&] {
+        runKernel("spectral_conv",
+                  {{"modes", modes},
+                   {"skip", int64_t(1)},
+                   {"derivative_output", int64_t(1)}},
+                  {&x, &w, &sw}, {&y});
+      },
+      "attribute 'derivative_output' needs 'activated_output'");
 }
 
 TEST(SpectralConvAdd, BadAddendAndActivationAreNamed) {

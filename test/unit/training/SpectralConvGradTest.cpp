@@ -297,6 +297,11 @@ void checkLayerGradient(const ConvCase &c) {
   HostTensor y(DType::F32, ops.dy.shape), spectrum(DType::C64, specShape);
   runKernel("spectral_conv", {{"modes", c.modes}, {"save_spectrum", int64_t(1)}},
             {&ops.x, &ops.w}, {&y, &spectrum}, 1);
+  // GELU'(pre), what gelu_grad multiplies dy by (gelu_grad of ones).
+  HostTensor ones(DType::F32, ops.x.shape),
+      preDerivative(DType::F32, ops.x.shape);
+  std::fill(ones.f32(), ones.f32() + ones.numel(), 1.0f);
+  runKernel("gelu_grad", {}, {&pre, &ones}, {&preDerivative}, 1);
   for (int threads : {1, 2, 3})
     for (bool saved : {false, true}) {
       SCOPED_TRACE(std::to_string(threads) + " threads" + (saved ? ", saved spectrum" : ""));
@@ -314,6 +319,13 @@ void checkLayerGradient(const ConvCase &c) {
                 {&fdx, &fdw}, threads);
       expectBitIdentical(fdx, dz, "dx with the skip and GELU'");
       expectBitIdentical(fdw, dw, "dW with the skip and GELU'");
+      // GELU'(pre) given as the last input (pre_derivative): the same bits.
+      attrs.back() = {"pre_derivative", int64_t(1)};
+      runKernel("spectral_conv_grad", attrs,
+                {source, &ops.dy, &ops.w, &ws, &preDerivative}, {&fdx, &fdw},
+                threads);
+      expectBitIdentical(fdx, dz, "dx with the skip and GELU'(pre) given");
+      expectBitIdentical(fdw, dw, "dW with the skip and GELU'(pre) given");
     }
   checkSkipParams(c, ops, ws, pre, spectrum, dz, dw);
   // An activation without the skip: act'(pre) times the spectral dx.

@@ -185,6 +185,34 @@ TEST(TrainingErrors, Shapes) {
                  {{"modes", std::vector<int64_t>{2}}, {"save_spectrum", int64_t(1)}},
                  {t({1, 2, 8}), t({2, 3, 2}, DType::C64)}, {t({1, 3, 8})},
                  "expected 2 inputs and 2 outputs, got 2 and 1");
+  // pre_derivative: the last input is act'(pre) itself, so no activation.
+  const std::vector<TensorDesc> layerIns = {t({1, 2, 8}), t({1, 3, 8}),
+                                            t({2, 3, 2}, DType::C64), t({3, 2}),
+                                            t({1, 2, 8})};
+  expectRejected(
+      "spectral_conv_grad",
+      {{"modes", std::vector<int64_t>{2}},
+       {"skip", int64_t(1)},
+       {"pre_derivative", int64_t(1)},
+       {"activation", std::string("gelu")}},
+      layerIns, {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+      "attribute 'pre_derivative' (the last input is act'(pre) itself) needs "
+      "activation 'none'");
+  expectRejected("spectral_conv_grad",
+                 {{"modes", std::vector<int64_t>{2}},
+                  {"skip", int64_t(1)},
+                  {"pre_derivative", int64_t(1)}},
+                 {layerIns[0], layerIns[1], layerIns[2], layerIns[3]},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "expected 5 inputs and 2 outputs, got 4 and 2");
+  expectRejected("spectral_conv_grad",
+                 {{"modes", std::vector<int64_t>{2}},
+                  {"skip", int64_t(1)},
+                  {"pre_derivative", int64_t(1)}},
+                 {layerIns[0], layerIns[1], layerIns[2], layerIns[3],
+                  t({1, 2, 8}, DType::F64)},
+                 {t({1, 2, 8}), t({2, 3, 2}, DType::C64)},
+                 "activation derivative 't' has dtype f64; supported: f32");
 }
 
 TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {

@@ -181,7 +181,16 @@ public:
       throw Error(
           fmt::format("{}: attribute 'skip_params' needs 'skip'", sig.where));
     const FusedActivation act = activationAttr(sig);
-    gelu_ = act.gelu, tanh_ = act.tanh;
+    tanh_ = act.tanh;
+    preDerivative_ = flagAttr(sig, "pre_derivative");
+    if (preDerivative_ && act.gelu)
+      throw Error(fmt::format(
+          "{}: attribute 'pre_derivative' (the last input is act'(pre) "
+          "itself) needs activation 'none'",
+          sig.where));
+    // gelu_: a last input pre multiplies dx, by GELU'(pre) or (pre_derivative)
+    // by itself.
+    gelu_ = act.gelu || preDerivative_;
     const size_t ins =
         3 + (skip_ ? 1 : 0) + (skipParams_ ? 1 : 0) + (gelu_ ? 1 : 0);
     expectOperandCounts(sig, ins, ins, skipParams_ ? 4 : 2);
@@ -210,7 +219,9 @@ public:
       expectDType(sig, *sig.outputs[3], "skip bias gradient", {DType::F32});
     }
     if (gelu_)
-      expectDType(sig, *sig.inputs.back(), "pre-activation", {DType::F32});
+      expectDType(sig, *sig.inputs.back(),
+                  preDerivative_ ? "activation derivative" : "pre-activation",
+                  {DType::F32});
   }
 
   /// Checks extents, allocates the spectra, plans the FFTs.
@@ -412,13 +423,18 @@ private:
       db[o] = static_cast<float>(sum);
     }
   }
-  /// g = act'(pre) * g over n elements (in place).
+  /// g = act'(pre) * g over n elements (in place); with pre_derivative
+  /// `pre` holds act'(pre) itself.
   void activate(const float *pre, float *g, int64_t n) const {
-    geluGradF32(pre, g, g, n, tanh_);
+    if (preDerivative_)
+      multiplyInPlaceF32(pre, g, n);
+    else
+      geluGradF32(pre, g, g, n, tanh_);
   }
 
   std::string where_;
   bool saved_ = false, skip_ = false, gelu_ = false, tanh_ = false;
+  bool preDerivative_ = false; ///< the last input is act'(pre) itself
   bool skipParams_ = false; ///< also the skip's weight and bias gradients
   std::vector<float> skipPartials_; ///< P_b^T, [B, I, O] (skipParams_)
   std::vector<double> biasSums_;    ///< S_b, [B, O] (skipParams_)

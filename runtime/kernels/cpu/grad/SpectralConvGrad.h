@@ -28,6 +28,9 @@
 //       pre [B, I, N...]): then dx *= GELU'(pre), the previous layer's
 //       activation (shodh.fourier_layer_grad). Bit-identical to
 //       spectral_conv_grad -> linear_grad_input (accumulating) -> gelu_grad.
+//       pre_derivative = 1 (activation none): the last input is act'(pre)
+//       itself, saved by the forward (spectral_conv's derivative_output),
+//       and dx *= it: the same bits as the GELU form.
 //       skip_params = 1 (with skip; fifth input x, the skip's input [B, I,
 //       N...]; outputs 3 and 4): the skip's weight and bias gradients
 //       dWs = sum dy x^T [O, I] and dbs = sum dy [O]

@@ -55,6 +55,11 @@ public:
     gelu_ = act.gelu, tanh_ = act.tanh;
     const FusedActivation extra = activationAttr(sig, "activated_output");
     activated_ = extra.gelu, activatedTanh_ = extra.tanh;
+    derivative_ = flagAttr(sig, "derivative_output");
+    if (derivative_ && !activated_)
+      throw Error(fmt::format(
+          "{}: attribute 'derivative_output' needs 'activated_output'",
+          where_));
     if (activated_ && (!skip_ || gelu_))
       throw Error(fmt::format(
           "{}: attribute 'activated_output' needs 'skip' and activation "
@@ -130,6 +135,7 @@ private:
        tanh_ = false;
   bool activated_ = false,
        activatedTanh_ = false; ///< activated_output (last output)
+  bool derivative_ = false;    ///< derivative_output: y = act'(pre-activation)
   std::vector<int64_t> modes_;
   SpectralGeometry geom_;
   std::array<int64_t, 4> dims_{};
@@ -163,8 +169,21 @@ void SpectralConvKernel::finishBlock(const std::vector<TensorRef> &in,
         streamCopy(row, yb + at, n);
       continue;
     }
-    // y is the pre-activation, a = act(y): from the scratch both are
-    // streamed out; in place (sum is y) a is written plainly.
+    // y is the pre-activation z (or, derivative_output, act'(z)), a =
+    // act(z): from the scratch both are streamed out; in place (sum is y)
+    // written plainly.
+    if (derivative_) {
+      float a[kLinearColumnBlock], d[kLinearColumnBlock];
+      geluWithDerivativeF32(row, a, d, n, activatedTanh_);
+      if (sum == yb) {
+        std::copy(a, a + n, ab + at);
+        std::copy(d, d + n, yb + at);
+      } else {
+        streamCopy(a, ab + at, n);
+        streamCopy(d, yb + at, n);
+      }
+      continue;
+    }
     if (sum == yb) {
       geluF32(row, ab + at, n, activatedTanh_);
       continue;

@@ -12,10 +12,12 @@
 //     and optional b [O]: y += W x + b
 //                        over the channel axis (fourier_layer)
 //     activation         none (default), gelu or gelu_tanh, applied last
-//     activated_output   (with `skip` and activation none) gelu or gelu_tanh: a
-//     last
-//                        output a [B, O, N...] = act(y), y kept (the training
-//                        forward, whose backward needs the pre-activation y)
+//     activated_output   (with `skip` and activation none) gelu or gelu_tanh:
+//                        a last output a [B, O, N...] = act(y), y kept (the
+//                        training forward; its backward needs y)
+//     derivative_output  = 1 (with activated_output): the first output is
+//                        act'(z) of the pre-activation z instead (what the
+//                        backward multiplies by)
 // The addend and the activation are applied to each grid right after its
 // inverse transform, while it is in cache; with `skip` the inverse
 // transforms and the skip product are summed in cache and y (and a) written

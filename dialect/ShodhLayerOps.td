@@ -87,7 +87,7 @@ def Shodh_FourierLayerSaveOp : Shodh_ComputeOp<"fourier_layer_save"> {
     convolution and skip linear into `fourier_layer` and the GELU stays
     apart: its gradient needs the pre-activation).
 
-        ```mlir
+    ```mlir
     %y, %xs = shodh.fourier_layer_save %x, %w, %sw, %sb {modes = array<i64: 12, 12>}
         : (tensor<?x32x64x64xf32>, tensor<32x32x24x12xcomplex<f32>>, tensor<32x32xf32>,
            tensor<32xf32>) -> (tensor<?x32x64x64xf32>, tensor<?x32x24x12xcomplex<f32>>)

@@ -54,8 +54,8 @@ struct FusedActivation {
   bool tanh = false; ///< the tanh form of GELU
 };
 /// Reads it (or the like attribute `name`, e.g. spectral_conv's
-/// `activated_output`); throws "attribute 'activation' must be none, gelu
-/// or gelu_tanh, got 'x'" otherwise.
+/// `activated_output`); throws "attribute '<name>' must be none, gelu or
+/// gelu_tanh, got 'x'" otherwise.
 FusedActivation activationAttr(const KernelSignature &sig,
                                const char *name = "activation");
 

@@ -155,12 +155,18 @@ streamCopyAvx512(const float *src, float *dst, int64_t n) {
     _mm512_stream_ps(dst + i, _mm512_loadu_ps(src + i));
   for (; i < n; ++i)
     dst[i] = src[i];
-  _mm_sfence();
 }
 
 #endif
 
 } // namespace
+
+void streamFence() {
+#ifdef SHODH_AVX512_INTRINSICS
+  if (cpuHasAvx512())
+    _mm_sfence();
+#endif
+}
 
 void streamCopy(const float *src, float *dst, int64_t n) {
 #ifdef SHODH_AVX512_INTRINSICS

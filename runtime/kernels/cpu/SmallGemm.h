@@ -38,11 +38,12 @@ struct SmallGemm {
   int64_t ldAddend = 0;
   float *y = nullptr; ///< Y[r, j] = y[r * ldy + j]
   int64_t ldy = 0;
-  /// Write Y with non-temporal (streaming) stores where a block row is
-  /// whole and 64-byte aligned: for a large Y that is not read again while
-  /// it could still be in cache (it skips the read of each line a plain
-  /// store makes first). Off by default: a Y re-read soon (a scratch tile)
-  /// must stay in cache. No effect on the values.
+  /// Write Y with non-temporal (streaming) stores where a vector of a row
+  /// is whole and 64-byte aligned (masked tails plainly): for a large Y
+  /// that is not read again while it could still be in cache (it skips the
+  /// read of each line a plain store makes first); `run` fences them. Off by
+  /// default: a Y re-read soon (a scratch tile) must stay in cache. No effect
+  /// on the values.
   bool stream = false;
 
   /// Computes Y; single-threaded (callers split N or the batch).
@@ -52,7 +53,12 @@ struct SmallGemm {
 /// dst[i] = src[i] for i < n, with streaming stores over dst's whole
 /// 64-byte lines where the CPU has AVX-512 (std::copy elsewhere): the fused
 /// layers' results, computed in a cached scratch and written out once.
+/// Streaming stores are weakly ordered: the caller issues streamFence()
+/// before the data may be read by another thread (once per batch of
+/// copies: a fence per 2 KiB row cost the fused layer 10-20 %).
 void streamCopy(const float *src, float *dst, int64_t n);
+/// Orders the streaming stores of streamCopy before later stores (sfence).
+void streamFence();
 
 /// Test hook: false forces the cblas path, true (the default) uses the
 /// AVX-512 kernel where the CPU has it.

@@ -38,7 +38,7 @@ __global__ void geluGradKernel(bool tanhMode, const T *x, const T *dy, T *dx,
   const T invSqrt2Pi = T(0.39894228040143267794);
   const T beta = T(0.79788456080286535588), kappa = T(0.044715);
   for (int64_t i = gridStart(); i < n; i += gridStride()) {
-    T v = x[i], g = dy[i];
+    T v = x[i], g = dy ? dy[i] : T(1); // no dy: GELU' itself
     if (tanhMode) {
       T v2 = v * v;
       T cube = v2 * v;

@@ -25,6 +25,7 @@ void launchGelu(bool tanh, bool f64, const void *x, void *y, int64_t n,
 /// dx = dy * GELU'(x).
 void launchGeluGrad(bool tanh, bool f64, const void *x, const void *dy,
                     void *dx, int64_t n, Stream s);
+// (dy null: dx = GELU'(x), as dy = 1.)
 
 // ---- Linear.cu ---------------------------------------------------------------
 /// y[n, o, s] = (r ? r[n, o, s] : 0) + (b ? b[o] : 0) for the GEMM to

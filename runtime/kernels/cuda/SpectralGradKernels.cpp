@@ -100,7 +100,9 @@ void SpectralConvGradKernel::prepare(const std::vector<TensorRef> &in,
   s_ = checkSpectralGradShapes(kind_, saved_, where_, modes_, in, out);
   if (kind_ == SpectralGradKind::Both) {
     checkLayerGradInputs(where_, s_, skip_, activation_.gelu || preDerivative_,
-                         in, out, skipParams_);
+                         in, out, skipParams_,
+                         preDerivative_ ? "activation derivative"
+                                        : "pre-activation");
     points_ = 1;
     for (int64_t n : s_.geom.grid)
       points_ *= n;

@@ -8,7 +8,7 @@
 // and activation (none|gelu|gelu_tanh, applied last); activated_output
 // (gelu|gelu_tanh, with skip) writes act(y) into a last output, y kept,
 // and derivative_output = 1 then replaces y by act'(y) (a GELU' launch
-// against ones). The CPU
+// without dy). The CPU
 // kernel's constructor validates the call; `prepare` re-checks the concrete
 // shapes, creates the two cuFFT plans (CufftPlan: r2c over B*I grids, c2r over
 // B*O grids, on the session's stream) and the device scratch, and uploads the
@@ -75,7 +75,6 @@ private:
   float scale_ = 1.0f;
   std::unique_ptr<CufftPlan> forward_, inverse_;
   DeviceBuffer index_, halfIn_, truncIn_, truncOut_, halfOut_, c2rIn_;
-  DeviceBuffer ones_; ///< derivative_output: dy = 1 for the GELU' launch
 };
 
 void SpectralConvKernel::checkShapes(const std::vector<TensorRef> &in,
@@ -105,11 +104,7 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
   truncOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * ts), dev);
   halfOut_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
   c2rIn_ = DeviceBuffer(c * uint64_t(B_ * O_ * half), dev);
-  if (derivative_) {
-    std::vector<float> ones(size_t(B_ * O_ * points_), 1.0f);
-    ones_ = DeviceBuffer(sizeof(float) * ones.size(), dev);
-    ones_.upload(ones.data(), ones_.size(), dev);
-  }
+
   // One batched r2c over the B·I grids and one c2r over the B·O grids
   // (CufftPlan: extents and batch checked against cuFFT's limits; a batch
   // of 0 makes no plan).
@@ -171,9 +166,9 @@ void SpectralConvKernel::run(const std::vector<TensorRef> &in,
     launchGelu(activation_.tanh, false, out[0].data, out[0].data, n, s);
   if (activated_.gelu) // y stays the pre-activation
     launchGelu(activated_.tanh, false, out[0].data, out.back().data, n, s);
-  if (derivative_) // y = act'(z) (dy = 1: the products are exact), in place
-    launchGeluGrad(activated_.tanh, false, out[0].data, ones_.data(),
-                   out[0].data, n, s);
+  if (derivative_) // y = act'(z) (no dy: GELU' itself), in place
+    launchGeluGrad(activated_.tanh, false, out[0].data, nullptr, out[0].data, n,
+                   s);
   checkLaunch(ctx);
 }
 

@@ -179,6 +179,7 @@ TEST(SmallGemm, StreamCopyCopiesExactly) {
                        sizeof(float) +
                    shift;
       streamCopy(src.data() + 3, dst, n);
+      streamFence();
       const int64_t at = dst - buf.data();
       for (int64_t i = 0; i < int64_t(buf.size()); ++i)
         ASSERT_EQ(buf[size_t(i)],

@@ -252,6 +252,15 @@ TEST(TrainingErrors, PrepareRechecksConcreteSpectralShapes) {
                   {&x2, &dy2, &w2, &ws2, &pre}, {&dx2, &dw2}, 1);
       },
       "pre-activation must have dx's shape [1, 2, 8], got [1, 2, 7]");
+  expectErrorContaining(
+      [&] {
+        runKernel("spectral_conv_grad",
+                  {{"modes", std::vector<int64_t>{2}},
+                   {"skip", int64_t(1)},
+                   {"pre_derivative", int64_t(1)}},
+                  {&x2, &dy2, &w2, &ws2, &pre}, {&dx2, &dw2}, 1);
+      },
+      "activation derivative must have dx's shape [1, 2, 8], got [1, 2, 7]");
   // fourier_layer_grad_params' skip input and skip gradients.
   const std::vector<NamedAttr> params = {{"modes", std::vector<int64_t>{2}},
                                          {"skip", int64_t(1)},

@@ -229,7 +229,9 @@ public:
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     SpectralGradShapes s = checkSpectralGradShapes(
         SpectralGradKind::Both, saved_, where_, modes_, in, out);
-    checkLayerGradInputs(where_, s, skip_, gelu_, in, out, skipParams_);
+    checkLayerGradInputs(where_, s, skip_, gelu_, in, out, skipParams_,
+                         preDerivative_ ? "activation derivative"
+                                        : "pre-activation");
     geom_ = s.geom, batch_ = s.batch, in_ = s.in, out_ = s.out;
     points_ = 1;
     for (int64_t n : geom_.grid)
@@ -241,15 +243,16 @@ public:
     truncDy_.assign(size_t(batch_ * out_ * ts), cfloat());
     truncDx_.assign(size_t(batch_ * in_ * ts), cfloat());
     fft_ = std::make_unique<TruncatedFft>(geom_, fftChunks(ctx));
-    gemmInput_ = ModeGemm::adjointInput(batch_, in_, out_, ts);
+    const int64_t sumBytes = in_ * points_ * int64_t(sizeof(float)); // sum_b
+    group_ = skip_ ? fft_->elementGroup(batch_, sumBytes) : 0;
+    // The adjoint mixing of the whole batch, or (grouped) of one group.
+    gemmInput_ =
+        ModeGemm::adjointInput(group_ ? group_ : batch_, in_, out_, ts);
     gemmWeight_ = ModeGemm::adjointWeight(batch_, in_, out_, ts);
     gemmScratch_.assign(
-        size_t(std::max(gemmInput_.scratchFloats(fftChunks(ctx)),
+        size_t(std::max(group_ ? 0 : gemmInput_.scratchFloats(fftChunks(ctx)),
                         gemmWeight_.scratchFloats(fftChunks(ctx)))),
         0.0f);
-    group_ = skip_ ? fft_->elementGroup(batch_) : 0;
-    if (group_)
-      groupGemm_ = ModeGemm::adjointInput(group_, in_, out_, ts);
     skipPartials_.assign(skipParams_ ? size_t(batch_ * out_ * in_) : 0, 0.0f);
     biasSums_.assign(skipParams_ ? size_t(batch_ * out_) : 0, 0.0);
   }
@@ -286,16 +289,16 @@ private:
                   const std::vector<TensorRef> &out, KernelContext &ctx) {
     const int64_t ts = geom_.truncSize(), S = points_, G = group_,
                   chunks = fft_->chunks();
-    const uint64_t wBytes = ScratchPool::roundUp(groupGemm_.packedBFloats() *
+    const uint64_t wBytes = ScratchPool::roundUp(gemmInput_.packedBFloats() *
                                                  sizeof(float)),
                    aBytes = ScratchPool::roundUp(
-                       groupGemm_.packedScratchFloats() * sizeof(float)),
+                       gemmInput_.packedScratchFloats() * sizeof(float)),
                    sBytes =
                        ScratchPool::roundUp(uint64_t(in_ * S) * sizeof(float));
     uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
                                         wBytes + chunks * (aBytes + sBytes));
     float *packedW = reinterpret_cast<float *>(mem);
-    groupGemm_.packB(ctx.pool, in[2].as<cfloat>(), packedW);
+    gemmInput_.packB(ctx.pool, in[2].as<cfloat>(), packedW);
     const float *dy = in[1].as<float>();
     float *dx = out[0].as<float>();
     const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
@@ -310,7 +313,7 @@ private:
         for (int64_t k = 0; skipParams_ && k < blocks; ++k) // dy_b is in cache
           skipParamsBlock(in[4].as<float>(), dy, b, k);
       }
-      groupGemm_.runPacked(truncDy_.data() + b0 * out_ * ts, packedW,
+      gemmInput_.runPacked(truncDy_.data() + b0 * out_ * ts, packedW,
                            truncDx_.data() + b0 * in_ * ts, nullptr, tileA);
       for (int64_t b = b0; b < b0 + G; ++b) {
         fft_->inverseRows(truncDx_.data() + b * in_ * ts, sum, in_, scale_,
@@ -318,6 +321,7 @@ private:
         for (int64_t s0 = 0; s0 < S; s0 += kLinearColumnBlock)
           finishBlock(in, b, sum, dx + b * in_ * S, s0, /*stream=*/true);
       }
+      streamFence(); // the group's streamCopy stores, before the pool's barrier
     });
   }
   /// The whole batch stage by stage (no `skip`, fewer batch elements than
@@ -447,8 +451,7 @@ private:
   std::unique_ptr<TruncatedFft> fft_;
   ModeGemm gemmInput_, gemmWeight_;
   std::vector<float> gemmScratch_;
-  int64_t group_ = 0;  ///< batch elements per grouped pass (0: not grouped)
-  ModeGemm groupGemm_; ///< the adjoint mixing of one group's spectra
+  int64_t group_ = 0; ///< batch elements per grouped pass (0: not grouped)
   AlignedBuffer ownScratch_;
 };
 

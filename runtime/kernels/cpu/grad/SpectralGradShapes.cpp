@@ -64,7 +64,8 @@ void checkSpectrum(const std::string &where, const std::vector<int64_t> &t,
 
 void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
                           bool skip, bool pre, const std::vector<TensorRef> &in,
-                          const std::vector<TensorRef> &out, bool skipParams) {
+                          const std::vector<TensorRef> &out, bool skipParams,
+                          const char *preName) {
   if (skip) {
     const std::vector<int64_t> &w = in[3].shape;
     if (w.size() != 2 || w[0] != s.out || w[1] != s.in)
@@ -85,8 +86,9 @@ void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
           fmt::join(out[2].shape, ", "), fmt::join(out[3].shape, ", ")));
   }
   if (pre && in.back().shape != out[0].shape)
-    throw Error(fmt::format("{}: pre-activation must have dx's shape [{}], got [{}]", where,
-                            fmt::join(out[0].shape, ", "), fmt::join(in.back().shape, ", ")));
+    throw Error(fmt::format("{}: {} must have dx's shape [{}], got [{}]", where,
+                            preName, fmt::join(out[0].shape, ", "),
+                            fmt::join(in.back().shape, ", ")));
 }
 
 SpectralGradShapes checkSpectralGradShapes(SpectralGradKind kind, bool saved,

@@ -50,7 +50,8 @@ SpectralGradShapes checkSpectralGradShapes(SpectralGradKind kind, bool saved,
 void checkLayerGradInputs(const std::string &where, const SpectralGradShapes &s,
                           bool skip, bool pre, const std::vector<TensorRef> &in,
                           const std::vector<TensorRef> &out,
-                          bool skipParams = false);
+                          bool skipParams = false,
+                          const char *preName = "pre-activation");
 
 /// c_k / N for every truncated mode of `g` (row-major): dW's scale.
 std::vector<float> weightGradScales(const SpectralGeometry &g);

@@ -63,8 +63,8 @@ struct ModeGemm {
 
   /// Floats of B packed whole (every mode block's tile), plus alignment.
   int64_t packedBFloats() const;
-  /// Packs B whole into `packed` (packedBFloats() floats), the blocks spread
-  /// over `pool`; the result feeds runPacked.
+  /// Packs B whole into `packed` (packedBFloats() floats), B's stored rows
+  /// of modes spread over `pool` (each read in order); feeds runPacked.
   void packB(ThreadPool *pool, const cfloat *b, float *packed) const;
   /// Floats of scratch runPacked needs (A's tile of one mode block).
   int64_t packedScratchFloats() const;

@@ -101,11 +101,13 @@ public:
     truncIn_.assign(save_ ? 0 : static_cast<size_t>(dims_[0] * dims_[1] * ts), cfloat());
     truncOut_.assign(static_cast<size_t>(dims_[0] * dims_[2] * ts), cfloat());
     fft_ = std::make_unique<TruncatedFft>(geom_, ctx.pool->size());
-    gemm_ = ModeGemm::forward(dims_[0], dims_[1], dims_[2], ts);
-    gemmScratch_.assign(size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
-    group_ = skip_ ? fft_->elementGroup(dims_[0]) : 0;
-    if (group_)
-      groupGemm_ = ModeGemm::forward(group_, dims_[1], dims_[2], ts);
+    const int64_t sumBytes =
+        dims_[2] * points_ * int64_t(sizeof(float)); // sum_b
+    group_ = skip_ ? fft_->elementGroup(dims_[0], sumBytes) : 0;
+    gemm_ =
+        ModeGemm::forward(group_ ? group_ : dims_[0], dims_[1], dims_[2], ts);
+    gemmScratch_.assign(
+        group_ ? 0 : size_t(gemm_.scratchFloats(ctx.pool->size())), 0.0f);
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -142,10 +144,9 @@ private:
   int64_t points_ = 0;
   std::vector<cfloat> truncIn_, truncOut_;
   std::unique_ptr<TruncatedFft> fft_;
-  ModeGemm gemm_;
+  ModeGemm gemm_; ///< the mixing of the whole batch, or (grouped) of a group
   std::vector<float> gemmScratch_;
-  int64_t group_ = 0;  ///< batch elements per grouped pass (0: not grouped)
-  ModeGemm groupGemm_; ///< the mixing of one group's spectra
+  int64_t group_ = 0; ///< batch elements per grouped pass (0: not grouped)
   AlignedBuffer ownScratch_;
   float scale_ = 1.0f;
 };
@@ -199,24 +200,26 @@ void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
                                     float *activated, KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
   const int64_t G = group_, chunks = fft_->chunks();
-  const uint64_t wBytes = ScratchPool::roundUp(groupGemm_.packedBFloats() *
+  const uint64_t wBytes = ScratchPool::roundUp(gemm_.packedBFloats() *
                                                sizeof(float)),
-                 aBytes = ScratchPool::roundUp(
-                     groupGemm_.packedScratchFloats() * sizeof(float)),
+                 aBytes = ScratchPool::roundUp(gemm_.packedScratchFloats() *
+                                               sizeof(float)),
                  sBytes = ScratchPool::roundUp(uint64_t(O * S) * sizeof(float));
   uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
                                       wBytes + chunks * (aBytes + sBytes));
   float *packedW = reinterpret_cast<float *>(mem);
-  groupGemm_.packB(ctx.pool, in[1].as<cfloat>(), packedW);
+  gemm_.packB(ctx.pool, in[1].as<cfloat>(), packedW);
   const float *x = in[0].as<float>();
   fft_->forEachElement(ctx.pool, B / G, [&](int c, int64_t group) {
     uint8_t *own = mem + wBytes + c * (aBytes + sBytes);
     float *tileA = reinterpret_cast<float *>(own),
           *sum = reinterpret_cast<float *>(own + aBytes);
     const int64_t b0 = group * G;
-    fft_->forwardRows(x + b0 * I * S, spectrum + b0 * I * ts, G * I, 1.0f, c);
-    groupGemm_.runPacked(spectrum + b0 * I * ts, packedW,
-                         truncOut_.data() + b0 * O * ts, nullptr, tileA);
+    for (int64_t b = b0; b < b0 + G;
+         ++b) // per element (1-D: the same line blocks as ever)
+      fft_->forwardRows(x + b * I * S, spectrum + b * I * ts, I, 1.0f, c);
+    gemm_.runPacked(spectrum + b0 * I * ts, packedW,
+                    truncOut_.data() + b0 * O * ts, nullptr, tileA);
     for (int64_t b = b0; b < b0 + G; ++b) {
       fft_->inverseRows(truncOut_.data() + b * O * ts, sum, O, scale_, false,
                         c);
@@ -225,6 +228,7 @@ void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
                     activated ? activated + b * O * S : nullptr, s0,
                     /*stream=*/true);
     }
+    streamFence(); // the group's streamCopy stores, before the pool's barrier
   });
 }
 

@@ -7,8 +7,10 @@
 //   forward: r2c along the last axis (all lines), then c2c along each full
 //            axis a = d-1 .. 1, only over the lines whose later indices are
 //            kept (corner blocks, last-axis index < m_d); gather the corners.
-//   inverse: zero a half spectrum, scatter the corners, c2c along a = 1 ..
-//            d-1 over the same pruned line sets, c2r along the last axis.
+//   inverse: zero a half spectrum (with the direct DFT below: only the
+//            entries it reads that no corner fills), scatter the corners,
+//            c2c along a = 1 .. d-1 over the same pruned line sets, c2r
+//            along the last axis.
 //
 // For FNO's 64² grid with 12 modes this does the column transforms on 12 of
 // 33 columns, a third fewer butterflies than a full 2-D r2c/c2r, and the
@@ -95,12 +97,19 @@ public:
   /// mixing runs on a group's spectra at once): 2 when every chunk gets an
   /// even number of whole elements, else 1 when splitsByElement(batch),
   /// else 0 (no grouping).
-  int64_t elementGroup(int64_t batch) const {
+  /// `scratchBytes`: the per-thread scratch one element needs (its output
+  /// grids); past kMaxGroupScratch it would not stay cached anyway, and
+  /// the session's scratch would grow with the thread count: 0.
+  int64_t elementGroup(int64_t batch, int64_t scratchBytes) const {
+    if (scratchBytes > kMaxGroupScratch)
+      return 0;
     for (int64_t g : {2, 1})
       if (batch % g == 0 && splitsByElement(batch / g))
         return g;
     return 0;
   }
+  /// The largest per-thread scratch of the grouped form (4 MiB).
+  static constexpr int64_t kMaxGroupScratch = int64_t(4) << 20;
   /// Runs fn(chunk, b) for every b < batch on `pool` (inline without one),
   /// chunk c taking b in [batch·c/chunks, batch·(c+1)/chunks) in order, so
   /// fn may pass `chunk` to forwardRows / inverseRows.

@@ -26,6 +26,22 @@ namespace ref = shodh::reference;
 
 namespace {
 
+/// A layer's operands, random from `seed`: x [B, I, grid], w [I, O,
+/// truncated modes], the skip weight [O, I] and bias [O].
+struct LayerOperands {
+  Buffer x, w, sw, sb;
+  LayerOperands(int64_t B, int64_t I, int64_t O,
+                const std::vector<int64_t> &grid,
+                const std::vector<int64_t> &modes, uint32_t seed)
+      : x(Buffer::make(DType::F32, concat({B, I}, grid))),
+        w(Buffer::make(DType::C64, concat({I, O}, truncatedExtents(modes)))),
+        sw(Buffer::make(DType::F32, {O, I})),
+        sb(Buffer::make(DType::F32, {O})) {
+    fillRandom(x, seed), fillRandom(w, seed + 1), fillRandom(sw, seed + 2),
+        fillRandom(sb, seed + 3);
+  }
+};
+
 /// spectral_conv with a skip product (fourier_layer) must equal
 /// act(spectral_conv(x, w) + W x + b) with the skip in double.
 void checkFourierLayer(const std::vector<int64_t> &grid,
@@ -34,12 +50,9 @@ void checkFourierLayer(const std::vector<int64_t> &grid,
                        int64_t B = 3, int64_t O = 4) {
   const int64_t I = 3, n = ref::prod(grid);
   const std::vector<int64_t> ts = truncatedExtents(modes);
-  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
-  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
-  Buffer sw = Buffer::make(DType::F32, {O, I}),
-         sb = Buffer::make(DType::F32, {O});
+  LayerOperands ops(B, I, O, grid, modes, 21);
+  Buffer &x = ops.x, &w = ops.w, &sw = ops.sw, &sb = ops.sb;
   Buffer conv = Buffer::make(DType::F32, concat({B, O}, grid)), y = conv;
-  fillRandom(x, 21), fillRandom(w, 22), fillRandom(sw, 23), fillRandom(sb, 24);
   runKernel("spectral_conv", {{"modes", modes}}, {&x, &w}, {&conv}, threads);
   std::vector<Buffer *> ins{&x, &w, &sw};
   if (bias)
@@ -107,11 +120,8 @@ void checkThreadCounts(int64_t I, int64_t O, const std::string &act, bool save,
                std::to_string(grid.size()) + "-D");
   const int64_t B = 4;
   const std::vector<int64_t> ts = truncatedExtents(modes);
-  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
-  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
-  Buffer sw = Buffer::make(DType::F32, {O, I}),
-         sb = Buffer::make(DType::F32, {O});
-  fillRandom(x, 25), fillRandom(w, 26), fillRandom(sw, 27), fillRandom(sb, 28);
+  LayerOperands ops(B, I, O, grid, modes, 25);
+  Buffer &x = ops.x, &w = ops.w, &sw = ops.sw, &sb = ops.sb;
   std::vector<NamedAttr> attrs = {
       {"modes", modes}, {"skip", int64_t(1)}, {"activation", act}};
   if (save)
@@ -150,11 +160,8 @@ void checkLayerSavesSpectrum(const std::vector<int64_t> &grid,
                              int threads) {
   const int64_t I = 3, O = 4;
   const std::vector<int64_t> ts = truncatedExtents(modes);
-  Buffer x = Buffer::make(DType::F32, concat({B, I}, grid));
-  Buffer w = Buffer::make(DType::C64, concat({I, O}, ts));
-  Buffer sw = Buffer::make(DType::F32, {O, I}),
-         sb = Buffer::make(DType::F32, {O});
-  fillRandom(x, 31), fillRandom(w, 32), fillRandom(sw, 33), fillRandom(sb, 34);
+  LayerOperands ops(B, I, O, grid, modes, 31);
+  Buffer &x = ops.x, &w = ops.w, &sw = ops.sw, &sb = ops.sb;
   Buffer y = Buffer::make(DType::F32, concat({B, O}, grid)), ys = y, conv = y;
   Buffer spectrum = Buffer::make(DType::C64, concat({B, I}, ts)),
          want = spectrum;
@@ -222,11 +229,8 @@ void checkActivatedOutput(int64_t I, int64_t O, bool save, bool tanh,
                (save ? ", saving the spectrum" : "") + (tanh ? ", tanh" : "") +
                (derivative ? ", derivative output" : ""));
   const int64_t B = 4;
-  Buffer x = Buffer::make(DType::F32, {B, I, 16, 16});
-  Buffer w = Buffer::make(DType::C64, {I, O, 8, 4});
-  Buffer sw = Buffer::make(DType::F32, {O, I}),
-         sb = Buffer::make(DType::F32, {O});
-  fillRandom(x, 31), fillRandom(w, 32), fillRandom(sw, 33), fillRandom(sb, 34);
+  LayerOperands ops(B, I, O, {16, 16}, {4, 4}, 31);
+  Buffer &x = ops.x, &w = ops.w, &sw = ops.sw, &sb = ops.sb;
   std::vector<NamedAttr> attrs = {{"modes", std::vector<int64_t>{4, 4}},
                                   {"skip", int64_t(1)}};
   if (save)

@@ -22,10 +22,9 @@ void launchBinary(bool add, bool f64, const void *a, const void *b, void *y,
 /// y = GELU(x), exact (erf) or tanh-approximated.
 void launchGelu(bool tanh, bool f64, const void *x, void *y, int64_t n,
                 Stream s);
-/// dx = dy * GELU'(x).
+/// dx = dy * GELU'(x); with dy null, dx = GELU'(x) (as dy = 1).
 void launchGeluGrad(bool tanh, bool f64, const void *x, const void *dy,
                     void *dx, int64_t n, Stream s);
-// (dy null: dx = GELU'(x), as dy = 1.)
 
 // ---- Linear.cu ---------------------------------------------------------------
 /// y[n, o, s] = (r ? r[n, o, s] : 0) + (b ? b[o] : 0) for the GEMM to

@@ -1,5 +1,4 @@
-//===- FourierLayerTest.cpp - The fused Fourier layer (spectral_conv skip)
-//-===//
+//===- FourierLayerTest.cpp - The fused Fourier layer ---------------------===//
 //
 // spectral_conv with `skip` (fourier_layer / fourier_layer_save): against
 // the composition evaluated in double (1e-5 relative), bit for bit across
@@ -97,6 +96,11 @@ TEST(FourierLayer, StreamedSkipMatchesComposition) {
   // stores, without it the skip product streams it out.
   checkFourierLayer({128, 128}, {4, 5}, "gelu", true, 1, 2, 16);
   checkFourierLayer({128, 128}, {4, 5}, "none", true, 1, 2, 16);
+}
+TEST(FourierLayer, LargeGridsRunTheWholeBatchForm) {
+  // 17 x 256^2 floats per element pass the grouped form's 4 MiB of
+  // per-thread scratch: the stages run over the whole batch.
+  checkFourierLayer({256, 256}, {4, 5}, "gelu", true, 2, 2, 17);
 }
 TEST(FourierLayer, FewerBatchElementsThanThreads) {
   checkFourierLayer({16, 16}, {4, 5}, "gelu", true, 3, 1);

@@ -363,6 +363,12 @@ TEST(SpectralConvLayerGrad, StreamedSkipEqualsTheComposition) {
   checkLayerGradient(ConvCase{{128, 128}, {5, 6}, {2, 16, 8}});
 }
 
+// 17 x 256^2 floats of dx per element pass the grouped form's 4 MiB of
+// per-thread scratch: the whole-batch form, the same bits.
+TEST(SpectralConvLayerGrad, LargeGridsRunTheWholeBatchForm) {
+  checkLayerGradient(ConvCase{{256, 256}, {5, 6}, {2, 17, 8}});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Grids, SpectralConvGrad,
     ::testing::Values(ConvCase{{16}, {5}, {2, 2, 3}}, // 1D even

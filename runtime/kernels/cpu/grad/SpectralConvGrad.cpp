@@ -325,7 +325,8 @@ private:
     });
   }
   /// The whole batch stage by stage (no `skip`, fewer batch elements than
-  /// threads, or an uneven split): the transforms of dy, the skip's
+  /// threads, an uneven split, or an element's dx past 4 MiB): the
+  /// transforms of dy, the skip's
   /// parameter gradients per element, the adjoint mixing, the B·I inverse
   /// transforms into dx, then with `skip` Ws^T dy_b added (and act'
   /// applied) per (b, column block) unit. Every element's arithmetic is the

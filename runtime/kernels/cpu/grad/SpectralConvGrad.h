@@ -45,8 +45,9 @@
 //       point, both channel counts >= 8, AVX-512: WeightGemm's kernel path
 //       both ways).
 //
-// With `skip` and a batch that splits evenly over the pool the kernel goes
-// group by group (TruncatedFft::elementGroup, as the forward layer): the
+// With `skip`, a batch that splits evenly over the pool and one element's
+// dx within 4 MiB, the kernel goes group by group
+// (TruncatedFft::elementGroup, as the forward layer): the
 // weight packed once for the adjoint mixing, then per group on one thread
 // dy_g's transforms (and the skip's parameter partials), the group's
 // adjoint mixing, and per element the inverse transforms into a cached

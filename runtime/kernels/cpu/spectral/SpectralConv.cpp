@@ -5,8 +5,9 @@
 // each followed by its epilogue (addend, activation).
 //
 // With `skip` (the Fourier layer y = act(spectral(x) + W x + b)) the batch
-// goes group by group when it splits evenly over the pool (G = 2 elements,
-// or 1; TruncatedFft::elementGroup): the weight is packed for the mixing
+// goes group by group when it splits evenly over the pool and one element's
+// output grids fit 4 MiB (G = 2 elements, or 1; TruncatedFft::elementGroup):
+// the weight is packed for the mixing
 // once, then each thread, per group, transforms x_g, mixes the group's
 // spectra against the packed weight, and per element runs the inverse
 // transforms into a cached scratch sum_b, adds the skip product with sum_b
@@ -14,8 +15,9 @@
 // with streaming stores, and never read, and x_b is read while in cache, so
 // the layer moves x and y across memory once each (the whole-batch order
 // wrote the skip product, read it back after the mixing and wrote it
-// again). Otherwise (fewer elements than threads, an uneven split) the
-// stages run over the whole batch, the skip product adding y in place.
+// again). Otherwise (fewer elements than threads, an uneven split, larger
+// grids) the stages run over the whole batch, the skip product adding y in
+// place.
 // Each element's sums are the same either way: results do not depend on
 // the thread count or on which way it ran.
 //

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/grad/SpectralConvGrad.h"
-#include "runtime/core/ScratchPool.h"
+
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
@@ -15,7 +15,9 @@
 #include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/grad/LinearGrad.h"
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
+#include "runtime/kernels/cpu/spectral/GroupScratch.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
+
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/support/Status.h"
 
@@ -287,25 +289,14 @@ private:
   /// dx is written once and never read.
   void runGrouped(const std::vector<TensorRef> &in,
                   const std::vector<TensorRef> &out, KernelContext &ctx) {
-    const int64_t ts = geom_.truncSize(), S = points_, G = group_,
-                  chunks = fft_->chunks();
-    const uint64_t wBytes = ScratchPool::roundUp(gemmInput_.packedBFloats() *
-                                                 sizeof(float)),
-                   aBytes = ScratchPool::roundUp(
-                       gemmInput_.packedScratchFloats() * sizeof(float)),
-                   sBytes =
-                       ScratchPool::roundUp(uint64_t(in_ * S) * sizeof(float));
-    uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
-                                        wBytes + chunks * (aBytes + sBytes));
-    float *packedW = reinterpret_cast<float *>(mem);
-    gemmInput_.packB(ctx.pool, in[2].as<cfloat>(), packedW);
+    const int64_t ts = geom_.truncSize(), S = points_, G = group_;
+    const GroupScratch scratch(ctx, ownScratch_, gemmInput_, in[2].as<cfloat>(),
+                               in_ * S, fft_->chunks());
     const float *dy = in[1].as<float>();
     float *dx = out[0].as<float>();
     const int64_t blocks = (S + kLinearColumnBlock - 1) / kLinearColumnBlock;
     fft_->forEachElement(ctx.pool, batch_ / G, [&](int c, int64_t group) {
-      uint8_t *own = mem + wBytes + c * (aBytes + sBytes);
-      float *tileA = reinterpret_cast<float *>(own),
-            *sum = reinterpret_cast<float *>(own + aBytes);
+      float *sum = scratch.sum(c);
       const int64_t b0 = group * G;
       for (int64_t b = b0; b < b0 + G; ++b) {
         fft_->forwardRows(dy + b * out_ * S, truncDy_.data() + b * out_ * ts,
@@ -313,8 +304,9 @@ private:
         for (int64_t k = 0; skipParams_ && k < blocks; ++k) // dy_b is in cache
           skipParamsBlock(in[4].as<float>(), dy, b, k);
       }
-      gemmInput_.runPacked(truncDy_.data() + b0 * out_ * ts, packedW,
-                           truncDx_.data() + b0 * in_ * ts, nullptr, tileA);
+      gemmInput_.runPacked(truncDy_.data() + b0 * out_ * ts, scratch.packedB(),
+                           truncDx_.data() + b0 * in_ * ts, nullptr,
+                           scratch.tile(c));
       for (int64_t b = b0; b < b0 + G; ++b) {
         fft_->inverseRows(truncDx_.data() + b * in_ * ts, sum, in_, scale_,
                           false, c);

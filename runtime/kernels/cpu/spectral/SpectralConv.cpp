@@ -24,13 +24,15 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/spectral/SpectralConv.h"
 #include "runtime/core/Kernel.h"
-#include "runtime/core/ScratchPool.h"
+
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
 #include "runtime/kernels/cpu/Linear.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/kernels/cpu/spectral/FftPlan.h"
+#include "runtime/kernels/cpu/spectral/GroupScratch.h"
+
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
 #include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
@@ -201,27 +203,18 @@ void SpectralConvKernel::runGrouped(const std::vector<TensorRef> &in,
                                     cfloat *spectrum, float *y,
                                     float *activated, KernelContext &ctx) {
   const int64_t B = dims_[0], I = dims_[1], O = dims_[2], ts = dims_[3], S = points_;
-  const int64_t G = group_, chunks = fft_->chunks();
-  const uint64_t wBytes = ScratchPool::roundUp(gemm_.packedBFloats() *
-                                               sizeof(float)),
-                 aBytes = ScratchPool::roundUp(gemm_.packedScratchFloats() *
-                                               sizeof(float)),
-                 sBytes = ScratchPool::roundUp(uint64_t(O * S) * sizeof(float));
-  uint8_t *mem = ScratchPool::acquire(ctx, ownScratch_,
-                                      wBytes + chunks * (aBytes + sBytes));
-  float *packedW = reinterpret_cast<float *>(mem);
-  gemm_.packB(ctx.pool, in[1].as<cfloat>(), packedW);
+  const int64_t G = group_;
+  const GroupScratch scratch(ctx, ownScratch_, gemm_, in[1].as<cfloat>(), O * S,
+                             fft_->chunks());
   const float *x = in[0].as<float>();
   fft_->forEachElement(ctx.pool, B / G, [&](int c, int64_t group) {
-    uint8_t *own = mem + wBytes + c * (aBytes + sBytes);
-    float *tileA = reinterpret_cast<float *>(own),
-          *sum = reinterpret_cast<float *>(own + aBytes);
+    float *sum = scratch.sum(c);
     const int64_t b0 = group * G;
-    for (int64_t b = b0; b < b0 + G;
-         ++b) // per element (1-D: the same line blocks as ever)
+    // Per element (1-D: the same line blocks whatever the group).
+    for (int64_t b = b0; b < b0 + G; ++b)
       fft_->forwardRows(x + b * I * S, spectrum + b * I * ts, I, 1.0f, c);
-    gemm_.runPacked(spectrum + b0 * I * ts, packedW,
-                    truncOut_.data() + b0 * O * ts, nullptr, tileA);
+    gemm_.runPacked(spectrum + b0 * I * ts, scratch.packedB(),
+                    truncOut_.data() + b0 * O * ts, nullptr, scratch.tile(c));
     for (int64_t b = b0; b < b0 + G; ++b) {
       fft_->inverseRows(truncOut_.data() + b * O * ts, sum, O, scale_, false,
                         c);

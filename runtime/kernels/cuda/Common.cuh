@@ -8,6 +8,21 @@
 
 namespace shodh::cuda {
 
+/// Launches `kernel` on `grid` blocks of `block` threads on `stream`
+/// (a cudaStream_t), no dynamic shared memory:
+/// `SHODH_LAUNCH(k, blocks, threads, stream)(args...)`. Every launch of the
+/// backend goes through it so that the host emulator of the tests
+/// (test/cudaemu, SHODH_CUDA_HOST_EMULATION) can run the same device code
+/// on the CPU, one block at a time.
+#if defined(SHODH_CUDA_HOST_EMULATION)
+#define SHODH_LAUNCH(kernel, grid, block, stream)                              \
+  ::shodh::cudaemu::launcher(grid, block, stream,                              \
+                             [&](auto &&...args) { kernel(args...); })
+#else
+#define SHODH_LAUNCH(kernel, grid, block, stream)                              \
+  kernel<<<grid, block, 0, stream>>>
+#endif
+
 /// Threads per block of the elementwise and reduction kernels.
 constexpr int kThreads = 256;
 
@@ -32,7 +47,7 @@ __device__ inline double blockSum(double v, double *shared) {
   shared[threadIdx.x] = v;
   __syncthreads();
   for (int width = kThreads / 2; width > 0; width /= 2) {
-    if (threadIdx.x < width)
+    if (int(threadIdx.x) < width)
       shared[threadIdx.x] += shared[threadIdx.x + width];
     __syncthreads();
   }

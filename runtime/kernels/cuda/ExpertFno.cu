@@ -20,8 +20,9 @@ __global__ void fnoStepKernel(FnoStepArgs args, int64_t n) {
 
 template <FnoStep Step>
 void launch(const FnoStepArgs &args, int64_t n, Stream s) {
-  fnoStepKernel<Step>
-      <<<blocksFor(n), kThreads, 0, static_cast<cudaStream_t>(s)>>>(args, n);
+  SHODH_LAUNCH(fnoStepKernel<Step>, blocksFor(n), kThreads,
+               static_cast<cudaStream_t>(s))
+  (args, n);
 }
 
 } // namespace

@@ -46,8 +46,9 @@ void launchInterpolate(const InterpGeometry &g, const InterpTap *taps,
     cudaMemsetAsync(y, 0, sizeof(float) * size_t(total),
                     static_cast<cudaStream_t>(stream));
   else if (total > 0)
-    interpolateKernel<<<blocksFor(total), kThreads, 0,
-                        static_cast<cudaStream_t>(stream)>>>(g, taps, x, y);
+    SHODH_LAUNCH(interpolateKernel, blocksFor(total), kThreads,
+                 static_cast<cudaStream_t>(stream))
+    (g, taps, x, y);
 }
 
 void launchInterpolateGrad(const InterpGeometry &g, const int64_t *start,
@@ -55,9 +56,9 @@ void launchInterpolateGrad(const InterpGeometry &g, const int64_t *start,
                            void *stream) {
   const int64_t total = g.slices * g.srcSize();
   if (total > 0)
-    interpolateGradKernel<<<blocksFor(total), kThreads, 0,
-                            static_cast<cudaStream_t>(stream)>>>(g, start, hits,
-                                                                 dy, dx);
+    SHODH_LAUNCH(interpolateGradKernel, blocksFor(total), kThreads,
+                 static_cast<cudaStream_t>(stream))
+    (g, start, hits, dy, dx);
 }
 
 } // namespace shodh::cuda

@@ -45,8 +45,9 @@ void launchLinearPrefill(const float *r, const float *b, float *y,
   int64_t n = outer * channels * inner;
   if (n == 0)
     return;
-  prefillKernel<<<blocksFor(n), kThreads, 0, static_cast<cudaStream_t>(s)>>>(
-      r, b, y, channels, inner, n);
+  SHODH_LAUNCH(prefillKernel, blocksFor(n), kThreads,
+               static_cast<cudaStream_t>(s))
+  (r, b, y, channels, inner, n);
 }
 
 void launchLinearGradBias(const float *dy, float *db, int64_t outer,
@@ -56,9 +57,9 @@ void launchLinearGradBias(const float *dy, float *db, int64_t outer,
   // Channels beyond the grid's x limit are launched in slices.
   for (int64_t o0 = 0; o0 < channels; o0 += 2147483647) {
     int64_t count = std::min<int64_t>(channels - o0, 2147483647);
-    gradBiasKernel<<<unsigned(count), kThreads, 0,
-                     static_cast<cudaStream_t>(s)>>>(dy + o0 * inner, db + o0,
-                                                     outer, channels, inner);
+    SHODH_LAUNCH(gradBiasKernel, unsigned(count), kThreads,
+                 static_cast<cudaStream_t>(s))
+    (dy + o0 * inner, db + o0, outer, channels, inner);
   }
 }
 

@@ -133,50 +133,52 @@ void launchExpertCounts(const int64_t *ids, int64_t assignments,
                         Stream stream) {
   cudaMemsetAsync(counts, 0, sizeof(int64_t) * size_t(experts), st(stream));
   if (assignments > 0)
-    countKernel<<<blocksFor(assignments), kThreads, 0, st(stream)>>>(
-        ids, assignments, experts, reinterpret_cast<ull *>(counts), fault);
+    SHODH_LAUNCH(countKernel, blocksFor(assignments), kThreads, st(stream))
+    (ids, assignments, experts, reinterpret_cast<ull *>(counts), fault);
 }
 
 void launchColumnMeans(const float *x, int64_t n, int64_t e, double *means,
                        Stream stream) {
   if (e > 0)
-    columnMeansKernel<<<blocksFor(e), kThreads, 0, st(stream)>>>(x, n, e,
-                                                                 means);
+    SHODH_LAUNCH(columnMeansKernel, blocksFor(e), kThreads, st(stream))
+    (x, n, e, means);
 }
 
 void launchLoadBalance(bool grad, const float *dloss, const int64_t *counts,
                        int64_t assignments, const double *means, int64_t n,
                        int64_t e, float *out, Stream stream) {
   if (!grad)
-    loadBalanceKernel<<<1, 1, 0, st(stream)>>>(counts, assignments, means, e,
-                                               out);
+    SHODH_LAUNCH(loadBalanceKernel, 1, 1, st(stream))
+    (counts, assignments, means, e, out);
   else if (n * e > 0)
-    loadBalanceGradKernel<<<blocksFor(n * e), kThreads, 0, st(stream)>>>(
-        dloss, counts, assignments, n, e, out);
+    SHODH_LAUNCH(loadBalanceGradKernel, blocksFor(n * e), kThreads, st(stream))
+    (dloss, counts, assignments, n, e, out);
 }
 
 void launchRowLse(const float *z, int64_t n, int64_t e, double *lse,
                   Stream stream) {
   if (n > 0)
-    rowLseKernel<<<blocksFor(n), kThreads, 0, st(stream)>>>(z, n, e, lse);
+    SHODH_LAUNCH(rowLseKernel, blocksFor(n), kThreads, st(stream))
+    (z, n, e, lse);
 }
 
 void launchZLoss(bool grad, const float *dloss, const float *z,
                  const double *lse, int64_t n, int64_t e, float *out,
                  Stream stream) {
   if (!grad)
-    zLossKernel<<<1, kThreads, 0, st(stream)>>>(lse, n, out);
+    SHODH_LAUNCH(zLossKernel, 1, kThreads, st(stream))(lse, n, out);
   else if (n * e > 0)
-    zLossGradKernel<<<blocksFor(n * e), kThreads, 0, st(stream)>>>(
-        dloss, z, lse, n, e, out);
+    SHODH_LAUNCH(zLossGradKernel, blocksFor(n * e), kThreads, st(stream))
+    (dloss, z, lse, n, e, out);
 }
 
 void launchSampleMeans(const float *x, int64_t t, int64_t n, int64_t e,
                        double *means, Stream stream) {
   const int64_t samples = t ? n / t : 0;
   if (samples * e > 0)
-    sampleMeansKernel<<<blocksFor(samples * e), kThreads, 0, st(stream)>>>(
-        x, t, samples, e, means);
+    SHODH_LAUNCH(sampleMeansKernel, blocksFor(samples * e), kThreads,
+                 st(stream))
+    (x, t, samples, e, means);
 }
 
 void launchKlLoss(bool grad, const float *dloss, const float *p,
@@ -184,11 +186,11 @@ void launchKlLoss(bool grad, const float *dloss, const float *p,
                   int64_t n, int64_t e, const double *sampleMeans, int64_t t,
                   float *out, Stream stream) {
   if (!grad)
-    klLossKernel<<<1, kThreads, 0, st(stream)>>>(
-        p, means, prior, beta, n, e, sampleMeans, t ? n / t : 0, out);
+    SHODH_LAUNCH(klLossKernel, 1, kThreads, st(stream))
+    (p, means, prior, beta, n, e, sampleMeans, t ? n / t : 0, out);
   else if (n * e > 0)
-    klLossGradKernel<<<blocksFor(n * e), kThreads, 0, st(stream)>>>(
-        dloss, p, means, prior, beta, n, e, sampleMeans, t, out);
+    SHODH_LAUNCH(klLossGradKernel, blocksFor(n * e), kThreads, st(stream))
+    (dloss, p, means, prior, beta, n, e, sampleMeans, t, out);
 }
 
 } // namespace shodh::cuda

@@ -37,9 +37,9 @@ void launchSpectralEnergy(const float *x, int64_t tokens,
                           const double *weight, double *scratch, float *y,
                           Stream stream) {
   if (tokens > 0)
-    spectralEnergyKernel<<<blocksFor(tokens), kThreads, 0,
-                           static_cast<cudaStream_t>(stream)>>>(
-        x, tokens, g, twD, twH, twW, band, weight, scratch, y);
+    SHODH_LAUNCH(spectralEnergyKernel, blocksFor(tokens), kThreads,
+                 static_cast<cudaStream_t>(stream))
+    (x, tokens, g, twD, twH, twW, band, weight, scratch, y);
 }
 
 } // namespace shodh::cuda

@@ -81,7 +81,7 @@ TEST(CudaConvParity, ConvTransposeMatchesTheCpu) {
       {"stride", std::vector<int64_t>{2, 2, 2}},
       {"padding", std::vector<int64_t>{0, 1, 0}},
       {"output_padding", std::vector<int64_t>{0, 1, 1}}};
-  HostTensor y(DType::F32, {B, O, 8, 4, 9});
+  HostTensor y(DType::F32, {B, O, 8, 6, 9});
   expectClose(gpuTwice("conv_transpose", attrs, {&x, &w, &bias}, {&y})[0], y,
               1e-4, "conv_transpose");
 }

@@ -1,0 +1,38 @@
+//===- Emulator.h - Shared state of the CUDA host emulator ----------------===//
+//
+// The device memory registry and stream set of HostRuntime.cpp, used by the
+// emulated cuBLAS (HostBlas.cpp) and cuFFT (HostFft.cpp) to check the
+// pointers and streams they are given.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace shodh::cudaemu {
+
+/// True if [p, p + bytes) lies inside one live device allocation (bytes 0:
+/// p inside one, or p null).
+bool isDeviceRange(const void *p, uint64_t bytes);
+
+/// True for the default stream (null) and every live created stream.
+bool isStream(cudaStream_t stream);
+
+/// Writes "cudaemu: <what>" to standard error: the reason behind an error
+/// status the emulator returns where the real library would say less.
+void report(const std::string &what);
+
+/// Bytes from p to the last byte of a column-major matrix of `rows` x
+/// `cols` with leading dimension `ld` of `elementBytes` elements.
+inline uint64_t matrixBytes(int64_t rows, int64_t cols, int64_t ld,
+                            uint64_t elementBytes) {
+  if (rows <= 0 || cols <= 0)
+    return 0;
+  return uint64_t((cols - 1) * ld + rows) * elementBytes;
+}
+
+} // namespace shodh::cudaemu

@@ -1,0 +1,210 @@
+//===- HostBlas.cpp - cuBLAS's SGEMM routines, emulated on the CPU --------===//
+//
+// Column-major C = alpha op(A) op(B) + beta C as cuBLAS defines it (C is
+// not read when beta is 0). Each element of C is one sequential sum of
+// fused multiply-adds over k in float, the order a GEMM thread of a GPU
+// accumulates its tile in (cuBLAS with atomics off and no split-k), so the
+// emulator's rounding is of the same kind as the device's. Arguments are
+// checked as cuBLAS checks them (CUBLAS_STATUS_INVALID_VALUE), and each
+// matrix's extent must lie inside one device allocation.
+//
+//===----------------------------------------------------------------------===//
+#include "Emulator.h"
+
+#include <cublas_v2.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+struct cublasContext {
+  cudaStream_t stream = nullptr;
+};
+
+using namespace shodh::cudaemu;
+
+namespace {
+
+cublasStatus_t invalid(const std::string &why) {
+  report("cuBLAS: " + why);
+  return CUBLAS_STATUS_INVALID_VALUE;
+}
+
+bool validOp(cublasOperation_t op) {
+  return op == CUBLAS_OP_N || op == CUBLAS_OP_T || op == CUBLAS_OP_C;
+}
+
+/// Checks one GEMM of a batch; `what` names it in messages.
+cublasStatus_t checkGemm(cublasHandle_t h, cublasOperation_t ta,
+                         cublasOperation_t tb, int m, int n, int k,
+                         const float *alpha, const float *beta, int lda,
+                         int ldb, int ldc) {
+  if (!h)
+    return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (!validOp(ta) || !validOp(tb))
+    return invalid("bad transpose operation");
+  if (m < 0 || n < 0 || k < 0)
+    return invalid("negative m, n or k (" + std::to_string(m) + ", " +
+                   std::to_string(n) + ", " + std::to_string(k) + ")");
+  int rowsA = ta == CUBLAS_OP_N ? m : k, rowsB = tb == CUBLAS_OP_N ? k : n;
+  if (lda < std::max(1, rowsA))
+    return invalid("lda " + std::to_string(lda) + " < " +
+                   std::to_string(std::max(1, rowsA)));
+  if (ldb < std::max(1, rowsB))
+    return invalid("ldb " + std::to_string(ldb) + " < " +
+                   std::to_string(std::max(1, rowsB)));
+  if (ldc < std::max(1, m))
+    return invalid("ldc " + std::to_string(ldc) + " < " +
+                   std::to_string(std::max(1, m)));
+  if (!alpha || !beta)
+    return invalid("null alpha or beta");
+  if (isDeviceRange(alpha, 0) || isDeviceRange(beta, 0))
+    return invalid("alpha / beta are device pointers, but the pointer mode "
+                   "is host");
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+/// One GEMM whose arguments passed checkGemm.
+cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
+                    int k, float alpha, const float *A, int lda, const float *B,
+                    int ldb, float beta, float *C, int ldc,
+                    const std::string &what) {
+  if (m == 0 || n == 0)
+    return CUBLAS_STATUS_SUCCESS;
+  const bool nA = ta == CUBLAS_OP_N, nB = tb == CUBLAS_OP_N;
+  const bool readAB = k > 0 && alpha != 0.0f;
+  if (readAB &&
+      !isDeviceRange(A, 4 * matrixBytes(nA ? m : k, nA ? k : m, lda, 1)))
+    return invalid(what + ": A (" + std::to_string(nA ? m : k) + " x " +
+                   std::to_string(nA ? k : m) + ", lda " + std::to_string(lda) +
+                   ") is not inside a device allocation");
+  if (readAB &&
+      !isDeviceRange(B, 4 * matrixBytes(nB ? k : n, nB ? n : k, ldb, 1)))
+    return invalid(what + ": B (" + std::to_string(nB ? k : n) + " x " +
+                   std::to_string(nB ? n : k) + ", ldb " + std::to_string(ldb) +
+                   ") is not inside a device allocation");
+  if (!isDeviceRange(C, 4 * matrixBytes(m, n, ldc, 1)))
+    return invalid(what + ": C (" + std::to_string(m) + " x " +
+                   std::to_string(n) + ", ldc " + std::to_string(ldc) +
+                   ") is not inside a device allocation");
+  std::vector<float> acc(static_cast<size_t>(m));
+  for (int j = 0; j < n; ++j) {
+    std::fill(acc.begin(), acc.end(), 0.0f);
+    if (readAB)
+      for (int l = 0; l < k; ++l) {
+        const float b = nB ? B[l + int64_t(j) * ldb] : B[j + int64_t(l) * ldb];
+        if (nA) {
+          const float *col = A + int64_t(l) * lda;
+          for (int i = 0; i < m; ++i)
+            acc[size_t(i)] = std::fma(col[i], b, acc[size_t(i)]);
+        } else {
+          for (int i = 0; i < m; ++i)
+            acc[size_t(i)] =
+                std::fma(A[l + int64_t(i) * lda], b, acc[size_t(i)]);
+        }
+      }
+    float *c = C + int64_t(j) * ldc;
+    for (int i = 0; i < m; ++i) {
+      float v = alpha * acc[size_t(i)];
+      c[i] = beta == 0.0f ? v : v + beta * c[i];
+    }
+  }
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+} // namespace
+
+cublasStatus_t cublasCreate(cublasHandle_t *handle) {
+  *handle = new cublasContext;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+cublasStatus_t cublasDestroy(cublasHandle_t handle) {
+  if (!handle)
+    return CUBLAS_STATUS_NOT_INITIALIZED;
+  delete handle;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+cublasStatus_t cublasSetStream(cublasHandle_t handle, cudaStream_t stream) {
+  if (!handle)
+    return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (!isStream(stream))
+    return invalid("cublasSetStream: not a live stream");
+  handle->stream = stream;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+cublasStatus_t cublasSetAtomicsMode(cublasHandle_t handle,
+                                    cublasAtomicsMode_t) {
+  return handle ? CUBLAS_STATUS_SUCCESS : CUBLAS_STATUS_NOT_INITIALIZED;
+}
+
+const char *cublasGetStatusName(cublasStatus_t status) {
+  switch (status) {
+  case CUBLAS_STATUS_SUCCESS:
+    return "CUBLAS_STATUS_SUCCESS";
+  case CUBLAS_STATUS_NOT_INITIALIZED:
+    return "CUBLAS_STATUS_NOT_INITIALIZED";
+  case CUBLAS_STATUS_ALLOC_FAILED:
+    return "CUBLAS_STATUS_ALLOC_FAILED";
+  case CUBLAS_STATUS_INVALID_VALUE:
+    return "CUBLAS_STATUS_INVALID_VALUE";
+  case CUBLAS_STATUS_ARCH_MISMATCH:
+    return "CUBLAS_STATUS_ARCH_MISMATCH";
+  case CUBLAS_STATUS_MAPPING_ERROR:
+    return "CUBLAS_STATUS_MAPPING_ERROR";
+  case CUBLAS_STATUS_EXECUTION_FAILED:
+    return "CUBLAS_STATUS_EXECUTION_FAILED";
+  case CUBLAS_STATUS_INTERNAL_ERROR:
+    return "CUBLAS_STATUS_INTERNAL_ERROR";
+  case CUBLAS_STATUS_NOT_SUPPORTED:
+    return "CUBLAS_STATUS_NOT_SUPPORTED";
+  }
+  return "CUBLAS_STATUS_UNKNOWN";
+}
+
+const char *cublasGetStatusString(cublasStatus_t status) {
+  switch (status) {
+  case CUBLAS_STATUS_SUCCESS:
+    return "success";
+  case CUBLAS_STATUS_INVALID_VALUE:
+    return "an invalid numeric value was used as an argument";
+  default:
+    return cublasGetStatusName(status);
+  }
+}
+
+cublasStatus_t cublasSgemm(cublasHandle_t handle, cublasOperation_t transa,
+                           cublasOperation_t transb, int m, int n, int k,
+                           const float *alpha, const float *A, int lda,
+                           const float *B, int ldb, const float *beta, float *C,
+                           int ldc) {
+  cublasStatus_t s =
+      checkGemm(handle, transa, transb, m, n, k, alpha, beta, lda, ldb, ldc);
+  if (s != CUBLAS_STATUS_SUCCESS)
+    return s;
+  return gemm(transa, transb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc,
+              "cublasSgemm");
+}
+
+cublasStatus_t cublasSgemmStridedBatched(
+    cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb,
+    int m, int n, int k, const float *alpha, const float *A, int lda,
+    long long strideA, const float *B, int ldb, long long strideB,
+    const float *beta, float *C, int ldc, long long strideC, int batchCount) {
+  cublasStatus_t s =
+      checkGemm(handle, transa, transb, m, n, k, alpha, beta, lda, ldb, ldc);
+  if (s != CUBLAS_STATUS_SUCCESS)
+    return s;
+  if (batchCount < 0)
+    return invalid("negative batchCount");
+  for (int b = 0; b < batchCount; ++b) {
+    s = gemm(transa, transb, m, n, k, *alpha, A + b * strideA, lda,
+             B + b * strideB, ldb, *beta, C + b * strideC, ldc,
+             "cublasSgemmStridedBatched, batch " + std::to_string(b));
+    if (s != CUBLAS_STATUS_SUCCESS)
+      return s;
+  }
+  return CUBLAS_STATUS_SUCCESS;
+}

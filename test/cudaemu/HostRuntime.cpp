@@ -1,0 +1,457 @@
+//===- HostRuntime.cpp - The CUDA runtime API, emulated on the CPU --------===//
+//
+// Device memory is host memory from aligned_alloc, recorded in a registry:
+// copies, memsets, cuBLAS and cuFFT calls check that their device ranges
+// lie inside one live allocation, and fresh allocations are filled with
+// 0xFF bytes (NaN as floats, -1 as integers) as a GPU's are not zeroed.
+// Streams are tokens; every operation completes before it returns, so
+// stream order always holds. The device count comes from
+// SHODH_CUDAEMU_DEVICES (default 1). Launches run as DeviceCode.h says.
+//
+//===----------------------------------------------------------------------===//
+#include "Emulator.h"
+
+#include <cuda_runtime.h>
+
+#include <ucontext.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <set>
+#include <vector>
+
+thread_local uint3 threadIdx, blockIdx;
+thread_local dim3 blockDim, gridDim;
+
+namespace shodh::cudaemu {
+namespace {
+
+constexpr uint64_t kTotalBytes = uint64_t(16) << 30;
+
+struct Registry {
+  std::mutex mutex;
+  std::map<uintptr_t, uint64_t> allocations; // start -> bytes
+  uint64_t used = 0;
+  std::set<cudaStream_t> streams;
+};
+
+Registry &registry() {
+  static Registry *r = new Registry; // never destroyed (static teardown)
+  return *r;
+}
+
+thread_local cudaError_t lastError = cudaSuccess;
+
+cudaError_t fail(cudaError_t e, const std::string &why) {
+  report(why);
+  lastError = e;
+  return e;
+}
+
+int deviceCount() {
+  const char *v = std::getenv("SHODH_CUDAEMU_DEVICES");
+  return v ? std::atoi(v) : 1;
+}
+
+thread_local int currentDevice = 0;
+
+} // namespace
+
+bool isDeviceRange(const void *p, uint64_t bytes) {
+  if (!p)
+    return bytes == 0;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto a = reinterpret_cast<uintptr_t>(p);
+  auto it = r.allocations.upper_bound(a);
+  if (it == r.allocations.begin())
+    return false;
+  --it;
+  return a >= it->first && a - it->first + bytes <= it->second &&
+         (bytes > 0 || a - it->first < it->second);
+}
+
+bool isStream(cudaStream_t stream) {
+  if (!stream)
+    return true;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  return r.streams.count(stream) != 0;
+}
+
+void report(const std::string &what) {
+  std::fprintf(stderr, "cudaemu: %s\n", what.c_str());
+}
+
+} // namespace shodh::cudaemu
+
+using namespace shodh::cudaemu;
+
+cudaError_t cudaGetDeviceCount(int *count) {
+  *count = deviceCount();
+  if (*count <= 0) {
+    *count = 0;
+    lastError = cudaErrorNoDevice;
+    return cudaErrorNoDevice;
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDevice(int device) {
+  if (device < 0 || device >= deviceCount())
+    return fail(cudaErrorInvalidDevice, "cudaSetDevice(" +
+                                            std::to_string(device) +
+                                            "): no such device");
+  currentDevice = device;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp *prop, int device) {
+  if (device < 0 || device >= deviceCount())
+    return fail(cudaErrorInvalidDevice,
+                "cudaGetDeviceProperties: no device " + std::to_string(device));
+  std::memset(prop, 0, sizeof *prop);
+  std::snprintf(prop->name, sizeof prop->name,
+                "cudaemu (the CPU emulating a GPU)");
+  prop->totalGlobalMem = kTotalBytes;
+  prop->major = 9, prop->minor = 0;
+  prop->multiProcessorCount = 132;
+  prop->maxThreadsPerBlock = 1024;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemGetInfo(size_t *freeBytes, size_t *totalBytes) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  *totalBytes = kTotalBytes;
+  *freeBytes = r.used > kTotalBytes ? 0 : kTotalBytes - r.used;
+  return cudaSuccess;
+}
+
+cudaError_t cudaMalloc(void **ptr, size_t bytes) {
+  *ptr = nullptr;
+  if (bytes == 0)
+    return cudaSuccess;
+  Registry &r = registry();
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (bytes > kTotalBytes - r.used)
+      return fail(cudaErrorMemoryAllocation,
+                  "cudaMalloc of " + std::to_string(bytes) +
+                      " bytes exceeds the emulated device's memory");
+  }
+  size_t rounded = (bytes + 255) / 256 * 256;
+  void *p = std::aligned_alloc(256, rounded);
+  if (!p)
+    return fail(cudaErrorMemoryAllocation, "host allocation failed");
+  std::memset(p, 0xFF, rounded);
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.allocations[reinterpret_cast<uintptr_t>(p)] = bytes;
+  r.used += bytes;
+  *ptr = p;
+  return cudaSuccess;
+}
+
+cudaError_t cudaFree(void *ptr) {
+  if (!ptr)
+    return cudaSuccess;
+  Registry &r = registry();
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    auto it = r.allocations.find(reinterpret_cast<uintptr_t>(ptr));
+    if (it == r.allocations.end()) {
+      lastError = cudaErrorInvalidDevicePointer;
+      report("cudaFree of a pointer that is not a live allocation");
+      return cudaErrorInvalidDevicePointer;
+    }
+    r.used -= it->second;
+    r.allocations.erase(it);
+  }
+  std::free(ptr);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
+                            cudaMemcpyKind kind, cudaStream_t stream) {
+  if (!isStream(stream))
+    return fail(cudaErrorInvalidResourceHandle, "cudaMemcpyAsync: bad stream");
+  if (bytes == 0)
+    return cudaSuccess;
+  bool dstDev = isDeviceRange(dst, bytes), srcDev = isDeviceRange(src, bytes);
+  bool dstAny = isDeviceRange(dst, 0), srcAny = isDeviceRange(src, 0);
+  bool ok = false;
+  switch (kind) {
+  case cudaMemcpyHostToDevice:
+    ok = dstDev && !srcAny;
+    break;
+  case cudaMemcpyDeviceToHost:
+    ok = srcDev && !dstAny;
+    break;
+  case cudaMemcpyDeviceToDevice:
+    ok = dstDev && srcDev;
+    break;
+  case cudaMemcpyHostToHost:
+    ok = !dstAny && !srcAny;
+    break;
+  case cudaMemcpyDefault:
+    ok = (dstDev || !dstAny) && (srcDev || !srcAny);
+    break;
+  }
+  if (!ok)
+    return fail(cudaErrorInvalidValue,
+                "cudaMemcpyAsync of " + std::to_string(bytes) +
+                    " bytes, kind " + std::to_string(int(kind)) +
+                    ": a device range lies outside its allocation or the "
+                    "direction does not match the pointers");
+  std::memmove(dst, src, bytes);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
+                            cudaStream_t stream) {
+  if (!isStream(stream))
+    return fail(cudaErrorInvalidResourceHandle, "cudaMemsetAsync: bad stream");
+  if (bytes == 0)
+    return cudaSuccess;
+  if (!isDeviceRange(ptr, bytes))
+    return fail(cudaErrorInvalidValue,
+                "cudaMemsetAsync of " + std::to_string(bytes) +
+                    " bytes outside a device allocation");
+  std::memset(ptr, value, bytes);
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned) {
+  auto *s = reinterpret_cast<cudaStream_t>(new char(0));
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.streams.insert(s);
+  *stream = s;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (!stream || !r.streams.erase(stream)) {
+    lastError = cudaErrorInvalidResourceHandle;
+    return cudaErrorInvalidResourceHandle;
+  }
+  delete reinterpret_cast<char *>(stream);
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (!isStream(stream))
+    return fail(cudaErrorInvalidResourceHandle,
+                "cudaStreamSynchronize: bad stream");
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetLastError() {
+  cudaError_t e = lastError;
+  lastError = cudaSuccess;
+  return e;
+}
+
+const char *cudaGetErrorName(cudaError_t error) {
+  switch (error) {
+  case cudaSuccess:
+    return "cudaSuccess";
+  case cudaErrorInvalidValue:
+    return "cudaErrorInvalidValue";
+  case cudaErrorMemoryAllocation:
+    return "cudaErrorMemoryAllocation";
+  case cudaErrorInvalidConfiguration:
+    return "cudaErrorInvalidConfiguration";
+  case cudaErrorInvalidDevicePointer:
+    return "cudaErrorInvalidDevicePointer";
+  case cudaErrorInvalidMemcpyDirection:
+    return "cudaErrorInvalidMemcpyDirection";
+  case cudaErrorInvalidDevice:
+    return "cudaErrorInvalidDevice";
+  case cudaErrorNoDevice:
+    return "cudaErrorNoDevice";
+  case cudaErrorInvalidResourceHandle:
+    return "cudaErrorInvalidResourceHandle";
+  case cudaErrorIllegalAddress:
+    return "cudaErrorIllegalAddress";
+  }
+  return "cudaErrorUnknown";
+}
+
+const char *cudaGetErrorString(cudaError_t error) {
+  switch (error) {
+  case cudaSuccess:
+    return "no error";
+  case cudaErrorInvalidValue:
+    return "invalid argument";
+  case cudaErrorMemoryAllocation:
+    return "out of memory";
+  case cudaErrorInvalidConfiguration:
+    return "invalid configuration argument";
+  case cudaErrorNoDevice:
+    return "no CUDA-capable device is detected";
+  case cudaErrorInvalidDevice:
+    return "invalid device ordinal";
+  default:
+    return cudaGetErrorName(error);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Launches
+//===----------------------------------------------------------------------===//
+
+namespace shodh::cudaemu {
+namespace {
+
+constexpr size_t kStackBytes = 256 * 1024;
+
+struct Fiber {
+  ucontext_t context;
+  std::vector<char> stack;
+  bool done = false, atBarrier = false;
+};
+
+/// The block the calling thread is running.
+struct BlockRun {
+  ucontext_t scheduler;
+  std::vector<Fiber> fibers;
+  void (*thread)(void *) = nullptr;
+  void *context = nullptr;
+  unsigned current = 0;
+  bool direct = false; // threads run as plain calls (no barrier allowed)
+  bool active = false;
+};
+
+thread_local BlockRun run;
+
+uint3 indexOf(unsigned t, dim3 shape) {
+  uint3 i;
+  i.x = t % shape.x;
+  i.y = (t / shape.x) % shape.y;
+  i.z = t / (shape.x * shape.y);
+  return i;
+}
+
+void fiberMain() {
+  run.thread(run.context);
+  run.fibers[run.current].done = true;
+} // returns to run.scheduler through uc_link
+
+void startFiber(unsigned t) {
+  Fiber &f = run.fibers[t];
+  if (f.stack.empty())
+    f.stack.resize(kStackBytes);
+  f.done = false, f.atBarrier = false;
+  getcontext(&f.context);
+  f.context.uc_stack.ss_sp = f.stack.data();
+  f.context.uc_stack.ss_size = f.stack.size();
+  f.context.uc_link = &run.scheduler;
+  makecontext(&f.context, fiberMain, 0);
+}
+
+void resume(unsigned t) {
+  run.current = t;
+  threadIdx = indexOf(t, blockDim);
+  run.fibers[t].atBarrier = false;
+  swapcontext(&run.scheduler, &run.fibers[t].context);
+}
+
+[[noreturn]] void fatal(const std::string &what) {
+  report(what);
+  std::abort();
+}
+
+void runBlock(unsigned threads) {
+  if (threads == 1) {
+    threadIdx = uint3{};
+    run.direct = true;
+    run.thread(run.context);
+    return;
+  }
+  if (run.fibers.size() < threads)
+    run.fibers.resize(threads);
+  run.direct = false;
+  startFiber(0);
+  resume(0);
+  if (run.fibers[0].done) {
+    run.direct = true;
+    for (unsigned t = 1; t < threads; ++t) {
+      run.current = t;
+      threadIdx = indexOf(t, blockDim);
+      run.thread(run.context);
+    }
+    return;
+  }
+  for (unsigned t = 1; t < threads; ++t) {
+    startFiber(t);
+    resume(t);
+  }
+  for (;;) {
+    bool waiting = false;
+    for (unsigned t = 0; t < threads; ++t)
+      waiting |= !run.fibers[t].done;
+    if (!waiting)
+      return;
+    for (unsigned t = 0; t < threads; ++t)
+      if (!run.fibers[t].done)
+        resume(t);
+  }
+}
+
+} // namespace
+
+void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
+             void *context) {
+  if (run.active)
+    fatal("a kernel launched a kernel (dynamic parallelism is not used by "
+          "the backend)");
+  const uint64_t threads = uint64_t(block.x) * block.y * block.z;
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0 || grid.x > 2147483647u ||
+      grid.y > 65535 || grid.z > 65535 || threads == 0 || threads > 1024 ||
+      block.x > 1024 || block.y > 1024 || block.z > 64) {
+    fail(cudaErrorInvalidConfiguration,
+         "launch of grid (" + std::to_string(grid.x) + ", " +
+             std::to_string(grid.y) + ", " + std::to_string(grid.z) +
+             ") x block (" + std::to_string(block.x) + ", " +
+             std::to_string(block.y) + ", " + std::to_string(block.z) +
+             ") is outside the device's limits");
+    return;
+  }
+  if (!isStream(stream)) {
+    fail(cudaErrorInvalidResourceHandle, "launch on a destroyed stream");
+    return;
+  }
+  gridDim = grid, blockDim = block;
+  run.thread = thread, run.context = context, run.active = true;
+  for (unsigned z = 0; z < grid.z; ++z)
+    for (unsigned y = 0; y < grid.y; ++y)
+      for (unsigned x = 0; x < grid.x; ++x) {
+        blockIdx = uint3{x, y, z};
+        runBlock(unsigned(threads));
+      }
+  run.active = false;
+}
+
+} // namespace shodh::cudaemu
+
+void __syncthreads() {
+  using namespace shodh::cudaemu;
+  if (!run.active)
+    fatal("__syncthreads outside a kernel");
+  if (blockDim.x * blockDim.y * blockDim.z == 1)
+    return;
+  if (run.direct)
+    fatal("thread " + std::to_string(run.current) + " of block " +
+          std::to_string(blockIdx.x) +
+          " reached __syncthreads, but thread 0 of its block finished "
+          "without one (a divergent barrier: undefined on a GPU)");
+  Fiber &f = run.fibers[run.current];
+  f.atBarrier = true;
+  swapcontext(&f.context, &run.scheduler);
+}

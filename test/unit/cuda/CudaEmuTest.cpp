@@ -1,0 +1,285 @@
+//===- CudaEmuTest.cpp - The CUDA host emulator's own checks --------------===//
+//
+// Only in cuda_emu_test (test/cudaemu, docs/cuda.md § Host emulation): the
+// emulated cuBLAS against double sums in every transpose combination, the
+// argument and range checks the emulator adds (each one made to fire),
+// barrier semantics within a block, launch-shape limits, and the emulated
+// cuFFT's round trip, its c2r refusal of non-Hermitian input and the
+// destroyed c2r input.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/kernels/cuda/Common.cuh"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <cufft.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+using namespace shodh::cuda;
+
+namespace {
+
+/// A device copy of `host` (freed by the caller).
+template <class T> T *upload(const std::vector<T> &host) {
+  void *p = nullptr;
+  EXPECT_EQ(cudaMalloc(&p, host.size() * sizeof(T)), cudaSuccess);
+  EXPECT_EQ(cudaMemcpyAsync(p, host.data(), host.size() * sizeof(T),
+                            cudaMemcpyHostToDevice),
+            cudaSuccess);
+  return static_cast<T *>(p);
+}
+
+template <class T> std::vector<T> download(const T *dev, size_t n) {
+  std::vector<T> host(n);
+  EXPECT_EQ(
+      cudaMemcpyAsync(host.data(), dev, n * sizeof(T), cudaMemcpyDeviceToHost),
+      cudaSuccess);
+  return host;
+}
+
+std::vector<float> randomFloats(size_t n, unsigned seed) {
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = u(g);
+  return v;
+}
+
+/// Every thread writes its index to shared memory, waits, then reads its
+/// neighbour's: right only if the barrier holds all threads.
+__global__ void rotateKernel(int *out) {
+  __shared__ int shared[kThreads];
+  shared[threadIdx.x] = int(blockIdx.x * 1000 + threadIdx.x);
+  __syncthreads();
+  out[blockIdx.x * kThreads + threadIdx.x] =
+      shared[(threadIdx.x + 1) % kThreads];
+}
+
+__global__ void blockSumKernel(const double *x, double *out) {
+  __shared__ double shared[kThreads];
+  double total = blockSum(x[blockIdx.x * kThreads + threadIdx.x], shared);
+  if (threadIdx.x == 0)
+    out[blockIdx.x] = total;
+}
+
+__global__ void divergentKernel(int *out) {
+  if (threadIdx.x > 0)
+    __syncthreads();
+  out[threadIdx.x] = 1;
+}
+
+__global__ void noopKernel() {}
+
+} // namespace
+
+TEST(CudaEmu, SgemmMatchesDoubleSumsInEveryTransposeCombination) {
+  const int m = 5, n = 7, k = 9, lda = 11, ldb = 12, ldc = 8;
+  std::vector<float> a = randomFloats(size_t(lda) * 11, 1),
+                     b = randomFloats(size_t(ldb) * 11, 2),
+                     c0 = randomFloats(size_t(ldc) * n, 3);
+  cublasHandle_t h = nullptr;
+  ASSERT_EQ(cublasCreate(&h), CUBLAS_STATUS_SUCCESS);
+  for (cublasOperation_t ta : {CUBLAS_OP_N, CUBLAS_OP_T})
+    for (cublasOperation_t tb : {CUBLAS_OP_N, CUBLAS_OP_T})
+      for (float beta : {0.0f, 0.5f}) {
+        std::vector<float> c = c0;
+        if (beta == 0.0f) // beta 0: C is not read, NaN must not leak
+          for (float &v : c)
+            v = NAN;
+        float *dA = upload(a), *dB = upload(b), *dC = upload(c);
+        const float alpha = 1.5f;
+        ASSERT_EQ(cublasSgemm(h, ta, tb, m, n, k, &alpha, dA, lda, dB, ldb,
+                              &beta, dC, ldc),
+                  CUBLAS_STATUS_SUCCESS);
+        std::vector<float> got = download(dC, c.size());
+        for (int j = 0; j < n; ++j)
+          for (int i = 0; i < m; ++i) {
+            double s = 0.0;
+            for (int l = 0; l < k; ++l) {
+              double x = ta == CUBLAS_OP_N ? a[size_t(i + l * lda)]
+                                           : a[size_t(l + i * lda)];
+              double y = tb == CUBLAS_OP_N ? b[size_t(l + j * ldb)]
+                                           : b[size_t(j + l * ldb)];
+              s += x * y;
+            }
+            double want = alpha * s;
+            if (beta != 0.0f)
+              want += beta * double(c0[size_t(i + j * ldc)]);
+            EXPECT_NEAR(got[size_t(i + j * ldc)], want, 1e-5)
+                << "ta " << ta << " tb " << tb << " beta " << beta;
+          }
+        // Rows of C below m are untouched.
+        EXPECT_EQ(std::memcmp(&got[size_t(m)], &c[size_t(m)], sizeof(float)),
+                  0);
+        cudaFree(dA), cudaFree(dB), cudaFree(dC);
+      }
+  cublasDestroy(h);
+}
+
+TEST(CudaEmu, StridedBatchedSgemmRunsEachBatch) {
+  const int m = 3, n = 2, k = 4, batches = 3;
+  std::vector<float> a = randomFloats(size_t(m * k * batches), 4),
+                     b = randomFloats(size_t(k * n), 5),
+                     c(size_t(m * n * batches));
+  float *dA = upload(a), *dB = upload(b), *dC = upload(c);
+  cublasHandle_t h = nullptr;
+  cublasCreate(&h);
+  const float one = 1.0f, zero = 0.0f;
+  // B broadcast (stride 0) against each A.
+  ASSERT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k,
+                                      &one, dA, m, m * k, dB, k, 0, &zero, dC,
+                                      m, m * n, batches),
+            CUBLAS_STATUS_SUCCESS);
+  std::vector<float> got = download(dC, c.size());
+  for (int q = 0; q < batches; ++q)
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < m; ++i) {
+        double s = 0.0;
+        for (int l = 0; l < k; ++l)
+          s += double(a[size_t(q * m * k + i + l * m)]) * b[size_t(l + j * k)];
+        EXPECT_NEAR(got[size_t(q * m * n + i + j * m)], s, 1e-6);
+      }
+  cudaFree(dA), cudaFree(dB), cudaFree(dC);
+  cublasDestroy(h);
+}
+
+TEST(CudaEmu, SgemmRefusesWhatCublasRefusesAndRangesOutsideAllocations) {
+  std::vector<float> a(12), b(12), c(12);
+  float *dA = upload(a), *dB = upload(b), *dC = upload(c);
+  cublasHandle_t h = nullptr;
+  cublasCreate(&h);
+  const float one = 1.0f, zero = 0.0f;
+  // lda < m.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 3, 3, 3, &one, dA, 2, dB,
+                        3, &zero, dC, 3),
+            CUBLAS_STATUS_INVALID_VALUE);
+  // lda 0 even with k 0 (cuBLAS's max(1, rows)).
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 3, 3, 0, &one, dA, 3, dB,
+                        0, &zero, dC, 3),
+            CUBLAS_STATUS_INVALID_VALUE);
+  // A's 4 x 4 extent (16 floats) exceeds its 12-float allocation.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 4, 3, 4, &one, dA, 4, dB,
+                        4, &zero, dC, 4),
+            CUBLAS_STATUS_INVALID_VALUE);
+  // A host pointer as C.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 3, 3, 3, &one, dA, 3, dB,
+                        3, &zero, c.data(), 3),
+            CUBLAS_STATUS_INVALID_VALUE);
+  // m = 0: nothing to do, success.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 0, 3, 3, &one, dA, 1, dB,
+                        3, &zero, dC, 1),
+            CUBLAS_STATUS_SUCCESS);
+  cudaFree(dA), cudaFree(dB), cudaFree(dC);
+  cublasDestroy(h);
+}
+
+TEST(CudaEmu, MemoryStartsPoisonedAndCopiesAreChecked) {
+  void *p = nullptr;
+  ASSERT_EQ(cudaMalloc(&p, 16), cudaSuccess);
+  std::vector<float> host = download(static_cast<float *>(p), 4);
+  for (float v : host)
+    EXPECT_TRUE(std::isnan(v));
+  std::vector<float> big(8);
+  // Past the end of the allocation.
+  EXPECT_EQ(cudaMemcpyAsync(p, big.data(), 32, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemsetAsync(static_cast<char *>(p) + 8, 0, 9),
+            cudaErrorInvalidValue);
+  // The direction does not match the pointers.
+  EXPECT_EQ(cudaMemcpyAsync(p, big.data(), 16, cudaMemcpyDeviceToHost),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess); // read and cleared
+  EXPECT_EQ(cudaFree(big.data()), cudaErrorInvalidDevicePointer);
+  EXPECT_EQ(cudaFree(p), cudaSuccess);
+  cudaGetLastError();
+}
+
+TEST(CudaEmu, BarriersHoldEveryThreadOfTheBlock) {
+  const int blocks = 3;
+  std::vector<int> out(size_t(blocks * kThreads), -1);
+  int *d = upload(out);
+  SHODH_LAUNCH(rotateKernel, blocks, kThreads, nullptr)(d);
+  ASSERT_EQ(cudaGetLastError(), cudaSuccess);
+  out = download(d, out.size());
+  for (int b = 0; b < blocks; ++b)
+    for (int t = 0; t < kThreads; ++t)
+      EXPECT_EQ(out[size_t(b * kThreads + t)], b * 1000 + (t + 1) % kThreads);
+  cudaFree(d);
+
+  std::vector<double> x(size_t(2 * kThreads)), sums(2);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = double(i) + 0.25;
+  double *dx = upload(x), *ds = upload(sums);
+  SHODH_LAUNCH(blockSumKernel, 2, kThreads, nullptr)(dx, ds);
+  sums = download(ds, 2);
+  EXPECT_EQ(sums[0], 255.0 * 256 / 2 + 64);
+  EXPECT_EQ(sums[1], (511.0 * 512 / 2 - 255.0 * 256 / 2) + 64);
+  cudaFree(dx), cudaFree(ds);
+}
+
+TEST(CudaEmuDeathTest, ADivergentBarrierStopsWithAMessage) {
+  std::vector<int> out(4);
+  int *d = upload(out);
+  EXPECT_DEATH(SHODH_LAUNCH(divergentKernel, 1, 4, nullptr)(d),
+               "divergent barrier");
+  cudaFree(d);
+}
+
+TEST(CudaEmu, LaunchShapesBeyondTheDeviceLimitsFail) {
+  cudaGetLastError();
+  SHODH_LAUNCH(noopKernel, 1, 2048, nullptr)();
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
+  SHODH_LAUNCH(noopKernel, dim3(1, 70000), 32, nullptr)();
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
+  SHODH_LAUNCH(noopKernel, 1, 1024, nullptr)();
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+}
+
+TEST(CudaEmu, FftRoundTripsAndRefusesNonHermitianC2rInput) {
+  int n[2] = {6, 8};
+  const int batch = 2, real = 48, half = 6 * 5;
+  std::vector<float> x = randomFloats(size_t(batch * real), 7);
+  float *dx = upload(x);
+  void *dz = nullptr, *dy = nullptr;
+  ASSERT_EQ(cudaMalloc(&dz, sizeof(float2) * batch * half), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&dy, sizeof(float) * batch * real), cudaSuccess);
+  cufftHandle fwd = 0, inv = 0;
+  ASSERT_EQ(
+      cufftPlanMany(&fwd, 2, n, nullptr, 1, 0, nullptr, 1, 0, CUFFT_R2C, batch),
+      CUFFT_SUCCESS);
+  ASSERT_EQ(
+      cufftPlanMany(&inv, 2, n, nullptr, 1, 0, nullptr, 1, 0, CUFFT_C2R, batch),
+      CUFFT_SUCCESS);
+  ASSERT_EQ(cufftExecR2C(fwd, dx, static_cast<float2 *>(dz)), CUFFT_SUCCESS);
+  std::vector<float2> z = download(static_cast<float2 *>(dz), batch * half);
+  ASSERT_EQ(
+      cufftExecC2R(inv, static_cast<float2 *>(dz), static_cast<float *>(dy)),
+      CUFFT_SUCCESS);
+  std::vector<float> y = download(static_cast<float *>(dy), x.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    EXPECT_NEAR(y[i] / 48.0f, x[i], 1e-5); // unnormalised, as cuFFT
+  // c2r destroyed its input.
+  std::vector<float2> after = download(static_cast<float2 *>(dz), 1);
+  EXPECT_TRUE(std::isnan(after[0].x));
+  // A DC entry whose twin is not its conjugate: refused.
+  z[5 * 5].y += 1.0f; // row 5, column 0 (twin: row 1)
+  EXPECT_EQ(cudaMemcpyAsync(dz, z.data(), z.size() * sizeof(float2),
+                            cudaMemcpyHostToDevice),
+            cudaSuccess);
+  EXPECT_EQ(
+      cufftExecC2R(inv, static_cast<float2 *>(dz), static_cast<float *>(dy)),
+      CUFFT_EXEC_FAILED);
+  // An output outside its allocation.
+  EXPECT_EQ(cufftExecR2C(fwd, dx, static_cast<float2 *>(dz) + 1),
+            CUFFT_EXEC_FAILED);
+  cufftDestroy(fwd), cufftDestroy(inv);
+  cudaFree(dx), cudaFree(dz), cudaFree(dy);
+}

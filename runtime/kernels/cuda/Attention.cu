@@ -44,26 +44,26 @@ __global__ void allocationKlKernel(const int64_t *counts, int64_t assignments,
 
 void launchSoftmaxRows(float *p, int64_t rows, int64_t t, Stream s) {
   if (rows > 0 && t > 0)
-    SHODH_LAUNCH(softmaxRowsKernel, blocksFor(rows), kThreads, st(s))
-    (p, rows, t);
+    SHODH_LAUNCH(softmaxRowsKernel, blocksFor(rows), kThreads, st(s), p, rows,
+                 t);
 }
 
 void launchSoftmaxGradRows(const float *p, float *dp, int64_t rows, int64_t t,
                            Stream s) {
   if (rows > 0 && t > 0)
-    SHODH_LAUNCH(softmaxGradRowsKernel, blocksFor(rows), kThreads, st(s))
-    (p, dp, rows, t);
+    SHODH_LAUNCH(softmaxGradRowsKernel, blocksFor(rows), kThreads, st(s), p, dp,
+                 rows, t);
 }
 
 void launchAuxLossGrad(double coefficient, const float *weight, float *out,
                        Stream s) {
-  SHODH_LAUNCH(auxLossGradKernel, 1, 1, st(s))(coefficient, weight, out);
+  SHODH_LAUNCH(auxLossGradKernel, 1, 1, st(s), coefficient, weight, out);
 }
 
 void launchAllocationKl(const int64_t *counts, int64_t assignments,
                         const double *prior, int64_t e, float *out, Stream s) {
-  SHODH_LAUNCH(allocationKlKernel, 1, 1, st(s))
-  (counts, assignments, prior, e, out);
+  SHODH_LAUNCH(allocationKlKernel, 1, 1, st(s), counts, assignments, prior, e,
+               out);
 }
 
 } // namespace shodh::cuda

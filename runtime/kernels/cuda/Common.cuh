@@ -8,19 +8,20 @@
 
 namespace shodh::cuda {
 
-/// Launches `kernel` on `grid` blocks of `block` threads on `stream`
-/// (a cudaStream_t), no dynamic shared memory:
-/// `SHODH_LAUNCH(k, blocks, threads, stream)(args...)`. Every launch of the
+/// Launches `kernel(args...)` on `grid` blocks of `block` threads on
+/// `stream` (a cudaStream_t), no dynamic shared memory:
+/// `SHODH_LAUNCH(k, blocks, threads, stream, args...)`. Every launch of the
 /// backend goes through it so that the host emulator of the tests
 /// (test/cudaemu, SHODH_CUDA_HOST_EMULATION) can run the same device code
 /// on the CPU, one block at a time.
 #if defined(SHODH_CUDA_HOST_EMULATION)
-#define SHODH_LAUNCH(kernel, grid, block, stream)                              \
-  ::shodh::cudaemu::launcher(grid, block, stream,                              \
-                             [&](auto &&...args) { kernel(args...); })
+#define SHODH_LAUNCH(kernel, grid, block, stream, ...)                         \
+  ::shodh::cudaemu::launcher(grid, block, stream, [&](auto &&...args) {        \
+    kernel(args...);                                                           \
+  })(__VA_ARGS__)
 #else
-#define SHODH_LAUNCH(kernel, grid, block, stream)                              \
-  kernel<<<grid, block, 0, stream>>>
+#define SHODH_LAUNCH(kernel, grid, block, stream, ...)                         \
+  kernel<<<grid, block, 0, stream>>>(__VA_ARGS__)
 #endif
 
 /// Threads per block of the elementwise and reduction kernels.

@@ -42,8 +42,8 @@ void launchIm2col(const ConvGeom &g, const float *x, int64_t channels,
                   int64_t j0, int64_t cols, float *col, Stream s) {
   const int64_t n = channels * g.kernelSize() * cols;
   if (n > 0)
-    SHODH_LAUNCH(im2colKernel, blocksFor(n), kThreads, st(s))
-    (g, x, channels, j0, cols, col);
+    SHODH_LAUNCH(im2colKernel, blocksFor(n), kThreads, st(s), g, x, channels,
+                 j0, cols, col);
 }
 
 void launchCol2im(const ConvGeom &g, const float *col, int64_t channels,
@@ -51,8 +51,8 @@ void launchCol2im(const ConvGeom &g, const float *col, int64_t channels,
                   float *dx, Stream s) {
   const int64_t n = channels * g.inSize();
   if (n > 0)
-    SHODH_LAUNCH(col2imKernel, blocksFor(n), kThreads, st(s))
-    (g, col, channels, j0, cols, bias, first, dx);
+    SHODH_LAUNCH(col2imKernel, blocksFor(n), kThreads, st(s), g, col, channels,
+                 j0, cols, bias, first, dx);
 }
 
 } // namespace shodh::cuda

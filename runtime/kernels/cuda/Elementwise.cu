@@ -66,13 +66,13 @@ void launchBinary(bool add, bool f64, const void *a, const void *b, void *y,
     return;
   auto st = static_cast<cudaStream_t>(s);
   if (f64)
-    SHODH_LAUNCH(binaryKernel, blocksFor(n), kThreads, st)
-    (add, static_cast<const double *>(a), static_cast<const double *>(b),
-     static_cast<double *>(y), n);
+    SHODH_LAUNCH(binaryKernel, blocksFor(n), kThreads, st, add,
+                 static_cast<const double *>(a), static_cast<const double *>(b),
+                 static_cast<double *>(y), n);
   else
-    SHODH_LAUNCH(binaryKernel, blocksFor(n), kThreads, st)
-    (add, static_cast<const float *>(a), static_cast<const float *>(b),
-     static_cast<float *>(y), n);
+    SHODH_LAUNCH(binaryKernel, blocksFor(n), kThreads, st, add,
+                 static_cast<const float *>(a), static_cast<const float *>(b),
+                 static_cast<float *>(y), n);
 }
 
 void launchGelu(bool tanhMode, bool f64, const void *x, void *y, int64_t n,
@@ -81,11 +81,11 @@ void launchGelu(bool tanhMode, bool f64, const void *x, void *y, int64_t n,
     return;
   auto st = static_cast<cudaStream_t>(s);
   if (f64)
-    SHODH_LAUNCH(geluKernel, blocksFor(n), kThreads, st)
-    (tanhMode, static_cast<const double *>(x), static_cast<double *>(y), n);
+    SHODH_LAUNCH(geluKernel, blocksFor(n), kThreads, st, tanhMode,
+                 static_cast<const double *>(x), static_cast<double *>(y), n);
   else
-    SHODH_LAUNCH(geluKernel, blocksFor(n), kThreads, st)
-    (tanhMode, static_cast<const float *>(x), static_cast<float *>(y), n);
+    SHODH_LAUNCH(geluKernel, blocksFor(n), kThreads, st, tanhMode,
+                 static_cast<const float *>(x), static_cast<float *>(y), n);
 }
 
 void launchGeluGrad(bool tanhMode, bool f64, const void *x, const void *dy,
@@ -94,13 +94,13 @@ void launchGeluGrad(bool tanhMode, bool f64, const void *x, const void *dy,
     return;
   auto st = static_cast<cudaStream_t>(s);
   if (f64)
-    SHODH_LAUNCH(geluGradKernel, blocksFor(n), kThreads, st)
-    (tanhMode, static_cast<const double *>(x), static_cast<const double *>(dy),
-     static_cast<double *>(dx), n);
+    SHODH_LAUNCH(geluGradKernel, blocksFor(n), kThreads, st, tanhMode,
+                 static_cast<const double *>(x),
+                 static_cast<const double *>(dy), static_cast<double *>(dx), n);
   else
-    SHODH_LAUNCH(geluGradKernel, blocksFor(n), kThreads, st)
-    (tanhMode, static_cast<const float *>(x), static_cast<const float *>(dy),
-     static_cast<float *>(dx), n);
+    SHODH_LAUNCH(geluGradKernel, blocksFor(n), kThreads, st, tanhMode,
+                 static_cast<const float *>(x), static_cast<const float *>(dy),
+                 static_cast<float *>(dx), n);
 }
 
 } // namespace shodh::cuda

@@ -21,8 +21,7 @@ __global__ void fnoStepKernel(FnoStepArgs args, int64_t n) {
 template <FnoStep Step>
 void launch(const FnoStepArgs &args, int64_t n, Stream s) {
   SHODH_LAUNCH(fnoStepKernel<Step>, blocksFor(n), kThreads,
-               static_cast<cudaStream_t>(s))
-  (args, n);
+               static_cast<cudaStream_t>(s), args, n);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/Common.cuh"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cuda/InterpolateDevice.h"
 
 namespace shodh::cuda {
@@ -43,12 +44,11 @@ void launchInterpolate(const InterpGeometry &g, const InterpTap *taps,
                        const float *x, float *y, void *stream) {
   const int64_t total = g.slices * g.dstSize();
   if (total > 0 && g.srcSize() == 0) // nothing to read: zeros, not garbage
-    cudaMemsetAsync(y, 0, sizeof(float) * size_t(total),
-                    static_cast<cudaStream_t>(stream));
+    SHODH_CUDA_CHECK(cudaMemsetAsync(y, 0, sizeof(float) * size_t(total),
+                                     static_cast<cudaStream_t>(stream)));
   else if (total > 0)
     SHODH_LAUNCH(interpolateKernel, blocksFor(total), kThreads,
-                 static_cast<cudaStream_t>(stream))
-    (g, taps, x, y);
+                 static_cast<cudaStream_t>(stream), g, taps, x, y);
 }
 
 void launchInterpolateGrad(const InterpGeometry &g, const int64_t *start,
@@ -57,8 +57,7 @@ void launchInterpolateGrad(const InterpGeometry &g, const int64_t *start,
   const int64_t total = g.slices * g.srcSize();
   if (total > 0)
     SHODH_LAUNCH(interpolateGradKernel, blocksFor(total), kThreads,
-                 static_cast<cudaStream_t>(stream))
-    (g, start, hits, dy, dx);
+                 static_cast<cudaStream_t>(stream), g, start, hits, dy, dx);
 }
 
 } // namespace shodh::cuda

@@ -53,8 +53,8 @@ void launchLayerNorm(const NormShape &s, const float *x, const float *gamma,
   int64_t n = s.outer * s.inner;
   if (n == 0 || s.channels == 0)
     return;
-  SHODH_LAUNCH(forwardKernel, blocksFor(n), kThreads, st(stream))
-  (s, x, gamma, beta, y, n);
+  SHODH_LAUNCH(forwardKernel, blocksFor(n), kThreads, st(stream), s, x, gamma,
+               beta, y, n);
 }
 
 void launchLayerNormGradInput(const NormShape &s, const float *x,
@@ -63,8 +63,8 @@ void launchLayerNormGradInput(const NormShape &s, const float *x,
   int64_t n = s.outer * s.inner;
   if (n == 0 || s.channels == 0)
     return;
-  SHODH_LAUNCH(gradInputKernel, blocksFor(n), kThreads, st(stream))
-  (s, x, gamma, dy, dx, n);
+  SHODH_LAUNCH(gradInputKernel, blocksFor(n), kThreads, st(stream), s, x, gamma,
+               dy, dx, n);
 }
 
 void launchLayerNormGradGamma(const NormShape &s, const float *x,
@@ -74,13 +74,13 @@ void launchLayerNormGradGamma(const NormShape &s, const float *x,
   if (s.channels == 0)
     return;
   if (n > 0)
-    SHODH_LAUNCH(statsKernel, blocksFor(n), kThreads, st(stream))
-    (s, x, stats, stats + n, n);
+    SHODH_LAUNCH(statsKernel, blocksFor(n), kThreads, st(stream), s, x, stats,
+                 stats + n, n);
   // Channels beyond the grid's x limit are launched in slices.
   for (int64_t c0 = 0; c0 < s.channels; c0 += 2147483647) {
     int64_t count = std::min<int64_t>(s.channels - c0, 2147483647);
-    SHODH_LAUNCH(gradGammaKernel, unsigned(count), kThreads, st(stream))
-    (s, x, dy, stats, stats + n, dgamma, c0);
+    SHODH_LAUNCH(gradGammaKernel, unsigned(count), kThreads, st(stream), s, x,
+                 dy, stats, stats + n, dgamma, c0);
   }
 }
 

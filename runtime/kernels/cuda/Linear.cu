@@ -46,8 +46,7 @@ void launchLinearPrefill(const float *r, const float *b, float *y,
   if (n == 0)
     return;
   SHODH_LAUNCH(prefillKernel, blocksFor(n), kThreads,
-               static_cast<cudaStream_t>(s))
-  (r, b, y, channels, inner, n);
+               static_cast<cudaStream_t>(s), r, b, y, channels, inner, n);
 }
 
 void launchLinearGradBias(const float *dy, float *db, int64_t outer,
@@ -58,8 +57,8 @@ void launchLinearGradBias(const float *dy, float *db, int64_t outer,
   for (int64_t o0 = 0; o0 < channels; o0 += 2147483647) {
     int64_t count = std::min<int64_t>(channels - o0, 2147483647);
     SHODH_LAUNCH(gradBiasKernel, unsigned(count), kThreads,
-                 static_cast<cudaStream_t>(s))
-    (dy + o0 * inner, db + o0, outer, channels, inner);
+                 static_cast<cudaStream_t>(s), dy + o0 * inner, db + o0, outer,
+                 channels, inner);
   }
 }
 

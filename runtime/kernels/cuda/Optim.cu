@@ -63,20 +63,20 @@ void launchAdam(const AdamParams &h, const int64_t *step, const float *lr,
                 Stream s) {
   if (n == 0)
     return;
-  SHODH_LAUNCH(adamKernel, blocksFor(n), kThreads, static_cast<cudaStream_t>(s))
-  (h, step, lr, p, g, m, v, n);
+  SHODH_LAUNCH(adamKernel, blocksFor(n), kThreads, static_cast<cudaStream_t>(s),
+               h, step, lr, p, g, m, v, n);
 }
 
 void launchClipByNorm(const float *g, const float *norm, double maxNorm,
                       float *y, int64_t n, Stream s) {
   if (n == 0)
     return;
-  SHODH_LAUNCH(clipKernel, blocksFor(n), kThreads, static_cast<cudaStream_t>(s))
-  (g, norm, static_cast<float>(maxNorm), y, n);
+  SHODH_LAUNCH(clipKernel, blocksFor(n), kThreads, static_cast<cudaStream_t>(s),
+               g, norm, static_cast<float>(maxNorm), y, n);
 }
 
 void launchStepIncrement(const int64_t *x, int64_t *y, Stream s) {
-  SHODH_LAUNCH(stepKernel, 1, 1, static_cast<cudaStream_t>(s))(x, y);
+  SHODH_LAUNCH(stepKernel, 1, 1, static_cast<cudaStream_t>(s), x, y);
 }
 
 } // namespace shodh::cuda

@@ -55,9 +55,9 @@ void spectralDerivative(const PhysicsGeometry &g, const void *k, const void *in,
   int64_t total = g.batch * g.outChannels * g.leadRows * g.half;
   if (total == 0)
     return;
-  SHODH_LAUNCH(spectralDerivativeKernel<T>, blocksFor(total), kThreads, st(s))
-  (g, static_cast<const T *>(k), static_cast<const C *>(in),
-   static_cast<C *>(out), total);
+  SHODH_LAUNCH(spectralDerivativeKernel<T>, blocksFor(total), kThreads, st(s),
+               g, static_cast<const T *>(k), static_cast<const C *>(in),
+               static_cast<C *>(out), total);
 }
 
 template <typename T>
@@ -66,9 +66,9 @@ void lerayProject(const PhysicsGeometry &g, const void *k, void *spec,
   int64_t total = g.batch * g.leadRows * g.half;
   if (total == 0)
     return;
-  SHODH_LAUNCH(lerayProjectKernel<T>, blocksFor(total), kThreads, st(s))
-  (g, static_cast<const T *>(k),
-   static_cast<typename ComplexOf<T>::type *>(spec), total);
+  SHODH_LAUNCH(lerayProjectKernel<T>, blocksFor(total), kThreads, st(s), g,
+               static_cast<const T *>(k),
+               static_cast<typename ComplexOf<T>::type *>(spec), total);
 }
 
 template <typename T>
@@ -76,8 +76,8 @@ void fd2Derivative(const PhysicsGeometry &g, const void *x, void *y, Stream s) {
   int64_t total = g.batch * g.outChannels * g.n[0] * g.n[1] * g.n[2];
   if (total == 0)
     return;
-  SHODH_LAUNCH(fd2DerivativeKernel<T>, blocksFor(total), kThreads, st(s))
-  (g, static_cast<const T *>(x), static_cast<T *>(y), total);
+  SHODH_LAUNCH(fd2DerivativeKernel<T>, blocksFor(total), kThreads, st(s), g,
+               static_cast<const T *>(x), static_cast<T *>(y), total);
 }
 
 } // namespace

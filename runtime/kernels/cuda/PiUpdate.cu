@@ -25,8 +25,8 @@ __global__ void piUpdateKernel(PiGains g, const float *lambda,
 void launchPiUpdate(const PiGains &g, const float *lambda,
                     const double *integral, const float *measured, float *used,
                     float *lambdaOut, double *integralOut, void *stream) {
-  SHODH_LAUNCH(piUpdateKernel, 1, 1, static_cast<cudaStream_t>(stream))
-  (g, lambda, integral, measured, used, lambdaOut, integralOut);
+  SHODH_LAUNCH(piUpdateKernel, 1, 1, static_cast<cudaStream_t>(stream), g,
+               lambda, integral, measured, used, lambdaOut, integralOut);
 }
 
 } // namespace shodh::cuda

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/Common.cuh"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cuda/DispatchDevice.h"
 #include "runtime/kernels/cuda/RoutingLaunch.h"
 
@@ -159,43 +160,45 @@ void launchDispatch(const int64_t *ids, int64_t n, int64_t experts, int64_t cap,
   int64_t *chunkRank = scratch, *counts = chunkRank + n,
           *base = counts + chunks * experts, *total = base + chunks * experts,
           *dropStart = total + experts;
-  cudaMemsetAsync(counts, 0, sizeof(int64_t) * size_t(chunks * experts),
-                  st(stream));
+  SHODH_CUDA_CHECK(cudaMemsetAsync(
+      counts, 0, sizeof(int64_t) * size_t(chunks * experts), st(stream)));
   if (n > 0)
-    SHODH_LAUNCH(rankKernel, blocksFor(n), kThreads, st(stream))
-    (ids, n, experts, chunkRank, reinterpret_cast<ull *>(counts), fault);
-  SHODH_LAUNCH(scanKernel, 1, kThreads, st(stream))
-  (counts, chunks, experts, cap, base, total, offsets, dropStart);
+    SHODH_LAUNCH(rankKernel, blocksFor(n), kThreads, st(stream), ids, n,
+                 experts, chunkRank, reinterpret_cast<ull *>(counts), fault);
+  SHODH_LAUNCH(scanKernel, 1, kThreads, st(stream), counts, chunks, experts,
+               cap, base, total, offsets, dropStart);
   if (n == 0)
     return;
-  SHODH_LAUNCH(placeKernel, blocksFor(n), kThreads, st(stream))
-  (ids, n, experts, chunkRank, base, offsets, dropStart, source);
+  SHODH_LAUNCH(placeKernel, blocksFor(n), kThreads, st(stream), ids, n, experts,
+               chunkRank, base, offsets, dropStart, source);
   if (len > 0)
-    SHODH_LAUNCH(gatherKernel, blocksFor(n * len), kThreads, st(stream))
-    (x, source, offsets, experts, n, k, len, sorted);
+    SHODH_LAUNCH(gatherKernel, blocksFor(n * len), kThreads, st(stream), x,
+                 source, offsets, experts, n, k, len, sorted);
 }
 
 void launchInvertSource(const int64_t *source, const int64_t *offsets,
                         int64_t rows, int64_t experts, uint64_t *first,
                         int64_t *rowOf, RoutingFault *fault, Stream stream) {
-  SHODH_LAUNCH(offsetsKernel, 1, 1, st(stream))(offsets, experts, rows, fault);
+  SHODH_LAUNCH(offsetsKernel, 1, 1, st(stream), offsets, experts, rows, fault);
   if (rows == 0)
     return;
   // 0xFF bytes: first = ~0 (no row yet), rowOf = -1 (dropped).
-  cudaMemsetAsync(first, 0xFF, sizeof(uint64_t) * size_t(rows), st(stream));
-  cudaMemsetAsync(rowOf, 0xFF, sizeof(int64_t) * size_t(rows), st(stream));
-  SHODH_LAUNCH(firstRowKernel, blocksFor(rows), kThreads, st(stream))
-  (source, rows, reinterpret_cast<ull *>(first));
-  SHODH_LAUNCH(invertKernel, blocksFor(rows), kThreads, st(stream))
-  (source, offsets, experts, rows, first, rowOf, fault);
+  SHODH_CUDA_CHECK(cudaMemsetAsync(first, 0xFF, sizeof(uint64_t) * size_t(rows),
+                                   st(stream)));
+  SHODH_CUDA_CHECK(
+      cudaMemsetAsync(rowOf, 0xFF, sizeof(int64_t) * size_t(rows), st(stream)));
+  SHODH_LAUNCH(firstRowKernel, blocksFor(rows), kThreads, st(stream), source,
+               rows, reinterpret_cast<ull *>(first));
+  SHODH_LAUNCH(invertKernel, blocksFor(rows), kThreads, st(stream), source,
+               offsets, experts, rows, first, rowOf, fault);
 }
 
 void launchGatherSum(const float *o, const float *g, const int64_t *rowOf,
                      float *y, int64_t tokens, int64_t k, int64_t len,
                      Stream stream) {
   if (tokens * len > 0)
-    SHODH_LAUNCH(gatherSumKernel, blocksFor(tokens * len), kThreads, st(stream))
-    (o, g, rowOf, y, tokens, k, len);
+    SHODH_LAUNCH(gatherSumKernel, blocksFor(tokens * len), kThreads, st(stream),
+                 o, g, rowOf, y, tokens, k, len);
 }
 
 void launchCombineGrad(const float *dy, const float *o, const float *g,
@@ -205,11 +208,11 @@ void launchCombineGrad(const float *dy, const float *o, const float *g,
                        Stream stream) {
   if (rows * len > 0)
     SHODH_LAUNCH(combineGradOutKernel, blocksFor(rows * len), kThreads,
-                 st(stream))
-    (dy, g, source, offsets, experts, dout, rows, k, len);
+                 st(stream), dy, g, source, offsets, experts, dout, rows, k,
+                 len);
   if (rows > 0)
-    SHODH_LAUNCH(combineGradGateKernel, blocksFor(rows), kThreads, st(stream))
-    (dy, o, rowOf, dgates, rows, k, len);
+    SHODH_LAUNCH(combineGradGateKernel, blocksFor(rows), kThreads, st(stream),
+                 dy, o, rowOf, dgates, rows, k, len);
 }
 
 void launchGroupColumnSums(const float *src, const int64_t *offsets,
@@ -217,8 +220,7 @@ void launchGroupColumnSums(const float *src, const int64_t *offsets,
                            Stream stream) {
   if (experts * cols > 0)
     SHODH_LAUNCH(groupColumnSumsKernel, blocksFor(experts * cols), kThreads,
-                 st(stream))
-    (src, offsets, experts, cols, out);
+                 st(stream), src, offsets, experts, cols, out);
 }
 
 } // namespace shodh::cuda

@@ -41,8 +41,8 @@ __global__ void partialSums(const float *a, const float *b, int64_t len,
     partials[unit] = total;
 }
 
-__global__ void rowTotals(const double *partials, int64_t rows,
-                          int64_t chunks, double *sums) {
+__global__ void rowTotals(const double *partials, int64_t rows, int64_t chunks,
+                          double *sums) {
   for (int64_t r = gridStart(); r < rows; r += gridStride()) {
     double s = 0.0;
     for (int64_t c = 0; c < chunks; ++c)
@@ -110,26 +110,26 @@ void launchRowSums(const float *a, const float *b, int64_t rows, int64_t len,
     return;
   const int64_t chunks = chunksPerRow(len);
   // Grid x holds up to 2^31 - 1 blocks: far beyond any tensor we plan for.
-  SHODH_LAUNCH(partialSums, unsigned(rows * chunks), kThreads, st(s))
-  (a, b, len, chunks, scratch);
-  SHODH_LAUNCH(rowTotals, blocksFor(rows), kThreads, st(s))
-  (scratch, rows, chunks, sums);
+  SHODH_LAUNCH(partialSums, unsigned(rows * chunks), kThreads, st(s), a, b, len,
+               chunks, scratch);
+  SHODH_LAUNCH(rowTotals, blocksFor(rows), kThreads, st(s), scratch, rows,
+               chunks, sums);
 }
 
 void launchMseFinish(const double *sums, int64_t n, float *out, Stream s) {
-  SHODH_LAUNCH(mseFinish, 1, 1, st(s))(sums, n, out);
+  SHODH_LAUNCH(mseFinish, 1, 1, st(s), sums, n, out);
 }
 
 void launchMseGrad(const float *p, const float *t, const float *dlossPtr,
                    float *dp, int64_t n, Stream s) {
   if (n == 0)
     return;
-  SHODH_LAUNCH(mseGrad, blocksFor(n), kThreads, st(s))(p, t, dlossPtr, dp, n);
+  SHODH_LAUNCH(mseGrad, blocksFor(n), kThreads, st(s), p, t, dlossPtr, dp, n);
 }
 
 void launchRelL2Finish(const double *diff, const double *norm, int64_t batch,
                        float *out, Stream s) {
-  SHODH_LAUNCH(relL2Finish, 1, 1, st(s))(diff, norm, batch, out);
+  SHODH_LAUNCH(relL2Finish, 1, 1, st(s), diff, norm, batch, out);
 }
 
 void launchRelL2Grad(const float *p, const float *t, const float *dlossPtr,
@@ -137,15 +137,14 @@ void launchRelL2Grad(const float *p, const float *t, const float *dlossPtr,
                      int64_t batch, int64_t len, float *dp, Stream s) {
   if (batch == 0 || len == 0)
     return;
-  SHODH_LAUNCH(relL2Coef, blocksFor(batch), kThreads, st(s))
-  (dlossPtr, diff, norm, batch, coef);
-  SHODH_LAUNCH(relL2Grad, blocksFor(batch * len), kThreads, st(s))
-  (p, t, coef, len, dp, batch * len);
+  SHODH_LAUNCH(relL2Coef, blocksFor(batch), kThreads, st(s), dlossPtr, diff,
+               norm, batch, coef);
+  SHODH_LAUNCH(relL2Grad, blocksFor(batch * len), kThreads, st(s), p, t, coef,
+               len, dp, batch * len);
 }
 
-void launchNormFinish(const double *sums, int64_t count, float *out,
-                      Stream s) {
-  SHODH_LAUNCH(normFinish, 1, 1, st(s))(sums, count, out);
+void launchNormFinish(const double *sums, int64_t count, float *out, Stream s) {
+  SHODH_LAUNCH(normFinish, 1, 1, st(s), sums, count, out);
 }
 
 } // namespace shodh::cuda

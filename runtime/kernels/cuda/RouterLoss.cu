@@ -4,13 +4,14 @@
 // the per-element functions of RoutingDevice.h. Expert counts are an exact
 // integer histogram; column means run one thread per column over the rows
 // in order (the CPU's order, so bitwise); the two long sums (z-loss's
-// lse^2 over rows, KL's entropy over all elements or sample means) are strided double
-// partials of one block added in a fixed tree (Common.cuh blockSum): no
+// lse^2 over rows, KL's entropy over all elements or sample means) are strided
+// double partials of one block added in a fixed tree (Common.cuh blockSum): no
 // float atomics, the same bits on every run, and within double rounding of
 // the CPU's sequential sums.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/Common.cuh"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cuda/RoutingLaunch.h"
 
 namespace shodh::cuda {
@@ -119,10 +120,10 @@ __global__ void klLossGradKernel(const float *dloss, const float *p,
   const double d = dlossOf(dloss);
   for (int64_t idx = gridStart(); idx < n * e; idx += gridStride()) {
     const int64_t i = idx % e;
-    const double q = sampleMeans ? sampleMeans[(idx / e / t) * e + i]
-                                 : double(p[idx]);
-    out[idx] = klLossGradAt(d, means[i], prior ? prior[i] : 1.0 / double(e),
-                            q, beta, n);
+    const double q =
+        sampleMeans ? sampleMeans[(idx / e / t) * e + i] : double(p[idx]);
+    out[idx] = klLossGradAt(d, means[i], prior ? prior[i] : 1.0 / double(e), q,
+                            beta, n);
   }
 }
 
@@ -131,45 +132,46 @@ __global__ void klLossGradKernel(const float *dloss, const float *p,
 void launchExpertCounts(const int64_t *ids, int64_t assignments,
                         int64_t experts, int64_t *counts, RoutingFault *fault,
                         Stream stream) {
-  cudaMemsetAsync(counts, 0, sizeof(int64_t) * size_t(experts), st(stream));
+  SHODH_CUDA_CHECK(cudaMemsetAsync(counts, 0, sizeof(int64_t) * size_t(experts),
+                                   st(stream)));
   if (assignments > 0)
-    SHODH_LAUNCH(countKernel, blocksFor(assignments), kThreads, st(stream))
-    (ids, assignments, experts, reinterpret_cast<ull *>(counts), fault);
+    SHODH_LAUNCH(countKernel, blocksFor(assignments), kThreads, st(stream), ids,
+                 assignments, experts, reinterpret_cast<ull *>(counts), fault);
 }
 
 void launchColumnMeans(const float *x, int64_t n, int64_t e, double *means,
                        Stream stream) {
   if (e > 0)
-    SHODH_LAUNCH(columnMeansKernel, blocksFor(e), kThreads, st(stream))
-    (x, n, e, means);
+    SHODH_LAUNCH(columnMeansKernel, blocksFor(e), kThreads, st(stream), x, n, e,
+                 means);
 }
 
 void launchLoadBalance(bool grad, const float *dloss, const int64_t *counts,
                        int64_t assignments, const double *means, int64_t n,
                        int64_t e, float *out, Stream stream) {
   if (!grad)
-    SHODH_LAUNCH(loadBalanceKernel, 1, 1, st(stream))
-    (counts, assignments, means, e, out);
+    SHODH_LAUNCH(loadBalanceKernel, 1, 1, st(stream), counts, assignments,
+                 means, e, out);
   else if (n * e > 0)
-    SHODH_LAUNCH(loadBalanceGradKernel, blocksFor(n * e), kThreads, st(stream))
-    (dloss, counts, assignments, n, e, out);
+    SHODH_LAUNCH(loadBalanceGradKernel, blocksFor(n * e), kThreads, st(stream),
+                 dloss, counts, assignments, n, e, out);
 }
 
 void launchRowLse(const float *z, int64_t n, int64_t e, double *lse,
                   Stream stream) {
   if (n > 0)
-    SHODH_LAUNCH(rowLseKernel, blocksFor(n), kThreads, st(stream))
-    (z, n, e, lse);
+    SHODH_LAUNCH(rowLseKernel, blocksFor(n), kThreads, st(stream), z, n, e,
+                 lse);
 }
 
 void launchZLoss(bool grad, const float *dloss, const float *z,
                  const double *lse, int64_t n, int64_t e, float *out,
                  Stream stream) {
   if (!grad)
-    SHODH_LAUNCH(zLossKernel, 1, kThreads, st(stream))(lse, n, out);
+    SHODH_LAUNCH(zLossKernel, 1, kThreads, st(stream), lse, n, out);
   else if (n * e > 0)
-    SHODH_LAUNCH(zLossGradKernel, blocksFor(n * e), kThreads, st(stream))
-    (dloss, z, lse, n, e, out);
+    SHODH_LAUNCH(zLossGradKernel, blocksFor(n * e), kThreads, st(stream), dloss,
+                 z, lse, n, e, out);
 }
 
 void launchSampleMeans(const float *x, int64_t t, int64_t n, int64_t e,
@@ -177,8 +179,7 @@ void launchSampleMeans(const float *x, int64_t t, int64_t n, int64_t e,
   const int64_t samples = t ? n / t : 0;
   if (samples * e > 0)
     SHODH_LAUNCH(sampleMeansKernel, blocksFor(samples * e), kThreads,
-                 st(stream))
-    (x, t, samples, e, means);
+                 st(stream), x, t, samples, e, means);
 }
 
 void launchKlLoss(bool grad, const float *dloss, const float *p,
@@ -186,11 +187,11 @@ void launchKlLoss(bool grad, const float *dloss, const float *p,
                   int64_t n, int64_t e, const double *sampleMeans, int64_t t,
                   float *out, Stream stream) {
   if (!grad)
-    SHODH_LAUNCH(klLossKernel, 1, kThreads, st(stream))
-    (p, means, prior, beta, n, e, sampleMeans, t ? n / t : 0, out);
+    SHODH_LAUNCH(klLossKernel, 1, kThreads, st(stream), p, means, prior, beta,
+                 n, e, sampleMeans, t ? n / t : 0, out);
   else if (n * e > 0)
-    SHODH_LAUNCH(klLossGradKernel, blocksFor(n * e), kThreads, st(stream))
-    (dloss, p, means, prior, beta, n, e, sampleMeans, t, out);
+    SHODH_LAUNCH(klLossGradKernel, blocksFor(n * e), kThreads, st(stream),
+                 dloss, p, means, prior, beta, n, e, sampleMeans, t, out);
 }
 
 } // namespace shodh::cuda

@@ -66,39 +66,39 @@ void launchPatchCopy(const PatchShape &s, bool toTokens, const float *src,
   int64_t n =
       s.batch * s.patches * s.channels * s.patch[0] * s.patch[1] * s.patch[2];
   if (n > 0)
-    SHODH_LAUNCH(patchKernel, blocksFor(n), kThreads, st(stream))
-    (s, toTokens, src, dst, n);
+    SHODH_LAUNCH(patchKernel, blocksFor(n), kThreads, st(stream), s, toTokens,
+                 src, dst, n);
 }
 
 void launchRouterRows(float *logits, const float *bias, float *probs,
                       int64_t rows, int64_t e, double temperature,
                       Stream stream) {
   if (rows > 0 && e > 0)
-    SHODH_LAUNCH(routerKernel, blocksFor(rows), kThreads, st(stream))
-    (logits, bias, probs, rows, e, temperature);
+    SHODH_LAUNCH(routerKernel, blocksFor(rows), kThreads, st(stream), logits,
+                 bias, probs, rows, e, temperature);
 }
 
 void launchRouterGrad(const float *p, const float *dp, const float *dl,
                       float *dz, int64_t rows, int64_t e, double temperature,
                       Stream stream) {
   if (rows > 0 && e > 0)
-    SHODH_LAUNCH(routerGradKernel, blocksFor(rows), kThreads, st(stream))
-    (p, dp, dl, dz, rows, e, temperature);
+    SHODH_LAUNCH(routerGradKernel, blocksFor(rows), kThreads, st(stream), p, dp,
+                 dl, dz, rows, e, temperature);
 }
 
 void launchTopK(const float *p, int64_t rows, int64_t e, int64_t k,
                 bool renormalize, float *gates, int64_t *ids, Stream stream) {
   if (rows > 0)
-    SHODH_LAUNCH(topKKernel, blocksFor(rows), kThreads, st(stream))
-    (p, rows, e, k, renormalize, gates, ids);
+    SHODH_LAUNCH(topKKernel, blocksFor(rows), kThreads, st(stream), p, rows, e,
+                 k, renormalize, gates, ids);
 }
 
 void launchTopKGrad(const float *p, const int64_t *ids, const float *dg,
                     float *dp, int64_t rows, int64_t e, int64_t k,
                     bool renormalize, RoutingFault *fault, Stream stream) {
   if (rows > 0)
-    SHODH_LAUNCH(topKGradKernel, blocksFor(rows), kThreads, st(stream))
-    (p, ids, dg, dp, rows, e, k, renormalize, fault);
+    SHODH_LAUNCH(topKGradKernel, blocksFor(rows), kThreads, st(stream), p, ids,
+                 dg, dp, rows, e, k, renormalize, fault);
 }
 
 } // namespace shodh::cuda

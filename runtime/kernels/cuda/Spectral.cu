@@ -55,9 +55,9 @@ void launchGatherModes(const void *half, void *trunc, const int64_t *index,
   int64_t n = rows * truncSize;
   if (n == 0)
     return;
-  SHODH_LAUNCH(gatherKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float2 *>(half), static_cast<float2 *>(trunc), index,
-   halfSize, truncSize, n);
+  SHODH_LAUNCH(gatherKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float2 *>(half), static_cast<float2 *>(trunc),
+               index, halfSize, truncSize, n);
 }
 
 void launchScatterModes(const void *trunc, void *half, const int64_t *index,
@@ -66,9 +66,9 @@ void launchScatterModes(const void *trunc, void *half, const int64_t *index,
   int64_t n = rows * truncSize;
   if (n == 0)
     return;
-  SHODH_LAUNCH(scatterKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float2 *>(trunc), static_cast<float2 *>(half), index,
-   halfSize, truncSize, scale, n);
+  SHODH_LAUNCH(scatterKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float2 *>(trunc), static_cast<float2 *>(half),
+               index, halfSize, truncSize, scale, n);
 }
 
 void launchModeContract(const void *x, const void *w, void *out, int64_t B,
@@ -76,9 +76,9 @@ void launchModeContract(const void *x, const void *w, void *out, int64_t B,
   int64_t n = B * O * K;
   if (n == 0)
     return;
-  SHODH_LAUNCH(contractKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float2 *>(x), static_cast<const float2 *>(w),
-   static_cast<float2 *>(out), I, O, K, n);
+  SHODH_LAUNCH(contractKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float2 *>(x), static_cast<const float2 *>(w),
+               static_cast<float2 *>(out), I, O, K, n);
 }
 
 } // namespace shodh::cuda

@@ -31,15 +31,14 @@ __global__ void spectralEnergyKernel(const float *x, int64_t tokens,
 } // namespace
 
 void launchSpectralEnergy(const float *x, int64_t tokens,
-                          const spectral_energy::Geometry &g,
-                          const double *twD, const double *twH,
-                          const double *twW, const int64_t *band,
-                          const double *weight, double *scratch, float *y,
-                          Stream stream) {
+                          const spectral_energy::Geometry &g, const double *twD,
+                          const double *twH, const double *twW,
+                          const int64_t *band, const double *weight,
+                          double *scratch, float *y, Stream stream) {
   if (tokens > 0)
     SHODH_LAUNCH(spectralEnergyKernel, blocksFor(tokens), kThreads,
-                 static_cast<cudaStream_t>(stream))
-    (x, tokens, g, twD, twH, twW, band, weight, scratch, y);
+                 static_cast<cudaStream_t>(stream), x, tokens, g, twD, twH, twW,
+                 band, weight, scratch, y);
 }
 
 } // namespace shodh::cuda

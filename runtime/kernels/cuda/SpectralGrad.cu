@@ -51,9 +51,9 @@ void launchModeContractAdjoint(const void *dy, const void *w, void *dx,
   int64_t n = B * I * K;
   if (n == 0)
     return;
-  SHODH_LAUNCH(adjointKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float2 *>(dy), static_cast<const float2 *>(w),
-   static_cast<float2 *>(dx), I, O, K, n);
+  SHODH_LAUNCH(adjointKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float2 *>(dy), static_cast<const float2 *>(w),
+               static_cast<float2 *>(dx), I, O, K, n);
 }
 
 void launchModeWeightGrad(const void *x, const void *dy, const float *scale,
@@ -62,9 +62,9 @@ void launchModeWeightGrad(const void *x, const void *dy, const float *scale,
   int64_t n = I * O * K;
   if (n == 0)
     return;
-  SHODH_LAUNCH(weightGradKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float2 *>(x), static_cast<const float2 *>(dy), scale,
-   static_cast<float2 *>(dw), B, I, O, K, n);
+  SHODH_LAUNCH(weightGradKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float2 *>(x), static_cast<const float2 *>(dy),
+               scale, static_cast<float2 *>(dw), B, I, O, K, n);
 }
 
 } // namespace shodh::cuda

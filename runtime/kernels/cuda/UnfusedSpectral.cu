@@ -36,7 +36,7 @@ cudaStream_t st(Stream s) { return static_cast<cudaStream_t>(s); }
 void launchScaleFloats(float *v, int64_t n, float scale, Stream s) {
   if (n == 0)
     return;
-  SHODH_LAUNCH(scaleFloatsKernel, blocksFor(n), kThreads, st(s))(v, n, scale);
+  SHODH_LAUNCH(scaleFloatsKernel, blocksFor(n), kThreads, st(s), v, n, scale);
 }
 
 void launchScaleModes(void *v, const float *factor, int64_t rows,
@@ -44,8 +44,8 @@ void launchScaleModes(void *v, const float *factor, int64_t rows,
   const int64_t n = rows * halfSize;
   if (n == 0)
     return;
-  SHODH_LAUNCH(scaleModesKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<float *>(v), factor, halfSize, n);
+  SHODH_LAUNCH(scaleModesKernel, blocksFor(n), kThreads, st(s),
+               static_cast<float *>(v), factor, halfSize, n);
 }
 
 void launchC2rInput(const void *src, const float *factor, void *dst,
@@ -53,8 +53,9 @@ void launchC2rInput(const void *src, const float *factor, void *dst,
   const int64_t n = rows * halfSizeOf(g);
   if (n == 0)
     return;
-  SHODH_LAUNCH(c2rInputKernel, blocksFor(n), kThreads, st(s))
-  (static_cast<const float *>(src), factor, g, static_cast<float *>(dst), n);
+  SHODH_LAUNCH(c2rInputKernel, blocksFor(n), kThreads, st(s),
+               static_cast<const float *>(src), factor, g,
+               static_cast<float *>(dst), n);
 }
 
 } // namespace shodh::cuda

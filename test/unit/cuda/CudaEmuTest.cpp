@@ -206,7 +206,7 @@ TEST(CudaEmu, BarriersHoldEveryThreadOfTheBlock) {
   const int blocks = 3;
   std::vector<int> out(size_t(blocks * kThreads), -1);
   int *d = upload(out);
-  SHODH_LAUNCH(rotateKernel, blocks, kThreads, nullptr)(d);
+  SHODH_LAUNCH(rotateKernel, blocks, kThreads, nullptr, d);
   ASSERT_EQ(cudaGetLastError(), cudaSuccess);
   out = download(d, out.size());
   for (int b = 0; b < blocks; ++b)
@@ -218,7 +218,7 @@ TEST(CudaEmu, BarriersHoldEveryThreadOfTheBlock) {
   for (size_t i = 0; i < x.size(); ++i)
     x[i] = double(i) + 0.25;
   double *dx = upload(x), *ds = upload(sums);
-  SHODH_LAUNCH(blockSumKernel, 2, kThreads, nullptr)(dx, ds);
+  SHODH_LAUNCH(blockSumKernel, 2, kThreads, nullptr, dx, ds);
   sums = download(ds, 2);
   EXPECT_EQ(sums[0], 255.0 * 256 / 2 + 64);
   EXPECT_EQ(sums[1], (511.0 * 512 / 2 - 255.0 * 256 / 2) + 64);
@@ -228,18 +228,18 @@ TEST(CudaEmu, BarriersHoldEveryThreadOfTheBlock) {
 TEST(CudaEmuDeathTest, ADivergentBarrierStopsWithAMessage) {
   std::vector<int> out(4);
   int *d = upload(out);
-  EXPECT_DEATH(SHODH_LAUNCH(divergentKernel, 1, 4, nullptr)(d),
+  EXPECT_DEATH(SHODH_LAUNCH(divergentKernel, 1, 4, nullptr, d),
                "divergent barrier");
   cudaFree(d);
 }
 
 TEST(CudaEmu, LaunchShapesBeyondTheDeviceLimitsFail) {
   cudaGetLastError();
-  SHODH_LAUNCH(noopKernel, 1, 2048, nullptr)();
+  SHODH_LAUNCH(noopKernel, 1, 2048, nullptr);
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
-  SHODH_LAUNCH(noopKernel, dim3(1, 70000), 32, nullptr)();
+  SHODH_LAUNCH(noopKernel, dim3(1, 70000), 32, nullptr);
   EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
-  SHODH_LAUNCH(noopKernel, 1, 1024, nullptr)();
+  SHODH_LAUNCH(noopKernel, 1, 1024, nullptr);
   EXPECT_EQ(cudaGetLastError(), cudaSuccess);
 }
 

@@ -106,8 +106,15 @@ private:
     const float alpha = 1.0f;
     const int N = int(s_.outer), S = int(s_.inner), ci = int(cin_),
               co = int(cout_);
-    if (s_.outer == 0 || cout_ == 0)
+    if (s_.outer == 0 || cout_ == 0 || S == 0)
       return;
+    if (ci == 0) { // an empty product: y is the prefill, or zeros
+      if (beta == 0.0f)
+        SHODH_CUDA_CHECK(cudaMemsetAsync(
+            y, 0, sizeof(float) * size_t(N) * size_t(co) * size_t(S),
+            static_cast<cudaStream_t>(stream(ctx))));
+      return;
+    }
     if (S == 1)
       checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_T, CUBLAS_OP_N, co, N, ci,
                             &alpha, w, ci, x, ci, &beta, y, co),
@@ -130,8 +137,15 @@ private:
     const float alpha = 1.0f;
     const int N = int(s_.outer), S = int(s_.inner), ci = int(cin_),
               co = int(cout_);
-    if (s_.outer == 0 || cin_ == 0)
+    if (s_.outer == 0 || cin_ == 0 || S == 0)
       return;
+    if (co == 0) { // an empty product: dx is the accumulator, or zeros
+      if (beta == 0.0f)
+        SHODH_CUDA_CHECK(cudaMemsetAsync(
+            dx, 0, sizeof(float) * size_t(N) * size_t(ci) * size_t(S),
+            static_cast<cudaStream_t>(stream(ctx))));
+      return;
+    }
     if (S == 1)
       checkBlas(cublasSgemm(blas(ctx), CUBLAS_OP_N, CUBLAS_OP_N, ci, N, co,
                             &alpha, w, ci, dy, co, &beta, dx, ci),

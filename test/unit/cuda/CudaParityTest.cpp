@@ -113,6 +113,42 @@ TEST(CudaParity, LinearGradients) {
   }
 }
 
+// Empty extents (cuBLAS refuses a leading dimension of 0 where the CPU
+// writes what the formula gives: the bias, the residual, zeros).
+TEST(CudaParity, LinearWithEmptyExtents) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  struct Case {
+    Shape x, w, y;
+    int64_t axis;
+  };
+  for (const Case &c : {Case{{3, 0, 5}, {4, 0}, {3, 4, 5}, 1}, // Cin = 0
+                        Case{{3, 5, 0}, {4, 5}, {3, 4, 0}, 1}, // S = 0
+                        Case{{3, 5, 6}, {0, 5}, {3, 0, 6}, 1}, // Cout = 0
+                        Case{{3, 0}, {4, 0}, {3, 4}, 1},       // Cin = 0, S 1
+                        Case{{0, 5}, {4, 5}, {0, 4}, 1}}) {    // N = 0
+    HostTensor x = uniform(c.x, 70), w = uniform(c.w, 71),
+               b = uniform({c.w[0]}, 72), r = uniform(c.y, 73),
+               dy = uniform(c.y, 74), acc = uniform(c.x, 75);
+    std::string what =
+        "x [" + std::to_string(c.x[0]) + ", " + std::to_string(c.x[1]) +
+        (c.x.size() > 2 ? ", " + std::to_string(c.x[2]) : "") + "]";
+    std::vector<NamedAttr> attrs = {{"axis", c.axis}};
+    std::vector<NamedAttr> res = {{"axis", c.axis}, {"residual", int64_t(1)}};
+    auto [c0, g0] = runBoth("linear", attrs, {&x, &w, &b}, {c.y});
+    expectClose(g0[0], c0[0], 1e-5, "linear + bias, " + what);
+    auto [c1, g1] = runBoth("linear", res, {&x, &w, &r, &b}, {c.y});
+    expectClose(g1[0], c1[0], 1e-5, "linear + residual + bias, " + what);
+    auto [c2, g2] = runBoth("linear_grad_input", attrs, {&dy, &w}, {c.x});
+    expectClose(g2[0], c2[0], 1e-5, "grad_input, " + what);
+    auto [c3, g3] = runBoth("linear_grad_input", attrs, {&dy, &w, &acc}, {c.x});
+    expectClose(g3[0], c3[0], 1e-5, "grad_input + accumulate, " + what);
+    auto [c4, g4] =
+        runBoth("linear_grad_params", attrs, {&x, &dy}, {c.w, {c.w[0]}});
+    expectClose(g4[0], c4[0], 1e-5, "grad_params dw, " + what);
+    expectClose(g4[1], c4[1], 1e-5, "grad_params db, " + what);
+  }
+}
+
 TEST(CudaParity, LossesAndGradients) {
   SHODH_REQUIRE_CUDA_DEVICE();
   // 40000 elements per sample: several reduction chunks per row.

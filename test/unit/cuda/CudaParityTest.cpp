@@ -64,7 +64,11 @@ TEST(CudaParity, GeluAndGrad) {
       HostTensor x = uniform({4, 33, 65}, 3, t),
                  dy = uniform({4, 33, 65}, 4, t);
       std::vector<NamedAttr> attrs = {{"approximate", std::string(mode)}};
-      double tol = t == DType::F32 ? 4e-7 : 1e-15;
+      // The CPU's f32 GELU uses its own approximations of Phi, phi and tanh
+      // (VecMath.h, up to 3e-7 absolute), CUDA's erff / tanhf / expf are
+      // within 2 ulp: together up to ~1.3x of 4e-7 on these inputs
+      // (simulated); an indexing or formula error is O(1).
+      double tol = t == DType::F32 ? 1e-6 : 4e-15;
       auto [cpu, gpu] = runBoth("gelu", attrs, {&x}, {x.shape}, t);
       expectClose(gpu[0], cpu[0], tol, std::string("gelu ") + mode);
       auto [cpuG, gpuG] = runBoth("gelu_grad", attrs, {&x, &dy}, {x.shape}, t);
@@ -159,11 +163,14 @@ TEST(CudaParity, LossesAndGradients) {
   for (const char *loss : {"mse_loss", "rel_l2_loss"}) {
     auto [c, g] = runBoth(loss, {}, {&p, &t}, {{1}});
     expectClose(g[0], c[0], 1e-6, loss);
+    // The gradients' values are ~1e-5: compared to their largest magnitude
+    // (both sides form them in double and round once), so a coefficient 1%
+    // off (another sample's norm) fails.
     std::string grad = std::string(loss) + "_grad";
     auto [cg, gg] = runBoth(grad, {}, {&p, &t}, {p.shape});
-    expectClose(gg[0], cg[0], 1e-6, grad);
+    expectCloseToScale(gg[0], cg[0], 1e-6, grad);
     auto [cd, gd] = runBoth(grad, {}, {&p, &t, &dloss}, {p.shape});
-    expectClose(gd[0], cd[0], 1e-6, grad + " with dloss");
+    expectCloseToScale(gd[0], cd[0], 1e-6, grad + " with dloss");
   }
   // A zero target sample takes the guarded norm of 1, as on the CPU.
   HostTensor z(DType::F32, {2, 10});

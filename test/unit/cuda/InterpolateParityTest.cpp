@@ -35,38 +35,6 @@ void expectBitwiseOnGpu(const std::string &name, std::vector<NamedAttr> attrs,
   }
 }
 
-/// A kernel made once from symbolic descriptions and run on `device`.
-class PreparedKernel {
-public:
-  PreparedKernel(const std::string &name, std::vector<NamedAttr> attrs,
-                 TensorDesc in, TensorDesc out)
-      : call_{name, {}, {}, std::move(attrs)}, in_(std::move(in)),
-        out_(std::move(out)) {
-    KernelSignature sig{
-        &call_, {&in_}, {&out_}, "program 'test', call 0 (" + name + ")"};
-    kernel_ = (*KernelRegistry::builtin().find(name, Backend::Cuda))(sig);
-  }
-
-  /// Prepares and runs on `x`, downloading into `y`.
-  void run(Device &device, const HostTensor &x, const HostTensor &y) {
-    DeviceBuffer xd(x.storage.size(), device), yd(y.storage.size(), device);
-    xd.upload(x.storage.data(), x.storage.size(), device);
-    yd.upload(y.storage.data(), y.storage.size(), device);
-    std::vector<TensorRef> ins{{x.dtype, x.shape, xd.data()}},
-        outs{{y.dtype, y.shape, yd.data()}};
-    KernelContext ctx{nullptr, &device};
-    kernel_->prepare(ins, outs, ctx);
-    kernel_->run(ins, outs, ctx);
-    device.synchronize();
-    yd.download(y.storage.data(), y.storage.size(), device);
-  }
-
-private:
-  KernelCall call_;
-  TensorDesc in_, out_;
-  std::unique_ptr<Kernel> kernel_;
-};
-
 /// A rank-3 description with every axis symbolic.
 TensorDesc symbolic3(const std::string &name) {
   return symbolic(
@@ -108,10 +76,10 @@ TEST(CudaInterpolateParity, OneKernelFollowsChangingShapes) {
   SHODH_REQUIRE_CUDA_DEVICE();
   Device device(0);
   using Ints = std::vector<int64_t>;
-  PreparedKernel forward("interpolate", {{"size", Ints{4, 6}}}, symbolic3("x"),
-                         symbolic3("y"));
+  PreparedKernel forward("interpolate", {{"size", Ints{4, 6}}},
+                         {symbolic3("x")}, {symbolic3("y")});
   PreparedKernel grad("interpolate_grad", {{"size", Ints{5, 7}}},
-                      symbolic3("dy"), symbolic3("dx"));
+                      {symbolic3("dy")}, {symbolic3("dx")});
   uint32_t seed = 500;
   for (const Ints &x : {Ints{2, 5, 7}, Ints{3, 9, 3}, Ints{2, 5, 7}}) {
     HostTensor in(DType::F32, x), want(DType::F32, {x[0], 4, 6}),
@@ -119,7 +87,7 @@ TEST(CudaInterpolateParity, OneKernelFollowsChangingShapes) {
     in.fillUniform(++seed);
     runKernel("interpolate", {{"size", Ints{4, 6}}}, {&in}, {&want}, 1);
     fillNan(got);
-    forward.run(device, in, got);
+    forward.run(device, {&in}, {&got});
     EXPECT_EQ(firstBitDifference(got, want), -1) << "x grid " << x[1];
   }
   for (const Ints &dy : {Ints{2, 4, 6}, Ints{3, 8, 3}, Ints{2, 4, 6}}) {
@@ -128,7 +96,7 @@ TEST(CudaInterpolateParity, OneKernelFollowsChangingShapes) {
     in.fillUniform(++seed);
     runKernel("interpolate_grad", {{"size", Ints{5, 7}}}, {&in}, {&want}, 1);
     fillNan(got);
-    grad.run(device, in, got);
+    grad.run(device, {&in}, {&got});
     EXPECT_EQ(firstBitDifference(got, want), -1) << "dy grid " << dy[1];
   }
 }

@@ -157,6 +157,43 @@ TEST(SpectralGradParity, LayerGradientWithSkipAndActivation) {
          {DType::F32, {c.dy[1], c.x[1]}},
          {DType::F32, {c.dy[1]}}},
         1e-4, what + " skip params from x");
+    // What the compiled train step runs (fuse-layer-activation): the last
+    // input is GELU'(pre) itself (pre_derivative), with and without the
+    // skip's parameter gradients.
+    HostTensor deriv = random(DType::F32, c.x, 22);
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes},
+                  {"saved_spectrum", int64_t(1)},
+                  {"skip", int64_t(1)},
+                  {"pre_derivative", int64_t(1)}},
+                 {&spectrum, &dy, &w, &ws, &deriv},
+                 {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
+                 what + " saved, skip, pre_derivative");
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes},
+                  {"saved_spectrum", int64_t(1)},
+                  {"skip", int64_t(1)},
+                  {"skip_params", int64_t(1)},
+                  {"pre_derivative", int64_t(1)}},
+                 {&spectrum, &dy, &w, &ws, &x, &deriv},
+                 {{DType::F32, c.x},
+                  {DType::C64, c.w},
+                  {DType::F32, {c.dy[1], c.x[1]}},
+                  {DType::F32, {c.dy[1]}}},
+                 1e-4, what + " saved, skip params, pre_derivative");
+    // The tanh GELU, and an activation without the skip product.
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes},
+                  {"saved_spectrum", int64_t(1)},
+                  {"skip", int64_t(1)},
+                  {"activation", std::string("gelu_tanh")}},
+                 {&spectrum, &dy, &w, &ws, &pre},
+                 {{DType::F32, c.x}, {DType::C64, c.w}}, 1e-4,
+                 what + " saved, skip, gelu_tanh");
+    expectParity("spectral_conv_grad",
+                 {{"modes", c.modes}, {"activation", std::string("gelu")}},
+                 {&x, &dy, &w, &pre}, {{DType::F32, c.x}, {DType::C64, c.w}},
+                 1e-4, what + " gelu without skip");
   }
 }
 
@@ -198,6 +235,139 @@ TEST(SpectralGradParity, LayerForwardWithActivatedOutput) {
             std::string("fourier_layer_save ") + act +
                 (derivative ? " derivative" : "") +
                 " d=" + std::to_string(c.modes.size()));
+  }
+}
+
+/// A description of `shape` with every axis fixed.
+TensorDesc fixedDesc(const std::string &name, const Shape &shape,
+                     DType dtype = DType::F32) {
+  std::vector<Dim> dims;
+  for (int64_t n : shape)
+    dims.push_back(Dim::fixed(n));
+  return symbolic(name, dims, dtype);
+}
+
+/// Every byte 0xFF (NaN floats): outputs a kernel must write in full.
+void poison(HostTensor &t) {
+  std::memset(t.storage.data(), 0xFF, t.storage.size());
+}
+
+bool sameBytes(const HostTensor &a, const HostTensor &b) {
+  return a.storage.size() == b.storage.size() &&
+         std::memcmp(a.storage.data(), b.storage.data(), a.storage.size()) == 0;
+}
+
+/// `shape` with its batch axis (0) symbolic.
+TensorDesc batchSymbolic(const std::string &name, const Shape &shape,
+                         DType dtype) {
+  std::vector<Dim> dims{Dim::named("B")};
+  for (size_t i = 1; i < shape.size(); ++i)
+    dims.push_back(Dim::fixed(shape[i]));
+  return symbolic(name, dims, dtype);
+}
+
+/// `shape` with batch `b`.
+Shape withBatch(Shape shape, int64_t b) {
+  shape[0] = b;
+  return shape;
+}
+
+// One kernel of each of the train step's layer calls (forward with GELU'
+// kept, gradient with pre_derivative and the skip's parameters), as a
+// session holds them: prepared again for batch 3, 3, 1, 3 (plans and
+// scratch remade or reused) and run each time against the CPU, the second
+// batch-3 run bitwise the first (the c2r scratch is rebuilt every run).
+TEST(SpectralGradParity, LayerKernelsFollowTheBatchAndRepeat) {
+  SHODH_REQUIRE_CUDA_DEVICE();
+  Device device(0);
+  const GradCase c = gradCases()[2];
+  const Shape wsShape{c.dy[1], c.x[1]}, bsShape{c.dy[1]};
+  std::vector<NamedAttr> fwdAttrs{{"modes", c.modes},
+                                  {"skip", int64_t(1)},
+                                  {"save_spectrum", int64_t(1)},
+                                  {"activated_output", std::string("gelu")},
+                                  {"derivative_output", int64_t(1)}};
+  std::vector<NamedAttr> gradAttrs{{"modes", c.modes},
+                                   {"saved_spectrum", int64_t(1)},
+                                   {"skip", int64_t(1)},
+                                   {"skip_params", int64_t(1)},
+                                   {"pre_derivative", int64_t(1)}};
+  PreparedKernel forward("spectral_conv", fwdAttrs,
+                         {batchSymbolic("x", c.x, DType::F32),
+                          fixedDesc("w", c.w, DType::C64),
+                          fixedDesc("ws", wsShape), fixedDesc("bs", bsShape)},
+                         {batchSymbolic("d", c.dy, DType::F32),
+                          batchSymbolic("s", c.spectrum, DType::C64),
+                          batchSymbolic("a", c.dy, DType::F32)});
+  PreparedKernel gradient(
+      "spectral_conv_grad", gradAttrs,
+      {batchSymbolic("s", c.spectrum, DType::C64),
+       batchSymbolic("dy", c.dy, DType::F32), fixedDesc("w", c.w, DType::C64),
+       fixedDesc("ws", wsShape), batchSymbolic("x", c.x, DType::F32),
+       batchSymbolic("d", c.x, DType::F32)},
+      {batchSymbolic("dx", c.x, DType::F32), fixedDesc("dw", c.w, DType::C64),
+       fixedDesc("dws", wsShape), fixedDesc("dbs", bsShape)});
+  HostTensor w = random(DType::C64, c.w, 30),
+             ws = random(DType::F32, wsShape, 31),
+             bs = random(DType::F32, bsShape, 32);
+  std::vector<HostTensor> firstFwd, firstGrad;
+  int run = 0;
+  for (int64_t b : {3, 3, 1, 3}) {
+    const std::string what =
+        "run " + std::to_string(run) + ", batch " + std::to_string(b);
+    HostTensor x = random(DType::F32, withBatch(c.x, b), 40 + uint32_t(b)),
+               dy = random(DType::F32, withBatch(c.dy, b), 50 + uint32_t(b)),
+               deriv = random(DType::F32, withBatch(c.x, b), 60 + uint32_t(b));
+    auto fwdOuts = [&] {
+      std::vector<HostTensor> o;
+      o.emplace_back(DType::F32, withBatch(c.dy, b));
+      o.emplace_back(DType::C64, withBatch(c.spectrum, b));
+      o.emplace_back(DType::F32, withBatch(c.dy, b));
+      for (HostTensor &t : o)
+        poison(t);
+      return o;
+    };
+    auto gradOuts = [&] {
+      std::vector<HostTensor> o;
+      o.emplace_back(DType::F32, withBatch(c.x, b));
+      o.emplace_back(DType::C64, c.w);
+      o.emplace_back(DType::F32, wsShape);
+      o.emplace_back(DType::F32, bsShape);
+      for (HostTensor &t : o)
+        poison(t);
+      return o;
+    };
+    auto ptrs = [](std::vector<HostTensor> &v) {
+      std::vector<const HostTensor *> p;
+      for (HostTensor &t : v)
+        p.push_back(&t);
+      return p;
+    };
+    std::vector<HostTensor> fc = fwdOuts(), fg = fwdOuts();
+    runKernel("spectral_conv", fwdAttrs, {&x, &w, &ws, &bs}, ptrs(fc), 2);
+    forward.run(device, {&x, &w, &ws, &bs}, ptrs(fg));
+    for (size_t i = 0; i < fc.size(); ++i)
+      expectClose(asFloats(fg[i]), asFloats(fc[i]), 1e-4,
+                  "forward output " + std::to_string(i) + ", " + what);
+    // The gradient from the CPU's saved spectrum (both sides the same).
+    std::vector<HostTensor> gc = gradOuts(), gg = gradOuts();
+    std::vector<const HostTensor *> gin{&fc[1], &dy, &w, &ws, &x, &deriv};
+    runKernel("spectral_conv_grad", gradAttrs, gin, ptrs(gc), 2);
+    gradient.run(device, gin, ptrs(gg));
+    for (size_t i = 0; i < gc.size(); ++i)
+      expectClose(asFloats(gg[i]), asFloats(gc[i]), 1e-4,
+                  "gradient output " + std::to_string(i) + ", " + what);
+    if (run == 0) {
+      firstFwd = std::move(fg), firstGrad = std::move(gg);
+    } else if (run == 1) {
+      for (size_t i = 0; i < fg.size(); ++i)
+        EXPECT_TRUE(sameBytes(fg[i], firstFwd[i]))
+            << "forward output " << i << " repeat";
+      for (size_t i = 0; i < gg.size(); ++i)
+        EXPECT_TRUE(sameBytes(gg[i], firstGrad[i]))
+            << "gradient output " << i << " repeat";
+    }
+    ++run;
   }
 }
 

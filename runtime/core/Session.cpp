@@ -169,8 +169,13 @@ void Session::checkPlanFits(const std::string &program,
 
 void Session::invoke(const std::string &program) {
   Prepared &p = preparedProgram(program);
-  if (device_)
+  if (device_) {
     uploadBeforeInvoke(programDesc(program), p);
+    // From the first call on the device's copies of these are ahead of the
+    // host's, also if a call throws part way.
+    for (int32_t id : p.writtenPersistent)
+      hostCurrent_[id] = 0;
+  }
   if (options_.checkNumerics || options_.profile) {
     invokeInstrumented(programDesc(program), p);
   } else {
@@ -224,14 +229,22 @@ void Session::uploadBeforeInvoke(const ProgramDesc &desc, Prepared &p) {
 }
 
 void Session::downloadAfterInvoke(const ProgramDesc &desc, Prepared &p) {
-  for (int32_t id : p.writtenPersistent)
-    hostCurrent_[id] = 0;
-  for (int32_t id : desc.outputs)
-    if (const TensorRef &h = p.hostRefs[id]; h.data)
-      copyDeviceToHost(h.data, p.arenaRefs[id].data,
-                       byteSize(h.dtype, h.shape, model_.tensors[id].name),
-                       *device_);
-  device_->synchronize(); // reports a failed kernel even without outputs
+  try {
+    for (int32_t id : desc.outputs)
+      if (const TensorRef &h = p.hostRefs[id]; h.data)
+        copyDeviceToHost(h.data, p.arenaRefs[id].data,
+                         byteSize(h.dtype, h.shape, model_.tensors[id].name),
+                         *device_);
+    device_->synchronize(); // reports a failed kernel even without outputs
+  } catch (const Error &e) {
+    // The first synchronisation after the calls: any of them may have
+    // faulted (kernels run asynchronously).
+    throw Error(fmt::format(
+        "program '{}': a kernel failed on the device during its {} calls "
+        "(rerun with `shodh-run bench --profile`, which synchronises after "
+        "each call, to name it): {}",
+        desc.name, desc.calls.size(), e.what()));
+  }
 }
 
 void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
@@ -245,8 +258,14 @@ void Session::invokeInstrumented(const ProgramDesc &desc, Prepared &p) {
     Clock::time_point t0 =
         options_.profile ? Clock::now() : Clock::time_point{};
     kernels[i]->run(p.callInputs[i], p.callOutputs[i], ctx);
-    if (device_)
-      device_->synchronize(); // time the call, and name it if it failed
+    if (device_) {
+      try {
+        device_->synchronize(); // time the call, and name it if it failed
+      } catch (const Error &e) {
+        throw Error(fmt::format("program '{}', call {} ({}): {}", desc.name, i,
+                                desc.calls[i].kernel, e.what()));
+      }
+    }
     if (options_.profile)
       p.profile.seconds[i] +=
           std::chrono::duration<double>(Clock::now() - t0).count();

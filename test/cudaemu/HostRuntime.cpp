@@ -7,14 +7,20 @@
 // Streams are tokens; every operation completes before it returns, so
 // stream order always holds. The device count comes from
 // SHODH_CUDAEMU_DEVICES (default 1). Launches run as DeviceCode.h says.
+// A fault can be injected (Control.h, or SHODH_CUDAEMU_FAULT_AFTER=N for a
+// whole process): launch N + 1 does not run and leaves the sticky
+// cudaErrorIllegalAddress that the next synchronisation or copy returns,
+// as an asynchronous fault on a GPU does.
 //
 //===----------------------------------------------------------------------===//
 #include "Emulator.h"
+#include "cudaemu/Control.h"
 
 #include <cuda_runtime.h>
 
 #include <ucontext.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,7 +64,42 @@ int deviceCount() {
 
 thread_local int currentDevice = 0;
 
+/// Fault injection (Control.h): launches left before the next one faults
+/// (-1: none), and the sticky fault once it has happened.
+std::atomic<int64_t> launchesBeforeFault{-2}; // -2: not read from env yet
+std::atomic<int> stickyFault{cudaSuccess};
+
+/// The sticky fault, if a launch has faulted.
+cudaError_t fault() { return cudaError_t(stickyFault.load()); }
+
 } // namespace
+
+void injectFaultAfter(int64_t launches) {
+  launchesBeforeFault = launches;
+  stickyFault = cudaSuccess;
+}
+
+/// Counts a launch; true if it is the one that faults (it does not run).
+bool faultsNow() {
+  int64_t expected = -2;
+  if (launchesBeforeFault.compare_exchange_strong(expected, -1)) {
+    const char *v = std::getenv("SHODH_CUDAEMU_FAULT_AFTER");
+    if (v)
+      launchesBeforeFault = std::atoll(v);
+  }
+  if (fault() != cudaSuccess)
+    return true; // a faulted context runs nothing
+  if (launchesBeforeFault.load() < 0)
+    return false;
+  if (launchesBeforeFault.fetch_sub(1) == 0) {
+    report("injected fault: this launch makes an illegal address access "
+           "(cudaErrorIllegalAddress, sticky; seen at the next "
+           "synchronisation or copy)");
+    stickyFault = cudaErrorIllegalAddress;
+    return true;
+  }
+  return false;
+}
 
 bool isDeviceRange(const void *p, uint64_t bytes) {
   if (!p)
@@ -176,6 +217,8 @@ cudaError_t cudaFree(void *ptr) {
 
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                             cudaMemcpyKind kind, cudaStream_t stream) {
+  if (fault() != cudaSuccess)
+    return lastError = fault();
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle, "cudaMemcpyAsync: bad stream");
   if (bytes == 0)
@@ -245,6 +288,8 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 }
 
 cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (fault() != cudaSuccess)
+    return lastError = fault();
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle,
                 "cudaStreamSynchronize: bad stream");
@@ -253,7 +298,8 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
 
 cudaError_t cudaGetLastError() {
   cudaError_t e = lastError;
-  lastError = cudaSuccess;
+  // A sticky fault, once seen, stays (the context is unusable).
+  lastError = e == fault() ? e : cudaSuccess;
   return e;
 }
 
@@ -279,6 +325,14 @@ const char *cudaGetErrorName(cudaError_t error) {
     return "cudaErrorInvalidResourceHandle";
   case cudaErrorIllegalAddress:
     return "cudaErrorIllegalAddress";
+  case cudaErrorAssert:
+    return "cudaErrorAssert";
+  case cudaErrorIllegalInstruction:
+    return "cudaErrorIllegalInstruction";
+  case cudaErrorMisalignedAddress:
+    return "cudaErrorMisalignedAddress";
+  case cudaErrorLaunchFailure:
+    return "cudaErrorLaunchFailure";
   }
   return "cudaErrorUnknown";
 }
@@ -297,6 +351,8 @@ const char *cudaGetErrorString(cudaError_t error) {
     return "no CUDA-capable device is detected";
   case cudaErrorInvalidDevice:
     return "invalid device ordinal";
+  case cudaErrorIllegalAddress:
+    return "an illegal memory access was encountered";
   default:
     return cudaGetErrorName(error);
   }
@@ -427,6 +483,8 @@ void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
     fail(cudaErrorInvalidResourceHandle, "launch on a destroyed stream");
     return;
   }
+  if (faultsNow())
+    return;
   gridDim = grid, blockDim = block;
   run.thread = thread, run.context = context, run.active = true;
   for (unsigned z = 0; z < grid.z; ++z)

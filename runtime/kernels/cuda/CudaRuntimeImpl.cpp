@@ -94,14 +94,24 @@ public:
   void *createBlasHandle(int ordinal, void *stream) const override {
     setDevice(ordinal);
     cublasHandle_t h = nullptr;
-    cublasStatus_t st = cublasCreate(&h);
-    if (st != CUBLAS_STATUS_SUCCESS)
-      throw Error(fmt::format("cuBLAS: cublasCreate failed: {} ({})",
+    auto fail = [&](const char *call, cublasStatus_t st) {
+      if (h)
+        cublasDestroy(h);
+      throw Error(fmt::format("cuBLAS: {} failed: {} ({})", call,
                               cublasGetStatusString(st),
                               cublasGetStatusName(st)));
-    cublasSetStream(h, asStream(stream));
+    };
+    cublasStatus_t st = cublasCreate(&h);
+    if (st != CUBLAS_STATUS_SUCCESS)
+      fail("cublasCreate", st);
+    // GEMMs on the session's (non-blocking) stream: on the legacy default
+    // stream they would not be ordered with the session's kernels.
+    if ((st = cublasSetStream(h, asStream(stream))) != CUBLAS_STATUS_SUCCESS)
+      fail("cublasSetStream", st);
     // Deterministic results: no atomics in cuBLAS reductions.
-    cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED);
+    if ((st = cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED)) !=
+        CUBLAS_STATUS_SUCCESS)
+      fail("cublasSetAtomicsMode", st);
     return h;
   }
 
@@ -111,9 +121,20 @@ public:
 
   void checkLaunch(const char *what) const override {
     cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess)
-      throw Error(fmt::format("CUDA kernel launch failed in {}: {} ({})", what,
-                              cudaGetErrorString(e), cudaGetErrorName(e)));
+    if (e == cudaSuccess)
+      return;
+    // Faults of a kernel that ran earlier (asynchronously) are sticky and
+    // surface at the next check: they need not be this launch's.
+    bool sticky = e == cudaErrorIllegalAddress || e == cudaErrorLaunchFailure ||
+                  e == cudaErrorAssert || e == cudaErrorMisalignedAddress ||
+                  e == cudaErrorIllegalInstruction;
+    throw Error(fmt::format(
+        "CUDA kernel launch failed in {}: {} ({}){}", what,
+        cudaGetErrorString(e), cudaGetErrorName(e),
+        sticky ? "; this error is sticky and may come from an earlier "
+                 "kernel: rerun with `shodh-run bench --profile` (each call "
+                 "synchronised) or CUDA_LAUNCH_BLOCKING=1 to find it"
+               : ""));
   }
 
   uint64_t freeBytes(int ordinal) const override {

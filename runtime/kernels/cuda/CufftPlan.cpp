@@ -58,15 +58,21 @@ CufftPlan::CufftPlan(const std::vector<int64_t> &grid, int64_t batch, bool f64,
                             where_, batch, INT_MAX));
   if (batch <= 0)
     return;
+  // Leading axes of extent 1 change neither the layout nor the values:
+  // planned without them, so cuFFT never sees a 1-point dimension there.
+  while (n.size() > 1 && n.front() == 1)
+    n.erase(n.begin());
   cufftType type = f64 ? (forward ? CUFFT_D2Z : CUFFT_Z2D)
                        : (forward ? CUFFT_R2C : CUFFT_C2R);
   cufftHandle h = 0;
   checkCufft(cufftPlanMany(&h, int(n.size()), n.data(), nullptr, 1, 0, nullptr,
                            1, 0, type, int(batch)),
              where_, "cufftPlanMany");
+  cufftResult bound = cufftSetStream(h, static_cast<cudaStream_t>(stream));
+  if (bound != CUFFT_SUCCESS)
+    cufftDestroy(h); // the destructor does not run after a throw here
+  checkCufft(bound, where_, "cufftSetStream");
   handle_ = int(h), valid_ = true;
-  checkCufft(cufftSetStream(h, static_cast<cudaStream_t>(stream)), where_,
-             "cufftSetStream");
 }
 
 CufftPlan::~CufftPlan() {

@@ -4,8 +4,9 @@
 // N_1 x .. x N_d to their half spectra (r2c: R2C/D2Z) or back (c2r:
 // C2R/Z2D, unnormalised), bound to a stream. Plans are made in a kernel's
 // `prepare`; `execute` only enqueues. Every cuFFT failure becomes `Error`
-// naming the call site, the routine and the status. c2r overwrites its
-// input: callers pass scratch. A batch of 0 makes no plan and executes
+// naming the call site, the routine and the status. Leading axes of
+// extent 1 are left out of the plan (same layout and values). c2r overwrites
+// its input: callers pass scratch. A batch of 0 makes no plan and executes
 // nothing.
 //
 //===----------------------------------------------------------------------===//

@@ -92,7 +92,8 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
                                  KernelContext &ctx) {
   Device &dev = device(ctx);
   checkShapes(in, out);
-  scale_ = points_ ? 1.0f / static_cast<float>(points_) : 1.0f;
+  // 1/N rounded from double, as the CPU (FftPlan.cpp) and the gradient.
+  scale_ = points_ ? static_cast<float>(1.0 / double(points_)) : 1.0f;
   // Re-prepare (another batch) replaces the plans and buffers.
   const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
   std::vector<int64_t> index = geom_.gatherIndex();

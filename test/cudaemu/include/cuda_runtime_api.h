@@ -24,6 +24,10 @@ typedef enum cudaError {
   cudaErrorNoDevice = 100,
   cudaErrorInvalidResourceHandle = 400,
   cudaErrorIllegalAddress = 700,
+  cudaErrorAssert = 710,
+  cudaErrorIllegalInstruction = 715,
+  cudaErrorMisalignedAddress = 716,
+  cudaErrorLaunchFailure = 719,
 } cudaError_t;
 
 typedef struct CUstream_st *cudaStream_t;

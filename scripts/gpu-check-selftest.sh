@@ -72,10 +72,19 @@ cat > "$tmp/gtest.json" << 'EOF'
  {"name": "C", "result": "COMPLETED", "failures": [{"failure": "x"}]}]}]}
 EOF
 got=$(report gtest --json "$tmp/gtest.json" --log /dev/null) && fail "gtest: a failure passed"
-expect "gtest" "$got" "3 tests: 1 passed, 1 failed, 1 skipped (1.5s); failed: Cuda.C"
+expect "gtest" "$got" "3 tests: 1 passed, 1 failed, 1 skipped (1.5s); failed (in run order): Cuda.C"
 printf '[ RUN      ] Cuda.A\n[       OK ] Cuda.A (1 ms)\n[ RUN      ] Cuda.B\n' > "$tmp/crash.log"
 got=$(report gtest --json "$tmp/none.json" --log "$tmp/crash.log") && fail "gtest: a crash passed"
 expect "gtest crash" "$got" "1 tests: 1 passed, 0 failed, 0 skipped; stopped inside Cuda.B*"
+# Per-suite runs (cuda_test step): failures in suite order, not sorted; a
+# suite without a JSON report is read from its log.
+mkdir -p "$tmp/suites"
+printf 'Zeta\nPar/Alpha\nCrash\n' > "$tmp/suites/suites.txt"
+sed 's/"Cuda"/"Zeta"/' "$tmp/gtest.json" > "$tmp/suites/Zeta.json"
+sed 's/"Cuda"/"Par\/Alpha"/' "$tmp/gtest.json" > "$tmp/suites/Par_Alpha.json"
+printf '[ RUN      ] Crash.A\n' > "$tmp/suites/Crash.log"
+got=$(report gtest --dir "$tmp/suites") && fail "gtest --dir: failures passed"
+expect "gtest --dir" "$got" "6 tests: 2 passed, 2 failed, 2 skipped; stopped inside Crash.A (crash or time limit: no JSON report); failed (in run order): Zeta.C, Par/Alpha.C"
 
 echo '{"program": "infer", "median_ms": 10.0}' > "$tmp/si.log"
 echo '{"program": "train_step", "median_ms": 30.0}' > "$tmp/st.log"

@@ -6,7 +6,8 @@
 # Needs bash, coreutils, findutils, the kit's binaries and, for the PyTorch
 # peers and the summary, the machine's python (+ torch); nothing is built or
 # installed. Writes under ${OUT:-./gpu-out}: probe.txt, summary.txt (one line
-# per check: PASS/FAIL/SKIP + key numbers), cuda_test.json and logs/*.log.
+# per check: PASS/FAIL/SKIP + key numbers), cuda_test/ (a JSON report and
+# log per test suite) and logs/*.log.
 # Every step has its own time limit and the run stays inside a total budget
 # (GPU_CHECK_BUDGET seconds, default 450): a step that fails or times out is
 # reported and the next one runs. Where no GPU is usable every device step
@@ -81,9 +82,12 @@ elif ((torch_cuda)); then
   tdev=cuda
 fi
 want cuda_test && cuda_test_step
+# The FNO training step against the CPU before the benchmarks (issue 9's
+# whole-step parity), the other models after them.
+want e2e && e2e_step first
 want bench && bench_step
 want hbm && hbm_step
-want e2e && e2e_step
+want e2e && e2e_step rest
 want compile && compile_step
 echo "# done in $((SECONDS - t0)) s; h5py: ${py_h5:-missing}; logs in $out/logs" | tee -a "$summary"
 ((own_work)) && rm -rf "$work"

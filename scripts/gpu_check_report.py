@@ -7,7 +7,7 @@ status word) and exits 0 when the check passed, 1 when it failed, 2 when
 its inputs are missing (the caller reports SKIP or FAIL). docs/gpu-check.md
 explains every number.
 
-  gtest      --json J --log L          the GoogleTest run of cuda_test
+  gtest      --json J --log L | --dir D  the GoogleTest run(s) of cuda_test
   train      --cpu D --gpu D --gpu2 D  losses of three `shodh-run train` runs
   eval-rel   FILE                      "all".relative_l2 of `eval --metrics-json`
   json-get   FILE KEY                  KEY of the last JSON line holding it
@@ -18,6 +18,7 @@ explains every number.
 """
 import argparse
 import json
+import os
 import math
 import re
 import statistics
@@ -89,30 +90,59 @@ def gtest_from_log(path):
     return passed, failed, skipped, running
 
 
-def cmd_gtest(a):
-    crashed = None
+def gtest_one(json_path, log_path):
+    """One run: (passed, failed, skipped, seconds, crashed-inside or None)."""
     try:
-        passed, failed, skipped, secs = gtest_from_json(a.json)
+        passed, failed, skipped, secs = gtest_from_json(json_path)
+        return passed, failed, skipped, secs, None
     except (OSError, ValueError):
+        passed, failed, skipped, crashed = gtest_from_log(log_path)
+        return passed, failed, skipped, "", crashed
+
+
+def cmd_gtest(a):
+    passed, failed, skipped, crashes, secs = [], [], [], [], ""
+    if a.dir:
+        # One process per suite (gpu-check's cuda_test step), in list order.
         try:
-            passed, failed, skipped, crashed = gtest_from_log(a.log)
+            with open(os.path.join(a.dir, "suites.txt")) as f:
+                suites = [l.strip() for l in f if l.strip()]
+        except OSError:
+            print("no suite list")
+            return 2
+        for suite in suites:
+            base = os.path.join(a.dir, suite.replace("/", "_"))
+            try:
+                p, fl, sk, _, crashed = gtest_one(base + ".json", base + ".log")
+            except OSError:
+                crashes.append(suite + ".* (no report, no log)")
+                continue
+            passed += p
+            failed += fl
+            skipped += sk
+            if crashed:
+                crashes.append(crashed)
+    else:
+        try:
+            passed, failed, skipped, secs, crashed = gtest_one(a.json, a.log)
         except OSError:
             print("no log")
             return 2
-        secs = ""
-    failed = sorted(set(failed))
+        if crashed:
+            crashes.append(crashed)
+    failed = list(dict.fromkeys(failed))  # run order: the first may be the cause
     n = len(passed) + len(failed) + len(skipped)
     text = "%d tests: %d passed, %d failed, %d skipped" % (n, len(passed), len(failed), len(skipped))
     if secs:
         text += " (%s)" % secs
-    if crashed:
-        text += "; stopped inside %s (crash or time limit: no JSON report)" % crashed
+    if crashes:
+        text += "; stopped inside %s (crash or time limit: no JSON report)" % ", ".join(crashes[:4])
     if failed:
-        text += "; failed: " + ", ".join(failed[:8]) + (" ..." if len(failed) > 8 else "")
+        text += "; failed (in run order): " + ", ".join(failed[:8]) + (" ..." if len(failed) > 8 else "")
     if skipped and a.expect_device:
         text += "; skipped: " + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "")
     print(text)
-    return 0 if n and not failed and not crashed else 1
+    return 0 if n and not failed and not crashes else 1
 
 
 # ---- shodh-run train ---------------------------------------------------------
@@ -302,8 +332,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("gtest")
-    s.add_argument("--json", required=True)
-    s.add_argument("--log", required=True)
+    s.add_argument("--json", help="one run's JSON report")
+    s.add_argument("--log", help="its output (for a crash)")
+    s.add_argument("--dir", help="per-suite runs: suites.txt, SUITE.json, SUITE.log")
     s.add_argument("--expect-device", action="store_true", help="name the skipped tests")
     s.set_defaults(fn=cmd_gtest)
     s = sub.add_parser("train")

@@ -193,7 +193,14 @@ device_check() {
   else
     gpu_reason=$(grep -o "error: .*" "$log" | tail -1 | cut -c8-260)
     [[ -n $gpu_reason ]] || gpu_reason=$(why "$log" $rc)
-    line SKIP device "no usable GPU: $gpu_reason"
+    if grep -qE "no CUDA device is available|error while loading shared libraries|insufficient|cudaErrorNoDevice|cudaErrorInsufficientDriver|CUDA driver" "$log"; then
+      line SKIP device "no usable GPU: $gpu_reason"
+    else
+      # The GPU is there but a kernel (or cuBLAS) failed: a bug to report,
+      # and the other device steps still run (they may pass or say more).
+      has_gpu=1
+      line FAIL device "mlp bench --device $dev failed on the GPU (not a missing device): $gpu_reason"
+    fi
   fi
 }
 

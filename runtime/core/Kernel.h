@@ -57,6 +57,10 @@ struct KernelContext {
   /// Scratch memory shared by the session's kernels (ScratchPool.h), or
   /// nullptr outside a session.
   ScratchPool *scratch = nullptr;
+  /// Set by the CUDA backend when it calls a CPU kernel's `prepare` only to
+  /// check a call that runs on the device (cuda/CudaKernel.h): the kernel
+  /// checks shapes and skips its host scratch and FFT plans.
+  bool validateOnly = false;
 };
 
 /// What a factory sees: the call and the descriptions of its operands.

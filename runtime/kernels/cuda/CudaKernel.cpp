@@ -22,6 +22,7 @@ void CudaKernel::prepare(const std::vector<TensorRef> &inputs,
                          KernelContext &ctx) {
   device(ctx); // a CUDA kernel outside a CUDA session is a runtime bug
   KernelContext host{ctx.pool, nullptr};
+  host.validateOnly = true; // no host scratch for a call run on the device
   checks_->prepare(inputs, outputs, host);
 }
 

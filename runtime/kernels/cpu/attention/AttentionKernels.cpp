@@ -111,7 +111,7 @@ AttentionKernel::AttentionKernel(const KernelSignature &sig, AttnKind kind)
 
 void AttentionKernel::prepare(const std::vector<TensorRef> &in,
                               const std::vector<TensorRef> &out,
-                              KernelContext &) {
+                              KernelContext &ctx) {
   const std::vector<int64_t> &x = in[0].shape;
   int64_t last = kind_ == AttnKind::Full ? channels_ : 3 * channels_;
   if (x.size() != 3 || x[2] != last)
@@ -120,11 +120,10 @@ void AttentionKernel::prepare(const std::vector<TensorRef> &in,
   batch_ = x[0], tokens_ = x[1];
   std::vector<Dim> tokensC = fixedDims({batch_, tokens_, channels_});
   if (kind_ == AttnKind::HeadsGrad)
-    expectSameShape(where_, "dy", fixedDims(in[1].shape), "[B, T, C]",
-                    tokensC);
+    expectSameShape(where_, "dy", fixedDims(in[1].shape), "[B, T, C]", tokensC);
   expectSameShape(where_, "output", fixedDims(out[0].shape), "expected",
                   kind_ == AttnKind::HeadsGrad ? fixedDims(x) : tokensC);
-  if (kind_ == AttnKind::Full) {
+  if (kind_ == AttnKind::Full && !ctx.validateOnly) {
     qkv_.assign(size_t(batch_ * tokens_ * 3 * channels_), 0.0f);
     o_.assign(size_t(batch_ * tokens_ * channels_), 0.0f);
   }
@@ -178,8 +177,8 @@ void AttentionKernel::run(const std::vector<TensorRef> &in,
     return heads(in[0].as<float>(), nullptr, y, ctx);
   if (kind_ == AttnKind::HeadsGrad)
     return heads(in[0].as<float>(), in[1].as<float>(), y, ctx);
-  project(in[0].as<float>(), in[1].as<float>(), in[2].as<float>(),
-          qkv_.data(), 3 * channels_, ctx);
+  project(in[0].as<float>(), in[1].as<float>(), in[2].as<float>(), qkv_.data(),
+          3 * channels_, ctx);
   heads(qkv_.data(), nullptr, o_.data(), ctx);
   project(o_.data(), in[3].as<float>(), in[4].as<float>(), y, channels_, ctx);
 }
@@ -194,8 +193,7 @@ std::unique_ptr<Kernel> makeAttention(const KernelSignature &sig) {
 
 void registerCpuAttentionKernels(KernelRegistry &registry) {
   registry.add("attention", Backend::Cpu, makeAttention<AttnKind::Full>);
-  registry.add("attention_heads", Backend::Cpu,
-               makeAttention<AttnKind::Heads>);
+  registry.add("attention_heads", Backend::Cpu, makeAttention<AttnKind::Heads>);
   registry.add("attention_heads_grad", Backend::Cpu,
                makeAttention<AttnKind::HeadsGrad>);
 }

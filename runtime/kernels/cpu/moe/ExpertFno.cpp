@@ -232,7 +232,8 @@ void FnoExperts::prepare(const std::vector<TensorRef> &in, size_t p,
     if (fresh) {
       ModeSet s;
       s.geom = SpectralGeometry{grid_, std::vector<int64_t>(d, m)};
-      s.fft = std::make_unique<TruncatedFft>(s.geom, threads);
+      if (!ctx.validateOnly) // FFTW plans: only where the CPU runs it
+        s.fft = std::make_unique<TruncatedFft>(s.geom, threads);
       s.stacked = stackedIndex(s.geom, mmax_, stackShape_);
       s.gradScale = truncatedModeWeights(s.geom);
       for (float &c : s.gradScale)
@@ -246,9 +247,10 @@ void FnoExperts::prepare(const std::vector<TensorRef> &in, size_t p,
   wsubSize_ = in_ * out_ * stackSize_;
   // The largest of the three products' scratch at the most rows an expert
   // can get (scratchFloats does not depend on the mode count).
-  gemmSize_ = std::max({ModeGemm::forward(rows_, in_, out_, 1).scratchFloats(threads),
-                        ModeGemm::adjointInput(rows_, in_, out_, 1).scratchFloats(threads),
-                        ModeGemm::adjointWeight(rows_, in_, out_, 1).scratchFloats(threads)});
+  gemmSize_ = std::max(
+      {ModeGemm::forward(rows_, in_, out_, 1).scratchFloats(threads),
+       ModeGemm::adjointInput(rows_, in_, out_, 1).scratchFloats(threads),
+       ModeGemm::adjointWeight(rows_, in_, out_, 1).scratchFloats(threads)});
 }
 
 const cfloat *FnoExperts::gatherWeight(int64_t e, const cfloat *wspec) {
@@ -390,8 +392,7 @@ void ExpertFnoGradKernel::run(const std::vector<TensorRef> &in,
         dst[s.stacked[size_t(t)]] = dwsub_[size_t(io * ts + t)];
     }
     ModeGemm::adjointInput(n, f.in_, f.out_, ts)
-        .run(ctx.pool, tdz, f.gatherWeight(e, ws), tx, nullptr,
-             f.gemmScratch_);
+        .run(ctx.pool, tdz, f.gatherWeight(e, ws), tx, nullptr, f.gemmScratch_);
     s.fft->inverse(ctx.pool, tx, dx + r0 * xs, n * f.in_,
                    1.0f / float(f.points_));
   }

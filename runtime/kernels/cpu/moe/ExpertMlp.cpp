@@ -108,12 +108,13 @@ public:
   }
 
   void prepare(const std::vector<TensorRef> &in,
-               const std::vector<TensorRef> &out, KernelContext &) override {
+               const std::vector<TensorRef> &out, KernelContext &ctx) override {
     dims_.read(where_, in, in[4].shape[1]);
     expectShape(where_, "b2", in[5].shape, {dims_.experts, dims_.g});
     expectShape(where_, "output", out[0].shape,
                 {in[0].shape[0], in[0].shape[1], dims_.g});
-    hidden_.assign(size_t(dims_.rows * dims_.h), 0.0f);
+    if (!ctx.validateOnly)
+      hidden_.assign(size_t(dims_.rows * dims_.h), 0.0f);
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
@@ -165,7 +166,7 @@ public:
   }
 
   void prepare(const std::vector<TensorRef> &in,
-               const std::vector<TensorRef> &out, KernelContext &) override {
+               const std::vector<TensorRef> &out, KernelContext &ctx) override {
     // Inputs are x, offsets, dy, w1, b1, w2: view them in forward order.
     std::vector<TensorRef> fwd = {in[0], in[1], in[3], in[4], in[5]};
     dims_.read(where_, fwd, in[5].shape[1]);
@@ -177,8 +178,10 @@ public:
     expectShape(where_, "db1", out[2].shape, in[4].shape);
     expectShape(where_, "dw2", out[3].shape, in[5].shape);
     expectShape(where_, "db2", out[4].shape, {d.experts, d.g});
-    pre_.assign(size_t(d.rows * d.h), 0.0f);
-    act_.assign(size_t(d.rows * d.h), 0.0f);
+    if (!ctx.validateOnly) {
+      pre_.assign(size_t(d.rows * d.h), 0.0f);
+      act_.assign(size_t(d.rows * d.h), 0.0f);
+    }
   }
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,

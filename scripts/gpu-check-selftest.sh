@@ -85,6 +85,11 @@ sed 's/"Cuda"/"Par\/Alpha"/' "$tmp/gtest.json" > "$tmp/suites/Par_Alpha.json"
 printf '[ RUN      ] Crash.A\n' > "$tmp/suites/Crash.log"
 got=$(report gtest --dir "$tmp/suites") && fail "gtest --dir: failures passed"
 expect "gtest --dir" "$got" "6 tests: 2 passed, 2 failed, 2 skipped; stopped inside Crash.A (crash or time limit: no JSON report); failed (in run order): Zeta.C, Par/Alpha.C"
+# A suite that died before its first test (no report, nothing running).
+printf 'Early\n' > "$tmp/suites/suites.txt"
+printf '[----------] 3 tests from Early\nSegmentation fault\n' > "$tmp/suites/Early.log"
+got=$(report gtest --dir "$tmp/suites") && fail "gtest --dir: a suite that died passed"
+expect "gtest --dir early" "$got" "0 tests: 0 passed, 0 failed, 0 skipped; stopped inside Early.* (exited without a report) (crash or time limit: no JSON report)"
 
 echo '{"program": "infer", "median_ms": 10.0}' > "$tmp/si.log"
 echo '{"program": "train_step", "median_ms": 30.0}' > "$tmp/st.log"

@@ -122,6 +122,10 @@ def cmd_gtest(a):
             skipped += sk
             if crashed:
                 crashes.append(crashed)
+            elif not os.path.exists(base + ".json"):
+                # No report and no test left running: it died before its
+                # first test (or between tests).
+                crashes.append(suite + ".* (exited without a report)")
     else:
         try:
             passed, failed, skipped, secs, crashed = gtest_one(a.json, a.log)

@@ -11,8 +11,14 @@ cuda_test_step() {
   # One process per test suite, 8 at a time: a device fault is sticky in
   # its process (every later call fails), so it cannot fail the suites run
   # after it, and a crash stops one suite only.
-  "$ct" --gtest_list_tests 2>> "$log" | awk '/^[^ ]/ { sub(/\.$/, "", $1); print $1 }' > "$dir/suites.txt"
-  run "$log" 180 xargs -a "$dir/suites.txt" -P 8 -n 1 bash -c \
+  # Suites are the unindented lines ending in '.' (not gtest_main's banner).
+  timeout -k 5 60 "$ct" --gtest_list_tests < /dev/null 2>> "$log" |
+    awk '/^[^ ]/ && $1 ~ /\.$/ { sub(/\.$/, "", $1); print $1 }' > "$dir/suites.txt"
+  if [[ ! -s $dir/suites.txt ]]; then
+    line FAIL cuda_test "no test suites listed: $(tail -1 "$log" | cut -c1-240)"
+    return
+  fi
+  run "$log" 180 xargs -r -a "$dir/suites.txt" -P 8 -n 1 bash -c \
     'ct=$1 dir=$2 s=$3; f=${s//\//_}; "$ct" --gtest_filter="$s.*" --gtest_output="json:$dir/$f.json" > "$dir/$f.log" 2>&1; echo "$s: exit $?"' \
     _ "$ct" "$dir"
   rc=$?
@@ -128,7 +134,7 @@ e2e_step() {
   while IFS='|' read -r name _ data batch flags _; do
     [[ $part == first && $name != fno ]] && continue
     [[ $part == rest && $name == fno ]] && continue
-    if ((SECONDS - start > ${E2E_LIMIT:-200})); then
+    if ((SECONDS - start > ${E2E_LIMIT:-200})); then # per part
       line SKIP "e2e.$name" "the e2e step's ${E2E_LIMIT:-200} s are spent"
       continue
     fi

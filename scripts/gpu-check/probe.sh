@@ -193,7 +193,10 @@ device_check() {
   else
     gpu_reason=$(grep -o "error: .*" "$log" | tail -1 | cut -c8-260)
     [[ -n $gpu_reason ]] || gpu_reason=$(why "$log" $rc)
-    if grep -qE "no CUDA device is available|error while loading shared libraries|insufficient|cudaErrorNoDevice|cudaErrorInsufficientDriver|CUDA driver" "$log"; then
+    if ((rc == 124 || rc == 137)) ||
+      grep -qE "no CUDA device is available|error while loading shared libraries|insufficient|cudaErrorNoDevice|cudaErrorInsufficientDriver|CUDA driver|cudaErrorDevicesUnavailable|cudaErrorNoKernelImageForDevice|cudaErrorUnsupportedPtxVersion" "$log"; then
+      # No GPU, libraries or driver missing, the kit's architecture not
+      # this GPU's, the GPU busy (exclusive mode), or a hang.
       line SKIP device "no usable GPU: $gpu_reason"
     else
       # The GPU is there but a kernel (or cuBLAS) failed: a bug to report,

@@ -333,6 +333,14 @@ const char *cudaGetErrorName(cudaError_t error) {
     return "cudaErrorMisalignedAddress";
   case cudaErrorLaunchFailure:
     return "cudaErrorLaunchFailure";
+  case cudaErrorLaunchTimeout:
+    return "cudaErrorLaunchTimeout";
+  case cudaErrorHardwareStackError:
+    return "cudaErrorHardwareStackError";
+  case cudaErrorInvalidAddressSpace:
+    return "cudaErrorInvalidAddressSpace";
+  case cudaErrorInvalidPc:
+    return "cudaErrorInvalidPc";
   }
   return "cudaErrorUnknown";
 }

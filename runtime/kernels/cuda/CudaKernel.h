@@ -6,8 +6,8 @@
 // concrete shapes in `prepare`; those CPU `prepare`s only inspect shapes,
 // never data, so they are safe on device pointers, and with
 // `KernelContext::validateOnly` set they skip their host scratch and FFT
-// plans (attention, expert_mlp, expert_fno). A call is therefore rejected
-// with the same message on every backend.
+// plans (attention, expert_mlp, expert_fno, linear_grad_weight/params). A call
+// is therefore rejected with the same message on every backend.
 //
 // `run` enqueues work on the session's stream (`KernelContext::device`) and
 // returns without waiting; the session synchronises where results are read.

@@ -30,11 +30,31 @@ const char *repoRelativePath(const char *file) {
   return best;
 }
 
+const char *stickyErrorHint(cudaError_t e) {
+  switch (e) {
+  case cudaErrorIllegalAddress:
+  case cudaErrorLaunchFailure:
+  case cudaErrorAssert:
+  case cudaErrorMisalignedAddress:
+  case cudaErrorIllegalInstruction:
+  case cudaErrorLaunchTimeout:
+  case cudaErrorHardwareStackError:
+  case cudaErrorInvalidPc:
+  case cudaErrorInvalidAddressSpace:
+    return "; this error is sticky and may come from an earlier kernel: "
+           "rerun with `shodh-run bench --profile` (each call synchronised) "
+           "or CUDA_LAUNCH_BLOCKING=1 to find it";
+  default:
+    return "";
+  }
+}
+
 void throwCudaError(cudaError_t error, const char *expr, const char *file,
                     int line) {
-  throw Error(fmt::format("CUDA error at {}:{} in {}: {} ({})",
+  throw Error(fmt::format("CUDA error at {}:{} in {}: {} ({}){}",
                           repoRelativePath(file), line, expr,
-                          cudaGetErrorString(error), cudaGetErrorName(error)));
+                          cudaGetErrorString(error), cudaGetErrorName(error),
+                          stickyErrorHint(error)));
 }
 
 namespace {
@@ -125,16 +145,9 @@ public:
       return;
     // Faults of a kernel that ran earlier (asynchronously) are sticky and
     // surface at the next check: they need not be this launch's.
-    bool sticky = e == cudaErrorIllegalAddress || e == cudaErrorLaunchFailure ||
-                  e == cudaErrorAssert || e == cudaErrorMisalignedAddress ||
-                  e == cudaErrorIllegalInstruction;
-    throw Error(fmt::format(
-        "CUDA kernel launch failed in {}: {} ({}){}", what,
-        cudaGetErrorString(e), cudaGetErrorName(e),
-        sticky ? "; this error is sticky and may come from an earlier "
-                 "kernel: rerun with `shodh-run bench --profile` (each call "
-                 "synchronised) or CUDA_LAUNCH_BLOCKING=1 to find it"
-               : ""));
+    throw Error(fmt::format("CUDA kernel launch failed in {}: {} ({}){}", what,
+                            cudaGetErrorString(e), cudaGetErrorName(e),
+                            stickyErrorHint(e)));
   }
 
   uint64_t freeBytes(int ordinal) const override {

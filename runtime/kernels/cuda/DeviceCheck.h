@@ -16,6 +16,11 @@ namespace shodh {
 [[noreturn]] void throwCudaError(cudaError_t error, const char *expr,
                                  const char *file, int line);
 
+/// For the errors of an asynchronous device fault (sticky: every later call
+/// returns them, wherever the fault was): a sentence saying so and how to
+/// find the kernel, starting with "; ". Otherwise "".
+const char *stickyErrorHint(cudaError_t error);
+
 /// `file` from its last "runtime/" or "tools/" component on (or unchanged).
 const char *repoRelativePath(const char *file);
 

@@ -24,10 +24,9 @@
 // row order; dbskip is the CPU's loop. No atomics (cuBLAS runs without
 // them), so repeat runs are bit-identical.
 //
-// Host cost of validation: the CPU validator's `prepare` plans its pruned
-// FFTW transforms and sizes host scratch (about rows (C + max(C, O))
-// stacked modes complex floats, plus rows O P floats for the gradient);
-// it is given no thread pool so that its per-thread scratch is one copy.
+// Host cost of validation: the CPU validator's `prepare` runs with
+// `validateOnly` (no FFTW plans) and no thread pool; its scratch comes
+// from the session's ScratchPool only when the CPU runs it.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cuda/DeviceCheck.h"
@@ -160,7 +159,8 @@ void ExpertFnoKernel::prepare(const std::vector<TensorRef> &in,
                               KernelContext &ctx) {
   Device &dev = device(ctx);
   KernelContext host{nullptr, nullptr}; // see the file comment
-  checks_->prepare(in, out, host);      // the CPU's shape checks
+  host.validateOnly = true;
+  checks_->prepare(in, out, host); // the CPU's shape checks
   FnoTables tables =
       makeFnoTables(in[0].shape, in[grad_ ? 3 : 2].shape, modes_);
   geom_ = tables.g, grid_ = tables.grid;

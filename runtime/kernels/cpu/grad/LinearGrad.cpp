@@ -281,7 +281,7 @@ private:
 
 void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
                                      const std::vector<TensorRef> &out,
-                                     KernelContext &) {
+                                     KernelContext &ctx) {
   checkGradWeightShapes(where_, axis_, fixedDims(in[0].shape),
                         fixedDims(in[1].shape), fixedDims(out[0].shape));
   if (bias_)
@@ -293,6 +293,8 @@ void LinearGradWeightKernel::prepare(const std::vector<TensorRef> &in,
                          : x_.outer * ((x_.inner + kLinearColumnBlock - 1) /
                                        kLinearColumnBlock);
   slabs_ = std::min(units_, kLinearGradSlabs);
+  if (ctx.validateOnly) // a CUDA call's checks: no host scratch
+    return;
   int64_t extra = std::max<int64_t>(0, slabs_ - 1);
   partials_.assign(static_cast<size_t>(extra * cout_ * x_.channels), 0.0f);
   biasSums_.assign(bias_ ? static_cast<size_t>(slabs_ * cout_) : 0, 0.0);

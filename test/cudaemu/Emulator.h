@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cuda_runtime_api.h>
+#include <cudaemu/Control.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,11 @@ bool isDeviceRange(const void *p, uint64_t bytes);
 
 /// True for the default stream (null) and every live created stream.
 bool isStream(cudaStream_t stream);
+
+/// False (with a message) for work on the legacy default stream (null)
+/// while a created stream exists: on a GPU it is not ordered with the
+/// non-blocking session stream's work.
+bool checkStreamOrder(cudaStream_t stream, const char *what);
 
 /// Writes "cudaemu: <what>" to standard error: the reason behind an error
 /// status the emulator returns where the real library would say less.

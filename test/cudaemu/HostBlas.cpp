@@ -61,6 +61,8 @@ cublasStatus_t checkGemm(cublasHandle_t h, cublasOperation_t ta,
   if (isDeviceRange(alpha, 0) || isDeviceRange(beta, 0))
     return invalid("alpha / beta are device pointers, but the pointer mode "
                    "is host");
+  if (!checkStreamOrder(h->stream, "a cuBLAS GEMM"))
+    return CUBLAS_STATUS_EXECUTION_FAILED;
   return CUBLAS_STATUS_SUCCESS;
 }
 

@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "Emulator.h"
 
+#include "runtime/kernels/cpu/spectral/FftPlan.h"
+
 #include <cufft.h>
 #include <fftw3.h>
 
@@ -35,12 +37,12 @@ struct Plan {
   int64_t realSize = 1, halfSize = 1; // per transform
   fftwf_plan f32 = nullptr;
   fftw_plan f64 = nullptr;
+  cudaStream_t stream = nullptr; // cufftSetStream's
 };
 
-std::mutex &plannerMutex() {
-  static std::mutex *m = new std::mutex;
-  return *m;
-}
+/// FFTW's planner is not thread-safe: the runtime core's lock, which the
+/// CPU kernels plan under too.
+std::mutex &plannerMutex() { return shodh::fftwPlannerMutex(); }
 
 std::map<int, std::unique_ptr<Plan>> &plans() {
   static auto *p = new std::map<int, std::unique_ptr<Plan>>;
@@ -71,15 +73,20 @@ bool hermitian(const Plan &p, const std::complex<T> *z, cufftHandle h) {
     columns.push_back(last - 1);
   for (int b = 0; b < p.batch; ++b) {
     const std::complex<T> *t = z + b * p.halfSize;
+    // NaN and inf pass through as on a GPU (the run's own checks report
+    // them): only finite twins are compared, against the finite scale.
     double scale = 0.0;
     for (int64_t i = 0; i < p.halfSize; ++i)
-      scale = std::max(scale, double(std::abs(t[i])));
+      if (std::isfinite(std::abs(t[i])))
+        scale = std::max(scale, double(std::abs(t[i])));
     for (int64_t j : columns)
       for (int64_t k0 = 0; k0 < l0; ++k0)
         for (int64_t k1 = 0; k1 < l1; ++k1) {
           int64_t m0 = (l0 - k0) % l0, m1 = (l1 - k1) % l1;
           std::complex<T> a = t[(k0 * l1 + k1) * last + j];
           std::complex<T> c = std::conj(t[(m0 * l1 + m1) * last + j]);
+          if (!std::isfinite(std::abs(a)) || !std::isfinite(std::abs(c)))
+            continue;
           if (!(std::abs(a - c) <= tol * scale)) {
             report("cuFFT c2r (plan " + std::to_string(h) + "), transform " +
                    std::to_string(b) + ": the input is not Hermitian in its " +
@@ -103,6 +110,8 @@ cufftResult exec(cufftHandle h, cufftType type, Real *real, Complex *half) {
   Plan *p = find(h);
   if (!p)
     return CUFFT_INVALID_PLAN;
+  if (!checkStreamOrder(p->stream, "a cuFFT transform"))
+    return CUFFT_EXEC_FAILED;
   if (p->type != type) {
     report("cuFFT exec of plan " + std::to_string(h) + " with another type");
     return CUFFT_INVALID_TYPE;
@@ -198,9 +207,13 @@ cufftResult cufftPlanMany(cufftHandle *plan, int rank, int *n, int *inembed,
 }
 
 cufftResult cufftSetStream(cufftHandle plan, cudaStream_t stream) {
-  if (!find(plan))
+  Plan *p = find(plan);
+  if (!p)
     return CUFFT_INVALID_PLAN;
-  return isStream(stream) ? CUFFT_SUCCESS : CUFFT_INVALID_VALUE;
+  if (!isStream(stream))
+    return CUFFT_INVALID_VALUE;
+  p->stream = stream;
+  return CUFFT_SUCCESS;
 }
 
 cufftResult cufftDestroy(cufftHandle plan) {

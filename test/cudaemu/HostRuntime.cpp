@@ -18,7 +18,9 @@
 
 #include <cuda_runtime.h>
 
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -111,8 +113,8 @@ bool isDeviceRange(const void *p, uint64_t bytes) {
   if (it == r.allocations.begin())
     return false;
   --it;
-  return a >= it->first && a - it->first + bytes <= it->second &&
-         (bytes > 0 || a - it->first < it->second);
+  const uint64_t offset = a - it->first;
+  return a >= it->first && offset < it->second && bytes <= it->second - offset;
 }
 
 bool isStream(cudaStream_t stream) {
@@ -125,6 +127,27 @@ bool isStream(cudaStream_t stream) {
 
 void report(const std::string &what) {
   std::fprintf(stderr, "cudaemu: %s\n", what.c_str());
+}
+
+bool checkStreamOrder(cudaStream_t stream, const char *what) {
+  if (stream)
+    return true;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (r.streams.empty())
+    return true;
+  report(std::string(what) +
+         " on the legacy default stream while a non-blocking stream exists: "
+         "on a GPU it is not ordered with that stream's work (a race)");
+  return false;
+}
+
+bool strict() {
+  static const bool on = [] {
+    const char *v = std::getenv("SHODH_CUDAEMU_STRICT");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
 }
 
 } // namespace shodh::cudaemu
@@ -219,6 +242,8 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                             cudaMemcpyKind kind, cudaStream_t stream) {
   if (fault() != cudaSuccess)
     return lastError = fault();
+  if (!checkStreamOrder(stream, "cudaMemcpyAsync"))
+    return lastError = cudaErrorInvalidValue;
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle, "cudaMemcpyAsync: bad stream");
   if (bytes == 0)
@@ -255,6 +280,10 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
 
 cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
                             cudaStream_t stream) {
+  if (fault() != cudaSuccess)
+    return lastError = fault();
+  if (!checkStreamOrder(stream, "cudaMemsetAsync"))
+    return lastError = cudaErrorInvalidValue;
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle, "cudaMemsetAsync: bad stream");
   if (bytes == 0)
@@ -375,10 +404,42 @@ namespace {
 
 constexpr size_t kStackBytes = 256 * 1024;
 
+/// A fiber's stack: mmap'd with a PROT_NONE page below it, so an overflow
+/// faults instead of corrupting the heap.
+struct FiberStack {
+  char *base = nullptr; // the guard page; the stack follows it
+  size_t pageBytes = 0;
+  FiberStack() = default;
+  FiberStack(const FiberStack &) = delete;
+  FiberStack &operator=(const FiberStack &) = delete;
+  FiberStack(FiberStack &&o) noexcept : base(o.base), pageBytes(o.pageBytes) {
+    o.base = nullptr;
+  }
+  ~FiberStack() {
+    if (base)
+      munmap(base, pageBytes + kStackBytes);
+  }
+  char *top() {
+    if (!base) {
+      pageBytes = size_t(sysconf(_SC_PAGESIZE));
+      void *p = mmap(nullptr, pageBytes + kStackBytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED) {
+        report("cannot map a fiber stack");
+        std::abort();
+      }
+      base = static_cast<char *>(p);
+      mprotect(base, pageBytes, PROT_NONE);
+    }
+    return base + pageBytes;
+  }
+};
+
 struct Fiber {
   ucontext_t context;
-  std::vector<char> stack;
+  FiberStack stack;
   bool done = false, atBarrier = false;
+  unsigned barriers = 0; // __syncthreads reached
 };
 
 /// The block the calling thread is running.
@@ -409,12 +470,10 @@ void fiberMain() {
 
 void startFiber(unsigned t) {
   Fiber &f = run.fibers[t];
-  if (f.stack.empty())
-    f.stack.resize(kStackBytes);
-  f.done = false, f.atBarrier = false;
+  f.done = false, f.atBarrier = false, f.barriers = 0;
   getcontext(&f.context);
-  f.context.uc_stack.ss_sp = f.stack.data();
-  f.context.uc_stack.ss_size = f.stack.size();
+  f.context.uc_stack.ss_sp = f.stack.top();
+  f.context.uc_stack.ss_size = kStackBytes;
   f.context.uc_link = &run.scheduler;
   makecontext(&f.context, fiberMain, 0);
 }
@@ -431,7 +490,17 @@ void resume(unsigned t) {
   std::abort();
 }
 
-void runBlock(unsigned threads) {
+// The section of every `__shared__` variable (DeviceCode.h); weak: a
+// module may have none.
+extern "C" char __start_cudaemu_shared[] __attribute__((weak));
+extern "C" char __stop_cudaemu_shared[] __attribute__((weak));
+
+/// Runs one block; `reverse` (strict mode) takes its threads last first.
+void runBlock(unsigned threads, bool reverse) {
+  if (reverse && __start_cudaemu_shared && __stop_cudaemu_shared)
+    std::memset(__start_cudaemu_shared, 0xFF,
+                size_t(__stop_cudaemu_shared - __start_cudaemu_shared));
+  auto order = [&](unsigned p) { return reverse ? threads - 1 - p : p; };
   if (threads == 1) {
     threadIdx = uint3{};
     run.direct = true;
@@ -441,31 +510,40 @@ void runBlock(unsigned threads) {
   if (run.fibers.size() < threads)
     run.fibers.resize(threads);
   run.direct = false;
-  startFiber(0);
-  resume(0);
-  if (run.fibers[0].done) {
+  const unsigned first = order(0);
+  startFiber(first);
+  resume(first);
+  if (run.fibers[first].done) {
     run.direct = true;
-    for (unsigned t = 1; t < threads; ++t) {
-      run.current = t;
-      threadIdx = indexOf(t, blockDim);
+    for (unsigned p = 1; p < threads; ++p) {
+      run.current = order(p);
+      threadIdx = indexOf(run.current, blockDim);
       run.thread(run.context);
     }
     return;
   }
-  for (unsigned t = 1; t < threads; ++t) {
-    startFiber(t);
-    resume(t);
+  for (unsigned p = 1; p < threads; ++p) {
+    startFiber(order(p));
+    resume(order(p));
   }
   for (;;) {
     bool waiting = false;
     for (unsigned t = 0; t < threads; ++t)
       waiting |= !run.fibers[t].done;
     if (!waiting)
-      return;
-    for (unsigned t = 0; t < threads; ++t)
-      if (!run.fibers[t].done)
-        resume(t);
+      break;
+    for (unsigned p = 0; p < threads; ++p)
+      if (!run.fibers[order(p)].done)
+        resume(order(p));
   }
+  // Every thread must have reached the same barriers.
+  for (unsigned t = 1; t < threads; ++t)
+    if (run.fibers[t].barriers != run.fibers[0].barriers)
+      fatal("thread " + std::to_string(t) + " of block " +
+            std::to_string(blockIdx.x) + " reached __syncthreads " +
+            std::to_string(run.fibers[t].barriers) + " times, thread 0 " +
+            std::to_string(run.fibers[0].barriers) +
+            " times (a divergent barrier: undefined on a GPU)");
 }
 
 } // namespace
@@ -491,16 +569,22 @@ void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
     fail(cudaErrorInvalidResourceHandle, "launch on a destroyed stream");
     return;
   }
+  if (!checkStreamOrder(stream, "a kernel launch")) {
+    lastError = cudaErrorInvalidValue;
+    return;
+  }
   if (faultsNow())
     return;
   gridDim = grid, blockDim = block;
   run.thread = thread, run.context = context, run.active = true;
-  for (unsigned z = 0; z < grid.z; ++z)
-    for (unsigned y = 0; y < grid.y; ++y)
-      for (unsigned x = 0; x < grid.x; ++x) {
-        blockIdx = uint3{x, y, z};
-        runBlock(unsigned(threads));
-      }
+  const bool reverse = strict();
+  const uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
+  for (uint64_t q = 0; q < blocks; ++q) {
+    const uint64_t b = reverse ? blocks - 1 - q : q;
+    blockIdx = uint3{unsigned(b % grid.x), unsigned(b / grid.x % grid.y),
+                     unsigned(b / (uint64_t(grid.x) * grid.y))};
+    runBlock(unsigned(threads), reverse);
+  }
   run.active = false;
 }
 
@@ -515,9 +599,20 @@ void __syncthreads() {
   if (run.direct)
     fatal("thread " + std::to_string(run.current) + " of block " +
           std::to_string(blockIdx.x) +
-          " reached __syncthreads, but thread 0 of its block finished "
+          " reached __syncthreads, but the first thread of its block to run "
+          "finished "
           "without one (a divergent barrier: undefined on a GPU)");
   Fiber &f = run.fibers[run.current];
   f.atBarrier = true;
+  ++f.barriers;
   swapcontext(&f.context, &run.scheduler);
+}
+
+void shodh::cudaemu::checkKernelPointer(const void *p, int index) {
+  if (!p || isDeviceRange(p, 0) || fault() != cudaSuccess)
+    return;
+  report("kernel argument " + std::to_string(index) +
+         " is not a device pointer (host memory, or freed): a GPU would "
+         "fault on it (injected as cudaErrorIllegalAddress)");
+  stickyFault = cudaErrorIllegalAddress;
 }

@@ -12,6 +12,7 @@
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
+#include <cudaemu/Control.h>
 #include <cufft.h>
 
 #include <gtest/gtest.h>
@@ -76,6 +77,23 @@ __global__ void divergentKernel(int *out) {
 }
 
 __global__ void noopKernel() {}
+
+__global__ void copyKernel(const float *x, float *y, int64_t n) {
+  for (int64_t i = gridStart(); i < n; i += gridStride())
+    y[i] = x[i];
+}
+
+/// Reads shared memory before writing it (a bug strict mode shows), and
+/// records the order blocks ran in.
+__global__ void readFirstKernel(unsigned *out, unsigned *order,
+                                unsigned *next) {
+  __shared__ unsigned shared[kThreads];
+  out[blockIdx.x * kThreads + threadIdx.x] = shared[threadIdx.x];
+  shared[threadIdx.x] = 0;
+  __syncthreads();
+  if (threadIdx.x == 0)
+    order[(*next)++] = blockIdx.x;
+}
 
 } // namespace
 
@@ -282,4 +300,101 @@ TEST(CudaEmu, FftRoundTripsAndRefusesNonHermitianC2rInput) {
             CUFFT_EXEC_FAILED);
   cufftDestroy(fwd), cufftDestroy(inv);
   cudaFree(dx), cudaFree(dz), cudaFree(dy);
+}
+
+TEST(CudaEmu, AHostPointerPassedToAKernelFaults) {
+  std::vector<float> host(8, 1.0f);
+  float *dy = upload(host);
+  SHODH_LAUNCH(copyKernel, 1, kThreads, nullptr, host.data(), dy, int64_t(8));
+  // As on a GPU the fault shows at the next synchronisation or copy.
+  EXPECT_EQ(cudaStreamSynchronize(nullptr), cudaErrorIllegalAddress);
+  EXPECT_EQ(cudaMemcpyAsync(host.data(), dy, 32, cudaMemcpyDeviceToHost),
+            cudaErrorIllegalAddress);
+  shodh::cudaemu::injectFaultAfter(-1); // clears the fault
+  cudaGetLastError();
+  EXPECT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  cudaFree(dy);
+}
+
+TEST(CudaEmu, DefaultStreamWorkBesideANonBlockingStreamIsRefused) {
+  std::vector<float> a(4, 1.0f);
+  float *d = upload(std::vector<float>(4)); // no stream exists yet: allowed
+  cudaStream_t s = nullptr;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), cudaSuccess);
+  EXPECT_EQ(cudaMemcpyAsync(d, a.data(), 16, cudaMemcpyHostToDevice, s),
+            cudaSuccess);
+  EXPECT_EQ(cudaMemcpyAsync(d, a.data(), 16, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  SHODH_LAUNCH(noopKernel, 1, 1, nullptr);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  SHODH_LAUNCH(noopKernel, 1, 1, s);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  // A cuBLAS handle and a cuFFT plan never bound to the stream.
+  cublasHandle_t h = nullptr;
+  cublasCreate(&h);
+  const float one = 1.0f, zero = 0.0f;
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2, &one, d, 2, d, 2,
+                        &zero, d, 2),
+            CUBLAS_STATUS_EXECUTION_FAILED);
+  cublasSetStream(h, s);
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2, &one, d, 2, d, 2,
+                        &zero, d, 2),
+            CUBLAS_STATUS_SUCCESS);
+  cublasDestroy(h);
+  int n[1] = {4};
+  cufftHandle plan = 0;
+  void *z = nullptr;
+  ASSERT_EQ(cudaMalloc(&z, 3 * sizeof(float2)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpyAsync(d, a.data(), 16, cudaMemcpyHostToDevice, s),
+            cudaSuccess);
+  ASSERT_EQ(
+      cufftPlanMany(&plan, 1, n, nullptr, 1, 0, nullptr, 1, 0, CUFFT_R2C, 1),
+      CUFFT_SUCCESS);
+  EXPECT_EQ(cufftExecR2C(plan, d, static_cast<float2 *>(z)), CUFFT_EXEC_FAILED);
+  cufftSetStream(plan, s);
+  EXPECT_EQ(cufftExecR2C(plan, d, static_cast<float2 *>(z)), CUFFT_SUCCESS);
+  cufftDestroy(plan);
+  cudaFree(z), cudaFree(d);
+  cudaStreamDestroy(s);
+  cudaGetLastError();
+}
+
+TEST(CudaEmu, RangesDoNotWrapAndNanPassesThroughC2r) {
+  void *p = nullptr;
+  ASSERT_EQ(cudaMalloc(&p, 64), cudaSuccess);
+  std::vector<char> host(64);
+  EXPECT_EQ(cudaMemcpyAsync(host.data(), static_cast<char *>(p) + 16,
+                            size_t(-8), cudaMemcpyDeviceToHost),
+            cudaErrorInvalidValue);
+  cudaGetLastError();
+  // A NaN in the DC column: carried through (a GPU does), not refused.
+  int n[1] = {4};
+  cufftHandle inv = 0;
+  ASSERT_EQ(
+      cufftPlanMany(&inv, 1, n, nullptr, 1, 0, nullptr, 1, 0, CUFFT_C2R, 1),
+      CUFFT_SUCCESS);
+  std::vector<float2> z{{NAN, 0.0f}, {1.0f, 2.0f}, {3.0f, 0.0f}};
+  float2 *dz = upload(z);
+  EXPECT_EQ(cufftExecC2R(inv, dz, static_cast<float *>(p)), CUFFT_SUCCESS);
+  std::vector<float> y = download(static_cast<float *>(p), 4);
+  EXPECT_TRUE(std::isnan(y[0]));
+  cufftDestroy(inv);
+  cudaFree(dz), cudaFree(p);
+}
+
+TEST(CudaEmu, StrictModePoisonsSharedMemoryAndReversesBlocks) {
+  if (!shodh::cudaemu::strict())
+    GTEST_SKIP() << "SHODH_CUDAEMU_STRICT is not set (ctest's cudaemu.strict "
+                    "run sets it)";
+  const int blocks = 3;
+  std::vector<unsigned> out(size_t(blocks * kThreads)), order(blocks),
+      next(1, 0);
+  unsigned *dOut = upload(out), *dOrder = upload(order), *dNext = upload(next);
+  SHODH_LAUNCH(readFirstKernel, blocks, kThreads, nullptr, dOut, dOrder, dNext);
+  out = download(dOut, out.size());
+  order = download(dOrder, order.size());
+  for (unsigned v : out)
+    EXPECT_EQ(v, 0xFFFFFFFFu); // never the previous block's zeros
+  EXPECT_EQ(order, (std::vector<unsigned>{2, 1, 0}));
+  cudaFree(dOut), cudaFree(dOrder), cudaFree(dNext);
 }

@@ -12,4 +12,11 @@ namespace shodh::cudaemu {
 /// same for a whole process.
 void injectFaultAfter(int64_t launches);
 
+/// SHODH_CUDAEMU_STRICT set (not "0"), read once: blocks, and the threads
+/// of each block, run in reverse order and `__shared__` memory is filled
+/// with 0xFF bytes before every block, so results that depend on the order
+/// of blocks or on shared memory starting at zero show (ctest runs
+/// cuda_emu_test a second time so).
+bool strict();
+
 } // namespace shodh::cudaemu

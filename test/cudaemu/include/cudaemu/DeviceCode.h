@@ -27,13 +27,16 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #define __host__
 #define __device__
 #define __global__
 #define __forceinline__ inline
-#define __shared__ static
+// Function-local statics in one section, which strict mode (Emulator.h)
+// poisons before each block.
+#define __shared__ static __attribute__((section("cudaemu_shared")))
 
 struct uint3 {
   unsigned x = 0, y = 0, z = 0;
@@ -83,12 +86,25 @@ namespace shodh::cudaemu {
 void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
              void *context);
 
+/// A pointer passed to a kernel must be null or inside a live device
+/// allocation; otherwise the launch faults (cudaErrorIllegalAddress), as a
+/// GPU reading host memory would. Pointers inside struct arguments are not
+/// seen.
+void checkKernelPointer(const void *p, int index);
+
+template <class T> void checkKernelArgument(const T &a, int index) {
+  if constexpr (std::is_pointer<T>::value)
+    checkKernelPointer(static_cast<const void *>(a), index);
+}
+
 /// SHODH_LAUNCH(kernel, grid, block, stream)(args...) of the emulator.
 template <class Kernel> struct Launch {
   dim3 grid, block;
   cudaStream_t stream;
   Kernel kernel;
   template <class... Args> void operator()(Args &&...args) const {
+    int index = 0;
+    (checkKernelArgument(args, index++), ...);
     auto body = [&] { kernel(args...); };
     runGrid(
         grid, block, stream,

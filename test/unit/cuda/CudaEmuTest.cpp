@@ -8,6 +8,7 @@
 // destroyed c2r input.
 //
 //===----------------------------------------------------------------------===//
+#include "../kernels/RandomFloats.h"
 #include "runtime/kernels/cuda/Common.cuh"
 
 #include <cublas_v2.h>
@@ -23,6 +24,7 @@
 #include <vector>
 
 using namespace shodh::cuda;
+using shodh::testing::randomFloats;
 
 namespace {
 
@@ -42,15 +44,6 @@ template <class T> std::vector<T> download(const T *dev, size_t n) {
       cudaMemcpyAsync(host.data(), dev, n * sizeof(T), cudaMemcpyDeviceToHost),
       cudaSuccess);
   return host;
-}
-
-std::vector<float> randomFloats(size_t n, unsigned seed) {
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = u(g);
-  return v;
 }
 
 /// Every thread writes its index to shared memory, waits, then reads its

@@ -28,48 +28,6 @@ namespace shodh::testing {
       GTEST_SKIP() << "no CUDA device: " << probe_.reason;                     \
   } while (0)
 
-/// Creates, prepares and runs cuda kernel `name` once; `outs` receive the
-/// results (their initial host contents are uploaded first, so in-place
-/// style outputs start from known values).
-inline void runOnCuda(const std::string &name, std::vector<NamedAttr> attrs,
-                      const std::vector<const HostTensor *> &ins,
-                      const std::vector<const HostTensor *> &outs) {
-  Device device(0);
-  std::vector<TensorDesc> inDescs, outDescs;
-  for (const HostTensor *t : ins)
-    inDescs.push_back(t->desc("in" + std::to_string(inDescs.size())));
-  for (const HostTensor *t : outs)
-    outDescs.push_back(t->desc("out" + std::to_string(outDescs.size())));
-  KernelCall call{name, {}, {}, std::move(attrs)};
-  KernelSignature sig{&call, {}, {}, "program 'test', call 0 (" + name + ")"};
-  for (const TensorDesc &d : inDescs)
-    sig.inputs.push_back(&d);
-  for (const TensorDesc &d : outDescs)
-    sig.outputs.push_back(&d);
-  const KernelFactory *f = KernelRegistry::builtin().find(name, Backend::Cuda);
-  ASSERT_NE(f, nullptr) << "no cuda kernel " << name;
-  std::unique_ptr<Kernel> kernel = (*f)(sig);
-  std::vector<DeviceBuffer> buffers;
-  std::vector<TensorRef> inRefs, outRefs;
-  auto place = [&](const HostTensor *t, std::vector<TensorRef> &refs) {
-    buffers.emplace_back(t->storage.size(), device);
-    buffers.back().upload(t->storage.data(), t->storage.size(), device);
-    refs.push_back(TensorRef{t->dtype, t->shape, buffers.back().data()});
-  };
-  buffers.reserve(ins.size() + outs.size());
-  for (const HostTensor *t : ins)
-    place(t, inRefs);
-  for (const HostTensor *t : outs)
-    place(t, outRefs);
-  KernelContext ctx{nullptr, &device};
-  kernel->prepare(inRefs, outRefs, ctx);
-  kernel->run(inRefs, outRefs, ctx);
-  device.synchronize();
-  for (size_t i = 0; i < outs.size(); ++i)
-    buffers[ins.size() + i].download(outs[i]->storage.data(),
-                                     outs[i]->storage.size(), device);
-}
-
 /// A cuda kernel made once from (possibly symbolic) descriptions and then
 /// prepared and run on concrete tensors any number of times, as a session
 /// runs one call: each `run` prepares for the shapes given (a kernel must
@@ -123,6 +81,23 @@ private:
   std::vector<TensorDesc> ins_, outs_;
   std::unique_ptr<Kernel> kernel_;
 };
+
+/// Creates, prepares and runs cuda kernel `name` once on a fresh `Device`;
+/// `outs` receive the results (their initial host contents are uploaded
+/// first, so in-place style outputs start from known values).
+inline void runOnCuda(const std::string &name, std::vector<NamedAttr> attrs,
+                      const std::vector<const HostTensor *> &ins,
+                      const std::vector<const HostTensor *> &outs) {
+  Device device(0);
+  std::vector<TensorDesc> inDescs, outDescs;
+  for (const HostTensor *t : ins)
+    inDescs.push_back(t->desc("in" + std::to_string(inDescs.size())));
+  for (const HostTensor *t : outs)
+    outDescs.push_back(t->desc("out" + std::to_string(outDescs.size())));
+  PreparedKernel kernel(name, std::move(attrs), std::move(inDescs),
+                        std::move(outDescs));
+  kernel.run(device, ins, outs);
+}
 
 /// A copy of `t` (same dtype, shape and bytes).
 inline HostTensor cloneTensor(const HostTensor &t) {

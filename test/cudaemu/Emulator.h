@@ -28,6 +28,16 @@ bool isStream(cudaStream_t stream);
 /// non-blocking session stream's work.
 bool checkStreamOrder(cudaStream_t stream, const char *what);
 
+/// In strict mode, while one exists (on any thread) device memory is
+/// readable and writable, otherwise PROT_NONE (HostRuntime.cpp). Every
+/// emulated device operation holds one.
+struct DeviceAccess {
+  DeviceAccess();
+  ~DeviceAccess();
+  DeviceAccess(const DeviceAccess &) = delete;
+  DeviceAccess &operator=(const DeviceAccess &) = delete;
+};
+
 /// Writes "cudaemu: <what>" to standard error: the reason behind an error
 /// status the emulator returns where the real library would say less.
 void report(const std::string &what);

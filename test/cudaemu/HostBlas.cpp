@@ -89,6 +89,7 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
     return invalid(what + ": C (" + std::to_string(m) + " x " +
                    std::to_string(n) + ", ldc " + std::to_string(ldc) +
                    ") is not inside a device allocation");
+  DeviceAccess access;
   std::vector<float> acc(static_cast<size_t>(m));
   for (int j = 0; j < n; ++j) {
     std::fill(acc.begin(), acc.end(), 0.0f);

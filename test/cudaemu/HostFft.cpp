@@ -124,6 +124,7 @@ cufftResult exec(cufftHandle h, cufftType type, Real *real, Complex *half) {
            " transforms' input or output is not inside a device allocation");
     return CUFFT_EXEC_FAILED;
   }
+  DeviceAccess access;
   using C = std::complex<Real>;
   C *z = reinterpret_cast<C *>(half);
   if (isForward(type)) {

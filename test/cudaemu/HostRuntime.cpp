@@ -1,9 +1,17 @@
 //===- HostRuntime.cpp - The CUDA runtime API, emulated on the CPU --------===//
 //
-// Device memory is host memory from aligned_alloc, recorded in a registry:
-// copies, memsets, cuBLAS and cuFFT calls check that their device ranges
-// lie inside one live allocation, and fresh allocations are filled with
-// 0xFF bytes (NaN as floats, -1 as integers) as a GPU's are not zeroed.
+// Device memory is host memory mapped page by page and recorded in a
+// registry: copies, memsets, cuBLAS and cuFFT calls check that their device
+// ranges lie inside one live allocation, and fresh allocations are filled
+// with 0xFF bytes (NaN as floats, -1 as integers) as a GPU's are not
+// zeroed. Each allocation ends (to 256 bytes) against a PROT_NONE guard
+// page, so a kernel that runs past the end of its buffer stops with a
+// message naming the allocation (a SIGSEGV handler). In strict mode
+// (Control.h) allocations are also PROT_NONE except while an emulated
+// device operation (a launch, copy, memset, GEMM or FFT: DeviceAccess)
+// runs, so host code that reads or writes device memory directly (a crash
+// on a GPU) stops too; two mprotect calls per allocation per operation
+// make that the slow mode.
 // Streams are tokens; every operation completes before it returns, so
 // stream order always holds. The device count comes from
 // SHODH_CUDAEMU_DEVICES (default 1). Launches run as DeviceCode.h says.
@@ -18,6 +26,8 @@
 
 #include <cuda_runtime.h>
 
+#include <csetjmp>
+#include <csignal>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -29,6 +39,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 thread_local uint3 threadIdx, blockIdx;
@@ -39,11 +50,21 @@ namespace {
 
 constexpr uint64_t kTotalBytes = uint64_t(16) << 30;
 
+/// One cudaMalloc: `bytes` at the key address, inside `mapped` bytes from
+/// `base` whose last page is the guard and the `body` bytes before it are
+/// readable only during device operations.
+struct Allocation {
+  uint64_t bytes = 0;
+  char *base = nullptr;
+  size_t body = 0, mapped = 0;
+};
+
 struct Registry {
   std::mutex mutex;
-  std::map<uintptr_t, uint64_t> allocations; // start -> bytes
+  std::map<uintptr_t, Allocation> allocations; // start -> allocation
   uint64_t used = 0;
   std::set<cudaStream_t> streams;
+  int access = 0; // DeviceAccess scopes open: device memory readable
 };
 
 Registry &registry() {
@@ -113,8 +134,92 @@ bool isDeviceRange(const void *p, uint64_t bytes) {
   if (it == r.allocations.begin())
     return false;
   --it;
-  const uint64_t offset = a - it->first;
-  return a >= it->first && offset < it->second && bytes <= it->second - offset;
+  const uint64_t offset = a - it->first, size = it->second.bytes;
+  return a >= it->first && offset < size && bytes <= size - offset;
+}
+
+namespace {
+
+size_t pageBytes() {
+  static const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+/// Under r.mutex: every allocation's body readable (`open`) or not.
+void protectAll(Registry &r, bool open) {
+  for (auto &[start, a] : r.allocations)
+    mprotect(a.base, a.body, open ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
+/// Writes `text` to standard error from a signal handler.
+void writeErr(const char *text) {
+  ssize_t ignored = write(2, text, std::strlen(text));
+  (void)ignored;
+}
+
+struct sigaction previousSegv;
+
+/// SIGSEGV inside a device allocation: says which, and stops. Other faults
+/// go to the handler that was there before (ASan's, or the default).
+void onSegv(int sig, siginfo_t *info, void *uc) {
+  const auto at = reinterpret_cast<uintptr_t>(info->si_addr);
+  Registry &r = registry(); // no lock: the process stops either way
+  for (const auto &[start, a] : r.allocations) {
+    const auto base = reinterpret_cast<uintptr_t>(a.base);
+    if (at < base || at >= base + a.mapped)
+      continue;
+    char text[320];
+    if (at >= base + a.body)
+      std::snprintf(text, sizeof text,
+                    "cudaemu: a read or write %lu bytes past the end of a "
+                    "device allocation of %lu bytes (a kernel out of bounds; "
+                    "on a GPU an illegal address)\n",
+                    (unsigned long)(at - start - a.bytes),
+                    (unsigned long)a.bytes);
+    else
+      std::snprintf(text, sizeof text,
+                    "cudaemu: host code read or wrote device memory (offset "
+                    "%lu of an allocation of %lu bytes) outside any device "
+                    "operation: on a GPU a host dereference of a device "
+                    "pointer crashes\n",
+                    (unsigned long)(at - start), (unsigned long)a.bytes);
+    writeErr(text);
+    std::abort();
+  }
+  sigaction(SIGSEGV, &previousSegv, nullptr); // re-faults into it
+  (void)sig, (void)uc;
+}
+
+void installSegvHandler() {
+  static bool done = [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = onSegv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previousSegv);
+    return true;
+  }();
+  (void)done;
+}
+
+} // namespace
+
+DeviceAccess::DeviceAccess() {
+  if (!strict())
+    return;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (r.access++ == 0)
+    protectAll(r, true);
+}
+
+DeviceAccess::~DeviceAccess() {
+  if (!strict())
+    return;
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  if (--r.access == 0)
+    protectAll(r, false);
 }
 
 bool isStream(cudaStream_t stream) {
@@ -207,13 +312,25 @@ cudaError_t cudaMalloc(void **ptr, size_t bytes) {
                   "cudaMalloc of " + std::to_string(bytes) +
                       " bytes exceeds the emulated device's memory");
   }
-  size_t rounded = (bytes + 255) / 256 * 256;
-  void *p = std::aligned_alloc(256, rounded);
-  if (!p)
-    return fail(cudaErrorMemoryAllocation, "host allocation failed");
+  // [pad | the 256-rounded bytes | guard page]: the data ends against the
+  // guard, at a page boundary (so 256-aligned).
+  const size_t page = pageBytes(), rounded = (bytes + 255) / 256 * 256;
+  const size_t body = (rounded + page - 1) / page * page;
+  void *m = mmap(nullptr, body + page, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED)
+    return fail(cudaErrorMemoryAllocation, "host mapping failed");
+  installSegvHandler();
+  Allocation alloc;
+  alloc.bytes = bytes, alloc.base = static_cast<char *>(m);
+  alloc.body = body, alloc.mapped = body + page;
+  char *p = alloc.base + (body - rounded);
   std::memset(p, 0xFF, rounded);
+  mprotect(alloc.base + body, page, PROT_NONE);
   std::lock_guard<std::mutex> lock(r.mutex);
-  r.allocations[reinterpret_cast<uintptr_t>(p)] = bytes;
+  if (strict() && r.access == 0)
+    mprotect(alloc.base, body, PROT_NONE);
+  r.allocations[reinterpret_cast<uintptr_t>(p)] = alloc;
   r.used += bytes;
   *ptr = p;
   return cudaSuccess;
@@ -231,10 +348,10 @@ cudaError_t cudaFree(void *ptr) {
       report("cudaFree of a pointer that is not a live allocation");
       return cudaErrorInvalidDevicePointer;
     }
-    r.used -= it->second;
+    r.used -= it->second.bytes;
+    munmap(it->second.base, it->second.mapped);
     r.allocations.erase(it);
   }
-  std::free(ptr);
   return cudaSuccess;
 }
 
@@ -274,6 +391,7 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                     " bytes, kind " + std::to_string(int(kind)) +
                     ": a device range lies outside its allocation or the "
                     "direction does not match the pointers");
+  DeviceAccess access;
   std::memmove(dst, src, bytes);
   return cudaSuccess;
 }
@@ -292,6 +410,7 @@ cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
     return fail(cudaErrorInvalidValue,
                 "cudaMemsetAsync of " + std::to_string(bytes) +
                     " bytes outside a device allocation");
+  DeviceAccess access;
   std::memset(ptr, value, bytes);
   return cudaSuccess;
 }
@@ -435,23 +554,34 @@ struct FiberStack {
   }
 };
 
+/// A fiber runs one thread of a block at a time and is kept for the next
+/// block. It is entered once through ucontext (makecontext needs it to
+/// reach its own stack), then parks and resumes with _setjmp/_longjmp,
+/// which unlike swapcontext save no signal mask: no system call per switch.
 struct Fiber {
-  ucontext_t context;
+  jmp_buf parked; // where it waits: the top of its loop, or a barrier
   FiberStack stack;
-  bool done = false, atBarrier = false;
+  bool created = false;
+  bool done = true, atBarrier = false;
   unsigned barriers = 0; // __syncthreads reached
 };
 
 /// The block the calling thread is running.
 struct BlockRun {
-  ucontext_t scheduler;
+  jmp_buf scheduler;
   std::vector<Fiber> fibers;
   void (*thread)(void *) = nullptr;
   void *context = nullptr;
   unsigned current = 0;
   bool direct = false; // threads run as plain calls (no barrier allowed)
   bool active = false;
+  bool known = false; // direct mode because the kernel is known barrier-free
 };
+
+/// Per kernel (its launch function), once a block has shown it: whether it
+/// reaches __syncthreads. Blocks of a kernel known not to then run as plain
+/// calls with no fiber at all (a fiber switch costs a system call).
+thread_local std::unordered_map<void (*)(void *), bool> usesBarriers;
 
 thread_local BlockRun run;
 
@@ -463,26 +593,46 @@ uint3 indexOf(unsigned t, dim3 shape) {
   return i;
 }
 
-void fiberMain() {
-  run.thread(run.context);
-  run.fibers[run.current].done = true;
-} // returns to run.scheduler through uc_link
+/// Parks the running fiber and returns to the scheduler; returns when the
+/// scheduler resumes it.
+void park() {
+  if (_setjmp(run.fibers[run.current].parked) == 0)
+    _longjmp(run.scheduler, 1);
+}
 
+/// A fiber's whole life: park, then run one thread per resume, forever.
+[[noreturn]] void fiberMain() {
+  for (;;) {
+    park();
+    run.thread(run.context);
+    run.fibers[run.current].done = true;
+  }
+}
+
+/// Makes fiber `t` (once) and readies it to run a thread of a new block.
 void startFiber(unsigned t) {
   Fiber &f = run.fibers[t];
+  if (!f.created) {
+    ucontext_t boot, ignored;
+    getcontext(&boot);
+    boot.uc_stack.ss_sp = f.stack.top();
+    boot.uc_stack.ss_size = kStackBytes;
+    boot.uc_link = nullptr;
+    makecontext(&boot, reinterpret_cast<void (*)()>(fiberMain), 0);
+    run.current = t;
+    if (_setjmp(run.scheduler) == 0)
+      swapcontext(&ignored, &boot); // fiberMain parks at once
+    f.created = true;
+  }
   f.done = false, f.atBarrier = false, f.barriers = 0;
-  getcontext(&f.context);
-  f.context.uc_stack.ss_sp = f.stack.top();
-  f.context.uc_stack.ss_size = kStackBytes;
-  f.context.uc_link = &run.scheduler;
-  makecontext(&f.context, fiberMain, 0);
 }
 
 void resume(unsigned t) {
   run.current = t;
   threadIdx = indexOf(t, blockDim);
   run.fibers[t].atBarrier = false;
-  swapcontext(&run.scheduler, &run.fibers[t].context);
+  if (_setjmp(run.scheduler) == 0)
+    _longjmp(run.fibers[t].parked, 1);
 }
 
 [[noreturn]] void fatal(const std::string &what) {
@@ -507,12 +657,24 @@ void runBlock(unsigned threads, bool reverse) {
     run.thread(run.context);
     return;
   }
+  auto knownIt = usesBarriers.find(run.thread);
+  if (knownIt != usesBarriers.end() && !knownIt->second) {
+    run.direct = true, run.known = true;
+    for (unsigned p = 0; p < threads; ++p) {
+      run.current = order(p);
+      threadIdx = indexOf(run.current, blockDim);
+      run.thread(run.context);
+    }
+    run.known = false;
+    return;
+  }
   if (run.fibers.size() < threads)
     run.fibers.resize(threads);
   run.direct = false;
   const unsigned first = order(0);
   startFiber(first);
   resume(first);
+  usesBarriers[run.thread] = !run.fibers[first].done;
   if (run.fibers[first].done) {
     run.direct = true;
     for (unsigned p = 1; p < threads; ++p) {
@@ -575,6 +737,7 @@ void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
   }
   if (faultsNow())
     return;
+  DeviceAccess access;
   gridDim = grid, blockDim = block;
   run.thread = thread, run.context = context, run.active = true;
   const bool reverse = strict();
@@ -596,6 +759,12 @@ void __syncthreads() {
     fatal("__syncthreads outside a kernel");
   if (blockDim.x * blockDim.y * blockDim.z == 1)
     return;
+  if (run.direct && run.known)
+    fatal("thread " + std::to_string(run.current) + " of block " +
+          std::to_string(blockIdx.x) +
+          " reached __syncthreads in a kernel whose earlier blocks reached "
+          "none (a divergent barrier: undefined on a GPU; the emulator also "
+          "needs a kernel's barriers not to depend on its arguments)");
   if (run.direct)
     fatal("thread " + std::to_string(run.current) + " of block " +
           std::to_string(blockIdx.x) +
@@ -605,7 +774,7 @@ void __syncthreads() {
   Fiber &f = run.fibers[run.current];
   f.atBarrier = true;
   ++f.barriers;
-  swapcontext(&f.context, &run.scheduler);
+  park();
 }
 
 void shodh::cudaemu::checkKernelPointer(const void *p, int index) {

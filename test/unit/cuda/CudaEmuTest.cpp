@@ -71,6 +71,12 @@ __global__ void divergentKernel(int *out) {
 
 __global__ void noopKernel() {}
 
+/// Writes one element past `n`.
+__global__ void overrunKernel(float *y, int64_t n) {
+  if (threadIdx.x == 0)
+    y[n] = 1.0f;
+}
+
 __global__ void copyKernel(const float *x, float *y, int64_t n) {
   for (int64_t i = gridStart(); i < n; i += gridStride())
     y[i] = x[i];
@@ -242,6 +248,26 @@ TEST(CudaEmuDeathTest, ADivergentBarrierStopsWithAMessage) {
   EXPECT_DEATH(SHODH_LAUNCH(divergentKernel, 1, 4, nullptr, d),
                "divergent barrier");
   cudaFree(d);
+}
+
+TEST(CudaEmuDeathTest, HostCodeTouchingDeviceMemoryStops) {
+  if (!shodh::cudaemu::strict())
+    GTEST_SKIP() << "device memory is host-readable outside strict mode";
+  void *p = nullptr;
+  ASSERT_EQ(cudaMalloc(&p, 100), cudaSuccess);
+  EXPECT_DEATH(static_cast<volatile float *>(p)[3] = 1.0f,
+               "host code read or wrote device memory \\(offset 12 of an "
+               "allocation of 100 bytes\\)");
+  cudaFree(p);
+}
+
+TEST(CudaEmuDeathTest, AKernelRunningPastItsBufferStops) {
+  void *p = nullptr;
+  ASSERT_EQ(cudaMalloc(&p, 256 * sizeof(float)), cudaSuccess);
+  EXPECT_DEATH(SHODH_LAUNCH(overrunKernel, 1, 32, nullptr,
+                            static_cast<float *>(p), int64_t(256)),
+               "0 bytes past the end of a device allocation of 1024 bytes");
+  cudaFree(p);
 }
 
 TEST(CudaEmu, LaunchShapesBeyondTheDeviceLimitsFail) {

@@ -13,10 +13,11 @@ namespace shodh::cudaemu {
 void injectFaultAfter(int64_t launches);
 
 /// SHODH_CUDAEMU_STRICT set (not "0"), read once: blocks, and the threads
-/// of each block, run in reverse order and `__shared__` memory is filled
-/// with 0xFF bytes before every block, so results that depend on the order
-/// of blocks or on shared memory starting at zero show (ctest runs
-/// cuda_emu_test a second time so).
+/// of each block, run in reverse order, `__shared__` memory is filled with
+/// 0xFF bytes before every block, and device memory is inaccessible to host
+/// code outside device operations, so results that depend on the order of
+/// blocks or on shared memory starting at zero, and host reads of device
+/// memory, show (ctest runs cuda_emu_test a second time so).
 bool strict();
 
 } // namespace shodh::cudaemu

@@ -38,6 +38,21 @@ struct DeviceAccess {
   DeviceAccess &operator=(const DeviceAccess &) = delete;
 };
 
+/// Sets the error cudaGetLastError returns (and reports `why` unless it is
+/// empty); returns `e`.
+cudaError_t fail(cudaError_t e, const std::string &why);
+
+/// The injected or detected device fault (sticky), or cudaSuccess.
+cudaError_t stickyError();
+
+/// Makes cudaErrorIllegalAddress the sticky fault (as a kernel reading an
+/// address that is not device memory would on a GPU).
+void raiseStickyFault();
+
+/// Counts a launch; true if it must not run (a fault is injected now or
+/// one is already sticky).
+bool faultsNow();
+
 /// Writes "cudaemu: <what>" to standard error: the reason behind an error
 /// status the emulator returns where the real library would say less.
 void report(const std::string &what);

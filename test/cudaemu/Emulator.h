@@ -38,6 +38,11 @@ struct DeviceAccess {
   DeviceAccess &operator=(const DeviceAccess &) = delete;
 };
 
+/// cudaErrorInvalidResourceHandle for a destroyed stream, cudaErrorInvalidValue
+/// for default-stream work beside a created stream (checkStreamOrder), else
+/// cudaSuccess; errors are set as fail() does.
+cudaError_t checkStream(cudaStream_t stream, const char *what);
+
 /// Sets the error cudaGetLastError returns (and reports `why` unless it is
 /// empty); returns `e`.
 cudaError_t fail(cudaError_t e, const std::string &why);

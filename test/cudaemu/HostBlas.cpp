@@ -13,6 +13,7 @@
 
 #include <cublas_v2.h>
 
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -66,6 +67,19 @@ cublasStatus_t checkGemm(cublasHandle_t h, cublasOperation_t ta,
   return CUBLAS_STATUS_SUCCESS;
 }
 
+/// Success if the `rows` x `cols` column-major float matrix `m` (leading
+/// dimension `ld`) lies inside one device allocation; else INVALID_VALUE
+/// naming it ("what: NAME (rows x cols, ldNAME ld) ...").
+cublasStatus_t checkOperand(const std::string &what, const char *name,
+                            const float *m, int rows, int cols, int ld) {
+  if (isDeviceRange(m, matrixBytes(rows, cols, ld, sizeof(float))))
+    return CUBLAS_STATUS_SUCCESS;
+  return invalid(what + ": " + name + " (" + std::to_string(rows) + " x " +
+                 std::to_string(cols) + ", ld" + char(std::tolower(*name)) +
+                 " " + std::to_string(ld) +
+                 ") is not inside a device allocation");
+}
+
 /// One GEMM whose arguments passed checkGemm.
 cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
                     int k, float alpha, const float *A, int lda, const float *B,
@@ -75,20 +89,13 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
     return CUBLAS_STATUS_SUCCESS;
   const bool nA = ta == CUBLAS_OP_N, nB = tb == CUBLAS_OP_N;
   const bool readAB = k > 0 && alpha != 0.0f;
+  cublasStatus_t s = CUBLAS_STATUS_SUCCESS;
   if (readAB &&
-      !isDeviceRange(A, 4 * matrixBytes(nA ? m : k, nA ? k : m, lda, 1)))
-    return invalid(what + ": A (" + std::to_string(nA ? m : k) + " x " +
-                   std::to_string(nA ? k : m) + ", lda " + std::to_string(lda) +
-                   ") is not inside a device allocation");
-  if (readAB &&
-      !isDeviceRange(B, 4 * matrixBytes(nB ? k : n, nB ? n : k, ldb, 1)))
-    return invalid(what + ": B (" + std::to_string(nB ? k : n) + " x " +
-                   std::to_string(nB ? n : k) + ", ldb " + std::to_string(ldb) +
-                   ") is not inside a device allocation");
-  if (!isDeviceRange(C, 4 * matrixBytes(m, n, ldc, 1)))
-    return invalid(what + ": C (" + std::to_string(m) + " x " +
-                   std::to_string(n) + ", ldc " + std::to_string(ldc) +
-                   ") is not inside a device allocation");
+      ((s = checkOperand(what, "A", A, nA ? m : k, nA ? k : m, lda)) ||
+       (s = checkOperand(what, "B", B, nB ? k : n, nB ? n : k, ldb))))
+    return s;
+  if ((s = checkOperand(what, "C", C, m, n, ldc)))
+    return s;
   DeviceAccess access;
   std::vector<float> acc(static_cast<size_t>(m));
   for (int j = 0; j < n; ++j) {

@@ -69,7 +69,7 @@ struct Fiber {
   jmp_buf parked; // where it waits: the top of its loop, or a barrier
   FiberStack stack;
   bool created = false;
-  bool done = true, atBarrier = false;
+  bool done = true;
   unsigned barriers = 0; // __syncthreads reached
 };
 
@@ -131,13 +131,12 @@ void startFiber(unsigned t) {
       swapcontext(&ignored, &boot); // fiberMain parks at once
     f.created = true;
   }
-  f.done = false, f.atBarrier = false, f.barriers = 0;
+  f.done = false, f.barriers = 0;
 }
 
 void resume(unsigned t) {
   run.current = t;
   threadIdx = indexOf(t, blockDim);
-  run.fibers[t].atBarrier = false;
   if (_setjmp(run.scheduler) == 0)
     _longjmp(run.fibers[t].parked, 1);
 }
@@ -164,14 +163,19 @@ void runBlock(unsigned threads, bool reverse) {
     run.thread(run.context);
     return;
   }
-  auto knownIt = usesBarriers.find(run.thread);
-  if (knownIt != usesBarriers.end() && !knownIt->second) {
-    run.direct = true, run.known = true;
-    for (unsigned p = 0; p < threads; ++p) {
+  // Threads order(from), ... as plain calls (no barrier may be reached).
+  auto runDirect = [&](unsigned from) {
+    run.direct = true;
+    for (unsigned p = from; p < threads; ++p) {
       run.current = order(p);
       threadIdx = indexOf(run.current, blockDim);
       run.thread(run.context);
     }
+  };
+  auto knownIt = usesBarriers.find(run.thread);
+  if (knownIt != usesBarriers.end() && !knownIt->second) {
+    run.known = true;
+    runDirect(0);
     run.known = false;
     return;
   }
@@ -182,15 +186,8 @@ void runBlock(unsigned threads, bool reverse) {
   startFiber(first);
   resume(first);
   usesBarriers[run.thread] = !run.fibers[first].done;
-  if (run.fibers[first].done) {
-    run.direct = true;
-    for (unsigned p = 1; p < threads; ++p) {
-      run.current = order(p);
-      threadIdx = indexOf(run.current, blockDim);
-      run.thread(run.context);
-    }
-    return;
-  }
+  if (run.fibers[first].done)
+    return runDirect(1);
   for (unsigned p = 1; p < threads; ++p) {
     startFiber(order(p));
     resume(order(p));
@@ -234,15 +231,7 @@ void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
              ") is outside the device's limits");
     return;
   }
-  if (!isStream(stream)) {
-    fail(cudaErrorInvalidResourceHandle, "launch on a destroyed stream");
-    return;
-  }
-  if (!checkStreamOrder(stream, "a kernel launch")) {
-    fail(cudaErrorInvalidValue, "");
-    return;
-  }
-  if (faultsNow())
+  if (checkStream(stream, "a kernel launch") != cudaSuccess || faultsNow())
     return;
   DeviceAccess access;
   gridDim = grid, blockDim = block;
@@ -278,9 +267,7 @@ void __syncthreads() {
           " reached __syncthreads, but the first thread of its block to run "
           "finished "
           "without one (a divergent barrier: undefined on a GPU)");
-  Fiber &f = run.fibers[run.current];
-  f.atBarrier = true;
-  ++f.barriers;
+  ++run.fibers[run.current].barriers;
   park();
 }
 

@@ -120,7 +120,7 @@ bool faultsNow() {
     report("injected fault: this launch makes an illegal address access "
            "(cudaErrorIllegalAddress, sticky; seen at the next "
            "synchronisation or copy)");
-    stickyFault = cudaErrorIllegalAddress;
+    raiseStickyFault();
     return true;
   }
   return false;
@@ -249,6 +249,15 @@ bool checkStreamOrder(cudaStream_t stream, const char *what) {
   return false;
 }
 
+cudaError_t checkStream(cudaStream_t stream, const char *what) {
+  if (!isStream(stream))
+    return fail(cudaErrorInvalidResourceHandle,
+                std::string(what) + " on a destroyed stream");
+  if (!checkStreamOrder(stream, what))
+    return fail(cudaErrorInvalidValue, "");
+  return cudaSuccess;
+}
+
 bool strict() {
   static const bool on = [] {
     const char *v = std::getenv("SHODH_CUDAEMU_STRICT");
@@ -265,8 +274,7 @@ cudaError_t cudaGetDeviceCount(int *count) {
   *count = deviceCount();
   if (*count <= 0) {
     *count = 0;
-    lastError = cudaErrorNoDevice;
-    return cudaErrorNoDevice;
+    return fail(cudaErrorNoDevice, "");
   }
   return cudaSuccess;
 }
@@ -345,11 +353,9 @@ cudaError_t cudaFree(void *ptr) {
   {
     std::lock_guard<std::mutex> lock(r.mutex);
     auto it = r.allocations.find(reinterpret_cast<uintptr_t>(ptr));
-    if (it == r.allocations.end()) {
-      lastError = cudaErrorInvalidDevicePointer;
-      report("cudaFree of a pointer that is not a live allocation");
-      return cudaErrorInvalidDevicePointer;
-    }
+    if (it == r.allocations.end())
+      return fail(cudaErrorInvalidDevicePointer,
+                  "cudaFree of a pointer that is not a live allocation");
     r.used -= it->second.bytes;
     munmap(it->second.base, it->second.mapped);
     r.allocations.erase(it);
@@ -360,11 +366,9 @@ cudaError_t cudaFree(void *ptr) {
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                             cudaMemcpyKind kind, cudaStream_t stream) {
   if (fault() != cudaSuccess)
-    return lastError = fault();
-  if (!checkStreamOrder(stream, "cudaMemcpyAsync"))
-    return lastError = cudaErrorInvalidValue;
-  if (!isStream(stream))
-    return fail(cudaErrorInvalidResourceHandle, "cudaMemcpyAsync: bad stream");
+    return fail(fault(), "");
+  if (cudaError_t e = checkStream(stream, "cudaMemcpyAsync"))
+    return e;
   if (bytes == 0)
     return cudaSuccess;
   bool dstDev = isDeviceRange(dst, bytes), srcDev = isDeviceRange(src, bytes);
@@ -401,11 +405,9 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
 cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
                             cudaStream_t stream) {
   if (fault() != cudaSuccess)
-    return lastError = fault();
-  if (!checkStreamOrder(stream, "cudaMemsetAsync"))
-    return lastError = cudaErrorInvalidValue;
-  if (!isStream(stream))
-    return fail(cudaErrorInvalidResourceHandle, "cudaMemsetAsync: bad stream");
+    return fail(fault(), "");
+  if (cudaError_t e = checkStream(stream, "cudaMemsetAsync"))
+    return e;
   if (bytes == 0)
     return cudaSuccess;
   if (!isDeviceRange(ptr, bytes))
@@ -429,17 +431,15 @@ cudaError_t cudaStreamCreateWithFlags(cudaStream_t *stream, unsigned) {
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
   Registry &r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  if (!stream || !r.streams.erase(stream)) {
-    lastError = cudaErrorInvalidResourceHandle;
-    return cudaErrorInvalidResourceHandle;
-  }
+  if (!stream || !r.streams.erase(stream))
+    return fail(cudaErrorInvalidResourceHandle, "");
   delete reinterpret_cast<char *>(stream);
   return cudaSuccess;
 }
 
 cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   if (fault() != cudaSuccess)
-    return lastError = fault();
+    return fail(fault(), "");
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle,
                 "cudaStreamSynchronize: bad stream");

@@ -91,6 +91,12 @@ private:
     return static_cast<cublasHandle_t>(device(ctx).blasHandle());
   }
 
+  /// `count` floats of zeros at `p`, on the session's stream.
+  void zeroFill(float *p, size_t count, KernelContext &ctx) const {
+    SHODH_CUDA_CHECK(cudaMemsetAsync(p, 0, sizeof(float) * count,
+                                     static_cast<cudaStream_t>(stream(ctx))));
+  }
+
   void forward(const std::vector<TensorRef> &in, float *y,
                KernelContext &ctx) {
     const float *x = in[0].as<float>(), *w = in[1].as<float>();
@@ -110,9 +116,7 @@ private:
       return;
     if (ci == 0) { // an empty product: y is the prefill, or zeros
       if (beta == 0.0f)
-        SHODH_CUDA_CHECK(cudaMemsetAsync(
-            y, 0, sizeof(float) * size_t(N) * size_t(co) * size_t(S),
-            static_cast<cudaStream_t>(stream(ctx))));
+        zeroFill(y, size_t(N) * size_t(co) * size_t(S), ctx);
       return;
     }
     if (S == 1)
@@ -141,9 +145,7 @@ private:
       return;
     if (co == 0) { // an empty product: dx is the accumulator, or zeros
       if (beta == 0.0f)
-        SHODH_CUDA_CHECK(cudaMemsetAsync(
-            dx, 0, sizeof(float) * size_t(N) * size_t(ci) * size_t(S),
-            static_cast<cudaStream_t>(stream(ctx))));
+        zeroFill(dx, size_t(N) * size_t(ci) * size_t(S), ctx);
       return;
     }
     if (S == 1)
@@ -162,8 +164,7 @@ private:
     if (ci == 0 || co == 0) // no weights: nothing to write (and no valid ldc)
       return;
     if (s_.outer == 0 || S == 0) { // an empty sum
-      SHODH_CUDA_CHECK(cudaMemsetAsync(dw, 0, sizeof(float) * size_t(ci) * size_t(co),
-                                       static_cast<cudaStream_t>(stream(ctx))));
+      zeroFill(dw, size_t(ci) * size_t(co), ctx);
       return;
     }
     if (S == 1) {

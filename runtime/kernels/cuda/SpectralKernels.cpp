@@ -22,12 +22,13 @@
 // rounding.
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
+#include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/SpectralConvShapes.h"
 #include "runtime/kernels/cuda/CudaKernel.h"
 #include "runtime/kernels/cuda/CudaKernels.h"
 #include "runtime/kernels/cuda/CufftPlan.h"
+#include "runtime/kernels/cuda/DeviceCheck.h"
 #include "runtime/kernels/cuda/Launch.h"
 #include "runtime/kernels/cuda/RoutingHost.h"
 #include "runtime/kernels/cuda/UnfusedSpectralLaunch.h"
@@ -92,8 +93,8 @@ void SpectralConvKernel::prepare(const std::vector<TensorRef> &in,
                                  KernelContext &ctx) {
   Device &dev = device(ctx);
   checkShapes(in, out);
-  // 1/N rounded from double, as the CPU (FftPlan.cpp) and the gradient.
-  scale_ = points_ ? static_cast<float>(1.0 / double(points_)) : 1.0f;
+  // The inverse's 1/N as the CPU and the gradient round it.
+  scale_ = points_ ? inverseScale(geom_) : 1.0f;
   // Re-prepare (another batch) replaces the plans and buffers.
   const int64_t half = geom_.halfSize(), ts = geom_.truncSize();
   std::vector<int64_t> index = geom_.gatherIndex();

@@ -17,7 +17,6 @@
 #include "runtime/kernels/cpu/grad/SpectralGradShapes.h"
 #include "runtime/kernels/cpu/spectral/GroupScratch.h"
 #include "runtime/kernels/cpu/spectral/ModeGemm.h"
-
 #include "runtime/kernels/cpu/spectral/TruncatedFft.h"
 #include "runtime/support/Status.h"
 

@@ -9,16 +9,35 @@
 
 #include <cuda_runtime_api.h>
 #include <cudaemu/Control.h>
+#include <cudaemu/DeviceCode.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace shodh::cudaemu {
 
 /// True if [p, p + bytes) lies inside one live device allocation (bytes 0:
 /// p inside one, or p null).
 bool isDeviceRange(const void *p, uint64_t bytes);
+
+/// A live device allocation: its first byte and size.
+struct DeviceSpan {
+  char *start;
+  uint64_t bytes;
+};
+
+/// Every live device allocation, lowest address first.
+std::vector<DeviceSpan> liveAllocations();
+
+/// Runs `run(false)`, puts device memory back as it was, runs `run(true)`
+/// and stops the process with a message naming `kernel` (launched with
+/// `grid` x `block`) unless both runs left every device allocation
+/// bit-identical (raceCheck, Control.h; HostRaceCheck.cpp).
+void runTwiceAndCompare(const char *kernel, dim3 grid, dim3 block,
+                        const std::function<void(bool second)> &run);
 
 /// True for the default stream (null) and every live created stream.
 bool isStream(cudaStream_t stream);

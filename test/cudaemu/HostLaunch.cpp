@@ -2,8 +2,9 @@
 //
 // runGrid (DeviceCode.h): blocks one after another, a block's threads as
 // plain calls or as fibers switching at __syncthreads, the launch checks
-// (shape, stream order, injected faults, pointer arguments), and strict
-// mode's reverse order and poisoned shared memory (Control.h).
+// (shape, stream order, injected faults, pointer arguments), strict
+// mode's reverse order and poisoned shared memory, and the race check's
+// second run in the opposite order (Control.h, HostRaceCheck.cpp).
 //
 //===----------------------------------------------------------------------===//
 #include "Emulator.h"
@@ -151,10 +152,19 @@ void resume(unsigned t) {
 extern "C" char __start_cudaemu_shared[] __attribute__((weak));
 extern "C" char __stop_cudaemu_shared[] __attribute__((weak));
 
-/// Runs one block; `reverse` (strict mode) takes its threads last first.
-void runBlock(unsigned threads, bool reverse) {
-  if (reverse && __start_cudaemu_shared && __stop_cudaemu_shared)
-    std::memset(__start_cudaemu_shared, 0xFF,
+/// How a launch's blocks run: in reverse order (blocks, and the threads of
+/// each block, last first), and the byte `__shared__` memory is filled
+/// with before each block (-1: left as the last block left it).
+struct Order {
+  bool reverse = false;
+  int poison = -1;
+};
+
+/// Runs one block.
+void runBlock(unsigned threads, Order how) {
+  const bool reverse = how.reverse;
+  if (how.poison >= 0 && __start_cudaemu_shared && __stop_cudaemu_shared)
+    std::memset(__start_cudaemu_shared, how.poison,
                 size_t(__stop_cudaemu_shared - __start_cudaemu_shared));
   auto order = [&](unsigned p) { return reverse ? threads - 1 - p : p; };
   if (threads == 1) {
@@ -214,8 +224,8 @@ void runBlock(unsigned threads, bool reverse) {
 
 } // namespace
 
-void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
-             void *context) {
+void runGrid(const char *kernel, dim3 grid, dim3 block, cudaStream_t stream,
+             void (*thread)(void *), void *context) {
   if (run.active)
     fatal("a kernel launched a kernel (dynamic parallelism is not used by "
           "the backend)");
@@ -236,14 +246,23 @@ void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
   DeviceAccess access;
   gridDim = grid, blockDim = block;
   run.thread = thread, run.context = context, run.active = true;
-  const bool reverse = strict();
   const uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
-  for (uint64_t q = 0; q < blocks; ++q) {
-    const uint64_t b = reverse ? blocks - 1 - q : q;
-    blockIdx = uint3{unsigned(b % grid.x), unsigned(b / grid.x % grid.y),
-                     unsigned(b / (uint64_t(grid.x) * grid.y))};
-    runBlock(unsigned(threads), reverse);
-  }
+  auto runBlocks = [&](Order how) {
+    for (uint64_t q = 0; q < blocks; ++q) {
+      const uint64_t b = how.reverse ? blocks - 1 - q : q;
+      blockIdx = uint3{unsigned(b % grid.x), unsigned(b / grid.x % grid.y),
+                       unsigned(b / (uint64_t(grid.x) * grid.y))};
+      runBlock(unsigned(threads), how);
+    }
+  };
+  // Strict mode: last first, shared memory poisoned with 0xFF bytes.
+  const Order usual{strict(), strict() ? 0xFF : -1};
+  if (raceCheck())
+    runTwiceAndCompare(kernel, grid, block, [&](bool second) {
+      runBlocks(second ? Order{!usual.reverse, 0xA5} : usual);
+    });
+  else
+    runBlocks(usual);
   run.active = false;
 }
 

@@ -258,6 +258,16 @@ cudaError_t checkStream(cudaStream_t stream, const char *what) {
   return cudaSuccess;
 }
 
+std::vector<DeviceSpan> liveAllocations() {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  std::vector<DeviceSpan> spans;
+  spans.reserve(r.allocations.size());
+  for (const auto &[start, a] : r.allocations)
+    spans.push_back(DeviceSpan{reinterpret_cast<char *>(start), a.bytes});
+  return spans;
+}
+
 bool strict() {
   static const bool on = [] {
     const char *v = std::getenv("SHODH_CUDAEMU_STRICT");

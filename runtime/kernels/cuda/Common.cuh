@@ -16,9 +16,9 @@ namespace shodh::cuda {
 /// on the CPU, one block at a time.
 #if defined(SHODH_CUDA_HOST_EMULATION)
 #define SHODH_LAUNCH(kernel, grid, block, stream, ...)                         \
-  ::shodh::cudaemu::launcher(grid, block, stream, [&](auto &&...args) {        \
-    kernel(args...);                                                           \
-  })(__VA_ARGS__)
+  ::shodh::cudaemu::launcher(grid, block, stream, #kernel,                     \
+                             [&](auto &&...args) { kernel(args...); })(        \
+      __VA_ARGS__)
 #else
 #define SHODH_LAUNCH(kernel, grid, block, stream, ...)                         \
   kernel<<<grid, block, 0, stream>>>(__VA_ARGS__)

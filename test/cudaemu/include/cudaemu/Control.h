@@ -20,4 +20,18 @@ void injectFaultAfter(int64_t launches);
 /// memory, show (ctest runs cuda_emu_test a second time so).
 bool strict();
 
+/// SHODH_CUDAEMU_RACECHECK set (not "0"), read once, or the last
+/// setRaceCheck: every kernel launch runs twice from the same device
+/// memory, the second time with its blocks, and the threads of each block,
+/// in the opposite order and `__shared__` memory filled with a different
+/// byte, and the process stops with a message naming the kernel and the
+/// first differing byte unless both runs leave every device allocation
+/// bit-identical. A kernel whose result depends on the order its threads
+/// run in (a data race between threads or blocks, a read of shared memory
+/// before it is written, floating-point atomics) shows, where one order
+/// alone could give the expected answer (ctest's cudaemu.racecheck runs
+/// cuda_emu_test so). Every launch copies all live device memory.
+bool raceCheck();
+void setRaceCheck(bool on);
+
 } // namespace shodh::cudaemu

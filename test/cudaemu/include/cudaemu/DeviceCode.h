@@ -81,10 +81,11 @@ inline unsigned long long atomicMin(unsigned long long *p,
 
 namespace shodh::cudaemu {
 
-/// Runs `thread(context)` once for every thread of a grid (see the file
-/// comment); a bad shape or stream sets the error cudaGetLastError returns.
-void runGrid(dim3 grid, dim3 block, cudaStream_t stream, void (*thread)(void *),
-             void *context);
+/// Runs `thread(context)` once for every thread of a grid of `kernel` (its
+/// name, for messages; see the file comment); a bad shape or stream sets
+/// the error cudaGetLastError returns.
+void runGrid(const char *kernel, dim3 grid, dim3 block, cudaStream_t stream,
+             void (*thread)(void *), void *context);
 
 /// A pointer passed to a kernel must be null or inside a live device
 /// allocation; otherwise the launch faults (cudaErrorIllegalAddress), as a
@@ -101,21 +102,22 @@ template <class T> void checkKernelArgument(const T &a, int index) {
 template <class Kernel> struct Launch {
   dim3 grid, block;
   cudaStream_t stream;
+  const char *name;
   Kernel kernel;
   template <class... Args> void operator()(Args &&...args) const {
     int index = 0;
     (checkKernelArgument(args, index++), ...);
     auto body = [&] { kernel(args...); };
     runGrid(
-        grid, block, stream,
+        name, grid, block, stream,
         [](void *p) { (*static_cast<decltype(body) *>(p))(); }, &body);
   }
 };
 
 template <class Kernel>
 Launch<Kernel> launcher(dim3 grid, dim3 block, cudaStream_t stream,
-                        Kernel kernel) {
-  return Launch<Kernel>{grid, block, stream, std::move(kernel)};
+                        const char *name, Kernel kernel) {
+  return Launch<Kernel>{grid, block, stream, name, std::move(kernel)};
 }
 
 } // namespace shodh::cudaemu

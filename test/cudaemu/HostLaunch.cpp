@@ -258,8 +258,11 @@ void runGrid(const char *kernel, dim3 grid, dim3 block, cudaStream_t stream,
   // Strict mode: last first, shared memory poisoned with 0xFF bytes.
   const Order usual{strict(), strict() ? 0xFF : -1};
   if (raceCheck())
+    // Both runs poison shared memory, each with its own byte: what one run
+    // leaves there must not stand in for the other's poison.
     runTwiceAndCompare(kernel, grid, block, [&](bool second) {
-      runBlocks(second ? Order{!usual.reverse, 0xA5} : usual);
+      runBlocks(second ? Order{!usual.reverse, 0xA5}
+                       : Order{usual.reverse, strict() ? 0xFF : 0x5A});
     });
   else
     runBlocks(usual);

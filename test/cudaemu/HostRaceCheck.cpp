@@ -27,21 +27,36 @@ std::string shape(dim3 d) {
          std::to_string(d.z) + ")";
 }
 
-/// The bytes [at, at + 4) of `bytes` as a float and a 32-bit integer (the
-/// backend's elements are mostly float); fewer bytes near the end.
-std::string word(const char *bytes, uint64_t at, uint64_t size) {
-  const uint64_t aligned = at & ~uint64_t(3);
-  if (aligned + 4 > size) {
-    char text[16];
-    std::snprintf(text, sizeof text, "0x%02x", unsigned(uint8_t(bytes[at])));
-    return text;
+/// The aligned 4-byte and 8-byte words of `bytes` holding byte `at`, in
+/// hex and read as float/int32 and double/int64 (the backend's buffers
+/// hold all four); a word that would pass the end is left out.
+std::string words(const char *bytes, uint64_t at, uint64_t size) {
+  std::string text;
+  char part[128];
+  const uint64_t at4 = at & ~uint64_t(3), at8 = at & ~uint64_t(7);
+  if (at4 + 4 <= size) {
+    float f;
+    int32_t i;
+    std::memcpy(&f, bytes + at4, 4);
+    std::memcpy(&i, bytes + at4, 4);
+    std::snprintf(part, sizeof part, "0x%08x (float %.9g, int32 %d)",
+                  uint32_t(i), double(f), i);
+    text += part;
   }
-  float f;
-  uint32_t u;
-  std::memcpy(&f, bytes + aligned, 4);
-  std::memcpy(&u, bytes + aligned, 4);
-  char text[64];
-  std::snprintf(text, sizeof text, "%.9g (0x%08x)", double(f), u);
+  if (at8 + 8 <= size) {
+    double d;
+    int64_t l;
+    std::memcpy(&d, bytes + at8, 8);
+    std::memcpy(&l, bytes + at8, 8);
+    std::snprintf(part, sizeof part, "%s0x%016llx (double %.17g, int64 %lld)",
+                  text.empty() ? "" : " in ", (unsigned long long)l, d,
+                  (long long)l);
+    text += part;
+  }
+  if (text.empty()) {
+    std::snprintf(part, sizeof part, "0x%02x", unsigned(uint8_t(bytes[at])));
+    text = part;
+  }
   return text;
 }
 
@@ -52,22 +67,23 @@ std::string word(const char *bytes, uint64_t at, uint64_t size) {
   for (uint64_t i = span.bytes; i-- > 0;)
     if (first[i] != second[i])
       at = i, ++differing;
-  const uint64_t element = at / 4;
+  char where[64];
+  std::snprintf(where, sizeof where, "%p", static_cast<void *>(span.start));
   report("race check: kernel " + std::string(kernel) + " (grid " + shape(grid) +
          " x block " + shape(block) +
          ") left different results when its blocks and threads ran in "
          "opposite orders: " +
-         std::to_string(differing) + " of " + std::to_string(span.bytes) +
-         " bytes of a device allocation differ, the first at byte " +
-         std::to_string(at) + " (4-byte element " + std::to_string(element) +
-         ": " + word(first, at, span.bytes) + " in the first run, " +
-         word(second, at, span.bytes) +
-         " in the second). Its result depends on the order its threads run "
-         "in: a data race between threads or blocks (a missing "
-         "__syncthreads, two blocks writing one element, a block reading "
-         "another's output), a read of __shared__ memory before it is "
-         "written, or floating-point atomics; on a GPU it can change from "
-         "run to run");
+         std::to_string(differing) + " of the " + std::to_string(span.bytes) +
+         " bytes of the device allocation at " + where +
+         " differ, the first at byte " + std::to_string(at) + ": first run " +
+         words(first, at, span.bytes) + ", second run " +
+         words(second, at, span.bytes) +
+         ". Its result depends on the order its threads run in: a data race "
+         "between threads or blocks (a missing __syncthreads, two blocks "
+         "writing one element, a block reading another's output), a read of "
+         "__shared__ memory before it is written, or an atomic whose "
+         "returned value places data; on a GPU it can change from run to "
+         "run");
   std::abort();
 }
 

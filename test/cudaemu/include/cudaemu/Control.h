@@ -26,11 +26,15 @@ bool strict();
 /// in the opposite order and `__shared__` memory filled with a different
 /// byte, and the process stops with a message naming the kernel and the
 /// first differing byte unless both runs leave every device allocation
-/// bit-identical. A kernel whose result depends on the order its threads
-/// run in (a data race between threads or blocks, a read of shared memory
-/// before it is written, floating-point atomics) shows, where one order
-/// alone could give the expected answer (ctest's cudaemu.racecheck runs
-/// cuda_emu_test so). Every launch copies all live device memory.
+/// bit-identical (the first run fills `__shared__` memory with 0x5A bytes,
+/// or 0xFF in strict mode, the second with 0xA5). A kernel whose result
+/// depends on the order its threads run in (a data race between threads or
+/// blocks, a read of shared memory before it is written, an integer atomic
+/// whose returned value places data) shows, where one order alone could
+/// give the expected answer (ctest's cudaemu.racecheck runs cuda_emu_test
+/// so). Every launch copies all live device memory, and no other host
+/// thread may use the device (copy, memset, free, GEMM, FFT, launch) while
+/// one runs.
 bool raceCheck();
 void setRaceCheck(bool on);
 

@@ -9,13 +9,15 @@
 // backend uses, and the launcher behind SHODH_LAUNCH (Common.cuh).
 //
 // A launch runs its blocks one after another on the calling thread. Within
-// a block, thread 0 runs first on its own stack (a fiber); if it finishes
-// without reaching __syncthreads the other threads run one after another
-// as plain calls, otherwise every thread of the block runs as a fiber and
-// __syncthreads switches between them, so the barrier means what it means
-// on a GPU. A __syncthreads reached by a thread of a block whose thread 0
-// never reached one (a divergent barrier: undefined on a GPU) stops the
-// process with a message. Launch shapes are checked against the limits of
+// a block, the first thread (thread 0, or the last thread where strict mode
+// or the race check's second run reverses the order; Control.h) runs first
+// on its own stack (a fiber); if it finishes without reaching
+// __syncthreads the other threads run one after another as plain calls,
+// otherwise every thread of the block runs as a fiber and __syncthreads
+// switches between them, so the barrier means what it means on a GPU. A
+// __syncthreads reached by a thread of a block whose first thread never
+// reached one (a divergent barrier: undefined on a GPU) stops the process
+// with a message. Launch shapes are checked against the limits of
 // sm_80/sm_90 (cudaErrorInvalidConfiguration through cudaGetLastError).
 //
 //===----------------------------------------------------------------------===//
@@ -65,7 +67,9 @@ extern thread_local dim3 blockDim, gridDim;
 void __syncthreads();
 
 /// The integer atomics of the backend (one host thread runs a launch, so a
-/// read-modify-write is atomic); they return the old value.
+/// read-modify-write is atomic); they return the old value. No floating-
+/// point atomic exists here: a kernel using one does not compile for the
+/// emulator (the backend has none: its sums are fixed trees).
 inline unsigned long long atomicAdd(unsigned long long *p,
                                     unsigned long long v) {
   unsigned long long old = *p;

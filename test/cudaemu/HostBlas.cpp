@@ -5,17 +5,21 @@
 // fused multiply-adds over k in float, the order a GEMM thread of a GPU
 // accumulates its tile in (cuBLAS with atomics off and no split-k), so the
 // emulator's rounding is of the same kind as the device's. Arguments are
-// checked as cuBLAS checks them (CUBLAS_STATUS_INVALID_VALUE), and each
-// matrix's extent must lie inside one device allocation.
+// checked as cuBLAS checks them (CUBLAS_STATUS_INVALID_VALUE), each
+// matrix's extent must lie inside one device allocation, and no element an
+// output writes may be written by another output of the call or read as
+// an input (CUBLAS_STATUS_EXECUTION_FAILED: undefined on a GPU).
 //
 //===----------------------------------------------------------------------===//
 #include "Emulator.h"
 
 #include <cublas_v2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 struct cublasContext {
@@ -78,6 +82,115 @@ cublasStatus_t checkOperand(const std::string &what, const char *name,
                  std::to_string(cols) + ", ld" + char(std::tolower(*name)) +
                  " " + std::to_string(ld) +
                  ") is not inside a device allocation");
+}
+
+/// One matrix a GEMM reads or writes: column-major, `rows` x `cols`, leading
+/// dimension `ld`; `name` and `batch` (-1: not batched) for messages.
+struct Matrix {
+  const float *p;
+  int64_t rows, cols, ld;
+  const char *name;
+  int batch;
+  const float *end() const { return p + (cols - 1) * ld + rows; }
+  std::string title() const {
+    return batch < 0 ? std::string(name)
+                     : std::string(name) + " of batch " + std::to_string(batch);
+  }
+  /// "row i, column j of <title>" for an element of it.
+  std::string at(const float *e) const {
+    const int64_t offset = e - p;
+    return "row " + std::to_string(offset % ld) + ", column " +
+           std::to_string(offset / ld) + " of " + title();
+  }
+};
+
+/// Empty, or why some element written by one of `writes` is also written
+/// by another or read through `reads`: cuBLAS's threads read and write
+/// their tiles in no fixed order, so the result is undefined there. Byte
+/// ranges first (a sweep in address order); elements only where two ranges
+/// overlap (matrices with a leading dimension can interleave).
+std::string aliasing(const std::vector<Matrix> &writes,
+                     const std::vector<Matrix> &reads) {
+  struct Span {
+    const float *begin, *end;
+    bool write;
+  };
+  std::vector<Span> spans;
+  for (const Matrix &m : writes)
+    if (m.rows > 0 && m.cols > 0)
+      spans.push_back(Span{m.p, m.end(), true});
+  for (const Matrix &m : reads)
+    if (m.rows > 0 && m.cols > 0)
+      spans.push_back(Span{m.p, m.end(), false});
+  std::sort(spans.begin(), spans.end(),
+            [](const Span &a, const Span &b) { return a.begin < b.begin; });
+  const float *endAll = nullptr, *endWrites = nullptr;
+  bool suspect = false;
+  for (const Span &s : spans) {
+    if ((s.write && s.begin < endAll) || (!s.write && s.begin < endWrites))
+      suspect = true;
+    endAll = std::max(endAll, s.end);
+    if (s.write)
+      endWrites = std::max(endWrites, s.end);
+  }
+  if (!suspect)
+    return "";
+  std::unordered_map<const float *, size_t> writer;
+  auto elements = [](const Matrix &m, auto &&f) {
+    for (int64_t j = 0; j < m.cols; ++j)
+      for (int64_t i = 0; i < m.rows; ++i)
+        if (!f(m.p + i + j * m.ld))
+          return false;
+    return true;
+  };
+  std::string why;
+  for (size_t w = 0; w < writes.size() && why.empty(); ++w)
+    elements(writes[w], [&](const float *e) {
+      auto [it, fresh] = writer.emplace(e, w);
+      if (!fresh)
+        why = writes[w].at(e) + " is also " + writes[it->second].at(e) +
+              ": two outputs write one element";
+      return fresh;
+    });
+  for (size_t r = 0; r < reads.size() && why.empty(); ++r)
+    elements(reads[r], [&](const float *e) {
+      auto it = writer.find(e);
+      if (it != writer.end())
+        why = reads[r].at(e) + " is also " + writes[it->second].at(e) +
+              ": an input aliases an output";
+      return it == writer.end();
+    });
+  return why;
+}
+
+/// EXECUTION_FAILED, with a message, if the outputs of a call alias each
+/// other or its inputs (aliasing); A and B count only where they are read.
+cublasStatus_t checkAliasing(const std::string &what,
+                             const std::vector<Matrix> &writes,
+                             const std::vector<Matrix> &reads) {
+  const std::string why = aliasing(writes, reads);
+  if (why.empty())
+    return CUBLAS_STATUS_SUCCESS;
+  report("cuBLAS: " + what + ": " + why +
+         " (undefined on a GPU: its threads read and write in no fixed "
+         "order)");
+  return CUBLAS_STATUS_EXECUTION_FAILED;
+}
+
+/// The matrices of a GEMM (batch -1: not batched) for checkAliasing; A and
+/// B only where they are read (k > 0, alpha not 0).
+void gemmMatrices(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
+                  int k, float alpha, const float *A, int lda, const float *B,
+                  int ldb, const float *C, int ldc, int batch,
+                  std::vector<Matrix> &writes, std::vector<Matrix> &reads) {
+  const bool nA = ta == CUBLAS_OP_N, nB = tb == CUBLAS_OP_N;
+  if (m == 0 || n == 0)
+    return;
+  writes.push_back(Matrix{C, m, n, ldc, "C", batch});
+  if (k > 0 && alpha != 0.0f) {
+    reads.push_back(Matrix{A, nA ? m : k, nA ? k : m, lda, "A", batch});
+    reads.push_back(Matrix{B, nB ? k : n, nB ? n : k, ldb, "B", batch});
+  }
 }
 
 /// One GEMM whose arguments passed checkGemm.
@@ -194,6 +307,11 @@ cublasStatus_t cublasSgemm(cublasHandle_t handle, cublasOperation_t transa,
       checkGemm(handle, transa, transb, m, n, k, alpha, beta, lda, ldb, ldc);
   if (s != CUBLAS_STATUS_SUCCESS)
     return s;
+  std::vector<Matrix> writes, reads;
+  gemmMatrices(transa, transb, m, n, k, *alpha, A, lda, B, ldb, C, ldc, -1,
+               writes, reads);
+  if ((s = checkAliasing("cublasSgemm", writes, reads)))
+    return s;
   return gemm(transa, transb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc,
               "cublasSgemm");
 }
@@ -209,6 +327,12 @@ cublasStatus_t cublasSgemmStridedBatched(
     return s;
   if (batchCount < 0)
     return invalid("negative batchCount");
+  std::vector<Matrix> writes, reads;
+  for (int b = 0; b < batchCount; ++b)
+    gemmMatrices(transa, transb, m, n, k, *alpha, A + b * strideA, lda,
+                 B + b * strideB, ldb, C + b * strideC, ldc, b, writes, reads);
+  if ((s = checkAliasing("cublasSgemmStridedBatched", writes, reads)))
+    return s;
   for (int b = 0; b < batchCount; ++b) {
     s = gemm(transa, transb, m, n, k, *alpha, A + b * strideA, lda,
              B + b * strideB, ldb, *beta, C + b * strideC, ldc,

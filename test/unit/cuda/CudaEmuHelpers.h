@@ -15,12 +15,13 @@
 
 namespace shodh::testing {
 
-/// A device copy of `host` (freed by the caller).
-template <class T> T *upload(const std::vector<T> &host) {
+/// A device copy of `host` (freed by the caller), copied on `stream`.
+template <class T>
+T *upload(const std::vector<T> &host, cudaStream_t stream = nullptr) {
   void *p = nullptr;
   EXPECT_EQ(cudaMalloc(&p, host.size() * sizeof(T)), cudaSuccess);
   EXPECT_EQ(cudaMemcpyAsync(p, host.data(), host.size() * sizeof(T),
-                            cudaMemcpyHostToDevice),
+                            cudaMemcpyHostToDevice, stream),
             cudaSuccess);
   return static_cast<T *>(p);
 }

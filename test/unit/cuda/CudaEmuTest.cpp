@@ -182,6 +182,52 @@ TEST(CudaEmu, SgemmRefusesWhatCublasRefusesAndRangesOutsideAllocations) {
   cublasDestroy(h);
 }
 
+TEST(CudaEmu, SgemmRefusesOutputsAliasingInputsOrEachOther) {
+  // One 4 x 4 column-major buffer: rows 0-1 as A (2 x 4, ld 4), rows 2-3
+  // as C (2 x 2, ld 4). Their byte ranges overlap, their elements do not.
+  std::vector<float> buf(16), b(8, 1.0f);
+  for (size_t i = 0; i < buf.size(); ++i)
+    buf[i] = float(i);
+  float *d = upload(buf), *dB = upload(b);
+  cublasHandle_t h = nullptr;
+  cublasCreate(&h);
+  const float one = 1.0f, zero = 0.0f;
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 4, &one, d, 4, dB, 4,
+                        &zero, d + 2, 4),
+            CUBLAS_STATUS_SUCCESS);
+  std::vector<float> got = download(d, 16);
+  // C(i, j) = sum over l of A(i, l) = sum over l of (i + 4 l).
+  EXPECT_EQ(got[2], 0.0f + 4 + 8 + 12);
+  EXPECT_EQ(got[3], 1.0f + 5 + 9 + 13);
+  EXPECT_EQ(got[6], got[2]);
+  // C over A's rows: refused (undefined on a GPU), C untouched.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 4, &one, d, 4, dB, 4,
+                        &zero, d + 1, 4),
+            CUBLAS_STATUS_EXECUTION_FAILED);
+  EXPECT_EQ(download(d, 16), got);
+  // ... but with alpha 0 A is not read.
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 4, &zero, d, 4, dB,
+                        4, &zero, d + 1, 4),
+            CUBLAS_STATUS_SUCCESS);
+  // Batches: A shared (stride 0) is fine, C shared is not.
+  float *dC = upload(std::vector<float>(8));
+  EXPECT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2,
+                                      &one, d, 4, 0, dB, 2, 4, &zero, dC, 2, 4,
+                                      2),
+            CUBLAS_STATUS_SUCCESS);
+  EXPECT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2,
+                                      &one, d, 4, 0, dB, 2, 4, &zero, dC, 2, 2,
+                                      2),
+            CUBLAS_STATUS_EXECUTION_FAILED);
+  // Batch 1's C over batch 0's B.
+  EXPECT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2,
+                                      &one, d, 4, 0, dC, 2, 4, &zero, dC + 4, 2,
+                                      -4, 2),
+            CUBLAS_STATUS_EXECUTION_FAILED);
+  cudaFree(d), cudaFree(dB), cudaFree(dC);
+  cublasDestroy(h);
+}
+
 TEST(CudaEmu, MemoryStartsPoisonedAndCopiesAreChecked) {
   void *p = nullptr;
   ASSERT_EQ(cudaMalloc(&p, 16), cudaSuccess);
@@ -341,9 +387,11 @@ TEST(CudaEmu, DefaultStreamWorkBesideANonBlockingStreamIsRefused) {
                         &zero, d, 2),
             CUBLAS_STATUS_EXECUTION_FAILED);
   cublasSetStream(h, s);
+  float *c = upload(std::vector<float>(4), s);
   EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2, &one, d, 2, d, 2,
-                        &zero, d, 2),
+                        &zero, c, 2),
             CUBLAS_STATUS_SUCCESS);
+  cudaFree(c);
   cublasDestroy(h);
   int n[1] = {4};
   cufftHandle plan = 0;

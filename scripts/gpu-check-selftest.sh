@@ -12,10 +12,12 @@
 #  3. the library fix of the probe (where gcc exists): a stand-in shodh-run
 #     linked to a library outside the loader's paths is made runnable by
 #     finding that library (as libcublas in a python wheel's nvidia/*/lib).
-#   bash scripts/gpu-check-selftest.sh [--with-kit]
+#   bash scripts/gpu-check-selftest.sh [--with-kit] [--with-emu]
 # --with-kit also runs the whole check with GPU_CHECK_FAKE=cpu on the kit of
-# scripts/gpu-kit.sh (every device step on the CPU; ~40 s on 2 cores): all
-# e2e and bench lines must PASS.
+# scripts/gpu-kit.sh (every device step on the CPU; ~40 s on 2 cores), and
+# --with-emu with GPU_CHECK_FAKE=emu (every device step with --device cuda on
+# the CUDA host emulator of build/bin or GPU_CHECK_EMU_BIN): the device,
+# cuda_test, e2e and bench lines must PASS.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -132,14 +134,25 @@ if command -v gcc > /dev/null 2>&1; then
 fi
 
 # ---- 4. optional: the whole check on the kit, device steps on the CPU ----------------
-if [[ ${1:-} == --with-kit ]]; then
-  [[ -f gpu-kit/MANIFEST.txt ]] || fail "--with-kit: no gpu-kit/ (bash scripts/gpu-kit.sh)"
-  GPU_CHECK_FAKE=cpu OUT="$tmp/fake" GPU_CHECK_STEPS=probe,cuda_test,e2e,bench,hbm \
-    bash scripts/gpu-check.sh > "$tmp/fake.txt" 2>&1 || { cat "$tmp/fake.txt"; fail "fake run exited $?"; }
-  sum=$tmp/fake/summary.txt
-  bad=$(grep -E '^FAIL (e2e|cuda_test|bench\.shodh|bench\.torch-eager|hbm)' "$sum" || true)
-  [[ -z $bad ]] || { cat "$sum"; fail "fake run: $bad"; }
+# fake_run MODE: gpu-check.sh with GPU_CHECK_FAKE=MODE on the kit; every
+# device, cuda_test, e2e and bench.shodh line must pass (12 e2e lines), and
+# none of the torch peers' and hbm lines fail.
+fake_run() {
+  local mode=$1 sum bad n
+  [[ -f gpu-kit/MANIFEST.txt ]] || fail "--with-$mode: no gpu-kit/ (bash scripts/gpu-kit.sh)"
+  GPU_CHECK_FAKE=$mode OUT="$tmp/fake-$mode" GPU_CHECK_STEPS=probe,cuda_test,e2e,bench,hbm \
+    bash scripts/gpu-check.sh > "$tmp/fake-$mode.txt" 2>&1 || { cat "$tmp/fake-$mode.txt"; fail "$mode fake run exited $?"; }
+  sum=$tmp/fake-$mode/summary.txt
+  bad=$(grep -E '^FAIL (device|e2e|cuda_test|bench\.shodh|bench\.torch-eager|hbm)|^SKIP (device|e2e|cuda_test|bench\.shodh)' "$sum" || true)
+  [[ -z $bad ]] || { cat "$sum"; fail "$mode fake run: $bad"; }
   n=$(grep -c '^PASS e2e\.' "$sum")
-  ((n == 12)) || { cat "$sum"; fail "fake run: $n e2e lines passed, want 12"; }
-  echo "selftest: fake run on the kit OK"
-fi
+  ((n == 12)) || { cat "$sum"; fail "$mode fake run: $n e2e lines passed, want 12"; }
+  echo "selftest: $mode fake run on the kit OK"
+}
+for arg in "$@"; do
+  case $arg in
+    --with-kit) fake_run cpu ;;
+    --with-emu) fake_run emu ;;
+    *) fail "unknown argument $arg (--with-kit, --with-emu)" ;;
+  esac
+done

@@ -17,7 +17,8 @@
 # GPU_CHECK_STEPS (comma list of probe,cuda_test,e2e,bench,hbm,compile;
 # default all; probe always runs), PYTHON (the python with torch),
 # GPU_CHECK_WORK (scratch for checkpoints, default a new /tmp folder),
-# GPU_CHECK_LIB_DIRS (colon list searched first for missing libraries).
+# GPU_CHECK_LIB_DIRS (colon list searched first for missing libraries),
+# GPU_CHECK_FAKE (cpu or emu: a run without a GPU, below), GPU_CHECK_EMU_BIN.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
@@ -63,20 +64,34 @@ has_gpu=0
 gpu_reason="not checked"
 # GPU_CHECK_FAKE=cpu: every device step runs with --device cpu at batch 2 and
 # few iterations (a test of this script's GPU path where there is no GPU;
-# the numbers mean nothing).
+# the numbers mean nothing). GPU_CHECK_FAKE=emu: the device steps run with
+# --device cuda on the CUDA host emulator (docs/cuda.md § Host emulation)
+# instead of the kit's binaries: shodh-run, cuda_emu_test and
+# libshodh_cudaemu.so of a normal build (GPU_CHECK_EMU_BIN, default
+# build/bin), so the CUDA backend's host and device code runs every model
+# of the kit against the CPU; the torch peers run on the CPU.
+fake=${GPU_CHECK_FAKE:-}
 dev=cuda iters=50 warm=10 piters=10 pwarm=3 copy_mib=1024
-if [[ ${GPU_CHECK_FAKE:-} == cpu ]]; then
-  dev=cpu iters=3 warm=1 piters=2 pwarm=1 copy_mib=64
-fi
+case $fake in
+  "") ;;
+  cpu) dev=cpu iters=3 warm=1 piters=2 pwarm=1 copy_mib=64 ;;
+  emu) iters=1 warm=0 piters=1 pwarm=0 copy_mib=64 ;;
+  *) echo "gpu-check: GPU_CHECK_FAKE must be cpu or emu, not '$fake'" >&2; exit 2 ;;
+esac
 
 echo "# gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), kit $kit, budget ${budget}s" | tee -a "$summary"
-[[ $dev == cpu ]] &&
-  echo "# FAKE RUN (GPU_CHECK_FAKE=cpu): device steps run on the CPU; numbers are meaningless" | tee -a "$summary"
+case $fake in
+  cpu) echo "# FAKE RUN (GPU_CHECK_FAKE=cpu): device steps run on the CPU; numbers are meaningless" | tee -a "$summary" ;;
+  emu) echo "# FAKE RUN (GPU_CHECK_FAKE=emu): device steps run on the CUDA host emulator; numbers are meaningless" | tee -a "$summary" ;;
+esac
 unpack_kit
+[[ $fake == emu ]] && { use_emulator || exit 2; }
 probe_step
 device_check
 tdev=""
-if ((has_gpu)); then
+if [[ $fake == emu ]]; then
+  tdev=cpu # no GPU for torch: its peers run on the CPU
+elif ((has_gpu)); then
   tdev=$dev
 elif ((torch_cuda)); then
   tdev=cuda

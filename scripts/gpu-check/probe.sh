@@ -17,6 +17,22 @@ unpack_kit() {
   done
 }
 
+# GPU_CHECK_FAKE=emu: shodh-run and cuda_emu_test (as cuda_test) of a
+# normal build in place of the kit's, with the emulated backend as the CUDA
+# plugin. False, with a message, when the build lacks one of them.
+use_emulator() {
+  local b bin=${GPU_CHECK_EMU_BIN:-$root/build/bin}
+  for b in shodh-run cuda_emu_test libshodh_cudaemu.so; do
+    [[ -f $bin/$b ]] || {
+      echo "gpu-check: GPU_CHECK_FAKE=emu needs $bin/$b (a build with the CUDA backend; set GPU_CHECK_EMU_BIN)" >&2
+      return 1
+    }
+  done
+  ln -sf "$bin/shodh-run" "$work/bin/shodh-run"
+  ln -sf "$bin/cuda_emu_test" "$work/bin/cuda_test"
+  export SHODH_CUDA_PLUGIN=$bin/libshodh_cudaemu.so
+}
+
 # Sets py_torch (the first python with torch, one that sees a GPU first),
 # torch_cuda (0/1) and torch_ver; one torch import per candidate.
 find_python() {

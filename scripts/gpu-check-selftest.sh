@@ -19,6 +19,13 @@
 # the CUDA host emulator of build/bin or GPU_CHECK_EMU_BIN): the device,
 # cuda_test, e2e and bench lines must PASS.
 set -euo pipefail
+for arg in "$@"; do
+  case $arg in
+    --with-kit | --with-emu) ;;
+    *) echo "selftest: unknown argument $arg (--with-kit, --with-emu)" >&2; exit 2 ;;
+  esac
+done
+unset GPU_CHECK_FAKE # parts 2 and 3 are real (no-GPU) runs
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tmp=$(mktemp -d)
@@ -138,10 +145,11 @@ fi
 # device, cuda_test, e2e and bench.shodh line must pass (12 e2e lines), and
 # none of the torch peers' and hbm lines fail.
 fake_run() {
-  local mode=$1 sum bad n
+  local mode=$1 sum bad n rc=0
   [[ -f gpu-kit/MANIFEST.txt ]] || fail "--with-$mode: no gpu-kit/ (bash scripts/gpu-kit.sh)"
   GPU_CHECK_FAKE=$mode OUT="$tmp/fake-$mode" GPU_CHECK_STEPS=probe,cuda_test,e2e,bench,hbm \
-    bash scripts/gpu-check.sh > "$tmp/fake-$mode.txt" 2>&1 || { cat "$tmp/fake-$mode.txt"; fail "$mode fake run exited $?"; }
+    bash scripts/gpu-check.sh > "$tmp/fake-$mode.txt" 2>&1 || rc=$?
+  ((rc == 0)) || { cat "$tmp/fake-$mode.txt"; fail "$mode fake run exited $rc"; }
   sum=$tmp/fake-$mode/summary.txt
   bad=$(grep -E '^FAIL (device|e2e|cuda_test|bench\.shodh|bench\.torch-eager|hbm)|^SKIP (device|e2e|cuda_test|bench\.shodh)' "$sum" || true)
   [[ -z $bad ]] || { cat "$sum"; fail "$mode fake run: $bad"; }
@@ -153,6 +161,5 @@ for arg in "$@"; do
   case $arg in
     --with-kit) fake_run cpu ;;
     --with-emu) fake_run emu ;;
-    *) fail "unknown argument $arg (--with-kit, --with-emu)" ;;
   esac
 done

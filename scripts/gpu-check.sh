@@ -20,12 +20,17 @@
 # GPU_CHECK_LIB_DIRS (colon list searched first for missing libraries),
 # GPU_CHECK_FAKE (cpu or emu: a run without a GPU, below), GPU_CHECK_EMU_BIN.
 set -u
+# A relative GPU_CHECK_EMU_BIN is the caller's (the script works from the root).
+[[ -n ${GPU_CHECK_EMU_BIN:-} && -d ${GPU_CHECK_EMU_BIN:-} ]] && GPU_CHECK_EMU_BIN=$(cd "$GPU_CHECK_EMU_BIN" && pwd -P)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 kit=${GPU_KIT:-$root/gpu-kit}
 out=${OUT:-$root/gpu-out}
 budget=${GPU_CHECK_BUDGET:-450}
 steps=",${GPU_CHECK_STEPS:-probe,cuda_test,e2e,bench,hbm,compile},"
+fake=${GPU_CHECK_FAKE:-}
+[[ -z $fake || $fake == cpu || $fake == emu ]] ||
+  { echo "gpu-check: GPU_CHECK_FAKE must be cpu or emu (or unset: a real run), not '$fake'" >&2; exit 2; }
 own_work=0
 [[ -n ${GPU_CHECK_WORK:-} ]] || { GPU_CHECK_WORK=$(mktemp -d /tmp/gpu-check.XXXXXX); own_work=1; }
 work=$GPU_CHECK_WORK
@@ -70,13 +75,10 @@ gpu_reason="not checked"
 # libshodh_cudaemu.so of a normal build (GPU_CHECK_EMU_BIN, default
 # build/bin), so the CUDA backend's host and device code runs every model
 # of the kit against the CPU; the torch peers run on the CPU.
-fake=${GPU_CHECK_FAKE:-}
 dev=cuda iters=50 warm=10 piters=10 pwarm=3 copy_mib=1024
 case $fake in
-  "") ;;
   cpu) dev=cpu iters=3 warm=1 piters=2 pwarm=1 copy_mib=64 ;;
   emu) iters=1 warm=0 piters=1 pwarm=0 copy_mib=64 ;;
-  *) echo "gpu-check: GPU_CHECK_FAKE must be cpu or emu, not '$fake'" >&2; exit 2 ;;
 esac
 
 echo "# gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), kit $kit, budget ${budget}s" | tee -a "$summary"
@@ -85,7 +87,10 @@ case $fake in
   emu) echo "# FAKE RUN (GPU_CHECK_FAKE=emu): device steps run on the CUDA host emulator; numbers are meaningless" | tee -a "$summary" ;;
 esac
 unpack_kit
-[[ $fake == emu ]] && { use_emulator || exit 2; }
+if [[ $fake == emu ]] && ! use_emulator; then
+  ((own_work)) && rm -rf "$work"
+  exit 2
+fi
 probe_step
 device_check
 tdev=""

@@ -22,6 +22,10 @@ unpack_kit() {
 # plugin. False, with a message, when the build lacks one of them.
 use_emulator() {
   local b bin=${GPU_CHECK_EMU_BIN:-$root/build/bin}
+  bin=$(cd "$bin" 2> /dev/null && pwd -P) || {
+    echo "gpu-check: GPU_CHECK_FAKE=emu: no folder ${GPU_CHECK_EMU_BIN:-$root/build/bin}" >&2
+    return 1
+  }
   for b in shodh-run cuda_emu_test libshodh_cudaemu.so; do
     [[ -f $bin/$b ]] || {
       echo "gpu-check: GPU_CHECK_FAKE=emu needs $bin/$b (a build with the CUDA backend; set GPU_CHECK_EMU_BIN)" >&2
@@ -179,6 +183,8 @@ EOF
   line PASS probe "${gpu:-no GPU (nvidia-smi: none)} | driver ${driver:-none} (CUDA ${cudav:-?}) | glibc $glibc | $(nproc) CPUs | torch $torch_line | cc $cc | ${libs:-kit missing}"
   if [[ ! -x $sr ]]; then
     line FAIL kit "no kit at $kit: run 'bash scripts/gpu-kit.sh' on the build machine and carry gpu-kit"
+  elif [[ $fake == emu ]]; then
+    line INFO kit "models and data only: the emulated run uses the binaries of ${GPU_CHECK_EMU_BIN:-build/bin}"
   elif ((!kit_ok)); then
     line WARN kit "built from other sources (kit $kit_hash, tree $tree_hash): results are those of the kit's binaries"
   fi
@@ -205,7 +211,11 @@ device_check() {
   fi
   if ((rc == 0)); then
     has_gpu=1
-    line PASS device "shodh-run runs on the GPU (mlp bench --device $dev)"
+    if [[ $fake == emu ]]; then
+      line PASS device "shodh-run runs on the CUDA host emulator (mlp bench --device $dev)"
+    else
+      line PASS device "shodh-run runs on the GPU (mlp bench --device $dev)"
+    fi
   else
     gpu_reason=$(grep -o "error: .*" "$log" | tail -1 | cut -c8-260)
     [[ -n $gpu_reason ]] || gpu_reason=$(why "$log" $rc)

@@ -39,6 +39,26 @@ std::vector<DeviceSpan> liveAllocations();
 void runTwiceAndCompare(const char *kernel, dim3 grid, dim3 block,
                         const std::function<void(bool second)> &run);
 
+/// The events counts() (Control.h) reports, in HostStats.cpp's order.
+enum class Stat {
+  Malloc,
+  Free,
+  CopyToDevice,
+  CopyToHost,
+  CopyOnDevice,
+  Memset,
+  Sync,
+  Launch,
+  FftPlan,
+  FftExec,
+  BlasHandle,
+  Gemm,
+  Count
+};
+
+/// Counts one successful `what` moving or allocating `bytes`.
+void count(Stat what, uint64_t bytes = 0);
+
 /// True for the default stream (null) and every live created stream.
 bool isStream(cudaStream_t stream);
 

@@ -71,19 +71,6 @@ cublasStatus_t checkGemm(cublasHandle_t h, cublasOperation_t ta,
   return CUBLAS_STATUS_SUCCESS;
 }
 
-/// Success if the `rows` x `cols` column-major float matrix `m` (leading
-/// dimension `ld`) lies inside one device allocation; else INVALID_VALUE
-/// naming it ("what: NAME (rows x cols, ldNAME ld) ...").
-cublasStatus_t checkOperand(const std::string &what, const char *name,
-                            const float *m, int rows, int cols, int ld) {
-  if (isDeviceRange(m, matrixBytes(rows, cols, ld, sizeof(float))))
-    return CUBLAS_STATUS_SUCCESS;
-  return invalid(what + ": " + name + " (" + std::to_string(rows) + " x " +
-                 std::to_string(cols) + ", ld" + char(std::tolower(*name)) +
-                 " " + std::to_string(ld) +
-                 ") is not inside a device allocation");
-}
-
 /// One matrix a GEMM reads or writes: column-major, `rows` x `cols`, leading
 /// dimension `ld`; `name` and `batch` (-1: not batched) for messages.
 struct Matrix {
@@ -163,11 +150,20 @@ std::string aliasing(const std::vector<Matrix> &writes,
   return why;
 }
 
-/// EXECUTION_FAILED, with a message, if the outputs of a call alias each
-/// other or its inputs (aliasing); A and B count only where they are read.
-cublasStatus_t checkAliasing(const std::string &what,
-                             const std::vector<Matrix> &writes,
-                             const std::vector<Matrix> &reads) {
+/// The matrices of a call (gemmMatrices) checked before anything runs:
+/// INVALID_VALUE if one does not lie inside a device allocation, then
+/// EXECUTION_FAILED if an output aliases another output or an input
+/// (aliasing); each with a message naming the matrix.
+cublasStatus_t checkCall(const std::string &what,
+                         const std::vector<Matrix> &writes,
+                         const std::vector<Matrix> &reads) {
+  for (const auto *list : {&reads, &writes})
+    for (const Matrix &m : *list)
+      if (!isDeviceRange(m.p, matrixBytes(m.rows, m.cols, m.ld, 4)))
+        return invalid(
+            what + ": " + m.title() + " (" + std::to_string(m.rows) + " x " +
+            std::to_string(m.cols) + ", ld" + char(std::tolower(*m.name)) +
+            " " + std::to_string(m.ld) + ") is not inside a device allocation");
   const std::string why = aliasing(writes, reads);
   if (why.empty())
     return CUBLAS_STATUS_SUCCESS;
@@ -193,23 +189,15 @@ void gemmMatrices(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
   }
 }
 
-/// One GEMM whose arguments passed checkGemm.
-cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
-                    int k, float alpha, const float *A, int lda, const float *B,
-                    int ldb, float beta, float *C, int ldc,
-                    const std::string &what) {
+/// One GEMM whose arguments passed checkGemm and checkCall, under a
+/// DeviceAccess.
+void gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
+          float alpha, const float *A, int lda, const float *B, int ldb,
+          float beta, float *C, int ldc) {
   if (m == 0 || n == 0)
-    return CUBLAS_STATUS_SUCCESS;
+    return;
   const bool nA = ta == CUBLAS_OP_N, nB = tb == CUBLAS_OP_N;
   const bool readAB = k > 0 && alpha != 0.0f;
-  cublasStatus_t s = CUBLAS_STATUS_SUCCESS;
-  if (readAB &&
-      ((s = checkOperand(what, "A", A, nA ? m : k, nA ? k : m, lda)) ||
-       (s = checkOperand(what, "B", B, nB ? k : n, nB ? n : k, ldb))))
-    return s;
-  if ((s = checkOperand(what, "C", C, m, n, ldc)))
-    return s;
-  DeviceAccess access;
   std::vector<float> acc(static_cast<size_t>(m));
   for (int j = 0; j < n; ++j) {
     std::fill(acc.begin(), acc.end(), 0.0f);
@@ -232,13 +220,13 @@ cublasStatus_t gemm(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
       c[i] = beta == 0.0f ? v : v + beta * c[i];
     }
   }
-  return CUBLAS_STATUS_SUCCESS;
 }
 
 } // namespace
 
 cublasStatus_t cublasCreate(cublasHandle_t *handle) {
   *handle = new cublasContext;
+  count(Stat::BlasHandle);
   return CUBLAS_STATUS_SUCCESS;
 }
 
@@ -310,10 +298,12 @@ cublasStatus_t cublasSgemm(cublasHandle_t handle, cublasOperation_t transa,
   std::vector<Matrix> writes, reads;
   gemmMatrices(transa, transb, m, n, k, *alpha, A, lda, B, ldb, C, ldc, -1,
                writes, reads);
-  if ((s = checkAliasing("cublasSgemm", writes, reads)))
+  if ((s = checkCall("cublasSgemm", writes, reads)))
     return s;
-  return gemm(transa, transb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc,
-              "cublasSgemm");
+  DeviceAccess access;
+  gemm(transa, transb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc);
+  count(Stat::Gemm);
+  return CUBLAS_STATUS_SUCCESS;
 }
 
 cublasStatus_t cublasSgemmStridedBatched(
@@ -331,14 +321,12 @@ cublasStatus_t cublasSgemmStridedBatched(
   for (int b = 0; b < batchCount; ++b)
     gemmMatrices(transa, transb, m, n, k, *alpha, A + b * strideA, lda,
                  B + b * strideB, ldb, C + b * strideC, ldc, b, writes, reads);
-  if ((s = checkAliasing("cublasSgemmStridedBatched", writes, reads)))
+  if ((s = checkCall("cublasSgemmStridedBatched", writes, reads)))
     return s;
-  for (int b = 0; b < batchCount; ++b) {
-    s = gemm(transa, transb, m, n, k, *alpha, A + b * strideA, lda,
-             B + b * strideB, ldb, *beta, C + b * strideC, ldc,
-             "cublasSgemmStridedBatched, batch " + std::to_string(b));
-    if (s != CUBLAS_STATUS_SUCCESS)
-      return s;
-  }
+  DeviceAccess access;
+  for (int b = 0; b < batchCount; ++b)
+    gemm(transa, transb, m, n, k, *alpha, A + b * strideA, lda, B + b * strideB,
+         ldb, *beta, C + b * strideC, ldc);
+  count(Stat::Gemm);
   return CUBLAS_STATUS_SUCCESS;
 }

@@ -132,6 +132,7 @@ cufftResult exec(cufftHandle h, cufftType type, Real *real, Complex *half) {
       fftwf_execute_dft_r2c(p->f32, real, reinterpret_cast<fftwf_complex *>(z));
     else
       fftw_execute_dft_r2c(p->f64, real, reinterpret_cast<fftw_complex *>(z));
+    count(Stat::FftExec);
     return CUFFT_SUCCESS;
   }
   if (!hermitian(*p, z, h))
@@ -143,6 +144,7 @@ cufftResult exec(cufftHandle h, cufftType type, Real *real, Complex *half) {
   const Real nan = std::numeric_limits<Real>::quiet_NaN();
   for (int64_t i = 0; i < p->batch * p->halfSize; ++i)
     z[i] = C(nan, nan);
+  count(Stat::FftExec);
   return CUFFT_SUCCESS;
 }
 
@@ -204,6 +206,7 @@ cufftResult cufftPlanMany(cufftHandle *plan, int rank, int *n, int *inembed,
   static int next = 1;
   *plan = next++;
   plans()[*plan] = std::move(p);
+  count(Stat::FftPlan);
   return CUFFT_SUCCESS;
 }
 

@@ -244,6 +244,7 @@ void runGrid(const char *kernel, dim3 grid, dim3 block, cudaStream_t stream,
   if (checkStream(stream, "a kernel launch") != cudaSuccess || faultsNow())
     return;
   DeviceAccess access;
+  count(Stat::Launch);
   gridDim = grid, blockDim = block;
   run.thread = thread, run.context = context, run.active = true;
   const uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;

@@ -353,6 +353,7 @@ cudaError_t cudaMalloc(void **ptr, size_t bytes) {
   r.allocations[reinterpret_cast<uintptr_t>(p)] = alloc;
   r.used += bytes;
   *ptr = p;
+  count(Stat::Malloc, bytes);
   return cudaSuccess;
 }
 
@@ -370,6 +371,7 @@ cudaError_t cudaFree(void *ptr) {
     munmap(it->second.base, it->second.mapped);
     r.allocations.erase(it);
   }
+  count(Stat::Free);
   return cudaSuccess;
 }
 
@@ -409,6 +411,9 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                     "direction does not match the pointers");
   DeviceAccess access;
   std::memmove(dst, src, bytes);
+  count(dstDev ? (srcDev ? Stat::CopyOnDevice : Stat::CopyToDevice)
+               : Stat::CopyToHost,
+        bytes);
   return cudaSuccess;
 }
 
@@ -426,6 +431,7 @@ cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
                     " bytes outside a device allocation");
   DeviceAccess access;
   std::memset(ptr, value, bytes);
+  count(Stat::Memset, bytes);
   return cudaSuccess;
 }
 
@@ -453,6 +459,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   if (!isStream(stream))
     return fail(cudaErrorInvalidResourceHandle,
                 "cudaStreamSynchronize: bad stream");
+  count(Stat::Sync);
   return cudaSuccess;
 }
 

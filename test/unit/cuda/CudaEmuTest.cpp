@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace shodh::cuda;
@@ -205,6 +206,16 @@ TEST(CudaEmu, SgemmRefusesOutputsAliasingInputsOrEachOther) {
                         &zero, d + 1, 4),
             CUBLAS_STATUS_EXECUTION_FAILED);
   EXPECT_EQ(download(d, 16), got);
+  // C below A in memory, A transposed (stored 2 x 2 from element 1): C's
+  // row 1, column 0 is A's row 0, column 0.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, 2, 2, 2, &one, d + 1, 4,
+                        dB, 2, &zero, d, 4),
+            CUBLAS_STATUS_EXECUTION_FAILED);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find(
+                "cublasSgemm: row 0, column 0 of A is also row 1, column 0 of "
+                "C: an input aliases an output"),
+            std::string::npos);
   // ... but with alpha 0 A is not read.
   EXPECT_EQ(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 4, &zero, d, 4, dB,
                         4, &zero, d + 1, 4),
@@ -215,10 +226,15 @@ TEST(CudaEmu, SgemmRefusesOutputsAliasingInputsOrEachOther) {
                                       &one, d, 4, 0, dB, 2, 4, &zero, dC, 2, 4,
                                       2),
             CUBLAS_STATUS_SUCCESS);
+  ::testing::internal::CaptureStderr();
   EXPECT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2,
                                       &one, d, 4, 0, dB, 2, 4, &zero, dC, 2, 2,
                                       2),
             CUBLAS_STATUS_EXECUTION_FAILED);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find(
+                "row 0, column 0 of C of batch 1 is also row 0, column 1 of C "
+                "of batch 0: two outputs write one element"),
+            std::string::npos);
   // Batch 1's C over batch 0's B.
   EXPECT_EQ(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, 2, 2, 2,
                                       &one, d, 4, 0, dC, 2, 4, &zero, dC + 4, 2,

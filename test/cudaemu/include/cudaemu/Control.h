@@ -38,4 +38,21 @@ bool strict();
 bool raceCheck();
 void setRaceCheck(bool on);
 
+/// What the emulated device has done so far: every successful cudaMalloc,
+/// cudaFree, copy (by direction; cudaMemcpyDefault by its pointers),
+/// memset, stream synchronisation, kernel launch that ran, cuFFT plan and
+/// execution, cuBLAS handle and GEMM call (a strided batch is one), and
+/// the bytes of allocations and copies. SHODH_CUDAEMU_STATS=FILE writes
+/// them as JSON at process exit (names: mallocs, mallocs_bytes, frees,
+/// copies_to_device, copies_to_device_bytes, copies_to_host, ...,
+/// launches, fft_plans, fft_execs, blas_handles, gemms).
+struct Counts {
+  uint64_t mallocs = 0, bytesAllocated = 0, frees = 0;
+  uint64_t copiesToDevice = 0, bytesToDevice = 0;
+  uint64_t copiesToHost = 0, bytesToHost = 0, copiesOnDevice = 0;
+  uint64_t memsets = 0, syncs = 0, launches = 0;
+  uint64_t fftPlans = 0, fftExecs = 0, blasHandles = 0, gemms = 0;
+};
+Counts counts();
+
 } // namespace shodh::cudaemu

@@ -468,3 +468,32 @@ TEST(CudaEmu, StrictModePoisonsSharedMemoryAndReversesBlocks) {
   EXPECT_EQ(order, (std::vector<unsigned>{2, 1, 0}));
   cudaFree(dOut), cudaFree(dOrder), cudaFree(dNext);
 }
+
+TEST(CudaEmu, CountsWhatTheDeviceDid) {
+  using shodh::cudaemu::counts;
+  const shodh::cudaemu::Counts before = counts();
+  std::vector<float> x(64, 1.0f);
+  float *dx = upload(x), *dy = upload(std::vector<float>(64));
+  SHODH_LAUNCH(copyKernel, 1, kThreads, nullptr, dx, dy, int64_t(64));
+  cudaMemcpyAsync(dy, dx, 8, cudaMemcpyDeviceToDevice);
+  EXPECT_EQ(download(dy, 64), x);
+  cudaMemsetAsync(dy, 0, 12);
+  cudaStreamSynchronize(nullptr);
+  // Refused calls are not counted.
+  EXPECT_EQ(cudaMemcpyAsync(dy, x.data(), 1024, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  cudaGetLastError();
+  cudaFree(dx), cudaFree(dy);
+  const shodh::cudaemu::Counts after = counts();
+  EXPECT_EQ(after.mallocs - before.mallocs, 2u);
+  EXPECT_EQ(after.bytesAllocated - before.bytesAllocated, 512u);
+  EXPECT_EQ(after.frees - before.frees, 2u);
+  EXPECT_EQ(after.copiesToDevice - before.copiesToDevice, 2u);
+  EXPECT_EQ(after.bytesToDevice - before.bytesToDevice, 512u);
+  EXPECT_EQ(after.copiesToHost - before.copiesToHost, 1u);
+  EXPECT_EQ(after.bytesToHost - before.bytesToHost, 256u);
+  EXPECT_EQ(after.copiesOnDevice - before.copiesOnDevice, 1u);
+  EXPECT_EQ(after.memsets - before.memsets, 1u);
+  EXPECT_EQ(after.syncs - before.syncs, 1u);
+  EXPECT_EQ(after.launches - before.launches, 1u);
+}

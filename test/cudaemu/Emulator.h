@@ -1,8 +1,10 @@
 //===- Emulator.h - Shared state of the CUDA host emulator ----------------===//
 //
-// The device memory registry and stream set of HostRuntime.cpp, used by the
-// emulated cuBLAS (HostBlas.cpp) and cuFFT (HostFft.cpp) to check the
-// pointers and streams they are given.
+// What the parts of the emulator share: the device memory registry
+// (HostMemory.cpp) and the stream set, errors and faults (HostRuntime.cpp),
+// used by launches (HostLaunch.cpp, HostRaceCheck.cpp), the emulated cuBLAS
+// (HostBlas.cpp) and cuFFT (HostFft.cpp) to check the pointers and streams
+// they are given, and the counts of HostStats.cpp.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -18,6 +20,10 @@
 #include <vector>
 
 namespace shodh::cudaemu {
+
+/// The emulated device's memory (cudaGetDeviceProperties, cudaMemGetInfo,
+/// the cudaMalloc limit).
+constexpr uint64_t kTotalBytes = uint64_t(16) << 30;
 
 /// True if [p, p + bytes) lies inside one live device allocation (bytes 0:
 /// p inside one, or p null).
@@ -68,7 +74,7 @@ bool isStream(cudaStream_t stream);
 bool checkStreamOrder(cudaStream_t stream, const char *what);
 
 /// In strict mode, while one exists (on any thread) device memory is
-/// readable and writable, otherwise PROT_NONE (HostRuntime.cpp). Every
+/// readable and writable, otherwise PROT_NONE (HostMemory.cpp). Every
 /// emulated device operation holds one.
 struct DeviceAccess {
   DeviceAccess();

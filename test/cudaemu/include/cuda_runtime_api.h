@@ -3,7 +3,8 @@
 // Stands in for the CUDA toolkit's header in the host-emulation build of
 // the CUDA backend (test/cudaemu, docs/cuda.md § Host emulation): the types,
 // constants and functions the backend uses, with the toolkit's names and
-// meanings, implemented on the CPU by HostRuntime.cpp. Never on the include
+// meanings, implemented on the CPU by HostRuntime.cpp and HostMemory.cpp.
+// Never on the include
 // path of a real CUDA build.
 //
 //===----------------------------------------------------------------------===//

@@ -4,8 +4,7 @@
 // the CUDA backend (test/cudaemu, docs/cuda.md § Host emulation): the types,
 // constants and functions the backend uses, with the toolkit's names and
 // meanings, implemented on the CPU by HostRuntime.cpp and HostMemory.cpp.
-// Never on the include
-// path of a real CUDA build.
+// Never on the include path of a real CUDA build.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -141,20 +141,50 @@ if command -v gcc > /dev/null 2>&1; then
 fi
 
 # ---- 4. optional: the whole check on the kit, device steps on the CPU ----------------
+# stand_in_sanitizer NAME OUTPUT EXIT: a stand-in for compute-sanitizer that
+# drops the sanitizer's options, runs the program, prints OUTPUT and exits
+# EXIT (or with the program's status where EXIT is empty).
+# shellcheck disable=SC2016 # the single-quoted lines are the stand-in's own code
+stand_in_sanitizer() {
+  {
+    echo '#!/usr/bin/env bash'
+    echo 'while [[ $1 == --* ]]; do case $1 in --tool | --error-exitcode | --print-limit) shift 2 ;; *) shift ;; esac; done'
+    echo '"$@" > /dev/null 2>&1; rc=$?'
+    printf 'printf "%%b\\n" "%s"\n' "$2"
+    echo "exit ${3:-\$rc}"
+  } > "$tmp/$1"
+  chmod +x "$tmp/$1"
+}
+
 # fake_run MODE: gpu-check.sh with GPU_CHECK_FAKE=MODE on the kit; every
 # device, cuda_test, e2e and bench.shodh line must pass (12 e2e lines), and
-# none of the torch peers' and hbm lines fail.
+# none of the torch peers' and hbm lines fail. Then the sanitize step's
+# three outcomes, through stand-ins: clean (PASS), errors found (FAIL, the
+# first error quoted) and a GPU that refuses the tool (SKIP).
 fake_run() {
-  local mode=$1 sum bad n rc=0
+  local mode=$1 sum bad n rc=0 got
   [[ -f gpu-kit/MANIFEST.txt ]] || fail "--with-$mode: no gpu-kit/ (bash scripts/gpu-kit.sh)"
-  GPU_CHECK_FAKE=$mode OUT="$tmp/fake-$mode" GPU_CHECK_STEPS=probe,cuda_test,e2e,bench,hbm \
-    bash scripts/gpu-check.sh > "$tmp/fake-$mode.txt" 2>&1 || rc=$?
+  stand_in_sanitizer cs-clean '[       OK ] Stand.In (0 ms)\n========= ERROR SUMMARY: 0 errors' ""
+  stand_in_sanitizer cs-errors '========= Invalid __global__ read of size 4 bytes\n========= ERROR SUMMARY: 2 errors' 99
+  stand_in_sanitizer cs-refused '========= Error: Device not supported' 1
+  GPU_CHECK_FAKE=$mode OUT="$tmp/fake-$mode" GPU_CHECK_STEPS=probe,cuda_test,e2e,bench,hbm,sanitize \
+    GPU_CHECK_SANITIZER="$tmp/cs-clean" bash scripts/gpu-check.sh > "$tmp/fake-$mode.txt" 2>&1 || rc=$?
   ((rc == 0)) || { cat "$tmp/fake-$mode.txt"; fail "$mode fake run exited $rc"; }
   sum=$tmp/fake-$mode/summary.txt
   bad=$(grep -E '^FAIL (device|e2e|cuda_test|bench\.shodh|bench\.torch-eager|hbm)|^SKIP (device|e2e|cuda_test|bench\.shodh)' "$sum" || true)
   [[ -z $bad ]] || { cat "$sum"; fail "$mode fake run: $bad"; }
   n=$(grep -c '^PASS e2e\.' "$sum")
   ((n == 12)) || { cat "$sum"; fail "$mode fake run: $n e2e lines passed, want 12"; }
+  n=$(grep -c '^PASS sanitize\.\(memcheck\|racecheck\) .* 0 errors' "$sum")
+  ((n == 2)) || { cat "$sum"; fail "$mode fake run: $n sanitize lines passed, want 2"; }
+  for got in errors refused; do
+    GPU_CHECK_FAKE=$mode OUT="$tmp/out-$mode-$got" GPU_CHECK_STEPS=probe,sanitize GPU_CHECK_SANITIZER="$tmp/cs-$got" \
+      bash scripts/gpu-check.sh > /dev/null 2>&1 || fail "$mode sanitize run ($got) exited $?"
+  done
+  grep -q '^FAIL sanitize.memcheck .*2 errors in .*first: ========= Invalid __global__ read of size 4 bytes' \
+    "$tmp/out-$mode-errors/summary.txt" || { cat "$tmp/out-$mode-errors/summary.txt"; fail "$mode: sanitizer errors not reported"; }
+  grep -q '^SKIP sanitize.racecheck .*cannot run here: Device not supported' \
+    "$tmp/out-$mode-refused/summary.txt" || { cat "$tmp/out-$mode-refused/summary.txt"; fail "$mode: refused sanitizer not a SKIP"; }
   echo "selftest: $mode fake run on the kit OK"
 }
 for arg in "$@"; do

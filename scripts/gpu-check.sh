@@ -14,11 +14,12 @@
 # SKIPs with the reason, and the CPU halves of the checks still run (the
 # self-test of the scripts on a machine without a GPU).
 # Environment: OUT, GPU_KIT (default gpu-kit/), GPU_CHECK_BUDGET,
-# GPU_CHECK_STEPS (comma list of probe,cuda_test,e2e,bench,hbm,compile;
+# GPU_CHECK_STEPS (comma list of probe,cuda_test,e2e,bench,hbm,compile,sanitize;
 # default all; probe always runs), PYTHON (the python with torch),
 # GPU_CHECK_WORK (scratch for checkpoints, default a new /tmp folder),
 # GPU_CHECK_LIB_DIRS (colon list searched first for missing libraries),
-# GPU_CHECK_FAKE (cpu or emu: a run without a GPU, below), GPU_CHECK_EMU_BIN.
+# GPU_CHECK_FAKE (cpu or emu: a run without a GPU, below), GPU_CHECK_EMU_BIN,
+# GPU_CHECK_SANITIZER (the compute-sanitizer to use).
 set -u
 # A relative GPU_CHECK_EMU_BIN is the caller's (the script works from the root).
 [[ -n ${GPU_CHECK_EMU_BIN:-} && -d ${GPU_CHECK_EMU_BIN:-} ]] && GPU_CHECK_EMU_BIN=$(cd "$GPU_CHECK_EMU_BIN" && pwd -P)
@@ -27,7 +28,7 @@ cd "$root" || exit 1
 kit=${GPU_KIT:-$root/gpu-kit}
 out=${OUT:-$root/gpu-out}
 budget=${GPU_CHECK_BUDGET:-450}
-steps=",${GPU_CHECK_STEPS:-probe,cuda_test,e2e,bench,hbm,compile},"
+steps=",${GPU_CHECK_STEPS:-probe,cuda_test,e2e,bench,hbm,compile,sanitize},"
 fake=${GPU_CHECK_FAKE:-}
 [[ -z $fake || $fake == cpu || $fake == emu ]] ||
   { echo "gpu-check: GPU_CHECK_FAKE must be cpu or emu (or unset: a real run), not '$fake'" >&2; exit 2; }
@@ -47,7 +48,7 @@ report="scripts/gpu_check_report.py"
 
 
 # The steps live in scripts/gpu-check/ (one file per part, functions only).
-for part in helpers probe e2e bench hbm; do
+for part in helpers probe e2e bench hbm sanitize; do
   # shellcheck source=/dev/null
   source "$root/scripts/gpu-check/$part.sh" || { echo "gpu-check: cannot read scripts/gpu-check/$part.sh" >&2; exit 1; }
 done
@@ -109,5 +110,6 @@ want bench && bench_step
 want hbm && hbm_step
 want e2e && e2e_step rest
 want compile && compile_step
+want sanitize && sanitize_step
 echo "# done in $((SECONDS - t0)) s; h5py: ${py_h5:-missing}; logs in $out/logs" | tee -a "$summary"
 ((own_work)) && rm -rf "$work"

@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Part of scripts/gpu-check.sh (sourced; docs/gpu-check.md): f. cuda_test under NVIDIA's compute-sanitizer.
+# Functions only; they use the settings gpu-check.sh defines before sourcing.
+
+# ---- f. compute-sanitizer: memcheck and racecheck of the CUDA parity tests -------------
+# The hardware's own check of what the host emulator checks on the CPU:
+# memcheck (out-of-bounds and misaligned device accesses, bad frees) and
+# racecheck (shared-memory hazards between threads of a block). Where the
+# machine has compute-sanitizer and its GPU accepts it (the workplace's
+# Firecracker machines do; its gVisor machines answer "Device not
+# supported"); last, with what is left of the budget: a time limit stops
+# a tool part-way, and its line says how many tests ran without an error.
+
+# The compute-sanitizer to use: GPU_CHECK_SANITIZER, else the PATH's, else
+# a CUDA toolkit's; false if none.
+find_sanitizer() {
+  local c
+  for c in ${GPU_CHECK_SANITIZER:-} compute-sanitizer /usr/local/cuda/bin/compute-sanitizer \
+    /usr/local/cuda*/bin/compute-sanitizer /opt/nvidia/*/compute-sanitizer; do
+    command -v "$c" 2> /dev/null && return 0
+  done
+  return 1
+}
+
+# The test suites each tool runs: every parity suite for memcheck; for
+# racecheck those whose kernels use __shared__ (blockSum: linear's bias
+# gradient, the losses, layer norm's gamma gradient, the router losses).
+sanitize_filter() {
+  case $1 in
+    memcheck) echo "CudaParity.*:Cuda*Parity.*:SpectralGradParity.*:UnfusedSpectralParity.*:SessionCuda.*" ;;
+    racecheck) echo "CudaParity.*:CudaLayerNormParity.*:CudaRoutingParity.*:CudaAttentionParity.*" ;;
+  esac
+}
+
+sanitize_step() {
+  local cs tool log limit rc errors ran first
+  if ((!has_gpu)); then
+    line SKIP sanitize "no GPU ($gpu_reason)"
+    return
+  fi
+  [[ -x $ct ]] || { line SKIP sanitize "no kit"; return; }
+  cs=$(find_sanitizer) || { line SKIP sanitize "no compute-sanitizer on this machine"; return; }
+  for tool in memcheck racecheck; do
+    log=$out/logs/sanitize-$tool.log
+    : > "$log" # its counts are this run's alone
+    limit=$(($(left) - 15))
+    ((limit > 150)) && limit=150
+    if ((limit < 30)); then
+      line SKIP "sanitize.$tool" "no time left in the budget"
+      continue
+    fi
+    run "$log" "$limit" "$cs" --tool "$tool" --error-exitcode 99 --print-limit 20 \
+      "$ct" --gtest_filter="$(sanitize_filter "$tool")"
+    rc=$?
+    # "ERROR SUMMARY: N errors" (every tool), and racecheck's "RACECHECK
+    # SUMMARY: H hazards displayed (E errors, W warnings)": the larger.
+    errors=$(grep -oE "ERROR SUMMARY: [0-9]+ error|SUMMARY: [0-9]+ hazards? displayed \([0-9]+ error" "$log" |
+      grep -oE "[0-9]+ error" | awk '$1 > m {m = $1} END {print m + 0}')
+    ran=$(grep -c '^\[       OK \]' "$log")
+    first=$(grep -m1 -iE "^=+ +(invalid|race|error:|warning:|program hit|uninitiali[sz]ed|misaligned)" "$log" | cut -c1-240)
+    if grep -qE "Device not supported|Unable to find injection library|Target application terminated before first instrumented API call" "$log"; then
+      line SKIP "sanitize.$tool" "compute-sanitizer cannot run here: $(grep -m1 -oE "Device not supported|Unable to find injection library|Target application terminated[^.]*" "$log")"
+    elif ((errors > 0 || rc == 99)); then
+      line FAIL "sanitize.$tool" "$errors errors in $ran tests that passed their own checks; first: ${first:-see logs/sanitize-$tool.log}"
+    elif ((rc == 124 || rc == 137)); then
+      line INFO "sanitize.$tool" "time limit (${limit} s) reached after $ran tests, no error in them"
+    elif ((rc != 0)); then
+      line FAIL "sanitize.$tool" "exit $rc after $ran tests: $(why "$log" "$rc")"
+    else
+      line PASS "sanitize.$tool" "$ran tests, 0 errors ($cs)"
+    fi
+  done
+}

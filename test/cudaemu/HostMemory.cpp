@@ -266,9 +266,10 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                     "direction does not match the pointers");
   DeviceAccess access;
   std::memmove(dst, src, bytes);
-  count(dstDev ? (srcDev ? Stat::CopyOnDevice : Stat::CopyToDevice)
-               : Stat::CopyToHost,
-        bytes);
+  if (dstDev || srcDev) // host to host is no device work
+    count(dstDev ? (srcDev ? Stat::CopyOnDevice : Stat::CopyToDevice)
+                 : Stat::CopyToHost,
+          bytes);
   return cudaSuccess;
 }
 

@@ -479,6 +479,10 @@ TEST(CudaEmu, CountsWhatTheDeviceDid) {
   EXPECT_EQ(download(dy, 64), x);
   cudaMemsetAsync(dy, 0, 12);
   cudaStreamSynchronize(nullptr);
+  // Host to host is no device work: not counted.
+  std::vector<float> copy(64);
+  EXPECT_EQ(cudaMemcpyAsync(copy.data(), x.data(), 256, cudaMemcpyHostToHost),
+            cudaSuccess);
   // Refused calls are not counted.
   EXPECT_EQ(cudaMemcpyAsync(dy, x.data(), 1024, cudaMemcpyHostToDevice),
             cudaErrorInvalidValue);

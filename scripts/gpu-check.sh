@@ -76,17 +76,15 @@ gpu_reason="not checked"
 # libshodh_cudaemu.so of a normal build (GPU_CHECK_EMU_BIN, default
 # build/bin), so the CUDA backend's host and device code runs every model
 # of the kit against the CPU; the torch peers run on the CPU.
-dev=cuda iters=50 warm=10 piters=10 pwarm=3 copy_mib=1024
+dev=cuda iters=50 warm=10 piters=10 pwarm=3 copy_mib=1024 runs_on="the GPU"
 case $fake in
-  cpu) dev=cpu iters=3 warm=1 piters=2 pwarm=1 copy_mib=64 ;;
-  emu) iters=1 warm=0 piters=1 pwarm=0 copy_mib=64 ;;
+  cpu) dev=cpu iters=3 warm=1 piters=2 pwarm=1 copy_mib=64 runs_on="the CPU" ;;
+  emu) iters=1 warm=0 piters=1 pwarm=0 copy_mib=64 runs_on="the CUDA host emulator" ;;
 esac
 
 echo "# gpu-check $(date -u +%Y-%m-%dT%H:%M:%SZ), kit $kit, budget ${budget}s" | tee -a "$summary"
-case $fake in
-  cpu) echo "# FAKE RUN (GPU_CHECK_FAKE=cpu): device steps run on the CPU; numbers are meaningless" | tee -a "$summary" ;;
-  emu) echo "# FAKE RUN (GPU_CHECK_FAKE=emu): device steps run on the CUDA host emulator; numbers are meaningless" | tee -a "$summary" ;;
-esac
+[[ -n $fake ]] &&
+  echo "# FAKE RUN (GPU_CHECK_FAKE=$fake): device steps run on $runs_on; numbers are meaningless" | tee -a "$summary"
 unpack_kit
 if [[ $fake == emu ]] && ! use_emulator; then
   ((own_work)) && rm -rf "$work"

@@ -211,11 +211,9 @@ device_check() {
   fi
   if ((rc == 0)); then
     has_gpu=1
-    if [[ $fake == emu ]]; then
-      line PASS device "shodh-run runs on the CUDA host emulator (mlp bench --device $dev)"
-    else
-      line PASS device "shodh-run runs on the GPU (mlp bench --device $dev)"
-    fi
+    local where="the GPU"
+    [[ $fake == emu ]] && where=$runs_on
+    line PASS device "shodh-run runs on $where (mlp bench --device $dev)"
   else
     gpu_reason=$(grep -o "error: .*" "$log" | tail -1 | cut -c8-260)
     [[ -n $gpu_reason ]] || gpu_reason=$(why "$log" $rc)

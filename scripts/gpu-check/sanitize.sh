@@ -39,7 +39,7 @@ sanitize_filter() {
 }
 
 sanitize_step() {
-  local cs tool log limit rc errors warnings ran first verdict
+  local cs tool log limit rc errors warnings ran first verdict refused
   if ((!has_gpu)); then
     line SKIP sanitize "no GPU ($gpu_reason)"
     return
@@ -71,8 +71,9 @@ sanitize_step() {
     warnings=$(grep -oE "[0-9]+ warnings?\)" "$log" | grep -oE "[0-9]+" | awk '$1 > m {m = $1} END {print m + 0}')
     ran=$(grep -c '^\[       OK \]' "$log")
     first=$(grep -m1 -iE "^=+ +(invalid|race|error:|warning:|program hit|uninitiali[sz]ed|misaligned|illegal|out-of-range|hardware|malloc|leak)" "$log" | cut -c1-240)
-    if grep -qE "Device not supported|Unable to find injection library|Target application terminated before first instrumented API call" "$log"; then
-      line SKIP "sanitize.$tool" "compute-sanitizer cannot run here: $(grep -m1 -oE "Device not supported|Unable to find injection library|Target application terminated[^.]*" "$log")"
+    refused=$(grep -m1 -oE "Device not supported|Unable to find injection library|Target application terminated before first instrumented API call" "$log")
+    if [[ -n $refused ]]; then
+      line SKIP "sanitize.$tool" "compute-sanitizer cannot run here: $refused"
     elif ((errors > 0 || warnings > 0 || rc == 99)); then
       line FAIL "sanitize.$tool" "$errors errors, $warnings warnings in $ran tests that passed their own checks; first: ${first:-see logs/sanitize-$tool.log}"
     elif ((rc == 124 || rc == 137)); then

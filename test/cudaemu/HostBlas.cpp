@@ -173,8 +173,8 @@ cublasStatus_t checkCall(const std::string &what,
   return CUBLAS_STATUS_EXECUTION_FAILED;
 }
 
-/// The matrices of a GEMM (batch -1: not batched) for checkAliasing; A and
-/// B only where they are read (k > 0, alpha not 0).
+/// The matrices of a GEMM (batch -1: not batched) for checkCall; A and B
+/// only where they are read (k > 0, alpha not 0).
 void gemmMatrices(cublasOperation_t ta, cublasOperation_t tb, int m, int n,
                   int k, float alpha, const float *A, int lda, const float *B,
                   int ldb, const float *C, int ldc, int batch,

@@ -88,7 +88,7 @@ struct BlockRun {
 
 /// Per kernel (its launch function), once a block has shown it: whether it
 /// reaches __syncthreads. Blocks of a kernel known not to then run as plain
-/// calls with no fiber at all (a fiber switch costs a system call).
+/// calls with no fiber at all (no jump in and out of a fiber per thread).
 thread_local std::unordered_map<void (*)(void *), bool> usesBarriers;
 
 thread_local BlockRun run;
@@ -162,11 +162,10 @@ struct Order {
 
 /// Runs one block.
 void runBlock(unsigned threads, Order how) {
-  const bool reverse = how.reverse;
   if (how.poison >= 0 && __start_cudaemu_shared && __stop_cudaemu_shared)
     std::memset(__start_cudaemu_shared, how.poison,
                 size_t(__stop_cudaemu_shared - __start_cudaemu_shared));
-  auto order = [&](unsigned p) { return reverse ? threads - 1 - p : p; };
+  auto order = [&](unsigned p) { return how.reverse ? threads - 1 - p : p; };
   if (threads == 1) {
     threadIdx = uint3{};
     run.direct = true;

@@ -133,6 +133,14 @@ void installSegvHandler() {
   (void)done;
 }
 
+/// What a copy or memset checks first: no sticky fault (returned, as a GPU
+/// does at the next call), a live stream in order (checkStream).
+cudaError_t checkCopyStart(cudaStream_t stream, const char *what) {
+  if (stickyError() != cudaSuccess)
+    return fail(stickyError(), "");
+  return checkStream(stream, what);
+}
+
 } // namespace
 
 DeviceAccess::DeviceAccess() {
@@ -232,9 +240,7 @@ cudaError_t cudaFree(void *ptr) {
 
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
                             cudaMemcpyKind kind, cudaStream_t stream) {
-  if (stickyError() != cudaSuccess)
-    return fail(stickyError(), "");
-  if (cudaError_t e = checkStream(stream, "cudaMemcpyAsync"))
+  if (cudaError_t e = checkCopyStart(stream, "cudaMemcpyAsync"))
     return e;
   if (bytes == 0)
     return cudaSuccess;
@@ -275,9 +281,7 @@ cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t bytes,
 
 cudaError_t cudaMemsetAsync(void *ptr, int value, size_t bytes,
                             cudaStream_t stream) {
-  if (stickyError() != cudaSuccess)
-    return fail(stickyError(), "");
-  if (cudaError_t e = checkStream(stream, "cudaMemsetAsync"))
+  if (cudaError_t e = checkCopyStart(stream, "cudaMemsetAsync"))
     return e;
   if (bytes == 0)
     return cudaSuccess;

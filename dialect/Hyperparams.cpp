@@ -2,7 +2,7 @@
 //
 // Implements classification, lookup and verification of the
 // `shodh.hyperparams` module attribute (names starting with "train." are
-// reserved for the training configuration).
+// reserved for the training configuration, "B" for the batch dimension).
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Hyperparams.h"
@@ -96,6 +96,12 @@ static LogicalResult verifyHyperparamEntry(Operation *op,
            << entry.getName().getValue()
            << "': names starting with 'train.' are reserved for the "
               "shodh.train configuration";
+  // "B" in shodh.dims is the batch dimension; a hyperparameter of that name
+  // could never be referred to (and `--set B=` would do nothing).
+  if (entry.getName().getValue() == "B")
+    return op->emitOpError("hyperparameter 'B': the name is reserved for the "
+                           "batch dimension (\"B\" in shodh.dims; set it "
+                           "with shodhc --batch)");
   if (classifyHyperparam(entry.getValue()))
     return success();
   return op->emitOpError("hyperparameter '")

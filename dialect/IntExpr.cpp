@@ -1,8 +1,8 @@
 //===- IntExpr.cpp - Integer expressions over hyperparameters -------------===//
 //
 // A recursive-descent evaluator for the grammar in IntExpr.h. It evaluates
-// while it parses, with overflow-checked 64-bit arithmetic, and stops at the
-// first error.
+// while it parses, with overflow-checked 64-bit arithmetic and at most 256
+// nested parentheses, and stops at the first error.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/IntExpr.h"
@@ -128,7 +128,11 @@ private:
     skipBlanks();
     size_t start = pos;
     if (consume('(')) {
+      if (++depth > kMaxNesting)
+        return fail(start, "parentheses nest deeper than " +
+                               Twine(kMaxNesting) + " levels");
       FailureOr<int64_t> inner = parseExpr();
+      --depth;
       if (failed(inner))
         return failure();
       if (!consume(')'))
@@ -175,6 +179,10 @@ private:
   DictionaryAttr hyper;
   /// Position of the next character.
   size_t pos = 0;
+  /// Open parentheses around `pos`; bounded so that a hostile expression
+  /// cannot overflow the stack of this recursive parser.
+  int depth = 0;
+  static constexpr int kMaxNesting = 256;
 };
 
 } // namespace

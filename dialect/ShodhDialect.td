@@ -37,12 +37,13 @@ def Shodh_Dialect : Dialect {
 
     Dialect attributes:
     - `shodh.hyperparams` (on `builtin.module`): a dictionary of integer,
-      float, bool or string values.
+      float, bool or string values; the names `B` (the batch dimension)
+      and `train.*` (the training configuration) are reserved.
     - `shodh.dims` (on function arguments): one entry per dimension, an
       integer literal, the name of an integer hyperparameter, an integer
       expression over hyperparameters (`"2*modes"`, `"res/2+1"`: `+ - * /`
-      with integer division, parentheses), or `"B"` for the batch
-      dimension, which may stay dynamic.
+      with integer division, parentheses nested up to 256 deep), or `"B"`
+      for the batch dimension, which may stay dynamic.
     - `shodh.name` (on function arguments and results): the tensor's name in
       the model file.
     - `shodh.index`, `shodh.live` (set by `--shodh-lifetimes`): the position of

@@ -11,10 +11,15 @@
 #include "frontend/ModelLoader.h"
 #include "passes/Serialize/ModelTranslation.h"
 
+#include "runtime/support/OutputFile.h"
+
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 using namespace mlir;
 using namespace mlir::shodh;
@@ -33,16 +38,44 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options) {
   return pm.run(module);
 }
 
-/// Prints `module` to the output path (or stdout).
+/// Writes `text` to standard output; errno or 0.
+int writeStdout(const std::string &text) {
+  const char *p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDOUT_FILENO, p, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return errno;
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+/// Prints `module` to the output path (or stdout). The text is rendered
+/// first, so a failed write is reported as an error (not LLVM's fatal
+/// "IO failure on output stream") and a file output is replaced atomically.
 LogicalResult emitMlir(ModuleOp module, const CompileOptions &options) {
-  std::string error;
-  std::string path = options.outputPath.empty() ? "-" : options.outputPath;
-  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(path, &error);
-  if (!out)
-    return module.emitError("cannot write '") << path << "': " << error;
-  module.print(out->os());
-  out->os() << "\n";
-  out->keep();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  os << "\n";
+  if (options.outputPath.empty() || options.outputPath == "-") {
+    if (int err = writeStdout(text))
+      return module.emitError("cannot write the IR to standard output: ")
+             << std::strerror(err);
+    return success();
+  }
+  ::shodh::OutputFile out;
+  ::shodh::Status status = out.open(options.outputPath, /*allowStream=*/true);
+  if (status.ok())
+    status = out.write(text.data(), text.size());
+  if (status.ok())
+    status = out.commit();
+  if (!status.ok())
+    return module.emitError(status.message());
   return success();
 }
 

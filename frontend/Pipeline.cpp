@@ -19,6 +19,7 @@ void mlir::shodh::buildCompilePipeline(OpPassManager &pm,
                                        const PipelineOptions &options) {
   ShodhSelectEntryOptions select;
   select.entry = options.entry;
+  select.requireEntry = true;
   pm.addPass(createShodhSelectEntry(select));
   ShodhBindHyperparamsOptions bind;
   bind.set = options.overrides;

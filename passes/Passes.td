@@ -19,11 +19,18 @@ def ShodhSelectEntry : Pass<"shodh-select-entry", "::mlir::ModuleOp"> {
     `@infer` (the old @infer and all other functions are erased) and
     parameters and states that nothing refers to any more are erased, so
     one model file can hold an encoder, a decoder and a latent step, each
-    compiled alone (`shodhc --entry encode`). Runs first in the pipeline.
+    compiled alone (`shodhc --entry encode`). With `require-entry` (set by
+    shodhc) a module without a function @infer that has a body is an error
+    even when no `entry` is named, and so are arguments or results of the
+    compiled function that are not tensors of f32 or f64. Runs first in the
+    pipeline.
   }];
   let options = [
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Function compiled as @infer (empty: keep @infer)">,
+    Option<"requireEntry", "require-entry", "bool", /*default=*/"false",
+           "Fail unless the module has @infer (or `entry`) with a body "
+           "(shodhc sets it: a model file without its program is useless)">,
   ];
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }

@@ -14,6 +14,9 @@
 //   2. erases private functions and every function that was called (its
 //      body now lives in its callers; compiling it again would, e.g., expand
 //      its shodh.repeat a second time), except `entry` (default @infer);
+//   0. fails unless @entry (with `require-entry`, set by shodhc: also the
+//      default @infer) is a function with a body; with `require-entry` its
+//      arguments and results must be tensors of f32 or f64;
 //   3. with `entry` = NAME: makes @NAME the model's @infer (an existing
 //      @infer and every other function are erased) and erases the
 //      parameters that nothing reads any more, so `shodhc --entry encode`
@@ -130,17 +133,49 @@ LogicalResult inlineAllCalls(ModuleOp module, llvm::StringSet<> &callees) {
   }
 }
 
-/// Checks that the module has a function @entry with a body.
-LogicalResult checkEntry(ModuleOp module, StringRef entry) {
+/// Checks that the module has a function @entry with a body; `named` tells
+/// whether the user named it (--entry) or it is the default @infer.
+LogicalResult checkEntry(ModuleOp module, StringRef entry, bool named) {
   auto chosen = module.lookupSymbol<func::FuncOp>(entry);
-  if (!chosen || chosen.isExternal()) {
-    std::string names;
-    for (func::FuncOp f : module.getOps<func::FuncOp>())
-      names += (names.empty() ? "@" : ", @") + f.getSymName().str();
+  if (chosen && !chosen.isExternal())
+    return success();
+  std::string names;
+  for (func::FuncOp f : module.getOps<func::FuncOp>())
+    names += (names.empty() ? "@" : ", @") + f.getSymName().str();
+  if (names.empty())
+    names = "none";
+  if (named)
     return module.emitError("--entry: the model has no function @")
-           << entry << " (functions: " << (names.empty() ? "none" : names)
-           << ")";
-  }
+           << entry << " (functions: " << names << ")";
+  return module.emitError("the model has no function @infer with a body, "
+                          "the program compiled by default (functions: ")
+         << names << "); name the one to compile with --entry";
+}
+
+/// True for a ranked tensor of f32 or f64.
+bool isFloatTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor &&
+         (tensor.getElementType().isF32() || tensor.getElementType().isF64());
+}
+
+/// Checks that the arguments and results of the compiled function are
+/// tensors of f32 or f64: they are read from and written to data files,
+/// and every kernel an integer or complex input could reach rejects it at
+/// run time.
+LogicalResult checkEntryTypes(func::FuncOp entry) {
+  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
+    if (!isFloatTensor(type))
+      return entry.emitOpError("argument #")
+             << i << " has type " << type
+             << "; the inputs of a compiled program must be ranked tensors "
+                "of f32 or f64";
+  for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
+    if (!isFloatTensor(type))
+      return entry.emitOpError("result #")
+             << i << " has type " << type
+             << "; the outputs of a compiled program must be ranked tensors "
+                "of f32 or f64";
   return success();
 }
 
@@ -178,9 +213,13 @@ struct SelectEntryPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (!entry.empty() && failed(checkEntry(module, entry)))
-      return signalPassFailure();
     StringRef keep = entry.empty() ? StringRef("infer") : StringRef(entry);
+    if ((!entry.empty() || requireEntry) &&
+        failed(checkEntry(module, keep, !entry.empty())))
+      return signalPassFailure();
+    if (requireEntry &&
+        failed(checkEntryTypes(module.lookupSymbol<func::FuncOp>(keep))))
+      return signalPassFailure();
     llvm::StringSet<> callees;
     if (failed(inlineAllCalls(module, callees)))
       return signalPassFailure();

@@ -14,9 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <unistd.h>
 
@@ -67,15 +65,6 @@ int64_t checkedNumel(const std::vector<int64_t> &shape, const std::string &what)
 /// Opens object `name` (a dataset, or the root group for "/").
 hid_t openObject(hid_t file, const std::string &name) {
   return H5Oopen(file, name.c_str(), H5P_DEFAULT);
-}
-
-/// Forces a closed file's contents to disk before it is renamed into place.
-void syncFile(const std::string &path) {
-  int fd = open(path.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
 }
 
 /// An open attribute with its type and dataspace.
@@ -338,27 +327,20 @@ std::vector<int64_t> Hdf5Reader::readIntsAttr(const std::string &object,
 
 // ---- Writer ----------------------------------------------------------------
 
-Hdf5Writer::Hdf5Writer(const std::string &path)
-    : path_(path), tempPath_(fmt::format("{}.tmp.{}", path, getpid())) {
+Hdf5Writer::Hdf5Writer(const std::string &path) : path_(path) {
   silenceHdf5();
-  file_ = H5Fcreate(tempPath_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file_ < 0) {
-    // Reproduce the OS-level reason (HDF5 does not report errno).
-    FILE *probe = std::fopen(tempPath_.c_str(), "wb");
-    std::string reason = probe ? "HDF5 could not create the file" : std::strerror(errno);
-    if (probe) {
-      std::fclose(probe);
-      std::remove(tempPath_.c_str());
-    }
-    throw Error(fmt::format("cannot write '{}': {}", path_, reason));
-  }
+  if (Status s = output_.open(path, /*allowStream=*/false); !s.ok())
+    throw Error(s.message());
+  file_ = H5Fcreate(output_.closeForLibrary().c_str(), H5F_ACC_TRUNC,
+                    H5P_DEFAULT, H5P_DEFAULT);
+  if (file_ < 0)
+    throw Error(fmt::format("cannot write '{}': HDF5 could not create the file",
+                            path_));
 }
 
 Hdf5Writer::~Hdf5Writer() {
   if (file_ >= 0)
     H5Fclose(file_);
-  if (!committed_)
-    std::remove(tempPath_.c_str());
 }
 
 void Hdf5Writer::writeDataset(const std::string &name, const std::vector<int64_t> &shape,
@@ -486,10 +468,8 @@ void Hdf5Writer::commit() {
     throw Error(fmt::format("cannot write '{}' (disk full?)", path_));
   }
   file_ = -1;
-  syncFile(tempPath_);
-  if (std::rename(tempPath_.c_str(), path_.c_str()) != 0)
-    throw Error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
-  committed_ = true;
+  if (Status s = output_.commit(); !s.ok())
+    throw Error(s.message());
 }
 
 } // namespace shodh

@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "runtime/support/OutputFile.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -75,10 +77,12 @@ private:
   int64_t file_ = -1;
 };
 
-/// Writes a new HDF5 file atomically (temp file + rename on commit).
+/// Writes a new HDF5 file atomically through an `OutputFile` (a fresh
+/// temporary file, renamed over the target on commit).
 class Hdf5Writer {
 public:
-  /// Creates a temporary file next to `path`; throws if the directory is not writable.
+  /// Creates a temporary file next to `path`; throws if the directory is not
+  /// writable or `path` names something other than a (new) regular file.
   explicit Hdf5Writer(const std::string &path);
   /// Removes the temporary file unless `commit()` succeeded.
   ~Hdf5Writer();
@@ -117,9 +121,8 @@ private:
   void writeNumericAttr(const std::string &object, const std::string &attr, int64_t fileType,
                         int64_t memType, size_t count, const void *values);
   std::string path_;
-  std::string tempPath_;
+  OutputFile output_;
   int64_t file_ = -1;
-  bool committed_ = false;
 };
 
 } // namespace shodh

@@ -1,16 +1,18 @@
 //===- ModelFileIO.cpp - Atomic writing and reading of model files --------===//
 //
-// `writeModelFile` encodes header and FlatBuffer into memory, writes them and
-// the data section (straight from the `ModelDesc`, without a copy) to a
-// temporary file next to the target (`<path>.tmp.<pid>`), fsyncs it, renames it
-// over the target and fsyncs the directory, so readers see either the old file
-// or the complete new one. Any failure removes the temporary file.
+// `writeModelFile` checks the model as the reader will (`verifyModel`: unique
+// names, sizes, programs), encodes header and FlatBuffer into memory and writes
+// them and the data section (straight from the `ModelDesc`, without a copy)
+// through an `OutputFile` (runtime/support/OutputFile.h): a fresh temporary
+// file next to the target, fsynced and renamed over it, so readers see either
+// the old file or the complete new one. Any failure removes the temporary file.
 // `loadModelFile` reads the whole file and hands it to `parseModel`. Errors
 // name the path and the system's reason (strerror).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/format/ModelFile.h"
 #include "runtime/format/ModelWriter.h"
+#include "runtime/support/OutputFile.h"
 
 #include <fmt/format.h>
 
@@ -29,7 +31,7 @@ Status systemError(const char *verb, const std::string &path, int err) {
       fmt::format("cannot {} '{}': {}", verb, path, std::strerror(err)));
 }
 
-/// Closes a file descriptor on scope exit unless released.
+/// Closes a file descriptor on scope exit.
 class FileDescriptor {
 public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -41,66 +43,10 @@ public:
   FileDescriptor &operator=(const FileDescriptor &) = delete;
   /// The descriptor (negative when the open failed).
   int get() const { return fd_; }
-  /// Closes now and returns close()'s errno (0 on success).
-  int close() {
-    int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0 ? 0 : errno;
-  }
 
 private:
   int fd_;
 };
-
-/// Writes all of `bytes` to `fd`, retrying short writes; returns errno or 0.
-int writeAll(int fd, const uint8_t *bytes, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, bytes, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return errno;
-    bytes += n;
-    size -= static_cast<size_t>(n);
-  }
-  return 0;
-}
-
-/// Creates `tmp`, writes `prefix` then `data`, fsyncs and closes it; returns
-/// errno or 0.
-int writeTempFile(const std::string &tmp, const std::vector<uint8_t> &prefix,
-                  const std::vector<uint8_t> &data) {
-  FileDescriptor fd(
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0)
-    return errno;
-  if (int err = writeAll(fd.get(), prefix.data(), prefix.size()))
-    return err;
-  if (int err = writeAll(fd.get(), data.data(), data.size()))
-    return err;
-  if (::fsync(fd.get()) != 0)
-    return errno;
-  return fd.close();
-}
-
-/// The directory holding `path` ("." for a bare file name).
-std::string parentDirectory(const std::string &path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-/// Fsyncs the directory so the rename itself is durable; returns errno or 0.
-/// File systems that cannot fsync directories (EINVAL) are not an error.
-int syncDirectory(const std::string &dir) {
-  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0)
-    return errno;
-  if (::fsync(fd.get()) != 0 && errno != EINVAL)
-    return errno;
-  return fd.close();
-}
 
 /// Reads the whole regular file at `path` into `bytes`.
 Status readWholeFile(const std::string &path, std::vector<uint8_t> &bytes) {
@@ -132,23 +78,22 @@ Status readWholeFile(const std::string &path, std::vector<uint8_t> &bytes) {
 } // namespace
 
 Status writeModelFile(const ModelDesc &model, const std::string &path) {
+  // A file the reader would reject is not written: the writer's user (the
+  // compiler, a checkpoint) hears of the problem, not a later `shodh-run`.
+  if (Status s = verifyModel(model, path); !s.ok())
+    return Status::error("cannot write " + s.message());
   std::vector<uint8_t> prefix; // The data section is written from `model`.
   if (Status s = format::encodeModelPrefix(model, prefix); !s.ok())
     return Status::error(
         fmt::format("cannot write '{}': {}", path, s.message()));
-  std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  if (int err = writeTempFile(tmp, prefix, model.data)) {
-    ::unlink(tmp.c_str());
-    return systemError("write", path, err);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return systemError("write", path, err);
-  }
-  if (int err = syncDirectory(parentDirectory(path)))
-    return systemError("sync the directory of", path, err);
-  return Status::success();
+  OutputFile out;
+  if (Status s = out.open(path, /*allowStream=*/true); !s.ok())
+    return s;
+  if (Status s = out.write(prefix.data(), prefix.size()); !s.ok())
+    return s;
+  if (Status s = out.write(model.data.data(), model.data.size()); !s.ok())
+    return s;
+  return out.commit();
 }
 
 Status loadModelFile(const std::string &path, ModelDesc &out) {

@@ -1,8 +1,9 @@
 //===- AtomicText.h - Replacing a small text file atomically --------------===//
 //
-// Writes `path.tmp`, fsyncs it and renames it over `path`, so readers (and a
-// run killed mid-write) see the old or the new contents, never a mix. Used
-// for metrics.jsonl rewrites on resume and the run's FFTW wisdom.
+// Writes `text` through an `OutputFile` (a fresh temporary file, fsynced and
+// renamed over `path`), so readers (and a run killed mid-write) see the old or
+// the new contents, never a mix. Used for metrics.jsonl rewrites on resume,
+// the run's FFTW wisdom and the JSON reports of `shodh-run eval`.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -66,23 +66,26 @@ int64_t parseCheckpointName(const std::string &name) {
   return std::stoll(digits);
 }
 
-/// True for the temporary files of an atomic checkpoint write
-/// ("ckpt-STEP.fb.tmp.PID", "latest.fb.tmp.PID", runtime/format/ModelFileIO.cpp).
-bool isCheckpointTemp(const std::string &name) {
-  size_t tmp = name.find(".fb.tmp.");
+/// True for the temporary files of an atomic write of one of the run's own
+/// files ("ckpt-STEP.fb.tmp.XXXXXX", "latest.fb.tmp.XXXXXX",
+/// "metrics.jsonl.tmp.XXXXXX", "fftw-wisdom.tmp.XXXXXX";
+/// runtime/support/OutputFile.h).
+bool isRunFileTemp(const std::string &name) {
+  size_t tmp = name.rfind(".tmp.");
   if (tmp == std::string::npos)
     return false;
-  std::string base = name.substr(0, tmp + 3);
-  return base == "latest.fb" || parseCheckpointName(base) >= 0;
+  std::string base = name.substr(0, tmp);
+  return base == "latest.fb" || base == "metrics.jsonl" ||
+         base == "fftw-wisdom" || parseCheckpointName(base) >= 0;
 }
 
-/// Deletes the checkpoint temporaries a killed run left behind (a run
+/// Deletes the temporaries a killed run left behind (a run
 /// directory has one writer, so none of them is being written).
 void removeStaleTemps(const std::string &dir) {
   std::vector<std::string> stale;
   if (DIR *d = opendir(dir.c_str())) {
     while (dirent *e = readdir(d))
-      if (isCheckpointTemp(e->d_name))
+      if (isRunFileTemp(e->d_name))
         stale.push_back(e->d_name);
     closedir(d);
   }

@@ -10,8 +10,9 @@
 // Both checkpoint files are written atomically, ckpt-STEP.fb first, so
 // latest.fb always names a complete checkpoint. Opening a run directory
 // creates it if missing (its parent must exist), proves it writable before
-// any training starts and deletes the checkpoint temporaries
-// (`*.fb.tmp.PID`) of a run that was killed while writing one.
+// any training starts and deletes the temporaries of its files
+// (`latest.fb.tmp.XXXXXX`, `ckpt-STEP.fb.tmp.XXXXXX`, ...) that a run killed
+// while writing one left behind.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

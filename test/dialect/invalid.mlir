@@ -7,6 +7,13 @@ module attributes {shodh.hyperparams = [1, 2]} {
 
 // -----
 
+// "B" is the batch dimension in shodh.dims: a hyperparameter cannot take it.
+// expected-error @+1 {{'builtin.module' op hyperparameter 'B': the name is reserved for the batch dimension ("B" in shodh.dims; set it with shodhc --batch)}}
+module attributes {shodh.hyperparams = {B = 4 : i64, res = 8 : i64}} {
+}
+
+// -----
+
 // expected-error @+1 {{hyperparameter 'modes' must be an integer, float, bool or string, got [4, 4]}}
 module attributes {shodh.hyperparams = {modes = [4, 4]}} {
 }
@@ -150,6 +157,21 @@ module attributes {shodh.hyperparams = {res = 64 : i64, modes = 12 : i64}} {
 module attributes {shodh.hyperparams = {res = 64 : i64}} {
   // expected-error @+1 {{dims entry #0 ("(res+1"): unclosed '(' at column 1}}
   shodh.param @w {dims = ["(res+1"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+// Deep nesting is refused before the recursive parser could exhaust the stack
+// (257 levels; 256 are accepted).
+module attributes {shodh.hyperparams = {res = 64 : i64}} {
+  // expected-error @+1 {{parentheses nest deeper than 256 levels at column 257}}
+  shodh.param @w {dims = ["(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((res)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))"], init = {kind = "zeros"}} : tensor<?xf32>
+}
+
+// -----
+
+module attributes {shodh.hyperparams = {res = 64 : i64}} {
+  shodh.param @w {dims = ["((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((res))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))"], init = {kind = "zeros"}} : tensor<?xf32>
 }
 
 // -----

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Compiler.h"
+#include "runtime/support/OutputFile.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -116,6 +117,11 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "Shodh model compiler\n");
   if (std::string problem = checkOptions(); !problem.empty())
     return fail(problem);
+  if (!outputPath.empty())
+    if (shodh::Status s =
+            shodh::checkNotSameFile(inputPath, outputPath, "input");
+        !s.ok())
+      return fail(s.message());
   ErrorOr<std::unique_ptr<MemoryBuffer>> source =
       MemoryBuffer::getFile(inputPath, /*IsText=*/true);
   if (!source)

@@ -13,9 +13,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace shodh {
@@ -206,16 +208,20 @@ TEST(ModelFileTest, InvalidModelIsNotWritten) {
 TEST(ModelFileTest, FailedOverwriteKeepsOldFile) {
   ScratchDir dir;
   std::string path = dir.file("model.fb");
-  ASSERT_TRUE(writeModelFile(makeLargeDataModel(), path).ok());
+  ASSERT_TRUE(writeModelFile(makeSampleModel(), path).ok());
   std::vector<uint8_t> before = slurp(path);
-  // Block the temporary file's name with a directory so the write fails.
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
-  ASSERT_TRUE(std::filesystem::create_directory(tmp));
-  Status s = writeModelFile(makeSampleModel(), path);
-  EXPECT_THAT(s.message(),
-              HasSubstr("cannot write '" + path + "': Is a directory"));
+  // The file-size limit makes the large model's write fail half-way.
+  struct rlimit saved;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto previous = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = before.size() + 1;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status s = writeModelFile(makeLargeDataModel(), path);
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, previous);
+  EXPECT_EQ(s.message(), "cannot write '" + path + "': File too large");
   EXPECT_EQ(slurp(path), before);
-  std::filesystem::remove(tmp);
   EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"model.fb"});
 }
 

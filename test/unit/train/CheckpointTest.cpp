@@ -197,15 +197,19 @@ TEST_F(CheckpointTest, RunDirectoryKeepsTheNewestCheckpoints) {
 // the next run in that folder deletes it (and nothing else).
 TEST_F(CheckpointTest, RunDirectoryRemovesTempsOfAKilledRun) {
   RunDirectory(path("run"));
-  for (const char *name : {"latest.fb.tmp.123", "ckpt-9.fb.tmp.7", "notes.tmp.1",
-                           "ckpt-x.fb.tmp.1"})
+  for (const char *name :
+       {"latest.fb.tmp.123", "ckpt-9.fb.tmp.Ab3xZ9", "notes.tmp.1",
+        "ckpt-x.fb.tmp.1", "metrics.jsonl.tmp.q1W2e3",
+        "fftw-wisdom.tmp.zzzzzz"})
     std::ofstream(path("run") + "/" + name) << "partial";
   RunDirectory again(path("run"));
   auto exists = [&](const char *name) {
     return std::ifstream(path("run") + "/" + name).good();
   };
   EXPECT_FALSE(exists("latest.fb.tmp.123"));
-  EXPECT_FALSE(exists("ckpt-9.fb.tmp.7"));
+  EXPECT_FALSE(exists("ckpt-9.fb.tmp.Ab3xZ9"));
+  EXPECT_FALSE(exists("metrics.jsonl.tmp.q1W2e3"));
+  EXPECT_FALSE(exists("fftw-wisdom.tmp.zzzzzz"));
   EXPECT_TRUE(exists("notes.tmp.1"));
   EXPECT_TRUE(exists("ckpt-x.fb.tmp.1"));
 }

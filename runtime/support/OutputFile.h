@@ -1,0 +1,67 @@
+//===- OutputFile.h - Writing an output file without losing the old one ---===//
+//
+// Every file a Shodh tool writes (model files, checkpoints, HDF5 data, JSON
+// reports) goes through `OutputFile`: the bytes go to a fresh temporary file
+// next to the target, created exclusively (`<name>.tmp.XXXXXX`, never an
+// existing file or a link planted there), which `commit` fsyncs and renames
+// over the target, so readers and a killed run see the old file or the
+// complete new one, never a mix. A failure, or destruction before `commit`,
+// removes the temporary file and leaves the target as it was.
+//
+// The target is resolved first: a symbolic link is followed (the file it
+// names is replaced, the link stays); a directory, socket or block device is
+// refused; a character device or FIFO (`/dev/null`, a pipe) is written in
+// place where the caller streams bytes (`allowStream`), and refused where it
+// needs a seekable file (HDF5). Errors name the path and the reason.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "runtime/support/Status.h"
+
+#include <cstddef>
+#include <string>
+
+namespace shodh {
+
+class OutputFile {
+public:
+  OutputFile() = default;
+  /// Removes the temporary file unless committed.
+  ~OutputFile();
+  OutputFile(const OutputFile &) = delete;
+  OutputFile &operator=(const OutputFile &) = delete;
+
+  /// Resolves `path` and creates the temporary file (or opens the stream).
+  Status open(const std::string &path, bool allowStream);
+  /// Appends bytes (retrying short writes).
+  Status write(const void *bytes, size_t size);
+  /// Closes the descriptor and hands the temporary file's path to a library
+  /// that writes by name (HDF5); `commit` then renames it. Not for streams.
+  const std::string &closeForLibrary();
+  /// Fsyncs, closes and renames the temporary file over the target, then
+  /// fsyncs the directory.
+  Status commit();
+
+  /// The path the caller gave.
+  const std::string &path() const { return path_; }
+  /// Where the bytes go now (the temporary file, or the stream itself).
+  const std::string &writePath() const { return inPlace_ ? target_ : temp_; }
+
+private:
+  Status fail(const char *verb, int err);
+
+  std::string path_;   // as given
+  std::string target_; // after following links
+  std::string temp_;   // empty when written in place
+  int fd_ = -1;
+  bool inPlace_ = false;
+  bool committed_ = false;
+};
+
+/// Error unless `output` differs from `input` (same file: same device and
+/// inode, whatever the names). An output that does not exist yet passes.
+Status checkNotSameFile(const std::string &input, const std::string &output,
+                        const char *inputRole);
+
+} // namespace shodh

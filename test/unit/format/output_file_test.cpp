@@ -1,0 +1,198 @@
+//===- output_file_test.cpp - Where and how output files are written ------===//
+//
+// `OutputFile` (runtime/support/OutputFile.h) behind every file a tool
+// writes: links are followed, devices and pipes are streamed to, directories
+// and (for HDF5) non-regular files are refused, long names work, nothing is
+// left behind on failure, and `checkNotSameFile` sees through names.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/support/OutputFile.h"
+#include "test_models.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace shodh {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ScratchDir;
+namespace fs = std::filesystem;
+
+std::string slurp(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> listDir(const std::string &dir) {
+  std::vector<std::string> names;
+  for (const auto &e : fs::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// Writes `text` to `path` through an OutputFile; returns the status.
+Status writeText(const std::string &path, const std::string &text,
+                 bool allowStream = true) {
+  OutputFile out;
+  Status s = out.open(path, allowStream);
+  if (s.ok())
+    s = out.write(text.data(), text.size());
+  return s.ok() ? out.commit() : s;
+}
+
+TEST(OutputFileTest, ReplacesAndLeavesNoTemporary) {
+  ScratchDir dir;
+  ASSERT_TRUE(writeText(dir.file("a"), "old").ok());
+  ASSERT_TRUE(writeText(dir.file("a"), "new").ok());
+  EXPECT_EQ(slurp(dir.file("a")), "new");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"a"});
+}
+
+TEST(OutputFileTest, UncommittedLeavesTargetAlone) {
+  ScratchDir dir;
+  ASSERT_TRUE(writeText(dir.file("a"), "old").ok());
+  {
+    OutputFile out;
+    ASSERT_TRUE(out.open(dir.file("a"), true).ok());
+    EXPECT_THAT(out.writePath(), HasSubstr(dir.file("a.tmp.")));
+    ASSERT_TRUE(out.write("partial", 7).ok());
+    EXPECT_EQ(listDir(dir.path()).size(), 2u);
+  }
+  EXPECT_EQ(slurp(dir.file("a")), "old");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"a"});
+}
+
+// A link given as the output keeps being a link; the file it names is
+// replaced (as `cp` and compilers do), not the link.
+TEST(OutputFileTest, FollowsSymbolicLinks) {
+  ScratchDir dir;
+  fs::create_directory(dir.file("real"));
+  ASSERT_TRUE(writeText(dir.file("real/model.fb"), "old").ok());
+  fs::create_symlink("real/model.fb", dir.file("link.fb"));
+  ASSERT_TRUE(writeText(dir.file("link.fb"), "new").ok());
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.fb")));
+  EXPECT_EQ(slurp(dir.file("real/model.fb")), "new");
+  EXPECT_EQ(listDir(dir.file("real")), std::vector<std::string>{"model.fb"});
+}
+
+TEST(OutputFileTest, DanglingLinkIsRefused) {
+  ScratchDir dir;
+  fs::create_symlink("missing/file", dir.file("link.fb"));
+  Status s = writeText(dir.file("link.fb"), "x");
+  EXPECT_THAT(s.message(), HasSubstr("cannot write '" + dir.file("link.fb") +
+                                     "': it is a symbolic link"));
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.fb")));
+}
+
+// `-o /dev/null` must not replace the device with a regular file.
+TEST(OutputFileTest, CharacterDeviceIsWrittenInPlace) {
+  struct stat before;
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  ASSERT_TRUE(S_ISCHR(before.st_mode));
+  EXPECT_TRUE(writeText("/dev/null", "discarded").ok());
+  struct stat after;
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(after.st_rdev, before.st_rdev);
+  // A writer that needs a real file (HDF5) refuses it instead.
+  Status s = writeText("/dev/null", "x", /*allowStream=*/false);
+  EXPECT_THAT(s.message(),
+              HasSubstr("cannot write '/dev/null': not a regular file"));
+}
+
+TEST(OutputFileTest, FifoIsStreamedTo) {
+  ScratchDir dir;
+  std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  pid_t reader = ::fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    std::string got = slurp(fifo);
+    ::_exit(got == "through the pipe" ? 0 : 1);
+  }
+  EXPECT_TRUE(writeText(fifo, "through the pipe").ok());
+  int status = 0;
+  ASSERT_EQ(::waitpid(reader, &status, 0), reader);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"pipe"});
+}
+
+TEST(OutputFileTest, DirectoryIsRefused) {
+  ScratchDir dir;
+  fs::create_directory(dir.file("d"));
+  Status s = writeText(dir.file("d"), "x");
+  EXPECT_EQ(s.message(),
+            "cannot write '" + dir.file("d") + "': Is a directory");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"d"});
+}
+
+TEST(OutputFileTest, MissingDirectoryIsNamed) {
+  ScratchDir dir;
+  Status s = writeText(dir.file("no/such/a.fb"), "x");
+  EXPECT_EQ(s.message(), "cannot write '" + dir.file("no/such/a.fb") +
+                             "': No such file or directory");
+}
+
+// A name the file system accepts is accepted, however little room it
+// leaves for a temporary file's suffix.
+TEST(OutputFileTest, LongestFileNameWorks) {
+  ScratchDir dir;
+  std::string name(255, 'a');
+  ASSERT_TRUE(writeText(dir.file(name), "x").ok());
+  EXPECT_EQ(slurp(dir.file(name)), "x");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{name});
+}
+
+// A write that fails half-way (here: the file-size limit) keeps the old file
+// and removes the temporary one.
+TEST(OutputFileTest, FailedWriteKeepsOldFile) {
+  ScratchDir dir;
+  ASSERT_TRUE(writeText(dir.file("a"), "old").ok());
+  struct rlimit saved;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto previous = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status s = writeText(dir.file("a"), std::string(8192, 'n'));
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, previous);
+  EXPECT_EQ(s.message(),
+            "cannot write '" + dir.file("a") + "': File too large");
+  EXPECT_EQ(slurp(dir.file("a")), "old");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"a"});
+}
+
+TEST(OutputFileTest, SameFileIsSeenThroughNames) {
+  ScratchDir dir;
+  ASSERT_TRUE(writeText(dir.file("in.mlir"), "source").ok());
+  fs::create_hard_link(dir.file("in.mlir"), dir.file("hard.mlir"));
+  fs::create_symlink("in.mlir", dir.file("soft.mlir"));
+  for (const char *alias : {"in.mlir", "hard.mlir", "soft.mlir"}) {
+    Status s = checkNotSameFile(dir.file("in.mlir"), dir.file(alias), "input");
+    EXPECT_EQ(s.message(), "the output '" + dir.file(alias) +
+                               "' is the input '" + dir.file("in.mlir") +
+                               "': writing it would destroy the input; choose "
+                               "another output path");
+  }
+  EXPECT_TRUE(
+      checkNotSameFile(dir.file("in.mlir"), dir.file("new.fb"), "input").ok());
+  ASSERT_TRUE(writeText(dir.file("other"), "x").ok());
+  EXPECT_TRUE(
+      checkNotSameFile(dir.file("in.mlir"), dir.file("other"), "input").ok());
+  // Devices are streams, never an input's storage.
+  EXPECT_TRUE(checkNotSameFile("/dev/null", "/dev/null", "input").ok());
+}
+
+} // namespace
+} // namespace shodh

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace shodh {
@@ -160,6 +161,11 @@ Hdf5Reader::Hdf5Reader(const std::string &path) : path_(path) {
   silenceHdf5();
   if (access(path.c_str(), R_OK) != 0)
     throw Error(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  // A pipe or device would block HDF5's first read (a FIFO with no writer
+  // forever) or feed it garbage.
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw Error(fmt::format("cannot open '{}': not a regular file", path));
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw Error(fmt::format("'{}' is not an HDF5 file", path));
   file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -331,7 +337,7 @@ Hdf5Writer::Hdf5Writer(const std::string &path) : path_(path) {
   silenceHdf5();
   if (Status s = output_.open(path, /*allowStream=*/false); !s.ok())
     throw Error(s.message());
-  file_ = H5Fcreate(output_.closeForLibrary().c_str(), H5F_ACC_TRUNC,
+  file_ = H5Fcreate(output_.closeForLibrary().c_str(), H5F_ACC_EXCL,
                     H5P_DEFAULT, H5P_DEFAULT);
   if (file_ < 0)
     throw Error(fmt::format("cannot write '{}': HDF5 could not create the file",

@@ -50,7 +50,9 @@ private:
 
 /// Reads the whole regular file at `path` into `bytes`.
 Status readWholeFile(const std::string &path, std::vector<uint8_t> &bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+  // before the regular-file check below could refuse it.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0)
     return systemError("open", path, errno);
   struct stat st;

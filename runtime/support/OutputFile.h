@@ -9,10 +9,13 @@
 // removes the temporary file and leaves the target as it was.
 //
 // The target is resolved first: a symbolic link is followed (the file it
-// names is replaced, the link stays); a directory, socket or block device is
-// refused; a character device or FIFO (`/dev/null`, a pipe) is written in
-// place where the caller streams bytes (`allowStream`), and refused where it
-// needs a seekable file (HDF5). Errors name the path and the reason.
+// names is replaced, the link stays; a link to nothing is refused); a
+// directory, socket or block device is refused; a character device or FIFO
+// (`/dev/null`, a named pipe) and a descriptor of the process (`/dev/stdout`,
+// `/dev/fd/N`: written through a duplicate, so `>> log` appends) are written
+// in place where the caller streams bytes (`allowStream`), and refused where
+// it needs a seekable file (HDF5). Errors name the path and the reason. With
+// `removeTemporariesOnSignals`, an interrupted tool leaves no temporary file.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -21,6 +24,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace shodh {
 
@@ -36,8 +41,9 @@ public:
   Status open(const std::string &path, bool allowStream);
   /// Appends bytes (retrying short writes).
   Status write(const void *bytes, size_t size);
-  /// Closes the descriptor and hands the temporary file's path to a library
-  /// that writes by name (HDF5); `commit` then renames it. Not for streams.
+  /// Closes the descriptor, removes the (empty) temporary file and hands its
+  /// name to a library that creates and writes files by name (HDF5), which
+  /// must create it exclusively; `commit` then renames it. Not for streams.
   const std::string &closeForLibrary();
   /// Fsyncs, closes and renames the temporary file over the target, then
   /// fsyncs the directory.
@@ -55,9 +61,30 @@ private:
   std::string target_; // after following links
   std::string temp_;   // empty when written in place
   int fd_ = -1;
+  int slot_ = -1; // in the signal handler's list of temporaries
   bool inPlace_ = false;
   bool committed_ = false;
 };
+
+/// `path` with its directory's links, "." and ".." resolved (the file itself
+/// need not exist; a link as the file is followed). Unchanged where the
+/// directory cannot be resolved.
+std::string resolvedOutputPath(const std::string &path);
+
+/// Error when two of `outputs` (option, path) name one file (streams such as
+/// /dev/null or /dev/stdout may repeat), or an output
+/// names one of `inputs` (option, path; existing files): the later write
+/// would replace the earlier one, or the input, with no trace.
+Status checkDistinctFiles(
+    const std::vector<std::pair<std::string, std::string>> &inputs,
+    const std::vector<std::pair<std::string, std::string>> &outputs);
+
+/// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of the
+/// OutputFiles open at that moment before the process dies of the signal as
+/// it would have. Only signals still at their default action are taken (an
+/// ignored one stays ignored; a handler installed later, such as training's
+/// Ctrl-C checkpoint, replaces this one). Call once, early in `main`.
+void removeTemporariesOnSignals();
 
 /// Error unless `output` differs from `input` (same file: same device and
 /// inode, whatever the names). An output that does not exist yet passes.

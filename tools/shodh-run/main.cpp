@@ -4,12 +4,16 @@
 // MLIR), so it travels to machines that have no compiler installed.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/support/OutputFile.h"
 #include "runtime/support/Status.h"
 #include "tools/shodh-run/Commands.h"
 
 #include <cstdio>
+#include <new>
+#include <stdexcept>
 
 int main(int argc, char **argv) {
+  shodh::removeTemporariesOnSignals(); // Ctrl-C leaves no `out.h5.tmp.*`
   CLI::App app{"shodh-run: run compiled Shodh models (see docs/user-guide.md)"};
   app.require_subcommand(1);
   shodh::addInspectCommand(app);
@@ -27,6 +31,12 @@ int main(int argc, char **argv) {
     return 1;
   } catch (const std::bad_alloc &) {
     std::fprintf(stderr, "shodh-run: error: out of memory\n");
+    return 1;
+  } catch (const std::length_error &) {
+    std::fprintf(
+        stderr,
+        "shodh-run: error: out of memory (a size larger than this machine "
+        "can address)\n");
     return 1;
   }
   return 0;

@@ -112,6 +112,9 @@ mlir::shodh::CompileOptions collectOptions() {
 
 /// Parses the command line, reads the source and compiles it.
 int main(int argc, char **argv) {
+  // Before InitLLVM: LLVM's own handlers (installed there) run theirs, then
+  // restore and re-raise to this one, which removes `out.fb.tmp.*`.
+  shodh::removeTemporariesOnSignals();
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(shodhcCategory);
   cl::ParseCommandLineOptions(argc, argv, "Shodh model compiler\n");

@@ -12,11 +12,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace shodh {
@@ -109,6 +113,25 @@ TEST(OutputFileTest, CharacterDeviceIsWrittenInPlace) {
               HasSubstr("cannot write '/dev/null': not a regular file"));
 }
 
+// /dev/stdout and /dev/fd/N write through the process's own descriptor: a
+// pipe stays a pipe and a file opened for appending is appended to, not
+// replaced by a rename.
+TEST(OutputFileTest, InheritedDescriptorsAreWrittenThrough) {
+  ScratchDir dir;
+  std::string log = dir.file("log.txt");
+  ASSERT_TRUE(writeText(log, "previous\n").ok());
+  int fd = ::open(log.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  EXPECT_TRUE(writeText("/dev/fd/" + std::to_string(fd), "appended\n").ok());
+  EXPECT_TRUE(writeText("/proc/self/fd/" + std::to_string(fd), "again\n").ok());
+  ::close(fd);
+  EXPECT_EQ(slurp(log), "previous\nappended\nagain\n");
+  EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"log.txt"});
+  Status s = writeText("/dev/stdout", "x", /*allowStream=*/false);
+  EXPECT_THAT(s.message(),
+              HasSubstr("cannot write '/dev/stdout': not a regular file"));
+}
+
 TEST(OutputFileTest, FifoIsStreamedTo) {
   ScratchDir dir;
   std::string fifo = dir.file("pipe");
@@ -173,6 +196,48 @@ TEST(OutputFileTest, FailedWriteKeepsOldFile) {
   EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"a"});
 }
 
+// A tool killed by SIGINT/SIGTERM/SIGHUP (Ctrl-C, `timeout`, a closed
+// terminal) while writing leaves neither a partial target nor its temporary
+// file, and still dies of the signal; an ignored signal stays ignored.
+TEST(OutputFileTest, SignalsRemoveTemporaries) {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    ScratchDir dir;
+    ASSERT_TRUE(writeText(dir.file("a"), "old").ok());
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::signal(sig, SIG_DFL); // as a tool starts; the runner may ignore it
+      removeTemporariesOnSignals();
+      OutputFile first, second;
+      bool ok = first.open(dir.file("a"), false).ok() &&
+                first.write("partial", 7).ok() &&
+                second.open(dir.file("b"), false).ok();
+      if (ok)
+        ::raise(sig);
+      ::_exit(3); // not reached when the signal kills
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig)
+        << "signal " << sig;
+    EXPECT_EQ(slurp(dir.file("a")), "old");
+    EXPECT_EQ(listDir(dir.path()), std::vector<std::string>{"a"})
+        << "signal " << sig;
+  }
+  // An ignored signal (nohup) is left ignored.
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGHUP, SIG_IGN);
+    removeTemporariesOnSignals();
+    ::raise(SIGHUP);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 TEST(OutputFileTest, SameFileIsSeenThroughNames) {
   ScratchDir dir;
   ASSERT_TRUE(writeText(dir.file("in.mlir"), "source").ok());
@@ -190,8 +255,20 @@ TEST(OutputFileTest, SameFileIsSeenThroughNames) {
   ASSERT_TRUE(writeText(dir.file("other"), "x").ok());
   EXPECT_TRUE(
       checkNotSameFile(dir.file("in.mlir"), dir.file("other"), "input").ok());
-  // Devices are streams, never an input's storage.
+  // Devices are streams, never an input's storage, and may take two outputs.
   EXPECT_TRUE(checkNotSameFile("/dev/null", "/dev/null", "input").ok());
+  EXPECT_TRUE(
+      checkDistinctFiles({}, {{"--a", "/dev/null"}, {"--b", "/dev/null"}})
+          .ok());
+  EXPECT_TRUE(
+      checkDistinctFiles({}, {{"--a", "/dev/stdout"}, {"--b", "/dev/stdout"}})
+          .ok());
+  Status twice = checkDistinctFiles(
+      {}, {{"--a", dir.file("o.h5")}, {"--b", dir.path() + "/./o.h5"}});
+  EXPECT_EQ(twice.message(),
+            "--a '" + dir.file("o.h5") + "' and --b '" + dir.path() +
+                "/./o.h5' name the same file: the second would replace the "
+                "first; give them different paths");
 }
 
 } // namespace

@@ -17,6 +17,7 @@
 #include "ParallelFor.h"
 #include "runtime/data/Hdf5File.h"
 #include "runtime/support/Status.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -309,7 +310,9 @@ CLI::App *addFlow3dSubcommand(CLI::App &app, const std::string &name,
       ->capture_default_str();
   cmd->add_option("--cfl", o->flow.cfl, "CFL number of the adaptive step")
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "random seed")
+      ->capture_default_str()
+      ->check(cli::seedNumber());
   cmd->add_flag("--snapshots", o->snapshots,
                 "write single snapshots as inputs = targets (N*T, 3, R, R, "
                 "R), components in axis order (u_z, u_y, u_x), domain per "

@@ -10,6 +10,7 @@
 #include "ParallelFor.h"
 #include "runtime/data/Hdf5File.h"
 #include "runtime/data/gen/GaussianRandomField.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@ struct GrfOptions {
   uint64_t seed = 0;
   int threads = 2;
   std::string out;
+  std::string commandLine;
 };
 
 /// Generates `opts.n` samples of `opts.channels` fields each, in parallel.
@@ -62,34 +64,44 @@ void writeGrf(const GrfOptions &opts, Hdf5Writer &w, const FloatArray &inputs) {
   w.writeIntsAttr("/", "grid",
                   std::vector<int64_t>(opts.params.dims, opts.params.res));
   w.writeDoublesAttr("/", "extent", std::vector<double>(opts.params.dims, 1.0));
-  w.writeStringsAttr(
-      "/", "generator",
-      {fmt::format("shodh-data grf alpha={} tau={} seed={}", opts.params.alpha,
-                   opts.params.tau, opts.seed)});
+  w.writeStringsAttr("/", "generator", {opts.commandLine});
+  w.writeDoublesAttr("/", "grf_alpha_tau",
+                     {opts.params.alpha, opts.params.tau});
+  w.writeIntsAttr("/", "seed", {static_cast<int64_t>(opts.seed)});
   w.commit();
 }
 
 } // namespace
 
-void addGrfCommand(CLI::App &app, const std::string & /*commandLine*/) {
+void addGrfCommand(CLI::App &app, const std::string &commandLine) {
   auto opts = std::make_shared<GrfOptions>();
+  opts->commandLine = commandLine;
   CLI::App *cmd =
       app.add_subcommand("grf", "Gaussian random fields on the periodic unit "
                                 "cube, covariance (-Δ+τ²)^-α");
   cmd->add_option("--n", opts->n, "number of samples")
+      ->capture_default_str()
       ->check(CLI::Range(int64_t(1), int64_t(1) << 24));
   cmd->add_option("--channels", opts->channels, "fields per sample")
+      ->capture_default_str()
       ->check(CLI::Range(int64_t(1), int64_t(4096)));
   cmd->add_option("--res", opts->params.res, "grid points per dimension")
+      ->capture_default_str()
       ->check(CLI::Range(int64_t(2), int64_t(4096)));
   cmd->add_option("--dims", opts->params.dims, "spatial dimensions (1, 2 or 3)")
+      ->capture_default_str()
       ->check(CLI::Range(1, 3));
   cmd->add_option("--alpha", opts->params.alpha, "smoothness exponent")
-      ->check(CLI::PositiveNumber);
+      ->capture_default_str()
+      ->check(cli::positiveNumber());
   cmd->add_option("--tau", opts->params.tau, "inverse length scale")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", opts->seed, "random seed");
+      ->capture_default_str()
+      ->check(cli::positiveNumber());
+  cmd->add_option("--seed", opts->seed, "random seed")
+      ->capture_default_str()
+      ->check(cli::seedNumber());
   cmd->add_option("--threads", opts->threads, "worker threads")
+      ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--out", opts->out, "output HDF5 file")->required();
   cmd->callback([opts] {

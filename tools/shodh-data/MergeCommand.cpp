@@ -20,6 +20,7 @@
 #include "runtime/data/Hdf5File.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/Shuffle.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -290,6 +291,7 @@ void addMergeCommand(CLI::App &app, const std::string &commandLine) {
                     "targets and domain)");
   cmd->add_option("--seed", o->seed, "seed of the --shuffle permutation")
       ->capture_default_str()
+      ->check(cli::seedNumber())
       ->needs(shuffle);
   cmd->callback([o] { runMerge(*o); });
 }

@@ -15,6 +15,7 @@
 #include "runtime/data/Hdf5File.h"
 #include "runtime/data/gen/MultiscaleSamples.h"
 #include "runtime/data/gen/ScalarPdeLayout.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -165,7 +166,9 @@ void addMultiscaleCommand(CLI::App &app, const std::string &commandLine) {
   cmd->add_option("--patches", o->ms.source.patches,
                   "P: the region map has P x P patches")
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "random seed")
+      ->capture_default_str()
+      ->check(cli::seedNumber());
   cmd->add_option("--threads", o->threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

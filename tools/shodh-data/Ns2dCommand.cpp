@@ -17,6 +17,7 @@
 #include "runtime/data/Hdf5File.h"
 #include "runtime/data/gen/Ns2dSamples.h"
 #include "runtime/support/Status.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -235,11 +236,13 @@ void addNs2dCommand(CLI::App &app, const std::string &commandLine) {
       ->capture_default_str();
   cmd->add_option("--window", o->window,
                   "also write inputs/targets: W past snapshots -> next W")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 30));
   cmd->add_option("--window-stride", o->windowStride,
                   "snapshots between window starts (default: --window)")
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 30));
+  cmd->add_option("--seed", o->seed, "random seed")
+      ->capture_default_str()
+      ->check(cli::seedNumber());
   cmd->add_option("--threads", o->threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -14,6 +14,7 @@
 #include "runtime/data/Hdf5File.h"
 #include "runtime/data/gen/ScalarPdeLayout.h"
 #include "runtime/data/gen/ScalarPdeSamples.h"
+#include "tools/common/CliChecks.h"
 #include "tools/common/Progress.h"
 
 #include <fmt/format.h>
@@ -167,7 +168,9 @@ void addScalarPdeCommand(CLI::App &app, ScalarPde pde,
   cmd->add_option("--res", o->pde.res, "grid points per axis")
       ->capture_default_str()
       ->check(CLI::Range(int64_t(8), int64_t(4096)));
-  cmd->add_option("--seed", o->seed, "random seed")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "random seed")
+      ->capture_default_str()
+      ->check(cli::seedNumber());
   cmd->add_option("--threads", o->threads, "worker threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

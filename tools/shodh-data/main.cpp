@@ -13,9 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
+#include "runtime/support/OutputFile.h"
 #include "runtime/support/Status.h"
 
 #include <cstdio>
+#include <new>
+#include <stdexcept>
 #include <string>
 
 using namespace shodh;
@@ -35,6 +38,7 @@ std::string joinCommandLine(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+  removeTemporariesOnSignals(); // Ctrl-C leaves no `out.h5.tmp.*`
   CLI::App app{
       "shodh-data: generate PDE data sets as HDF5 (see docs/data-format.md)"};
   app.require_subcommand(1);
@@ -52,6 +56,18 @@ int main(int argc, char **argv) {
     return app.exit(e);
   } catch (const Error &e) {
     std::fprintf(stderr, "shodh-data: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc &) {
+    std::fprintf(
+        stderr,
+        "shodh-data: error: out of memory: the data set does not fit; lower "
+        "--n, --res or --steps\n");
+    return 1;
+  } catch (const std::length_error &) {
+    std::fprintf(
+        stderr,
+        "shodh-data: error: out of memory: the data set is larger than this "
+        "machine can address; lower --n, --res or --steps\n");
     return 1;
   }
   return 0;

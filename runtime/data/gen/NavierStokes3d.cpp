@@ -25,6 +25,9 @@ constexpr double kZeta[3] = {0.0, -17.0 / 60.0, -5.0 / 12.0};
 /// real axis up to 2.51).
 constexpr double kExplicitPenaltyLimit = 2.0;
 
+/// The most time steps one trajectory may take.
+constexpr double kMaxSteps = 1e8;
+
 /// Checks the parameters the solver relies on.
 void checkParams(const Ns3dParams &p) {
   if (p.res < 8 || p.res > 512 || p.res % 2 != 0)
@@ -346,6 +349,15 @@ void Ns3dSolver::advanceTo(double target) {
     // Smallest count of equal steps <= limit that lands on `target` (the
     // 1e-6 absorbs round-off in `remaining`).
     double count = std::max(1.0, std::ceil(remaining / limit - 1e-6));
+    // A limit that small (a tiny --dt-max, a blown-up CFL speed) would run
+    // for days without a word: say so at the first step instead.
+    if (count + static_cast<double>(s.stats.steps) > kMaxSteps)
+      throw Error(fmt::format(
+          "navier-stokes-3d: reaching t = {:.6g} from t = {:.6g} needs {:.3g} "
+          "more steps of at most {:.3g} (the --dt-max or CFL limit), over "
+          "the {:.0e} one trajectory may take; raise --dt-max or "
+          "simulate less time",
+          target, s.t, count, limit, kMaxSteps));
     double dt = remaining / count;
     s.step(dt);
     s.t = count == 1.0 ? target : s.t + dt;

@@ -293,6 +293,23 @@ TEST(NavierStokes2d, RejectsBadParameters) {
   solver.setVorticity(std::vector<double>(16 * 16, 0.0));
   solver.advanceTo(0.01);
   EXPECT_THROW(solver.advanceTo(0.0), Error);
+  // A step limit that would take more than 1e8 steps is an error at once,
+  // not days of silence.
+  Ns2dParams tiny = params(16, 1e-3);
+  tiny.dtMax = 1e-300;
+  Ns2dSolver slow(tiny);
+  slow.setVorticity(std::vector<double>(16 * 16, 0.0));
+  try {
+    slow.advanceTo(0.01);
+    ADD_FAILURE() << "no error";
+  } catch (const Error &e) {
+    EXPECT_EQ(std::string(e.what()), "navier-stokes: reaching t = 0.01 from t "
+                                     "= 0 needs 1e+298 more steps of at most "
+                                     "1e-300 (the --dt-max or CFL limit), over "
+                                     "the 1e+08 one trajectory may take; "
+                                     "raise --dt-max or simulate less time");
+  }
+  EXPECT_EQ(slow.stepStats().steps, 0);
 }
 
 } // namespace

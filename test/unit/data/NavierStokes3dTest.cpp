@@ -279,6 +279,13 @@ TEST(NavierStokes3d, RejectsBadParameters) {
   s.setVelocity(std::vector<double>(3 * 16 * 16 * 16, 0.0));
   s.advanceTo(0.1);
   expectError([&] { s.advanceTo(0.05); }, "cannot advance to t = 0.05");
+  p = params(16, 0.01);
+  p.dtMax = 1e-300;
+  Ns3dSolver slow(p);
+  slow.setVelocity(std::vector<double>(3 * 16 * 16 * 16, 0.0));
+  expectError(
+      [&] { slow.advanceTo(0.1); },
+      "navier-stokes-3d: reaching t = 0.1 from t = 0 needs 1e+299 more steps");
   std::vector<double> bad(3 * 16 * 16 * 16, 0.0);
   bad[100] = NAN;
   s.setVelocity(bad);

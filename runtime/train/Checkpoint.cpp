@@ -5,10 +5,14 @@
 #include "runtime/train/TensorText.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <type_traits>
+#include <variant>
 
 namespace shodh {
 
@@ -298,6 +302,66 @@ void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
                   ckpt.path, modelName, problems.size(),
                   problems.size() == 1 ? "difference" : "differences",
                   fmt::join(problems, "\n  ")));
+}
+
+namespace {
+
+/// A hyperparameter value as text ("0.001", "'mse'", "[1, 2]").
+std::string describeValue(const AttrValue &v) {
+  return std::visit(
+      [](const auto &x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>)
+          return "'" + x + "'";
+        else if constexpr (std::is_same_v<T, int64_t> ||
+                           std::is_same_v<T, double>)
+          return fmt::format("{}", x);
+        else
+          return fmt::format("[{}]", fmt::join(x, ", "));
+      },
+      v);
+}
+
+/// The hyperparameters of `m` by name, without the checkpoint's `ckpt.*`.
+std::map<std::string, const AttrValue *> modelHyperparams(const ModelDesc &m) {
+  std::map<std::string, const AttrValue *> out;
+  for (const NamedAttr &a : m.meta.hyperparams)
+    if (a.name.rfind("ckpt.", 0) != 0)
+      out[a.name] = &a.value;
+  return out;
+}
+
+} // namespace
+
+void checkSameHyperparams(const Checkpoint &ckpt, const ModelDesc &model,
+                          const std::string &modelName) {
+  auto had = modelHyperparams(ckpt.desc), has = modelHyperparams(model);
+  std::vector<std::string> problems;
+  for (const auto &[name, value] : had) {
+    auto it = has.find(name);
+    if (it == has.end())
+      problems.push_back(fmt::format(
+          "hyperparameter '{}' is {} in the checkpoint but not in the model",
+          name, describeValue(*value)));
+    else if (!(*it->second == *value))
+      problems.push_back(fmt::format(
+          "hyperparameter '{}' is {} in the checkpoint but {} in the model",
+          name, describeValue(*value), describeValue(*it->second)));
+  }
+  for (const auto &[name, value] : has)
+    if (!had.count(name))
+      problems.push_back(fmt::format(
+          "hyperparameter '{}' ({}) is in the model but not in the checkpoint",
+          name, describeValue(*value)));
+  if (problems.empty())
+    return;
+  throw Error(fmt::format(
+      "--resume: checkpoint '{}' was written by a model compiled differently "
+      "from '{}' ({} {}); "
+      "a resumed run continues with the model it started with:\n  {}",
+      ckpt.path, modelName, problems.size(),
+      problems.size() == 1 ? "difference" : "differences",
+      fmt::join(problems, "\n  ")));
 }
 
 void restoreCheckpoint(Session &session, const Checkpoint &ckpt,

@@ -80,6 +80,14 @@ Checkpoint readCheckpoint(const std::string &path);
 void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
                             const std::string &modelName);
 
+/// Throws `Error` listing every hyperparameter (`train.*` configuration
+/// included; the checkpoint's own `ckpt.*` entries aside) that differs
+/// between the checkpoint and the model: a resumed run must continue with
+/// the model it was started with, not one compiled with another loss or
+/// optimizer setting.
+void checkSameHyperparams(const Checkpoint &ckpt, const ModelDesc &model,
+                          const std::string &modelName);
+
 /// Checks the match, then copies every parameter and state value of the
 /// checkpoint into the session.
 void restoreCheckpoint(Session &session, const Checkpoint &ckpt,

@@ -130,6 +130,33 @@ std::vector<int64_t> RunDirectory::checkpointSteps() const {
   return steps;
 }
 
+std::vector<std::string> checkpointFilesIn(const std::string &dir) {
+  std::vector<std::string> files;
+  struct stat st;
+  if (::stat(join(dir, "latest.fb").c_str(), &st) == 0)
+    files.push_back("latest.fb");
+  std::vector<int64_t> steps;
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *e = readdir(d))
+      if (int64_t s = parseCheckpointName(e->d_name); s >= 0)
+        steps.push_back(s);
+    closedir(d);
+  }
+  std::sort(steps.begin(), steps.end());
+  for (int64_t step : steps)
+    files.push_back(fmt::format("ckpt-{}.fb", step));
+  if (!files.empty() && ::stat(join(dir, "metrics.jsonl").c_str(), &st) == 0 &&
+      st.st_size > 0)
+    files.push_back("metrics.jsonl");
+  return files;
+}
+
+bool isSameDirectory(const std::string &a, const std::string &b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
+         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 std::string RunDirectory::save(const ModelDesc &checkpoint, int64_t step) {
   std::string path = checkpointPath(step);
   writeCheckpoint(checkpoint, path);

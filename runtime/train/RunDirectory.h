@@ -56,6 +56,17 @@ private:
   int keep_;
 };
 
+/// The checkpoints in folder `dir` (latest.fb, then the ckpt-STEP.fb files
+/// by step), plus metrics.jsonl when there is one of those and it is not
+/// empty: what a new run writing into `dir` would destroy. Empty when `dir`
+/// holds no checkpoint (a run that failed before its first one may be
+/// retried in its folder) or does not exist. Reads only; deletes nothing.
+std::vector<std::string> checkpointFilesIn(const std::string &dir);
+
+/// True when `a` and `b` name the same existing directory (same device and
+/// inode, whatever the spelling: "run", "./run/", a link to it).
+bool isSameDirectory(const std::string &a, const std::string &b);
+
 /// Throws `Error` if `dir` is not a training run with a latest.fb:
 /// "--resume 'run/': no checkpoint 'run/latest.fb' to resume from".
 std::string latestCheckpointOf(const std::string &dir);

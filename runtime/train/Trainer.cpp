@@ -187,6 +187,7 @@ std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
   if (s.seed != options_.seed)
     notes.push_back(
         fmt::format("continuing with the run's shuffling seed {}", s.seed));
+  checkSameHyperparams(ckpt, session_->model(), modelName);
   restoreCheckpoint(*session_, ckpt, modelName);
   Normalizer restored = *ckpt.norm;
   checkChannels(train_, restored);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace shodh {
 namespace {
 
@@ -26,7 +28,19 @@ FloatArray readSampleArray(const Hdf5Reader &file, const std::string &dataset) {
   if (shape[0] == 0)
     throw Error(fmt::format("'{}': dataset '{}' holds no samples", file.path(),
                             dataset));
-  return file.readFloats(dataset);
+  FloatArray a = file.readFloats(dataset);
+  // A NaN or Inf would surface as "loss is NaN at step 1" with no file named
+  // (f64 values beyond the f32 range arrive here as Inf).
+  const int64_t perRow = perSample(a);
+  for (size_t i = 0; i < a.values.size(); ++i)
+    if (!std::isfinite(a.values[i]))
+      throw Error(fmt::format(
+          "'{}': dataset '{}' holds {} at sample {}, flat index {} of the "
+          "sample; training and evaluation need finite data (f64 values "
+          "beyond the f32 range become inf)",
+          file.path(), dataset, a.values[i], int64_t(i) / perRow,
+          int64_t(i) % perRow));
+  return a;
 }
 
 } // namespace

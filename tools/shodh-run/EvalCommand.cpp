@@ -18,6 +18,7 @@
 #include "runtime/core/ThreadPool.h"
 #include "runtime/data/Hdf5File.h"
 #include "runtime/kernels/cpu/physics/VelocityDivergence.h"
+#include "runtime/support/OutputFile.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/AtomicText.h"
 #include "runtime/train/Checkpoint.h"
@@ -152,6 +153,18 @@ std::string reportRouting(const EvalOptions &o, Session &session,
 }
 
 void runEval(const EvalOptions &o) {
+  std::vector<std::pair<std::string, std::string>> inputs = {
+      {"model", o.model}};
+  for (const std::string &path : o.data)
+    inputs.push_back({"--data", path});
+  for (const std::string &path : o.weights)
+    inputs.push_back({"--weights", path});
+  if (Status s =
+          checkDistinctFiles(inputs, {{"--metrics-json", o.metricsJson},
+                                      {"--routing-json", o.routingJson},
+                                      {"--routing-dump", o.routingDump}});
+      !s.ok())
+    throw Error(s.message());
   ModelDesc model = loadModelOrThrow(o.model);
   checkPredictProgram(model);
   std::vector<TrainingData> sets;

@@ -8,6 +8,7 @@
 // numpy or PyTorch.
 //
 //===----------------------------------------------------------------------===//
+#include "runtime/support/OutputFile.h"
 #include "runtime/support/Status.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/ParameterExport.h"
@@ -25,6 +26,10 @@ struct ExportOptions {
 
 void runExport(const ExportOptions &o) {
   ModelDesc model = loadModelOrThrow(o.model);
+  if (Status s = checkDistinctFiles(
+          {{"--weights", o.weights}, {"model", o.model}}, {{"--out", o.out}});
+      !s.ok())
+    throw Error(s.message());
   Checkpoint ckpt = readCheckpoint(o.weights);
   Session session(model, SessionOptions{1, Backend::Cpu});
   restoreCheckpoint(session, ckpt, o.model);

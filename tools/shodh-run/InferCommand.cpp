@@ -20,8 +20,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Session.h"
-#include "runtime/support/Status.h"
 #include "runtime/data/Hdf5File.h"
+#include "runtime/support/OutputFile.h"
+#include "runtime/support/Status.h"
 #include "runtime/train/Checkpoint.h"
 #include "runtime/train/ParameterExport.h"
 #include "tools/shodh-run/Commands.h"
@@ -265,13 +266,29 @@ std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc 
 }
 
 void runInfer(const InferOptions &o) {
+  if (Status s = checkDistinctFiles(
+          {{"--data", o.data}, {"model", o.model}},
+          {{"--out", o.out}, {"--dump-params", o.dumpParams}});
+      !s.ok())
+    throw Error(s.message());
   ModelDesc m = loadModelOrThrow(o.model);
   const ProgramDesc &prog = singleIoProgram(m, o.program);
   const TensorDesc &in = m.tensors[prog.inputs[0]];
   Hdf5Reader data(o.data);
   std::vector<std::string> names = mappedDatasets(o, in, data);
   std::vector<int64_t> shape = data.datasetShape(names.front());
+  for (const std::string &name : names)
+    if (std::vector<int64_t> s = data.datasetShape(name);
+        !s.empty() && s[0] == 0)
+      throw Error(
+          fmt::format("'{}': dataset '{}' holds no samples", o.data, name));
   bool compare = o.map.empty() && data.hasDataset("targets");
+  if (compare) // compared row by row: the counts must agree before any work
+    if (std::vector<int64_t> t = data.datasetShape("targets");
+        !t.empty() && !shape.empty() && t[0] != shape[0])
+      throw Error(
+          fmt::format("'{}': dataset '{}' has {} samples but 'targets' has {}",
+                      o.data, names.front(), shape[0], t[0]));
 
   Hdf5Writer writer(o.out); // fail fast on an unwritable output
   Session session(m, o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));

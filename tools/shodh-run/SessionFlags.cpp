@@ -2,6 +2,7 @@
 #include "tools/shodh-run/SessionFlags.h"
 #include "runtime/core/Device.h"
 #include "runtime/support/Status.h"
+#include "tools/common/CliChecks.h"
 
 #include <cmath>
 
@@ -14,7 +15,7 @@ void SessionFlags::addTo(CLI::App *cmd) {
   cmd->add_option("--memory-limit", memoryLimitMiB,
                   "MiB the program may plan for (arena + parameters + state); "
                   "default: MemAvailable or the cgroup limit")
-      ->check(CLI::Range(1.0, 1.0e12));
+      ->check(cli::numberIn(1.0, 1.0e12));
   cmd->add_option("--fft-plan", fftPlan,
                   "FFTW planning: estimate (default; a fixed heuristic plan) "
                   "or measure (times candidate algorithms when the model is "

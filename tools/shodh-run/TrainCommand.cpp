@@ -16,11 +16,13 @@
 #include "runtime/support/Status.h"
 #include "runtime/train/AtomicText.h"
 #include "runtime/train/Trainer.h"
+#include "tools/common/CliChecks.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/SessionFlags.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <fstream>
 #include <sstream>
@@ -111,6 +113,34 @@ std::string outputDirectory(const TrainCommandOptions &o) {
   throw Error("--out is required (or --resume DIR to continue a run in DIR)");
 }
 
+/// Refuses an --out holding files of a run other than the one resumed:
+/// checkpoints would be overwritten or rotated away and metrics.jsonl mixed.
+/// Runs before the folder is opened (which deletes stale temporaries), so a
+/// refusal leaves it exactly as it was.
+void checkOutputFolder(const TrainCommandOptions &o) {
+  const std::string out = outputDirectory(o);
+  if (!o.resume.empty() && isSameDirectory(o.resume, out))
+    return; // continuing the run in its own folder
+  std::vector<std::string> files = checkpointFilesIn(out);
+  if (files.empty())
+    return;
+  if (!o.resume.empty())
+    throw Error(fmt::format(
+        "'{}' already holds files of another training run ({}); continuing "
+        "--resume {} there would overwrite them: choose another --out, or "
+        "leave --out away to continue in {}",
+        out, fmt::join(files, ", "), o.resume, o.resume));
+  if (files.front() == "latest.fb")
+    throw Error(fmt::format(
+        "'{}' already holds a training run ({}{}latest.fb); continue it with "
+        "--resume {} or choose another --out",
+        out, out, out.back() == '/' ? "" : "/", out));
+  throw Error(fmt::format(
+      "'{}' holds files of an earlier training run ({}) but no latest.fb to "
+      "resume from; move them away or choose another --out",
+      out, fmt::join(files, ", ")));
+}
+
 /// Describes the run before it starts.
 void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
                  const TrainingData &train, const Trainer &t) {
@@ -185,6 +215,10 @@ FftPlanning setupFftPlanning(const TrainCommandOptions &o,
 void runTrain(TrainCommandOptions o) {
   if (!o.resume.empty() && !o.initFrom.empty())
     throw Error("--resume and --init-from exclude each other");
+  if (o.renormalize && o.initFrom.empty())
+    throw Error("--renormalize applies to --init-from only (a fresh run "
+                "computes its normalisation anyway; a resumed one keeps its "
+                "checkpoint's)");
   if (o.lr != 0)
     o.train.lr = o.lr;
   o.train.normalize = !o.noNormalize;
@@ -198,15 +232,11 @@ void runTrain(TrainCommandOptions o) {
   std::optional<TrainingData> val;
   if (!o.val.empty())
     val = loadTrainingData(o.val);
-  RunDirectory run(outputDirectory(o), o.keep);
   std::optional<Checkpoint> resume, init;
   if (!o.resume.empty())
     resume = readCheckpoint(latestCheckpointOf(o.resume));
-  else if (run.hasLatest())
-    throw Error(fmt::format(
-        "'{}' already holds a training run ({}); continue it with --resume "
-        "{} or choose another --out",
-        outputDirectory(o), run.latestPath(), outputDirectory(o)));
+  checkOutputFolder(o);
+  RunDirectory run(outputDirectory(o), o.keep);
   if (!o.initFrom.empty())
     init = readCheckpoint(o.initFrom);
 
@@ -265,18 +295,18 @@ void addTrainCommand(CLI::App &app) {
   cmd->add_option("--threads", t.threads, "worker threads")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--lr", o->lr, "base learning rate (replaces train.lr)")
-      ->check(CLI::PositiveNumber);
+      ->check(cli::positiveF32());
   cmd->add_option("--val-every", t.valEvery,
                   "validate every K steps (0: at the end only)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 50));
   cmd->add_option("--log-every", t.logEvery, "metrics record every K steps")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 50));
   cmd->add_option("--ckpt-every", t.ckptEvery,
                   "checkpoint every K steps (0: at the end only)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 50));
   cmd->add_option("--keep", o->keep, "ckpt-STEP.fb files to keep")
       ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--seed", t.seed, "shuffling seed");
+  cmd->add_option("--seed", t.seed, "shuffling seed")->check(cli::seedNumber());
   cmd->add_option("--resume", o->resume,
                   "continue the run in this folder (its latest.fb)");
   cmd->add_option("--init-from", o->initFrom,
@@ -285,7 +315,7 @@ void addTrainCommand(CLI::App &app) {
                   "regex: parameters kept at their starting values");
   cmd->add_option("--val-batch", t.valBatch,
                   "validation batch size (default: --batch)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 20));
   cmd->add_flag("--no-normalize", o->noNormalize,
                 "feed data as stored (no normalisation)");
   cmd->add_flag("--renormalize", o->renormalize,

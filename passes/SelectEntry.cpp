@@ -16,7 +16,8 @@
 //      its shodh.repeat a second time), except `entry` (default @infer);
 //   0. fails unless @entry (with `require-entry`, set by shodhc: also the
 //      default @infer) is a function with a body; with `require-entry` its
-//      arguments and results must be tensors of f32 or f64;
+//      arguments and results must be tensors of f32 or f64, and nothing but
+//      functions, parameters and states may stand at the module's top;
 //   3. with `entry` = NAME: makes @NAME the model's @infer (an existing
 //      @infer and every other function are erased) and erases the
 //      parameters that nothing reads any more, so `shodhc --entry encode`
@@ -152,6 +153,18 @@ LogicalResult checkEntry(ModuleOp module, StringRef entry, bool named) {
          << names << "); name the one to compile with --entry";
 }
 
+/// Fails on an op at the top of the module that is not a function, a
+/// parameter or a state: it belongs to no program and would be dropped
+/// without a word (a `shodh.read` written outside any function).
+LogicalResult checkTopLevelOps(ModuleOp module) {
+  for (Operation &op : module.getOps())
+    if (!isa<func::FuncOp, ParamOp, StateOp>(op))
+      return op.emitOpError("is outside every function; only func.func, "
+                            "shodh.param and shodh.state may stand at the top "
+                            "of a model");
+  return success();
+}
+
 /// True for a ranked tensor of f32 or f64.
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -214,6 +227,8 @@ struct SelectEntryPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     StringRef keep = entry.empty() ? StringRef("infer") : StringRef(entry);
+    if (requireEntry && failed(checkTopLevelOps(module)))
+      return signalPassFailure();
     if ((!entry.empty() || requireEntry) &&
         failed(checkEntry(module, keep, !entry.empty())))
       return signalPassFailure();

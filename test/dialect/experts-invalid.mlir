@@ -246,3 +246,35 @@ func.func @f(%x: tensor<2xf32>) {
   %r = shodh.reshape %x {shape = array<i64: 1>} : (tensor<2xf32>) -> tensor<2x1xf32>
   return
 }
+
+// -----
+
+func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
+  // expected-error @+1 {{'shodh.moe' op num_experts must be positive, got 0}}
+  %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 0 : i64} : (tensor<2x4x3xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi32>, %g: tensor<2x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
+  // expected-error @+1 {{'shodh.moe' op experts must be (B, T, k) i64, got 'tensor<2x4x2xi32>'}}
+  %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 3 : i64} : (tensor<2x4x3xf32>, tensor<2x4x2xi32>, tensor<2x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3xf64>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
+  // expected-error @+1 {{'shodh.moe' op tokens must be (B, T, F...) f32, got 'tensor<2x4x3xf64>'}}
+  %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 3 : i64} : (tensor<2x4x3xf64>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<3x4x2xi64>, %g: tensor<3x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
+  // expected-error @+1 {{'shodh.moe' op experts dimension #0 is 3 but the tokens have 2}}
+  %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 3 : i64} : (tensor<2x4x3xf32>, tensor<3x4x2xi64>, tensor<3x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+  return
+}

@@ -74,3 +74,15 @@ module {
     return %y : tensor<4xf32>
   }
 }
+
+// -----
+
+// A call of a declaration (no body to inline) is named at the call.
+module {
+  func.func private @ext(tensor<?x4xf32>) -> tensor<?x4xf32>
+  func.func @encode(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+    // expected-error @below {{'func.call' op calls @ext, which has no body or more than one block}}
+    %y = func.call @ext(%x) : (tensor<?x4xf32>) -> tensor<?x4xf32>
+    return %y : tensor<?x4xf32>
+  }
+}

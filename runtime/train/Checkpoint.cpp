@@ -474,9 +474,14 @@ InitFromReport initParameters(Session &session, const Checkpoint &ckpt) {
       continue;
     int32_t id = ckpt.desc.findTensor(t.name);
     const TensorDesc *have = id >= 0 ? &ckpt.desc.tensors[id] : nullptr;
-    if (!have || have->role != TensorRole::Parameter || !have->data)
+    if (!have || have->role != TensorRole::Parameter)
       r.mismatches.push_back(fmt::format(
           "parameter '{}' ({}) is not in '{}'; it keeps its initial value",
+          t.name, formatTypeOf(t), ckpt.path));
+    else if (!have->data) // a compiled model, not a checkpoint
+      r.mismatches.push_back(fmt::format(
+          "parameter '{}' ({}) has no stored value in '{}' (a compiled model, "
+          "not a checkpoint?); it keeps its initial value",
           t.name, formatTypeOf(t), ckpt.path));
     else if (have->dtype != t.dtype || have->shape != t.shape)
       r.mismatches.push_back(

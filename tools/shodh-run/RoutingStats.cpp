@@ -141,10 +141,13 @@ void RoutingStats::add(size_t layer, const std::string &name,
 std::string RoutingStats::text() const {
   std::string out;
   for (const RoutingLayerStats &s : layers_) {
+    // Without offsets nothing is known about drops: "n/a", not "0".
     out += fmt::format("{}: {} experts, top-{}, {} tokens, {} assignments, "
-                       "{} dropped{}\n",
+                       "{}\n",
                        s.name, s.experts, s.k, s.tokens, s.assignments(),
-                       s.dropped, s.hasOffsets ? "" : " (no dispatch offsets)");
+                       s.hasOffsets
+                           ? fmt::format("{} dropped", s.dropped)
+                           : std::string("dropped n/a (no dispatch offsets)"));
     out += fmt::format("  expert  assigned   share{}\n",
                        s.bands ? "  mean band  mean energy per band" : "");
     for (int64_t e = 0; e < s.experts; ++e) {

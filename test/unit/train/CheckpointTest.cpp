@@ -172,6 +172,15 @@ TEST_F(CheckpointTest, InitParametersCopiesMatchesAndReportsTheRest) {
   EXPECT_EQ(r.mismatches[0],
             "parameter 'p' is f32 [1] in '" + c.path +
                 "' but f32 [1, 1] in the model; it keeps its initial value");
+  // A compiled model (no stored values) is named as such, not as missing.
+  c.desc.tensors[c.desc.findTensor("p")].shape = model.tensors[kP].shape;
+  c.desc.tensors[c.desc.findTensor("p")].data.reset();
+  r = initParameters(s, c);
+  ASSERT_EQ(r.mismatches.size(), 1u);
+  EXPECT_EQ(r.mismatches[0],
+            "parameter 'p' (f32 [1, 1]) has no stored value in '" + c.path +
+                "' (a compiled model, not a checkpoint?); it keeps its "
+                "initial value");
 }
 
 TEST_F(CheckpointTest, RunDirectoryKeepsTheNewestCheckpoints) {

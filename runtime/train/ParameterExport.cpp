@@ -26,17 +26,26 @@ int64_t writeParametersHdf5(Session &session, const std::string &path,
     const TensorDesc &t = m.tensors[i];
     if (t.role != TensorRole::Parameter)
       continue;
-    if (t.dtype != DType::F32 && t.dtype != DType::C64)
-      throw Error(fmt::format(
-          "{}: parameter '{}' is {}; only f32 and complex<f32> are supported",
-          what, t.name, dtypeName(t.dtype)));
+    if (t.dtype != DType::F32 && t.dtype != DType::C64 &&
+        t.dtype != DType::F64 && t.dtype != DType::C128)
+      throw Error(
+          fmt::format("{}: parameter '{}' is {}; only f32, f64 and complex "
+                      "parameters can be written",
+                      what, t.name, dtypeName(t.dtype)));
     TensorRef ref = session.persistent(static_cast<int32_t>(i));
-    FloatArray a{ref.shape, {}};
-    int64_t floats = ref.numel();
-    if (t.dtype == DType::C64)
-      a.shape.push_back(2), floats *= 2;
-    a.values.assign(ref.as<float>(), ref.as<float>() + floats);
-    w.writeFloats(t.name, a);
+    std::vector<int64_t> shape = ref.shape;
+    int64_t values = ref.numel();
+    const bool complex = t.dtype == DType::C64 || t.dtype == DType::C128;
+    if (complex) // (..., 2): real, imaginary
+      shape.push_back(2), values *= 2;
+    if (t.dtype == DType::F64 || t.dtype == DType::C128) // kept in double
+      w.writeDoubles(
+          t.name, shape,
+          std::vector<double>(ref.as<double>(), ref.as<double>() + values));
+    else
+      w.writeFloats(t.name, FloatArray{shape, std::vector<float>(
+                                                  ref.as<float>(),
+                                                  ref.as<float>() + values)});
     ++count;
   }
   if (norm) {

@@ -46,6 +46,7 @@ struct InferOptions {
   std::string program = "infer";
   std::string inputDataset = "inputs";
   int64_t batch = 16;
+  bool batchGiven = false; ///< --batch on the command line
   int threads = 1;
   SessionFlags flags;
 };
@@ -290,6 +291,12 @@ void runInfer(const InferOptions &o) {
           fmt::format("'{}': dataset '{}' has {} samples but 'targets' has {}",
                       o.data, names.front(), shape[0], t[0]));
 
+  if (o.batchGiven && in.shape[0].isStatic() && in.shape[0].size != o.batch)
+    fmt::print(stderr,
+               "note: input '{}' has the static batch {} (compiled with shodhc "
+               "--batch {}); "
+               "--batch {} is ignored\n",
+               in.name, in.shape[0].size, in.shape[0].size, o.batch);
   Hdf5Writer writer(o.out); // fail fast on an unwritable output
   Session session(m, o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
   std::optional<Normalizer> norm = applyWeights(o, session, shape);
@@ -348,7 +355,9 @@ void addInferCommand(CLI::App &app) {
   cmd->add_option("model", o->model, "model file (.fb)")->required();
   cmd->add_option("--data", o->data, "input HDF5 file (dataset 'inputs')")->required();
   cmd->add_option("--out", o->out, "output HDF5 file (dataset 'outputs')")->required();
-  cmd->add_option("--batch", o->batch, "samples per batch")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  CLI::Option *batch =
+      cmd->add_option("--batch", o->batch, "samples per batch (default 16)")
+          ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_option("--dump-params", o->dumpParams, "also write every parameter to this HDF5 file");
   cmd->add_option("--weights", o->weights,
@@ -364,7 +373,10 @@ void addInferCommand(CLI::App &app) {
       ->excludes(input);
   cmd->add_option("--copy", o->copy, "datasets copied unchanged into --out")->delimiter(',');
   o->flags.addTo(cmd);
-  cmd->callback([o] { runInfer(*o); });
+  cmd->callback([o, batch] {
+    o->batchGiven = batch->count() > 0;
+    runInfer(*o);
+  });
 }
 
 } // namespace shodh

@@ -79,6 +79,20 @@ bool isRunFileTemp(const std::string &name) {
          base == "fftw-wisdom" || parseCheckpointName(base) >= 0;
 }
 
+/// Steps of the ckpt-STEP.fb files in `dir`, ascending (none if `dir` is
+/// missing).
+std::vector<int64_t> checkpointStepsIn(const std::string &dir) {
+  std::vector<int64_t> steps;
+  if (DIR *d = opendir(dir.c_str())) {
+    while (dirent *e = readdir(d))
+      if (int64_t s = parseCheckpointName(e->d_name); s >= 0)
+        steps.push_back(s);
+    closedir(d);
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
 /// Deletes the temporaries a killed run left behind (a run
 /// directory has one writer, so none of them is being written).
 void removeStaleTemps(const std::string &dir) {
@@ -119,15 +133,7 @@ std::string RunDirectory::wisdomPath() const { return dir_ + "/fftw-wisdom"; }
 bool RunDirectory::hasLatest() const { return isFile(latestPath()); }
 
 std::vector<int64_t> RunDirectory::checkpointSteps() const {
-  std::vector<int64_t> steps;
-  if (DIR *d = opendir(dir_.c_str())) {
-    while (dirent *e = readdir(d))
-      if (int64_t s = parseCheckpointName(e->d_name); s >= 0)
-        steps.push_back(s);
-    closedir(d);
-  }
-  std::sort(steps.begin(), steps.end());
-  return steps;
+  return checkpointStepsIn(dir_);
 }
 
 std::vector<std::string> checkpointFilesIn(const std::string &dir) {
@@ -135,15 +141,7 @@ std::vector<std::string> checkpointFilesIn(const std::string &dir) {
   struct stat st;
   if (::stat(join(dir, "latest.fb").c_str(), &st) == 0)
     files.push_back("latest.fb");
-  std::vector<int64_t> steps;
-  if (DIR *d = opendir(dir.c_str())) {
-    while (dirent *e = readdir(d))
-      if (int64_t s = parseCheckpointName(e->d_name); s >= 0)
-        steps.push_back(s);
-    closedir(d);
-  }
-  std::sort(steps.begin(), steps.end());
-  for (int64_t step : steps)
+  for (int64_t step : checkpointStepsIn(dir))
     files.push_back(fmt::format("ckpt-{}.fb", step));
   if (!files.empty() && ::stat(join(dir, "metrics.jsonl").c_str(), &st) == 0 &&
       st.st_size > 0)

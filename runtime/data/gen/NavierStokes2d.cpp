@@ -1,6 +1,7 @@
 //===- NavierStokes2d.cpp - Pseudo-spectral 2D Navier–Stokes (vorticity) --===//
 #include "runtime/data/gen/NavierStokes2d.h"
 #include "runtime/data/gen/FftwPlanner.h"
+#include "runtime/data/gen/StepLimit.h"
 #include "runtime/support/Status.h"
 
 #include <fftw3.h>
@@ -43,9 +44,6 @@ struct Ns2dSolver::Impl {
 };
 
 namespace {
-
-/// The most time steps one trajectory may take.
-constexpr double kMaxSteps = 1e8;
 
 /// Checks the parameters the solver relies on.
 void checkParams(const Ns2dParams &p) {
@@ -263,15 +261,7 @@ void Ns2dSolver::advanceTo(double target) {
     // 1e-6 absorbs round-off in `remaining` (a step may exceed the limit by
     // a relative 1e-6 / count at most).
     double count = std::max(1.0, std::ceil(remaining / limit - 1e-6));
-    // A limit that small (a tiny --dt-max, a blown-up CFL speed) would run
-    // for days without a word: say so at the first step instead.
-    if (count + static_cast<double>(s.stats.steps) > kMaxSteps)
-      throw Error(fmt::format(
-          "navier-stokes: reaching t = {:.6g} from t = {:.6g} needs {:.3g} "
-          "more steps of at most {:.3g} (the --dt-max or CFL limit), over "
-          "the {:.0e} one trajectory may take; raise --dt-max or "
-          "simulate less time",
-          target, s.t, count, limit, kMaxSteps));
+    checkStepCount("navier-stokes", target, s.t, count, limit, s.stats.steps);
     double dt = remaining / count;
     s.step(dt);
     s.t = count == 1.0 ? target : s.t + dt;

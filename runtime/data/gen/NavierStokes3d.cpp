@@ -1,6 +1,7 @@
 //===- NavierStokes3d.cpp - Pseudo-spectral 3D Navier–Stokes with solids --===//
 #include "runtime/data/gen/NavierStokes3d.h"
 #include "runtime/data/gen/FftwPlanner.h"
+#include "runtime/data/gen/StepLimit.h"
 #include "runtime/support/Status.h"
 
 #include <fftw3.h>
@@ -24,9 +25,6 @@ constexpr double kZeta[3] = {0.0, -17.0 / 60.0, -5.0 / 12.0};
 /// Explicit penalisation: dt <= this * eta (RK3 is stable on the negative
 /// real axis up to 2.51).
 constexpr double kExplicitPenaltyLimit = 2.0;
-
-/// The most time steps one trajectory may take.
-constexpr double kMaxSteps = 1e8;
 
 /// Checks the parameters the solver relies on.
 void checkParams(const Ns3dParams &p) {
@@ -349,15 +347,8 @@ void Ns3dSolver::advanceTo(double target) {
     // Smallest count of equal steps <= limit that lands on `target` (the
     // 1e-6 absorbs round-off in `remaining`).
     double count = std::max(1.0, std::ceil(remaining / limit - 1e-6));
-    // A limit that small (a tiny --dt-max, a blown-up CFL speed) would run
-    // for days without a word: say so at the first step instead.
-    if (count + static_cast<double>(s.stats.steps) > kMaxSteps)
-      throw Error(fmt::format(
-          "navier-stokes-3d: reaching t = {:.6g} from t = {:.6g} needs {:.3g} "
-          "more steps of at most {:.3g} (the --dt-max or CFL limit), over "
-          "the {:.0e} one trajectory may take; raise --dt-max or "
-          "simulate less time",
-          target, s.t, count, limit, kMaxSteps));
+    checkStepCount("navier-stokes-3d", target, s.t, count, limit,
+                   s.stats.steps);
     double dt = remaining / count;
     s.step(dt);
     s.t = count == 1.0 ? target : s.t + dt;

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -231,6 +232,10 @@ Status OutputFile::open(const std::string &path, bool allowStream) {
 }
 
 Status OutputFile::write(const void *bytes, size_t size) {
+  // What the tool printed through stdio before must come out before these
+  // bytes when both go to one stream (`--metrics-json /dev/stdout`).
+  if (inPlace_)
+    std::fflush(nullptr);
   const char *p = static_cast<const char *>(bytes);
   while (size > 0) {
     ssize_t n = ::write(fd_, p, size);

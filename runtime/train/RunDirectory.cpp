@@ -136,15 +136,16 @@ std::vector<int64_t> RunDirectory::checkpointSteps() const {
   return checkpointStepsIn(dir_);
 }
 
-std::vector<std::string> checkpointFilesIn(const std::string &dir) {
+std::vector<std::string> checkpointFilesIn(const std::string &dir,
+                                           bool metricsAlone) {
   std::vector<std::string> files;
   struct stat st;
   if (::stat(join(dir, "latest.fb").c_str(), &st) == 0)
     files.push_back("latest.fb");
   for (int64_t step : checkpointStepsIn(dir))
     files.push_back(fmt::format("ckpt-{}.fb", step));
-  if (!files.empty() && ::stat(join(dir, "metrics.jsonl").c_str(), &st) == 0 &&
-      st.st_size > 0)
+  if ((!files.empty() || metricsAlone) &&
+      ::stat(join(dir, "metrics.jsonl").c_str(), &st) == 0 && st.st_size > 0)
     files.push_back("metrics.jsonl");
   return files;
 }

@@ -57,11 +57,13 @@ private:
 };
 
 /// The checkpoints in folder `dir` (latest.fb, then the ckpt-STEP.fb files
-/// by step), plus metrics.jsonl when there is one of those and it is not
-/// empty: what a new run writing into `dir` would destroy. Empty when `dir`
-/// holds no checkpoint (a run that failed before its first one may be
-/// retried in its folder) or does not exist. Reads only; deletes nothing.
-std::vector<std::string> checkpointFilesIn(const std::string &dir);
+/// by step), plus a non-empty metrics.jsonl when there is one of those or
+/// `metricsAlone`: what a run writing into `dir` would destroy or mix into
+/// its log. Without `metricsAlone`, empty when `dir` holds no checkpoint (a
+/// fresh run that failed before its first one may be retried in its folder,
+/// truncating the log). Empty when `dir` does not exist. Reads only.
+std::vector<std::string> checkpointFilesIn(const std::string &dir,
+                                           bool metricsAlone = false);
 
 /// True when `a` and `b` name the same existing directory (same device and
 /// inode, whatever the spelling: "run", "./run/", a link to it).

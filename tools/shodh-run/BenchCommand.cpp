@@ -30,6 +30,7 @@ struct BenchOptions {
   std::string model;
   std::string program = "infer";
   int64_t batch = 16;
+  bool batchGiven = false; ///< --batch on the command line
   int threads = 1;
   int warmup = 3;
   int iters = 10;
@@ -64,11 +65,33 @@ std::string kibJson(const char *field) {
   return kib ? std::to_string(*kib) : "null";
 }
 
-void runBench(const BenchOptions &o) {
+/// The batch a model compiled with `shodhc --batch N` runs at: the static
+/// first axis of the program's first data input (rank >= 2), if any.
+std::optional<int64_t> staticBatch(const ModelDesc &m, const ProgramDesc &p) {
+  for (int32_t id : p.inputs) {
+    const TensorDesc &t = m.tensors[id];
+    if (t.shape.size() >= 2)
+      return t.shape[0].isStatic() ? std::optional<int64_t>(t.shape[0].size)
+                                   : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void runBench(BenchOptions o) {
   ModelDesc m = loadModelOrThrow(o.model);
   const ProgramDesc *p = m.findProgram(o.program);
   if (!p)
     throw Error(fmt::format("model has no program '{}'", o.program));
+  if (std::optional<int64_t> fixed = staticBatch(m, *p);
+      fixed && *fixed != o.batch) {
+    if (o.batchGiven)
+      fmt::print(stderr,
+                 "note: the model was compiled with the static batch {} "
+                 "(shodhc --batch "
+                 "{}); --batch {} is ignored\n",
+                 *fixed, *fixed, o.batch);
+    o.batch = *fixed; // what runs, and what the report says
+  }
   SessionOptions so = o.flags.apply(SessionOptions{o.threads, Backend::Cpu});
   setLastAxisTransform(o.fftLastAxis == "fftw"  ? LastAxisTransform::Fftw
                        : o.fftLastAxis == "dft" ? LastAxisTransform::Dft
@@ -117,7 +140,9 @@ void addBenchCommand(CLI::App &app) {
   CLI::App *cmd = app.add_subcommand("bench", "time a program on random inputs (median of runs)");
   cmd->add_option("model", o->model, "model file (.fb)")->required();
   cmd->add_option("--program", o->program, "program to time");
-  cmd->add_option("--batch", o->batch, "batch size")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  CLI::Option *batch =
+      cmd->add_option("--batch", o->batch, "batch size (default 16)")
+          ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")->check(CLI::Range(1, 256));
   cmd->add_option("--warmup", o->warmup, "untimed runs first")->check(CLI::Range(0, 1000));
   cmd->add_option("--iters", o->iters, "timed runs")->check(CLI::Range(1, 100000));
@@ -130,7 +155,10 @@ void addBenchCommand(CLI::App &app) {
                   "fftw or dft, to compare the two")
       ->check(CLI::IsMember({"auto", "fftw", "dft"}));
   o->flags.addTo(cmd);
-  cmd->callback([o] { runBench(*o); });
+  cmd->callback([o, batch] {
+    o->batchGiven = batch->count() > 0;
+    runBench(*o);
+  });
 }
 
 } // namespace shodh

@@ -267,9 +267,12 @@ std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc 
 }
 
 void runInfer(const InferOptions &o) {
+  std::vector<std::pair<std::string, std::string>> inputs = {
+      {"--data", o.data}, {"model", o.model}};
+  for (const std::string &path : o.weights)
+    inputs.push_back({"--weights", path});
   if (Status s = checkDistinctFiles(
-          {{"--data", o.data}, {"model", o.model}},
-          {{"--out", o.out}, {"--dump-params", o.dumpParams}});
+          inputs, {{"--out", o.out}, {"--dump-params", o.dumpParams}});
       !s.ok())
     throw Error(s.message());
   ModelDesc m = loadModelOrThrow(o.model);

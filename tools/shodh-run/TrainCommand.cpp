@@ -121,7 +121,10 @@ void checkOutputFolder(const TrainCommandOptions &o) {
   const std::string out = outputDirectory(o);
   if (!o.resume.empty() && isSameDirectory(o.resume, out))
     return; // continuing the run in its own folder
-  std::vector<std::string> files = checkpointFilesIn(out);
+  // A resumed run keeps metrics.jsonl records up to its step: any found in
+  // another folder (even without checkpoints) would be mixed into its log.
+  std::vector<std::string> files =
+      checkpointFilesIn(out, /*metricsAlone=*/!o.resume.empty());
   if (files.empty())
     return;
   if (!o.resume.empty())
@@ -233,8 +236,10 @@ void runTrain(TrainCommandOptions o) {
   if (!o.val.empty())
     val = loadTrainingData(o.val);
   std::optional<Checkpoint> resume, init;
-  if (!o.resume.empty())
+  if (!o.resume.empty()) {
     resume = readCheckpoint(latestCheckpointOf(o.resume));
+    checkSameHyperparams(*resume, model, o.model); // before --out is touched
+  }
   checkOutputFolder(o);
   RunDirectory run(outputDirectory(o), o.keep);
   if (!o.initFrom.empty())

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +52,38 @@ void probeWritable(const std::string &dir) {
         fmt::format("cannot write to '{}': {}", dir, std::strerror(errno)));
   close(fd);
   unlink(probe.c_str());
+}
+
+/// Takes the run folder's lock (`dir/.lock`, flock: released when the
+/// process ends, however it ends) and writes this process's id into it;
+/// returns the descriptor. Throws, naming the holder, if another process
+/// has it: two runs writing one folder would overwrite each other's
+/// checkpoints and interleave metrics.jsonl.
+int lockRunDirectory(const std::string &dir) {
+  std::string path = join(dir, ".lock");
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw Error(fmt::format("cannot lock '{}': {}", dir, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    char pid[32] = {};
+    ssize_t n = ::pread(fd, pid, sizeof(pid) - 1, 0);
+    ::close(fd);
+    std::string holder = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+      holder.pop_back();
+    if (err == EWOULDBLOCK)
+      throw Error(fmt::format(
+          "'{}' is in use by another training run{}; wait for it to end or "
+          "choose another --out",
+          dir, holder.empty() ? "" : " (process " + holder + ")"));
+    throw Error(fmt::format("cannot lock '{}': {}", dir, std::strerror(err)));
+  }
+  std::string me = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    // The lock holds without the id; the id only improves the message.
+  }
+  return fd;
 }
 
 /// The STEP of a "ckpt-STEP.fb" file name, or -1.
@@ -115,7 +148,13 @@ RunDirectory::RunDirectory(std::string dir, int keep)
     throw Error(fmt::format("--keep must be at least 1 (got {})", keep_));
   ensureDirectory(dir_);
   probeWritable(dir_);
-  removeStaleTemps(dir_);
+  lockFd_ = lockRunDirectory(dir_);
+  removeStaleTemps(dir_); // under the lock: no other run is writing them
+}
+
+RunDirectory::~RunDirectory() {
+  if (lockFd_ >= 0)
+    ::close(lockFd_); // releases the lock
 }
 
 std::string RunDirectory::checkpointPath(int64_t step) const {

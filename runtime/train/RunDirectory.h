@@ -10,7 +10,9 @@
 // Both checkpoint files are written atomically, ckpt-STEP.fb first, so
 // latest.fb always names a complete checkpoint. Opening a run directory
 // creates it if missing (its parent must exist), proves it writable before
-// any training starts and deletes the temporaries of its files
+// any training starts, takes its lock (`.lock`, flock: one training run per
+// folder at a time; released when the process ends, killed or not) and
+// deletes the temporaries of its files
 // (`latest.fb.tmp.XXXXXX`, `ckpt-STEP.fb.tmp.XXXXXX`, ...) that a run killed
 // while writing one left behind.
 //
@@ -32,6 +34,10 @@ public:
   /// throws `Error` ("cannot write to 'run/': Permission denied") otherwise.
   /// `keep` (>= 1) is the number of ckpt-STEP.fb files kept.
   explicit RunDirectory(std::string dir, int keep = 3);
+  /// Releases the folder's lock.
+  ~RunDirectory();
+  RunDirectory(const RunDirectory &) = delete;
+  RunDirectory &operator=(const RunDirectory &) = delete;
 
   /// `dir/ckpt-STEP.fb`.
   std::string checkpointPath(int64_t step) const;
@@ -54,6 +60,7 @@ public:
 private:
   std::string dir_;
   int keep_;
+  int lockFd_ = -1; ///< holds flock(dir/.lock) while the run is open
 };
 
 /// The checkpoints in folder `dir` (latest.fb, then the ckpt-STEP.fb files

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <unistd.h>
 
 using namespace shodh;
 using namespace shodh::testing;
@@ -200,6 +202,23 @@ TEST_F(CheckpointTest, RunDirectoryKeepsTheNewestCheckpoints) {
   expectError([&] { RunDirectory bad(path("no/such/dir")); },
               "cannot create '" + path("no/such/dir") +
                   "': No such file or directory");
+}
+
+// One training run per folder at a time: a second one is refused with the
+// holder's process id (and leaves the first one's temporaries alone); the
+// lock goes with the first.
+TEST_F(CheckpointTest, RunDirectoryIsLockedWhileOpen) {
+  auto first = std::make_unique<RunDirectory>(path("run"));
+  std::ofstream(path("run") + "/latest.fb.tmp.InUse1") << "being written";
+  expectError([&] { RunDirectory second(path("run")); },
+              "'" + path("run") +
+                  "' is in use by another training run (process " +
+                  std::to_string(getpid()) +
+                  "); wait for it to end or choose another --out");
+  EXPECT_TRUE(std::ifstream(path("run") + "/latest.fb.tmp.InUse1").good());
+  first.reset();
+  RunDirectory again(path("run"));
+  EXPECT_FALSE(std::ifstream(path("run") + "/latest.fb.tmp.InUse1").good());
 }
 
 // A run killed while writing a checkpoint leaves its temporary file behind;

@@ -46,6 +46,10 @@ private:
 /// Turns off HDF5's automatic error stack printing once per process.
 void silenceHdf5() {
   static bool done = [] {
+    // No library clean-up at exit (must precede every other HDF5 call): every
+    // file is closed explicitly, and after a failed write (EFBIG, EIO) libhdf5
+    // 1.10 crashes in H5_term_library on the file it could not close.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();

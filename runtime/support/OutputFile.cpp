@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <random>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -133,6 +134,11 @@ extern "C" void removeTempsAndDie(int sig) {
 } // namespace
 
 void removeTemporariesOnSignals() {
+  // A file-size limit (ulimit -f) should fail the write (EFBIG: the tool's
+  // own error, temporaries removed), not kill the process with a core.
+  struct sigaction xfsz;
+  if (::sigaction(SIGXFSZ, nullptr, &xfsz) == 0 && xfsz.sa_handler == SIG_DFL)
+    ::signal(SIGXFSZ, SIG_IGN);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     struct sigaction current;
     if (::sigaction(sig, nullptr, &current) != 0 ||
@@ -216,17 +222,27 @@ Status OutputFile::open(const std::string &path, bool allowStream) {
   if (base.size() + suffix.size() + 6 > NAME_MAX)
     base.resize(NAME_MAX - suffix.size() - 6);
   std::string stem = parentDirectory(target_) + "/" + base + suffix;
+  // The cleanup signals wait while the file is created and registered: one
+  // arriving in between would leave it behind.
+  sigset_t cleanup, previous;
+  sigemptyset(&cleanup);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&cleanup, sig);
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string candidate = stem + randomSuffix();
+    ::pthread_sigmask(SIG_BLOCK, &cleanup, &previous);
     fd_ = ::open(candidate.c_str(),
                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int err = errno;
     if (fd_ >= 0) {
       temp_ = candidate;
       slot_ = registerTemp(temp_);
-      return Status::success();
     }
-    if (errno != EEXIST)
-      return fail("write", errno);
+    ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (fd_ >= 0)
+      return Status::success();
+    if (err != EEXIST)
+      return fail("write", err);
   }
   return fail("write", EEXIST);
 }

@@ -81,9 +81,12 @@ Status checkDistinctFiles(
 
 /// Makes SIGINT, SIGTERM and SIGHUP remove the temporary files of the
 /// OutputFiles open at that moment before the process dies of the signal as
-/// it would have. Only signals still at their default action are taken (an
-/// ignored one stays ignored; a handler installed later, such as training's
-/// Ctrl-C checkpoint, replaces this one). Call once, early in `main`.
+/// it would have, and ignores SIGXFSZ (a file-size limit then fails the
+/// write with EFBIG, which the tool reports). Only signals still at their
+/// default action are taken (an ignored one stays ignored; a handler
+/// installed later, such as training's Ctrl-C checkpoint, replaces this
+/// one). Call once, early in `main`. SIGKILL cannot be caught: it may leave
+/// a `<name>.tmp.XXXXXX` beside the output (run folders remove theirs).
 void removeTemporariesOnSignals();
 
 /// Error unless `output` differs from `input` (same file: same device and

@@ -61,9 +61,20 @@ void probeWritable(const std::string &dir) {
 /// checkpoints and interleave metrics.jsonl.
 int lockRunDirectory(const std::string &dir) {
   std::string path = join(dir, ".lock");
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a link planted as .lock must not have its target truncated.
+  int fd =
+      ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ELOOP)
+    throw Error(fmt::format(
+        "cannot lock '{}': '{}' is a symbolic link; remove it", dir, path));
   if (fd < 0)
     throw Error(fmt::format("cannot lock '{}': {}", dir, std::strerror(errno)));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error(fmt::format(
+        "cannot lock '{}': '{}' is not a regular file; remove it", dir, path));
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     char pid[32] = {};

@@ -241,7 +241,13 @@ void runTrain(TrainCommandOptions o) {
     checkSameHyperparams(*resume, model, o.model); // before --out is touched
   }
   checkOutputFolder(o);
-  RunDirectory run(outputDirectory(o), o.keep);
+  RunDirectory run(outputDirectory(o), o.keep); // takes the folder's lock
+  if (resume && isSameDirectory(o.resume, outputDirectory(o))) {
+    // Read again under the lock: a run that held the folder until now may
+    // have written newer checkpoints since the first read.
+    resume = readCheckpoint(latestCheckpointOf(o.resume));
+    checkSameHyperparams(*resume, model, o.model);
+  }
   if (!o.initFrom.empty())
     init = readCheckpoint(o.initFrom);
 

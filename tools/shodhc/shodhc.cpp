@@ -15,6 +15,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
+
 using namespace llvm;
 using mlir::shodh::EmitKind;
 
@@ -116,6 +118,9 @@ int main(int argc, char **argv) {
   // restore and re-raise to this one, which removes `out.fb.tmp.*`.
   shodh::removeTemporariesOnSignals();
   InitLLVM init(argc, argv);
+  // LLVM takes SIGXFSZ as a crash (stack dump); a file-size limit is a
+  // write error that shodhc reports itself.
+  std::signal(SIGXFSZ, SIG_IGN);
   cl::HideUnrelatedOptions(shodhcCategory);
   cl::ParseCommandLineOptions(argc, argv, "Shodh model compiler\n");
   if (std::string problem = checkOptions(); !problem.empty())

@@ -5,9 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace shodh;
@@ -157,6 +163,48 @@ TEST_F(Hdf5FileTest, FailedRewriteKeepsPreviousFile) {
     expectError([&] { w.writeFloats("bad", FloatArray{{2, 2}, {1.0f}}); }, "do not match shape");
   }
   EXPECT_EQ(Hdf5Reader(file("out.h5")).datasetShape("x"), (std::vector<int64_t>{2}));
+}
+
+// A write that fails half-way (here: the file-size limit) is an error, the
+// old file stays, and the process then exits normally: libhdf5 1.10 used to
+// crash in its exit-time clean-up on the file it could not close.
+TEST_F(Hdf5FileTest, FailedWriteThenExitDoesNotCrash) {
+  {
+    Hdf5Writer w(file("out.h5"));
+    w.writeFloats("x", ramp({2}));
+    w.commit();
+  }
+  std::string before;
+  {
+    std::ifstream in(file("out.h5"), std::ios::binary);
+    before.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = {8192, RLIM_INFINITY};
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    bool failed = false;
+    try {
+      Hdf5Writer w(file("out.h5"));
+      w.writeFloats("x", ramp({64, 1024}));
+      w.commit();
+    } catch (const Error &) {
+      failed = true;
+    }
+    std::exit(failed ? 0 : 3); // runs the exit handlers
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << (WIFSIGNALED(status)
+              ? "killed by signal " + std::to_string(WTERMSIG(status))
+              : "exit " + std::to_string(WEXITSTATUS(status)));
+  std::ifstream in(file("out.h5"), std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), before);
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
 }
 
 TEST_F(Hdf5FileTest, IntegerDatasetIsRejectedForFloats) {

@@ -238,6 +238,29 @@ TEST(OutputFileTest, SignalsRemoveTemporaries) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+// Under a file-size limit a tool reports "File too large" instead of dying
+// of SIGXFSZ with a core (and its temporary file).
+TEST(OutputFileTest, FileSizeLimitIsAnError) {
+  ScratchDir dir;
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_DFL);
+    removeTemporariesOnSignals();
+    struct rlimit small = {4096, RLIM_INFINITY};
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    Status s = writeText(dir.file("a"), std::string(8192, 'x'));
+    ::_exit(s.message() ==
+                    "cannot write '" + dir.file("a") + "': File too large"
+                ? 0
+                : 3);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(listDir(dir.path()).empty());
+}
+
 TEST(OutputFileTest, SameFileIsSeenThroughNames) {
   ScratchDir dir;
   ASSERT_TRUE(writeText(dir.file("in.mlir"), "source").ok());

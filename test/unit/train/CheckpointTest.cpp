@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <unistd.h>
@@ -219,6 +220,21 @@ TEST_F(CheckpointTest, RunDirectoryIsLockedWhileOpen) {
   first.reset();
   RunDirectory again(path("run"));
   EXPECT_FALSE(std::ifstream(path("run") + "/latest.fb.tmp.InUse1").good());
+}
+
+// A link planted as .lock is refused, its target left alone.
+TEST_F(CheckpointTest, RunDirectoryLockIsNeverALink) {
+  std::filesystem::create_directories(path("linked"));
+  std::ofstream(path("precious.txt")) << "precious";
+  std::filesystem::create_symlink(path("precious.txt"),
+                                  path("linked") + "/.lock");
+  expectError([&] { RunDirectory run(path("linked")); },
+              "cannot lock '" + path("linked") + "': '" + path("linked") +
+                  "/.lock' is a symbolic link; remove it");
+  std::ifstream in(path("precious.txt"));
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "precious");
 }
 
 // A run killed while writing a checkpoint leaves its temporary file behind;

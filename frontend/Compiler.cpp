@@ -17,7 +17,6 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cerrno>
 #include <cstring>
 #include <unistd.h>
 
@@ -38,22 +37,6 @@ LogicalResult runPipeline(ModuleOp module, const CompileOptions &options) {
   return pm.run(module);
 }
 
-/// Writes `text` to standard output; errno or 0.
-int writeStdout(const std::string &text) {
-  const char *p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDOUT_FILENO, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return errno;
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  return 0;
-}
-
 /// Prints `module` to the output path (or stdout). The text is rendered
 /// first, so a failed write is reported as an error (not LLVM's fatal
 /// "IO failure on output stream") and a file output is replaced atomically.
@@ -63,7 +46,7 @@ LogicalResult emitMlir(ModuleOp module, const CompileOptions &options) {
   module.print(os);
   os << "\n";
   if (options.outputPath.empty() || options.outputPath == "-") {
-    if (int err = writeStdout(text))
+    if (int err = ::shodh::writeAll(STDOUT_FILENO, text.data(), text.size()))
       return module.emitError("cannot write the IR to standard output: ")
              << std::strerror(err);
     return success();

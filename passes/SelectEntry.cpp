@@ -3,6 +3,10 @@
 // Implements --shodh-select-entry. A model may split itself into functions
 // (encoder, decoder, latent step) and call them with `func.call`; the rest
 // of the pipeline sees one straight-line @infer. The pass
+//   0. fails unless @entry (with `require-entry`, set by shodhc: also the
+//      default @infer) is a function with a body; with `require-entry` its
+//      arguments and results must be tensors of f32 or f64, and nothing but
+//      functions, parameters and states may stand at the module's top;
 //   1. inlines every `func.call` of a function of the module (callees first
 //      cloned into the caller, their arguments mapped to the call operands),
 //      repeating until no call is left; a chain of calls deeper than
@@ -14,10 +18,6 @@
 //   2. erases private functions and every function that was called (its
 //      body now lives in its callers; compiling it again would, e.g., expand
 //      its shodh.repeat a second time), except `entry` (default @infer);
-//   0. fails unless @entry (with `require-entry`, set by shodhc: also the
-//      default @infer) is a function with a body; with `require-entry` its
-//      arguments and results must be tensors of f32 or f64, and nothing but
-//      functions, parameters and states may stand at the module's top;
 //   3. with `entry` = NAME: makes @NAME the model's @infer (an existing
 //      @infer and every other function are erased) and erases the
 //      parameters that nothing reads any more, so `shodhc --entry encode`
@@ -177,19 +177,19 @@ bool isFloatTensor(Type type) {
 /// and every kernel an integer or complex input could reach rejects it at
 /// run time.
 LogicalResult checkEntryTypes(func::FuncOp entry) {
-  for (auto [i, type] : llvm::enumerate(entry.getArgumentTypes()))
-    if (!isFloatTensor(type))
-      return entry.emitOpError("argument #")
-             << i << " has type " << type
-             << "; the inputs of a compiled program must be ranked tensors "
-                "of f32 or f64";
-  for (auto [i, type] : llvm::enumerate(entry.getResultTypes()))
-    if (!isFloatTensor(type))
-      return entry.emitOpError("result #")
-             << i << " has type " << type
-             << "; the outputs of a compiled program must be ranked tensors "
-                "of f32 or f64";
-  return success();
+  auto check = [&](TypeRange types, StringRef what,
+                   StringRef role) -> LogicalResult {
+    for (auto [i, type] : llvm::enumerate(types))
+      if (!isFloatTensor(type))
+        return entry.emitOpError(what)
+               << " #" << i << " has type " << type << "; the " << role
+               << " of a compiled program must be ranked tensors of f32 or "
+                  "f64";
+    return success();
+  };
+  return failure(
+      failed(check(entry.getArgumentTypes(), "argument", "inputs")) ||
+      failed(check(entry.getResultTypes(), "result", "outputs")));
 }
 
 /// Makes @entry the module's @infer, erasing every other function.

@@ -82,6 +82,9 @@ bool isStream(const std::string &path) {
           (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
 }
 
+/// The signals whose handler removes the open temporaries.
+constexpr int kCleanupSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
 /// Six random characters for a temporary file's name.
 std::string randomSuffix() {
   static const char kChars[] =
@@ -133,13 +136,27 @@ extern "C" void removeTempsAndDie(int sig) {
 
 } // namespace
 
+int writeAll(int fd, const void *bytes, size_t size) {
+  const char *p = static_cast<const char *>(bytes);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return errno;
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
 void removeTemporariesOnSignals() {
   // A file-size limit (ulimit -f) should fail the write (EFBIG: the tool's
   // own error, temporaries removed), not kill the process with a core.
   struct sigaction xfsz;
   if (::sigaction(SIGXFSZ, nullptr, &xfsz) == 0 && xfsz.sa_handler == SIG_DFL)
     ::signal(SIGXFSZ, SIG_IGN);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (int sig : kCleanupSignals) {
     struct sigaction current;
     if (::sigaction(sig, nullptr, &current) != 0 ||
         current.sa_handler != SIG_DFL)
@@ -226,7 +243,7 @@ Status OutputFile::open(const std::string &path, bool allowStream) {
   // arriving in between would leave it behind.
   sigset_t cleanup, previous;
   sigemptyset(&cleanup);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+  for (int sig : kCleanupSignals)
     sigaddset(&cleanup, sig);
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string candidate = stem + randomSuffix();
@@ -252,16 +269,8 @@ Status OutputFile::write(const void *bytes, size_t size) {
   // bytes when both go to one stream (`--metrics-json /dev/stdout`).
   if (inPlace_)
     std::fflush(nullptr);
-  const char *p = static_cast<const char *>(bytes);
-  while (size > 0) {
-    ssize_t n = ::write(fd_, p, size);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return fail("write", errno);
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
+  if (int err = writeAll(fd_, bytes, size))
+    return fail("write", err);
   return Status::success();
 }
 
@@ -320,10 +329,6 @@ Status checkNotSameFile(const std::string &input, const std::string &output,
       "choose another output path",
       output, inputRole, input, inputRole));
 }
-
-} // namespace shodh
-
-namespace shodh {
 
 std::string resolvedOutputPath(const std::string &path) {
   if (char *whole = ::realpath(path.c_str(), nullptr)) {

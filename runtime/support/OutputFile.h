@@ -66,6 +66,10 @@ private:
   bool committed_ = false;
 };
 
+/// Writes all `size` bytes to descriptor `fd`, retrying short and
+/// interrupted writes; returns errno or 0.
+int writeAll(int fd, const void *bytes, size_t size);
+
 /// `path` with its directory's links, "." and ".." resolved (the file itself
 /// need not exist; a link as the file is followed). Unchanged where the
 /// directory cannot be resolved.

@@ -14,11 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "runtime/support/OutputFile.h"
-#include "runtime/support/Status.h"
+#include "tools/common/RunTool.h"
 
-#include <cstdio>
-#include <new>
-#include <stdexcept>
 #include <string>
 
 using namespace shodh;
@@ -50,25 +47,9 @@ int main(int argc, char **argv) {
   addChannel3dCommand(app, commandLine);
   addPorous3dCommand(app, commandLine);
   addMergeCommand(app, commandLine);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
-    return app.exit(e);
-  } catch (const Error &e) {
-    std::fprintf(stderr, "shodh-data: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc &) {
-    std::fprintf(
-        stderr,
-        "shodh-data: error: out of memory: the data set does not fit; lower "
-        "--n, --res or --steps\n");
-    return 1;
-  } catch (const std::length_error &) {
-    std::fprintf(
-        stderr,
-        "shodh-data: error: out of memory: the data set is larger than this "
-        "machine can address; lower --n, --res or --steps\n");
-    return 1;
-  }
-  return 0;
+  return runTool(app, argc, argv, "shodh-data",
+                 "out of memory: the data set does not fit; lower --n, --res "
+                 "or --steps",
+                 "out of memory: the data set is larger than this machine can "
+                 "address; lower --n, --res or --steps");
 }

@@ -5,12 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/support/OutputFile.h"
-#include "runtime/support/Status.h"
+#include "tools/common/RunTool.h"
 #include "tools/shodh-run/Commands.h"
-
-#include <cstdio>
-#include <new>
-#include <stdexcept>
 
 int main(int argc, char **argv) {
   shodh::removeTemporariesOnSignals(); // Ctrl-C leaves no `out.h5.tmp.*`
@@ -22,22 +18,7 @@ int main(int argc, char **argv) {
   shodh::addTrainCommand(app);
   shodh::addEvalCommand(app);
   shodh::addExportCommand(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
-    return app.exit(e);
-  } catch (const shodh::Error &e) {
-    std::fprintf(stderr, "shodh-run: error: %s\n", e.what());
-    return 1;
-  } catch (const std::bad_alloc &) {
-    std::fprintf(stderr, "shodh-run: error: out of memory\n");
-    return 1;
-  } catch (const std::length_error &) {
-    std::fprintf(
-        stderr,
-        "shodh-run: error: out of memory (a size larger than this machine "
-        "can address)\n");
-    return 1;
-  }
-  return 0;
+  return shodh::runTool(app, argc, argv, "shodh-run", "out of memory",
+                        "out of memory (a size larger than this machine can "
+                        "address)");
 }

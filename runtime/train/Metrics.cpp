@@ -12,8 +12,12 @@ void ErrorMetrics::addSample(const float *prediction, const float *target,
     double d = double(prediction[i]) - double(target[i]);
     err += d * d, norm += double(target[i]) * double(target[i]);
   }
-  relL2Sum_ += norm > 0 ? std::sqrt(err / norm) : std::sqrt(err);
-  sqErrSum_ += err;
+  addSampleSums(err, norm, n);
+}
+
+void ErrorMetrics::addSampleSums(double sqErr, double sqTarget, int64_t n) {
+  relL2Sum_ += sqTarget > 0 ? std::sqrt(sqErr / sqTarget) : std::sqrt(sqErr);
+  sqErrSum_ += sqErr;
   samples_ += 1, values_ += n;
 }
 

@@ -19,6 +19,9 @@ class ErrorMetrics {
 public:
   /// Adds one sample of `n` values.
   void addSample(const float *prediction, const float *target, int64_t n);
+  /// Adds one sample of `n` values given its sums of squared errors and of
+  /// squared targets (a sample assembled from several pieces).
+  void addSampleSums(double sqErr, double sqTarget, int64_t n);
   /// Adds `rows` consecutive samples of `perSample` values each.
   void addBatch(const float *prediction, const float *target, int64_t rows,
                 int64_t perSample);

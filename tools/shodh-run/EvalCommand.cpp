@@ -13,6 +13,8 @@
 // (RoutingStats.h), on stdout and with `--routing-json FILE` as JSON;
 // `--routing-dump FILE.h5` writes every sample's expert ids.
 // `--metrics-json FILE` writes all of these numbers as one JSON object.
+// `--rollout DATASET` instead walks the model along stored trajectories,
+// feeding its predictions back (Rollout.h).
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
@@ -27,6 +29,7 @@
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/EvalReport.h"
 #include "tools/shodh-run/ModelText.h"
+#include "tools/shodh-run/Rollout.h"
 #include "tools/shodh-run/RoutingEval.h"
 #include "tools/shodh-run/SessionFlags.h"
 
@@ -34,6 +37,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 
 namespace shodh {
 namespace {
@@ -42,6 +47,8 @@ struct EvalOptions {
   std::string model, routingJson, routingDump, metricsJson;
   std::vector<std::string> weights;
   std::string divergence; ///< "spectral", "fd2" or empty
+  std::string rollout;    ///< trajectories dataset, or empty
+  int64_t rolloutSteps = 0; ///< 0: as many as every file allows
   std::vector<std::string> data;
   int64_t batch = 16;
   int threads = 1;
@@ -98,9 +105,10 @@ void evaluateFile(Predictor &predictor, const TrainingData &d,
 }
 
 /// The checkpoints' statistics (combinedNormalizer when there are
-/// several), or identity ones (with a note if none has any).
-Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts,
-                        const TrainingData &first) {
+/// several), or identity ones for `inputs` and `targets` channels (with a
+/// note if none has any).
+Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts, int64_t inputs,
+                        int64_t targets) {
   std::optional<Normalizer> norm = combinedNormalizer(ckpts);
   if (norm)
     return *norm;
@@ -110,8 +118,8 @@ Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts,
                "stored\n",
                ckpts.size() == 1 ? fmt::format("'{}' has", ckpts.front().path)
                                  : std::string("the checkpoints have"));
-  return Normalizer{ChannelStats::identity(first.inputs.shape[1]),
-                    ChannelStats::identity(first.targets.shape[1])};
+  return Normalizer{ChannelStats::identity(inputs),
+                    ChannelStats::identity(targets)};
 }
 
 /// Routing statistics of every data set together: printed, and written as
@@ -152,7 +160,37 @@ std::string reportRouting(const EvalOptions &o, Session &session,
   return stats.json();
 }
 
-void runEval(const EvalOptions &o) {
+/// The rollouts' number of steps: `o.rolloutSteps`, or as many as every
+/// file allows; throws `Error` naming a file too short for it.
+int64_t rolloutSteps(const EvalOptions &o, const RolloutShape &shape,
+                     const std::vector<Trajectories> &sets) {
+  int64_t fitAll = std::numeric_limits<int64_t>::max();
+  for (const Trajectories &t : sets) {
+    const int64_t fit = shape.stepsWithin(t.snapshots());
+    if (fit == 0 || fit < o.rolloutSteps)
+      throw Error(fmt::format(
+          "--rollout: '{}': dataset '{}' has {} snapshots per trajectory; "
+          "windows of {} -> {} snapshots {} at least {}",
+          t.path, t.dataset, t.snapshots(), shape.windowIn, shape.windowOut,
+          o.rolloutSteps == 0
+              ? std::string("need")
+              : fmt::format("for --rollout-steps {} need", o.rolloutSteps),
+          shape.windowIn +
+              std::max<int64_t>(o.rolloutSteps, 1) * shape.windowOut));
+    fitAll = std::min(fitAll, fit);
+  }
+  return o.rolloutSteps != 0 ? o.rolloutSteps : fitAll;
+}
+
+/// Loads the model, the data (via `load`) and the weights, and returns the
+/// session ready to evaluate. Prints the notes of the restore.
+struct EvalSetup {
+  ModelDesc model;
+  std::vector<Checkpoint> ckpts;
+  std::unique_ptr<Session> session;
+};
+
+EvalSetup setUp(const EvalOptions &o, const std::function<void()> &load) {
   std::vector<std::pair<std::string, std::string>> inputs = {
       {"model", o.model}};
   for (const std::string &path : o.data)
@@ -165,20 +203,22 @@ void runEval(const EvalOptions &o) {
                                       {"--routing-dump", o.routingDump}});
       !s.ok())
     throw Error(s.message());
-  ModelDesc model = loadModelOrThrow(o.model);
-  checkPredictProgram(model);
-  std::vector<TrainingData> sets;
-  for (const std::string &path : o.data)
-    sets.push_back(loadTrainingData(path));
-  std::vector<Checkpoint> ckpts;
+  EvalSetup e;
+  e.model = loadModelOrThrow(o.model);
+  checkPredictProgram(e.model);
+  load();
   for (const std::string &path : o.weights)
-    ckpts.push_back(readCheckpoint(path));
-  Session session(model,
-                  o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
-  for (const std::string &note : restoreCheckpoints(session, ckpts, o.model))
+    e.ckpts.push_back(readCheckpoint(path));
+  e.session = std::make_unique<Session>(
+      e.model, o.flags.apply(SessionOptions{o.threads, Backend::Cpu}));
+  for (const std::string &note :
+       restoreCheckpoints(*e.session, e.ckpts, o.model))
     fmt::print("note: {}\n", note);
-  Normalizer norm = normalizerOf(ckpts, sets.front());
-  Predictor predictor(session, norm, o.batch);
+  return e;
+}
+
+/// The first line: "eval: m.fb with weights 'w.fb' (step 9), 2 threads".
+void printHeader(const EvalOptions &o, const std::vector<Checkpoint> &ckpts) {
   std::vector<std::string> described;
   for (const Checkpoint &c : ckpts)
     described.push_back(fmt::format(
@@ -186,13 +226,66 @@ void runEval(const EvalOptions &o) {
         c.state ? fmt::format(" (step {})", c.state->step) : ""));
   fmt::print("eval: {} with weights {}, {} threads\n", o.model,
              fmt::join(described, " + "), o.threads);
+}
+
+/// `eval --rollout`: every file's trajectories, then all of them together.
+void runRollout(const EvalOptions &o) {
+  std::vector<Trajectories> sets;
+  RolloutShape shape;
+  int64_t steps = 0;
+  EvalSetup e = setUp(o, [&] {
+    for (const std::string &path : o.data)
+      sets.push_back(loadTrajectories(path, o.rollout));
+  });
+  for (const Trajectories &t : sets) {
+    RolloutShape s = rolloutShape(e.model, o.model, t);
+    if (&t != &sets.front() && s.channels != shape.channels)
+      throw Error(fmt::format(
+          "--rollout: '{}': dataset '{}' has {} channels per snapshot but "
+          "'{}' has {}",
+          t.path, t.dataset, s.channels, sets.front().path, shape.channels));
+    shape = s;
+  }
+  steps = rolloutSteps(o, shape, sets);
+  Normalizer norm = normalizerOf(e.ckpts, shape.windowIn * shape.channels,
+                                 shape.windowOut * shape.channels);
+  Predictor predictor(*e.session, norm, o.batch);
+  printHeader(o, e.ckpts);
+  fmt::print("rollout of '{}': {} step{} of {} -> {} snapshots ({} "
+             "channel{} each), starting from snapshots 0-{}\n",
+             o.rollout, steps, steps == 1 ? "" : "s", shape.windowIn,
+             shape.windowOut, shape.channels, shape.channels == 1 ? "" : "s",
+             shape.windowIn - 1);
+  std::vector<RolloutErrors> files;
+  for (const Trajectories &t : sets) {
+    files.push_back(rollout(predictor, t, shape, steps));
+    fmt::print("{}", rolloutText(shape, files.back()));
+  }
+  if (files.size() > 1)
+    fmt::print("{}", rolloutText(shape, combinedRollout(files)));
+  if (!o.metricsJson.empty())
+    writeTextAtomically(o.metricsJson, rolloutJson(o.rollout, shape, files));
+}
+
+void runEval(const EvalOptions &o) {
+  if (!o.rollout.empty())
+    return runRollout(o);
+  std::vector<TrainingData> sets;
+  EvalSetup e = setUp(o, [&] {
+    for (const std::string &path : o.data)
+      sets.push_back(loadTrainingData(path));
+  });
+  Normalizer norm = normalizerOf(e.ckpts, sets.front().inputs.shape[1],
+                                 sets.front().targets.shape[1]);
+  Predictor predictor(*e.session, norm, o.batch);
+  printHeader(o, e.ckpts);
   // Shapes and grids are checked before any sample is evaluated.
   std::vector<std::unique_ptr<VelocityDivergence>> meters;
   for (const TrainingData &d : sets)
     meters.push_back(o.divergence.empty()
                          ? nullptr
                          : std::make_unique<VelocityDivergence>(
-                               velocityGrid(o, model, d),
+                               velocityGrid(o, e.model, d),
                                o.divergence == "spectral",
                                fmt::format("--divergence {}", o.divergence)));
   std::unique_ptr<ThreadPool> pool;
@@ -202,7 +295,7 @@ void runEval(const EvalOptions &o) {
   for (size_t i = 0; i < sets.size(); ++i)
     evaluateFile(predictor, sets[i], meters[i].get(), pool.get(), report);
   fmt::print("{}", report.summary());
-  std::string routing = reportRouting(o, session, norm, sets);
+  std::string routing = reportRouting(o, *e.session, norm, sets);
   if (!o.metricsJson.empty())
     writeTextAtomically(o.metricsJson, report.json(routing));
 }
@@ -219,7 +312,8 @@ void addEvalCommand(CLI::App &app) {
                   "model held by several checkpoints")
       ->required();
   cmd->add_option("--data", o->data,
-                  "HDF5 files with 'inputs' and 'targets' (repeatable)")
+                  "HDF5 files with 'inputs' and 'targets', or with the "
+                  "--rollout dataset (repeatable)")
       ->required();
   cmd->add_option("--batch", o->batch, "samples per batch")
       ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
@@ -238,7 +332,22 @@ void addEvalCommand(CLI::App &app) {
       ->check(CLI::IsMember({"spectral", "fd2"}));
   cmd->add_option("--metrics-json", o->metricsJson,
                   "write every number of the report (files, all, domains, "
-                  "divergence, routing) as JSON to this file");
+                  "divergence, routing; or the rollout's) as JSON to this "
+                  "file");
+  CLI::Option *roll =
+      cmd->add_option("--rollout", o->rollout,
+                      "autoregressive rollout: feed the predictions back "
+                      "along the trajectories of this dataset (N, T, C, "
+                      "spatial...) of every --data file, starting from its "
+                      "first snapshots, and report the error per step")
+          ->excludes("--divergence")
+          ->excludes("--routing-json")
+          ->excludes("--routing-dump");
+  cmd->add_option("--rollout-steps", o->rolloutSteps,
+                  "model applications per trajectory (default: as many as "
+                  "every file's snapshots allow)")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 30))
+      ->needs(roll);
   o->flags.addTo(cmd);
   cmd->callback([o] { runEval(*o); });
 }

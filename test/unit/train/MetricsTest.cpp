@@ -32,6 +32,22 @@ TEST(MetricsTest, MergeAddsSums) {
   EXPECT_EQ(ErrorMetrics().relL2(), 0.0);
 }
 
+TEST(MetricsTest, SampleSumsEqualTheSampleAssembledFromPieces) {
+  // One sample in two pieces (a rollout's steps): the sums of squares of
+  // both give the same figures as the whole sample at once.
+  float p[] = {1, 2, 3, 5}, t[] = {1, 1, 2, 2};
+  ErrorMetrics whole, pieces;
+  whole.addSample(p, t, 4);
+  pieces.addSampleSums(0.0 + 1.0 + 1.0 + 9.0, 1.0 + 1.0 + 4.0 + 4.0, 4);
+  EXPECT_EQ(pieces.samples(), 1);
+  EXPECT_DOUBLE_EQ(pieces.relL2(), whole.relL2());
+  EXPECT_DOUBLE_EQ(pieces.mse(), whole.mse());
+  EXPECT_DOUBLE_EQ(pieces.relL2(), std::sqrt(11.0 / 10.0));
+  ErrorMetrics zero;
+  zero.addSampleSums(4.0, 0.0, 2); // target zero: the absolute norm
+  EXPECT_DOUBLE_EQ(zero.relL2(), 2.0);
+}
+
 TEST(MetricsLogTest, RecordsAreJsonWithNullForMissingAndNonFinite) {
   MetricsRecord r{12, 1, 0.5, NAN, 1e-3, std::nullopt, 2.5e-5, 1.25};
   EXPECT_EQ(

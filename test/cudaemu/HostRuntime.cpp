@@ -201,6 +201,13 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   return cudaSuccess;
 }
 
+cudaError_t cudaDeviceSynchronize() {
+  if (fault() != cudaSuccess)
+    return fail(fault(), "");
+  count(Stat::Sync);
+  return cudaSuccess;
+}
+
 cudaError_t cudaGetLastError() {
   cudaError_t e = lastError;
   // A sticky fault, once seen, stays (the context is unusable).

@@ -181,6 +181,12 @@ public:
   }
 
   void release(void *deviceMemory) const noexcept override {
+    // Kernels still queued may use the memory (a program that threw part
+    // way, then a re-prepare or the session's end): cudaFree does not
+    // promise to wait for them. A fault found here was reported already
+    // or is reported by the next call; it is cleared only if not sticky.
+    cudaDeviceSynchronize();
+    cudaGetLastError();
     cudaFree(deviceMemory);
   }
 

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "../kernels/RandomFloats.h"
 #include "CudaEmuHelpers.h"
+#include "runtime/core/Device.h"
 #include "runtime/kernels/cuda/Common.cuh"
 
 #include <cublas_v2.h>
@@ -500,4 +501,20 @@ TEST(CudaEmu, CountsWhatTheDeviceDid) {
   EXPECT_EQ(after.memsets - before.memsets, 1u);
   EXPECT_EQ(after.syncs - before.syncs, 1u);
   EXPECT_EQ(after.launches - before.launches, 1u);
+}
+
+TEST(CudaEmu, ReleasingADeviceBufferWaitsForTheDevice) {
+  // cudaFree does not promise to wait for kernels still queued (a program
+  // that threw part way, then a re-prepare): the backend synchronises the
+  // device first (CudaRuntimeImpl.cpp, release).
+  using shodh::cudaemu::counts;
+  shodh::Device device(0);
+  shodh::cudaemu::Counts before;
+  {
+    shodh::DeviceBuffer buffer(256, device);
+    before = counts();
+  }
+  const shodh::cudaemu::Counts after = counts();
+  EXPECT_EQ(after.syncs - before.syncs, 1u);
+  EXPECT_EQ(after.frees - before.frees, 1u);
 }

@@ -34,4 +34,7 @@ void addPorous3dCommand(CLI::App &app, const std::string &commandLine);
 /// Registers `shodh-data merge` (MergeCommand.cpp).
 void addMergeCommand(CLI::App &app, const std::string &commandLine);
 
+/// Registers `shodh-data pdebench` (PdebenchCommand.cpp).
+void addPdebenchCommand(CLI::App &app, const std::string &commandLine);
+
 } // namespace shodh

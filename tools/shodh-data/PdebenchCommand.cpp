@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
 #include "runtime/data/Hdf5File.h"
+#include "runtime/support/OutputFile.h"
 #include "runtime/support/Status.h"
 #include "tools/common/Progress.h"
 
@@ -194,6 +195,8 @@ std::vector<int64_t> rowsOf(int64_t n, int64_t channels,
 }
 
 void run(PdebenchOptions &o) {
+  if (Status st = checkNotSameFile(o.in, o.out, "--in"); !st.ok())
+    throw Error(st.message());
   Hdf5Reader f(o.in);
   PdebenchPlan p = plan(o, f);
   Hdf5Writer w(o.out); // an unwritable --out fails before any work

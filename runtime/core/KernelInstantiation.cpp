@@ -86,6 +86,24 @@ void checkBackendCoverage(const ProgramDesc &program, Backend backend,
       missing.size() == 1 ? "" : "s", fmt::join(parts, "; ")));
 }
 
+void checkBackendCoverage(const ModelDesc &model, Backend backend,
+                          const KernelRegistry &registry) {
+  std::vector<std::string> problems;
+  for (const ProgramDesc &p : model.programs) {
+    try {
+      checkBackendCoverage(p, backend, registry);
+    } catch (const Error &e) {
+      problems.push_back(e.what());
+    }
+  }
+  if (problems.size() == 1)
+    throw Error(problems.front());
+  if (!problems.empty())
+    throw Error(fmt::format("{} programs cannot run on backend {}:\n  {}",
+                            problems.size(), backendName(backend),
+                            fmt::join(problems, "\n  ")));
+}
+
 std::vector<std::unique_ptr<Kernel>>
 instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
                    Backend backend, const KernelRegistry &registry) {

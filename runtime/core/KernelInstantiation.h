@@ -34,6 +34,12 @@ void checkTensorIds(const ModelDesc &model, const ProgramDesc &program);
 void checkBackendCoverage(const ProgramDesc &program, Backend backend,
                           const KernelRegistry &registry);
 
+/// `checkBackendCoverage` for every program of `model`, reporting all that
+/// fail at once (a model compiled with --train has `infer`, `train_step`
+/// and `eval`: the message names the missing kernels of each).
+void checkBackendCoverage(const ModelDesc &model, Backend backend,
+                          const KernelRegistry &registry);
+
 /// Creates one kernel per call of `program` with the factories of `registry`
 /// for `backend`. Throws `Error` for an unknown kernel (listing the known
 /// ones) or when a factory rejects its call.

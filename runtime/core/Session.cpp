@@ -68,6 +68,7 @@ Session::Session(const ModelDesc &model, SessionOptions options)
                   "backend cuda yet; run the check with --device cpu");
     device_ = std::make_unique<Device>(0);
   }
+  checkBackendCoverage(model, options.backend, registry);
   for (const ProgramDesc &p : model.programs) {
     if (kernels_.count(p.name))
       throw Error(fmt::format("the model has two programs named '{}'", p.name));

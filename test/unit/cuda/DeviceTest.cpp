@@ -117,6 +117,31 @@ TEST(BackendCoverage, ListsEveryMissingKernelWithItsCalls) {
       "it on the CPU backend (--device cpu)");
 }
 
+TEST(BackendCoverage, NamesTheMissingKernelsOfEveryProgram) {
+  KernelRegistry r;
+  for (const char *k : {"linear", "expert_x", "expert_x_grad"})
+    r.add(k, Backend::Cpu, nullFactory);
+  r.add("linear", Backend::Cuda, nullFactory);
+  ModelDesc m;
+  m.programs.push_back(ProgramDesc{"infer", {}, {}, {}, {}});
+  m.programs[0].calls.push_back(KernelCall{"expert_x", {}, {}, {}});
+  m.programs.push_back(ProgramDesc{"train_step", {}, {}, {}, {}});
+  for (const char *k : {"linear", "expert_x", "expert_x_grad"})
+    m.programs[1].calls.push_back(KernelCall{k, {}, {}, {}});
+  expectErrorContaining(
+      [&] { checkBackendCoverage(m, Backend::Cuda, r); },
+      "2 programs cannot run on backend cuda:\n  program 'infer': backend "
+      "cuda has no implementation of 1 kernel it uses: expert_x (call 0); "
+      "run it on the CPU backend (--device cpu) or see docs/cuda.md for the "
+      "kernels each backend has\n  program 'train_step': backend cuda has no "
+      "implementation of 2 kernels it uses: expert_x (call 1); expert_x_grad "
+      "(call 2);");
+  m.programs.erase(m.programs.begin()); // one program: its message alone
+  expectErrorContaining([&] { checkBackendCoverage(m, Backend::Cuda, r); },
+                        "program 'train_step': backend cuda has no "
+                        "implementation of 2 kernels");
+}
+
 TEST(BackendCoverage, UnknownEverywhereKeepsTheOldMessage) {
   KernelRegistry r;
   r.add("linear", Backend::Cpu, nullFactory);

@@ -37,4 +37,7 @@ void addMergeCommand(CLI::App &app, const std::string &commandLine);
 /// Registers `shodh-data pdebench` (PdebenchCommand.cpp).
 void addPdebenchCommand(CLI::App &app, const std::string &commandLine);
 
+/// Registers `shodh-data well` (WellCommand.cpp).
+void addWellCommand(CLI::App &app, const std::string &commandLine);
+
 } // namespace shodh

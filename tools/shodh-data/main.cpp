@@ -11,6 +11,7 @@
 //   shodh-data channel3d|porous3d --n 8 --res 32 --steps 8 --seed 0 --out f.h5
 //   shodh-data merge a.h5 b.h5 --out m.h5 [--shuffle --seed 0]
 //   shodh-data pdebench --in 2D_CFD.hdf5 --out cfd.h5 [--window 10]
+//   shodh-data well --in shear_flow.hdf5 --out shear.h5 [--window 4]
 //
 //===----------------------------------------------------------------------===//
 #include "Commands.h"
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
   addPorous3dCommand(app, commandLine);
   addMergeCommand(app, commandLine);
   addPdebenchCommand(app, commandLine);
+  addWellCommand(app, commandLine);
   return runTool(app, argc, argv, "shodh-data",
                  "out of memory: the data set does not fit; lower --n, --res "
                  "or --steps",

@@ -1,0 +1,119 @@
+"""Files in the layout of The Well (docs/data_format.md of PolymathicAI's
+the_well) and an independent check of `shodh-data well`
+(test/tools/shodh-data-well.test). Needs numpy, h5py.
+
+  make OUT.h5 [--t2 dd|flat]
+      2-D, 3 trajectories x 6 steps on 8 x 8: t0_fields density, tracer and
+      a time-constant `mask` (T, H, W); t1_fields velocity (..., 2);
+      t2_fields stress (..., 2, 2), or (..., 4) with --t2 flat;
+      dimensions x, y (cell centres of a 2 x 1 box), spatial_dims ['x', 'y']
+  check IN.h5 OUT.h5 [--fields a,b] [--samples N] [--every K]
+        [--window W --window-out V --window-stride S]
+      recomputes `trajectories` (one channel per component, in the order
+      of --fields or of t0, t1, t2 and field_names), the pairs and the
+      attributes with numpy and compares them bit for bit
+"""
+import argparse
+import sys
+
+import h5py
+import numpy as np
+
+
+def make(a):
+    rng = np.random.default_rng(3)
+    n, t, h, w = 3, 6, 8, 8
+    with h5py.File(a.out, "w") as f:
+        f.attrs["dataset_name"] = "shear_flow_test"
+        f.attrs["n_spatial_dims"] = 2
+        f.attrs["n_trajectories"] = n
+        d = f.create_group("dimensions")
+        d.attrs["spatial_dims"] = ["x", "y"]
+        d["x"] = (np.arange(h) + 0.5) * 2.0 / h
+        d["y"] = (np.arange(w) + 0.5) * 1.0 / w
+        d["time"] = np.linspace(0, 1, t).astype(np.float32)
+        g0 = f.create_group("t0_fields")
+        g0.attrs["field_names"] = ["density", "mask", "tracer"]
+        g0["density"] = rng.normal(size=(n, t, h, w)).astype(np.float32)
+        g0["mask"] = np.ones((t, h, w), np.float32)
+        g0["tracer"] = rng.normal(size=(n, t, h, w)).astype(np.float32)
+        g1 = f.create_group("t1_fields")
+        g1.attrs["field_names"] = ["velocity"]
+        g1["velocity"] = rng.normal(size=(n, t, h, w, 2)).astype(np.float32)
+        g2 = f.create_group("t2_fields")
+        g2.attrs["field_names"] = ["stress"]
+        shape = (n, t, h, w, 2, 2) if a.t2 == "dd" else (n, t, h, w, 4)
+        g2["stress"] = rng.normal(size=shape).astype(np.float32)
+
+
+FIELDS = {"density": ("t0_fields/density", ["density"]),
+          "tracer": ("t0_fields/tracer", ["tracer"]),
+          "velocity": ("t1_fields/velocity", ["velocity_x", "velocity_y"]),
+          "stress": ("t2_fields/stress", ["stress_xx", "stress_xy", "stress_yx", "stress_yy"])}
+
+
+def strings(v):
+    return [s.decode() if isinstance(s, bytes) else s for s in v]
+
+
+def check(a):
+    src, out = h5py.File(a.input, "r"), h5py.File(a.out, "r")
+    names = a.fields.split(",") if a.fields else ["density", "tracer", "velocity", "stress"]
+    n = a.samples or 3
+    chans, labels = [], []
+    for name in names:
+        path, lab = FIELDS[name]
+        v = src[path][:n]
+        v = v.reshape(v.shape[:4] + (-1,))  # components last
+        for c in range(v.shape[4]):
+            chans.append(v[..., c])
+        labels += lab
+    traj = np.stack(chans, axis=2)[:, :: a.every].astype(np.float32)
+    errors = []
+
+    def same(name, want):
+        got = out[name][:]
+        if got.dtype != np.float32 or got.shape != want.shape or not np.array_equal(got, want):
+            errors.append(f"{name}: {got.shape} {got.dtype} differs from numpy's {want.shape}")
+
+    same("trajectories", traj)
+    if strings(out["trajectories"].attrs["fields"]) != labels:
+        errors.append(f"fields {strings(out['trajectories'].attrs['fields'])}, expected {labels}")
+    at = out.attrs
+    if list(at["grid"]) != [8, 8] or not np.allclose(at["extent"], [2.0, 1.0]):
+        errors.append(f"grid {list(at['grid'])} extent {list(at['extent'])}")
+    if strings(at["pde"]) != ["shear_flow_test"]:
+        errors.append(f"pde {at['pde']}")
+    if a.window:
+        w, v, s = a.window, a.window_out or a.window, a.window_stride or a.window
+        starts = list(range(0, traj.shape[1] - w - v + 1, s))
+        c = len(labels)
+        ins = np.stack([traj[i, j : j + w].reshape(w * c, 8, 8) for i in range(n) for j in starts])
+        tgs = np.stack([traj[i, j + w : j + w + v].reshape(v * c, 8, 8) for i in range(n) for j in starts])
+        same("inputs", ins)
+        same("targets", tgs)
+    if errors:
+        print("FAIL:\n" + "\n".join(errors))
+        sys.exit(1)
+    print(f"PASS: {traj.shape} with channels {','.join(labels)} match numpy")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("make")
+    m.add_argument("out")
+    m.add_argument("--t2", default="dd", choices=["dd", "flat"])
+    c = sub.add_parser("check")
+    c.add_argument("input")
+    c.add_argument("out")
+    c.add_argument("--fields", default="")
+    for k in ("samples", "window", "window-out", "window-stride"):
+        c.add_argument("--" + k, type=int, default=0)
+    c.add_argument("--every", type=int, default=1)
+    a = ap.parse_args()
+    {"make": make, "check": check}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

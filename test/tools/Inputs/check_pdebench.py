@@ -46,13 +46,10 @@ def strings(v):
     return [s.decode() if isinstance(s, bytes) else s for s in v]
 
 
-def check(a):
-    src, out = h5py.File(a.input, "r"), h5py.File(a.out, "r")
-    fields = a.fields.split(",") if a.fields else (
-        ["tensor"] if "tensor" in src else
-        [n for n in ["density", "pressure", "Vx", "Vy", "Vz"] if n in src])
-    n = a.samples or src[fields[0]].shape[0]
-    traj = np.stack([src[name][:n].astype(np.float32) for name in fields], axis=2)[:, :: a.every]
+def check_import(out, traj, channels, a):
+    """The errors of `shodh-data pdebench|well`'s output `out` (an open
+    h5py file) against the expected `trajectories` `traj` (N, T', C,
+    spatial...) and channel names, with a's --window options."""
     errors = []
 
     def same(name, want):
@@ -61,44 +58,62 @@ def check(a):
             errors.append(f"{name}: {got.shape} {got.dtype} differs from numpy's {want.shape}")
 
     same("trajectories", traj)
-    if strings(out["trajectories"].attrs["fields"]) != fields:
-        errors.append(f"trajectories fields {strings(out['trajectories'].attrs['fields'])}")
+    if strings(out["trajectories"].attrs["fields"]) != channels:
+        errors.append(f"fields {strings(out['trajectories'].attrs['fields'])}, expected {channels}")
     attrs = out.attrs
-    spatial = traj.shape[3:]
+    n, t, c, spatial = traj.shape[0], traj.shape[1], traj.shape[2], traj.shape[3:]
     if list(attrs["grid"]) != list(spatial):
         errors.append(f"grid {list(attrs['grid'])}")
-    names = ["x-coordinate", "y-coordinate", "z-coordinate"]
-    extent = [src[names[i]][1] - src[names[i]][0] for i in range(len(spatial))]
-    extent = [d * s for d, s in zip(extent, spatial)]
-    if not np.allclose(attrs["extent"], extent, rtol=1e-12):
-        errors.append(f"extent {list(attrs['extent'])} vs {extent}")
-    if list(attrs["time_indices"]) != list(range(0, src[fields[0]].shape[1], a.every)):
-        errors.append(f"time_indices {list(attrs['time_indices'])}")
-    if a.window:
-        w, v, s = a.window, a.window_out or a.window, a.window_stride or a.window
-        t = traj.shape[1]
-        starts = list(range(0, t - w - v + 1, s))
-        c = len(fields)
-        ins = np.stack([traj[i, j : j + w].reshape(w * c, *spatial) for i in range(n) for j in starts])
-        tgs = np.stack([traj[i, j + w : j + w + v].reshape(v * c, *spatial) for i in range(n) for j in starts])
-        same("inputs", ins)
-        same("targets", tgs)
-        want = [f"{f}[{k}]" for k in range(w) for f in fields]
-        if strings(out["inputs"].attrs["fields"]) != want:
-            errors.append(f"inputs fields {strings(out['inputs'].attrs['fields'])}")
-        want = [f"{f}[{k}]" for k in range(w, w + v) for f in fields]
-        if strings(out["targets"].attrs["fields"]) != want:
-            errors.append(f"targets fields {strings(out['targets'].attrs['fields'])}")
-        for key, val in (("window", w), ("window_out", v), ("window_stride", s),
-                         ("windows_per_sample", len(starts))):
-            if list(attrs[key]) != [val]:
-                errors.append(f"{key} {list(attrs[key])}, expected {val}")
-    elif "inputs" in out or "targets" in out:
-        errors.append("pairs written without --window")
+    if not a.window:
+        if "inputs" in out or "targets" in out:
+            errors.append("pairs written without --window")
+        return errors
+    w, v, s = a.window, a.window_out or a.window, a.window_stride or a.window
+    starts = list(range(0, t - w - v + 1, s))
+    same("inputs", np.stack([traj[i, j : j + w].reshape(w * c, *spatial)
+                             for i in range(n) for j in starts]))
+    same("targets", np.stack([traj[i, j + w : j + w + v].reshape(v * c, *spatial)
+                              for i in range(n) for j in starts]))
+    for name, first, count in (("inputs", 0, w), ("targets", w, v)):
+        want = [f"{f}[{k}]" for k in range(first, first + count) for f in channels]
+        if strings(out[name].attrs["fields"]) != want:
+            errors.append(f"{name} fields {strings(out[name].attrs['fields'])}")
+    for key, val in (("window", w), ("window_out", v), ("window_stride", s),
+                     ("windows_per_sample", len(starts))):
+        if list(attrs[key]) != [val]:
+            errors.append(f"{key} {list(attrs[key])}, expected {val}")
+    return errors
+
+
+def report(errors, what):
     if errors:
         print("FAIL:\n" + "\n".join(errors))
         sys.exit(1)
-    print(f"PASS: {traj.shape} and {'pairs' if a.window else 'no pairs'} match numpy")
+    print(f"PASS: {what} match numpy")
+
+
+def add_window_options(parser):
+    for k in ("samples", "window", "window-out", "window-stride"):
+        parser.add_argument("--" + k, type=int, default=0)
+    parser.add_argument("--every", type=int, default=1)
+
+
+def check(a):
+    src, out = h5py.File(a.input, "r"), h5py.File(a.out, "r")
+    fields = a.fields.split(",") if a.fields else (
+        ["tensor"] if "tensor" in src else
+        [n for n in ["density", "pressure", "Vx", "Vy", "Vz"] if n in src])
+    n = a.samples or src[fields[0]].shape[0]
+    traj = np.stack([src[name][:n].astype(np.float32) for name in fields], axis=2)[:, :: a.every]
+    errors = check_import(out, traj, fields, a)
+    spatial = traj.shape[3:]
+    names = ["x-coordinate", "y-coordinate", "z-coordinate"]
+    extent = [(src[names[i]][1] - src[names[i]][0]) * spatial[i] for i in range(len(spatial))]
+    if not np.allclose(out.attrs["extent"], extent, rtol=1e-12):
+        errors.append(f"extent {list(out.attrs['extent'])} vs {extent}")
+    if list(out.attrs["time_indices"]) != list(range(0, src[fields[0]].shape[1], a.every)):
+        errors.append(f"time_indices {list(out.attrs['time_indices'])}")
+    report(errors, f"{traj.shape} and {'pairs' if a.window else 'no pairs'}")
 
 
 def main():
@@ -112,9 +127,7 @@ def main():
     c.add_argument("input")
     c.add_argument("out")
     c.add_argument("--fields", default="")
-    for k in ("samples", "window", "window-out", "window-stride"):
-        c.add_argument("--" + k, type=int, default=0)
-    c.add_argument("--every", type=int, default=1)
+    add_window_options(c)
     a = ap.parse_args()
     {"make-scalar": make_scalar, "make-cfd": make_cfd, "check": check}[a.cmd](a)
 

@@ -41,19 +41,35 @@ LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
                             ids.getDimSize(d), " but the tokens have ",
                             tok.getDimSize(d));
   int64_t e = a.getNumExperts();
-  if (e < 1)
-    return opError<MoeOp>(loc, "num_experts must be positive, got ", e);
-  int64_t t = tok.getDimSize(1), k = ids.getDimSize(2);
+  if (e < 1 || e > kMaxSizeAttr)
+    return opError<MoeOp>(loc, "num_experts must be positive",
+                          e < 1 ? "" : " and at most 2^40", ", got ", e);
+  const int64_t t = tok.getDimSize(1);
+  FailureOr<int64_t> rows =
+      staticProduct<MoeOp>(loc, t, ids.getDimSize(2), "the routed rows");
+  if (failed(rows))
+    return failure();
   SmallVector<int64_t> sortedShape(tok.getShape());
-  sortedShape[1] = ShapedType::isDynamic(t) || ShapedType::isDynamic(k)
-                       ? ShapedType::kDynamic
-                       : t * k;
+  sortedShape[1] = *rows;
   Type sorted = RankedTensorType::get(sortedShape, tok.getElementType());
   Type offsets = RankedTensorType::get({e + 1}, IntegerType::get(ctx, 64));
   ValueRange params = a.getParams();
   ExpertTypes ty;
   FailureOr<RankedTensorType> out = failure();
-  if (a.getExpert() == "mlp") {
+  // The expert count comes from num_experts (moe has no offsets operand):
+  // name it in the message rather than the offsets the rules below build.
+  static const char *const kMlpNames[] = {"w1", "b1", "w2", "b2"};
+  static const char *const kFnoNames[] = {"wspec", "wskip", "bskip"};
+  const bool mlp = a.getExpert() == "mlp";
+  for (auto [i, p] : llvm::enumerate(params)) {
+    auto t = dyn_cast<RankedTensorType>(p.getType());
+    if (t && t.getRank() > 0 && sizesConflict(t.getDimSize(0), e) &&
+        i < (mlp ? 4u : 3u))
+      return opError<MoeOp>(loc, mlp ? kMlpNames[i] : kFnoNames[i], " has ",
+                            t.getDimSize(0),
+                            " experts (dim 0) but num_experts is ", e);
+  }
+  if (mlp) {
     if (params.size() != 4)
       return opError<MoeOp>(loc,
                             "expert \"mlp\" takes 4 parameters (w1, b1, "
@@ -63,11 +79,14 @@ LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
                           params[1].getType(), params[2].getType(),
                           params[3].getType(), ty);
   } else if (a.getExpert() == "fno") {
-    if (params.size() != 3 || !a.getModes())
+    if (params.size() != 3)
       return opError<MoeOp>(loc,
                             "expert \"fno\" takes 3 parameters (wspec, "
-                            "wskip, bskip) and 'modes', got ",
-                            params.size(), " parameters");
+                            "wskip, bskip), got ",
+                            params.size());
+    if (!a.getModes())
+      return opError<MoeOp>(loc, "expert \"fno\" needs the attribute "
+                                 "'modes' (one mode count per expert)");
     out = inferFno<MoeOp>(loc, sorted, offsets, params[0].getType(),
                           params[1].getType(), params[2].getType(),
                           *a.getModes(), ty);

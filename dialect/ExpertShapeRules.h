@@ -184,7 +184,7 @@ inferFno(std::optional<Location> loc, Type sorted, Type offsets, Type wspec,
     int64_t n = grid[a];
     if (ShapedType::isDynamic(n) || ShapedType::isDynamic(mmax))
       continue;
-    if (a < d - 1 && 2 * mmax > n)
+    if (a < d - 1 && mmax > n / 2)
       return opError<OpT>(loc, "modes up to ", mmax, " need 2*", mmax,
                           " <= the patch size ", n, " on spatial axis ", a);
     if (a == d - 1 && mmax > n / 2 + 1)

@@ -117,11 +117,16 @@ convOutSize(std::optional<Location> loc, int64_t axis, int64_t size,
                         axis);
   if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
-  if (kernel < 1 || size + 2 * pad < kernel)
+  FailureOr<int64_t> padded = staticProduct<OpT>(loc, 2, pad, "the padding");
+  if (succeeded(padded))
+    padded = staticSum<OpT>(loc, size, *padded, "the padded input size");
+  if (failed(padded))
+    return failure();
+  if (kernel < 1 || *padded < kernel)
     return opError<OpT>(
         loc, "spatial axis ", axis, ": input size ", size, " with padding ",
         pad, " on each side is smaller than the kernel size ", kernel);
-  return (size + 2 * pad - kernel) / stride + 1;
+  return (*padded - kernel) / stride + 1;
 }
 
 /// The stride and padding of a conv-like op, checked.
@@ -231,12 +236,29 @@ static FailureOr<int64_t> transposeOutSize(std::optional<Location> loc,
         " must be smaller than stride[", axis, "] = ", stride);
   if (ShapedType::isDynamic(size) || ShapedType::isDynamic(kernel))
     return ShapedType::kDynamic;
-  int64_t out = (size - 1) * stride - 2 * pad + kernel + outPad;
-  if (size < 1 || kernel < 1 || out < 1)
+  auto notPositive = [&] {
     return opError<ConvTransposeOp>(
         loc, "spatial axis ", axis, ": output size (", size, " - 1) * ", stride,
         " - 2 * ", pad, " + ", kernel, " + ", outPad, " must be positive");
-  return out;
+  };
+  if (size < 1 || kernel < 1)
+    return notPositive();
+  // (size - 1) * stride - 2 * pad + kernel + outPad, each step checked.
+  using OpT = ConvTransposeOp;
+  FailureOr<int64_t> out =
+      staticProduct<OpT>(loc, size - 1, stride, "the output size");
+  FailureOr<int64_t> twoPad = staticProduct<OpT>(loc, 2, pad, "the padding");
+  if (failed(out) || failed(twoPad))
+    return failure();
+  out = staticSum<OpT>(loc, *out, kernel, "the output size");
+  if (succeeded(out))
+    out = staticSum<OpT>(loc, *out, outPad, "the output size");
+  if (failed(out))
+    return failure();
+  *out -= *twoPad; // both non-negative: no overflow
+  if (*out < 1)
+    return notPositive();
+  return *out;
 }
 
 LogicalResult

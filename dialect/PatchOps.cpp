@@ -39,8 +39,9 @@ static LogicalResult checkPatchList(std::optional<Location> loc,
     return opError<OpT>(
         loc, what, " must have 2 or 3 entries (2-D or 3-D), got ", list.size());
   for (auto [i, v] : llvm::enumerate(list))
-    if (!ShapedType::isDynamic(v) && v <= 0)
-      return opError<OpT>(loc, what, "[", i, "] must be positive, got ", v);
+    if (!ShapedType::isDynamic(v) && (v <= 0 || v > kMaxSizeAttr))
+      return opError<OpT>(loc, what, "[", i, "] must be positive",
+                          v > 0 ? " and at most 2^40" : "", ", got ", v);
   return success();
 }
 
@@ -48,6 +49,9 @@ static LogicalResult checkPatchList(std::optional<Location> loc,
 template <typename OpT>
 static LogicalResult checkDivides(std::optional<Location> loc, int64_t n,
                                   int64_t p, size_t axis) {
+  if (!ShapedType::isDynamic(p) && p <= 0)
+    return opError<OpT>(loc, "patch size on spatial axis ", axis,
+                        " must be positive, got ", p);
   if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(p) && n % p != 0)
     return opError<OpT>(loc, "patch size ", p,
                         " does not divide the grid size ", n,
@@ -74,10 +78,13 @@ LogicalResult PatchifyOp::inferReturnTypes(MLIRContext *,
     int64_t n = x->getDimSize(2 + i);
     if (failed(checkDivides<PatchifyOp>(loc, n, patch[i], i)))
       return failure();
-    count = ShapedType::isDynamic(n) || ShapedType::isDynamic(patch[i]) ||
-                    ShapedType::isDynamic(count)
-                ? ShapedType::kDynamic
-                : count * (n / patch[i]);
+    FailureOr<int64_t> next = staticProduct<PatchifyOp>(
+        loc, count,
+        ShapedType::isDynamic(n) ? ShapedType::kDynamic : n / patch[i],
+        "the patch count");
+    if (failed(next))
+      return failure();
+    count = *next;
   }
   SmallVector<int64_t> shape = {x->getDimSize(0), count, x->getDimSize(1)};
   shape.append(patch.begin(), patch.end());
@@ -106,10 +113,15 @@ LogicalResult UnpatchifyOp::inferReturnTypes(MLIRContext *,
     int64_t p = t->getDimSize(3 + i);
     if (failed(checkDivides<OpT>(loc, grid[i], p, i)))
       return failure();
-    count = ShapedType::isDynamic(p) || ShapedType::isDynamic(grid[i]) ||
-                    ShapedType::isDynamic(count)
-                ? ShapedType::kDynamic
-                : count * (grid[i] / p);
+    FailureOr<int64_t> next = staticProduct<OpT>(
+        loc, count,
+        ShapedType::isDynamic(p) || ShapedType::isDynamic(grid[i])
+            ? ShapedType::kDynamic
+            : grid[i] / p,
+        "the patch count");
+    if (failed(next))
+      return failure();
+    count = *next;
   }
   if (sizesConflict(count, t->getDimSize(1)))
     return opError<OpT>(loc, "input has ", t->getDimSize(1),

@@ -75,13 +75,6 @@ static LogicalResult checkDloss(std::optional<Location> loc, Value dloss) {
   return success();
 }
 
-/// a * b, dynamic if either is.
-static int64_t mulSizes(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
-             ? ShapedType::kDynamic
-             : a * b;
-}
-
 /// `shape` with its first two dims replaced by (d0, d1).
 static SmallVector<int64_t> withRows(ArrayRef<int64_t> shape, int64_t d0,
                                      int64_t d1) {
@@ -201,11 +194,17 @@ LogicalResult DispatchOp::inferReturnTypes(MLIRContext *context,
                                                       *experts, "experts")))
     return failure();
   int64_t numExperts = getKnownInt(adaptor.getNumExperts());
-  if (!ShapedType::isDynamic(numExperts) && numExperts < 1)
-    return opError<OpT>(loc, "num_experts must be at least 1, got ",
+  if (!ShapedType::isDynamic(numExperts) &&
+      (numExperts < 1 || numExperts > kMaxSizeAttr))
+    return opError<OpT>(loc, "num_experts must be at least 1",
+                        numExperts < 1 ? "" : " and at most 2^40", ", got ",
                         numExperts);
   int64_t b = tokens->getDimSize(0);
-  int64_t rows = mulSizes(tokens->getDimSize(1), experts->getDimSize(2));
+  FailureOr<int64_t> routed = staticProduct<OpT>(
+      loc, tokens->getDimSize(1), experts->getDimSize(2), "the routed rows");
+  if (failed(routed))
+    return failure();
+  int64_t rows = *routed;
   auto i64 = IntegerType::get(context, 64);
   inferred.push_back(RankedTensorType::get(
       withRows(tokens->getShape(), b, rows), tokens->getElementType()));
@@ -233,7 +232,11 @@ static LogicalResult checkRagged(std::optional<Location> loc,
           checkDim<OpT>(loc, *source, "source", rows, rowsName, 1, "rows")) ||
       failed(checkDim<OpT>(loc, gates, "gates", rows, rowsName, 0, "batch")))
     return failure();
-  int64_t slots = mulSizes(gates.getDimSize(1), gates.getDimSize(2));
+  FailureOr<int64_t> gateSlots = staticProduct<OpT>(
+      loc, gates.getDimSize(1), gates.getDimSize(2), "the gate slots");
+  if (failed(gateSlots))
+    return failure();
+  int64_t slots = *gateSlots;
   if (sizesConflict(slots, rows.getDimSize(1)))
     return opError<OpT>(loc, "gates hold ", slots,
                         " slots per sample (T·k) but ", rowsName, " has ",
@@ -319,8 +322,10 @@ AllocationKlOp::inferReturnTypes(MLIRContext *context,
                                false, 3)))
     return failure();
   int64_t numExperts = getKnownInt(adaptor.getNumExperts());
-  if (!ShapedType::isDynamic(numExperts) && numExperts < 1)
-    return opError<OpT>(loc, "num_experts must be at least 1, got ",
+  if (!ShapedType::isDynamic(numExperts) &&
+      (numExperts < 1 || numExperts > kMaxSizeAttr))
+    return opError<OpT>(loc, "num_experts must be at least 1",
+                        numExperts < 1 ? "" : " and at most 2^40", ", got ",
                         numExperts);
   inferred.push_back(lossType(context));
   return success();

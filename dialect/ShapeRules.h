@@ -12,6 +12,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::shodh {
 
@@ -29,6 +30,37 @@ inline std::string typeName(Type type) {
   llvm::raw_string_ostream os(text);
   type.print(os);
   return text;
+}
+
+/// The largest value a size attribute (modes, patch sizes, strides,
+/// paddings, expert counts) may hold: sums and products of a few of them stay
+/// far inside int64 (no tensor axis can be that long anyway: the runtime
+/// refuses tensors over 2^48 bytes).
+constexpr int64_t kMaxSizeAttr = int64_t(1) << 40;
+
+/// `a` * `b` for static sizes (kDynamic if either is dynamic); fails with
+/// "<what> <a> * <b> overflows 64 bits" if the product does not fit.
+template <typename OpT>
+inline FailureOr<int64_t> staticProduct(std::optional<Location> loc, int64_t a,
+                                        int64_t b, StringRef what) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  std::optional<int64_t> r = llvm::checkedMul(a, b);
+  if (!r || ShapedType::isDynamic(*r))
+    return opError<OpT>(loc, what, " ", a, " * ", b, " overflows 64 bits");
+  return *r;
+}
+
+/// `a` + `b` likewise.
+template <typename OpT>
+inline FailureOr<int64_t> staticSum(std::optional<Location> loc, int64_t a,
+                                    int64_t b, StringRef what) {
+  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
+    return ShapedType::kDynamic;
+  std::optional<int64_t> r = llvm::checkedAdd(a, b);
+  if (!r || ShapedType::isDynamic(*r))
+    return opError<OpT>(loc, what, " ", a, " + ", b, " overflows 64 bits");
+  return *r;
 }
 
 /// Returns true if the static sizes `a` and `b` disagree.

@@ -75,8 +75,9 @@ template <typename OpT>
 inline LogicalResult checkPositive(std::optional<Location> loc,
                                    ArrayRef<int64_t> values, StringRef what) {
   for (auto [index, value] : llvm::enumerate(values))
-    if (!ShapedType::isDynamic(value) && value <= 0)
-      return opError<OpT>(loc, what, "[", index, "] must be positive, got ",
+    if (!ShapedType::isDynamic(value) && (value <= 0 || value > kMaxSizeAttr))
+      return opError<OpT>(loc, what, "[", index, "] must be positive",
+                          value > 0 ? " and at most 2^40" : "", ", got ",
                           value);
   return success();
 }

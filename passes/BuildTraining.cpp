@@ -322,6 +322,13 @@ private:
         !isa<RankedTensorType>(infer.getResultTypes()[0]))
       return infer.emitOpError("must return exactly one ranked tensor (the "
                                "prediction) to build training programs");
+    Type element =
+        cast<RankedTensorType>(infer.getResultTypes()[0]).getElementType();
+    if (!element.isF32() && !element.isF64())
+      return infer.emitOpError("returns a tensor of ")
+             << element
+             << "; training needs an f32 or f64 prediction (the loss "
+                "compares it with a target of the same type)";
     if (failed(checkTrainingTerms(module, infer)))
       return failure();
     for (Operation &op : infer.getBody().front())

@@ -73,8 +73,16 @@ private:
   /// creating the parameter the first time.
   FailureOr<StringAttr> getInstance(ReadOp read, int64_t iteration) {
     ParamOp param = read.getParamOp();
-    if (!param)
+    if (!param) {
+      if (SymbolTable::lookupNearestSymbolFrom<StateOp>(read,
+                                                        read.getParamAttr()))
+        return read.emitOpError("reads the state ")
+               << read.getParamAttr()
+               << " inside shodh.repeat; only a shodh.param gets one "
+                  "instance per iteration (read the state before the repeat "
+                  "and pass it in as an operand)";
       return read.emitOpError("unknown parameter ") << read.getParamAttr();
+    }
     auto key = std::make_pair(param.getOperation(), iteration);
     auto it = instances.find(key);
     if (it != instances.end())

@@ -202,7 +202,7 @@ func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf3
 // -----
 
 func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
-  // expected-error @+1 {{'shodh.moe' op w1 has 3 experts (dim 0) but offsets (E+1 entries) gives 4}}
+  // expected-error @+1 {{'shodh.moe' op w1 has 3 experts (dim 0) but num_experts is 4}}
   %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 4 : i64} : (tensor<2x4x3xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
   return
 }
@@ -276,5 +276,29 @@ func.func @f(%t: tensor<2x4x3xf64>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf3
 func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<3x4x2xi64>, %g: tensor<3x4x2xf32>, %w1: tensor<3x5x3xf32>, %b1: tensor<3x5xf32>, %w2: tensor<3x3x5xf32>, %b2: tensor<3x3xf32>) {
   // expected-error @+1 {{'shodh.moe' op experts dimension #0 is 3 but the tokens have 2}}
   %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 3 : i64} : (tensor<2x4x3xf32>, tensor<3x4x2xi64>, tensor<3x4x2xf32>, tensor<3x5x3xf32>, tensor<3x5xf32>, tensor<3x3x5xf32>, tensor<3x3xf32>) -> tensor<2x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3x8x8xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %ws: tensor<3x3x5x4x4xcomplex<f32>>, %wk: tensor<3x5x3xf32>) {
+  // expected-error @+1 {{'shodh.moe' op expert "fno" takes 3 parameters (wspec, wskip, bskip), got 2}}
+  %y = shodh.moe %t, %ids, %g, %ws, %wk {expert = "fno", num_experts = 3 : i64, modes = array<i64: 4, 4, 4>} : (tensor<2x4x3x8x8xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x3x5x4x4xcomplex<f32>>, tensor<3x5x3xf32>) -> tensor<2x4x5x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3x8x8xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %ws: tensor<3x3x5x4x4xcomplex<f32>>, %wk: tensor<3x5x3xf32>, %bk: tensor<3x5xf32>) {
+  // expected-error @+1 {{'shodh.moe' op expert "fno" needs the attribute 'modes' (one mode count per expert)}}
+  %y = shodh.moe %t, %ids, %g, %ws, %wk, %bk {expert = "fno", num_experts = 3 : i64} : (tensor<2x4x3x8x8xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x3x5x4x4xcomplex<f32>>, tensor<3x5x3xf32>, tensor<3x5xf32>) -> tensor<2x4x5x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @f(%t: tensor<2x4x3x8x8xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf32>, %ws: tensor<3x3x5x4x4xcomplex<f32>>, %wk: tensor<3x5x3xf32>, %bk: tensor<3x5xf32>) {
+  // expected-error @+1 {{'shodh.moe' op wspec has 3 experts (dim 0) but num_experts is 2}}
+  %y = shodh.moe %t, %ids, %g, %ws, %wk, %bk {expert = "fno", num_experts = 2 : i64, modes = array<i64: 4, 4>} : (tensor<2x4x3x8x8xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<3x3x5x4x4xcomplex<f32>>, tensor<3x5x3xf32>, tensor<3x5xf32>) -> tensor<2x4x5x8x8xf32>
   return
 }

@@ -294,6 +294,17 @@ module attributes {shodh.train = {}} {
 
 // -----
 
+// A prediction that is not real floating point has no loss (was: LLVM ERROR
+// "Failed to infer result type(s)" building shodh.mse_loss).
+module attributes {shodh.train = {}} {
+  // expected-error @+1 {{'func.func' op returns a tensor of 'i32'; training needs an f32 or f64 prediction (the loss compares it with a target of the same type)}}
+  func.func @infer(%x: tensor<2xi32>) -> tensor<2xi32> {
+    return %x : tensor<2xi32>
+  }
+}
+
+// -----
+
 module attributes {shodh.train = {}} {
   func.func @infer(%x: tensor<2xf32>) -> tensor<2xf32> {
     // expected-error @+1 {{'shodh.repeat' op has regions; run --shodh-expand-repeats before --shodh-build-training}}

@@ -155,3 +155,18 @@ func.func @clash(%x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// A state has one value, not one per iteration.
+shodh.state @s {init = {kind = "zeros"}} : tensor<4xf32>
+func.func @state(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %r = shodh.repeat (%x) {count = 2 : i64} : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    // expected-error @+1 {{'shodh.read' op reads the state @s inside shodh.repeat; only a shodh.param gets one instance per iteration (read the state before the repeat and pass it in as an operand)}}
+    %s = shodh.read @s : tensor<4xf32>
+    %b = shodh.add %a, %s : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    shodh.yield %b : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}

@@ -1,0 +1,27 @@
+// Verifier messages of spectral_conv_grad_weight and
+// spectral_conv_grad_saved, one per split: operands whose batch disagrees and
+// a saved spectrum of the wrong rank.
+// RUN: shodh-opt %s -split-input-file -verify-diagnostics
+
+func.func @f(%x: tensor<2x4x8xf32>, %dy: tensor<3x4x8xf32>) {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_weight' op dimension #0: input has 2 but dy has 3}}
+  %y = shodh.spectral_conv_grad_weight %x, %dy {modes = array<i64: 3>} : (tensor<2x4x8xf32>, tensor<3x4x8xf32>) -> tensor<4x4x3xcomplex<f32>>
+  return
+}
+
+// -----
+
+// The spectrum lacks its mode axis.
+func.func @f(%s: tensor<2x4xcomplex<f32>>, %dy: tensor<2x5x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_saved' op spectrum must be [B, I, truncated modes], got 'tensor<2x4xcomplex<f32>>'}}
+  %dx, %dw = shodh.spectral_conv_grad_saved %s, %dy, %w {modes = array<i64: 3>} : (tensor<2x4xcomplex<f32>>, tensor<2x5x8xf32>, tensor<4x5x3xcomplex<f32>>) -> (tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>)
+  return
+}
+
+// -----
+
+func.func @f(%s: tensor<3x4x3xcomplex<f32>>, %dy: tensor<2x5x8xf32>, %w: tensor<4x5x3xcomplex<f32>>) {
+  // expected-error @+1 {{'shodh.spectral_conv_grad_saved' op spectrum dimension #0 is 3 but dx has 2}}
+  %dx, %dw = shodh.spectral_conv_grad_saved %s, %dy, %w {modes = array<i64: 3>} : (tensor<3x4x3xcomplex<f32>>, tensor<2x5x8xf32>, tensor<4x5x3xcomplex<f32>>) -> (tensor<2x4x8xf32>, tensor<4x5x3xcomplex<f32>>)
+  return
+}

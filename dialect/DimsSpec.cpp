@@ -46,7 +46,13 @@ resolveDimEntry(function_ref<InFlightDiagnostic()> emitError, StringRef noun,
                 Attribute entry, unsigned index, DictionaryAttr hyper,
                 DimsContext context, int64_t batch, int64_t &size) {
   if (auto literal = dyn_cast<IntegerAttr>(entry)) {
-    size = literal.getInt();
+    // Not getInt(): a wider integer would be truncated, and INT64_MIN is
+    // the value that means "unknown" to the shape rules.
+    const APInt &v = literal.getValue();
+    if (v.getSignificantBits() > 64 || ShapedType::isDynamic(v.getSExtValue()))
+      return emitError() << noun << " entry #" << index << " (" << entry
+                         << ") must be a positive 64-bit integer";
+    size = v.getSExtValue();
   } else if (auto name = dyn_cast<StringAttr>(entry)) {
     if (failed(resolveNamedDim(emitError, noun, name.getValue(), index, hyper,
                                context, batch, size)))

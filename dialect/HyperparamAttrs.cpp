@@ -79,6 +79,14 @@ LogicalResult mlir::shodh::verifyHyperparamAttrs(Operation *op) {
   DictionaryAttr hyper = getEnclosingHyperparams(op);
   for (StringRef name : iface.getHyperparamAttrNames()) {
     Attribute attr = op->getAttr(name);
+    // INT64_MIN is how the shape rules spell "unknown" (an unbound
+    // expression); written literally it would skip every check.
+    if (auto list = dyn_cast_or_null<DenseI64ArrayAttr>(attr))
+      for (auto [i, v] : llvm::enumerate(list.asArrayRef()))
+        if (ShapedType::isDynamic(v))
+          return emitError() << "'" << name << "'[" << i << "] = " << v
+                             << " is reserved (it stands for an unknown "
+                                "size); write a size";
     if (!isBoundHyperparamAttr(attr) &&
         failed(resolveAttr(emitError, name, attr, hyper)))
       return failure();

@@ -102,6 +102,11 @@ static LogicalResult verifyHyperparamEntry(Operation *op,
     return op->emitOpError("hyperparameter 'B': the name is reserved for the "
                            "batch dimension (\"B\" in shodh.dims; set it "
                            "with shodhc --batch)");
+  if (auto i = dyn_cast<IntegerAttr>(entry.getValue());
+      i && !i.getType().isIndex() && i.getValue().getSignificantBits() > 64)
+    return op->emitOpError("hyperparameter '")
+           << entry.getName().getValue() << "' = " << i
+           << " does not fit in 64 bits";
   if (classifyHyperparam(entry.getValue()))
     return success();
   return op->emitOpError("hyperparameter '")

@@ -82,3 +82,31 @@ func.func @f(%t: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>, %g: tensor<2x4x2xf3
   %y = shodh.moe %t, %ids, %g, %w1, %b1, %w2, %b2 {expert = "mlp", num_experts = 9223372036854775807 : i64} : (tensor<2x4x3xf32>, tensor<2x4x2xi64>, tensor<2x4x2xf32>, tensor<?x5x3xf32>, tensor<?x5xf32>, tensor<?x3x5xf32>, tensor<?x3xf32>) -> tensor<2x4x3xf32>
   return
 }
+
+// -----
+
+// INT64_MIN is the shape rules' "unknown size": written literally it used to
+// skip every check (and shodhc wrote a model the runtime refused).
+func.func @f(%f: tensor<2x4x8x5xcomplex<f32>>) {
+  // expected-error @+1 {{'shodh.spectral_truncate' op 'modes'[0] = -9223372036854775808 is reserved (it stands for an unknown size); write a size}}
+  %t = shodh.spectral_truncate %f {modes = array<i64: -9223372036854775808, 2>} : (tensor<2x4x8x5xcomplex<f32>>) -> tensor<2x4x4x2xcomplex<f32>>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'shodh.param' op dims entry #0 (-9223372036854775808 : i64) must be a positive 64-bit integer}}
+shodh.param @w {dims = [-9223372036854775808, 3], init = {kind = "zeros"}} : tensor<?x3xf32>
+
+// -----
+
+// Integers wider than 64 bits used to be truncated silently (width 2^64 + 4
+// became 4).
+// expected-error @+1 {{'shodh.param' op dims entry #0 (18446744073709551620 : i128) must be a positive 64-bit integer}}
+shodh.param @w {dims = [18446744073709551620 : i128, 3], init = {kind = "zeros"}} : tensor<?x3xf32>
+
+// -----
+
+// expected-error @+1 {{'builtin.module' op hyperparameter 'width' = 18446744073709551620 : i128 does not fit in 64 bits}}
+module attributes {shodh.hyperparams = {width = 18446744073709551620 : i128}} {
+}

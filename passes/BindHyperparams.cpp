@@ -98,6 +98,11 @@ LogicalResult applyOverride(ModuleOp module, DictionaryAttr declared,
                             StringRef key, StringRef value,
                             NamedAttrList &entries) {
   Attribute old = declared ? declared.get(key) : Attribute();
+  if (!old && key == "B")
+    return module.emitError("'B' is the batch dimension, not a "
+                            "hyperparameter: fix it with shodhc --batch N "
+                            "(the model declares: ")
+           << listHyperparamNames(declared) << ")";
   if (!old)
     return module.emitError("unknown hyperparameter '")
            << key << "'; the model declares: " << listHyperparamNames(declared);

@@ -80,13 +80,21 @@ LogicalResult mlir::shodh::verifyHyperparamAttrs(Operation *op) {
   for (StringRef name : iface.getHyperparamAttrNames()) {
     Attribute attr = op->getAttr(name);
     // INT64_MIN is how the shape rules spell "unknown" (an unbound
-    // expression); written literally it would skip every check.
+    // expression); written literally, in a list or alone, it would skip
+    // every check.
+    auto reserved = [&](std::string where, int64_t v) {
+      return emitError() << "'" << name << "'" << where << " = " << v
+                         << " is reserved (it stands for an unknown size); "
+                            "write a size";
+    };
     if (auto list = dyn_cast_or_null<DenseI64ArrayAttr>(attr))
       for (auto [i, v] : llvm::enumerate(list.asArrayRef()))
         if (ShapedType::isDynamic(v))
-          return emitError() << "'" << name << "'[" << i << "] = " << v
-                             << " is reserved (it stands for an unknown "
-                                "size); write a size";
+          return reserved("[" + std::to_string(i) + "]", v);
+    if (auto literal = dyn_cast_or_null<IntegerAttr>(attr);
+        literal && literal.getValue().getSignificantBits() <= 64 &&
+        ShapedType::isDynamic(literal.getValue().getSExtValue()))
+      return reserved("", literal.getValue().getSExtValue());
     if (!isBoundHyperparamAttr(attr) &&
         failed(resolveAttr(emitError, name, attr, hyper)))
       return failure();

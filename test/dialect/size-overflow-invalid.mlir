@@ -110,3 +110,13 @@ shodh.param @w {dims = [18446744073709551620 : i128, 3], init = {kind = "zeros"}
 // expected-error @+1 {{'builtin.module' op hyperparameter 'width' = 18446744073709551620 : i128 does not fit in 64 bits}}
 module attributes {shodh.hyperparams = {width = 18446744073709551620 : i128}} {
 }
+
+// -----
+
+// The same for a scalar size attribute (was accepted: num_experts unknown).
+func.func @f(%tok: tensor<2x4x3xf32>, %ids: tensor<2x4x2xi64>) {
+  // expected-error @+1 {{'shodh.dispatch' op 'num_experts' = -9223372036854775808 is reserved (it stands for an unknown size); write a size}}
+  %s, %off, %src = shodh.dispatch %tok, %ids {num_experts = -9223372036854775808 : i64}
+      : (tensor<2x4x3xf32>, tensor<2x4x2xi64>) -> (tensor<2x8x3xf32>, tensor<4xi64>, tensor<2x8xi64>)
+  return
+}

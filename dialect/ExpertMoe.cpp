@@ -61,12 +61,14 @@ LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
   static const char *const kMlpNames[] = {"w1", "b1", "w2", "b2"};
   static const char *const kFnoNames[] = {"wspec", "wskip", "bskip"};
   const bool mlp = a.getExpert() == "mlp";
-  for (auto [i, p] : llvm::enumerate(params)) {
-    auto t = dyn_cast<RankedTensorType>(p.getType());
-    if (t && t.getRank() > 0 && sizesConflict(t.getDimSize(0), e) &&
-        i < (mlp ? 4u : 3u))
-      return opError<MoeOp>(loc, mlp ? kMlpNames[i] : kFnoNames[i], " has ",
-                            t.getDimSize(0),
+  ArrayRef<const char *> names = mlp ? kMlpNames
+                                 : a.getExpert() == "fno"
+                                     ? kFnoNames
+                                     : ArrayRef<const char *>();
+  for (size_t i = 0; i < std::min(params.size(), names.size()); ++i) {
+    auto t = dyn_cast<RankedTensorType>(params[i].getType());
+    if (t && t.getRank() > 0 && sizesConflict(t.getDimSize(0), e))
+      return opError<MoeOp>(loc, names[i], " has ", t.getDimSize(0),
                             " experts (dim 0) but num_experts is ", e);
   }
   if (mlp) {

@@ -38,29 +38,35 @@ inline std::string typeName(Type type) {
 /// refuses tensors over 2^48 bytes).
 constexpr int64_t kMaxSizeAttr = int64_t(1) << 40;
 
-/// `a` * `b` for static sizes (kDynamic if either is dynamic); fails with
-/// "<what> <a> * <b> overflows 64 bits" if the product does not fit.
-template <typename OpT>
-inline FailureOr<int64_t> staticProduct(std::optional<Location> loc, int64_t a,
-                                        int64_t b, StringRef what) {
+/// `checked`(`a`, `b`) for static sizes (kDynamic if either is dynamic);
+/// fails with "<what> <a> <sign> <b> overflows 64 bits" if the result does
+/// not fit (llvm::checkedMul / checkedAdd give nullopt) or is kDynamic's
+/// value.
+template <typename OpT, typename Checked>
+inline FailureOr<int64_t> staticArith(std::optional<Location> loc, int64_t a,
+                                      int64_t b, StringRef what, StringRef sign,
+                                      Checked checked) {
   if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
     return ShapedType::kDynamic;
-  std::optional<int64_t> r = llvm::checkedMul(a, b);
+  std::optional<int64_t> r = checked(a, b);
   if (!r || ShapedType::isDynamic(*r))
-    return opError<OpT>(loc, what, " ", a, " * ", b, " overflows 64 bits");
+    return opError<OpT>(loc, what, " ", a, " ", sign, " ", b,
+                        " overflows 64 bits");
   return *r;
 }
 
-/// `a` + `b` likewise.
+/// `a` * `b` of static sizes, checked (staticArith).
+template <typename OpT>
+inline FailureOr<int64_t> staticProduct(std::optional<Location> loc, int64_t a,
+                                        int64_t b, StringRef what) {
+  return staticArith<OpT>(loc, a, b, what, "*", llvm::checkedMul<int64_t>);
+}
+
+/// `a` + `b` of static sizes, checked (staticArith).
 template <typename OpT>
 inline FailureOr<int64_t> staticSum(std::optional<Location> loc, int64_t a,
                                     int64_t b, StringRef what) {
-  if (ShapedType::isDynamic(a) || ShapedType::isDynamic(b))
-    return ShapedType::kDynamic;
-  std::optional<int64_t> r = llvm::checkedAdd(a, b);
-  if (!r || ShapedType::isDynamic(*r))
-    return opError<OpT>(loc, what, " ", a, " + ", b, " overflows 64 bits");
-  return *r;
+  return staticArith<OpT>(loc, a, b, what, "+", llvm::checkedAdd<int64_t>);
 }
 
 /// Returns true if the static sizes `a` and `b` disagree.

@@ -5,19 +5,24 @@
 
 namespace shodh {
 
-void ErrorMetrics::addSample(const float *prediction, const float *target,
-                             int64_t n) {
-  double err = 0, norm = 0;
+void SquaredSums::add(const float *prediction, const float *target, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     double d = double(prediction[i]) - double(target[i]);
-    err += d * d, norm += double(target[i]) * double(target[i]);
+    error += d * d, this->target += double(target[i]) * double(target[i]);
   }
-  addSampleSums(err, norm, n);
 }
 
-void ErrorMetrics::addSampleSums(double sqErr, double sqTarget, int64_t n) {
-  relL2Sum_ += sqTarget > 0 ? std::sqrt(sqErr / sqTarget) : std::sqrt(sqErr);
-  sqErrSum_ += sqErr;
+void ErrorMetrics::addSample(const float *prediction, const float *target,
+                             int64_t n) {
+  SquaredSums sums;
+  sums.add(prediction, target, n);
+  addSampleSums(sums, n);
+}
+
+void ErrorMetrics::addSampleSums(const SquaredSums &sums, int64_t n) {
+  relL2Sum_ += sums.target > 0 ? std::sqrt(sums.error / sums.target)
+                               : std::sqrt(sums.error);
+  sqErrSum_ += sums.error;
   samples_ += 1, values_ += n;
 }
 

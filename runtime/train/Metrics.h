@@ -14,14 +14,22 @@
 
 namespace shodh {
 
+/// Σ (p − t)² and Σ t² of `n` values, in double.
+struct SquaredSums {
+  double error = 0, target = 0;
+
+  /// Adds the `n` values of `prediction` against `target`.
+  void add(const float *prediction, const float *target, int64_t n);
+};
+
 /// Running relative-L2 and MSE sums.
 class ErrorMetrics {
 public:
   /// Adds one sample of `n` values.
   void addSample(const float *prediction, const float *target, int64_t n);
-  /// Adds one sample of `n` values given its sums of squared errors and of
-  /// squared targets (a sample assembled from several pieces).
-  void addSampleSums(double sqErr, double sqTarget, int64_t n);
+  /// Adds one sample of `n` values given its sums (a sample assembled from
+  /// several pieces).
+  void addSampleSums(const SquaredSums &sums, int64_t n);
   /// Adds `rows` consecutive samples of `perSample` values each.
   void addBatch(const float *prediction, const float *target, int64_t rows,
                 int64_t perSample);

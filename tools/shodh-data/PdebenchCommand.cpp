@@ -69,15 +69,9 @@ void addPdebenchCommand(CLI::App &app, const std::string &commandLine) {
     std::vector<ImportField> fields;
     for (const std::string &name : chooseFields(*given, o->in, f))
       fields.push_back(ImportField{name, {name}, 0});
-    importTrajectories(
-        *o, f, fields, -1, "shodh-data pdebench (samples)", [&](Hdf5Writer &w) {
-          std::vector<int64_t> s = f.datasetShape(fields.front().dataset);
-          std::vector<int64_t> spatial(s.begin() + 2, s.end());
-          if (std::vector<double> e = uniformExtent(
-                  f, {"x-coordinate", "y-coordinate", "z-coordinate"}, spatial);
-              !e.empty())
-            w.writeDoublesAttr("/", "extent", e);
-        });
+    importTrajectories(*o, f, fields, -1,
+                       {"x-coordinate", "y-coordinate", "z-coordinate"},
+                       "shodh-data pdebench (samples)");
   });
 }
 

@@ -33,6 +33,11 @@ void ImportOptions::addTo(CLI::App *cmd) {
       ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
 }
 
+namespace {
+
+/// The domain length per spatial axis from the coordinate datasets
+/// `coordinates[a]` (uniform cell centres: points × spacing), or empty when
+/// one is missing, has another length than `spatial[a]`, or is not uniform.
 std::vector<double> uniformExtent(const Hdf5Reader &f,
                                   const std::vector<std::string> &coordinates,
                                   const std::vector<int64_t> &spatial) {
@@ -51,8 +56,6 @@ std::vector<double> uniformExtent(const Hdf5Reader &f,
   }
   return extent;
 }
-
-namespace {
 
 /// What the import reads and writes.
 struct ImportPlan {
@@ -194,7 +197,9 @@ std::vector<int64_t> rowsOf(int64_t n, int64_t channels,
 
 void importTrajectories(ImportOptions &o, const Hdf5Reader &f,
                         const std::vector<ImportField> &fields,
-                        int64_t spatialRank, const std::string &label,
+                        int64_t spatialRank,
+                        const std::vector<std::string> &coordinates,
+                        const std::string &label,
                         const std::function<void(Hdf5Writer &)> &extraAttrs) {
   if (Status st = checkNotSameFile(o.in, o.out, "--in"); !st.ok())
     throw Error(st.message());
@@ -250,7 +255,11 @@ void importTrajectories(ImportOptions &o, const Hdf5Reader &f,
   w.writeIntsAttr("/", "time_indices", p.kept);
   w.writeStringsAttr("/", "source", {o.in});
   w.writeStringsAttr("/", "generator", {o.commandLine});
-  extraAttrs(w);
+  if (std::vector<double> e = uniformExtent(f, coordinates, p.spatial);
+      !e.empty())
+    w.writeDoublesAttr("/", "extent", e);
+  if (extraAttrs)
+    extraAttrs(w);
   w.commit();
   fmt::print("wrote {}: trajectories {}{}\n", o.out, formatShape(trajShape),
              p.windows > 0

@@ -40,20 +40,16 @@ struct ImportOptions {
   void addTo(CLI::App *cmd);
 };
 
-/// The domain length per spatial axis from the coordinate datasets
-/// `coordinates[a]` (uniform cell centres: points × spacing), or empty when
-/// one is missing, has another length than `spatial[a]`, or is not uniform.
-std::vector<double> uniformExtent(const Hdf5Reader &file,
-                                  const std::vector<std::string> &coordinates,
-                                  const std::vector<int64_t> &spatial);
-
 /// Checks `fields` against `file` (floating point, one shape (N, T,
-/// `spatialRank` spatial axes, components)) and the options, then writes
-/// `o.out`: `trajectories`, the pairs with --window, the common attributes,
-/// and those `extraAttrs` writes. `label` names the progress line.
-void importTrajectories(ImportOptions &o, const Hdf5Reader &file,
-                        const std::vector<ImportField> &fields,
-                        int64_t spatialRank, const std::string &label,
-                        const std::function<void(Hdf5Writer &)> &extraAttrs);
+/// `spatialRank` spatial axes (-1: 1 to 3), components)) and the options,
+/// then writes `o.out`: `trajectories`, the pairs with --window, the common
+/// attributes, `extent` when the datasets `coordinates` (one per spatial
+/// axis) are uniform cell centres (points × spacing), and what `extraAttrs`
+/// writes. `label` names the progress line.
+void importTrajectories(
+    ImportOptions &o, const Hdf5Reader &file,
+    const std::vector<ImportField> &fields, int64_t spatialRank,
+    const std::vector<std::string> &coordinates, const std::string &label,
+    const std::function<void(Hdf5Writer &)> &extraAttrs = {});
 
 } // namespace shodh

@@ -172,23 +172,16 @@ void addWellCommand(CLI::App &app, const std::string &commandLine) {
     Hdf5Reader f(o->in);
     WellFile w = describeFile(o->in, f);
     std::vector<ImportField> fields = chooseFields(*given, o->in, w);
-    importTrajectories(
-        *o, f, fields, w.spatialRank, "shodh-data well (samples)",
-        [&](Hdf5Writer &out) {
-          std::vector<int64_t> s = f.datasetShape(fields.front().dataset);
-          std::vector<int64_t> spatial(s.begin() + 2,
-                                       s.begin() + 2 + w.spatialRank);
-          std::vector<std::string> coords;
-          for (const std::string &a : w.axisNames)
-            coords.push_back("dimensions/" + a);
-          if (std::vector<double> e = uniformExtent(f, coords, spatial);
-              !e.empty())
-            out.writeDoublesAttr("/", "extent", e);
-          std::vector<std::string> name =
-              f.readStringsAttr("/", "dataset_name");
-          if (!name.empty())
-            out.writeStringsAttr("/", "pde", {name.front()});
-        });
+    std::vector<std::string> coords;
+    for (const std::string &a : w.axisNames)
+      coords.push_back("dimensions/" + a);
+    importTrajectories(*o, f, fields, w.spatialRank, coords,
+                       "shodh-data well (samples)", [&](Hdf5Writer &out) {
+                         std::vector<std::string> name =
+                             f.readStringsAttr("/", "dataset_name");
+                         if (!name.empty())
+                           out.writeStringsAttr("/", "pde", {name.front()});
+                       });
   });
 }
 

@@ -182,14 +182,15 @@ int64_t rolloutSteps(const EvalOptions &o, const RolloutShape &shape,
   return o.rolloutSteps != 0 ? o.rolloutSteps : fitAll;
 }
 
-/// Loads the model, the data (via `load`) and the weights, and returns the
-/// session ready to evaluate. Prints the notes of the restore.
+/// The model, the checkpoints and a session holding their values.
 struct EvalSetup {
   ModelDesc model;
   std::vector<Checkpoint> ckpts;
   std::unique_ptr<Session> session;
 };
 
+/// Loads the model, the data (via `load`) and the weights, and returns the
+/// session ready to evaluate. Prints the notes of the restore.
 EvalSetup setUp(const EvalOptions &o, const std::function<void()> &load) {
   std::vector<std::pair<std::string, std::string>> inputs = {
       {"model", o.model}};
@@ -232,7 +233,6 @@ void printHeader(const EvalOptions &o, const std::vector<Checkpoint> &ckpts) {
 void runRollout(const EvalOptions &o) {
   std::vector<Trajectories> sets;
   RolloutShape shape;
-  int64_t steps = 0;
   EvalSetup e = setUp(o, [&] {
     for (const std::string &path : o.data)
       sets.push_back(loadTrajectories(path, o.rollout));
@@ -246,7 +246,7 @@ void runRollout(const EvalOptions &o) {
           t.path, t.dataset, s.channels, sets.front().path, shape.channels));
     shape = s;
   }
-  steps = rolloutSteps(o, shape, sets);
+  const int64_t steps = rolloutSteps(o, shape, sets);
   Normalizer norm = normalizerOf(e.ckpts, shape.windowIn * shape.channels,
                                  shape.windowOut * shape.channels);
   Predictor predictor(*e.session, norm, o.batch);

@@ -131,36 +131,32 @@ RolloutErrors rollout(Predictor &predictor, const Trajectories &t,
                 step.inputs.values.begin() + i * in);
 
   RolloutErrors e{t.path, t.path, {}, {}};
-  std::vector<double> sqErr(size_t(n), 0.0), sqRef(size_t(n), 0.0);
+  std::vector<SquaredSums> sums(static_cast<size_t>(n));
   std::vector<float> next(step.inputs.values.size());
+  // The next window is the last W_in snapshots of (window, prediction): the
+  // window's last `kept` values, then the prediction's last `fresh`.
+  const int64_t kept = std::max<int64_t>(in - out, 0), fresh = in - kept;
   for (int64_t k = 0; k < steps; ++k) {
     const int64_t first = shape.windowIn + k * shape.windowOut;
-    for (int64_t i = 0; i < n; ++i)
+    for (int64_t i = 0; i < n; ++i) {
       std::copy_n(data + i * perTrajectory + first * snap, out,
                   step.targets.values.begin() + i * out);
-    // The next window: the last W_in snapshots of (window, prediction).
-    const int64_t kept = std::max<int64_t>(in - out, 0);
-    for (int64_t i = 0; i < n; ++i)
-      std::copy_n(step.inputs.values.begin() + i * in + (in - kept), kept,
+      std::copy_n(step.inputs.values.begin() + i * in + fresh, kept,
                   next.begin() + i * in);
+    }
     e.steps.push_back(
         predictor.evaluate(step, [&](const Batch &b, const float *pred) {
           for (int64_t r = 0; r < b.rows; ++r) {
             const int64_t i = b.samples[r];
             const float *p = pred + r * out;
-            const float *ref = step.targets.values.data() + i * out;
-            for (int64_t v = 0; v < out; ++v) {
-              const double d = double(p[v]) - double(ref[v]);
-              sqErr[i] += d * d, sqRef[i] += double(ref[v]) * double(ref[v]);
-            }
-            std::copy_n(p + (out - (in - kept)), in - kept,
-                        next.begin() + i * in + kept);
+            sums[i].add(p, step.targets.values.data() + i * out, out);
+            std::copy_n(p + (out - fresh), fresh, next.begin() + i * in + kept);
           }
         }));
     step.inputs.values.swap(next);
   }
-  for (int64_t i = 0; i < n; ++i)
-    e.whole.addSampleSums(sqErr[i], sqRef[i], steps * out);
+  for (const SquaredSums &s : sums)
+    e.whole.addSampleSums(s, steps * out);
   return e;
 }
 

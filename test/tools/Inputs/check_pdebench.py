@@ -92,10 +92,16 @@ def report(errors, what):
     print(f"PASS: {what} match numpy")
 
 
-def add_window_options(parser):
+def add_check_parser(sub):
+    """The `check IN.h5 OUT.h5 [--fields] [--samples] [--every] [--window
+    ...]` subcommand both checkers share."""
+    c = sub.add_parser("check")
+    c.add_argument("input")
+    c.add_argument("out")
+    c.add_argument("--fields", default="")
     for k in ("samples", "window", "window-out", "window-stride"):
-        parser.add_argument("--" + k, type=int, default=0)
-    parser.add_argument("--every", type=int, default=1)
+        c.add_argument("--" + k, type=int, default=0)
+    c.add_argument("--every", type=int, default=1)
 
 
 def check(a):
@@ -123,11 +129,7 @@ def main():
     m = sub.add_parser("make-cfd")
     m.add_argument("out")
     m.add_argument("--dims", type=int, default=2)
-    c = sub.add_parser("check")
-    c.add_argument("input")
-    c.add_argument("out")
-    c.add_argument("--fields", default="")
-    add_window_options(c)
+    add_check_parser(sub)
     a = ap.parse_args()
     {"make-scalar": make_scalar, "make-cfd": make_cfd, "check": check}[a.cmd](a)
 

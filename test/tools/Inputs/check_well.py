@@ -21,7 +21,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from check_pdebench import add_window_options, check_import, report, strings  # noqa: E402
+from check_pdebench import add_check_parser, check_import, report, strings  # noqa: E402
 
 
 def make(a):
@@ -82,11 +82,7 @@ def main():
     m = sub.add_parser("make")
     m.add_argument("out")
     m.add_argument("--t2", default="dd", choices=["dd", "flat"])
-    c = sub.add_parser("check")
-    c.add_argument("input")
-    c.add_argument("out")
-    c.add_argument("--fields", default="")
-    add_window_options(c)
+    add_check_parser(sub)
     a = ap.parse_args()
     {"make": make, "check": check}[a.cmd](a)
 

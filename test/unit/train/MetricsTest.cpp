@@ -38,13 +38,18 @@ TEST(MetricsTest, SampleSumsEqualTheSampleAssembledFromPieces) {
   float p[] = {1, 2, 3, 5}, t[] = {1, 1, 2, 2};
   ErrorMetrics whole, pieces;
   whole.addSample(p, t, 4);
-  pieces.addSampleSums(0.0 + 1.0 + 1.0 + 9.0, 1.0 + 1.0 + 4.0 + 4.0, 4);
+  SquaredSums sums;
+  sums.add(p, t, 2); // the sample in two pieces
+  sums.add(p + 2, t + 2, 2);
+  EXPECT_DOUBLE_EQ(sums.error, 0.0 + 1.0 + 1.0 + 9.0);
+  EXPECT_DOUBLE_EQ(sums.target, 1.0 + 1.0 + 4.0 + 4.0);
+  pieces.addSampleSums(sums, 4);
   EXPECT_EQ(pieces.samples(), 1);
   EXPECT_DOUBLE_EQ(pieces.relL2(), whole.relL2());
   EXPECT_DOUBLE_EQ(pieces.mse(), whole.mse());
   EXPECT_DOUBLE_EQ(pieces.relL2(), std::sqrt(11.0 / 10.0));
   ErrorMetrics zero;
-  zero.addSampleSums(4.0, 0.0, 2); // target zero: the absolute norm
+  zero.addSampleSums(SquaredSums{4.0, 0.0}, 2); // target zero: absolute
   EXPECT_DOUBLE_EQ(zero.relL2(), 2.0);
 }
 

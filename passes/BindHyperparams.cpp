@@ -144,6 +144,27 @@ LogicalResult bindGlobal(OpT param, DictionaryAttr hyper) {
   return success();
 }
 
+/// Checks that no static dimension of argument type `type` is changed
+/// through the batch symbol: a "B" entry on an axis the type fixes would
+/// silently turn that axis into the batch size.
+LogicalResult checkBatchEntries(function_ref<InFlightDiagnostic()> emitError,
+                                ArrayAttr dims, RankedTensorType type,
+                                RankedTensorType bound) {
+  for (auto [index, entry] : llvm::enumerate(dims)) {
+    auto name = dyn_cast<StringAttr>(entry);
+    int64_t fixed = type.getDimSize(index);
+    if (!name || name.getValue() != kBatchSymbol ||
+        ShapedType::isDynamic(fixed) || bound.getDimSize(index) == fixed)
+      continue;
+    return emitError() << "dims entry #" << index << " is the batch dimension '"
+                       << kBatchSymbol << "' but dimension #" << index << " is "
+                       << fixed << " in the type " << type
+                       << "; write '?' there to take the batch size, or give "
+                          "that axis its own size";
+  }
+  return success();
+}
+
 /// Rewrites the argument types of `func` from their `shodh.dims`; result
 /// types follow the return.
 LogicalResult bindFunction(func::FuncOp func, DictionaryAttr hyper,
@@ -160,7 +181,8 @@ LogicalResult bindFunction(func::FuncOp func, DictionaryAttr hyper,
     FailureOr<RankedTensorType> type =
         resolveType(emitError, dims, tensor.getElementType(), hyper,
                     DimsContext::Argument, batch);
-    if (failed(type))
+    if (failed(type) ||
+        failed(checkBatchEntries(emitError, dims, tensor, *type)))
       return failure();
     inputs[i] = *type;
     if (!func.isExternal())

@@ -322,13 +322,19 @@ private:
         !isa<RankedTensorType>(infer.getResultTypes()[0]))
       return infer.emitOpError("must return exactly one ranked tensor (the "
                                "prediction) to build training programs");
-    Type element =
-        cast<RankedTensorType>(infer.getResultTypes()[0]).getElementType();
+    auto prediction = cast<RankedTensorType>(infer.getResultTypes()[0]);
+    Type element = prediction.getElementType();
     if (!element.isF32() && !element.isF64())
       return infer.emitOpError("returns a tensor of ")
              << element
              << "; training needs an f32 or f64 prediction (the loss "
                 "compares it with a target of the same type)";
+    if (llvm::is_contained(prediction.getShape(), 0))
+      return infer.emitOpError("returns ")
+             << prediction
+             << ", which has no elements; training needs a prediction "
+                "with a positive size on every axis (the target takes its "
+                "shape)";
     if (failed(checkTrainingTerms(module, infer)))
       return failure();
     for (Operation &op : infer.getBody().front())

@@ -305,6 +305,17 @@ module attributes {shodh.train = {}} {
 
 // -----
 
+// A prediction with no elements gives a target with a 0-sized axis (was: a
+// dims error on an "argument #1" that @infer does not have).
+module attributes {shodh.train = {}} {
+  // expected-error @+1 {{'func.func' op returns 'tensor<2x0xf32>', which has no elements; training needs a prediction with a positive size on every axis (the target takes its shape)}}
+  func.func @infer(%x: tensor<2x0xf32>) -> tensor<2x0xf32> {
+    return %x : tensor<2x0xf32>
+  }
+}
+
+// -----
+
 module attributes {shodh.train = {}} {
   func.func @infer(%x: tensor<2xf32>) -> tensor<2xf32> {
     // expected-error @+1 {{'shodh.repeat' op has regions; run --shodh-expand-repeats before --shodh-build-training}}

@@ -18,6 +18,7 @@
 #include "dialect/TrainConfig.h"
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::shodh {
@@ -237,6 +238,18 @@ struct BindHyperparamsPass
       return module.emitError("batch must be positive (or 0 to keep 'B' "
                               "symbolic), got ")
              << static_cast<int64_t>(batch);
+    // Calls between functions would keep their old operand types while
+    // their callee's signature changes.
+    WalkResult calls = module.walk([](func::CallOp call) {
+      call.emitOpError("calls @")
+          << call.getCallee()
+          << "; --shodh-bind-hyperparams rewrites every function's signature "
+             "on its own, which would leave this call's types stale: run "
+             "--shodh-select-entry first (it inlines calls)";
+      return WalkResult::interrupt();
+    });
+    if (calls.wasInterrupted())
+      return failure();
     DictionaryAttr hyper = getHyperparams(module);
     int64_t batchSize = batch > 0 ? int64_t(batch) : ShapedType::kDynamic;
     for (ParamOp param : module.getOps<ParamOp>())

@@ -98,7 +98,9 @@ static LogicalResult readSeed(function_ref<InFlightDiagnostic()> emitError,
   if (!attr)
     return success();
   auto i = dyn_cast<IntegerAttr>(attr);
-  if (!i || i.getType().isInteger(1) || i.getInt() < 0)
+  // Not getInt() first: a literal wider than 64 bits would be truncated.
+  if (!i || i.getType().isInteger(1) ||
+      i.getValue().getSignificantBits() > 64 || i.getInt() < 0)
     return emitError()
            << "init field 'seed' must be a non-negative integer, got " << attr;
   seed = static_cast<uint64_t>(i.getInt());

@@ -272,6 +272,12 @@ shodh.param @w {init = {kind = "normal", a = 0.0 : f64, b = 1.0 : f64, seed = -1
 
 // -----
 
+// A seed wider than 64 bits (2^64 + 7) was truncated to 7.
+// expected-error @+1 {{init field 'seed' must be a non-negative integer, got 18446744073709551623 : i128}}
+shodh.param @w {init = {kind = "normal", a = 0.0 : f64, b = 1.0 : f64, seed = 18446744073709551623 : i128}} : tensor<3xf32>
+
+// -----
+
 // expected-error @+1 {{init fan 'cin' is not a hyperparameter of the module}}
 shodh.param @w {init = {kind = "fan_in_uniform", fan = "cin"}} : tensor<3xf32>
 

@@ -299,7 +299,7 @@ LogicalResult SpectralConvSaveOp::inferReturnTypes(
       loc, adaptor.getWeight().getType(), /*complex=*/true, "weight");
   ArrayRef<int64_t> modes = adaptor.getModes();
   if (failed(input) || failed(weight) ||
-      failed(checkConvModes<OpT>(loc, modes, *input)) ||
+      failed(checkConvModes<OpT>(loc, modes, *input, "input")) ||
       failed(checkConvOperands<OpT>(loc, *input, *weight, modes.size())) ||
       failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
     return failure();

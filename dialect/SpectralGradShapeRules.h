@@ -12,16 +12,17 @@
 
 namespace mlir::shodh {
 
-/// Checks modes against the real grid of `field` ([B, C, N_1..N_d]).
+/// Checks modes against the real grid of operand `what`, `field`
+/// ([B, C, N_1..N_d]).
 template <typename OpT>
 inline LogicalResult checkConvModes(std::optional<Location> loc,
                                     ArrayRef<int64_t> modes,
-                                    RankedTensorType field) {
+                                    RankedTensorType field, StringRef what) {
   if (failed(checkModesCount<OpT>(loc, modes, field.getRank())) ||
       failed(checkPositive<OpT>(loc, modes, "modes")))
     return failure();
   if (field.getRank() != static_cast<int64_t>(modes.size()) + 2)
-    return opError<OpT>(loc, "operands must have rank ", modes.size() + 2,
+    return opError<OpT>(loc, what, " must have rank ", modes.size() + 2,
                         " ([B, C] and one spatial axis per mode), got ", field);
   return checkModesFit<OpT>(loc, modes,
                             halfShape(field.getShape().drop_front(2)), 2);
@@ -37,7 +38,7 @@ inline LogicalResult inferConvGradInput(std::optional<Location> loc, Type dyType
   FailureOr<RankedTensorType> weight =
       getFloatTensor<OpT>(loc, weightType, /*complex=*/true, "weight");
   if (failed(dy) || failed(weight) ||
-      failed(checkConvModes<OpT>(loc, modes, *dy)) ||
+      failed(checkConvModes<OpT>(loc, modes, *dy, "dy")) ||
       failed(checkConvOperands<OpT>(loc, *dy, *weight, modes.size(),
                                     /*checkInputChannels=*/false)) ||
       failed(checkTruncated<OpT>(loc, *weight, modes, "weight")))
@@ -65,7 +66,7 @@ inline LogicalResult inferConvGradWeight(std::optional<Location> loc,
       getFloatTensor<OpT>(loc, dyType, /*complex=*/false, "dy");
   if (failed(input) || failed(dy) ||
       failed(checkSameElementType<OpT>(loc, {*input, *dy})) ||
-      failed(checkConvModes<OpT>(loc, modes, *input)))
+      failed(checkConvModes<OpT>(loc, modes, *input, "input")))
     return failure();
   if (dy->getRank() != input->getRank())
     return opError<OpT>(loc, "dy must have the input's rank ", input->getRank(),

@@ -177,7 +177,7 @@ LogicalResult bindFunction(func::FuncOp func, DictionaryAttr hyper,
     if (!dims || !tensor)
       continue;
     auto emitError = [&] {
-      return func.emitOpError("argument #") << i << ": ";
+      return func.emitOpError("argument #") << i << " " << kDimsAttr << ": ";
     };
     FailureOr<RankedTensorType> type =
         resolveType(emitError, dims, tensor.getElementType(), hyper,

@@ -7,7 +7,7 @@
 // CHECK: func.func @infer(%{{.*}}: tensor<3x3xf32> {shodh.dims = ["B", "B"], shodh.name = "x"})
 
 module {
-  // expected-error @+1 {{'func.func' op argument #0: dims entry #1 is the batch dimension 'B' but dimension #1 is 3 in the type 'tensor<?x3xf32>'; write '?' there to take the batch size, or give that axis its own size}}
+  // expected-error @+1 {{'func.func' op argument #0 shodh.dims: dims entry #1 is the batch dimension 'B' but dimension #1 is 3 in the type 'tensor<?x3xf32>'; write '?' there to take the batch size, or give that axis its own size}}
   func.func @infer(%x: tensor<?x3xf32> {shodh.dims = ["B", "B"], shodh.name = "x"}) -> (tensor<?x3xf32> {shodh.name = "y"}) {
     return %x : tensor<?x3xf32>
   }

@@ -26,6 +26,42 @@ void ShodhDialect::initialize() {
       >();
 }
 
+LogicalResult mlir::shodh::verifyKnownAttributes(Operation *op) {
+  SmallVector<StringRef> known;
+  for (StringAttr name : op->getName().getAttributeNames())
+    if (name.getValue() != "operandSegmentSizes" &&
+        name.getValue() != "resultSegmentSizes")
+      known.push_back(name.getValue());
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    StringRef name = attr.getName().getValue();
+    if (name.contains('.'))
+      continue; // a dialect attribute, verified by its dialect
+    InFlightDiagnostic diag = op->emitOpError("has no attribute '")
+                              << name << "'";
+    // The closest known name, if it is a likely misspelling or an
+    // abbreviation ("approx" for "approximate").
+    StringRef best;
+    unsigned bestDistance = std::max<size_t>(2, name.size() / 3) + 1;
+    for (StringRef candidate : known) {
+      unsigned distance = name.size() >= 3 && candidate.starts_with(name)
+                              ? 1
+                              : name.edit_distance(candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    if (!best.empty())
+      diag << " (did you mean '" << best << "'?)";
+    if (known.empty())
+      return diag << "; it takes no attributes";
+    diag << "; its attributes are ";
+    llvm::interleaveComma(known, diag);
+    return diag;
+  }
+  return success();
+}
+
 /// Returns true if `attr` is an `array<i64: first, last>` live range.
 static bool isLiveRange(Attribute attr) {
   auto range = dyn_cast<DenseI64ArrayAttr>(attr);

@@ -49,14 +49,26 @@ def Shodh_Dialect : Dialect {
     - `shodh.index`, `shodh.live` (set by `--shodh-lifetimes`): the position of
       a `shodh.kernel` in its program and the live ranges of its results and
       of the program's arguments.
+
+    An op takes only the attributes listed under it below: any other name
+    without a dialect prefix is an error that suggests the closest one
+    (`'shodh.conv' op has no attribute 'padding_mod' (did you mean
+    'padding_mode'?)`), so a misspelled optional attribute cannot leave the
+    op at its default unnoticed.
   }];
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
 }
 
+/// Refuses attributes an op does not define (ShodhTraits.h).
+def Shodh_KnownAttributesOnly : NativeOpTrait<"KnownAttributesOnly"> {
+  let cppNamespace = "::mlir::shodh::OpTrait";
+}
+
 /// Base class of all shodh operations.
 class Shodh_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Shodh_Dialect, mnemonic, traits>;
+    : Op<Shodh_Dialect, mnemonic,
+         !listconcat([Shodh_KnownAttributesOnly], traits)>;
 
 #endif // SHODH_DIALECT_TD

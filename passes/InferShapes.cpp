@@ -30,6 +30,30 @@ LogicalResult refineRead(ReadOp read) {
   return success();
 }
 
+/// Checks that the inferred type of result `index` of `op` keeps every
+/// static size its declared type gives: the source's types are checked when
+/// the sizes are still symbolic, and a size declared there must not change
+/// silently once the hyperparameters are bound.
+LogicalResult checkDeclaredSizes(Operation *op, unsigned index, Type declared,
+                                 Type inferred) {
+  auto from = dyn_cast<RankedTensorType>(declared);
+  auto to = dyn_cast<RankedTensorType>(inferred);
+  if (!from || !to || from.getRank() != to.getRank())
+    return success();
+  for (auto [dim, sizes] :
+       llvm::enumerate(llvm::zip(from.getShape(), to.getShape()))) {
+    auto [was, is] = sizes;
+    if (ShapedType::isDynamic(was) || ShapedType::isDynamic(is) || was == is)
+      continue;
+    return op->emitOpError("result #")
+           << index << " is declared " << declared << " but its operands give "
+           << inferred << " (dimension #" << dim << ": " << was << " vs " << is
+           << " once the hyperparameters are bound); write '?' there or fix "
+              "the sizes";
+  }
+  return success();
+}
+
 /// Re-infers the result types of `op` from its operands.
 LogicalResult refineInferred(InferTypeOpInterface op) {
   Operation *raw = op.getOperation();
@@ -39,8 +63,11 @@ LogicalResult refineInferred(InferTypeOpInterface op) {
                                  raw->getPropertiesStorage(), raw->getRegions(),
                                  types)))
     return failure();
-  for (auto [result, type] : llvm::zip(raw->getResults(), types))
+  for (auto [index, result, type] : llvm::enumerate(raw->getResults(), types)) {
+    if (failed(checkDeclaredSizes(raw, index, result.getType(), type)))
+      return failure();
     result.setType(type);
+  }
   return success();
 }
 

@@ -143,7 +143,35 @@ static LogicalResult verifyNorm(Operation *op, StringRef norm) {
 
 LogicalResult RfftOp::verify() { return verifyNorm(*this, getNorm()); }
 
-LogicalResult IrfftOp::verify() { return verifyNorm(*this, getNorm()); }
+LogicalResult IrfftOp::verify() {
+  if (failed(verifyNorm(*this, getNorm())))
+    return failure();
+  // An irfft inverting fewer or more axes than its padded spectrum has
+  // transforms axes that were never transformed (or leaves some spectral).
+  auto pad = getInput().getDefiningOp<SpectralPadOp>();
+  size_t padded = pad ? getKnownInts(pad.getModes()).size() : 0;
+  if (pad && static_cast<int64_t>(padded) != getNdims())
+    return emitOpError("inverts ")
+           << getNdims() << (getNdims() == 1 ? " axis" : " axes")
+           << " (ndims) but its input was padded on " << padded
+           << (padded == 1 ? " axis" : " axes")
+           << " by 'shodh.spectral_pad'; they must agree";
+  return success();
+}
+
+LogicalResult SpectralTruncateOp::verify() {
+  // One mode count per axis the rfft transformed: fewer or more would mix
+  // spectral axes with untransformed ones (the channel axis, say).
+  auto rfft = getInput().getDefiningOp<RfftOp>();
+  size_t kept = getKnownInts(getModes()).size();
+  if (rfft && static_cast<int64_t>(kept) != rfft.getNdims())
+    return emitOpError("keeps modes on ")
+           << kept << (kept == 1 ? " axis" : " axes")
+           << " but its input is the spectrum of a 'shodh.rfft' over "
+           << rfft.getNdims() << (rfft.getNdims() == 1 ? " axis" : " axes")
+           << " (ndims); give one mode count per transformed axis";
+  return success();
+}
 
 LogicalResult RfftGradOp::verify() { return verifyNorm(*this, getNorm()); }
 

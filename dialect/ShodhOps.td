@@ -286,7 +286,9 @@ def Shodh_IrfftOp : Shodh_HyperparamComputeOp<"irfft"> {
     half spectrum alone does not determine (`H = N_d/2+1` for two values of
     `N_d`). `last_size` is an integer or an integer expression over
     hyperparameters (`"res"`); when `H` is static, `last_size/2+1` must equal
-    it. `norm` as for `shodh.rfft` (`"backward"` scales by 1/N).
+    it. `norm` as for `shodh.rfft` (`"backward"` scales by 1/N). On the
+    result of a `shodh.spectral_pad`, `ndims` equals the pad's number of
+    modes.
 
     ```mlir
     %y = shodh.irfft %f {ndims = 2 : i64, last_size = 64 : i64}
@@ -313,7 +315,8 @@ def Shodh_SpectralTruncateOp : Shodh_HyperparamComputeOp<"spectral_truncate"> {
     result `[..., 2m_1, .., 2m_{d-1}, m_d]` stores the non-negative block
     first on each full axis. Requires 2m_i <= N_i and m_d <= H where sizes
     are static. `modes` is `array<i64: ...>` or a list of integers and
-    integer expressions over hyperparameters (`["modes", "modes"]`).
+    integer expressions over hyperparameters (`["modes", "modes"]`). On the
+    result of a `shodh.rfft` it has one entry per transformed axis (ndims).
 
     ```mlir
     %t = shodh.spectral_truncate %f {modes = array<i64: 12, 12>}
@@ -323,6 +326,7 @@ def Shodh_SpectralTruncateOp : Shodh_HyperparamComputeOp<"spectral_truncate"> {
   let arguments = (ins AnyRankedTensor:$input, Shodh_IntListAttr:$modes);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def Shodh_SpectralPadOp : Shodh_HyperparamComputeOp<"spectral_pad"> {

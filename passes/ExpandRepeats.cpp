@@ -47,9 +47,15 @@ public:
   explicit ParamInstancer(ModuleOp module) : module(module), symbols(module) {}
 
   /// Starts expanding `repeat`: its instances are created afresh.
+  /// Every parameter the body reads is a template, also when `count` is 0
+  /// and no instance is made (it is then erased if nothing else reads it).
   void beginRepeat(RepeatOp repeat) {
     current = repeat;
     instances.clear();
+    repeat.getBody().walk([&](ReadOp read) {
+      if (ParamOp param = read.getParamOp())
+        templates.insert(param);
+    });
   }
 
   /// Redirects `read` to the instance of its parameter for `iteration`.

@@ -103,6 +103,32 @@ func.func @one(%x: tensor<4xf32>, %y: tensor<4xf32>, %z: tensor<4xf32>) -> (tens
 
 // -----
 
+// A parameter read only in a repeat of count 0 is erased with it (it was
+// kept: `shodhc models/fno.mlir --set layers=1` carried spec_w, skip_w and
+// skip_b, read by nothing, in the model file and every checkpoint).
+// CHECK-LABEL: module
+// CHECK-NOT: shodh.param @unread
+// CHECK: shodh.param @kept
+// CHECK-NOT: shodh.param @unread
+module {
+  shodh.param @unread {init = {kind = "normal", a = 0.0 : f64, b = 1.0 : f64, seed = 5 : i64}} : tensor<4xf32>
+  shodh.param @kept {init = {kind = "zeros"}} : tensor<4xf32>
+  // CHECK-LABEL: func.func @none
+  func.func @none(%x: tensor<4xf32>) -> tensor<4xf32> {
+    %k = shodh.read @kept : tensor<4xf32>
+    %r = shodh.repeat (%x) {count = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32> {
+    ^bb0(%a: tensor<4xf32>):
+      %w = shodh.read @unread : tensor<4xf32>
+      %m = shodh.mul %a, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      shodh.yield %m : tensor<4xf32>
+    }
+    %y = shodh.add %r, %k : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    return %y : tensor<4xf32>
+  }
+}
+
+// -----
+
 // Function result types follow the return.
 // CHECK-LABEL: func.func @refined
 // CHECK-SAME: (%[[X:.*]]: tensor<4xf32>) -> tensor<4xf32>

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -144,6 +145,15 @@ void checkOutputFolder(const TrainCommandOptions &o) {
       out, fmt::join(files, ", ")));
 }
 
+/// Whether train_step clips its gradients by their global norm.
+bool clipsGradients(const ModelDesc &m) {
+  const ProgramDesc *step = m.findProgram("train_step");
+  return step && std::any_of(step->calls.begin(), step->calls.end(),
+                             [](const KernelCall &c) {
+                               return c.kernel == "grad_global_norm";
+                             });
+}
+
 /// Describes the run before it starts.
 void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
                  const TrainingData &train, const Trainer &t) {
@@ -156,9 +166,14 @@ void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
       "schedule {}; loss {}, optimizer {}\n", t.schedule().describe(),
       stringHyperparam(hps, "train.loss").value_or("(as compiled)"),
       stringHyperparam(hps, "train.optimizer").value_or("(as compiled)"));
-  if (!t.frozenNames().empty())
+  if (!t.frozenNames().empty()) {
     fmt::print("frozen (restored after every step): {}\n",
                fmt::join(t.frozenNames(), ", "));
+    if (clipsGradients(m))
+      fmt::print("note: train.clip_norm scales by the norm of every "
+                 "parameter's gradient, the frozen ones' included (PyTorch's "
+                 "requires_grad=False leaves them out)\n");
+  }
   std::vector<std::string> logged;
   for (const LoggedOutput &out : checkTrainStep(m).logged)
     logged.push_back(out.name);

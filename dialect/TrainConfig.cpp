@@ -253,3 +253,7 @@ LogicalResult mlir::shodh::verifyTrainAttr(Operation *op, Attribute value) {
   auto emitError = [&] { return op->emitOpError(); };
   return parseTrainConfig(emitError, value);
 }
+
+bool mlir::shodh::isTrainKey(StringRef name) {
+  return findKey(name) != nullptr;
+}

@@ -55,6 +55,9 @@ FailureOr<NamedAttribute>
 parseTrainOverride(function_ref<InFlightDiagnostic()> emitError,
                    MLIRContext *context, StringRef key, StringRef text);
 
+/// Whether `name` is a key of `shodh.train` ("lr", "clip_norm", ...).
+bool isTrainKey(StringRef name);
+
 /// Verifies `shodh.train` = `value` on `op`, which must be a module.
 LogicalResult verifyTrainAttr(Operation *op, Attribute value);
 

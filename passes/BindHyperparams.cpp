@@ -104,6 +104,11 @@ LogicalResult applyOverride(ModuleOp module, DictionaryAttr declared,
                             "hyperparameter: fix it with shodhc --batch N "
                             "(the model declares: ")
            << listHyperparamNames(declared) << ")";
+  if (!old && isTrainKey(key))
+    return module.emitError("unknown hyperparameter '")
+           << key << "'; did you mean 'train." << key
+           << "' (the training configuration's " << key
+           << ")? The model declares: " << listHyperparamNames(declared);
   if (!old)
     return module.emitError("unknown hyperparameter '")
            << key << "'; the model declares: " << listHyperparamNames(declared);

@@ -10,6 +10,7 @@
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <hdf5.h>
 
 #include <algorithm>
@@ -189,9 +190,32 @@ bool Hdf5Reader::hasDataset(const std::string &name) const {
   return obj.valid() && H5Iget_type(obj.get()) == H5I_DATASET;
 }
 
+std::vector<std::string> Hdf5Reader::rootDatasets() const {
+  std::vector<std::string> links;
+  auto collect = [](hid_t, const char *name, const H5L_info_t *,
+                    void *out) -> herr_t {
+    static_cast<std::vector<std::string> *>(out)->push_back(name);
+    return 0;
+  };
+  hsize_t index = 0;
+  H5Literate(file_, H5_INDEX_NAME, H5_ITER_INC, &index, collect, &links);
+  std::vector<std::string> names;
+  for (const std::string &link : links)
+    if (hasDataset(link))
+      names.push_back(link);
+  return names;
+}
+
+std::string Hdf5Reader::missingDataset(const std::string &name) const {
+  std::vector<std::string> names = rootDatasets();
+  return fmt::format("'{}': no dataset '{}' (the file has {})", path_, name,
+                     names.empty() ? std::string("no datasets")
+                                   : fmt::format("{}", fmt::join(names, ", ")));
+}
+
 std::vector<int64_t> Hdf5Reader::datasetShape(const std::string &name) const {
   if (!hasDataset(name))
-    throw Error(fmt::format("'{}': no dataset '{}'", path_, name));
+    throw Error(missingDataset(name));
   Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
   Handle space(H5Dget_space(ds.get()), H5Sclose);
   int rank = H5Sget_simple_extent_ndims(space.get());

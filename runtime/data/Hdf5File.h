@@ -44,6 +44,10 @@ public:
   const std::string &path() const { return path_; }
   /// True if a dataset `name` exists at the root.
   bool hasDataset(const std::string &name) const;
+  /// The names of the root's datasets, in name order.
+  std::vector<std::string> rootDatasets() const;
+  /// The message for a missing dataset `name`, listing those the file has.
+  std::string missingDataset(const std::string &name) const;
   /// Shape of dataset `name`; throws if it does not exist.
   std::vector<int64_t> datasetShape(const std::string &name) const;
   /// Reads a whole float dataset (f32 or f64, converted to f32).

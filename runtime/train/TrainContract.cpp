@@ -45,7 +45,8 @@ TrainStepOperands checkTrainStep(const ModelDesc &m) {
   const ProgramDesc *p = m.findProgram("train_step");
   if (!p)
     throw Error(
-        "model has no program 'train_step'; compile with a shodh.train config");
+        "model has no program 'train_step'; compile it with shodhc --train "
+        "(or give the model a shodh.train config)");
   if (p->inputs.size() != 3 || p->outputs.empty())
     throw Error(fmt::format(
         "program 'train_step' has {} inputs and {} outputs; expected inputs "

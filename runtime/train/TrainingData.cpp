@@ -56,7 +56,7 @@ TrainingData loadTrainingData(const std::string &path) {
   // Check both datasets exist before reading either (fail fast on big files).
   for (const char *name : {"inputs", "targets"})
     if (!file.hasDataset(name))
-      throw Error(fmt::format("'{}': no dataset '{}'", path, name));
+      throw Error(file.missingDataset(name));
   d.inputs = readSampleArray(file, "inputs");
   d.targets = readSampleArray(file, "targets");
   if (d.inputs.shape[0] != d.targets.shape[0])

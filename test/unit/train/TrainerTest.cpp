@@ -281,9 +281,9 @@ TEST_F(TrainerTest, ContractAndDataErrors) {
   RunDirectory run(path("run"));
   ModelDesc noTrain = accumulatorModel();
   noTrain.programs.erase(noTrain.programs.begin());
-  expectError(
-      [&] { Trainer(noTrain, data, nullptr, run, options(1)); },
-      "model has no program 'train_step'; compile with a shodh.train config");
+  expectError([&] { Trainer(noTrain, data, nullptr, run, options(1)); },
+              "model has no program 'train_step'; compile it with shodhc "
+              "--train (or give the model a shodh.train config)");
 
   ModelDesc model = accumulatorModel();
   TrainOptions o = options(1);

@@ -6,6 +6,19 @@
 // RUN: test -s %t/model.fb
 // RUN: %python -c "import sys; d = open(sys.argv[1], 'rb').read(); print(d[:8], d[64+4:64+8])" %t/model.fb | FileCheck %s --check-prefix=HEADER
 // HEADER: b'SHODHMF\x00' b'SHDH'
+// The contents, read back by the runtime: hyperparameters of every kind,
+// the complex parameter, each call's operands and attributes.
+// RUN: shodh-run inspect %t/model.fb | FileCheck %s --check-prefix=INSPECT
+// INSPECT: hyperparameters: cin=3 flag=1 lr=0.001 name=tiny
+// INSPECT-NEXT: parameters: 2 tensors, 16 values (80 B)
+// INSPECT-NEXT: w f32 [4, 3] fan_in_uniform(fan=3, seed=1)
+// INSPECT-NEXT: s complex<f32> [4] normal(mean=0, std=0.5, seed=2)
+// INSPECT: infer(infer.x: f32 [B, 3]) -> (infer.y: f32 [B, 4], infer.out1: f32 [B, 4]), 5 calls
+// INSPECT-NEXT: #0 linear(infer.x, w) -> infer.out1 f32 [B, 4] {axes=[1, 2], axis=1, mode=fast, scale=2, ws=[1, 2]}
+// INSPECT-NEXT: #1 gelu(infer.out1) -> infer.y f32 [B, 4] {approximate=none}
+// INSPECT-NEXT: #2 rfft(infer.y) -> infer.rfft2 complex<f32> [B, 3] {ndims=1, norm=backward}
+// INSPECT-NEXT: #3 spectral_truncate(infer.rfft2) -> infer.spectral_truncate3 complex<f32> [B, 2] {modes=[2]}
+// INSPECT-NEXT: #4 spectral_contract(infer.spectral_truncate3, s) -> infer.spectral_contract4 complex<f32> [B, 2]
 
 
 // Errors: no output path, an unwritable path (nothing left behind), a module

@@ -89,7 +89,12 @@ def check_group(g, pred, truth, wout, steps, what, errors):
 def cmd_check(a):
     report = json.load(open(a.json))["rollout"]
     errors = []
-    steps = a.steps or report["steps"]
+    # Without --steps, as many as every file allows (the eval default),
+    # computed from the data, not taken from the report under test.
+    steps = a.steps or min(
+        (h5py.File(path, "r")[a.dataset].shape[1] - a.win) // a.wout for path in a.data)
+    if len(report["files"]) != len(a.data):
+        errors.append(f"{len(report['files'])} files in the report, expected {len(a.data)}")
     for key, want in (("dataset", a.dataset), ("window_in", a.win), ("window_out", a.wout),
                       ("steps", steps)):
         if report[key] != want:

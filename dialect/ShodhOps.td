@@ -146,10 +146,11 @@ class Shodh_ComputeOp<string mnemonic, list<Trait> traits = []>
 def Shodh_LinearOp : Shodh_ComputeOp<"linear", [Shodh_Differentiable]> {
   let summary = "Linear map over one channel axis: y = W x + b";
   let description = [{
-    Applies `weight` ([Cout, Cin]) along dimension `axis` of `input`, which
-    must have Cin elements there, then adds the optional `bias` ([Cout]). The
-    result has the input's shape with Cout at `axis` (a 1x1 convolution for
-    channel-first fields).
+    Applies `weight` ([Cout, Cin]) along dimension `axis` (default 1, the
+    channel axis of `[B, C, ...]`) of `input`, which must have Cin elements
+    there, then adds the optional `bias` ([Cout]). The result has the
+    input's shape with Cout at `axis` (a 1x1 convolution for channel-first
+    fields).
 
     ```mlir
     %y = shodh.linear %x, %w, %b {axis = 1 : i64}

@@ -77,32 +77,6 @@ void copyInto(Session &session, int32_t modelId, const Checkpoint &ckpt) {
   }
 }
 
-} // namespace
-
-void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
-                            const std::string &modelName) {
-  std::vector<std::string> problems;
-  for (const TensorDesc &t : model.tensors)
-    if (isTrainable(t.role) && !isNormTensor(t.name))
-      if (std::string p = compareTensor(t, ckpt.desc); !p.empty())
-        problems.push_back(std::move(p));
-  for (const TensorDesc &t : ckpt.desc.tensors)
-    if (isTrainable(t.role) && !isNormTensor(t.name) &&
-        model.findTensor(t.name) < 0)
-      problems.push_back(fmt::format(
-          "tensor '{}' ({}) is in the checkpoint but not in the model", t.name,
-          describeTensor(t)));
-  if (problems.empty())
-    return;
-  throw Error(
-      fmt::format("checkpoint '{}' does not match model '{}' ({} {}):\n  {}",
-                  ckpt.path, modelName, problems.size(),
-                  problems.size() == 1 ? "difference" : "differences",
-                  fmt::join(problems, "\n  ")));
-}
-
-namespace {
-
 /// A hyperparameter value as text ("0.001", "'mse'", "[1, 2]").
 std::string describeValue(const AttrValue &v) {
   return std::visit(
@@ -128,13 +102,20 @@ std::map<std::string, const AttrValue *> modelHyperparams(const ModelDesc &m) {
   return out;
 }
 
-} // namespace
-
-void checkSameHyperparams(const Checkpoint &ckpt, const ModelDesc &model,
-                          const std::string &modelName) {
-  auto had = modelHyperparams(ckpt.desc), has = modelHyperparams(model);
+/// The differences between the hyperparameters `had` (the checkpoint's) and
+/// `has` (the model's), one line each; `train.*` ones are left out when
+/// `withTrain` is false.
+std::vector<std::string>
+hyperparamDifferences(const std::map<std::string, const AttrValue *> &had,
+                      const std::map<std::string, const AttrValue *> &has,
+                      bool withTrain) {
+  auto skip = [&](const std::string &name) {
+    return !withTrain && name.rfind("train.", 0) == 0;
+  };
   std::vector<std::string> problems;
   for (const auto &[name, value] : had) {
+    if (skip(name))
+      continue;
     auto it = has.find(name);
     if (it == has.end())
       problems.push_back(fmt::format(
@@ -146,10 +127,75 @@ void checkSameHyperparams(const Checkpoint &ckpt, const ModelDesc &model,
           name, describeValue(*value), describeValue(*it->second)));
   }
   for (const auto &[name, value] : has)
-    if (!had.count(name))
+    if (!skip(name) && !had.count(name))
       problems.push_back(fmt::format(
           "hyperparameter '{}' ({}) is in the model but not in the checkpoint",
           name, describeValue(*value)));
+  return problems;
+}
+
+/// The error for tensors a checkpoint cannot fill: `header` ("checkpoint
+/// 'a.fb' does not match model 'm.fb'"), the parameters' problems, the
+/// optimizer state's in one line when parameters are listed too, and the
+/// hyperparameters `ckpt` was compiled with where they differ (the usual
+/// cause; `ckpt` null to leave them out).
+Error mismatchError(const std::string &header,
+                    const std::vector<std::string> &params,
+                    const std::vector<std::string> &state,
+                    const Checkpoint *ckpt, const ModelDesc &model) {
+  const size_t count = params.size() + state.size();
+  std::vector<std::string> lines = params;
+  if (params.empty() || state.size() == 1)
+    lines.insert(lines.end(), state.begin(), state.end());
+  else if (!state.empty())
+    lines.push_back(fmt::format("and {} optimizer-state tensor{} ({}, ...)",
+                                state.size(), state.size() == 1 ? "" : "s",
+                                state.front()));
+  std::vector<std::string> hyper;
+  if (ckpt)
+    hyper = hyperparamDifferences(modelHyperparams(ckpt->desc),
+                                  modelHyperparams(model), false);
+  std::string cause =
+      hyper.empty() ? ""
+                    : fmt::format("\nthe checkpoint's model was compiled with "
+                                  "other hyperparameters:\n  {}",
+                                  fmt::join(hyper, "\n  "));
+  return Error(fmt::format("{} ({} {}):\n  {}{}", header, count,
+                           count == 1 ? "difference" : "differences",
+                           fmt::join(lines, "\n  "), cause));
+}
+} // namespace
+
+void checkCheckpointMatches(const Checkpoint &ckpt, const ModelDesc &model,
+                            const std::string &modelName) {
+  // Parameters and optimizer state apart: the state of a mismatched
+  // parameter mismatches the same way, and is summed up in one line.
+  std::vector<std::string> params, state;
+  auto add = [&](const TensorDesc &t, std::string problem) {
+    (t.role == TensorRole::Parameter ? params : state)
+        .push_back(std::move(problem));
+  };
+  for (const TensorDesc &t : model.tensors)
+    if (isTrainable(t.role) && !isNormTensor(t.name))
+      if (std::string p = compareTensor(t, ckpt.desc); !p.empty())
+        add(t, std::move(p));
+  for (const TensorDesc &t : ckpt.desc.tensors)
+    if (isTrainable(t.role) && !isNormTensor(t.name) &&
+        model.findTensor(t.name) < 0)
+      add(t, fmt::format(
+                 "tensor '{}' ({}) is in the checkpoint but not in the model",
+                 t.name, describeTensor(t)));
+  if (params.empty() && state.empty())
+    return;
+  throw mismatchError(fmt::format("checkpoint '{}' does not match model '{}'",
+                                  ckpt.path, modelName),
+                      params, state, &ckpt, model);
+}
+
+void checkSameHyperparams(const Checkpoint &ckpt, const ModelDesc &model,
+                          const std::string &modelName) {
+  std::vector<std::string> problems = hyperparamDifferences(
+      modelHyperparams(ckpt.desc), modelHyperparams(model), true);
   if (problems.empty())
     return;
   throw Error(fmt::format(
@@ -177,7 +223,7 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
   if (ckpts.empty())
     throw Error("no checkpoint given");
   const ModelDesc &model = session.model();
-  std::vector<std::string> problems, notes;
+  std::vector<std::string> params, state, notes;
   std::vector<std::string> paths;
   int64_t widened = 0; // f32 values loaded into f64 tensors
   for (const Checkpoint &c : ckpts)
@@ -196,12 +242,13 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
         mismatches.push_back(fmt::format("'{}': {}", c.path, why));
     }
     if (holders.empty()) {
-      problems.push_back(
-          ckpts.size() == 1 ? compareTensor(t, ckpts.front().desc, true)
-          : mismatches.empty()
-              ? fmt::format("tensor '{}' ({}) is in none of {}", t.name,
-                            describeTensor(t), fmt::join(paths, ", "))
-              : fmt::format("{}", fmt::join(mismatches, "\n  ")));
+      (t.role == TensorRole::Parameter ? params : state)
+          .push_back(
+              ckpts.size() == 1 ? compareTensor(t, ckpts.front().desc, true)
+              : mismatches.empty()
+                  ? fmt::format("tensor '{}' ({}) is in none of {}", t.name,
+                                describeTensor(t), fmt::join(paths, ", "))
+                  : fmt::format("{}", fmt::join(mismatches, "\n  ")));
       continue;
     }
     for (const std::string &m : mismatches)
@@ -217,13 +264,13 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
                                   t.name, holders.size(),
                                   holders.front()->path));
   }
-  if (!problems.empty())
-    throw Error(fmt::format(
-        "{} {} {} not match model '{}' ({} {}):\n  {}",
-        ckpts.size() == 1 ? "checkpoint" : "checkpoints",
-        fmt::join(paths, ", "), ckpts.size() == 1 ? "does" : "do", modelName,
-        problems.size(), problems.size() == 1 ? "difference" : "differences",
-        fmt::join(problems, "\n  ")));
+  if (!params.empty() || !state.empty())
+    throw mismatchError(
+        fmt::format("{} {} {} not match model '{}'",
+                    ckpts.size() == 1 ? "checkpoint" : "checkpoints",
+                    fmt::join(paths, ", "), ckpts.size() == 1 ? "does" : "do",
+                    modelName),
+        params, state, ckpts.size() == 1 ? &ckpts.front() : nullptr, model);
   if (widened > 0)
     notes.push_back(fmt::format("{} f32 tensor{} widened to the model's f64",
                                 widened, widened == 1 ? "" : "s"));

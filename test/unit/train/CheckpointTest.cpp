@@ -98,11 +98,36 @@ TEST_F(CheckpointTest, MismatchesAreAllListed) {
                   "1] in the model\n"
                   "  tensor 'q2' (parameter f32 [1, 1]) is missing from the "
                   "checkpoint\n"
+                  "  tensor 'q' (parameter f32 [1, 1]) is in the checkpoint "
+                  "but not in the model\n"
                   "  tensor 'opt.count' is state f32 [1, 1] in the checkpoint "
                   "but state f64 [1, "
-                  "1] in the model\n"
-                  "  tensor 'q' (parameter f32 [1, 1]) is in the checkpoint "
-                  "but not in the model");
+                  "1] in the model");
+}
+
+// The optimizer state of mismatched parameters is summed up in one line,
+// and differing hyperparameters (the usual cause) are named after the list.
+TEST_F(CheckpointTest, MismatchNamesTheHyperparametersThatDiffer) {
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  ModelDesc other = accumulatorModel();
+  other.tensors[kP].shape = {Dim::fixed(2), Dim::fixed(1)};
+  other.tensors[kCount].shape = {Dim::fixed(2), Dim::fixed(1)};
+  TensorDesc extra = other.tensors[kCount];
+  extra.name = "opt.extra";
+  other.tensors.push_back(extra);
+  other.meta.hyperparams.push_back({"width", AttrValue{int64_t(2)}});
+  other.meta.hyperparams.push_back({"train.lr", AttrValue{0.5}});
+  expectError([&] { checkCheckpointMatches(c, other, "other.fb"); },
+              "(3 differences):\n"
+              "  tensor 'p' is parameter f32 [1, 1] in the checkpoint but "
+              "parameter f32 [2, 1] in the model\n"
+              "  and 2 optimizer-state tensors (tensor 'opt.count' is state "
+              "f32 [1, 1] in the checkpoint but state f32 [2, 1] in the "
+              "model, ...)\n"
+              "the checkpoint's model was compiled with other "
+              "hyperparameters:\n"
+              "  hyperparameter 'width' (2) is in the model but not in the "
+              "checkpoint");
 }
 
 TEST_F(CheckpointTest, PlainModelFileHasNoStoredValues) {

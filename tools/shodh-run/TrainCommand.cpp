@@ -166,6 +166,11 @@ void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
       "schedule {}; loss {}, optimizer {}\n", t.schedule().describe(),
       stringHyperparam(hps, "train.loss").value_or("(as compiled)"),
       stringHyperparam(hps, "train.optimizer").value_or("(as compiled)"));
+  const LrSchedule &schedule = t.schedule();
+  if (schedule.kind == ScheduleKind::Cosine && schedule.warmup >= o.train.steps)
+    fmt::print("note: train.warmup ({}) is not below --steps ({}): the whole "
+               "run is warm-up and the learning rate stays below lr\n",
+               schedule.warmup, o.train.steps);
   if (!t.frozenNames().empty()) {
     fmt::print("frozen (restored after every step): {}\n",
                fmt::join(t.frozenNames(), ", "));
@@ -233,6 +238,10 @@ FftPlanning setupFftPlanning(const TrainCommandOptions &o,
 void runTrain(TrainCommandOptions o) {
   if (!o.resume.empty() && !o.initFrom.empty())
     throw Error("--resume and --init-from exclude each other");
+  if (o.renormalize && o.noNormalize)
+    throw Error("--renormalize and --no-normalize exclude each other "
+                "(--renormalize recomputes the normalisation --no-normalize "
+                "turns off)");
   if (o.renormalize && o.initFrom.empty())
     throw Error("--renormalize applies to --init-from only (a fresh run "
                 "computes its normalisation anyway; a resumed one keeps its "

@@ -1,11 +1,12 @@
 //===- ExportCommand.cpp - shodh-run export
 //--------------------------------===//
 //
-// Writes the parameters of a checkpoint to an HDF5 file, one dataset per
-// parameter named after it (complex parameters with a trailing axis of 2),
-// plus the normalisation statistics as f64 datasets `norm.input.mean`, …
-// when the checkpoint has them — everything needed to use the weights from
-// numpy or PyTorch.
+// Writes the parameters of a checkpoint (or, without --weights, the model's
+// initial parameters, drawn from its init specs) to an HDF5 file, one
+// dataset per parameter named after it (complex parameters with a trailing
+// axis of 2), plus the normalisation statistics as f64 datasets
+// `norm.input.mean`, … when the checkpoint has them — everything needed to
+// use the weights from numpy or PyTorch.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/support/OutputFile.h"
@@ -16,6 +17,8 @@
 #include "tools/shodh-run/ModelText.h"
 
 #include <fmt/format.h>
+
+#include <optional>
 
 namespace shodh {
 namespace {
@@ -30,13 +33,16 @@ void runExport(const ExportOptions &o) {
           {{"--weights", o.weights}, {"model", o.model}}, {{"--out", o.out}});
       !s.ok())
     throw Error(s.message());
-  Checkpoint ckpt = readCheckpoint(o.weights);
+  std::optional<Checkpoint> ckpt;
+  if (!o.weights.empty())
+    ckpt = readCheckpoint(o.weights);
   Session session(model, SessionOptions{1, Backend::Cpu});
-  restoreCheckpoint(session, ckpt, o.model);
-  int64_t n = writeParametersHdf5(session, o.out, "export",
-                                  ckpt.norm ? &*ckpt.norm : nullptr);
-  fmt::print("wrote {} parameters{} to {}\n", n,
-             ckpt.norm ? " and normalisation statistics" : "", o.out);
+  if (ckpt)
+    restoreCheckpoint(session, *ckpt, o.model);
+  const Normalizer *norm = ckpt && ckpt->norm ? &*ckpt->norm : nullptr;
+  int64_t n = writeParametersHdf5(session, o.out, "export", norm);
+  fmt::print("wrote {} {}parameters{} to {}\n", n, ckpt ? "" : "initial ",
+             norm ? " and normalisation statistics" : "", o.out);
 }
 
 } // namespace
@@ -47,8 +53,8 @@ void addExportCommand(CLI::App &app) {
       app.add_subcommand("export", "write a checkpoint's parameters to HDF5");
   cmd->add_option("model", o->model, "model file (.fb)")->required();
   cmd->add_option("--weights", o->weights,
-                  "checkpoint (.fb) with the trained values")
-      ->required();
+                  "checkpoint (.fb) with the trained values (default: the "
+                  "model's initial parameters)");
   cmd->add_option("--out", o->out,
                   "HDF5 file to write (one dataset per parameter)")
       ->required();

@@ -41,6 +41,12 @@ const ConvCase kConvCases[] = {
     // (tolerance max(1, |w|) * 2e-3); a missed block or a beta of 0 is
     // O(1) and fails.
     {2, 8, 2, {44, 44, 44}, {3, 3, 3}, {1, 1, 1}, {1, 1, 1}, false, 2e-3},
+    // The CPU's weight gradient on im2col with each channel's (batch,
+    // block) pairs split into parts (C <= 8): a 3 -> 40 first layer (over
+    // the direct path's 32 output channels) and a stride-2 weight too large
+    // for the strided path's per-part sums (O C K * 4 > 2^20).
+    {2, 3, 40, {8, 8}, {3, 3}, {1, 1}, {1, 1}, false},
+    {2, 8, 130, {18, 18}, {16, 16}, {2, 2}, {1, 1}, true},
 };
 
 std::vector<int64_t> field(int64_t a, int64_t b, std::vector<int64_t> s) {

@@ -4,7 +4,7 @@
 // NnReferences.h: conv, conv_grad_input and conv_grad_weight on 1D/2D/3D
 // setups with strides 1 to 3, zero and circular padding, with and without
 // bias, plus two larger setups whose im2col runs in several column blocks
-// (and conv_grad_weight with one unit per channel and with split parts);
+// and one whose conv_grad_weight splits each channel's sums into parts;
 // the strided path's setups of NnReferences.h (patch blocks, remainders,
 // row chunks); conv_transpose with output_padding, strides 1 to 4, with and
 // without bias; layer_norm and its gradients on shapes with inner = 1,
@@ -39,13 +39,16 @@ void expectF64(const HostTensor &t, const std::vector<double> &want,
 }
 
 /// The small setups plus two whose patch matrices need several column
-/// blocks: 40 channels of 3x3 taps (conv_grad_weight: a unit per channel)
-/// and a circular 3D one with 2 channels (conv_grad_weight: split parts).
+/// blocks: 40 channels of 3x3 taps and a circular 3D one with 2 channels
+/// (both with at most 32 output channels: conv_grad_weight takes the direct
+/// path), and a 3 -> 40 channel one whose conv_grad_weight takes im2col with
+/// each channel's (batch, block) pairs split into parts.
 std::vector<ConvSetup> f64Setups() {
   std::vector<ConvSetup> all = setups();
   all.push_back({{2, 40, 30, 30}, {8, 40, 3, 3}, {1, 1}, {1, 1}, false});
   all.push_back(
       {{2, 2, 20, 18, 17}, {4, 2, 3, 3, 3}, {1, 1, 1}, {1, 1, 1}, true});
+  all.push_back({{2, 3, 8, 8}, {40, 3, 3, 3}, {1, 1}, {1, 1}, false});
   return all;
 }
 

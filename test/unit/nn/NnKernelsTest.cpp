@@ -7,9 +7,12 @@
 // conv_grad_input(dy, w)> = <w, conv_grad_weight(x, dy)> and
 // <conv_transpose(x, w), y> = <x, conv(y, w)>; layer_norm gradients by
 // central finite differences of a double reference; every kernel
-// bit-identical for 1 to 4 threads; bad calls rejected with messages naming
-// the attribute or operand. Parity with torch is in TorchParityTest.cpp,
-// the f64 forms are tested in NnKernelsF64Test.cpp.
+// bit-identical for 1 to 4 threads; conv_grad_weight's im2col path with
+// each channel's sums split into parts (stride 1 with over 32 output
+// channels, and strided with weights too large for the strided path)
+// against sums written out from the definition; bad calls rejected with
+// messages naming the attribute or operand. Parity with torch is in
+// TorchParityTest.cpp, the f64 forms are tested in NnKernelsF64Test.cpp.
 //
 // f32 results are compared within 1e-5 of the largest |value| of the
 // reference: the f32 rounding of sums of up to 7000 products (the 1D
@@ -78,6 +81,70 @@ TEST(NnKernels, ConvGradientsAreAdjoints) {
     double lhs = dot(y, dy); // the three are one sum, ordered differently
     EXPECT_NEAR(dot(x, dx), lhs, 1e-4 * (1 + std::fabs(lhs)));
     EXPECT_NEAR(dot(w, dw), lhs, 1e-4 * (1 + std::fabs(lhs)));
+  }
+}
+
+namespace {
+
+/// The weight gradient of the 2D cross-correlation y[b, o, j] = sum over c
+/// and a of w[o, c, a] x[b, c, j s - p + a] of setup `s`, summed straight
+/// from that definition: dw[o, c, a] = sum over b and j of dy[b, o, j]
+/// x[b, c, j s - p + a], a term whose x index falls outside the grid being
+/// 0 with zero padding and the index wrapping modulo the size with circular
+/// padding.
+std::vector<double> naiveGradWeight2d(const ConvSetup &s, const HostTensor &x,
+                                      const HostTensor &dy) {
+  const int64_t B = s.x[0], C = s.x[1], H = s.x[2], W = s.x[3];
+  const int64_t O = s.w[0], KH = s.w[2], KW = s.w[3];
+  const int64_t OH = dy.shape[2], OW = dy.shape[3];
+  std::vector<double> dw(size_t(O * C * KH * KW));
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t kh = 0; kh < KH; ++kh)
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          double sum = 0.0;
+          for (int64_t b = 0; b < B; ++b)
+            for (int64_t jh = 0; jh < OH; ++jh)
+              for (int64_t jw = 0; jw < OW; ++jw) {
+                int64_t ih = jh * s.stride[0] - s.pad[0] + kh;
+                int64_t iw = jw * s.stride[1] - s.pad[1] + kw;
+                if (s.circular)
+                  ih = (ih + H) % H, iw = (iw + W) % W;
+                else if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                  continue;
+                sum += double(dy.f32()[((b * O + o) * OH + jh) * OW + jw]) *
+                       x.f32()[((b * C + c) * H + ih) * W + iw];
+              }
+          dw[size_t(((o * C + c) * KH + kh) * KW + kw)] = sum;
+        }
+  return dw;
+}
+
+} // namespace
+
+TEST(NnKernels, ConvGradWeightInPartsMatchesNaiveSums) {
+  // conv_grad_weight on im2col with each input channel's (batch, column
+  // block) pairs split into min(16 / C, pairs) parts (C <= 8) whose partial
+  // sums are added in order: stride 1 with more than the direct path's 32
+  // output channels (a 3 -> 40 first layer; parts with one and with two
+  // pairs, 7 pairs in 5 parts; two column blocks per sample), and strides
+  // above 1 with O C K * 4 > 2^20, too large for the strided path's
+  // per-part sums. Zero and circular padding.
+  const std::vector<ConvSetup> cases{
+      {{2, 3, 8, 8}, {40, 3, 3, 3}, {1, 1}, {1, 1}, false},
+      {{2, 3, 8, 8}, {40, 3, 3, 3}, {1, 1}, {1, 1}, true},
+      {{3, 8, 8, 7}, {40, 8, 3, 3}, {1, 1}, {0, 1}, false},
+      {{7, 3, 6, 5}, {36, 3, 3, 2}, {1, 1}, {1, 0}, true},
+      {{2, 1, 171, 171}, {33, 1, 3, 3}, {1, 1}, {1, 1}, false},
+      {{2, 8, 18, 18}, {130, 8, 16, 16}, {2, 2}, {1, 1}, false},
+      {{3, 4, 19, 18}, {260, 4, 16, 16}, {2, 1}, {2, 0}, true}};
+  for (const ConvSetup &s : cases) {
+    std::string what = "x " + ::testing::PrintToString(s.x) +
+                       (s.circular ? ", circular" : ", zeros");
+    HostTensor x = randomTensor(s.x, 11), dy = randomTensor(s.y(), 12);
+    HostTensor dw(DType::F32, s.w);
+    runDeterministic("conv_grad_weight", s.attrs(), {&x, &dy}, dw);
+    expectScaled(dw, naiveGradWeight2d(s, x, dy), 1e-5, what);
   }
 }
 

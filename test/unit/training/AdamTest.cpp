@@ -11,7 +11,8 @@
 //    cancellation) within 1e-6 relative; each step moves p by at most ~lr,
 //    with relative error ~1e-6, so p agrees to 1e-6 (lr + |p|) per step.
 // Cases: Adam without / with L2 weight decay, AdamW, complex parameters
-// (2 numel independent reals), thread-count independence.
+// (2 numel independent reals), beta1 <= 0.5 (the other lerp form) with and
+// without weight decay, thread-count independence.
 //
 //===----------------------------------------------------------------------===//
 #include "TrainingTestSupport.h"
@@ -117,6 +118,58 @@ TEST(Adam, LargeBeta1UsesTheOtherLerpBranch) {
   ref::adamTorchStep(p, floats(g), m, v, c, 1, 0.1f);
   for (int j = 0; j < 5; ++j)
     ASSERT_EQ(s.param.f32()[j], p[j]);
+}
+
+TEST(Adam, SmallBeta1WithWeightDecayMatchesTheFormula) {
+  // beta1 <= 0.5 (lerp weight 1 - beta1 >= 0.5: m = g - (g - m) f(1 - w))
+  // with weight decay, Adam (L2 added to the gradient) and AdamW (the
+  // parameter decayed first): four steps on 40003 reals (two chunks of
+  // the pool, vector bodies and a remainder at every ISA level), bitwise
+  // against the torch-order transcription and, within the tolerances of
+  // the file comment, against the update written out in double here:
+  //   Adam: g += wd p;  AdamW: p *= 1 - lr wd;
+  //   m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2;
+  //   p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+  const float lr = 0.01f;
+  const int64_t n = 40003;
+  for (bool decoupled : {false, true}) {
+    ref::AdamConfig c = config(0.1, decoupled);
+    c.beta1 = 0.3;
+    const char *name = decoupled ? "adamw" : "adam_l2";
+    AdamState s(DType::F32, {n}, lr);
+    std::vector<float> p = floats(s.param), m(p.size()), v(p.size());
+    std::vector<double> pd(p.begin(), p.end()), md(p.size()), vd(p.size());
+    for (int64_t t = 1; t <= 4; ++t) {
+      HostTensor g = randomTensor(DType::F32, {n}, uint32_t(200 + t));
+      s.step_(c, g, 3);
+      std::vector<float> gf = floats(g);
+      ref::adamTorchStep(p, gf, m, v, c, t, lr);
+      const double bc1 = 1.0 - std::pow(c.beta1, double(t));
+      const double bc2 = 1.0 - std::pow(c.beta2, double(t));
+      for (size_t j = 0; j < size_t(n); ++j) {
+        double grad = gf[j];
+        if (decoupled)
+          pd[j] *= 1.0 - double(lr) * c.weightDecay;
+        else
+          grad += c.weightDecay * pd[j];
+        md[j] = c.beta1 * md[j] + (1.0 - c.beta1) * grad;
+        vd[j] = c.beta2 * vd[j] + (1.0 - c.beta2) * grad * grad;
+        pd[j] -= double(lr) / bc1 * md[j] /
+                 (std::sqrt(vd[j]) / std::sqrt(bc2) + c.eps);
+        ASSERT_EQ(s.param.f32()[j], p[j])
+            << name << " step " << t << " param " << j;
+        ASSERT_EQ(s.m.f32()[j], m[j]) << name << " step " << t << " m " << j;
+        ASSERT_EQ(s.v.f32()[j], v[j]) << name << " step " << t << " v " << j;
+        ASSERT_NEAR(s.param.f32()[j], pd[j],
+                    1e-6 * (lr + std::fabs(pd[j])) * double(t))
+            << name << " step " << t << " param " << j;
+        ASSERT_NEAR(s.m.f32()[j], md[j], 1e-6)
+            << name << " step " << t << " m " << j;
+        ASSERT_NEAR(s.v.f32()[j], vd[j], 1e-6 * std::fabs(vd[j]) + 1e-12)
+            << name << " step " << t << " v " << j;
+      }
+    }
+  }
 }
 
 TEST(Adam, ThreadCountIndependent) {

@@ -352,6 +352,46 @@ def Shodh_RelL2LossOp : Shodh_LossOp<"rel_l2_loss", [Shodh_Differentiable]> {
   }];
 }
 
+def Shodh_MeanSquareOp : Shodh_ComputeOp<"mean_square", [Shodh_Differentiable]> {
+  let summary = "Mean over all elements of x^2: a penalty term";
+  let description = [{
+    The mean of `input^2` over every element (the batch included), a
+    `tensor<1xT>` of the input's element type (f32 or f64). It is the term
+    of a penalty on a residual that should vanish, such as the divergence
+    of a predicted velocity, given to `shodh.aux_loss`; its gradient is
+    `shodh.mean_square_grad` (`2 x / numel`, times the cotangent).
+
+    ```mlir
+    %div = shodh.divergence %u {method = "fd2"}
+        : (tensor<?x2x64x64xf32>) -> tensor<?x1x64x64xf32>
+    %pen = shodh.mean_square %div : (tensor<?x1x64x64xf32>) -> tensor<1xf32>
+    shodh.aux_loss %pen {coefficient = 0.1 : f64, name = "div"} : tensor<1xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Shodh_MeanSquareGradOp : Shodh_ComputeOp<"mean_square_grad"> {
+  let summary = "Gradient of `shodh.mean_square`: dx = dloss * 2 x / numel";
+  let description = [{
+    The derivative of `shodh.mean_square` with respect to its input, scaled
+    by the cotangent `dloss` (`tensor<1xT>`): a tensor of the input's type.
+    Built by `--shodh-build-training`.
+
+    ```mlir
+    %dx = shodh.mean_square_grad %x, %dloss
+        : (tensor<?x1x64x64xf32>, tensor<1xf32>) -> tensor<?x1x64x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$dloss);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $dloss attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 /// The gradient of a loss with respect to its prediction (d(loss) = 1).
 class Shodh_LossGradOp<string mnemonic, string loss>
     : Shodh_ComputeOp<mnemonic> {

@@ -134,6 +134,10 @@ module attributes {shodh.hyperparams = {cin = 3 : i64, width = 16 : i64, res = 8
     %l = shodh.mse_loss %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
     // CHECK: shodh.mse_loss_grad %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
     %dl = shodh.mse_loss_grad %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>
+    // CHECK: %[[MS:.*]] = shodh.mean_square %[[DY]] : (tensor<?x16x8xf32>) -> tensor<1xf32>
+    %ms = shodh.mean_square %dy : (tensor<?x16x8xf32>) -> tensor<1xf32>
+    // CHECK: shodh.mean_square_grad %[[DY]], %[[MS]] : (tensor<?x16x8xf32>, tensor<1xf32>) -> tensor<?x16x8xf32>
+    %dms = shodh.mean_square_grad %dy, %ms : (tensor<?x16x8xf32>, tensor<1xf32>) -> tensor<?x16x8xf32>
     // CHECK: shodh.rel_l2_loss %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
     %r = shodh.rel_l2_loss %dy, %dy : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<1xf32>
     // CHECK: shodh.rel_l2_loss_grad %[[DY]], %[[DY]] : (tensor<?x16x8xf32>, tensor<?x16x8xf32>) -> tensor<?x16x8xf32>

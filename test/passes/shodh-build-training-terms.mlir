@@ -143,3 +143,28 @@ module attributes {shodh.train = {}} {
     return %x : tensor<?x3xf32>
   }
 }
+
+// -----
+
+// A physics penalty: the mean square of the prediction's divergence as an
+// aux term. Its gradient is mean_square_grad seeded by the term's
+// coefficient, then divergence_grad, joined with the loss's gradient.
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[Y:.*]] = shodh.linear
+// CHECK: %[[DIV:.*]] = shodh.divergence %[[Y]]
+// CHECK: %[[PEN:.*]] = shodh.mean_square %[[DIV]] : (tensor<?x1x8x8xf32>) -> tensor<1xf32>
+// CHECK: %[[SEED:.*]] = shodh.aux_loss_grad {coefficient = 1.000000e-01 : f64} : () -> tensor<1xf32>
+// CHECK: %[[DPEN:.*]] = shodh.mean_square_grad %[[DIV]], %[[SEED]] : (tensor<?x1x8x8xf32>, tensor<1xf32>) -> tensor<?x1x8x8xf32>
+// CHECK: shodh.divergence_grad %[[DPEN]]
+// CHECK: return %{{.*}}, %[[PEN]] : tensor<1xf32>, tensor<1xf32>
+module attributes {shodh.train = {}} {
+  shodh.param @w {init = {kind = "zeros"}} : tensor<2x2xf32>
+  func.func @infer(%x: tensor<?x2x8x8xf32> {shodh.dims = ["B", 2, 8, 8]}) -> tensor<?x2x8x8xf32> {
+    %w = shodh.read @w : tensor<2x2xf32>
+    %y = shodh.linear %x, %w {axis = 1 : i64} : (tensor<?x2x8x8xf32>, tensor<2x2xf32>) -> tensor<?x2x8x8xf32>
+    %d = shodh.divergence %y {method = "fd2"} : (tensor<?x2x8x8xf32>) -> tensor<?x1x8x8xf32>
+    %p = shodh.mean_square %d : (tensor<?x1x8x8xf32>) -> tensor<1xf32>
+    shodh.aux_loss %p {coefficient = 0.1 : f64, name = "div"} : tensor<1xf32>
+    return %y : tensor<?x2x8x8xf32>
+  }
+}

@@ -1,4 +1,4 @@
-//===- LossKernels.cpp - mse/rel_l2 losses and gradients (CUDA) -----------===//
+//===- LossKernels.cpp - mse/rel_l2/mean_square and gradients (CUDA) ------===//
 //
 // Contracts as on the CPU (grad/Losses.h). The sums are the deterministic
 // two-pass reductions of Reduce.cu; their scratch is allocated in `prepare`.
@@ -14,7 +14,7 @@ namespace shodh::cuda {
 
 namespace {
 
-enum class Loss { Mse, RelL2 };
+enum class Loss { Mse, RelL2, MeanSquare };
 
 class LossKernel : public CudaKernel {
 public:
@@ -25,13 +25,13 @@ public:
   void prepare(const std::vector<TensorRef> &in,
                const std::vector<TensorRef> &out, KernelContext &ctx) override {
     CudaKernel::prepare(in, out, ctx);
-    if (loss_ == Loss::Mse) {
+    if (loss_ != Loss::RelL2) {
       rows_ = 1, len_ = in[0].numel();
     } else {
       rows_ = in[0].shape[0];
       len_ = rows_ ? in[0].numel() / rows_ : 0;
     }
-    if (loss_ == Loss::Mse && grad_)
+    if (loss_ != Loss::RelL2 && grad_)
       return; // elementwise: no scratch
     // [pass-1 partials][sums of (p - t)^2][sums of t^2][coefficients]
     partials_ = rowSumScratch(rows_, len_);
@@ -42,11 +42,16 @@ public:
 
   void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
            KernelContext &ctx) override {
-    const float *p = in[0].as<float>(), *t = in[1].as<float>();
-    const float *dloss = in.size() > 2 ? in[2].as<float>() : nullptr;
+    // mean_square: the mse of x against an implied zero target.
+    const bool target = loss_ != Loss::MeanSquare;
+    const float *p = in[0].as<float>(),
+                *t = target ? in[1].as<float>() : nullptr;
+    const size_t dlossAt = target ? 2 : 1;
+    const float *dloss =
+        in.size() > dlossAt ? in[dlossAt].as<float>() : nullptr;
     float *y = out[0].as<float>();
     void *s = stream(ctx);
-    if (loss_ == Loss::Mse && grad_) {
+    if (loss_ != Loss::RelL2 && grad_) {
       launchMseGrad(p, t, dloss, y, len_, s);
       return checkLaunch(ctx);
     }
@@ -54,7 +59,7 @@ public:
     double *diff = scratch + partials_, *norm = diff + std::max<int64_t>(rows_, 1),
            *coef = norm + std::max<int64_t>(rows_, 1);
     launchRowSums(p, t, rows_, len_, scratch, diff, s);
-    if (loss_ == Loss::Mse) {
+    if (loss_ != Loss::RelL2) {
       launchMseFinish(diff, len_, y, s);
       return checkLaunch(ctx);
     }
@@ -81,6 +86,8 @@ void registerCudaLossKernels(KernelRegistry &registry) {
       return std::unique_ptr<Kernel>(new LossKernel(s, loss, grad));
     });
   };
+  add("mean_square", Loss::MeanSquare, false);
+  add("mean_square_grad", Loss::MeanSquare, true);
   add("mse_loss", Loss::Mse, false);
   add("mse_loss_grad", Loss::Mse, true);
   add("rel_l2_loss", Loss::RelL2, false);

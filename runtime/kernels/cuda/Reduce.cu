@@ -59,7 +59,7 @@ __global__ void mseGrad(const float *p, const float *t, const float *dloss,
                         float *dp, int64_t n) {
   const double scale = 2.0 * (dloss ? double(*dloss) : 1.0) / double(n);
   for (int64_t i = gridStart(); i < n; i += gridStride())
-    dp[i] = float(scale * (double(p[i]) - double(t[i])));
+    dp[i] = float(scale * (double(p[i]) - (t ? double(t[i]) : 0.0)));
 }
 
 __device__ double guardedNorm(double sumSquares) {

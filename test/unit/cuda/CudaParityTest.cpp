@@ -177,6 +177,12 @@ TEST(CudaParity, LossesAndGradients) {
   HostTensor q = uniform({2, 10}, 15);
   auto [c0, g0] = runBoth("rel_l2_loss", {}, {&q, &z}, {{1}});
   expectClose(g0[0], c0[0], 1e-6, "rel_l2 with a zero target");
+  // mean_square: the mse against an implied zero target, its gradient
+  // scaled by dloss.
+  auto [cm, gm] = runBoth("mean_square", {}, {&p}, {{1}});
+  expectClose(gm[0], cm[0], 1e-6, "mean_square");
+  auto [cmg, gmg] = runBoth("mean_square_grad", {}, {&p, &dloss}, {p.shape});
+  expectCloseToScale(gmg[0], cmg[0], 1e-6, "mean_square_grad");
 }
 
 TEST(CudaParity, SumsAreDeterministic) {

@@ -54,6 +54,49 @@ TEST(MseLoss, GradientMatchesFiniteDifferencesAndKernel) {
     ASSERT_NEAR(dp.f32()[j], 0.5 * g[j], 2 * kU * std::fabs(0.5 * g[j]));
 }
 
+/// mean(x^2) in double, written here (the penalty of shodh.mean_square).
+double meanSquare(const std::vector<double> &x) {
+  double s = 0.0;
+  for (double v : x)
+    s += v * v;
+  return s / double(x.size());
+}
+
+TEST(MeanSquare, ValueMatchesFormula) {
+  HostTensor x = randomTensor(DType::F32, {4, 1, 9, 11}, 21);
+  HostTensor loss(DType::F32, {1});
+  runKernel("mean_square", {}, {&x}, {&loss}, 2);
+  double want = meanSquare(realsOf(x));
+  EXPECT_NEAR(loss.f32()[0], want, 4 * kU * want);
+}
+
+TEST(MeanSquare, GradientMatchesFiniteDifferencesTimesDloss) {
+  HostTensor x = randomTensor(DType::F32, {3, 2, 5}, 22);
+  std::vector<double> xv = realsOf(x), g(xv.size());
+  for (size_t i = 0; i < xv.size(); ++i)
+    g[i] = 2.0 * xv[i] / double(xv.size());
+  expectMatchesFiniteDifferences(
+      xv, g, [&] { return meanSquare(xv); }, "dx");
+  HostTensor dx(DType::F32, {3, 2, 5}), dloss(DType::F32, {1});
+  dloss.f32()[0] = -0.75f;
+  runKernel("mean_square_grad", {}, {&x, &dloss}, {&dx}, 2);
+  for (int64_t j = 0; j < x.numel(); ++j)
+    ASSERT_NEAR(dx.f32()[j], -0.75 * g[j], 2 * kU * std::fabs(0.75 * g[j]));
+}
+
+TEST(MeanSquare, ThreadCountIndependentAndShapesChecked) {
+  HostTensor x = randomTensor(DType::F32, {7, 3, 4001}, 23);
+  HostTensor one(DType::F32, {1}), four(DType::F32, {1});
+  runKernel("mean_square", {}, {&x}, {&one}, 1);
+  runKernel("mean_square", {}, {&x}, {&four}, 4);
+  EXPECT_EQ(one.f32()[0], four.f32()[0]);
+  HostTensor wrong(DType::F32, {2});
+  EXPECT_THROW(runKernel("mean_square", {}, {&x}, {&wrong}, 1), Error);
+  HostTensor dx(DType::F32, {7, 3, 4000}), dloss(DType::F32, {1});
+  EXPECT_THROW(runKernel("mean_square_grad", {}, {&x, &dloss}, {&dx}, 1),
+               Error);
+}
+
 TEST(RelL2Loss, ValueMatchesFormulaIncludingTheZeroTargetGuard) {
   HostTensor p = randomTensor(DType::F32, {3, 2, 40}, 5),
              t = randomTensor(DType::F32, {3, 2, 40}, 6);

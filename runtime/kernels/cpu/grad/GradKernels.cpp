@@ -23,6 +23,8 @@ void registerCpuGradKernels(KernelRegistry &registry) {
   add("linear_grad_input", makeLinearGradInputKernel);
   add("linear_grad_weight", makeLinearGradWeightKernel);
   add("linear_grad_params", makeLinearGradParamsKernel);
+  add("mean_square", makeMeanSquareKernel);
+  add("mean_square_grad", makeMeanSquareGradKernel);
   add("mse_loss", makeMseLossKernel);
   add("mse_loss_grad", makeMseLossGradKernel);
   add("rel_l2_loss", makeRelL2LossKernel);

@@ -158,8 +158,71 @@ void LossKernel::runRelL2(const TensorRef &p, const TensorRef &t, float *out,
   });
 }
 
+/// mean_square (x -> mean x^2) and its gradient (x, dloss -> dx).
+class MeanSquareKernel : public Kernel {
+public:
+  /// Validates operand counts, dtypes and shapes.
+  MeanSquareKernel(const KernelSignature &sig, bool grad)
+      : where_(sig.where), grad_(grad) {
+    expectOperandCounts(sig, grad ? 2 : 1, grad ? 2 : 1, 1);
+    expectDType(sig, *sig.inputs[0], "input", {DType::F32});
+    if (grad)
+      expectDType(sig, *sig.inputs[1], "dloss", {DType::F32});
+    expectDType(sig, *sig.outputs[0], "output", {DType::F32});
+    checkShapes(sig.inputs[0]->shape, sig.outputs[0]->shape,
+                grad ? sig.inputs[1]->shape : std::vector<Dim>{});
+  }
+  /// Re-checks the concrete shapes.
+  void prepare(const std::vector<TensorRef> &in,
+               const std::vector<TensorRef> &out, KernelContext &) override {
+    checkShapes(fixedDims(in[0].shape), fixedDims(out[0].shape),
+                grad_ ? fixedDims(in[1].shape) : std::vector<Dim>{});
+  }
+  /// Computes the mean square or its gradient.
+  void run(const std::vector<TensorRef> &in, const std::vector<TensorRef> &out,
+           KernelContext &ctx) override {
+    const float *x = in[0].as<float>();
+    float *y = out[0].as<float>();
+    const int64_t n = in[0].numel();
+    if (!grad_) {
+      std::vector<double> sum =
+          blockedRowSums(ctx.pool, 1, n, [&](int64_t, int64_t b, int64_t e) {
+            return sumOfSquares(x + b, e - b);
+          });
+      *y = static_cast<float>(sum[0] / double(n));
+      return;
+    }
+    const double scale = 2.0 * double(*in[1].as<float>()) / double(n);
+    parallelFor(ctx.pool, n, kLossGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i)
+        y[i] = static_cast<float>(scale * double(x[i]));
+    });
+  }
+
+private:
+  /// Checks the output against x and dloss's shape.
+  void checkShapes(const std::vector<Dim> &x, const std::vector<Dim> &out,
+                   const std::vector<Dim> &dloss) const {
+    if (!grad_) {
+      expectScalarShape(where_, "output", out);
+      return;
+    }
+    expectSameShape(where_, "output", out, "input", x);
+    expectScalarShape(where_, "dloss", dloss);
+  }
+
+  std::string where_;
+  bool grad_;
+};
+
 } // namespace
 
+std::unique_ptr<Kernel> makeMeanSquareKernel(const KernelSignature &sig) {
+  return std::make_unique<MeanSquareKernel>(sig, false);
+}
+std::unique_ptr<Kernel> makeMeanSquareGradKernel(const KernelSignature &sig) {
+  return std::make_unique<MeanSquareKernel>(sig, true);
+}
 std::unique_ptr<Kernel> makeMseLossKernel(const KernelSignature &sig) {
   return std::make_unique<LossKernel>(sig, LossKind::Mse, false);
 }

@@ -6,6 +6,8 @@
 //   rel_l2_loss      (p, t)           -> loss   loss = (1/B) sum_b ||p_b -
 //   t_b|| / ||t_b|| rel_l2_loss_grad (p, t[, dloss])  -> dp     dp_b = dloss
 //   (p_b - t_b) / (B ||p_b - t_b|| ||t_b||)
+//   mean_square      (x)              -> loss   loss = sum x^2 / numel
+//   mean_square_grad (x, dloss)       -> dx     dx = dloss * 2 x / numel
 // `loss` and the optional upstream gradient `dloss` (1 when absent) have
 // shape [] or [1]. For rel_l2, B = dim 0 of p (rank >= 1) and p_b is sample
 // b (all elements with index b in dim 0); ||t_b|| is taken as 1 when
@@ -26,6 +28,11 @@
 
 namespace shodh {
 
+/// Creates a mean_square kernel; throws `Error` naming the call if invalid.
+std::unique_ptr<Kernel> makeMeanSquareKernel(const KernelSignature &sig);
+/// Creates a mean_square_grad kernel; throws `Error` naming the call if
+/// invalid.
+std::unique_ptr<Kernel> makeMeanSquareGradKernel(const KernelSignature &sig);
 /// Creates an mse_loss kernel; throws `Error` naming the call if invalid.
 std::unique_ptr<Kernel> makeMseLossKernel(const KernelSignature &sig);
 /// Creates an mse_loss_grad kernel; throws `Error` naming the call if invalid.

@@ -99,6 +99,29 @@ MODELS = {
 }
 
 
+def adam_eps1_gradient_error(p0, p1, lr, objective, h=1e-5, per_tensor=24):
+    """Recovers each parameter's gradient from one Adam step with eps = 1
+    (the update is -lr * g / (|g| + 1), inverted exactly) and compares up to
+    `per_tensor` elements of each with central finite differences of
+    `objective(params)`. Returns (worst error relative to the tensor's
+    largest |g|, (name, index, gradient, fd) of the worst element)."""
+    worst, where = 0.0, None
+    for k in sorted(p0):
+        r = (p0[k] - p1[k]) / lr            # = g / (|g| + 1)
+        got = r / (1.0 - np.abs(r))
+        flat, scale = p0[k].reshape(-1), max(np.max(np.abs(got)), 1e-3)
+        for j in range(0, flat.size, max(1, flat.size // per_tensor)):
+            q = {n: v.copy() for n, v in p0.items()}
+            q[k].reshape(-1)[j] = flat[j] + h
+            plus = objective(q)
+            q[k].reshape(-1)[j] = flat[j] - h
+            fd = (plus - objective(q)) / (2 * h)
+            err = abs(got.reshape(-1)[j] - fd) / scale
+            if err >= worst:
+                worst, where = err, (k, j, got.reshape(-1)[j], fd)
+    return worst, where
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model", choices=sorted(MODELS))

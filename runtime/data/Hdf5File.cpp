@@ -324,9 +324,12 @@ std::vector<std::string> Hdf5Reader::readStringsAttr(const std::string &object,
   if (!a)
     return {};
   const Handle &type = a->type, &space = a->space;
-  if (H5Tget_class(type.get()) != H5T_STRING)
-    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be strings", path_, attr, object));
   hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n == 0)
+    return {}; // an empty list, whatever its element type (h5py's [] is f64)
+  if (H5Tget_class(type.get()) != H5T_STRING)
+    throw Error(fmt::format("'{}': attribute '{}' of '{}' must be strings",
+                            path_, attr, object));
   if (n < 0 || n > (1 << 20) || !storageHolds(file_, *a, n))
     throw Error(fmt::format("'{}': attribute '{}' of '{}' is malformed", path_, attr, object));
   // Read in the attribute's own character set (h5py writes UTF-8).

@@ -246,8 +246,15 @@ static std::string lastGood(const std::string &checkpoint) {
                             : "last good checkpoint: " + checkpoint;
 }
 
+/// "NaN", "+Inf", "-Inf", or the finite value.
+static std::string nonFiniteName(double v) {
+  if (std::isfinite(v))
+    return fmt::format("{:.6g}", v);
+  return std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+}
+
 std::string Trainer::divergedMessage(double loss, int64_t stepNumber) const {
-  std::string what = std::isnan(loss) ? "NaN" : (loss > 0 ? "+Inf" : "-Inf");
+  std::string what = nonFiniteName(loss);
   return fmt::format("loss is {} at step {}; {}", what, stepNumber,
                      lastGood(lastCheckpoint_));
 }
@@ -291,6 +298,14 @@ TrainResult Trainer::run() {
             nonFiniteMessage(fmt::format("validation: {}", e.what()), r.step));
       }
       r.valRelL2 = m.relL2(), r.valMse = m.mse();
+      // As for the loss: a non-finite metric means the weights diverged;
+      // stop before they become a checkpoint.
+      if (!std::isfinite(*r.valRelL2) || !std::isfinite(*r.valMse))
+        throw Error(nonFiniteMessage(
+            fmt::format("validation: relative L2 {}, MSE {} (the predictions "
+                        "on the validation data are not finite)",
+                        nonFiniteName(*r.valRelL2), nonFiniteName(*r.valMse)),
+            r.step));
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
     }
     r.runSeconds = secondsSince(t0), r.runSteps = r.step - firstStep;

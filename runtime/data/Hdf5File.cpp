@@ -455,6 +455,15 @@ void Hdf5Writer::writeInts(const std::string &name, const std::vector<int64_t> &
   writeDataset(name, shape, H5T_NATIVE_INT64, values.data());
 }
 
+void Hdf5Writer::copyDataset(const Hdf5Reader &from, const std::string &name) {
+  if (!from.hasDataset(name))
+    throw Error(from.missingDataset(name));
+  if (H5Ocopy(from.file_, name.c_str(), file_, name.c_str(), H5P_DEFAULT,
+              H5P_DEFAULT) < 0)
+    throw Error(fmt::format("cannot copy dataset '{}' of '{}' to '{}'", name,
+                            from.path(), path_));
+}
+
 void Hdf5Writer::writeDoubles(const std::string &name, const std::vector<int64_t> &shape,
                               const std::vector<double> &values) {
   writeDataset(name, shape, H5T_NATIVE_DOUBLE, values.data());

@@ -34,6 +34,7 @@ std::string formatShape(const std::vector<int64_t> &shape);
 
 /// Read access to an existing HDF5 file.
 class Hdf5Reader {
+  friend class Hdf5Writer; // copyDataset reads the file directly
 public:
   /// Opens `path` read-only; throws if missing or not HDF5.
   explicit Hdf5Reader(const std::string &path);
@@ -107,6 +108,9 @@ public:
   /// Writes a 64-bit integer dataset at the root (e.g. per-sample labels).
   void writeInts(const std::string &name, const std::vector<int64_t> &shape,
                  const std::vector<int64_t> &values);
+  /// Copies dataset `name` of `from` as it is stored: its type, shape,
+  /// values and attributes (H5Ocopy).
+  void copyDataset(const Hdf5Reader &from, const std::string &name);
   /// Attaches a string-array attribute to `object` ("/" or a dataset name).
   void writeStringsAttr(const std::string &object, const std::string &attr,
                         const std::vector<std::string> &values);

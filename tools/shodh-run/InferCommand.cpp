@@ -229,21 +229,6 @@ struct DatasetRunner {
   }
 };
 
-/// Copies dataset `name` of `data` into `writer` as it is (integer datasets
-/// with their `labels` attribute).
-void copyDataset(const Hdf5Reader &data, const std::string &name, Hdf5Writer &writer) {
-  if (data.datasetIsInteger(name)) {
-    std::vector<int64_t> shape;
-    std::vector<int64_t> values = data.readInts(name, shape);
-    writer.writeInts(name, shape, values);
-    std::vector<std::string> labels = data.readStringsAttr(name, "labels");
-    if (!labels.empty())
-      writer.writeStringsAttr(name, "labels", labels);
-  } else {
-    writer.writeFloats(name, data.readFloats(name));
-  }
-}
-
 /// The datasets the program runs over, each checked against the model.
 std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc &in,
                                         const Hdf5Reader &data) {
@@ -325,7 +310,7 @@ void runInfer(const InferOptions &o) {
     }
   }
   for (const std::string &name : o.copy)
-    copyDataset(data, name, writer);
+    writer.copyDataset(data, name);
   writer.commit();
 
   std::sort(ms.begin(), ms.end());

@@ -42,7 +42,8 @@ void growExperts(RoutingLayerStats &s, int64_t experts) {
 
 /// Adds the dispatch offsets of one batch: E and the dropped assignments.
 void addOffsets(RoutingLayerStats &s, const TensorRef &offsets,
-                int64_t batchAssignments) {
+                const TensorRef &ids, int64_t rows) {
+  const int64_t batchAssignments = ids.numel();
   expectTensor(s.name + ".offsets", offsets, DType::I64, 1, "i64 [E+1]");
   int64_t experts = offsets.shape[0] - 1;
   if (experts < 1 || (s.hasOffsets && experts != s.experts))
@@ -54,7 +55,23 @@ void addOffsets(RoutingLayerStats &s, const TensorRef &offsets,
   if (kept < 0 || kept > batchAssignments)
     throw Error(fmt::format("eval output '{}.offsets' keeps {} of {} rows",
                             s.name, kept, batchAssignments));
-  s.dropped += batchAssignments - kept;
+  if (rows >= ids.shape[0]) {
+    s.dropped += batchAssignments - kept;
+    return;
+  }
+  // A static-batch model's last batch is padded with zero rows after the
+  // real ones. Each expert keeps its first assignments in (row, token, slot)
+  // order, so an expert's drops fall on the padding's assignments first:
+  // only drops beyond those are drops of real tokens.
+  const int64_t *off = offsets.as<int64_t>(), *id = ids.as<int64_t>();
+  const int64_t realAssignments = rows * (ids.numel() / ids.shape[0]);
+  std::vector<int64_t> assigned(experts, 0), padding(experts, 0);
+  for (int64_t i = 0; i < batchAssignments; ++i)
+    if (id[i] >= 0 && id[i] < experts)
+      ++assigned[id[i]], padding[id[i]] += i >= realAssignments;
+  for (int64_t e = 0; e < experts; ++e)
+    s.dropped +=
+        std::max<int64_t>(0, assigned[e] - (off[e + 1] - off[e]) - padding[e]);
 }
 
 /// Checks the energy tensor against the expert ids and sets `bands`.
@@ -104,7 +121,7 @@ void RoutingStats::add(size_t layer, const std::string &name,
   s.k = k;
   rows = std::min(rows, ids.shape[0]);
   if (batch.offsets)
-    addOffsets(s, *batch.offsets, ids.numel());
+    addOffsets(s, *batch.offsets, ids, rows);
   if (batch.energy)
     checkEnergy(s, *batch.energy, ids);
   const int64_t *id = ids.as<int64_t>();

@@ -126,23 +126,30 @@ Normalizer normalizerOf(const std::vector<Checkpoint> &ckpts, int64_t inputs,
 /// JSON to `o.routingJson` if set, the per-sample expert ids to
 /// `o.routingDump` if set. Needs routing outputs of `eval` for either.
 /// Returns the JSON (empty without routing layers).
+/// Throws if --routing-json or --routing-dump is given for a model without
+/// routing outputs (checked before any sample is evaluated).
+void checkRoutingFlags(const EvalOptions &o, const ModelDesc &model) {
+  if ((o.routingJson.empty() && o.routingDump.empty()) ||
+      !findRoutingOutputs(model).empty())
+    return;
+  const char *flag =
+      o.routingJson.empty() ? "--routing-dump" : "--routing-json";
+  if (!model.findProgram("eval"))
+    throw Error(fmt::format("{}: '{}' has no 'eval' program; compile it "
+                            "with shodhc --train (or a shodh.train config)",
+                            flag, o.model));
+  throw Error(fmt::format("{}: '{}' has no routing layers (its "
+                          "'eval' program returns no 'routing.<i>.experts')",
+                          flag, o.model));
+}
+
 std::string reportRouting(const EvalOptions &o, Session &session,
                           const Normalizer &norm,
                           const std::vector<TrainingData> &sets) {
   std::vector<RoutingOutputs> layers = findRoutingOutputs(session.model());
-  if (layers.empty()) {
-    if (o.routingJson.empty() && o.routingDump.empty())
-      return "";
-    const char *flag =
-        o.routingJson.empty() ? "--routing-dump" : "--routing-json";
-    if (!session.model().findProgram("eval"))
-      throw Error(fmt::format("{}: '{}' has no 'eval' program; "
-                              "compile it with a shodh.train config",
-                              flag, o.model));
-    throw Error(fmt::format("{}: '{}' has no routing layers (its "
-                            "'eval' program returns no 'routing.<i>.experts')",
-                            flag, o.model));
-  }
+  checkRoutingFlags(o, session.model());
+  if (layers.empty())
+    return "";
   RoutingStats stats;
   RoutingDump dump;
   for (const TrainingData &d : sets) {
@@ -275,6 +282,7 @@ void runEval(const EvalOptions &o) {
     for (const std::string &path : o.data)
       sets.push_back(loadTrainingData(path));
   });
+  checkRoutingFlags(o, e.model);
   Normalizer norm = normalizerOf(e.ckpts, sets.front().inputs.shape[1],
                                  sets.front().targets.shape[1]);
   Predictor predictor(*e.session, norm, o.batch);

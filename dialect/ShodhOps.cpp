@@ -150,9 +150,10 @@ LogicalResult IrfftOp::verify() {
   // transforms axes that were never transformed (or leaves some spectral).
   auto pad = getInput().getDefiningOp<SpectralPadOp>();
   size_t padded = pad ? getKnownInts(pad.getModes()).size() : 0;
-  if (pad && static_cast<int64_t>(padded) != getNdims())
+  const int64_t ndims = static_cast<int64_t>(getNdims());
+  if (pad && static_cast<int64_t>(padded) != ndims)
     return emitOpError("inverts ")
-           << getNdims() << (getNdims() == 1 ? " axis" : " axes")
+           << ndims << (ndims == 1 ? " axis" : " axes")
            << " (ndims) but its input was padded on " << padded
            << (padded == 1 ? " axis" : " axes")
            << " by 'shodh.spectral_pad'; they must agree";
@@ -164,11 +165,12 @@ LogicalResult SpectralTruncateOp::verify() {
   // spectral axes with untransformed ones (the channel axis, say).
   auto rfft = getInput().getDefiningOp<RfftOp>();
   size_t kept = getKnownInts(getModes()).size();
-  if (rfft && static_cast<int64_t>(kept) != rfft.getNdims())
+  const int64_t ndims = rfft ? static_cast<int64_t>(rfft.getNdims()) : 0;
+  if (rfft && static_cast<int64_t>(kept) != ndims)
     return emitOpError("keeps modes on ")
            << kept << (kept == 1 ? " axis" : " axes")
-           << " but its input is the spectrum of a 'shodh.rfft' over "
-           << rfft.getNdims() << (rfft.getNdims() == 1 ? " axis" : " axes")
+           << " but its input is the spectrum of a 'shodh.rfft' over " << ndims
+           << (ndims == 1 ? " axis" : " axes")
            << " (ndims); give one mode count per transformed axis";
   return success();
 }

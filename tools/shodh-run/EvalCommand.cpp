@@ -51,6 +51,7 @@ struct EvalOptions {
   int64_t rolloutSteps = 0; ///< 0: as many as every file allows
   std::vector<std::string> data;
   int64_t batch = 16;
+  bool batchGiven = false; ///< --batch on the command line
   int threads = 1;
   SessionFlags flags;
 };
@@ -213,7 +214,12 @@ EvalSetup setUp(const EvalOptions &o, const std::function<void()> &load) {
     throw Error(s.message());
   EvalSetup e;
   e.model = loadModelOrThrow(o.model);
-  checkPredictProgram(e.model);
+  const TensorDesc &x = e.model.tensors[checkPredictProgram(e.model).x];
+  if (o.batchGiven && x.shape[0].isStatic() && x.shape[0].size != o.batch)
+    fmt::print(stderr,
+               "note: input '{}' has the static batch {} (compiled with shodhc "
+               "--batch {}); --batch {} is ignored\n",
+               x.name, x.shape[0].size, x.shape[0].size, o.batch);
   load();
   for (const std::string &path : o.weights)
     e.ckpts.push_back(readCheckpoint(path));
@@ -323,8 +329,8 @@ void addEvalCommand(CLI::App &app) {
                   "HDF5 files with 'inputs' and 'targets', or with the "
                   "--rollout dataset (repeatable)")
       ->required();
-  cmd->add_option("--batch", o->batch, "samples per batch")
-      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  CLI::Option *batch = cmd->add_option("--batch", o->batch, "samples per batch")
+                           ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
   cmd->add_option("--threads", o->threads, "worker threads")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--routing-json", o->routingJson,
@@ -357,7 +363,10 @@ void addEvalCommand(CLI::App &app) {
       ->check(CLI::Range(int64_t(1), int64_t(1) << 30))
       ->needs(roll);
   o->flags.addTo(cmd);
-  cmd->callback([o] { runEval(*o); });
+  cmd->callback([o, batch] {
+    o->batchGiven = batch->count() > 0;
+    runEval(*o);
+  });
 }
 
 } // namespace shodh

@@ -46,13 +46,12 @@ resolveDimEntry(function_ref<InFlightDiagnostic()> emitError, StringRef noun,
                 Attribute entry, unsigned index, DictionaryAttr hyper,
                 DimsContext context, int64_t batch, int64_t &size) {
   if (auto literal = dyn_cast<IntegerAttr>(entry)) {
-    // Not getInt(): a wider integer would be truncated, and INT64_MIN is
-    // the value that means "unknown" to the shape rules.
-    const APInt &v = literal.getValue();
-    if (v.getSignificantBits() > 64 || ShapedType::isDynamic(v.getSExtValue()))
+    // INT64_MIN is the value that means "unknown" to the shape rules.
+    std::optional<int64_t> v = getInt64(literal);
+    if (!v || ShapedType::isDynamic(*v))
       return emitError() << noun << " entry #" << index << " (" << entry
                          << ") must be a positive 64-bit integer";
-    size = v.getSExtValue();
+    size = *v;
   } else if (auto name = dyn_cast<StringAttr>(entry)) {
     if (failed(resolveNamedDim(emitError, noun, name.getValue(), index, hyper,
                                context, batch, size)))

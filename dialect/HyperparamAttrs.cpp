@@ -91,10 +91,10 @@ LogicalResult mlir::shodh::verifyHyperparamAttrs(Operation *op) {
       for (auto [i, v] : llvm::enumerate(list.asArrayRef()))
         if (ShapedType::isDynamic(v))
           return reserved("[" + std::to_string(i) + "]", v);
-    if (auto literal = dyn_cast_or_null<IntegerAttr>(attr);
-        literal && literal.getValue().getSignificantBits() <= 64 &&
-        ShapedType::isDynamic(literal.getValue().getSExtValue()))
-      return reserved("", literal.getValue().getSExtValue());
+    if (auto literal = dyn_cast_or_null<IntegerAttr>(attr))
+      if (std::optional<int64_t> v = getInt64(literal);
+          v && ShapedType::isDynamic(*v))
+        return reserved("", *v);
     if (!isBoundHyperparamAttr(attr) &&
         failed(resolveAttr(emitError, name, attr, hyper)))
       return failure();

@@ -103,7 +103,7 @@ static LogicalResult verifyHyperparamEntry(Operation *op,
                            "batch dimension (\"B\" in shodh.dims; set it "
                            "with shodhc --batch)");
   if (auto i = dyn_cast<IntegerAttr>(entry.getValue());
-      i && !i.getType().isIndex() && i.getValue().getSignificantBits() > 64)
+      i && !i.getType().isIndex() && !getInt64(i))
     return op->emitOpError("hyperparameter '")
            << entry.getName().getValue() << "' = " << i
            << " does not fit in 64 bits";

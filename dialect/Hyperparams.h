@@ -15,6 +15,14 @@
 
 namespace mlir::shodh {
 
+/// The value of `attr` as int64, or std::nullopt if it is wider than 64 bits
+/// (getInt() would truncate it).
+inline std::optional<int64_t> getInt64(IntegerAttr attr) {
+  if (attr.getValue().getSignificantBits() > 64)
+    return std::nullopt;
+  return attr.getValue().getSExtValue();
+}
+
 /// The kinds of value a hyperparameter may hold.
 enum class HyperparamKind { Integer, Float, Bool, String };
 

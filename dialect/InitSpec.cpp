@@ -98,12 +98,11 @@ static LogicalResult readSeed(function_ref<InFlightDiagnostic()> emitError,
   if (!attr)
     return success();
   auto i = dyn_cast<IntegerAttr>(attr);
-  // Not getInt() first: a literal wider than 64 bits would be truncated.
-  if (!i || i.getType().isInteger(1) ||
-      i.getValue().getSignificantBits() > 64 || i.getInt() < 0)
+  std::optional<int64_t> v = i ? getInt64(i) : std::nullopt;
+  if (!v || i.getType().isInteger(1) || *v < 0)
     return emitError()
            << "init field 'seed' must be a non-negative integer, got " << attr;
-  seed = static_cast<uint64_t>(i.getInt());
+  seed = static_cast<uint64_t>(*v);
   return success();
 }
 

@@ -62,6 +62,18 @@ static LogicalResult checkBatchTokens(std::optional<Location> loc,
   return success();
 }
 
+/// The value of a `num_experts` attribute (kDynamic while unbound), checked:
+/// at least 1 and at most 2^40.
+template <typename OpT>
+static FailureOr<int64_t> knownNumExperts(std::optional<Location> loc,
+                                          Attribute attr) {
+  int64_t n = getKnownInt(attr);
+  if (!ShapedType::isDynamic(n) && (n < 1 || n > kMaxSizeAttr))
+    return opError<OpT>(loc, "num_experts must be at least 1",
+                        n < 1 ? "" : " and at most 2^40", ", got ", n);
+  return n;
+}
+
 /// Checks an optional `tensor<1xf32>` loss cotangent.
 template <typename OpT>
 static LogicalResult checkDloss(std::optional<Location> loc, Value dloss) {
@@ -193,12 +205,10 @@ LogicalResult DispatchOp::inferReturnTypes(MLIRContext *context,
   if (failed(experts) || failed(checkBatchTokens<OpT>(loc, *tokens, "tokens",
                                                       *experts, "experts")))
     return failure();
-  int64_t numExperts = getKnownInt(adaptor.getNumExperts());
-  if (!ShapedType::isDynamic(numExperts) &&
-      (numExperts < 1 || numExperts > kMaxSizeAttr))
-    return opError<OpT>(loc, "num_experts must be at least 1",
-                        numExperts < 1 ? "" : " and at most 2^40", ", got ",
-                        numExperts);
+  FailureOr<int64_t> known = knownNumExperts<OpT>(loc, adaptor.getNumExperts());
+  if (failed(known))
+    return failure();
+  const int64_t numExperts = *known;
   int64_t b = tokens->getDimSize(0);
   FailureOr<int64_t> routed = staticProduct<OpT>(
       loc, tokens->getDimSize(1), experts->getDimSize(2), "the routed rows");
@@ -321,12 +331,8 @@ AllocationKlOp::inferReturnTypes(MLIRContext *context,
   if (failed(checkOperand<OpT>(loc, adaptor.getExperts().getType(), "experts",
                                false, 3)))
     return failure();
-  int64_t numExperts = getKnownInt(adaptor.getNumExperts());
-  if (!ShapedType::isDynamic(numExperts) &&
-      (numExperts < 1 || numExperts > kMaxSizeAttr))
-    return opError<OpT>(loc, "num_experts must be at least 1",
-                        numExperts < 1 ? "" : " and at most 2^40", ", got ",
-                        numExperts);
+  if (failed(knownNumExperts<OpT>(loc, adaptor.getNumExperts())))
+    return failure();
   inferred.push_back(lossType(context));
   return success();
 }

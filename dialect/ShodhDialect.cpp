@@ -27,15 +27,17 @@ void ShodhDialect::initialize() {
 }
 
 LogicalResult mlir::shodh::verifyKnownAttributes(Operation *op) {
-  SmallVector<StringRef> known;
-  for (StringAttr name : op->getName().getAttributeNames())
-    if (name.getValue() != "operandSegmentSizes" &&
-        name.getValue() != "resultSegmentSizes")
-      known.push_back(name.getValue());
   for (NamedAttribute attr : op->getDiscardableAttrs()) {
     StringRef name = attr.getName().getValue();
     if (name.contains('.'))
       continue; // a dialect attribute, verified by its dialect
+    // The op's own attribute names, for the message only (this runs on
+    // every verification of every op).
+    SmallVector<StringRef> known;
+    for (StringAttr own : op->getName().getAttributeNames())
+      if (own.getValue() != "operandSegmentSizes" &&
+          own.getValue() != "resultSegmentSizes")
+        known.push_back(own.getValue());
     InFlightDiagnostic diag = op->emitOpError("has no attribute '")
                               << name << "'";
     // The closest known name, if it is a likely misspelling or an

@@ -143,6 +143,11 @@ static LogicalResult verifyNorm(Operation *op, StringRef norm) {
 
 LogicalResult RfftOp::verify() { return verifyNorm(*this, getNorm()); }
 
+/// "1 axis", "2 axes".
+static std::string axesText(int64_t n) {
+  return std::to_string(n) + (n == 1 ? " axis" : " axes");
+}
+
 LogicalResult IrfftOp::verify() {
   if (failed(verifyNorm(*this, getNorm())))
     return failure();
@@ -153,10 +158,8 @@ LogicalResult IrfftOp::verify() {
   const int64_t ndims = static_cast<int64_t>(getNdims());
   if (pad && static_cast<int64_t>(padded) != ndims)
     return emitOpError("inverts ")
-           << ndims << (ndims == 1 ? " axis" : " axes")
-           << " (ndims) but its input was padded on " << padded
-           << (padded == 1 ? " axis" : " axes")
-           << " by 'shodh.spectral_pad'; they must agree";
+           << axesText(ndims) << " (ndims) but its input was padded on "
+           << axesText(padded) << " by 'shodh.spectral_pad'; they must agree";
   return success();
 }
 
@@ -168,9 +171,9 @@ LogicalResult SpectralTruncateOp::verify() {
   const int64_t ndims = rfft ? static_cast<int64_t>(rfft.getNdims()) : 0;
   if (rfft && static_cast<int64_t>(kept) != ndims)
     return emitOpError("keeps modes on ")
-           << kept << (kept == 1 ? " axis" : " axes")
-           << " but its input is the spectrum of a 'shodh.rfft' over " << ndims
-           << (ndims == 1 ? " axis" : " axes")
+           << axesText(kept)
+           << " but its input is the spectrum of a 'shodh.rfft' over "
+           << axesText(ndims)
            << " (ndims); give one mode count per transformed axis";
   return success();
 }

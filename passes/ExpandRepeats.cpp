@@ -96,7 +96,6 @@ private:
     FailureOr<ParamOp> instance = createInstance(read, param, iteration);
     if (failed(instance))
       return failure();
-    templates.insert(param);
     instances[key] = instance->getSymNameAttr();
     return instance->getSymNameAttr();
   }

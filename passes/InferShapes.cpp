@@ -6,6 +6,7 @@
 // from its return. Inference errors are reported at the failing op.
 //
 //===----------------------------------------------------------------------===//
+#include "dialect/ShapeRules.h"
 #include "dialect/ShodhOps.h"
 #include "passes/Passes.h"
 
@@ -43,7 +44,7 @@ LogicalResult checkDeclaredSizes(Operation *op, unsigned index, Type declared,
   for (auto [dim, sizes] :
        llvm::enumerate(llvm::zip(from.getShape(), to.getShape()))) {
     auto [was, is] = sizes;
-    if (ShapedType::isDynamic(was) || ShapedType::isDynamic(is) || was == is)
+    if (!sizesConflict(was, is))
       continue;
     return op->emitOpError("result #")
            << index << " is declared " << declared << " but its operands give "

@@ -148,9 +148,8 @@ Error mismatchError(const std::string &header,
   if (params.empty() || state.size() == 1)
     lines.insert(lines.end(), state.begin(), state.end());
   else if (!state.empty())
-    lines.push_back(fmt::format("and {} optimizer-state tensor{} ({}, ...)",
-                                state.size(), state.size() == 1 ? "" : "s",
-                                state.front()));
+    lines.push_back(fmt::format("and {} optimizer-state tensors ({}, ...)",
+                                state.size(), state.front()));
   std::vector<std::string> hyper;
   if (ckpt)
     hyper = hyperparamDifferences(modelHyperparams(ckpt->desc),

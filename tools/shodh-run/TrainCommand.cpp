@@ -162,11 +162,11 @@ void printHeader(const TrainCommandOptions &o, const ModelDesc &m,
              "steps, {} threads\n",
              o.model, o.data, train.samples(), o.train.batch,
              train.samples() / o.train.batch, o.train.steps, o.train.threads);
+  const LrSchedule &schedule = t.schedule();
   fmt::print(
-      "schedule {}; loss {}, optimizer {}\n", t.schedule().describe(),
+      "schedule {}; loss {}, optimizer {}\n", schedule.describe(),
       stringHyperparam(hps, "train.loss").value_or("(as compiled)"),
       stringHyperparam(hps, "train.optimizer").value_or("(as compiled)"));
-  const LrSchedule &schedule = t.schedule();
   if (schedule.kind == ScheduleKind::Cosine && schedule.warmup >= o.train.steps)
     fmt::print("note: train.warmup ({}) is not below --steps ({}): the whole "
                "run is warm-up and the learning rate stays below lr\n",

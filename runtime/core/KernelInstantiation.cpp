@@ -52,38 +52,55 @@ void checkTensorIds(const ModelDesc &model, const ProgramDesc &program) {
   }
 }
 
+/// "name (call 3); other (calls 1, 4)" for kernel name -> call indices.
+static std::string
+callsByKernel(const std::map<std::string, std::vector<size_t>> &calls) {
+  std::vector<std::string> parts;
+  for (const auto &[name, indices] : calls)
+    parts.push_back(fmt::format("{} (call{} {})", name,
+                                indices.size() == 1 ? "" : "s",
+                                fmt::join(indices, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 void checkBackendCoverage(const ProgramDesc &program, Backend backend,
                           const KernelRegistry &registry) {
-  // Kernel name -> indices of the calls that use it, for kernels that exist
-  // on the CPU but not on `backend`.
-  std::map<std::string, std::vector<size_t>> missing;
+  // Kernel name -> indices of the calls that use it: kernels no backend of
+  // this build knows, and kernels the CPU has but `backend` lacks.
+  std::map<std::string, std::vector<size_t>> unknown, missing;
   for (size_t i = 0; i < program.calls.size(); ++i) {
     const std::string &name = program.calls[i].kernel;
     if (registry.find(name, backend))
       continue;
-    if (backend != Backend::Cpu && registry.find(name, Backend::Cpu)) {
+    if (backend != Backend::Cpu && registry.find(name, Backend::Cpu))
       missing[name].push_back(i);
-      continue;
-    }
+    else
+      unknown[name].push_back(i);
+  }
+  if (!unknown.empty()) {
+    std::string what;
+    if (unknown.size() == 1 && unknown.begin()->second.size() == 1)
+      what = fmt::format("program '{}', call {}: unknown kernel '{}'",
+                         program.name, unknown.begin()->second.front(),
+                         unknown.begin()->first);
+    else
+      what = fmt::format("program '{}': {} unknown kernels {}", program.name,
+                         unknown.size(), callsByKernel(unknown));
     throw Error(fmt::format(
-        "program '{}', call {}: unknown kernel '{}' for backend {} "
-        "(known: {})",
-        program.name, i, name, backendName(backend),
-        fmt::join(registry.names(backend), ", ")));
+        "{} for backend {} (known: {}); this shodh-run does not have {}: the "
+        "model file comes from a newer shodhc, or the op's kernel is not "
+        "registered (docs/compiler.md § Adding an op)",
+        what, backendName(backend), fmt::join(registry.names(backend), ", "),
+        unknown.size() == 1 ? "it" : "them"));
   }
   if (missing.empty())
     return;
-  std::vector<std::string> parts;
-  for (const auto &[name, calls] : missing)
-    parts.push_back(fmt::format("{} (call{} {})", name,
-                                calls.size() == 1 ? "" : "s",
-                                fmt::join(calls, ", ")));
   throw Error(fmt::format(
       "program '{}': backend {} has no implementation of {} kernel{} it "
       "uses: {}; run it on the CPU backend (--device cpu) or see "
       "docs/cuda.md for the kernels each backend has",
       program.name, backendName(backend), missing.size(),
-      missing.size() == 1 ? "" : "s", fmt::join(parts, "; ")));
+      missing.size() == 1 ? "" : "s", callsByKernel(missing)));
 }
 
 void checkBackendCoverage(const ModelDesc &model, Backend backend,

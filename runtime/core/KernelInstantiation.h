@@ -29,8 +29,9 @@ void checkTensorIds(const ModelDesc &model, const ProgramDesc &program);
 /// kernel the CPU has but `backend` lacks is reported together with every
 /// other such kernel and the calls using them ("backend cuda has no
 /// implementation of 2 kernels it uses: rfft (call 1); spectral_conv (calls
-/// 2, 5); ..."); a kernel unknown everywhere names its call and the known
-/// kernels.
+/// 2, 5); ..."); kernels unknown to every backend are reported first, with
+/// their calls, the known kernels and the likely causes (a model file from a
+/// newer shodhc, an op whose kernel is not registered).
 void checkBackendCoverage(const ProgramDesc &program, Backend backend,
                           const KernelRegistry &registry);
 
@@ -41,8 +42,8 @@ void checkBackendCoverage(const ModelDesc &model, Backend backend,
                           const KernelRegistry &registry);
 
 /// Creates one kernel per call of `program` with the factories of `registry`
-/// for `backend`. Throws `Error` for an unknown kernel (listing the known
-/// ones) or when a factory rejects its call.
+/// for `backend`. Throws `Error` for unknown kernels (`checkBackendCoverage`)
+/// or when a factory rejects its call.
 std::vector<std::unique_ptr<Kernel>>
 instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
                    Backend backend, const KernelRegistry &registry);

@@ -68,12 +68,24 @@ Session::Session(const ModelDesc &model, SessionOptions options)
                   "backend cuda yet; run the check with --device cpu");
     device_ = std::make_unique<Device>(0);
   }
-  checkBackendCoverage(model, options.backend, registry);
+  // A program whose kernels this build or backend lacks is recorded and
+  // refused when it is prepared: `infer` still runs when only `train_step`
+  // needs a kernel that is missing here. Every other defect of a call, and
+  // a model of which no program can run, is an error now.
   for (const ProgramDesc &p : model.programs) {
-    if (kernels_.count(p.name))
+    if (kernels_.count(p.name) || unavailable_.count(p.name))
       throw Error(fmt::format("the model has two programs named '{}'", p.name));
+    checkTensorIds(model, p);
+    try {
+      checkBackendCoverage(p, options.backend, registry);
+    } catch (const Error &e) {
+      unavailable_[p.name] = e.what();
+      continue;
+    }
     kernels_[p.name] = instantiateKernels(model, p, options.backend, registry);
   }
+  if (kernels_.empty() && !unavailable_.empty())
+    checkBackendCoverage(model, options.backend, registry); // throws
   persistentStorage_.resize(model.tensors.size());
   for (size_t i = 0; i < model.tensors.size(); ++i)
     if (isPersistent(model.tensors[i].role)) {
@@ -111,6 +123,8 @@ void Session::prepare(const std::string &program,
                       const std::map<std::string, int64_t> &symbols) {
   const ProgramDesc &desc = programDesc(program);
   prepared_.erase(program); // unprepared until this succeeds; old refs are dead
+  if (auto it = unavailable_.find(program); it != unavailable_.end())
+    throw Error(it->second);
   auto p = std::make_unique<Prepared>();
   p->layout = layoutArena(model_, desc, symbols);
   checkPlanFits(program, symbols, p->layout.plan.peakBytes);

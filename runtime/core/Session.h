@@ -5,11 +5,15 @@
 // prepared program, an arena for its inputs, outputs and activations.
 //
 //   Session s(model, {.threads = 2});        // validates every kernel call
-//   s.prepare("infer", {{"B", 16}});          // binds symbols, plans, allocates
-//   copy into s.input(0).data ... ; s.invoke("infer"); read s.output(0)
+//   s.prepare("infer", {{"B", 16}});          // binds symbols, plans,
+//   allocates copy into s.input(0).data ... ; s.invoke("infer"); read
+//   s.output(0)
 //
 // Construction throws `shodh::Error` naming the program and call when a
-// kernel is unknown for the backend or a call is inconsistent. The session
+// call is inconsistent, or when no program can run on the backend. A
+// program whose kernels the build or backend lacks (only `train_step`, say)
+// leaves the others usable: `prepare` refuses it with the message naming
+// the missing kernels. The session
 // keeps a reference to the model: the `ModelDesc` must outlive it. Results
 // are bit-identical for the same model, inputs, thread count and backend.
 //
@@ -89,7 +93,8 @@ public:
   /// The model this session executes.
   const ModelDesc &model() const { return model_; }
 
-  /// Binds symbols for `program`, plans the arena, checks that the plan fits
+  /// Refuses a program whose kernels this build or backend lacks. Binds
+  /// symbols for `program`, plans the arena, checks that the plan fits
   /// in memory (see `SessionOptions::memoryLimit`) and prepares kernels.
   /// Re-preparing with other bindings replaces the previous plan (and
   /// invalidates earlier `input`/`output` refs); after a failed prepare the
@@ -138,6 +143,9 @@ private:
   uint64_t persistentBytes_ = 0;
   std::map<std::string, std::unique_ptr<Prepared>> prepared_;
   std::map<std::string, std::vector<std::unique_ptr<Kernel>>> kernels_; // by program
+  /// Programs that need kernels this build or backend lacks -> why; `prepare`
+  /// refuses them.
+  std::map<std::string, std::string> unavailable_;
 
   /// The description of `program`, or throws listing the known programs.
   const ProgramDesc &programDesc(const std::string &program) const;

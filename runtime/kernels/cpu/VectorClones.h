@@ -7,13 +7,17 @@
 // SHODH_INLINE_BODY marks the helpers such functions call: always inlined,
 // so that each clone compiles them for its own ISA level (an out-of-line
 // function or template would be built once, for the baseline).
+// Under ThreadSanitizer the clones are off: gcc instruments the ifunc
+// resolver, which the dynamic loader runs before TSan is initialised (a
+// segfault at load), so a TSan build compiles the baseline loops only.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <cstdint>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(__SANITIZE_THREAD__)
 #define SHODH_VECTOR_CLONES                                                    \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else

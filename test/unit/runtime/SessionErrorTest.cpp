@@ -24,6 +24,40 @@ TEST(SessionErrors, UnknownKernel) {
   expectLoadError(m, "linear");
 }
 
+TEST(SessionErrors, UnknownKernelsAreListedWithTheirCalls) {
+  ModelDesc m = mlpModel();
+  m.programs[0].calls[0].kernel = "bar";
+  m.programs[0].calls[1].kernel = "foo";
+  m.programs[0].calls[2].kernel = "bar";
+  expectLoadError(m, "program 'infer': 2 unknown kernels bar (calls 0, 2); "
+                     "foo (call 1) for backend cpu (known: adam, ");
+  expectLoadError(m, "this shodh-run does not have them: the model file "
+                     "comes from a newer shodhc, or the op's kernel is not "
+                     "registered");
+}
+
+// A program that needs an unknown kernel (a training step, say) is refused
+// when it is prepared; the model's other programs still run.
+TEST(SessionErrors, ProgramWithAnUnknownKernelIsRefusedWhenPrepared) {
+  ModelDesc m = mlpModel();
+  ProgramDesc train = m.programs[0];
+  train.name = "train_step";
+  train.calls[1].kernel = "gelu_grxd";
+  m.programs.push_back(train);
+  Session s(m, SessionOptions{});
+  s.prepare("infer", {{"B", 2}});
+  s.invoke("infer");
+  expectErrorContaining(
+      [&] {
+        s.prepare("train_step", {{"B", 2}});
+      },
+      "program 'train_step', call 1: unknown kernel 'gelu_grxd' for backend "
+      "cpu");
+  expectErrorContaining([&] { s.invoke("train_step"); },
+                        "program 'train_step' is not prepared");
+  s.invoke("infer"); // still prepared and usable
+}
+
 TEST(SessionErrors, BadAttribute) {
   ModelDesc m = mlpModel();
   m.programs[0].calls[1].attrs[0].value = std::string("erf");

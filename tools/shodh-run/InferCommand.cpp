@@ -76,18 +76,32 @@ std::map<std::string, int64_t> bindingsFor(const TensorDesc &in, const std::vect
   return symbols;
 }
 
-/// Accumulates output statistics and errors against targets.
+/// Accumulates output statistics and errors against targets. The mean and
+/// variance sum the differences from the first output (shifted data): a
+/// plain sum of squares minus the squared mean loses every digit of the
+/// spread of outputs like 300 K ± 0.01 (a 20 % wrong std over 2^24 values).
 struct Stats {
-  double sum = 0, sumSq = 0, errSq = 0, min = INFINITY, max = -INFINITY;
+  double shift = 0, sum = 0, sumSq = 0, errSq = 0, min = INFINITY,
+         max = -INFINITY;
   int64_t count = 0;
   std::vector<double> relL2; // per sample
 
   template <typename T>
   void addOutputs(const T *v, int64_t n) {
+    if (count == 0 && n > 0 && std::isfinite(double(v[0])))
+      shift = double(v[0]);
     for (int64_t i = 0; i < n; ++i) {
-      sum += v[i], sumSq += double(v[i]) * v[i], ++count;
+      double d = double(v[i]) - shift;
+      sum += d, sumSq += d * d, ++count;
       min = std::min(min, double(v[i])), max = std::max(max, double(v[i]));
     }
+  }
+  double mean() const {
+    return shift + sum / double(std::max<int64_t>(count, 1));
+  }
+  double stddev() const {
+    double n = double(std::max<int64_t>(count, 1)), m = sum / n;
+    return std::sqrt(std::max(sumSq / n - m * m, 0.0));
   }
   template <typename T>
   void addSample(const T *pred, const T *target, int64_t n) {
@@ -229,6 +243,41 @@ struct DatasetRunner {
   }
 };
 
+/// `o.batch`, or 1 for an output without the input's batch axis (a
+/// `tensor<1xf32>` reduced over the whole batch): infer writes one output
+/// row per sample, which such an output has only one sample at a time.
+/// Throws if `--batch` asked for more or the batch is compiled in.
+int64_t rowBatch(const InferOptions &o, const TensorDesc &in,
+                 const TensorDesc &out) {
+  const Dim &b = in.shape[0];
+  bool hasBatch =
+      !out.shape.empty() &&
+      (b.isStatic()
+           ? out.shape[0].isStatic() && out.shape[0].size == b.size
+           : !out.shape[0].isStatic() && out.shape[0].symbol == b.symbol);
+  if (hasBatch)
+    return o.batch;
+  std::string why =
+      fmt::format("output '{}' has shape {}, whose first axis is not the batch "
+                  "axis {} of input '{}': "
+                  "infer writes one output row per sample",
+                  out.name, formatDims(out.shape), formatDims({b}), in.name);
+  if (b.isStatic() && b.size != 1)
+    throw Error(fmt::format(
+        "{}, and this model's batch is compiled in (shodhc --batch {}); "
+        "compile it with --batch 1, or without --batch",
+        why, b.size));
+  if (o.batchGiven && o.batch != 1)
+    throw Error(fmt::format(
+        "{}, so such a model runs one sample at a time: pass --batch 1 "
+        "(or leave --batch out)",
+        why));
+  if (!b.isStatic() && !o.batchGiven)
+    fmt::print(stderr,
+               "note: {}, so the samples run one at a time (--batch 1)\n", why);
+  return 1;
+}
+
 /// The datasets the program runs over, each checked against the model.
 std::vector<std::string> mappedDatasets(const InferOptions &o, const TensorDesc &in,
                                         const Hdf5Reader &data) {
@@ -293,7 +342,9 @@ void runInfer(const InferOptions &o) {
     fmt::print("wrote parameters to {}\n", o.dumpParams);
   }
 
-  DatasetRunner runner{o, m, prog, session, data, norm};
+  InferOptions runOptions = o;
+  runOptions.batch = rowBatch(o, in, m.tensors[prog.outputs[0]]);
+  DatasetRunner runner{runOptions, m, prog, session, data, norm};
   Stats stats;
   std::vector<double> ms;
   std::vector<int64_t> outShape;
@@ -314,17 +365,18 @@ void runInfer(const InferOptions &o) {
   writer.commit();
 
   std::sort(ms.begin(), ms.end());
-  double mean = stats.sum / std::max<int64_t>(stats.count, 1);
-  double var = stats.sumSq / std::max<int64_t>(stats.count, 1) - mean * mean;
   int64_t samples = 0;
   for (const std::string &name : names)
     samples += data.datasetShape(name)[0];
   fmt::print("infer: {} samples in {} batches of {} ({} threads), median {:.3f} ms/batch\n",
              samples, ms.size(), runner.batchSize(shape),
              o.threads, ms.empty() ? 0.0 : ms[ms.size() / 2]);
-  fmt::print("outputs {}{}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n", formatShape(outShape),
-             names.size() > 1 ? fmt::format(" (each of {} datasets)", names.size()) : "", mean,
-             std::sqrt(std::max(var, 0.0)), stats.min, stats.max);
+  fmt::print("outputs {}{}: mean {:.6g} std {:.6g} min {:.6g} max {:.6g}\n",
+             formatShape(outShape),
+             names.size() > 1
+                 ? fmt::format(" (each of {} datasets)", names.size())
+                 : "",
+             stats.mean(), stats.stddev(), stats.min, stats.max);
   if (compare && !stats.relL2.empty()) {
     double rel = 0;
     for (double r : stats.relL2)

@@ -5,8 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/kernels/cpu/Linear.h"
-#include "runtime/kernels/cpu/AxisSplit.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/AxisSplit.h"
+#include "runtime/kernels/cpu/RowBlockGemm.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/SmallGemm.h"
 #include "runtime/support/Status.h"
@@ -163,9 +164,8 @@ void LinearKernel::runRowBlocks(const float *x, const float *w, const float *b,
     for (int64_t i = 0; (b || r) && i < rows; ++i)
       for (int64_t o = 0; o < cout_; ++o)
         yb[i * cout_ + o] = (rb ? rb[i * cout_ + o] : 0.0f) + (b ? b[o] : 0.0f);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(rows), int(cout_),
-                int(cin_), 1.0f, x + n0 * cin_, int(cin_), w, int(cin_),
-                (b || r) ? 1.0f : 0.0f, yb, int(cout_));
+    sgemmRowBlock(CblasTrans, rows, kLinearRowBlock, cout_, cin_, x + n0 * cin_,
+                  cin_, w, cin_, (b || r) ? 1.0f : 0.0f, yb, cout_);
   }
 }
 

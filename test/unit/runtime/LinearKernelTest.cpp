@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 using namespace shodh;
 using namespace shodh::testing;
@@ -127,6 +128,33 @@ TEST(LinearKernel, BitIdenticalForEveryThreadCount) {
       HostTensor yt = runLinear(c, ops, threads);
       EXPECT_EQ(std::memcmp(y1.f32(), yt.f32(), size_t(y1.numel()) * 4), 0)
           << "threads " << threads;
+    }
+  }
+}
+
+// Channels last: a sample's rows give the same bits whatever the batch
+// (infer --batch 1 and --batch 3 agree). OpenBLAS picks its kernel by the
+// rows of a call (the tail block had 8 rows at B = 1, 24 at B = 3: 456 of
+// 512 values differed here); every call now has a whole block of rows.
+TEST(LinearKernel, ChannelsLastRowsDoNotDependOnTheBatch) {
+  for (auto [tokens, cin, cout] :
+       {std::tuple<int64_t, int64_t, int64_t>{8, 512, 64},
+        {8, 64, 64},
+        {3, 128, 512},
+        {200, 96, 40}}) {
+    LinearCase big{{5, tokens, cin}, 2, cout, true};
+    LinearOperands ops(big, 11);
+    HostTensor yBig = runLinear(big, ops, 2);
+    for (int64_t batch : {1, 2, 3}) {
+      LinearCase small{{batch, tokens, cin}, 2, cout, true};
+      LinearOperands part(small, 11);
+      std::memcpy(part.x.f32(), ops.x.f32(), size_t(part.x.numel()) * 4);
+      std::memcpy(part.w.f32(), ops.w.f32(), size_t(part.w.numel()) * 4);
+      std::memcpy(part.b.f32(), ops.b.f32(), size_t(part.b.numel()) * 4);
+      HostTensor y = runLinear(small, part, 1);
+      EXPECT_EQ(std::memcmp(y.f32(), yBig.f32(), size_t(y.numel()) * 4), 0)
+          << "tokens " << tokens << " cin " << cin << " cout " << cout
+          << ": batch " << batch << " vs 5";
     }
   }
 }

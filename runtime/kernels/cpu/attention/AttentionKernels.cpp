@@ -17,6 +17,7 @@
 #include "runtime/kernels/cpu/attention/AttentionKernels.h"
 #include "runtime/core/Kernel.h"
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/RowBlockGemm.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/attention/AttentionCore.h"
 #include "runtime/support/Status.h"
@@ -138,9 +139,8 @@ void AttentionKernel::project(const float *x, const float *w, const float *b,
       int64_t r0 = blk * kProjRows, m = std::min(kProjRows, rows - r0);
       for (int64_t r = r0; r < r0 + m; ++r)
         std::copy(b, b + n, y + r * n);
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(m), int(n),
-                  int(channels_), 1.0f, x + r0 * channels_, int(channels_), w,
-                  int(channels_), 1.0f, y + r0 * n, int(n));
+      sgemmRowBlock(CblasTrans, m, kProjRows, n, channels_, x + r0 * channels_,
+                    channels_, w, channels_, 1.0f, y + r0 * n, n);
     }
   });
 }

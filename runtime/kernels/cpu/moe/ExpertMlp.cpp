@@ -8,6 +8,7 @@
 #include "runtime/kernels/cpu/moe/ExpertMlp.h"
 #include "runtime/core/ThreadPool.h"
 #include "runtime/kernels/cpu/ElementwiseMath.h"
+#include "runtime/kernels/cpu/RowBlockGemm.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/moe/ExpertSupport.h"
 
@@ -92,9 +93,8 @@ void hiddenPre(const MlpDims &d, const float *x, const float *w1,
                const float *b1, float *pre, const RowBlock &blk) {
   const int64_t n = blk.end - blk.begin, e = blk.expert;
   fillRows(pre, b1 + e * d.h, blk.begin, blk.end, d.h);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(d.h),
-              int(d.f), 1.0f, x + blk.begin * d.f, int(d.f), w1 + e * d.h * d.f,
-              int(d.f), 1.0f, pre + blk.begin * d.h, int(d.h));
+  sgemmRowBlock(CblasTrans, n, kExpertRowBlock, d.h, d.f, x + blk.begin * d.f,
+                d.f, w1 + e * d.h * d.f, d.f, 1.0f, pre + blk.begin * d.h, d.h);
 }
 
 /// expert_mlp.
@@ -135,10 +135,10 @@ public:
                     geluF32(hid + blk.begin * d.h, hid + blk.begin * d.h,
                             n * d.h, false);
                     fillRows(y, b2 + e * d.g, blk.begin, blk.end, d.g);
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n),
-                                int(d.g), int(d.h), 1.0f, hid + blk.begin * d.h,
-                                int(d.h), w2 + e * d.g * d.h, int(d.h), 1.0f,
-                                y + blk.begin * d.g, int(d.g));
+                    sgemmRowBlock(CblasTrans, n, kExpertRowBlock, d.g, d.h,
+                                  hid + blk.begin * d.h, d.h,
+                                  w2 + e * d.g * d.h, d.h, 1.0f,
+                                  y + blk.begin * d.g, d.g);
                   }
                 });
     std::fill(y + off.back() * d.g, y + d.rows * d.g, 0.0f);

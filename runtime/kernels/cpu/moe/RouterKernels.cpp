@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/ThreadPool.h"
+#include "runtime/kernels/cpu/RowBlockGemm.h"
 #include "runtime/kernels/cpu/SignatureChecks.h"
 #include "runtime/kernels/cpu/moe/RoutingSupport.h"
 #include "runtime/kernels/cpu/optim/FloatAttr.h"
@@ -104,9 +105,8 @@ public:
       for (int64_t blk = b0; blk < b1; ++blk) {
         const int64_t r0 = blk * kRouterBlock;
         const int64_t n = std::min(kRouterBlock, rows - r0);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), int(e),
-                    int(f), 1.0f, x + r0 * f, int(f), w, int(f), 0.0f,
-                    logits + r0 * e, int(e));
+        sgemmRowBlock(CblasTrans, n, kRouterBlock, e, f, x + r0 * f, f, w, f,
+                      0.0f, logits + r0 * e, e);
         for (int64_t r = r0; r < r0 + n; ++r) {
           float *z = logits + r * e;
           if (b)

@@ -1,5 +1,6 @@
 //===- LineDft.cpp - Kept low frequencies of real lines, by GEMM ----------===//
 #include "runtime/kernels/cpu/spectral/LineDft.h"
+#include "runtime/kernels/cpu/RowBlockGemm.h"
 #include "runtime/kernels/cpu/VectorClones.h"
 #include "runtime/support/Status.h"
 
@@ -105,11 +106,13 @@ int64_t LineDft::column(int64_t k) const {
   return split_ ? (k % 2 ? me_ + k / 2 : k / 2) : k;
 }
 
-void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, int64_t ldo,
-                      float alpha, float *scratch) const {
+void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out,
+                      int64_t ldo, float alpha, float *scratch,
+                      int64_t block) const {
   auto *o = reinterpret_cast<float *>(out);
   if (!split_)
-    return gemm(lines, 2 * m_, n_, alpha, x, ldx, fwd_.data(), 2 * m_, o, 2 * ldo);
+    return sgemmRowBlock(CblasNoTrans, lines, block, 2 * m_, n_, x, ldx,
+                         fwd_.data(), 2 * m_, 0.0f, o, 2 * ldo, alpha);
   const int64_t h = n_ / 2;
   splitHalves(x, lines, ldx, h, scratch); // [sums | differences] per line
   gemm(lines, 2 * me_, h, alpha, scratch, n_, fwd_.data(), 2 * me_, o, 2 * ldo);
@@ -118,12 +121,14 @@ void LineDft::forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, i
          o + 2 * me_, 2 * ldo);
 }
 
-void LineDft::inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, int64_t ldx,
-                      float alpha, float *scratch, bool accumulate) const {
+void LineDft::inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x,
+                      int64_t ldx, float alpha, float *scratch, bool accumulate,
+                      int64_t block) const {
   const auto *i = reinterpret_cast<const float *>(in);
   if (!split_)
-    return gemm(lines, n_, 2 * m_, alpha, i, 2 * ldi, inv_.data(), n_, x, ldx,
-                accumulate ? 1.0f : 0.0f);
+    return sgemmRowBlock(CblasNoTrans, lines, block, n_, 2 * m_, i, 2 * ldi,
+                         inv_.data(), n_, accumulate ? 1.0f : 0.0f, x, ldx,
+                         alpha);
   const int64_t h = n_ / 2;
   gemm(lines, h, 2 * me_, alpha, i, 2 * ldi, inv_.data(), h, scratch, n_);
   if (mo_)

@@ -36,14 +36,19 @@ public:
   int64_t scratchFloats(int64_t lines) const { return split_ ? lines * n_ : 0; }
 
   /// out[l, column(k)] = alpha * sum_j x[l, j] e^{-2πi kj/n} for l < lines;
-  /// x's lines `ldx` floats apart, out's `ldo` complex apart.
-  void forward(const float *x, int64_t lines, int64_t ldx, cfloat *out, int64_t ldo,
-               float alpha, float *scratch) const;
+  /// x's lines `ldx` floats apart, out's `ldo` complex apart. Unsplit, with
+  /// `block` >= lines: one sgemm of `block` rows (sgemmRowBlock), so that a
+  /// line's bits do not depend on how many lines share the call.
+  void forward(const float *x, int64_t lines, int64_t ldx, cfloat *out,
+               int64_t ldo, float alpha, float *scratch,
+               int64_t block = 0) const;
   /// x[l, j] = alpha * sum_k w_k Re(in[l, column(k)] e^{2πi kj/n}), w_k = 2
   /// except 1 at k = 0 and k = n/2 (so DC's and Nyquist's imaginary parts
   /// drop out, as in FFTW's and numpy's c2r); `accumulate` adds onto x.
-  void inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x, int64_t ldx,
-               float alpha, float *scratch, bool accumulate = false) const;
+  /// `block` as in forward.
+  void inverse(const cfloat *in, int64_t lines, int64_t ldi, float *x,
+               int64_t ldx, float alpha, float *scratch,
+               bool accumulate = false, int64_t block = 0) const;
 
 private:
   int64_t n_, m_, me_ = 0, mo_ = 0;

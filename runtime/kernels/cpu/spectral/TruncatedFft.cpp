@@ -267,7 +267,8 @@ void forChunks(ThreadPool *pool, int64_t rows, int chunks, Fn fn) {
     body(0, parts);
 }
 
-/// 1-D lines per direct-DFT sgemm (the last block shorter).
+/// 1-D lines per direct-DFT sgemm (the last block zero-padded to it, so a
+/// line's bits do not depend on the batch).
 constexpr int64_t kLineBlock = 256;
 
 /// Runs `fn(first row, rows)` over fixed blocks of kLineBlock rows spread
@@ -332,8 +333,8 @@ void TruncatedFft::forwardRows(const float *real, cfloat *trunc, int64_t rows, f
   if (dft_ && geom_.dims() == 1) { // blocks of kLineBlock lines from the first row
     const int64_t n = geom_.grid[0];
     for (int64_t b = 0; b < rows; b += kLineBlock)
-      line_->forward(real + b * n, std::min(kLineBlock, rows - b), n, trunc + b * ts, ts, scale,
-                     nullptr);
+      line_->forward(real + b * n, std::min(kLineBlock, rows - b), n,
+                     trunc + b * ts, ts, scale, nullptr, kLineBlock);
     return;
   }
   Scratch &s = *scratch_[size_t(chunk)];
@@ -348,7 +349,8 @@ void TruncatedFft::inverseRows(const cfloat *trunc, float *real, int64_t rows, f
     const int64_t n = geom_.grid[0];
     for (int64_t b = 0; b < rows; b += kLineBlock) {
       const int64_t count = std::min(kLineBlock, rows - b);
-      line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr, accumulate);
+      line_->inverse(trunc + b * ts, count, ts, real + b * n, n, scale, nullptr,
+                     accumulate, kLineBlock);
       if (epilogue)
         (*epilogue)(b * n, count * n);
     }

@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run run-fno test clean test-sanitize \
+.PHONY: all deps configure build run run-fno test clean test-sanitize test-sanitize-thread \
         test-sanitize-runtime fuzz bench portable
 
 all: build
@@ -50,15 +50,19 @@ clean:
 # ---- Robustness (docs/reliability.md) ----------------------------------------
 # `make test-sanitize`: every test under ASan + UBSan (gcc), in its own build
 # (SANITIZE_BUILD); `make test-sanitize-runtime`: the same without the
-# compiler (much faster). Both print the build and the test times.
+# compiler (much faster); `make test-sanitize-thread`: the runtime's tests
+# under ThreadSanitizer (SANITIZE_THREAD_BUILD; not in CI: ~20 min). All
+# print the build and the test times.
 SANITIZE ?= address,undefined
 # Optimisation of the sanitizer builds: -O1 compiles about twice as fast as
 # the default -O3 under ASan + UBSan and keeps the reports precise.
 SANITIZE_OPT ?= -O1
 SANITIZE_BUILD ?= build-sanitize
 SANITIZE_RUNTIME_BUILD ?= build-sanitize-runtime
+SANITIZE_THREAD_BUILD ?= build-sanitize-thread
 SANITIZE_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	TSAN_OPTIONS=suppressions=$(CURDIR)/scripts/tsan-suppressions.txt:halt_on_error=1
 
 # $(call sanitize-test,BUILD_DIR,EXTRA_CMAKE_ARGS); prints the wall and CPU
 # (user + system) seconds of the build and of the tests: on a shared machine
@@ -74,13 +78,17 @@ define sanitize-test
 	  time $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
 endef
 
-test-sanitize test-sanitize-runtime: SHELL := /bin/bash
+test-sanitize test-sanitize-runtime test-sanitize-thread: SHELL := /bin/bash
 
 test-sanitize: deps
 	$(call sanitize-test,$(SANITIZE_BUILD),)
 
 test-sanitize-runtime: deps
 	$(call sanitize-test,$(SANITIZE_RUNTIME_BUILD),-DSHODH_ENABLE_COMPILER=OFF)
+
+test-sanitize-thread: SANITIZE = thread
+test-sanitize-thread: deps
+	$(call sanitize-test,$(SANITIZE_THREAD_BUILD),-DSHODH_ENABLE_COMPILER=OFF)
 
 # `make fuzz`: libFuzzer targets (clang 19, scripts/install-fuzz-deps.sh),
 # FUZZ_SECONDS each, one after the other (FUZZERS picks some); seeds come

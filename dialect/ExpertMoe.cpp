@@ -106,6 +106,37 @@ LogicalResult MoeOp::inferReturnTypes(MLIRContext *ctx,
 
 SHODH_COMPATIBLE_RETURN_TYPES(MoeOp)
 
+FailureOr<MoeChain> mlir::shodh::expandMoe(OpBuilder &builder, MoeOp moe) {
+  Location loc = moe.getLoc();
+  MoeChain chain;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPoint(moe);
+  // One branch per expert kind the verifier accepts (a kind added there and
+  // not here is an error, never another kind's expert).
+  if (moe.getExpert() != "mlp" && moe.getExpert() != "fno")
+    return moe.emitOpError("cannot be expanded: no chain for expert \"")
+           << moe.getExpert() << "\" (dialect/ExpertMoe.cpp, expandMoe)";
+  chain.dispatch =
+      builder.create<DispatchOp>(loc, moe.getTokens(), moe.getExperts(),
+                                 builder.getI64IntegerAttr(moe.getNumExperts()),
+                                 moe.getCapacityFactorAttr());
+  SmallVector<Value> expertOperands = {chain.dispatch.getSorted(),
+                                       chain.dispatch.getOffsets()};
+  expertOperands.append(moe.getParams().begin(), moe.getParams().end());
+  if (moe.getExpert() == "mlp")
+    chain.expert = builder.create<ExpertMlpOp>(loc, expertOperands);
+  else
+    chain.expert = builder.create<ExpertFnoOp>(
+        loc, expertOperands,
+        ArrayRef<NamedAttribute>{
+            builder.getNamedAttr("modes", moe.getModesAttr())});
+  chain.combine = builder.create<CombineOp>(
+      loc, chain.expert->getResult(0), moe.getGates(),
+      chain.dispatch.getSource(), chain.dispatch.getOffsets());
+  moe.getResult().replaceAllUsesWith(chain.combine.getResult());
+  return chain;
+}
+
 LogicalResult MoeOp::buildGradient(OpBuilder &builder,
                                    ArrayRef<Value> resultGrads,
                                    ArrayRef<bool> needed,
@@ -114,36 +145,17 @@ LogicalResult MoeOp::buildGradient(OpBuilder &builder,
   Value dy = resultGrads[0];
   if (!dy)
     return success();
-  Location loc = getLoc();
   // The layer as its chain, in its place in the forward graph: the backward
   // reuses `sorted`, `offsets`, `source` and the expert output instead of
   // recomputing them (the training program then holds them in the arena,
   // as the unfused layer does). The fused op is left without users; the
   // differentiator erases it.
-  Operation *expert;
-  DispatchOp dispatch;
-  CombineOp combine;
-  {
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPoint(getOperation());
-    dispatch = builder.create<DispatchOp>(
-        loc, getTokens(), getExperts(),
-        builder.getI64IntegerAttr(getNumExperts()), getCapacityFactorAttr());
-    SmallVector<Value> expertOperands = {dispatch.getSorted(),
-                                         dispatch.getOffsets()};
-    expertOperands.append(getParams().begin(), getParams().end());
-    if (getExpert() == "mlp")
-      expert = builder.create<ExpertMlpOp>(loc, expertOperands);
-    else
-      expert = builder.create<ExpertFnoOp>(
-          loc, expertOperands,
-          ArrayRef<NamedAttribute>{
-              builder.getNamedAttr("modes", getModesAttr())});
-    combine = builder.create<CombineOp>(loc, expert->getResult(0), getGates(),
-                                        dispatch.getSource(),
-                                        dispatch.getOffsets());
-  }
-  getResult().replaceAllUsesWith(combine.getResult());
+  FailureOr<MoeChain> chain = expandMoe(builder, *this);
+  if (failed(chain))
+    return failure();
+  DispatchOp dispatch = chain->dispatch;
+  Operation *expert = chain->expert;
+  CombineOp combine = chain->combine;
   // Their gradient rules, last op first.
   const size_t numParams = getParams().size();
   bool paramsNeeded =

@@ -27,6 +27,18 @@ namespace mlir::shodh {
 /// else null.
 RankedTensorType getGlobalTensorType(Operation *symbol);
 
+/// The unfused form of a `shodh.moe` layer.
+struct MoeChain {
+  DispatchOp dispatch;
+  Operation *expert = nullptr;
+  CombineOp combine;
+};
+
+/// Builds `moe`'s dispatch -> expert -> combine chain in its place and
+/// redirects its uses to the combine (the fused op is left without users);
+/// fails with an error on `moe` for an expert kind it cannot expand.
+FailureOr<MoeChain> expandMoe(OpBuilder &builder, MoeOp moe);
+
 /// Checks a GELU approximation mode ("none" or "tanh") of `op`.
 LogicalResult verifyGeluApproximate(Operation *op, StringRef mode);
 

@@ -348,6 +348,7 @@ private:
   LogicalResult buildEval(func::FuncOp infer, Operation *after,
                           const TrainConfig &config) {
     ClonedProgram program = cloneInfer(infer, after, "eval", {}, {});
+    expandRoutedMoes(program.func, program.prediction);
     // Controllers first: aux terms keep the λ reads as weights.
     bool hadControllers = !replacePiControllers(program.func).empty();
     SmallVector<AuxTerm> aux = takeAuxTerms(program.func);

@@ -157,17 +157,34 @@ SmallVector<NamedOutput> mlir::shodh::appendPiUpdates(OpBuilder &builder,
   return outputs;
 }
 
+void mlir::shodh::expandRoutedMoes(func::FuncOp func, Value &prediction) {
+  SmallVector<MoeOp> layers(func.getBody().getOps<MoeOp>());
+  for (MoeOp moe : layers) {
+    if (!moe.getExperts().getDefiningOp<TopKOp>())
+      continue;
+    OpBuilder builder(moe);
+    FailureOr<MoeChain> chain = expandMoe(builder, moe);
+    if (failed(chain)) // the verifier admits no kind expandMoe lacks
+      continue;
+    if (prediction == moe.getResult())
+      prediction = chain->combine.getResult();
+    moe.erase();
+  }
+}
+
 SmallVector<NamedOutput> mlir::shodh::collectRoutingOutputs(func::FuncOp func) {
   SmallVector<NamedOutput> outputs;
   unsigned index = 0;
-  for (TopKOp topK : func.getBody().getOps<TopKOp>()) {
+  SmallVector<TopKOp> topKs(func.getBody().getOps<TopKOp>());
+  for (TopKOp topK : topKs) {
     std::string prefix = "routing." + std::to_string(index++) + ".";
     outputs.push_back({topK.getExperts(), prefix + "experts"});
+    DispatchOp dispatch;
     for (Operation *user : topK.getExperts().getUsers())
-      if (auto dispatch = dyn_cast<DispatchOp>(user)) {
-        outputs.push_back({dispatch.getOffsets(), prefix + "offsets"});
+      if ((dispatch = dyn_cast<DispatchOp>(user)))
         break;
-      }
+    if (dispatch)
+      outputs.push_back({dispatch.getOffsets(), prefix + "offsets"});
     auto router = topK.getProbs().getDefiningOp<RouterOp>();
     if (router && router.getTokens().getDefiningOp<SpectralEnergyOp>())
       outputs.push_back({router.getTokens(), prefix + "energy"});

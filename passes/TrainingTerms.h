@@ -87,4 +87,11 @@ SmallVector<NamedOutput> appendPiUpdates(OpBuilder &builder,
 /// when a dispatch consumes them / the router reads a spectral energy.
 SmallVector<NamedOutput> collectRoutingOutputs(func::FuncOp func);
 
+/// Expands every fused `shodh.moe` of `func` routed by a `shodh.top_k` back
+/// into its dispatch -> expert -> combine chain, so that @eval can return
+/// the dispatch's offsets (the kept rows per expert: without them the
+/// routing report cannot count drops or name an expert no token chose).
+/// `prediction` follows a layer it names.
+void expandRoutedMoes(func::FuncOp func, Value &prediction);
+
 } // namespace mlir::shodh

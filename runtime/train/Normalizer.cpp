@@ -1,6 +1,9 @@
 //===- Normalizer.cpp - Per-channel normalisation of inputs and targets ---===//
 #include "runtime/train/Normalizer.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -86,6 +89,40 @@ ChannelStats computeChannelStats(const FloatArray &a) {
     s.std[c] = std::max(std::sqrt(sq / count), kStdFloor);
   }
   return s;
+}
+
+double f32RoundingRelativeToStd(double mean, double std) {
+  if (!(std::abs(mean) >= 1e-30) || !std::isfinite(mean) || !(std > 0))
+    return 0.0;
+  // ulp of a float32 near |mean|: 2^(e - 24) with |mean| = f · 2^e, f in
+  // [0.5, 1).
+  int e = 0;
+  std::frexp(std::abs(mean), &e);
+  const double ulp = std::ldexp(1.0, e - 24);
+  return ulp / std::sqrt(12.0) / std;
+}
+
+std::vector<std::string> precisionNotes(const ChannelStats &stats,
+                                        const std::string &dataset) {
+  constexpr double kNoted = 1e-4;
+  std::vector<std::string> parts;
+  for (int64_t c = 0; c < stats.channels(); ++c) {
+    double r =
+        f32RoundingRelativeToStd(stats.mean[size_t(c)], stats.std[size_t(c)]);
+    if (r > kNoted)
+      parts.push_back(
+          fmt::format("{} (mean {:.6g}, std {:.3g}: {:.2g} of the std)", c,
+                      stats.mean[size_t(c)], stats.std[size_t(c)], r));
+  }
+  if (parts.empty())
+    return {};
+  return {fmt::format(
+      "'{}' channel{} {}: training reads every file as float32, which rounds "
+      "values this large for their spread by that much (RMS), a floor under "
+      "the error a model can reach on them; to keep their digits, store the "
+      "deviation from a reference value instead (e.g. x - mean, computed in "
+      "float64)",
+      dataset, parts.size() == 1 ? "" : "s", fmt::join(parts, ", "))};
 }
 
 } // namespace shodh

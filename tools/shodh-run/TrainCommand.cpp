@@ -281,6 +281,11 @@ void runTrain(TrainCommandOptions o) {
   if (fftMode == FftPlanning::Measure) // the plans made while preparing
     writeTextAtomically(run.wisdomPath(), exportFftWisdom());
   startFrom(o, t, resume, init);
+  for (const auto &[stats, name] :
+       {std::pair{&t.normalizer().inputs, "inputs"},
+        std::pair{&t.normalizer().targets, "targets"}})
+    for (const std::string &note : precisionNotes(*stats, name))
+      fmt::print("note: {}\n", note);
   printHeader(o, model, train, t);
   interrupted = 0;
   auto previous = std::signal(SIGINT, [](int) { interrupted = 1; });

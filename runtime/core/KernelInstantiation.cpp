@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 
 namespace shodh {
@@ -33,6 +34,25 @@ KernelSignature signatureOf(const ModelDesc &model, const ProgramDesc &program,
     sig.outputs.push_back(&model.tensors[id]);
   sig.where = callSite(program, index);
   return sig;
+}
+
+/// Throws for an attribute of call `index` that its kernel's factory did
+/// not ask for (`read`): the kernel would run on a default instead (a
+/// misspelt name, or a compiler and runtime that disagree).
+void checkAttributesRead(const ProgramDesc &program, size_t index,
+                         std::vector<std::string> read) {
+  std::sort(read.begin(), read.end());
+  read.erase(std::unique(read.begin(), read.end()), read.end());
+  for (const NamedAttr &a : program.calls[index].attrs)
+    if (!std::binary_search(read.begin(), read.end(), a.name))
+      throw Error(fmt::format(
+          "{}: attribute '{}' is not one the kernel reads ({}); the model "
+          "file and this shodh-run disagree on the kernel's attributes (a "
+          "file from another shodhc version, or an op whose getKernelAttrs "
+          "and kernel differ)",
+          callSite(program, index), a.name,
+          read.empty() ? std::string("it reads none")
+                       : fmt::format("it reads {}", fmt::join(read, ", "))));
 }
 
 } // namespace
@@ -130,10 +150,16 @@ instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
   for (size_t i = 0; i < program.calls.size(); ++i) {
     const KernelFactory *factory =
         registry.find(program.calls[i].kernel, backend);
-    std::unique_ptr<Kernel> kernel = (*factory)(signatureOf(model, program, i));
+    std::vector<std::string> read;
+    std::unique_ptr<Kernel> kernel;
+    {
+      AttrReadRecorder recorder(read);
+      kernel = (*factory)(signatureOf(model, program, i));
+    }
     if (!kernel)
       throw Error(fmt::format("{}: the factory returned no kernel",
                               callSite(program, i)));
+    checkAttributesRead(program, i, read);
     kernels.push_back(std::move(kernel));
   }
   return kernels;

@@ -60,7 +60,19 @@ bool isPersistent(TensorRole r) {
   return r == TensorRole::Parameter || r == TensorRole::State || r == TensorRole::Constant;
 }
 
+namespace {
+thread_local std::vector<std::string> *attrReads = nullptr;
+} // namespace
+
+AttrReadRecorder::AttrReadRecorder(std::vector<std::string> &names) {
+  attrReads = &names;
+}
+
+AttrReadRecorder::~AttrReadRecorder() { attrReads = nullptr; }
+
 const AttrValue *KernelCall::attr(const std::string &name) const {
+  if (attrReads)
+    attrReads->push_back(name);
   for (const NamedAttr &a : attrs)
     if (a.name == name)
       return &a.value;

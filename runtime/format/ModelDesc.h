@@ -102,8 +102,21 @@ struct KernelCall {
   std::vector<int32_t> outputs;
   std::vector<NamedAttr> attrs;
 
-  /// The attribute named `name`, or nullptr.
+  /// The attribute named `name`, or nullptr. Every name asked for is noted
+  /// while an `AttrReadRecorder` is alive on this thread.
   const AttrValue *attr(const std::string &name) const;
+};
+
+/// Notes the attribute names `KernelCall::attr` is asked for on this thread
+/// while it is alive (a kernel factory reads its call's attributes through
+/// it): instantiation refuses an attribute no one asked for, which would
+/// otherwise be ignored and leave the kernel on a default. Not nested.
+class AttrReadRecorder {
+public:
+  explicit AttrReadRecorder(std::vector<std::string> &names);
+  ~AttrReadRecorder();
+  AttrReadRecorder(const AttrReadRecorder &) = delete;
+  AttrReadRecorder &operator=(const AttrReadRecorder &) = delete;
 };
 
 /// Live range of an arena tensor, in call indices (inclusive).

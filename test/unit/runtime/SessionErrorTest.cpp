@@ -69,6 +69,21 @@ TEST(SessionErrors, BadAttribute) {
       m, "program 'infer', call 0 (linear): missing integer attribute 'axis'");
 }
 
+// An attribute the kernel never asks for would leave it on a default (a
+// misspelt `approximate` ran exact GELU): it is refused, naming what the
+// kernel reads.
+TEST(SessionErrors, AttributeTheKernelDoesNotReadIsRefused) {
+  ModelDesc m = mlpModel();
+  m.programs[0].calls[1].attrs[0].name = "approximatX";
+  expectLoadError(m, "program 'infer', call 1 (gelu): attribute 'approximatX' "
+                     "is not one the kernel reads (it reads approximate); the "
+                     "model file and this shodh-run disagree");
+  m = mlpModel();
+  m.programs[0].calls[0].attrs.push_back({"stride", int64_t(2)});
+  expectLoadError(m, "program 'infer', call 0 (linear): attribute 'stride' is "
+                     "not one the kernel reads (it reads axis, residual)");
+}
+
 TEST(SessionErrors, InconsistentShapes) {
   ModelDesc m = mlpModel();
   m.tensors[kW1].shape = {Dim::fixed(8), Dim::fixed(3)};

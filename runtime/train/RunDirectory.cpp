@@ -210,19 +210,46 @@ std::string RunDirectory::save(const ModelDesc &checkpoint, int64_t step) {
   std::string path = checkpointPath(step);
   writeCheckpoint(checkpoint, path);
   writeCheckpoint(checkpoint, latestPath());
+  // Keep the newest `keep_` of this run's checkpoints. Ones after `step`
+  // are from later steps of the run this one went back from (--resume
+  // ckpt-N.fb): they are left alone (until this run writes those steps) and
+  // never count, so they cannot push this run's own checkpoints out.
   std::vector<int64_t> steps = checkpointSteps();
+  steps.erase(std::upper_bound(steps.begin(), steps.end(), step), steps.end());
   for (size_t i = 0; i + keep_ < steps.size(); ++i)
     if (steps[i] != step)
       std::remove(checkpointPath(steps[i]).c_str());
   return path;
 }
 
-std::string latestCheckpointOf(const std::string &dir) {
-  std::string latest = join(dir, "latest.fb");
+/// True if `path` names an existing directory.
+static bool isDirectory(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string latestCheckpointOf(const std::string &path) {
+  if (!isDirectory(path) && isFile(path))
+    return path;
+  if (!isDirectory(path) && path.size() > 3 &&
+      path.compare(path.size() - 3, 3, ".fb") == 0)
+    throw Error(fmt::format("--resume '{}': no such checkpoint file", path));
+  std::string latest = join(path, "latest.fb");
   if (!isFile(latest))
-    throw Error(fmt::format("--resume '{}': no checkpoint '{}' to resume from",
-                            dir, latest));
+    throw Error(fmt::format(
+        "--resume '{}': no checkpoint '{}' to resume from (give a run folder, "
+        "or one of its checkpoint files such as ckpt-1000.fb)",
+        path, latest));
   return latest;
+}
+
+std::string resumeFolderOf(const std::string &path) {
+  if (isDirectory(path) || !isFile(path))
+    return path;
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 } // namespace shodh

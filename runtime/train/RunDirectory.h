@@ -41,6 +41,8 @@ public:
 
   /// `dir/ckpt-STEP.fb`.
   std::string checkpointPath(int64_t step) const;
+  /// The run folder, as given.
+  const std::string &dir() const { return dir_; }
   /// `dir/latest.fb`.
   std::string latestPath() const;
   /// `dir/metrics.jsonl`.
@@ -76,8 +78,14 @@ std::vector<std::string> checkpointFilesIn(const std::string &dir,
 /// inode, whatever the spelling: "run", "./run/", a link to it).
 bool isSameDirectory(const std::string &a, const std::string &b);
 
-/// Throws `Error` if `dir` is not a training run with a latest.fb:
-/// "--resume 'run/': no checkpoint 'run/latest.fb' to resume from".
-std::string latestCheckpointOf(const std::string &dir);
+/// The checkpoint `--resume PATH` reads: PATH/latest.fb for a folder, PATH
+/// itself for a file (an earlier `ckpt-N.fb` of a run, to go back to it).
+/// Throws `Error` if it is missing: "--resume 'run/': no checkpoint
+/// 'run/latest.fb' to resume from".
+std::string latestCheckpointOf(const std::string &path);
+
+/// The run folder of `--resume PATH`: PATH for a folder, else the folder
+/// holding the checkpoint file ("." for a bare file name).
+std::string resumeFolderOf(const std::string &path);
 
 } // namespace shodh

@@ -110,7 +110,7 @@ std::string outputDirectory(const TrainCommandOptions &o) {
   if (!o.out.empty())
     return o.out;
   if (!o.resume.empty())
-    return o.resume;
+    return resumeFolderOf(o.resume);
   throw Error("--out is required (or --resume DIR to continue a run in DIR)");
 }
 
@@ -120,7 +120,7 @@ std::string outputDirectory(const TrainCommandOptions &o) {
 /// refusal leaves it exactly as it was.
 void checkOutputFolder(const TrainCommandOptions &o) {
   const std::string out = outputDirectory(o);
-  if (!o.resume.empty() && isSameDirectory(o.resume, out))
+  if (!o.resume.empty() && isSameDirectory(resumeFolderOf(o.resume), out))
     return; // continuing the run in its own folder
   // A resumed run keeps metrics.jsonl records up to its step: any found in
   // another folder (even without checkpoints) would be mixed into its log.
@@ -133,7 +133,7 @@ void checkOutputFolder(const TrainCommandOptions &o) {
         "'{}' already holds files of another training run ({}); continuing "
         "--resume {} there would overwrite them: choose another --out, or "
         "leave --out away to continue in {}",
-        out, fmt::join(files, ", "), o.resume, o.resume));
+        out, fmt::join(files, ", "), o.resume, resumeFolderOf(o.resume)));
   if (files.front() == "latest.fb")
     throw Error(fmt::format(
         "'{}' already holds a training run ({}{}latest.fb); continue it with "
@@ -208,6 +208,20 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
   }
 }
 
+/// Notes checkpoints of steps after `step` in the run folder (a run resumed
+/// from an earlier ckpt-N.fb): they are left alone, and overwritten when
+/// this run writes those steps.
+void noteLaterCheckpoints(const RunDirectory &run, int64_t step) {
+  std::vector<std::string> later;
+  for (int64_t s : run.checkpointSteps())
+    if (s > step)
+      later.push_back(fmt::format("ckpt-{}.fb", s));
+  if (!later.empty())
+    fmt::print("note: '{}' holds checkpoints of later steps of the run ({}); "
+               "they are kept, and replaced if this run reaches those steps\n",
+               run.dir(), fmt::join(later, ", "));
+}
+
 /// Chooses the FFT planning mode of the run and imports the wisdom of a
 /// resumed `measure` run (its presence records the mode). Returns the mode.
 FftPlanning setupFftPlanning(const TrainCommandOptions &o,
@@ -266,7 +280,7 @@ void runTrain(TrainCommandOptions o) {
   }
   checkOutputFolder(o);
   RunDirectory run(outputDirectory(o), o.keep); // takes the folder's lock
-  if (resume && isSameDirectory(o.resume, outputDirectory(o))) {
+  if (resume && isSameDirectory(resumeFolderOf(o.resume), outputDirectory(o))) {
     // Read again under the lock: a run that held the folder until now may
     // have written newer checkpoints since the first read.
     resume = readCheckpoint(latestCheckpointOf(o.resume));
@@ -281,6 +295,8 @@ void runTrain(TrainCommandOptions o) {
   if (fftMode == FftPlanning::Measure) // the plans made while preparing
     writeTextAtomically(run.wisdomPath(), exportFftWisdom());
   startFrom(o, t, resume, init);
+  if (resume)
+    noteLaterCheckpoints(run, t.state().step);
   for (const auto &[stats, name] :
        {std::pair{&t.normalizer().inputs, "inputs"},
         std::pair{&t.normalizer().targets, "targets"}})
@@ -348,7 +364,9 @@ void addTrainCommand(CLI::App &app) {
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", t.seed, "shuffling seed")->check(cli::seedNumber());
   cmd->add_option("--resume", o->resume,
-                  "continue the run in this folder (its latest.fb)");
+                  "continue the run in this folder (its latest.fb), or from "
+                  "one of its checkpoint files (ckpt-N.fb: new checkpoints "
+                  "go to its folder unless --out)");
   cmd->add_option("--init-from", o->initFrom,
                   "start from these parameter values (by name)");
   cmd->add_option("--freeze", t.freeze,

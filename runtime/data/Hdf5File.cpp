@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/data/Hdf5File.h"
+#include "runtime/data/Hdf5Checks.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -26,23 +27,7 @@ namespace {
 /// Largest dataset (in elements) we agree to read in one piece: 2^34 floats.
 constexpr int64_t kMaxElements = int64_t(1) << 34;
 
-/// Closes an HDF5 handle with the matching close function on scope exit.
-class Handle {
-public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0)
-      close_(id_);
-  }
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
-private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using hdf5::Handle;
 
 /// Turns off HDF5's automatic error stack printing once per process.
 void silenceHdf5() {
@@ -174,13 +159,37 @@ Hdf5Reader::Hdf5Reader(const std::string &path) : path_(path) {
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw Error(fmt::format("'{}' is not an HDF5 file", path));
   file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ < 0)
-    throw Error(fmt::format("cannot open HDF5 file '{}'", path));
+  if (file_ < 0) {
+    std::string advice = hdf5::openFailureAdvice();
+    throw Error(fmt::format("cannot open HDF5 file '{}'{}", path,
+                            advice.empty() ? std::string() : ": " + advice));
+  }
 }
 
 Hdf5Reader::~Hdf5Reader() {
+  for (const auto &[name, ds] : datasets_)
+    H5Dclose(ds);
   if (file_ >= 0)
     H5Fclose(file_);
+}
+
+int64_t Hdf5Reader::openDataset(const std::string &name) const {
+  if (auto it = datasets_.find(name); it != datasets_.end())
+    return it->second;
+  std::vector<int64_t> shape = datasetShape(name); // throws if missing
+  hid_t dapl = H5P_DEFAULT;
+  {
+    Handle probe(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
+    if (probe.valid())
+      dapl = hdf5::rowBandAccessList(probe.get(), shape);
+  }
+  hid_t ds = H5Dopen2(file_, name.c_str(), dapl);
+  if (dapl != H5P_DEFAULT)
+    H5Pclose(dapl);
+  if (ds < 0)
+    throw Error(fmt::format("'{}': cannot open dataset '{}'", path_, name));
+  datasets_[name] = ds;
+  return ds;
 }
 
 bool Hdf5Reader::hasDataset(const std::string &name) const {
@@ -207,10 +216,20 @@ std::vector<std::string> Hdf5Reader::rootDatasets() const {
 }
 
 std::string Hdf5Reader::missingDataset(const std::string &name) const {
+  if (std::string why = hdf5::notADataset(file_, name); !why.empty())
+    return fmt::format("'{}': no dataset '{}': {}", path_, name, why);
   std::vector<std::string> names = rootDatasets();
-  return fmt::format("'{}': no dataset '{}' (the file has {})", path_, name,
-                     names.empty() ? std::string("no datasets")
-                                   : fmt::format("{}", fmt::join(names, ", ")));
+  if (!names.empty())
+    return fmt::format("'{}': no dataset '{}' (the file has {})", path_, name,
+                       fmt::join(names, ", "));
+  std::vector<std::string> nested = hdf5::datasetPaths(file_, 8);
+  if (nested.empty())
+    return fmt::format("'{}': no dataset '{}' (the file has no datasets)",
+                       path_, name);
+  return fmt::format(
+      "'{}': no dataset '{}' (the file has no datasets at its root; inside "
+      "groups it has {}{})",
+      path_, name, fmt::join(nested, ", "), nested.size() == 8 ? ", ..." : "");
 }
 
 std::vector<int64_t> Hdf5Reader::datasetShape(const std::string &name) const {
@@ -263,9 +282,12 @@ std::vector<int64_t> Hdf5Reader::readInts(const std::string &name,
   shape = datasetShape(name);
   Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
   std::vector<int64_t> out(static_cast<size_t>(checkedNumel(shape, what)));
+  if (!out.empty())
+    hdf5::checkValuesStored(ds.get(), shape, 0, shape.empty() ? 1 : shape[0],
+                            what, path_);
   if (!out.empty() && H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                               out.data()) < 0)
-    throw Error(fmt::format("{}: read failed (file truncated or corrupted?)", what));
+    throw Error(hdf5::readFailure(ds.get(), what));
   return out;
 }
 
@@ -275,11 +297,14 @@ std::vector<int64_t> Hdf5Reader::readRowsAs(const std::string &name, int64_t fir
                                             std::vector<T> &values) const {
   std::vector<int64_t> shape = datasetShape(name);
   std::string what = fmt::format("'{}': dataset '{}'", path_, name);
-  Handle ds(H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  const hid_t ds =
+      openDataset(name); // kept open: its chunk cache serves the next rows
+  Handle type(H5Dget_type(ds), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     throw Error(fmt::format("{} must hold floating-point values (f32 or f64)", what));
-  Handle fileSpace(H5Dget_space(ds.get()), H5Sclose);
+  hdf5::checkValuesStored(ds, shape, first, shape.empty() ? 1 : count, what,
+                          path_);
+  Handle fileSpace(H5Dget_space(ds), H5Sclose);
   if (shape.empty()) {
     values.resize(1);
   } else {
@@ -300,8 +325,9 @@ std::vector<int64_t> Hdf5Reader::readRowsAs(const std::string &name, int64_t fir
                                                    std::vector<hsize_t>(shape.begin(), shape.end()).data(),
                                                    nullptr),
                   H5Sclose);
-  if (H5Dread(ds.get(), memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT, values.data()) < 0)
-    throw Error(fmt::format("{}: read failed (file truncated or corrupted?)", what));
+  if (H5Dread(ds, memType, memSpace.get(), fileSpace.get(), H5P_DEFAULT,
+              values.data()) < 0)
+    throw Error(hdf5::readFailure(ds, what));
   return shape;
 }
 

@@ -15,6 +15,7 @@
 #include "runtime/support/OutputFile.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,15 @@ private:
   std::vector<int64_t> readRowsAs(const std::string &name, int64_t first, int64_t count,
                                   int64_t memType, std::vector<T> &values) const;
 
+  /// Dataset `name` (throws if missing), opened once and kept open with a
+  /// chunk cache that holds a band of rows (Hdf5Checks.h): reading a
+  /// chunked, compressed dataset a batch at a time then decompresses each
+  /// chunk once, not once per batch.
+  int64_t openDataset(const std::string &name) const;
+
   std::string path_;
   int64_t file_ = -1;
+  mutable std::map<std::string, int64_t> datasets_; ///< open datasets by name
 };
 
 /// Writes a new HDF5 file atomically through an `OutputFile` (a fresh

@@ -8,9 +8,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +125,34 @@ TEST_F(Hdf5FileTest, MissingFileAndDatasetAreNamed) {
 TEST_F(Hdf5FileTest, NonHdf5FileIsRejected) {
   std::ofstream(file("junk.h5")) << "this is not hdf5";
   expectError([&] { Hdf5Reader r(file("junk.h5")); }, "is not an HDF5 file");
+}
+
+// A file another process holds a write lock on (HDF5's flock): the message
+// says so and what to do, where it said only "cannot open HDF5 file".
+TEST_F(Hdf5FileTest, LockedFileNamesTheLock) {
+  {
+    Hdf5Writer w(file("locked.h5"));
+    w.writeFloats("inputs", ramp({2, 3}));
+    w.commit();
+  }
+  int fd = ::open(file("locked.h5").c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  // HDF5 honours HDF5_USE_FILE_LOCKING=FALSE: run the check with locking on.
+  const char *saved = std::getenv("HDF5_USE_FILE_LOCKING");
+  std::string restore = saved ? saved : "";
+  ::unsetenv("HDF5_USE_FILE_LOCKING");
+  expectError(
+      [&] { Hdf5Reader r(file("locked.h5")); },
+      "another process holds a lock on it (one writing it, e.g. h5py in "
+      "'a' or 'w' mode): close that first, or, if the file is not "
+      "being changed, read it with HDF5_USE_FILE_LOCKING=FALSE");
+  if (saved)
+    ::setenv("HDF5_USE_FILE_LOCKING", restore.c_str(), 1);
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+  Hdf5Reader r(file("locked.h5")); // free again
+  EXPECT_EQ(r.datasetShape("inputs"), (std::vector<int64_t>{2, 3}));
 }
 
 // Found by fuzz/hdf5_reader_fuzzer: the 'fields' attribute of 'inputs'

@@ -42,8 +42,10 @@ private:
 /// Throws `Error` ("<what>: ...") if rows [first, first + count) of dataset
 /// `ds` (shape `shape`) include values that were never written, which HDF5
 /// would return as the fill value; `file` is the file's path (a virtual
-/// dataset's sources are looked up beside it).
-void checkValuesStored(hid_t ds, const std::vector<int64_t> &shape,
+/// dataset's sources are looked up beside it). Returns true when every value
+/// of the dataset is stored, so later reads need no check (asking HDF5
+/// walks the chunk index: per batch it cost more than the reads).
+bool checkValuesStored(hid_t ds, const std::vector<int64_t> &shape,
                        int64_t first, int64_t count, const std::string &what,
                        const std::string &file);
 

@@ -302,8 +302,10 @@ std::vector<int64_t> Hdf5Reader::readRowsAs(const std::string &name, int64_t fir
   Handle type(H5Dget_type(ds), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     throw Error(fmt::format("{} must hold floating-point values (f32 or f64)", what));
-  hdf5::checkValuesStored(ds, shape, first, shape.empty() ? 1 : count, what,
-                          path_);
+  if (!complete_.count(name) &&
+      hdf5::checkValuesStored(ds, shape, first, shape.empty() ? 1 : count, what,
+                              path_))
+    complete_.insert(name);
   Handle fileSpace(H5Dget_space(ds), H5Sclose);
   if (shape.empty()) {
     values.resize(1);

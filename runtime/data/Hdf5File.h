@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,8 @@ private:
   std::string path_;
   int64_t file_ = -1;
   mutable std::map<std::string, int64_t> datasets_; ///< open datasets by name
+  /// Open datasets whose every value is stored (checked once).
+  mutable std::set<std::string> complete_;
 };
 
 /// Writes a new HDF5 file atomically through an `OutputFile` (a fresh

@@ -37,6 +37,11 @@ with h5py.File('partial.h5', 'w') as f:  # a writer loop that stopped at row 16
     t = f.create_dataset('targets', shape=Y.shape, dtype='f4', chunks=(4, 2, 8, 8))
     for r in range(16):
         i[r], t[r] = X[r], Y[r]
+with h5py.File('partial-gzip.h5', 'w') as f:  # compressed: HDF5 calls even full data "partly allocated"
+    i = f.create_dataset('inputs', shape=X.shape, dtype='f4', chunks=(4, 2, 8, 8), compression='gzip')
+    f['targets'] = Y
+    for r in range(28):
+        i[r] = X[r]
 with h5py.File('virtual-missing.h5', 'w') as f:
     for name, data in (('inputs', X), ('targets', Y)):
         layout = h5py.VirtualLayout(shape=data.shape, dtype='f4')

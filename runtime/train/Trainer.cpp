@@ -57,7 +57,7 @@ Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
       options_(std::move(options)), observer_(observer),
       ops_(checkTrainStep(model)) {
   checkOptions(options_);
-  checkData();
+  checkTrainingData(model_, train_, val_, options_.batch);
   schedule_ = scheduleFromHyperparams(model.meta.hyperparams, options_.steps,
                                       options_.lr);
   norm_ = computeNormalizer(train_, options_.normalize);
@@ -77,27 +77,28 @@ Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
 
 Trainer::~Trainer() = default;
 
-void Trainer::checkData() {
-  const TensorDesc &x = model_.tensors[ops_.x], &y = model_.tensors[ops_.y];
-  checkSampleShape(x, train_.inputs.shape, train_.path, "inputs");
-  checkSampleShape(y, train_.targets.shape, train_.path, "targets");
-  if (x.shape[0].isStatic() && x.shape[0].size != options_.batch)
+void checkTrainingData(const ModelDesc &model, const TrainingData &train,
+                       const TrainingData *val, int64_t batch) {
+  TrainStepOperands ops = checkTrainStep(model);
+  const TensorDesc &x = model.tensors[ops.x], &y = model.tensors[ops.y];
+  checkSampleShape(x, train.inputs.shape, train.path, "inputs");
+  checkSampleShape(y, train.targets.shape, train.path, "targets");
+  if (x.shape[0].isStatic() && x.shape[0].size != batch)
     throw Error(fmt::format(
         "model input '{}' has the static batch dimension {} but --batch is {}",
-        x.name, x.shape[0].size, options_.batch));
-  if (!val_)
+        x.name, x.shape[0].size, batch));
+  if (!val)
     return;
-  PredictOperands p = checkPredictProgram(model_);
-  checkSampleShape(model_.tensors[p.x], val_->inputs.shape, val_->path,
-                   "inputs");
-  checkSampleShape(model_.tensors[p.prediction], val_->targets.shape,
-                   val_->path, "targets", "output");
-  if (val_->inputs.shape[1] != train_.inputs.shape[1] ||
-      val_->targets.shape[1] != train_.targets.shape[1])
+  PredictOperands p = checkPredictProgram(model);
+  checkSampleShape(model.tensors[p.x], val->inputs.shape, val->path, "inputs");
+  checkSampleShape(model.tensors[p.prediction], val->targets.shape, val->path,
+                   "targets", "output");
+  if (val->inputs.shape[1] != train.inputs.shape[1] ||
+      val->targets.shape[1] != train.targets.shape[1])
     throw Error(fmt::format(
         "'{}' has {} input and {} target channels but '{}' has {} and {}",
-        val_->path, val_->inputs.shape[1], val_->targets.shape[1], train_.path,
-        train_.inputs.shape[1], train_.targets.shape[1]));
+        val->path, val->inputs.shape[1], val->targets.shape[1], train.path,
+        train.inputs.shape[1], train.targets.shape[1]));
 }
 
 void Trainer::prepareTrainStep() {

@@ -104,6 +104,13 @@ struct TrainResult {
   bool stopped = false;   ///< ended by `stopRequested`
 };
 
+/// Checks training (and validation) data against the model's `train_step`
+/// and `infer` and the batch size; throws `Error` naming the file and
+/// dataset. The trainer runs it first; `shodh-run train` also runs it
+/// before it creates the run folder.
+void checkTrainingData(const ModelDesc &model, const TrainingData &train,
+                       const TrainingData *val, int64_t batch);
+
 /// The training loop over one model, data set and run directory.
 class Trainer {
 public:
@@ -140,8 +147,6 @@ public:
   std::vector<std::string> frozenNames() const;
 
 private:
-  /// Checks the data against `train_step` and the options.
-  void checkData();
   /// Binds the symbols and prepares `train_step` for the batch.
   void prepareTrainStep();
   /// Finds the parameters matched by `--freeze` and records their values.

@@ -63,9 +63,14 @@ TrainingData loadTrainingData(const std::string &path) {
     throw Error(fmt::format(
         "'{}': dataset 'inputs' has {} samples but 'targets' has {}", path,
         d.inputs.shape[0], d.targets.shape[0]));
-  std::vector<std::string> pde = file.readStringsAttr("/", "pde");
-  if (!pde.empty())
-    d.label = pde[0];
+  // `pde` only labels the data in messages: another tool's non-string
+  // attribute of that name is no reason to refuse the file.
+  try {
+    std::vector<std::string> pde = file.readStringsAttr("/", "pde");
+    if (!pde.empty())
+      d.label = pde[0];
+  } catch (const Error &) {
+  }
   return d;
 }
 

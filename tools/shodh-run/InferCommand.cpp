@@ -83,17 +83,29 @@ std::map<std::string, int64_t> bindingsFor(const TensorDesc &in, const std::vect
 struct Stats {
   double shift = 0, sum = 0, sumSq = 0, errSq = 0, min = INFINITY,
          max = -INFINITY;
-  int64_t count = 0;
-  std::vector<double> relL2; // per sample
+  int64_t count = 0;                           // finite outputs
+  int64_t compared = 0;                        // values compared with targets
+  std::vector<double> relL2;                   // per sample compared
+  int64_t samples = 0;                         // samples seen (addSample)
+  int64_t nonFinite = 0, firstNonFinite = -1;  // outputs: count, flat index
+  int64_t badTargets = 0, firstBadTarget = -1; // samples with NaN/inf targets
+  int64_t seen = 0;                            // outputs seen
 
+  /// Outputs; NaN and infinities are counted, not summed.
   template <typename T>
   void addOutputs(const T *v, int64_t n) {
-    if (count == 0 && n > 0 && std::isfinite(double(v[0])))
-      shift = double(v[0]);
-    for (int64_t i = 0; i < n; ++i) {
-      double d = double(v[i]) - shift;
+    for (int64_t i = 0; i < n; ++i, ++seen) {
+      double x = double(v[i]);
+      if (!std::isfinite(x)) {
+        if (nonFinite++ == 0)
+          firstNonFinite = seen;
+        continue;
+      }
+      if (count == 0)
+        shift = x;
+      double d = x - shift;
       sum += d, sumSq += d * d, ++count;
-      min = std::min(min, double(v[i])), max = std::max(max, double(v[i]));
+      min = std::min(min, x), max = std::max(max, x);
     }
   }
   double mean() const {
@@ -103,12 +115,21 @@ struct Stats {
     double n = double(std::max<int64_t>(count, 1)), m = sum / n;
     return std::sqrt(std::max(sumSq / n - m * m, 0.0));
   }
+  /// One sample against its targets; a sample whose targets hold NaN or
+  /// infinities is counted and left out of the errors.
   template <typename T>
   void addSample(const T *pred, const T *target, int64_t n) {
+    const int64_t sample = samples++;
+    for (int64_t i = 0; i < n; ++i)
+      if (!std::isfinite(double(target[i]))) {
+        if (badTargets++ == 0)
+          firstBadTarget = sample;
+        return;
+      }
     double e = 0, t = 0;
     for (int64_t i = 0; i < n; ++i)
       e += (double(pred[i]) - target[i]) * (double(pred[i]) - target[i]), t += double(target[i]) * target[i];
-    errSq += e;
+    errSq += e, compared += n;
     relL2.push_back(t > 0 ? std::sqrt(e / t) : std::sqrt(e));
   }
 };
@@ -327,6 +348,12 @@ void runInfer(const InferOptions &o) {
       throw Error(
           fmt::format("'{}': dataset '{}' has {} samples but 'targets' has {}",
                       o.data, names.front(), shape[0], t[0]));
+  // Compared value by value: the layout must be the output's (channels-last
+  // targets of the same size were compared as if they matched).
+  if (const TensorDesc &out = m.tensors[prog.outputs[0]];
+      compare && !out.shape.empty() && out.shape[0] == in.shape[0])
+    checkSampleShape(out, data.datasetShape("targets"), o.data, "targets",
+                     "output");
 
   if (o.batchGiven && in.shape[0].isStatic() && in.shape[0].size != o.batch)
     fmt::print(stderr,
@@ -377,12 +404,28 @@ void runInfer(const InferOptions &o) {
                  ? fmt::format(" (each of {} datasets)", names.size())
                  : "",
              stats.mean(), stats.stddev(), stats.min, stats.max);
+  if (stats.nonFinite > 0)
+    fmt::print(
+        "note: {} of the {} output values are NaN or infinite (the first in "
+        "sample "
+        "{}); mean, std, min and max are over the finite ones\n",
+        stats.nonFinite, stats.seen,
+        stats.firstNonFinite /
+            std::max<int64_t>(stats.seen / std::max<int64_t>(samples, 1), 1));
+  if (compare && stats.badTargets > 0)
+    fmt::print("note: 'targets' holds NaN or infinite values in {} of {} "
+               "samples (the first "
+               "is sample {}); they are left out of mse and relative L2\n",
+               stats.badTargets, stats.samples, stats.firstBadTarget);
   if (compare && !stats.relL2.empty()) {
     double rel = 0;
     for (double r : stats.relL2)
       rel += r;
-    fmt::print("vs targets: mse {:.6g} relative L2 {:.6g}\n", stats.errSq / stats.count,
-               rel / stats.relL2.size());
+    fmt::print("vs targets: mse {:.6g} relative L2 {:.6g}{}\n",
+               stats.errSq / stats.compared, rel / stats.relL2.size(),
+               stats.badTargets > 0
+                   ? fmt::format(" ({} samples)", stats.relL2.size())
+                   : "");
   }
   fmt::print("wrote {}\n", o.out);
 }

@@ -278,6 +278,9 @@ void runTrain(TrainCommandOptions o) {
     resume = readCheckpoint(latestCheckpointOf(o.resume));
     checkSameHyperparams(*resume, model, o.model); // before --out is touched
   }
+  // Everything that can be checked before the run folder exists is: a
+  // refused run leaves no folder behind.
+  checkTrainingData(model, train, val ? &*val : nullptr, o.train.batch);
   checkOutputFolder(o);
   RunDirectory run(outputDirectory(o), o.keep); // takes the folder's lock
   if (resume && isSameDirectory(resumeFolderOf(o.resume), outputDirectory(o))) {

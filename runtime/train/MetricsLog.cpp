@@ -52,10 +52,12 @@ std::string toJson(const MetricsRecord &r) {
   return fmt::format(
       "{{\"step\": {}, \"epoch\": {}, \"loss\": {}, \"loss_avg\": {}, \"lr\": "
       "{}, "
-      "\"val_rel_l2\": {}, \"val_mse\": {}, {}\"seconds\": {:.3f}}}",
+      "\"val_rel_l2\": {}, \"val_mse\": {}, {}\"seconds\": {:.3f}, "
+      "\"val_seconds\": {}}}",
       r.step, r.epoch, jsonNumber(r.loss), jsonNumber(r.lossAvg),
       jsonNumber(r.lr), r.valRelL2 ? jsonNumber(*r.valRelL2) : "null",
-      r.valMse ? jsonNumber(*r.valMse) : "null", terms, r.seconds);
+      r.valMse ? jsonNumber(*r.valMse) : "null", terms, r.seconds,
+      r.valSeconds ? fmt::format("{:.3f}", *r.valSeconds) : "null");
 }
 
 MetricsLog::MetricsLog(std::string path, int64_t keepUpToStep)

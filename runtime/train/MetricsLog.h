@@ -39,6 +39,8 @@ struct MetricsRecord {
   double lr = 0;
   std::optional<double> valRelL2;
   std::optional<double> valMse;
+  /// Wall time the validation of this step took.
+  std::optional<double> valSeconds;
   double seconds = 0;
   /// Logged `train_step` outputs ("aux.*", "pi.*") and their values.
   std::vector<std::pair<std::string, double>> terms = {};

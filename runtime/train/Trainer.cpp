@@ -291,6 +291,7 @@ TrainResult Trainer::run() {
     state_.windowLoss += r.loss, ++state_.windowSteps;
     const bool last = r.step == options_.steps;
     if (predictor_ && (due(r.step, options_.valEvery) || last)) {
+      const auto v0 = std::chrono::steady_clock::now();
       ErrorMetrics m;
       try {
         m = predictor_->evaluate(*val_);
@@ -308,6 +309,8 @@ TrainResult Trainer::run() {
                         nonFiniteName(*r.valRelL2), nonFiniteName(*r.valMse)),
             r.step));
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
+      r.valSeconds = secondsSince(v0);
+      result.valSeconds += *r.valSeconds, ++result.validations;
     }
     r.runSeconds = secondsSince(t0), r.runSteps = r.step - firstStep;
     r.seconds = state_.seconds = baseSeconds + r.runSeconds;
@@ -315,12 +318,16 @@ TrainResult Trainer::run() {
     if (due(r.step, options_.logEvery) || r.valRelL2 || last) {
       log.append(MetricsRecord{r.step, r.epoch, r.loss,
                                state_.windowLoss / double(state_.windowSteps),
-                               r.lr, r.valRelL2, r.valMse, r.seconds, r.terms});
+                               r.lr, r.valRelL2, r.valMse, r.valSeconds,
+                               r.seconds, r.terms});
       state_.windowLoss = 0, state_.windowSteps = 0, r.logged = true;
     }
     const bool stop = observer_ && observer_->stopRequested();
-    if (due(r.step, options_.ckptEvery) || last || stop)
+    if (due(r.step, options_.ckptEvery) || last || stop) {
+      const auto c0 = std::chrono::steady_clock::now();
       r.checkpoint = saveCheckpoint();
+      result.ckptSeconds += secondsSince(c0), ++result.checkpoints;
+    }
     if (observer_)
       observer_->onStep(r);
     result.loss = r.loss;
@@ -331,6 +338,7 @@ TrainResult Trainer::run() {
   }
   result.steps = state_.step;
   result.checkpoint = lastCheckpoint_;
+  result.seconds = secondsSince(t0);
   return result;
 }
 

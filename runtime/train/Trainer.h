@@ -76,6 +76,7 @@ struct StepReport {
   double loss = 0;
   double lr = 0;
   std::optional<double> valRelL2, valMse;
+  std::optional<double> valSeconds; ///< wall time of this step's validation
   /// The step's logged `train_step` outputs ("aux.*", "pi.*"), by name.
   std::vector<std::pair<std::string, double>> terms;
   double seconds = 0;     ///< training time, continued across resumes
@@ -102,6 +103,10 @@ struct TrainResult {
   std::optional<double> valRelL2, valMse;
   std::string checkpoint; ///< the last checkpoint written
   bool stopped = false;   ///< ended by `stopRequested`
+  /// Wall time of this process's run, and the parts of it spent on
+  /// validation (`validations` runs) and on checkpoints (`checkpoints`).
+  double seconds = 0, valSeconds = 0, ckptSeconds = 0;
+  int64_t validations = 0, checkpoints = 0;
 };
 
 /// Checks training (and validation) data against the model's `train_step`

@@ -120,7 +120,7 @@ def records(path):
     out = []
     for line in open(path):
         r = json.loads(line)
-        del r["seconds"]
+        del r["seconds"], r["val_seconds"]  # wall times
         out.append(r)
     return out
 ra, rb = records(f"{work}/ref/metrics.jsonl"), records(f"{work}/run/metrics.jsonl")

@@ -31,6 +31,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <unistd.h>
 
 namespace shodh {
@@ -69,13 +70,18 @@ public:
       valRelL2_ = *r.valRelL2;
     bool last = r.step == r.totalSteps;
     auto now = std::chrono::steady_clock::now();
-    if (tty_ && !last && !r.logged &&
+    recent_.push_back({r.runSeconds, r.runSteps});
+    while (recent_.size() > 2 && recent_[1].first < r.runSeconds - kRateWindow)
+      recent_.pop_front();
+    // On a terminal at most 10 redraws a second (logged steps too: with
+    // --log-every 1 they came 1000 times a second); validation always.
+    if (tty_ && !last && !r.valRelL2 &&
         now - lastDraw_ < std::chrono::milliseconds(100))
       return;
     if (!tty_ && !r.logged)
       return;
     lastDraw_ = now;
-    double rate = r.runSeconds > 0 ? double(r.runSteps) / r.runSeconds : 0.0;
+    double rate = windowRate(r);
     std::string val =
         valRelL2_ ? fmt::format("  val rel-L2 {:.4e}", *valRelL2_) : "";
     std::string eta =
@@ -100,9 +106,23 @@ public:
   }
 
 private:
+  /// Seconds of progress the rate is measured over.
+  static constexpr double kRateWindow = 30.0;
+
+  /// Steps per second over the last kRateWindow seconds (validation and
+  /// checkpoints included), so a slowdown shows and the ETA follows it; the
+  /// average since the start until the window holds a second of progress.
+  double windowRate(const StepReport &r) const {
+    const auto &[t0, s0] = recent_.front();
+    if (r.runSeconds - t0 >= 1.0 && r.runSteps > s0)
+      return double(r.runSteps - s0) / (r.runSeconds - t0);
+    return r.runSeconds > 0 ? double(r.runSteps) / r.runSeconds : 0.0;
+  }
+
   bool tty_;
   std::optional<double> valRelL2_;
   std::chrono::steady_clock::time_point lastDraw_{};
+  std::deque<std::pair<double, int64_t>> recent_; ///< (run seconds, run steps)
 };
 
 /// The run folder: --out, else the folder being resumed.
@@ -317,6 +337,12 @@ void runTrain(TrainCommandOptions o) {
     throw;
   }
   std::signal(SIGINT, previous);
+  // Before the last line, which scripts read for the checkpoint.
+  fmt::print(
+      "time: {:.3g} s, of which validation {:.3g} s ({} run{}) and checkpoints "
+      "{:.3g} s ({})\n",
+      r.seconds, r.valSeconds, r.validations, r.validations == 1 ? "" : "s",
+      r.ckptSeconds, r.checkpoints);
   if (r.stopped)
     fmt::print(
         "interrupted after step {}; checkpoint {}; continue with --resume {}\n",

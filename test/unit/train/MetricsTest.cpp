@@ -54,20 +54,23 @@ TEST(MetricsTest, SampleSumsEqualTheSampleAssembledFromPieces) {
 }
 
 TEST(MetricsLogTest, RecordsAreJsonWithNullForMissingAndNonFinite) {
-  MetricsRecord r{12, 1, 0.5, NAN, 1e-3, std::nullopt, 2.5e-5, 1.25};
+  MetricsRecord r{12, 1, 0.5, NAN, 1e-3, std::nullopt, 2.5e-5, 0.0625, 1.25};
   EXPECT_EQ(
       toJson(r),
       "{\"step\": 12, \"epoch\": 1, \"loss\": 0.5, \"loss_avg\": null, \"lr\": "
-      "0.001, \"val_rel_l2\": null, \"val_mse\": 2.5e-05, \"seconds\": 1.250}");
+      "0.001, \"val_rel_l2\": null, \"val_mse\": 2.5e-05, \"seconds\": 1.250, "
+      "\"val_seconds\": 0.062}");
 }
 
 TEST(MetricsLogTest, AuxTermsAndControllerWeightsComeBeforeSeconds) {
-  MetricsRecord r{3, 0, 0.5, 0.5, 1e-3, std::nullopt, std::nullopt, 0.5};
+  MetricsRecord r{
+      3, 0, 0.5, 0.5, 1e-3, std::nullopt, std::nullopt, std::nullopt, 0.5};
   r.terms = {{"aux.balance", 0.25}, {"pi.balance", NAN}};
   EXPECT_EQ(toJson(r),
             "{\"step\": 3, \"epoch\": 0, \"loss\": 0.5, \"loss_avg\": 0.5, "
             "\"lr\": 0.001, \"val_rel_l2\": null, \"val_mse\": null, "
-            "\"aux.balance\": 0.25, \"pi.balance\": null, \"seconds\": 0.500}");
+            "\"aux.balance\": 0.25, \"pi.balance\": null, \"seconds\": 0.500, "
+            "\"val_seconds\": null}");
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 //===- Hdf5Checks.cpp - What went wrong with an HDF5 file, in words -------===//
 #include "runtime/data/Hdf5Checks.h"
+#include "runtime/data/Hdf5File.h"
 #include "runtime/support/Status.h"
 
 #include <fmt/format.h>
@@ -61,6 +62,40 @@ void checkVirtualSources(hid_t dcpl, const std::string &what,
 }
 
 } // namespace
+
+/// Largest dataset (in elements) we agree to read in one piece: 2^34 floats.
+constexpr int64_t kMaxElements = int64_t(1) << 34;
+
+/// Turns off HDF5's automatic error stack printing once per process.
+void silenceHdf5() {
+  static bool done = [] {
+    // No library clean-up at exit (must precede every other HDF5 call): every
+    // file is closed explicitly, and after a failed write (EFBIG, EIO) libhdf5
+    // 1.10 crashes in H5_term_library on the file it could not close.
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+/// Element count of a shape, with overflow and size limits.
+int64_t checkedNumel(const std::vector<int64_t> &shape,
+                     const std::string &what) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d))
+      throw Error(
+          fmt::format("{}: shape {} is too large", what, formatShape(shape)));
+    n *= d;
+  }
+  return n;
+}
+
+/// Opens object `name` (a dataset, or the root group for "/").
+hid_t openObject(hid_t file, const std::string &name) {
+  return H5Oopen(file, name.c_str(), H5P_DEFAULT);
+}
 
 bool checkValuesStored(hid_t ds, const std::vector<int64_t> &shape,
                        int64_t first, int64_t count, const std::string &what,

@@ -39,6 +39,18 @@ private:
   herr_t (*close_)(hid_t);
 };
 
+/// Turns off HDF5's automatic error stack printing and its clean-up at
+/// exit, once per process (before any other HDF5 call).
+void silenceHdf5();
+
+/// Element count of a shape, with overflow and size limits (2^34 values);
+/// throws `Error` prefixed with `what`.
+int64_t checkedNumel(const std::vector<int64_t> &shape,
+                     const std::string &what);
+
+/// Opens object `name` (a dataset, or the root group for "/").
+hid_t openObject(hid_t file, const std::string &name);
+
 /// Throws `Error` ("<what>: ...") if rows [first, first + count) of dataset
 /// `ds` (shape `shape`) include values that were never written, which HDF5
 /// would return as the fill value; `file` is the file's path (a virtual

@@ -175,16 +175,14 @@ void mlir::shodh::expandRoutedMoes(func::FuncOp func, Value &prediction) {
 SmallVector<NamedOutput> mlir::shodh::collectRoutingOutputs(func::FuncOp func) {
   SmallVector<NamedOutput> outputs;
   unsigned index = 0;
-  SmallVector<TopKOp> topKs(func.getBody().getOps<TopKOp>());
-  for (TopKOp topK : topKs) {
+  for (TopKOp topK : func.getBody().getOps<TopKOp>()) {
     std::string prefix = "routing." + std::to_string(index++) + ".";
     outputs.push_back({topK.getExperts(), prefix + "experts"});
-    DispatchOp dispatch;
     for (Operation *user : topK.getExperts().getUsers())
-      if ((dispatch = dyn_cast<DispatchOp>(user)))
+      if (auto dispatch = dyn_cast<DispatchOp>(user)) {
+        outputs.push_back({dispatch.getOffsets(), prefix + "offsets"});
         break;
-    if (dispatch)
-      outputs.push_back({dispatch.getOffsets(), prefix + "offsets"});
+      }
     auto router = topK.getProbs().getDefiningOp<RouterOp>();
     if (router && router.getTokens().getDefiningOp<SpectralEnergyOp>())
       outputs.push_back({router.getTokens(), prefix + "energy"});

@@ -42,8 +42,10 @@ void checkBackendCoverage(const ModelDesc &model, Backend backend,
                           const KernelRegistry &registry);
 
 /// Creates one kernel per call of `program` with the factories of `registry`
-/// for `backend`. Throws `Error` for unknown kernels (`checkBackendCoverage`)
-/// or when a factory rejects its call.
+/// for `backend`, for a program that passed `checkTensorIds` and
+/// `checkBackendCoverage` (a `Session` runs them first, to set aside a
+/// program it cannot run). Throws `Error` when a factory rejects its call or
+/// the call carries an attribute the factory does not read.
 std::vector<std::unique_ptr<Kernel>>
 instantiateKernels(const ModelDesc &model, const ProgramDesc &program,
                    Backend backend, const KernelRegistry &registry);

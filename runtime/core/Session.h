@@ -5,9 +5,8 @@
 // prepared program, an arena for its inputs, outputs and activations.
 //
 //   Session s(model, {.threads = 2});        // validates every kernel call
-//   s.prepare("infer", {{"B", 16}});          // binds symbols, plans,
-//   allocates copy into s.input(0).data ... ; s.invoke("infer"); read
-//   s.output(0)
+//   s.prepare("infer", {{"B", 16}});          // binds, plans, allocates
+//   copy into s.input(0).data ... ; s.invoke("infer"); read s.output(0)
 //
 // Construction throws `shodh::Error` naming the program and call when a
 // call is inconsistent, or when no program can run on the backend. A

@@ -139,12 +139,13 @@ Hdf5Reader::Hdf5Reader(const std::string &path) : path_(path) {
 
 Hdf5Reader::~Hdf5Reader() {
   for (const auto &[name, ds] : datasets_)
-    H5Dclose(ds);
+    H5Dclose(ds.id);
   if (file_ >= 0)
     H5Fclose(file_);
 }
 
-int64_t Hdf5Reader::openDataset(const std::string &name) const {
+Hdf5Reader::OpenDataset &
+Hdf5Reader::openDataset(const std::string &name) const {
   if (auto it = datasets_.find(name); it != datasets_.end())
     return it->second;
   std::vector<int64_t> shape = datasetShape(name); // throws if missing
@@ -159,8 +160,7 @@ int64_t Hdf5Reader::openDataset(const std::string &name) const {
     H5Pclose(dapl);
   if (ds < 0)
     throw Error(fmt::format("'{}': cannot open dataset '{}'", path_, name));
-  datasets_[name] = ds;
-  return ds;
+  return datasets_[name] = OpenDataset{ds, false};
 }
 
 bool Hdf5Reader::hasDataset(const std::string &name) const {
@@ -268,15 +268,15 @@ std::vector<int64_t> Hdf5Reader::readRowsAs(const std::string &name, int64_t fir
                                             std::vector<T> &values) const {
   std::vector<int64_t> shape = datasetShape(name);
   std::string what = fmt::format("'{}': dataset '{}'", path_, name);
-  const hid_t ds =
-      openDataset(name); // kept open: its chunk cache serves the next rows
+  OpenDataset &entry =
+      openDataset(name); // its chunk cache serves the next rows
+  const hid_t ds = entry.id;
   Handle type(H5Dget_type(ds), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_FLOAT)
     throw Error(fmt::format("{} must hold floating-point values (f32 or f64)", what));
-  if (!complete_.count(name) &&
-      hdf5::checkValuesStored(ds, shape, first, shape.empty() ? 1 : count, what,
-                              path_))
-    complete_.insert(name);
+  if (!entry.complete)
+    entry.complete = hdf5::checkValuesStored(
+        ds, shape, first, shape.empty() ? 1 : count, what, path_);
   Handle fileSpace(H5Dget_space(ds), H5Sclose);
   if (shape.empty()) {
     values.resize(1);

@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -80,17 +79,21 @@ private:
   std::vector<int64_t> readRowsAs(const std::string &name, int64_t first, int64_t count,
                                   int64_t memType, std::vector<T> &values) const;
 
+  /// A dataset kept open, and whether every value of it is stored (then
+  /// no read checks again).
+  struct OpenDataset {
+    int64_t id = -1;
+    bool complete = false;
+  };
   /// Dataset `name` (throws if missing), opened once and kept open with a
   /// chunk cache that holds a band of rows (Hdf5Checks.h): reading a
   /// chunked, compressed dataset a batch at a time then decompresses each
   /// chunk once, not once per batch.
-  int64_t openDataset(const std::string &name) const;
+  OpenDataset &openDataset(const std::string &name) const;
 
   std::string path_;
   int64_t file_ = -1;
-  mutable std::map<std::string, int64_t> datasets_; ///< open datasets by name
-  /// Open datasets whose every value is stored (checked once).
-  mutable std::set<std::string> complete_;
+  mutable std::map<std::string, OpenDataset> datasets_; ///< by name
 };
 
 /// Writes a new HDF5 file atomically through an `OutputFile` (a fresh

@@ -30,6 +30,12 @@ bool isFile(const std::string &path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/// True if `path` names an existing directory.
+bool isDirectory(const std::string &path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /// Creates `dir` if it is missing; throws if that fails or it is not a folder.
 void ensureDirectory(const std::string &dir) {
   struct stat st;
@@ -222,18 +228,13 @@ std::string RunDirectory::save(const ModelDesc &checkpoint, int64_t step) {
   return path;
 }
 
-/// True if `path` names an existing directory.
-static bool isDirectory(const std::string &path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 std::string latestCheckpointOf(const std::string &path) {
-  if (!isDirectory(path) && isFile(path))
-    return path;
-  if (!isDirectory(path) && path.size() > 3 &&
-      path.compare(path.size() - 3, 3, ".fb") == 0)
-    throw Error(fmt::format("--resume '{}': no such checkpoint file", path));
+  if (!isDirectory(path)) {
+    if (isFile(path))
+      return path;
+    if (path.size() > 3 && path.compare(path.size() - 3, 3, ".fb") == 0)
+      throw Error(fmt::format("--resume '{}': no such checkpoint file", path));
+  }
   std::string latest = join(path, "latest.fb");
   if (!isFile(latest))
     throw Error(fmt::format(

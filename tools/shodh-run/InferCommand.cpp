@@ -264,20 +264,21 @@ struct DatasetRunner {
   }
 };
 
+/// True if `out`'s first axis is `in`'s batch axis (the same symbol, or
+/// the same compiled-in size): infer splits it into one row per sample.
+bool hasBatchAxis(const TensorDesc &in, const TensorDesc &out) {
+  return !out.shape.empty() && out.shape[0] == in.shape[0];
+}
+
 /// `o.batch`, or 1 for an output without the input's batch axis (a
 /// `tensor<1xf32>` reduced over the whole batch): infer writes one output
 /// row per sample, which such an output has only one sample at a time.
 /// Throws if `--batch` asked for more or the batch is compiled in.
 int64_t rowBatch(const InferOptions &o, const TensorDesc &in,
                  const TensorDesc &out) {
-  const Dim &b = in.shape[0];
-  bool hasBatch =
-      !out.shape.empty() &&
-      (b.isStatic()
-           ? out.shape[0].isStatic() && out.shape[0].size == b.size
-           : !out.shape[0].isStatic() && out.shape[0].symbol == b.symbol);
-  if (hasBatch)
+  if (hasBatchAxis(in, out))
     return o.batch;
+  const Dim &b = in.shape[0];
   std::string why =
       fmt::format("output '{}' has shape {}, whose first axis is not the batch "
                   "axis {} of input '{}': "
@@ -351,7 +352,7 @@ void runInfer(const InferOptions &o) {
   // Compared value by value: the layout must be the output's (channels-last
   // targets of the same size were compared as if they matched).
   if (const TensorDesc &out = m.tensors[prog.outputs[0]];
-      compare && !out.shape.empty() && out.shape[0] == in.shape[0])
+      compare && hasBatchAxis(in, out))
     checkSampleShape(out, data.datasetShape("targets"), o.data, "targets",
                      "output");
 
@@ -404,18 +405,18 @@ void runInfer(const InferOptions &o) {
                  ? fmt::format(" (each of {} datasets)", names.size())
                  : "",
              stats.mean(), stats.stddev(), stats.min, stats.max);
-  if (stats.nonFinite > 0)
-    fmt::print(
-        "note: {} of the {} output values are NaN or infinite (the first in "
-        "sample "
-        "{}); mean, std, min and max are over the finite ones\n",
-        stats.nonFinite, stats.seen,
-        stats.firstNonFinite /
-            std::max<int64_t>(stats.seen / std::max<int64_t>(samples, 1), 1));
+  if (stats.nonFinite > 0) {
+    const int64_t perSample =
+        std::max<int64_t>(stats.seen / std::max<int64_t>(samples, 1), 1);
+    fmt::print("note: {} of the {} output values are NaN or infinite (the "
+               "first in sample {}); "
+               "mean, std, min and max are over the finite ones\n",
+               stats.nonFinite, stats.seen, stats.firstNonFinite / perSample);
+  }
   if (compare && stats.badTargets > 0)
     fmt::print("note: 'targets' holds NaN or infinite values in {} of {} "
-               "samples (the first "
-               "is sample {}); they are left out of mse and relative L2\n",
+               "samples (the first is "
+               "sample {}); they are left out of mse and relative L2\n",
                stats.badTargets, stats.samples, stats.firstBadTarget);
   if (compare && !stats.relL2.empty()) {
     double rel = 0;

@@ -18,8 +18,9 @@ void sgemmRowBlock(CBLAS_TRANSPOSE transB, int64_t rows, int64_t block,
                 alpha, a, int(lda), b, int(ldb), beta, c, int(ldc));
     return;
   }
-  // Padding rows are zeros in A (and C), so they compute zeros; only the
-  // first `rows` rows are copied back.
+  // A's padding rows are zeros (no stale NaN or denormal reaches the
+  // kernel); C's padding rows are computed and dropped, whatever they held:
+  // only the first `rows` rows are copied in (beta != 0) and back.
   thread_local std::vector<float> pad;
   const size_t aSize = size_t(block * k), cSize = size_t(block * n);
   if (pad.size() < aSize + cSize)
@@ -31,7 +32,6 @@ void sgemmRowBlock(CBLAS_TRANSPOSE transB, int64_t rows, int64_t block,
   if (beta != 0.0f)
     for (int64_t r = 0; r < rows; ++r)
       std::memcpy(pc + r * n, c + r * ldc, size_t(n) * sizeof(float));
-  std::fill(pc + (beta != 0.0f ? rows * n : 0), pc + cSize, 0.0f);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, transB, int(block), int(n), int(k),
               alpha, pa, int(k), b, int(ldb), beta, pc, int(n));
   for (int64_t r = 0; r < rows; ++r)

@@ -61,16 +61,28 @@ void putStatsTensor(ModelDesc &m, const std::string &name,
 
 /// The training state as `ckpt.*` hyperparameters.
 std::vector<NamedAttr> stateAttrs(const TrainState &s) {
-  return {{"ckpt.step", s.step},
-          {"ckpt.epoch", s.loader.epoch},
-          {"ckpt.position", s.loader.next},
-          {"ckpt.seed", static_cast<int64_t>(s.seed)},
-          {"ckpt.batch", s.batch},
-          {"ckpt.samples", s.samples},
-          {"ckpt.total_steps", s.totalSteps},
-          {"ckpt.seconds", s.seconds},
-          {"ckpt.window_loss", s.windowLoss},
-          {"ckpt.window_steps", s.windowSteps}};
+  std::vector<NamedAttr> attrs = {{"ckpt.step", s.step},
+                                  {"ckpt.epoch", s.loader.epoch},
+                                  {"ckpt.position", s.loader.next},
+                                  {"ckpt.seed", static_cast<int64_t>(s.seed)},
+                                  {"ckpt.batch", s.batch},
+                                  {"ckpt.samples", s.samples},
+                                  {"ckpt.total_steps", s.totalSteps},
+                                  {"ckpt.seconds", s.seconds},
+                                  {"ckpt.window_loss", s.windowLoss},
+                                  {"ckpt.window_steps", s.windowSteps}};
+  if (s.bestValRelL2) {
+    attrs.push_back({"ckpt.best_step", s.bestStep});
+    attrs.push_back({"ckpt.best_val_rel_l2", *s.bestValRelL2});
+    attrs.push_back({"ckpt.since_best", s.sinceBest});
+  }
+  return attrs;
+}
+
+/// True if `m` has the hyperparameter `name`.
+bool hasAttr(const ModelDesc &m, const std::string &name) {
+  return std::any_of(m.meta.hyperparams.begin(), m.meta.hyperparams.end(),
+                     [&](const NamedAttr &a) { return a.name == name; });
 }
 
 /// Throws the "corrupted checkpoint" error for `path`.
@@ -126,6 +138,14 @@ std::optional<TrainState> parseState(const ModelDesc &m,
   s.seconds = stateFloat(m, path, "ckpt.seconds");
   s.windowLoss = stateFloat(m, path, "ckpt.window_loss");
   s.windowSteps = stateInt(m, path, "ckpt.window_steps");
+  if (hasAttr(m, "ckpt.best_step")) { // absent before the first validation
+    s.bestStep = stateInt(m, path, "ckpt.best_step");
+    s.bestValRelL2 = stateFloat(m, path, "ckpt.best_val_rel_l2");
+    s.sinceBest = stateInt(m, path, "ckpt.since_best");
+    if (s.bestStep < 1 || s.bestStep > s.step ||
+        !std::isfinite(*s.bestValRelL2) || *s.bestValRelL2 < 0)
+      corrupted(path, "inconsistent best validation");
+  }
   if (s.batch < 1 || s.loader.next > s.samples)
     corrupted(path, "inconsistent loader state");
   return s;

@@ -12,7 +12,11 @@
 //     `ckpt.seed`, `ckpt.batch`, `ckpt.samples` (training-set size),
 //     `ckpt.total_steps`, `ckpt.window_steps` (Int), `ckpt.seconds`
 //     (Float, training time) and `ckpt.window_loss` (Float; with
-//     window_steps, the running `loss_avg` of metrics.jsonl).
+//     window_steps, the running `loss_avg` of metrics.jsonl); once a
+//     validation has run, `ckpt.best_step` (Int), `ckpt.best_val_rel_l2`
+//     (Float: the lowest validation relative L2 so far and its step) and
+//     `ckpt.since_best` (Int: validations since then, for --patience).
+//     Checkpoints written before these existed read as "no validation yet".
 //
 // Checkpoints are written with `writeModelFile` (temp file + fsync +
 // rename), so a crash never leaves a torn one. Reading runs the model-file
@@ -51,6 +55,12 @@ struct TrainState {
   double seconds = 0;      ///< wall time spent training so far
   double windowLoss = 0;   ///< sum of the losses since the last metrics record
   int64_t windowSteps = 0; ///< steps since the last metrics record
+  /// The lowest validation relative L2 so far (none before the first
+  /// validation), the step it was measured at, and the validations run
+  /// since then without improving on it.
+  std::optional<double> bestValRelL2;
+  int64_t bestStep = 0;
+  int64_t sinceBest = 0;
 };
 
 /// A checkpoint read from disk.

@@ -117,7 +117,7 @@ int64_t parseCheckpointName(const std::string &name) {
 }
 
 /// True for the temporary files of an atomic write of one of the run's own
-/// files ("ckpt-STEP.fb.tmp.XXXXXX", "latest.fb.tmp.XXXXXX",
+/// files ("ckpt-STEP.fb.tmp.XXXXXX", "latest.fb.tmp.XXXXXX", "best.fb.tmp.…",
 /// "metrics.jsonl.tmp.XXXXXX", "fftw-wisdom.tmp.XXXXXX";
 /// runtime/support/OutputFile.h).
 bool isRunFileTemp(const std::string &name) {
@@ -125,7 +125,7 @@ bool isRunFileTemp(const std::string &name) {
   if (tmp == std::string::npos)
     return false;
   std::string base = name.substr(0, tmp);
-  return base == "latest.fb" || base == "metrics.jsonl" ||
+  return base == "latest.fb" || base == "best.fb" || base == "metrics.jsonl" ||
          base == "fftw-wisdom" || parseCheckpointName(base) >= 0;
 }
 
@@ -180,11 +180,15 @@ std::string RunDirectory::checkpointPath(int64_t step) const {
 
 std::string RunDirectory::latestPath() const { return join(dir_, "latest.fb"); }
 
+std::string RunDirectory::bestPath() const { return join(dir_, "best.fb"); }
+
 std::string RunDirectory::metricsPath() const {
   return join(dir_, "metrics.jsonl");
 }
 
-std::string RunDirectory::wisdomPath() const { return dir_ + "/fftw-wisdom"; }
+std::string RunDirectory::wisdomPath() const {
+  return join(dir_, "fftw-wisdom");
+}
 
 bool RunDirectory::hasLatest() const { return isFile(latestPath()); }
 
@@ -198,6 +202,8 @@ std::vector<std::string> checkpointFilesIn(const std::string &dir,
   struct stat st;
   if (::stat(join(dir, "latest.fb").c_str(), &st) == 0)
     files.push_back("latest.fb");
+  if (::stat(join(dir, "best.fb").c_str(), &st) == 0)
+    files.push_back("best.fb");
   for (int64_t step : checkpointStepsIn(dir))
     files.push_back(fmt::format("ckpt-{}.fb", step));
   if ((!files.empty() || metricsAlone) &&
@@ -225,6 +231,12 @@ std::string RunDirectory::save(const ModelDesc &checkpoint, int64_t step) {
   for (size_t i = 0; i + keep_ < steps.size(); ++i)
     if (steps[i] != step)
       std::remove(checkpointPath(steps[i]).c_str());
+  return path;
+}
+
+std::string RunDirectory::saveBest(const ModelDesc &checkpoint) {
+  std::string path = bestPath();
+  writeCheckpoint(checkpoint, path);
   return path;
 }
 

@@ -6,8 +6,10 @@
 //   ckpt-STEP.fb       checkpoints after STEP completed steps (the newest
 //                      `keep` are kept, older ones deleted)
 //   latest.fb          a copy of the newest checkpoint (what --resume reads)
+//   best.fb            with --keep-best: the checkpoint of the step with the
+//                      lowest validation relative L2 so far
 //
-// Both checkpoint files are written atomically, ckpt-STEP.fb first, so
+// Checkpoint files are written atomically, ckpt-STEP.fb first, so
 // latest.fb always names a complete checkpoint. Opening a run directory
 // creates it if missing (its parent must exist), proves it writable before
 // any training starts, takes its lock (`.lock`, flock: one training run per
@@ -45,6 +47,8 @@ public:
   const std::string &dir() const { return dir_; }
   /// `dir/latest.fb`.
   std::string latestPath() const;
+  /// `dir/best.fb`.
+  std::string bestPath() const;
   /// `dir/metrics.jsonl`.
   std::string metricsPath() const;
   /// `dir/fftw-wisdom`: the FFT plans of a run started with
@@ -58,6 +62,8 @@ public:
   /// Writes ckpt-STEP.fb and latest.fb, then deletes all but the newest
   /// `keep` ckpt files. Returns the path of ckpt-STEP.fb.
   std::string save(const ModelDesc &checkpoint, int64_t step);
+  /// Writes best.fb; returns its path.
+  std::string saveBest(const ModelDesc &checkpoint);
 
 private:
   std::string dir_;
@@ -65,12 +71,13 @@ private:
   int lockFd_ = -1; ///< holds flock(dir/.lock) while the run is open
 };
 
-/// The checkpoints in folder `dir` (latest.fb, then the ckpt-STEP.fb files
-/// by step), plus a non-empty metrics.jsonl when there is one of those or
-/// `metricsAlone`: what a run writing into `dir` would destroy or mix into
-/// its log. Without `metricsAlone`, empty when `dir` holds no checkpoint (a
-/// fresh run that failed before its first one may be retried in its folder,
-/// truncating the log). Empty when `dir` does not exist. Reads only.
+/// The checkpoints in folder `dir` (latest.fb, best.fb, then the
+/// ckpt-STEP.fb files by step), plus a non-empty metrics.jsonl when there is
+/// one of those or `metricsAlone`: what a run writing into `dir` would destroy
+/// or mix into its log. Without `metricsAlone`, empty when `dir` holds no
+/// checkpoint (a fresh run that failed before its first one may be retried in
+/// its folder, truncating the log). Empty when `dir` does not exist. Reads
+/// only.
 std::vector<std::string> checkpointFilesIn(const std::string &dir,
                                            bool metricsAlone = false);
 

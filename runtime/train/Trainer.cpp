@@ -35,8 +35,9 @@ Normalizer computeNormalizer(const TrainingData &train, bool normalize) {
                     computeChannelStats(train.targets)};
 }
 
-/// Checks positive option values.
-void checkOptions(const TrainOptions &o) {
+} // namespace
+
+void checkTrainOptions(const TrainOptions &o, bool validation) {
   if (o.steps < 1)
     throw Error(fmt::format("--steps must be at least 1 (got {})", o.steps));
   if (o.batch < 1)
@@ -46,9 +47,18 @@ void checkOptions(const TrainOptions &o) {
         fmt::format("--log-every must be at least 1 (got {})", o.logEvery));
   if (o.valEvery < 0 || o.ckptEvery < 0)
     throw Error("--val-every and --ckpt-every must be >= 0");
+  if (o.patience < 0)
+    throw Error(
+        fmt::format("--patience must be at least 0 (got {})", o.patience));
+  if (!validation && (o.keepBest || o.patience > 0))
+    throw Error(fmt::format("{} needs validation data (--val): the best "
+                            "step is the one with the lowest validation "
+                            "relative L2",
+                            o.keepBest ? "--keep-best" : "--patience"));
+  if (o.patience > 0 && o.valEvery == 0)
+    throw Error("--patience needs --val-every K (without it validation runs "
+                "only at the end)");
 }
-
-} // namespace
 
 Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
                  const TrainingData *val, RunDirectory &run,
@@ -56,7 +66,7 @@ Trainer::Trainer(const ModelDesc &model, const TrainingData &train,
     : model_(model), train_(train), val_(val), run_(run),
       options_(std::move(options)), observer_(observer),
       ops_(checkTrainStep(model)) {
-  checkOptions(options_);
+  checkTrainOptions(options_, val_ != nullptr);
   checkTrainingData(model_, train_, val_, options_.batch);
   schedule_ = scheduleFromHyperparams(model.meta.hyperparams, options_.steps,
                                       options_.lr);
@@ -200,6 +210,8 @@ std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
   std::string own = run_.checkpointPath(s.step);
   lastCheckpoint_ = std::ifstream(own).good() ? own : ckpt.path;
   snapshotFrozen();
+  if (std::optional<std::string> note = checkBestFile())
+    notes.push_back(*note);
   return notes;
 }
 
@@ -235,10 +247,52 @@ double Trainer::step(const Batch &batch, double lr,
   return loss;
 }
 
-std::string Trainer::saveCheckpoint() {
-  lastCheckpoint_ =
-      run_.save(makeCheckpoint(*session_, norm_, state_), state_.step);
-  return lastCheckpoint_;
+std::optional<std::string> Trainer::checkBestFile() {
+  if (!options_.keepBest || !state_.bestValRelL2)
+    return std::nullopt;
+  const std::string path = run_.bestPath();
+  std::string why;
+  if (!std::ifstream(path).good()) {
+    why = fmt::format("'{}' does not exist", path);
+  } else {
+    try {
+      Checkpoint best = readCheckpoint(path);
+      if (!best.state)
+        why = fmt::format("'{}' is not a training checkpoint", path);
+      else if (best.state->step != state_.bestStep)
+        why = fmt::format("'{}' holds step {}", path, best.state->step);
+    } catch (const Error &e) {
+      why = e.what();
+    }
+  }
+  if (why.empty())
+    return std::nullopt;
+  std::string note = fmt::format(
+      "the run's best validation so far (step {}, relative L2 {:.6g}) is not "
+      "kept: {}; best.fb will hold the best of the validations from here on "
+      "(and --patience counts from here)",
+      state_.bestStep, *state_.bestValRelL2, why);
+  state_.bestValRelL2.reset();
+  state_.bestStep = 0, state_.sinceBest = 0;
+  return note;
+}
+
+void Trainer::recordValidation(StepReport &r) {
+  if (!state_.bestValRelL2 || *r.valRelL2 < *state_.bestValRelL2) {
+    state_.bestValRelL2 = r.valRelL2;
+    state_.bestStep = r.step, state_.sinceBest = 0;
+    r.best = true;
+  } else {
+    ++state_.sinceBest;
+  }
+}
+
+void Trainer::saveCheckpoint(bool regular, bool best, StepReport &r) {
+  ModelDesc ckpt = makeCheckpoint(*session_, norm_, state_);
+  if (regular)
+    r.checkpoint = lastCheckpoint_ = run_.save(ckpt, state_.step);
+  if (best)
+    run_.saveBest(ckpt);
 }
 
 /// "last good checkpoint: run/ckpt-10.fb" or that none was written.
@@ -309,6 +363,7 @@ TrainResult Trainer::run() {
                         nonFiniteName(*r.valRelL2), nonFiniteName(*r.valMse)),
             r.step));
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
+      recordValidation(r);
       r.valSeconds = secondsSince(v0);
       result.valSeconds += *r.valSeconds, ++result.validations;
     }
@@ -323,19 +378,28 @@ TrainResult Trainer::run() {
       state_.windowLoss = 0, state_.windowSteps = 0, r.logged = true;
     }
     const bool stop = observer_ && observer_->stopRequested();
-    if (due(r.step, options_.ckptEvery) || last || stop) {
+    const bool patienceOut = r.valRelL2 && options_.patience > 0 &&
+                             state_.sinceBest >= options_.patience;
+    const bool regular =
+        due(r.step, options_.ckptEvery) || last || stop || patienceOut;
+    const bool best = options_.keepBest && r.best;
+    if (regular || best) {
       const auto c0 = std::chrono::steady_clock::now();
-      r.checkpoint = saveCheckpoint();
-      result.ckptSeconds += secondsSince(c0), ++result.checkpoints;
+      saveCheckpoint(regular, best, r);
+      result.ckptSeconds += secondsSince(c0);
+      result.checkpoints += int64_t(regular) + int64_t(best);
     }
     if (observer_)
       observer_->onStep(r);
     result.loss = r.loss;
-    if (stop) {
-      result.stopped = true;
+    if (stop || patienceOut) {
+      result.stopped = stop, result.patienceOut = patienceOut && !stop;
       break;
     }
   }
+  result.bestValRelL2 = state_.bestValRelL2, result.bestStep = state_.bestStep;
+  if (options_.keepBest && state_.bestValRelL2)
+    result.best = run_.bestPath();
   result.steps = state_.step;
   result.checkpoint = lastCheckpoint_;
   result.seconds = secondsSince(t0);

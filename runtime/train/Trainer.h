@@ -19,7 +19,11 @@
 //   - every `logEvery` steps, at validation steps and at the end, appends a
 //     record to metrics.jsonl;
 //   - every `ckptEvery` steps and at the end, writes ckpt-STEP.fb and
-//     latest.fb.
+//     latest.fb;
+//   - with `keepBest`, writes best.fb at every validation that improves on
+//     the lowest relative L2 so far (ties keep the earlier step);
+//   - with `patience` P, ends the run (with a checkpoint) at the P-th
+//     validation in a row that does not improve on the best one.
 //
 // Steps are numbered by the count of completed steps: the step that runs
 // with lr(s) (s = 0, 1, …) is "step s+1", and ckpt-(s+1).fb holds its result.
@@ -66,6 +70,9 @@ struct TrainOptions {
   std::optional<uint64_t> memoryLimit = std::nullopt;
   /// Where the session's kernels run (Backend::Cuda: docs/cuda.md).
   Backend backend = Backend::Cpu;
+  bool keepBest = false; ///< write best.fb (needs validation data)
+  int64_t patience = 0;  ///< stop after this many validations without a
+                         ///< new best (0: never)
 };
 
 /// What happened in one step, for progress displays.
@@ -84,6 +91,7 @@ struct StepReport {
   int64_t runSteps = 0;   ///< steps done by this process
   bool logged = false;    ///< a metrics record was written
   std::string checkpoint; ///< path of the checkpoint written, or ""
+  bool best = false;      ///< this step's validation is the best so far
 };
 
 /// Receives progress; may ask the loop to stop (e.g. on SIGINT).
@@ -103,11 +111,23 @@ struct TrainResult {
   std::optional<double> valRelL2, valMse;
   std::string checkpoint; ///< the last checkpoint written
   bool stopped = false;   ///< ended by `stopRequested`
+  bool patienceOut = false; ///< ended by `patience`
+  /// The lowest validation relative L2 of the run (resumed parts included)
+  /// and its step; `best` is best.fb's path when this process wrote it.
+  std::optional<double> bestValRelL2;
+  int64_t bestStep = 0;
+  std::string best;
   /// Wall time of this process's run, and the parts of it spent on
   /// validation (`validations` runs) and on checkpoints (`checkpoints`).
   double seconds = 0, valSeconds = 0, ckptSeconds = 0;
   int64_t validations = 0, checkpoints = 0;
 };
+
+/// Checks the options (positive counts; --keep-best and --patience need
+/// `validation` data, --patience also --val-every); throws `Error`. The
+/// trainer runs it first; `shodh-run train` also runs it before it creates
+/// the run folder.
+void checkTrainOptions(const TrainOptions &options, bool validation);
 
 /// Checks training (and validation) data against the model's `train_step`
 /// and `infer` and the batch size; throws `Error` naming the file and
@@ -164,8 +184,15 @@ private:
   /// logged outputs.
   double step(const Batch &batch, double lr,
               std::vector<std::pair<std::string, double>> &terms);
-  /// Writes a checkpoint of the current state; returns its path.
-  std::string saveCheckpoint();
+  /// Writes the checkpoint of the current state as ckpt-STEP.fb and
+  /// latest.fb (`regular`) and as best.fb (`best`).
+  void saveCheckpoint(bool regular, bool best, StepReport &r);
+  /// Records the validation of step `r.step` against the best so far.
+  void recordValidation(StepReport &r);
+  /// With keepBest on a resumed run: forgets the recorded best unless
+  /// best.fb holds it (the run was started without --keep-best, or went
+  /// back to an earlier checkpoint); returns a note if it did.
+  std::optional<std::string> checkBestFile();
   /// The message for a non-finite loss at `stepNumber`.
   std::string divergedMessage(double loss, int64_t stepNumber) const;
   /// The message for a `NonFiniteError` raised during `stepNumber`.

@@ -67,7 +67,7 @@ public:
 
   void onStep(const StepReport &r) override {
     if (r.valRelL2)
-      valRelL2_ = *r.valRelL2;
+      valRelL2_ = *r.valRelL2, valBest_ = r.best;
     bool last = r.step == r.totalSteps;
     auto now = std::chrono::steady_clock::now();
     recent_.push_back({r.runSeconds, r.runSteps});
@@ -82,8 +82,10 @@ public:
       return;
     lastDraw_ = now;
     double rate = windowRate(r);
-    std::string val =
-        valRelL2_ ? fmt::format("  val rel-L2 {:.4e}", *valRelL2_) : "";
+    std::string val = valRelL2_
+                          ? fmt::format("  val rel-L2 {:.4e}{}", *valRelL2_,
+                                        valBest_ ? " (best)" : "")
+                          : "";
     std::string eta =
         rate > 0 ? formatDuration(double(r.totalSteps - r.step) / rate) : "?";
     std::string terms;
@@ -121,6 +123,7 @@ private:
 
   bool tty_;
   std::optional<double> valRelL2_;
+  bool valBest_ = false; ///< valRelL2_ was the best so far when measured
   std::chrono::steady_clock::time_point lastDraw_{};
   std::deque<std::pair<double, int64_t>> recent_; ///< (run seconds, run steps)
 };
@@ -300,6 +303,7 @@ void runTrain(TrainCommandOptions o) {
   }
   // Everything that can be checked before the run folder exists is: a
   // refused run leaves no folder behind.
+  checkTrainOptions(o.train, val.has_value());
   checkTrainingData(model, train, val ? &*val : nullptr, o.train.batch);
   checkOutputFolder(o);
   RunDirectory run(outputDirectory(o), o.keep); // takes the folder's lock
@@ -343,10 +347,20 @@ void runTrain(TrainCommandOptions o) {
       "{:.3g} s ({})\n",
       r.seconds, r.valSeconds, r.validations, r.validations == 1 ? "" : "s",
       r.ckptSeconds, r.checkpoints);
+  if (r.bestValRelL2)
+    fmt::print("best: step {}, val rel-L2 {:.6g}{}\n", r.bestStep,
+               *r.bestValRelL2,
+               r.best.empty() ? "" : fmt::format("; checkpoint {}", r.best));
   if (r.stopped)
     fmt::print(
         "interrupted after step {}; checkpoint {}; continue with --resume {}\n",
         r.steps, r.checkpoint, outputDirectory(o));
+  else if (r.patienceOut)
+    fmt::print("stopped after step {}: {} validations in a row without a "
+               "lower val rel-L2 than step {}'s (--patience {}); checkpoint "
+               "{}\n",
+               r.steps, o.train.patience, r.bestStep, o.train.patience,
+               r.checkpoint);
   else
     fmt::print("trained {} steps: loss {:.6g}{}; checkpoint {}\n", r.steps,
                r.loss,
@@ -391,6 +405,13 @@ void addTrainCommand(CLI::App &app) {
       ->check(CLI::Range(int64_t(0), int64_t(1) << 50));
   cmd->add_option("--keep", o->keep, "ckpt-STEP.fb files to keep")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_flag("--keep-best", t.keepBest,
+                "also keep best.fb: the checkpoint of the validation with "
+                "the lowest relative L2 (needs --val)");
+  cmd->add_option("--patience", t.patience,
+                  "stop after K validations in a row without a lower "
+                  "relative L2 (needs --val and --val-every; 0: never)")
+      ->check(CLI::Range(int64_t(0), int64_t(1) << 50));
   cmd->add_option("--seed", t.seed, "shuffling seed")->check(cli::seedNumber());
   cmd->add_option("--resume", o->resume,
                   "continue the run in this folder (its latest.fb), or from "

@@ -38,7 +38,11 @@ protected:
   ModelDesc model = accumulatorModel();
   Normalizer norm{ChannelStats{{0.5}, {2.0}}, ChannelStats{{-1.0}, {3.0}}};
   TrainState state{
-      7, LoaderPosition{2, 4}, 0xFFFFFFFFFFFFFFF0ull, 2, 9, 20, 1.5, 0.25, 1};
+      7,     LoaderPosition{2, 4}, 0xFFFFFFFFFFFFFFF0ull, 2, 9, 20, 1.5, 0.25,
+      1,
+      0.125, // best validation relative L2
+      1,     // at step 1
+      2};    // two validations since
 };
 
 TEST_F(CheckpointTest, RoundTripRestoresEverything) {
@@ -53,6 +57,9 @@ TEST_F(CheckpointTest, RoundTripRestoresEverything) {
   EXPECT_EQ(c.state->seconds, 1.5);
   EXPECT_EQ(c.state->windowLoss, 0.25);
   EXPECT_EQ(c.state->windowSteps, 1);
+  EXPECT_EQ(c.state->bestValRelL2, 0.125);
+  EXPECT_EQ(c.state->bestStep, 1);
+  EXPECT_EQ(c.state->sinceBest, 2);
   EXPECT_EQ(c.norm->inputs.mean, norm.inputs.mean);
   EXPECT_EQ(c.norm->targets.std, norm.targets.std);
   int32_t id = c.desc.findTensor(kNormInputStd);
@@ -82,6 +89,25 @@ TEST_F(CheckpointTest, CheckpointOfACheckpointReplacesTheProgress) {
   EXPECT_EQ(d.state->step, 9);
   EXPECT_EQ(d.desc.tensors.size(),
             c.desc.tensors.size()); // norm.* replaced, not added
+}
+
+TEST_F(CheckpointTest, BestValidationIsOptionalButChecked) {
+  // Before the first validation (and in checkpoints of earlier versions)
+  // there is no ckpt.best_* entry: no best yet.
+  state.bestValRelL2.reset();
+  Checkpoint c = readCheckpoint(writeSample("none.fb"));
+  EXPECT_FALSE(c.state->bestValRelL2);
+  EXPECT_EQ(c.state->bestStep, 0);
+  for (const NamedAttr &a : c.desc.meta.hyperparams)
+    EXPECT_NE(a.name.rfind("ckpt.best", 0), 0u) << a.name;
+
+  // A best step after the checkpoint's own step is corrupted.
+  state.bestValRelL2 = 0.5, state.bestStep = 8;
+  expectError([&] { readCheckpoint(writeSample("later.fb")); },
+              "corrupted checkpoint (inconsistent best validation)");
+  state.bestStep = 3, state.bestValRelL2 = -1.0;
+  expectError([&] { readCheckpoint(writeSample("negative.fb")); },
+              "corrupted checkpoint (inconsistent best validation)");
 }
 
 TEST_F(CheckpointTest, MismatchesAreAllListed) {

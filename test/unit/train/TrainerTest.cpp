@@ -12,7 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <cstring>
 #include <fstream>
 
 using namespace shodh;
@@ -276,6 +279,140 @@ TEST_F(TrainerTest, InitFromKeepsTheCheckpointNormalisationUnlessAsked) {
       << "the 4-sample ramp has other statistics than the 8-sample one";
 }
 
+/// Records every validation and the value of p after each step.
+struct ValidationLog : TrainObserver {
+  void onStep(const StepReport &r) override {
+    if (!r.valRelL2)
+      return;
+    steps.push_back(r.step), values.push_back(*r.valRelL2);
+    best.push_back(r.best), p.push_back(valueOf(trainer->session(), kP));
+  }
+  Trainer *trainer = nullptr;
+  std::vector<int64_t> steps;
+  std::vector<double> values;
+  std::vector<bool> best;
+  std::vector<float> p;
+};
+
+/// Options of the best/patience runs: validation after every step.
+TrainOptions validatedOptions(int64_t steps) {
+  TrainOptions o = options(steps);
+  o.valEvery = 1, o.ckptEvery = 0, o.keepBest = true;
+  return o;
+}
+
+// The validation error of the accumulator is |p - 1|·const (targets 2x):
+// p's random walk makes it go up and down, and best.fb must hold the
+// weights of the step with the lowest one, the first of equal ones.
+TEST_F(TrainerTest, KeepBestHoldsTheLowestValidation) {
+  ModelDesc model = accumulatorModel(cosine());
+  TrainingData data = rampData(8), val = rampData(5, "val.h5");
+  RunDirectory run(path("run"));
+  ValidationLog seen;
+  Trainer t(model, data, &val, run, validatedOptions(16), &seen);
+  seen.trainer = &t;
+  TrainResult r = t.run();
+  ASSERT_EQ(seen.values.size(), 16u);
+
+  size_t argmin = 0, notBest = 0;
+  for (size_t i = 0; i < seen.values.size(); ++i) {
+    bool lower = seen.values[i] < seen.values[argmin];
+    EXPECT_EQ(seen.best[i], i == 0 || lower) << "step " << seen.steps[i];
+    if (lower)
+      argmin = i;
+    notBest += !seen.best[i];
+  }
+  ASSERT_GE(notBest, 3u) << "the validation error never rose: no test";
+  EXPECT_EQ(r.bestStep, seen.steps[argmin]);
+  EXPECT_EQ(r.bestValRelL2, seen.values[argmin]);
+  EXPECT_EQ(r.best, run.bestPath());
+  Checkpoint best = readCheckpoint(run.bestPath());
+  EXPECT_EQ(best.state->step, seen.steps[argmin]);
+  EXPECT_EQ(best.state->bestStep, seen.steps[argmin]);
+  EXPECT_EQ(best.state->sinceBest, 0);
+  int32_t pid = best.desc.findTensor("p");
+  float bestP;
+  std::memcpy(&bestP,
+              best.desc.data.data() + best.desc.tensors[pid].data->offset,
+              sizeof(float));
+  EXPECT_EQ(bestP, seen.p[argmin]);
+  // The last checkpoint knows the best too (for --resume and --patience).
+  Checkpoint last = readCheckpoint(run.latestPath());
+  EXPECT_EQ(last.state->bestStep, seen.steps[argmin]);
+  EXPECT_EQ(last.state->sinceBest, int64_t(seen.values.size() - 1 - argmin));
+
+  // --patience P stops at the P-th validation in a row without a new best,
+  // with a checkpoint there.
+  int64_t patience = 2, stopAt = 0, since = 0;
+  for (size_t i = 0; i < seen.values.size() && !stopAt; ++i)
+    if ((since = seen.best[i] ? 0 : since + 1) == patience)
+      stopAt = seen.steps[i];
+  ASSERT_GT(stopAt, 0);
+  ASSERT_LT(stopAt, 16);
+  RunDirectory early(path("early"));
+  TrainOptions o = validatedOptions(16);
+  o.patience = patience;
+  TrainResult e = Trainer(model, data, &val, early, o).run();
+  EXPECT_TRUE(e.patienceOut);
+  EXPECT_FALSE(e.stopped);
+  EXPECT_EQ(e.steps, stopAt);
+  EXPECT_EQ(e.checkpoint, early.checkpointPath(stopAt));
+  EXPECT_EQ(readCheckpoint(early.latestPath()).state->sinceBest, patience);
+}
+
+/// The note about best.fb among a resume's notes, or "".
+std::string bestNote(const std::vector<std::string> &notes) {
+  for (const std::string &n : notes)
+    if (n.find("best validation") != std::string::npos)
+      return n;
+  return "";
+}
+
+// Resuming with --keep-best trusts the recorded best only when best.fb holds
+// its step; otherwise it says so and best.fb starts again.
+TEST_F(TrainerTest, KeepBestOnResumeChecksBestFb) {
+  ModelDesc model = accumulatorModel(cosine());
+  TrainingData data = rampData(8), val = rampData(5, "val.h5");
+  RunDirectory run(path("run"));
+  TrainOptions plain = validatedOptions(6);
+  plain.keepBest = false, plain.ckptEvery = 3;
+  Trainer(model, data, &val, run, plain).run();
+  EXPECT_FALSE(std::ifstream(run.bestPath()).good());
+  Checkpoint ckpt = readCheckpoint(run.latestPath());
+  ASSERT_TRUE(ckpt.state->bestValRelL2);
+
+  // Started without --keep-best: no best.fb.
+  Trainer resumed(model, data, &val, run, validatedOptions(8));
+  std::string note = bestNote(resumed.resume(ckpt, "m.fb"));
+  EXPECT_NE(note.find(fmt::format("the run's best validation so far (step "
+                                  "{}, relative L2",
+                                  ckpt.state->bestStep)),
+            std::string::npos)
+      << note;
+  EXPECT_NE(note.find("best.fb' does not exist; best.fb will hold the "
+                      "best of the validations from here on"),
+            std::string::npos)
+      << note;
+  EXPECT_FALSE(resumed.state().bestValRelL2);
+  TrainResult r = resumed.run();
+  Checkpoint best = readCheckpoint(run.bestPath());
+  EXPECT_GE(best.state->step, 7); // chosen among steps 7 and 8 only
+  EXPECT_EQ(best.state->step, r.bestStep);
+
+  // best.fb holds the recorded best: nothing to say.
+  Checkpoint latest = readCheckpoint(run.latestPath());
+  EXPECT_EQ(bestNote(Trainer(model, data, &val, run, validatedOptions(9))
+                         .resume(latest, "m.fb")),
+            "");
+  // Gone back to step 3, before best.fb's step: best.fb is not its best.
+  Checkpoint early = readCheckpoint(run.checkpointPath(3));
+  note = bestNote(Trainer(model, data, &val, run, validatedOptions(9))
+                      .resume(early, "m.fb"));
+  EXPECT_NE(note.find(fmt::format("best.fb' holds step {}", r.bestStep)),
+            std::string::npos)
+      << note;
+}
+
 TEST_F(TrainerTest, ContractAndDataErrors) {
   TrainingData data = rampData(8, "d.h5");
   RunDirectory run(path("run"));
@@ -306,6 +443,15 @@ TEST_F(TrainerTest, ContractAndDataErrors) {
       "train_step input 2 (lr) 'train_step.lr' is f64 [1, 1]; expected f32");
   expectError([&] { Trainer(model, data, nullptr, run, options(0)); },
               "--steps must be at least 1 (got 0)");
+  o = options(1);
+  o.keepBest = true;
+  expectError([&] { Trainer(model, data, nullptr, run, o); },
+              "--keep-best needs validation data (--val)");
+  o.keepBest = false, o.patience = 3;
+  expectError([&] { Trainer(model, data, nullptr, run, o); },
+              "--patience needs validation data (--val)");
+  expectError([&] { Trainer(model, data, &data, run, o); },
+              "--patience needs --val-every K");
 }
 
 } // namespace

@@ -127,14 +127,18 @@ void unregisterTemp(int slot) {
 /// Removes every registered temporary file, then dies of `sig` as the
 /// default action would (only async-signal-safe calls).
 extern "C" void removeTempsAndDie(int sig) {
-  for (auto &slot : tempSlots)
-    if (char *path = slot.exchange(nullptr))
-      ::unlink(path);
+  removeOpenTemporaries();
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }
 
 } // namespace
+
+void removeOpenTemporaries() {
+  for (auto &slot : tempSlots)
+    if (char *path = slot.exchange(nullptr))
+      ::unlink(path);
+}
 
 int writeAll(int fd, const void *bytes, size_t size) {
   const char *p = static_cast<const char *>(bytes);

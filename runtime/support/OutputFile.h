@@ -93,6 +93,10 @@ Status checkDistinctFiles(
 /// a `<name>.tmp.XXXXXX` beside the output (run folders remove theirs).
 void removeTemporariesOnSignals();
 
+/// Removes the temporary files of the OutputFiles open now (only
+/// async-signal-safe calls: for signal handlers that end the process).
+void removeOpenTemporaries();
+
 /// Error unless `output` differs from `input` (same file: same device and
 /// inode, whatever the names). An output that does not exist yet passes.
 Status checkNotSameFile(const std::string &input, const std::string &output,

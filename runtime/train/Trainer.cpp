@@ -247,6 +247,31 @@ double Trainer::step(const Batch &batch, double lr,
   return loss;
 }
 
+/// "last good checkpoint: run/ckpt-10.fb" or that none was written.
+static std::string lastGood(const std::string &checkpoint) {
+  return checkpoint.empty() ? "no checkpoint was written before it"
+                            : "last good checkpoint: " + checkpoint;
+}
+
+/// "NaN", "+Inf", "-Inf", or the finite value.
+static std::string nonFiniteName(double v) {
+  if (std::isfinite(v))
+    return fmt::format("{:.6g}", v);
+  return std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+}
+
+std::string Trainer::divergedMessage(double loss, int64_t stepNumber) const {
+  std::string what = nonFiniteName(loss);
+  return fmt::format("loss is {} at step {}; {}", what, stepNumber,
+                     lastGood(lastCheckpoint_));
+}
+
+std::string Trainer::nonFiniteMessage(const std::string &what,
+                                      int64_t stepNumber) const {
+  return fmt::format("step {}: {}; {}", stepNumber, what,
+                     lastGood(lastCheckpoint_));
+}
+
 std::optional<std::string> Trainer::checkBestFile() {
   if (!options_.keepBest || !state_.bestValRelL2)
     return std::nullopt;
@@ -277,6 +302,36 @@ std::optional<std::string> Trainer::checkBestFile() {
   return note;
 }
 
+bool Trainer::validate(StepReport &r, bool last) {
+  const auto v0 = std::chrono::steady_clock::now();
+  // A stop requested before or during the pass abandons it (the run's last
+  // validation excepted): a batch system's SIGTERM leaves seconds.
+  auto stopping = [&] {
+    return !last && observer_ && observer_->stopRequested();
+  };
+  std::optional<ErrorMetrics> m;
+  try {
+    m = predictor_->evaluateUnless(*val_, stopping);
+  } catch (const NonFiniteError &e) {
+    throw Error(
+        nonFiniteMessage(fmt::format("validation: {}", e.what()), r.step));
+  }
+  if (!m)
+    return false;
+  r.valRelL2 = m->relL2(), r.valMse = m->mse();
+  // As for the loss: a non-finite metric means the weights diverged; stop
+  // before they become a checkpoint.
+  if (!std::isfinite(*r.valRelL2) || !std::isfinite(*r.valMse))
+    throw Error(nonFiniteMessage(
+        fmt::format("validation: relative L2 {}, MSE {} (the predictions on "
+                    "the validation data are not finite)",
+                    nonFiniteName(*r.valRelL2), nonFiniteName(*r.valMse)),
+        r.step));
+  recordValidation(r);
+  r.valSeconds = secondsSince(v0);
+  return true;
+}
+
 void Trainer::recordValidation(StepReport &r) {
   if (!state_.bestValRelL2 || *r.valRelL2 < *state_.bestValRelL2) {
     state_.bestValRelL2 = r.valRelL2;
@@ -293,31 +348,6 @@ void Trainer::saveCheckpoint(bool regular, bool best, StepReport &r) {
     r.checkpoint = lastCheckpoint_ = run_.save(ckpt, state_.step);
   if (best)
     run_.saveBest(ckpt);
-}
-
-/// "last good checkpoint: run/ckpt-10.fb" or that none was written.
-static std::string lastGood(const std::string &checkpoint) {
-  return checkpoint.empty() ? "no checkpoint was written before it"
-                            : "last good checkpoint: " + checkpoint;
-}
-
-/// "NaN", "+Inf", "-Inf", or the finite value.
-static std::string nonFiniteName(double v) {
-  if (std::isfinite(v))
-    return fmt::format("{:.6g}", v);
-  return std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-}
-
-std::string Trainer::divergedMessage(double loss, int64_t stepNumber) const {
-  std::string what = nonFiniteName(loss);
-  return fmt::format("loss is {} at step {}; {}", what, stepNumber,
-                     lastGood(lastCheckpoint_));
-}
-
-std::string Trainer::nonFiniteMessage(const std::string &what,
-                                      int64_t stepNumber) const {
-  return fmt::format("step {}: {}; {}", stepNumber, what,
-                     lastGood(lastCheckpoint_));
 }
 
 TrainResult Trainer::run() {
@@ -344,27 +374,9 @@ TrainResult Trainer::run() {
       throw Error(divergedMessage(r.loss, r.step));
     state_.windowLoss += r.loss, ++state_.windowSteps;
     const bool last = r.step == options_.steps;
-    if (predictor_ && (due(r.step, options_.valEvery) || last)) {
-      const auto v0 = std::chrono::steady_clock::now();
-      ErrorMetrics m;
-      try {
-        m = predictor_->evaluate(*val_);
-      } catch (const NonFiniteError &e) {
-        throw Error(
-            nonFiniteMessage(fmt::format("validation: {}", e.what()), r.step));
-      }
-      r.valRelL2 = m.relL2(), r.valMse = m.mse();
-      // As for the loss: a non-finite metric means the weights diverged;
-      // stop before they become a checkpoint.
-      if (!std::isfinite(*r.valRelL2) || !std::isfinite(*r.valMse))
-        throw Error(nonFiniteMessage(
-            fmt::format("validation: relative L2 {}, MSE {} (the predictions "
-                        "on the validation data are not finite)",
-                        nonFiniteName(*r.valRelL2), nonFiniteName(*r.valMse)),
-            r.step));
+    if (predictor_ && (due(r.step, options_.valEvery) || last) &&
+        validate(r, last)) {
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
-      recordValidation(r);
-      r.valSeconds = secondsSince(v0);
       result.valSeconds += *r.valSeconds, ++result.validations;
     }
     r.runSeconds = secondsSince(t0), r.runSteps = r.step - firstStep;

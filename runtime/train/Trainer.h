@@ -187,6 +187,10 @@ private:
   /// Writes the checkpoint of the current state as ckpt-STEP.fb and
   /// latest.fb (`regular`) and as best.fb (`best`).
   void saveCheckpoint(bool regular, bool best, StepReport &r);
+  /// Runs the validation of step `r.step` into `r` (abandoned, returning
+  /// false, when a stop is requested and it is not the `last` step); throws
+  /// on non-finite metrics.
+  bool validate(StepReport &r, bool last);
   /// Records the validation of step `r.step` against the best so far.
   void recordValidation(StepReport &r);
   /// With keepBest on a resumed run: forgets the recorded best unless

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Ctrl-C during `shodh-run train` (docs/training.md § Resuming): SIGINT
+# Ctrl-C during `shodh-run train` (docs/training.md § Resume): SIGINT
 # finishes the current step, writes a checkpoint, prints where to continue
 # and exits with status 0; `--resume` then continues from that step, and the
-# result equals an uninterrupted run's bit for bit.
+# result equals an uninterrupted run's bit for bit. SIGTERM (a batch
+# system's time limit) does the same; a second signal ends the run at once
+# with the checkpoints it had.
 #
 #   train-interrupt.sh WORKDIR SRC_ROOT
 #
@@ -27,7 +29,7 @@ pkill -INT -f "shodh-run train m.fb .*--out run$" || true
 wait
 echo "exit: $(cat run.rc)"
 tail -n 1 run.out | sed 's/step [0-9]*;/step N;/; s/ckpt-[0-9]*/ckpt-N/'
-step=$(sed -n 's/^interrupted after step \([0-9]*\);.*/\1/p' run.out)
+step=$(sed -n 's/^interrupted (SIGINT) after step \([0-9]*\);.*/\1/p' run.out)
 [ -n "$step" ] || { echo "FAIL: no step in: $(tail -n 1 run.out)" >&2; exit 1; }
 [ -e "run/ckpt-$step.fb" ] && echo "checkpoint of the step written"
 cmp -s "run/ckpt-$step.fb" run/latest.fb && echo "latest.fb is that checkpoint"
@@ -46,3 +48,34 @@ same = sorted(a) == sorted(b) and all(np.array_equal(a[k][()], b[k][()]) for k i
 print(f"resumed run equals the uninterrupted one: {same} ({len(list(a))} datasets)")
 sys.exit(0 if same else 1)
 PY
+
+# SIGTERM, as SLURM sends at the time limit: the same clean stop.
+( rc=0; shodh-run train m.fb "${args[@]}" --steps 100000000 --out term \
+    > term.out 2> term.err || rc=$?; echo $rc > term.rc ) &
+for _ in $(seq 3000); do [ -s term/metrics.jsonl ] && break; sleep 0.01; done
+sleep 0.2
+pkill -TERM -f "shodh-run train m.fb .*--out term$" || true
+wait
+echo "SIGTERM exit: $(cat term.rc)"
+tail -n 1 term.out | sed 's/step [0-9]*;/step N;/; s/ckpt-[0-9]*/ckpt-N/'
+
+# Two signals: the second ends the process at once. Both are made pending
+# while the process is stopped, so they arrive together, whatever the
+# machine's speed: the first asks for the clean stop, the second kills.
+( rc=0; shodh-run train m.fb "${args[@]}" --steps 100000000 --ckpt-every 50 \
+    --out twice > twice.out 2> twice.err || rc=$?; echo $rc > twice.rc ) &
+for _ in $(seq 3000); do [ -e twice/latest.fb ] && break; sleep 0.01; done
+pid=$(pgrep -f "shodh-run train m.fb .*--out twice$")
+kill -STOP "$pid"; kill -TERM "$pid"; kill -INT "$pid"; kill -CONT "$pid"
+wait
+rc=$(cat twice.rc)
+[ "$rc" = 130 ] || [ "$rc" = 143 ] && echo "second signal: died of it"
+grep -q '^interrupted' twice.out || echo "no clean-stop line"
+echo "temporaries left: $(find twice -name '*.tmp.*' | wc -l)"
+last=$(ls twice | sed -n 's/^ckpt-\([0-9]*\)\.fb$/\1/p' | sort -n | tail -n 1)
+# Killed at any point, even between writing ckpt-N.fb and latest.fb:
+# latest.fb is a whole checkpoint, the newest or the one before.
+for f in twice/ckpt-*.fb; do
+  cmp -s "$f" twice/latest.fb && echo "latest.fb is one of the checkpoints"
+done
+shodh-run train m.fb "${args[@]}" --steps $((last + 2)) --resume twice 2>&1 | grep -o "^trained [0-9]* steps" | sed "s/$((last + 2))/the newest checkpoint + 2/"

@@ -7,8 +7,9 @@
 // redrawn in place on a terminal, one plain line per logged step otherwise;
 // auxiliary loss terms and PI controller weights, if the model has any, are
 // shown after the learning rate.
-// Ctrl-C finishes the current step, writes a checkpoint and exits cleanly;
-// `--resume` continues from it. See docs/training.md.
+// Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1: StopSignals.h) finishes the current
+// step, writes a checkpoint and exits cleanly; `--resume` continues from
+// it. See docs/training.md.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/core/Device.h"
@@ -20,6 +21,7 @@
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/SessionFlags.h"
+#include "tools/shodh-run/StopSignals.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -29,7 +31,6 @@
 #include <sstream>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <deque>
 #include <unistd.h>
@@ -42,13 +43,11 @@ struct TrainCommandOptions {
   TrainOptions train;
   double lr = 0;
   int keep = 3;
+  bool autoResume = false;
   bool noNormalize = false;
   bool renormalize = false;
   SessionFlags flags;
 };
-
-/// Set by SIGINT; the loop checkpoints and stops after the current step.
-volatile std::sig_atomic_t interrupted = 0;
 
 /// "1h02m", "3m07s", "12s".
 std::string formatDuration(double seconds) {
@@ -99,7 +98,7 @@ public:
         val.c_str(), rate, eta.c_str(), tty_ && !last ? "" : "\n");
     std::fflush(stderr);
   }
-  bool stopRequested() override { return interrupted != 0; }
+  bool stopRequested() override { return stopSignal() != 0; }
 
   /// Ends a partly drawn line before other output.
   void finishLine() const {
@@ -272,7 +271,45 @@ FftPlanning setupFftPlanning(const TrainCommandOptions &o,
   return mode;
 }
 
+/// --auto-resume: continues the run in --out when it has a latest.fb (a
+/// requeued batch job), else starts it as the other options say. Returns
+/// false when the run there is already at --steps (nothing to do: success).
+bool applyAutoResume(TrainCommandOptions &o) {
+  if (!o.autoResume)
+    return true;
+  if (o.out.empty())
+    throw Error("--auto-resume needs --out (the run folder to continue or "
+                "start)");
+  if (!o.resume.empty())
+    throw Error("--auto-resume and --resume exclude each other (--auto-resume "
+                "resumes --out when it holds a run)");
+  std::vector<std::string> files = checkpointFilesIn(o.out);
+  if (files.empty() || files.front() != "latest.fb") {
+    // A folder with other run files but no latest.fb is refused as for
+    // --out alone (checkOutputFolder).
+    fmt::print("auto-resume: '{}' holds no run yet; starting it\n", o.out);
+    return true;
+  }
+  Checkpoint latest = readCheckpoint(latestCheckpointOf(o.out));
+  if (latest.state && latest.state->step >= o.train.steps) {
+    fmt::print("auto-resume: '{}' is at step {} of --steps {}: the run is "
+               "done; checkpoint {}\n",
+               latest.path, latest.state->step, o.train.steps, latest.path);
+    return false;
+  }
+  fmt::print("auto-resume: continuing the run in '{}'{}\n", o.out,
+             o.initFrom.empty() ? ""
+                                : fmt::format(" (--init-from {} applied when "
+                                              "it started)",
+                                              o.initFrom));
+  o.resume = o.out;
+  o.initFrom.clear(), o.renormalize = false;
+  return true;
+}
+
 void runTrain(TrainCommandOptions o) {
+  if (!applyAutoResume(o))
+    return;
   if (!o.resume.empty() && !o.initFrom.empty())
     throw Error("--resume and --init-from exclude each other");
   if (o.renormalize && o.noNormalize)
@@ -330,17 +367,16 @@ void runTrain(TrainCommandOptions o) {
     for (const std::string &note : precisionNotes(*stats, name))
       fmt::print("note: {}\n", note);
   printHeader(o, model, train, t);
-  interrupted = 0;
-  auto previous = std::signal(SIGINT, [](int) { interrupted = 1; });
+  catchStopSignals();
   TrainResult r;
   try {
     r = t.run();
   } catch (...) {
-    std::signal(SIGINT, previous);
+    restoreStopSignals();
     progress.finishLine();
     throw;
   }
-  std::signal(SIGINT, previous);
+  restoreStopSignals();
   // Before the last line, which scripts read for the checkpoint.
   fmt::print(
       "time: {:.3g} s, of which validation {:.3g} s ({} run{}) and checkpoints "
@@ -352,9 +388,10 @@ void runTrain(TrainCommandOptions o) {
                *r.bestValRelL2,
                r.best.empty() ? "" : fmt::format("; checkpoint {}", r.best));
   if (r.stopped)
-    fmt::print(
-        "interrupted after step {}; checkpoint {}; continue with --resume {}\n",
-        r.steps, r.checkpoint, outputDirectory(o));
+    fmt::print("interrupted ({}) after step {}; checkpoint {}; continue with "
+               "--resume {}\n",
+               signalName(stopSignal()), r.steps, r.checkpoint,
+               outputDirectory(o));
   else if (r.patienceOut)
     fmt::print("stopped after step {}: {} validations in a row without a "
                "lower val rel-L2 than step {}'s (--patience {}); checkpoint "
@@ -417,6 +454,9 @@ void addTrainCommand(CLI::App &app) {
                   "continue the run in this folder (its latest.fb), or from "
                   "one of its checkpoint files (ckpt-N.fb: new checkpoints "
                   "go to its folder unless --out)");
+  cmd->add_flag("--auto-resume", o->autoResume,
+                "continue the run in --out if it holds one (latest.fb), "
+                "else start it: for batch jobs that are requeued");
   cmd->add_option("--init-from", o->initFrom,
                   "start from these parameter values (by name)");
   cmd->add_option("--freeze", t.freeze,

@@ -413,6 +413,46 @@ TEST_F(TrainerTest, KeepBestOnResumeChecksBestFb) {
       << note;
 }
 
+/// Asks to stop once `after` steps have been reported.
+struct StopAfter : TrainObserver {
+  explicit StopAfter(int64_t after) : after(after) {}
+  void onStep(const StepReport &) override { ++seen; }
+  bool stopRequested() override {
+    ++asked;
+    return seen >= after;
+  }
+  int64_t after, seen = 0, asked = 0;
+};
+
+// A stop requested while a validation is due (a batch system's SIGTERM)
+// does not wait for the pass: the step's checkpoint is written without it.
+// The run's last validation is never abandoned.
+TEST_F(TrainerTest, StopAbandonsAValidationUnderWay) {
+  ModelDesc model = accumulatorModel(cosine());
+  TrainingData data = rampData(8), val = rampData(5, "val.h5");
+  RunDirectory run(path("run"));
+  TrainOptions o = validatedOptions(10);
+  o.keepBest = false, o.logEvery = 1;
+  StopAfter stop(2);
+  TrainResult r = Trainer(model, data, &val, run, o, &stop).run();
+  EXPECT_TRUE(r.stopped);
+  EXPECT_EQ(r.steps, 3);
+  EXPECT_EQ(r.validations, 2);
+  EXPECT_EQ(r.checkpoint, run.checkpointPath(3));
+  std::vector<std::string> log = lines(run.metricsPath());
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_NE(log[1].find("\"val_rel_l2\": 0."), std::string::npos) << log[1];
+  EXPECT_NE(log[2].find("\"val_rel_l2\": null"), std::string::npos) << log[2];
+
+  // Stopping at the last step: its validation still runs.
+  RunDirectory end(path("end"));
+  StopAfter atEnd(2);
+  TrainResult e =
+      Trainer(model, data, &val, end, validatedOptions(3), &atEnd).run();
+  EXPECT_EQ(e.steps, 3);
+  EXPECT_EQ(e.validations, 3);
+}
+
 TEST_F(TrainerTest, ContractAndDataErrors) {
   TrainingData data = rampData(8, "d.h5");
   RunDirectory run(path("run"));

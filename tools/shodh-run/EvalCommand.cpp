@@ -87,9 +87,21 @@ void evaluateFile(Predictor &predictor, const TrainingData &d,
   DomainLabels domains = DomainLabels::read(d.path, d.samples());
   EvalGroup &file = report.addFile(dataName(d), d.path);
   const int64_t per = d.targetsPerSample();
+  const int64_t channels = d.targets.shape[1], inner = per / channels;
+  if (channels > 1) {
+    file.channels.resize(static_cast<size_t>(channels));
+    try { // names only: a `fields` attribute of another type is ignored
+      file.channelNames =
+          Hdf5Reader(d.path).readStringsAttr("targets", "fields");
+    } catch (const Error &) {
+    }
+    if (int64_t(file.channelNames.size()) != channels)
+      file.channelNames.clear(); // names for other channels than these
+  }
   file.error = predictor.evaluate(d, [&](const Batch &b, const float *pred) {
     for (int64_t r = 0; r < b.rows; ++r) {
       const float *p = pred + r * per;
+      file.addChannels(p, b.targets.data() + r * per, inner);
       const double div = meter ? meter->measure(p, pool) : 0.0;
       if (meter)
         file.divergence.add(div);
@@ -102,7 +114,7 @@ void evaluateFile(Predictor &predictor, const TrainingData &d,
         g.divergence.add(div);
     }
   });
-  fmt::print("{}", report.line(file));
+  fmt::print("{}{}", report.line(file), report.channelLines(file));
 }
 
 /// The checkpoints' statistics (combinedNormalizer when there are

@@ -5,6 +5,7 @@
 #include "tools/shodh-run/RoutingEval.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -31,8 +32,20 @@ std::string DomainLabels::name(int64_t id) const {
   return fmt::format("domain {}", id);
 }
 
+void EvalGroup::addChannels(const float *prediction, const float *target,
+                            int64_t inner) {
+  for (size_t c = 0; c < channels.size(); ++c)
+    channels[c].addSample(prediction + c * inner, target + c * inner, inner);
+}
+
+std::string EvalGroup::channelName(size_t c) const {
+  return c < channelNames.size() ? channelNames[c] : std::to_string(c);
+}
+
 EvalGroup &EvalReport::addFile(std::string name, std::string path) {
-  files_.push_back(EvalGroup{std::move(name), std::move(path), {}, {}});
+  EvalGroup g;
+  g.name = std::move(name), g.path = std::move(path);
+  files_.push_back(std::move(g));
   return files_.back();
 }
 
@@ -43,8 +56,20 @@ EvalGroup &EvalReport::domain(int64_t id, const std::string &label) {
 }
 
 EvalGroup EvalReport::all() const {
-  EvalGroup all{"all", "", {}, {}};
+  EvalGroup all;
+  all.name = "all";
+  // Per channel only when every file has the same channels.
+  if (!files_.empty()) {
+    all.channels.resize(files_.front().channels.size());
+    all.channelNames = files_.front().channelNames;
+  }
+  for (const EvalGroup &f : files_)
+    if (f.channels.size() != all.channels.size() ||
+        f.channelNames != all.channelNames)
+      all.channels.clear(), all.channelNames.clear();
   for (const EvalGroup &f : files_) {
+    for (size_t c = 0; c < all.channels.size(); ++c)
+      all.channels[c].merge(f.channels[c]);
     all.error.merge(f.error);
     all.divergence.max = std::max(all.divergence.max, f.divergence.max);
     all.divergence.sum += f.divergence.sum;
@@ -64,8 +89,25 @@ std::string EvalReport::line(const EvalGroup &g) const {
                      div);
 }
 
+std::string EvalReport::channelLines(const EvalGroup &g) const {
+  if (g.channels.size() < 2)
+    return "";
+  std::vector<std::string> parts;
+  for (size_t c = 0; c < g.channels.size() && c < kMaxChannelLines; ++c)
+    parts.push_back(
+        fmt::format("{} {:.4g}", g.channelName(c), g.channels[c].relL2()));
+  if (g.channels.size() > kMaxChannelLines)
+    parts.push_back(fmt::format("... ({} more in --metrics-json)",
+                                g.channels.size() - kMaxChannelLines));
+  return fmt::format("  per channel relative L2: {}\n", fmt::join(parts, ", "));
+}
+
 std::string EvalReport::summary() const {
-  std::string out = files_.size() > 1 ? line(all()) : "";
+  std::string out;
+  if (files_.size() > 1) {
+    EvalGroup a = all();
+    out = line(a) + channelLines(a);
+  }
   for (const auto &[key, g] : domains_)
     out += "  " + line(g);
   return out;
@@ -74,12 +116,20 @@ std::string EvalReport::summary() const {
 std::string EvalReport::groupJson(const EvalGroup &g,
                                   const std::string &extra) const {
   bool measured = !divergence_.empty();
+  std::vector<std::string> channels;
+  for (size_t c = 0; c < g.channels.size(); ++c)
+    channels.push_back(fmt::format(
+        "{{\"channel\": {}, \"name\": {}, \"relative_l2\": {}, \"mse\": {}}}",
+        c, c < g.channelNames.size() ? jsonQuoted(g.channelNames[c]) : "null",
+        jsonNumber(g.channels[c].relL2()), jsonNumber(g.channels[c].mse())));
   return fmt::format("{{{}\"samples\": {}, \"relative_l2\": {}, \"mse\": {}, "
-                     "\"divergence_max\": {}, \"divergence_mean\": {}}}",
+                     "\"divergence_max\": {}, \"divergence_mean\": {}, "
+                     "\"channels\": [{}]}}",
                      extra, g.error.samples(), jsonNumber(g.error.relL2()),
                      jsonNumber(g.error.mse()),
                      measured ? jsonNumber(g.divergence.max) : "null",
-                     measured ? jsonNumber(g.divergence.mean()) : "null");
+                     measured ? jsonNumber(g.divergence.mean()) : "null",
+                     fmt::join(channels, ", "));
 }
 
 std::string EvalReport::json(const std::string &routingJson) const {

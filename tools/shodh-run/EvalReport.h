@@ -7,7 +7,8 @@
 // `--divergence spectral|fd2` every group also gets the largest and the mean
 // divergence figure of its predicted velocities (VelocityDivergence.h).
 // `EvalReport` holds the groups and writes them as terminal lines and as
-// the JSON of `--metrics-json`.
+// the JSON of `--metrics-json`. Files and "all" also hold the errors of
+// each target channel alone (velocity components, pressure, ...).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -40,6 +41,16 @@ struct EvalGroup {
   std::string path; ///< the data file (files only)
   ErrorMetrics error;
   DivergenceTally divergence;
+  /// Files and "all" with several target channels: the errors of each
+  /// channel alone (relative L2 per sample and channel), and the channels'
+  /// names (the `fields` attribute of `targets`; empty without one).
+  std::vector<ErrorMetrics> channels;
+  std::vector<std::string> channelNames;
+
+  /// Adds one sample's per-channel errors (`inner` values per channel).
+  void addChannels(const float *prediction, const float *target, int64_t inner);
+  /// "u_x", or "2" without names.
+  std::string channelName(size_t c) const;
 };
 
 /// The domain of every sample of one data file.
@@ -70,6 +81,11 @@ public:
 
   /// One terminal line: "name: 6 samples, relative L2 .., MSE ..[, ...]".
   std::string line(const EvalGroup &g) const;
+  /// The per-channel line of a group with several channels ("  per
+  /// channel relative L2: u_x 0.0291, u_y 0.0402"; the first
+  /// kMaxChannelLines; the JSON has every channel with its MSE too).
+  std::string channelLines(const EvalGroup &g) const;
+  static constexpr size_t kMaxChannelLines = 16;
   /// The lines after the files: "all" (several files) and the domains.
   std::string summary() const;
   /// The JSON object of `--metrics-json`; `routingJson` (RoutingStats::json)

@@ -7,7 +7,8 @@
   check JSON DATA.h5:OUT.h5 ... [--method spectral|fd2] [--below X] [--above X]
       recomputes every number of `eval --metrics-json` from the data and
       `shodh-run infer`'s outputs (the same predictions) with numpy: relative
-      L2 (mean over samples of |p - t| / |t|), MSE, and the divergence figures
+      L2 (mean over samples of |p - t| / |t|), MSE, the same per target
+      channel (named by the `fields` attribute), and the divergence figures
       of test/e2e/shodh_ae_check.py per sample (max and mean), per file, over
       all files and per domain; --below / --above bound the largest figure.
 """
@@ -34,6 +35,7 @@ def cmd_make(a):
     with h5py.File(a.out, "w") as f:
         f["inputs"] = u.astype(np.float32)
         f["targets"] = (u * 0.8 + 0.1 * rng.normal(size=u.shape)).astype(np.float32)
+        f["targets"].attrs["fields"] = ["u_x", "u_y", "u_z"]
         if a.domains != "none":
             ids = [int(v) for v in a.domains.split(",")]
             assert len(ids) == n, "one domain id per sample"
@@ -58,6 +60,25 @@ def group(pred, targ, method):
     return out
 
 
+def channels(pred, targ):
+    """Each target channel alone: relative L2 and MSE as `group` computes them."""
+    out = []
+    for c in range(targ.shape[1]):
+        g = group(pred[:, c], targ[:, c], None)
+        out.append({"channel": c, "name": ["u_x", "u_y", "u_z"][c],
+                    "relative_l2": g["relative_l2"], "mse": g["mse"]})
+    return out
+
+
+def compare_channels(what, got, pred, targ, failures):
+    want = channels(pred, targ)
+    if len(got.get("channels", [])) != len(want):
+        failures.append(f"{what}: {len(got.get('channels', []))} channels, numpy {len(want)}")
+        return
+    for g, w in zip(got["channels"], want):
+        compare(f"{what} channel {w['channel']}", g, w, failures)
+
+
 def compare(what, got, want, failures):
     for key, w in want.items():
         g = got.get(key)
@@ -80,6 +101,7 @@ def cmd_check(a):
         d = h5py.File(data, "r")
         p, t = h5py.File(out, "r")["outputs"][...], d["targets"][...]
         compare(f"file {i}", report["files"][i], group(p, t, a.method), failures)
+        compare_channels(f"file {i}", report["files"][i], p, t, failures)
         preds.append(p), targs.append(t)
         if "domain" in d:
             labels = [s.decode() if isinstance(s, bytes) else s for s in d["domain"].attrs["labels"]]
@@ -88,6 +110,7 @@ def cmd_check(a):
                 doms.setdefault((int(k), labels[k]), []).append((p[ids == k], t[ids == k]))
     compare("all", report["all"], group(np.concatenate(preds), np.concatenate(targs), a.method),
             failures)
+    compare_channels("all", report["all"], np.concatenate(preds), np.concatenate(targs), failures)
     keys = sorted(doms)
     if [(g["domain"], g["name"]) for g in report["domains"]] != keys:
         failures.append(f"domains: eval {report['domains']}, numpy {keys}")

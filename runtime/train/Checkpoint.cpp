@@ -138,13 +138,20 @@ std::optional<TrainState> parseState(const ModelDesc &m,
   s.seconds = stateFloat(m, path, "ckpt.seconds");
   s.windowLoss = stateFloat(m, path, "ckpt.window_loss");
   s.windowSteps = stateInt(m, path, "ckpt.window_steps");
-  if (hasAttr(m, "ckpt.best_step")) { // absent before the first validation
+  // All three or none (none before the first validation).
+  if (hasAttr(m, "ckpt.best_step") || hasAttr(m, "ckpt.best_val_rel_l2") ||
+      hasAttr(m, "ckpt.since_best")) {
     s.bestStep = stateInt(m, path, "ckpt.best_step");
     s.bestValRelL2 = stateFloat(m, path, "ckpt.best_val_rel_l2");
     s.sinceBest = stateInt(m, path, "ckpt.since_best");
-    if (s.bestStep < 1 || s.bestStep > s.step ||
-        !std::isfinite(*s.bestValRelL2) || *s.bestValRelL2 < 0)
-      corrupted(path, "inconsistent best validation");
+    if (s.bestStep < 1 || s.bestStep > s.step)
+      corrupted(path, fmt::format("hyperparameter 'ckpt.best_step' is {} but "
+                                  "must be in 1..{} (ckpt.step)",
+                                  s.bestStep, s.step));
+    if (!std::isfinite(*s.bestValRelL2) || *s.bestValRelL2 < 0)
+      corrupted(path, fmt::format("hyperparameter 'ckpt.best_val_rel_l2' is "
+                                  "{} but must be a finite value >= 0",
+                                  *s.bestValRelL2));
   }
   if (s.batch < 1 || s.loader.next > s.samples)
     corrupted(path, "inconsistent loader state");

@@ -45,18 +45,6 @@ void Predictor::prepareFor(const TrainingData &data, int64_t rows) {
 
 ErrorMetrics Predictor::evaluate(const TrainingData &data,
                                  const BatchObserver &observe) {
-  return *run(data, observe, {});
-}
-
-std::optional<ErrorMetrics>
-Predictor::evaluateUnless(const TrainingData &data,
-                          const std::function<bool()> &cancelled) {
-  return run(data, {}, cancelled);
-}
-
-std::optional<ErrorMetrics>
-Predictor::run(const TrainingData &data, const BatchObserver &observe,
-               const std::function<bool()> &cancelled) {
   const ModelDesc &m = session_.model();
   checkSampleShape(m.tensors[ops_.x], data.inputs.shape, data.path, "inputs");
   checkSampleShape(m.tensors[ops_.prediction], data.targets.shape, data.path,
@@ -69,8 +57,6 @@ Predictor::run(const TrainingData &data, const BatchObserver &observe,
   const int64_t inner = perSample / data.targets.shape[1];
   ErrorMetrics metrics;
   while (std::optional<Batch> b = loader.next()) {
-    if (cancelled && cancelled())
-      return std::nullopt;
     prepareFor(data, staticBatch_ ? batch_ : b->rows);
     TensorRef x = session_.input(ops_.program, 0);
     std::memset(x.data, 0, x.numel() * sizeof(float));

@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 
 namespace shodh {
 
@@ -46,18 +45,8 @@ public:
   /// on every batch (shodh-run eval's per-domain and divergence figures).
   ErrorMetrics evaluate(const TrainingData &data,
                         const BatchObserver &observe = {});
-  /// As `evaluate`, but asks `cancelled` before every batch and returns
-  /// nothing once it says true (training stopping on a signal does not wait
-  /// for a long validation pass).
-  std::optional<ErrorMetrics>
-  evaluateUnless(const TrainingData &data,
-                 const std::function<bool()> &cancelled);
 
 private:
-  /// `evaluate` with an optional observer and cancellation.
-  std::optional<ErrorMetrics> run(const TrainingData &data,
-                                  const BatchObserver &observe,
-                                  const std::function<bool()> &cancelled);
   /// Prepares `infer` for `rows` samples shaped like `data`, if needed.
   void prepareFor(const TrainingData &data, int64_t rows);
 

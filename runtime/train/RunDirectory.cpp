@@ -175,7 +175,12 @@ RunDirectory::~RunDirectory() {
 }
 
 std::string RunDirectory::checkpointPath(int64_t step) const {
-  return join(dir_, fmt::format("ckpt-{}.fb", step));
+  return checkpointPathIn(dir_, step);
+}
+
+std::string RunDirectory::checkpointPathIn(const std::string &folder,
+                                           int64_t step) {
+  return join(folder, fmt::format("ckpt-{}.fb", step));
 }
 
 std::string RunDirectory::latestPath() const { return join(dir_, "latest.fb"); }
@@ -213,6 +218,10 @@ std::vector<std::string> checkpointFilesIn(const std::string &dir,
 }
 
 bool isSameDirectory(const std::string &a, const std::string &b) {
+  return isSameFile(a, b);
+}
+
+bool isSameFile(const std::string &a, const std::string &b) {
   struct stat sa, sb;
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
          sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;

@@ -43,6 +43,8 @@ public:
 
   /// `dir/ckpt-STEP.fb`.
   std::string checkpointPath(int64_t step) const;
+  /// `folder/ckpt-STEP.fb` for any run folder.
+  static std::string checkpointPathIn(const std::string &folder, int64_t step);
   /// The run folder, as given.
   const std::string &dir() const { return dir_; }
   /// `dir/latest.fb`.
@@ -84,6 +86,8 @@ std::vector<std::string> checkpointFilesIn(const std::string &dir,
 /// True when `a` and `b` name the same existing directory (same device and
 /// inode, whatever the spelling: "run", "./run/", a link to it).
 bool isSameDirectory(const std::string &a, const std::string &b);
+/// The same for files.
+bool isSameFile(const std::string &a, const std::string &b);
 
 /// The checkpoint `--resume PATH` reads: PATH/latest.fb for a folder, PATH
 /// itself for a file (an earlier `ckpt-N.fb` of a run, to go back to it).

@@ -210,7 +210,7 @@ std::vector<std::string> Trainer::resume(const Checkpoint &ckpt,
   std::string own = run_.checkpointPath(s.step);
   lastCheckpoint_ = std::ifstream(own).good() ? own : ckpt.path;
   snapshotFrozen();
-  if (std::optional<std::string> note = checkBestFile())
+  if (std::optional<std::string> note = checkBestFile(ckpt.path))
     notes.push_back(*note);
   return notes;
 }
@@ -272,53 +272,82 @@ std::string Trainer::nonFiniteMessage(const std::string &what,
                      lastGood(lastCheckpoint_));
 }
 
-std::optional<std::string> Trainer::checkBestFile() {
-  if (!options_.keepBest || !state_.bestValRelL2)
-    return std::nullopt;
-  const std::string path = run_.bestPath();
-  std::string why;
-  if (!std::ifstream(path).good()) {
-    why = fmt::format("'{}' does not exist", path);
-  } else {
-    try {
-      Checkpoint best = readCheckpoint(path);
-      if (!best.state)
-        why = fmt::format("'{}' is not a training checkpoint", path);
-      else if (best.state->step != state_.bestStep)
-        why = fmt::format("'{}' holds step {}", path, best.state->step);
-    } catch (const Error &e) {
-      why = e.what();
-    }
+/// Why the checkpoint at `path` (read into `read`) is not the weights of
+/// the best validation `step` with value `value`; "" if it is. Its own
+/// record must name that step and value: a checkpoint of that step from
+/// another course of the run (gone back to an earlier one) has the step
+/// but another value.
+static std::string notTheBest(const std::string &path, int64_t step,
+                              double value, std::optional<Checkpoint> &read) {
+  if (!std::ifstream(path).good())
+    return fmt::format("'{}' does not exist", path);
+  try {
+    read = readCheckpoint(path);
+  } catch (const Error &e) {
+    return e.what();
   }
-  if (why.empty())
-    return std::nullopt;
-  std::string note = fmt::format(
-      "the run's best validation so far (step {}, relative L2 {:.6g}) is not "
-      "kept: {}; best.fb will hold the best of the validations from here on "
-      "(and --patience counts from here)",
-      state_.bestStep, *state_.bestValRelL2, why);
-  state_.bestValRelL2.reset();
-  state_.bestStep = 0, state_.sinceBest = 0;
-  return note;
+  const std::optional<TrainState> &s = read->state;
+  if (!s)
+    return fmt::format("'{}' is not a training checkpoint", path);
+  if (s->step != step)
+    return fmt::format("'{}' holds step {}", path, s->step);
+  if (s->bestStep != step || !s->bestValRelL2 || *s->bestValRelL2 != value)
+    return fmt::format("'{}' is step {} of another course of the run (its "
+                       "validation gave {})",
+                       path, step,
+                       s->bestValRelL2 ? fmt::format("{:.6g}", *s->bestValRelL2)
+                                       : std::string("nothing"));
+  return "";
 }
 
-bool Trainer::validate(StepReport &r, bool last) {
+std::optional<std::string> Trainer::checkBestFile(const std::string &from) {
+  bestFileHolds_ = false;
+  if (!options_.keepBest || !state_.bestValRelL2)
+    return std::nullopt;
+  const int64_t step = state_.bestStep;
+  const double value = *state_.bestValRelL2;
+  std::optional<Checkpoint> read;
+  const std::string why = notTheBest(run_.bestPath(), step, value, read);
+  if (why.empty()) {
+    bestFileHolds_ = true;
+    return std::nullopt;
+  }
+  // The weights may still be on disk: the resumed folder's best.fb (--out
+  // elsewhere) or the checkpoint of that step (a run killed before it
+  // wrote best.fb, started without --keep-best, ...).
+  std::string fromBest = resumeFolderOf(from);
+  fromBest += fromBest.back() == '/' ? "best.fb" : "/best.fb";
+  for (const std::string &candidate :
+       {fromBest, run_.checkpointPath(step),
+        RunDirectory::checkpointPathIn(resumeFolderOf(from), step)}) {
+    if (isSameFile(candidate, run_.bestPath()) ||
+        !notTheBest(candidate, step, value, read).empty())
+      continue;
+    run_.saveBest(read->desc);
+    bestFileHolds_ = true;
+    return fmt::format("best.fb restored from '{}' (step {}, the run's best "
+                       "validation so far, relative L2 {:.6g}): {}",
+                       candidate, step, value, why);
+  }
+  return fmt::format(
+      "best.fb does not hold the run's best validation so far (step {}, "
+      "relative L2 {:.6g}) and no checkpoint of that step is left: {}; it is "
+      "written at the first validation better than that",
+      step, value, why);
+}
+
+void Trainer::validate(StepReport &r) {
   const auto v0 = std::chrono::steady_clock::now();
-  // A stop requested before or during the pass abandons it (the run's last
-  // validation excepted): a batch system's SIGTERM leaves seconds.
-  auto stopping = [&] {
-    return !last && observer_ && observer_->stopRequested();
-  };
-  std::optional<ErrorMetrics> m;
+  // A stop requested meanwhile waits for the pass: a resumed run must see
+  // the validations the uninterrupted one saw (best.fb, --patience).
+  ErrorMetrics m;
   try {
-    m = predictor_->evaluateUnless(*val_, stopping);
+    m = predictor_->evaluate(*val_);
   } catch (const NonFiniteError &e) {
     throw Error(
         nonFiniteMessage(fmt::format("validation: {}", e.what()), r.step));
   }
-  if (!m)
-    return false;
-  r.valRelL2 = m->relL2(), r.valMse = m->mse();
+  r.valRelL2 = m.relL2(), r.valMse = m.mse();
   // As for the loss: a non-finite metric means the weights diverged; stop
   // before they become a checkpoint.
   if (!std::isfinite(*r.valRelL2) || !std::isfinite(*r.valMse))
@@ -329,7 +358,6 @@ bool Trainer::validate(StepReport &r, bool last) {
         r.step));
   recordValidation(r);
   r.valSeconds = secondsSince(v0);
-  return true;
 }
 
 void Trainer::recordValidation(StepReport &r) {
@@ -344,10 +372,12 @@ void Trainer::recordValidation(StepReport &r) {
 
 void Trainer::saveCheckpoint(bool regular, bool best, StepReport &r) {
   ModelDesc ckpt = makeCheckpoint(*session_, norm_, state_);
+  // best.fb first: a run killed between the writes resumes from an earlier
+  // latest.fb, replays this step and finds best.fb already holding it.
+  if (best)
+    run_.saveBest(ckpt), bestFileHolds_ = true;
   if (regular)
     r.checkpoint = lastCheckpoint_ = run_.save(ckpt, state_.step);
-  if (best)
-    run_.saveBest(ckpt);
 }
 
 TrainResult Trainer::run() {
@@ -360,6 +390,12 @@ TrainResult Trainer::run() {
   const int64_t firstStep = state_.step;
   TrainResult result;
   while (state_.step < options_.steps) {
+    // Stopped before the first step (a signal while loading): nothing new
+    // to save.
+    if (state_.step == firstStep && observer_ && observer_->stopRequested()) {
+      result.stopped = true;
+      break;
+    }
     std::optional<Batch> batch = loader.next();
     StepReport r;
     r.lr = schedule_.at(state_.step);
@@ -374,8 +410,8 @@ TrainResult Trainer::run() {
       throw Error(divergedMessage(r.loss, r.step));
     state_.windowLoss += r.loss, ++state_.windowSteps;
     const bool last = r.step == options_.steps;
-    if (predictor_ && (due(r.step, options_.valEvery) || last) &&
-        validate(r, last)) {
+    if (predictor_ && (due(r.step, options_.valEvery) || last)) {
+      validate(r);
       result.valRelL2 = r.valRelL2, result.valMse = r.valMse;
       result.valSeconds += *r.valSeconds, ++result.validations;
     }
@@ -389,8 +425,9 @@ TrainResult Trainer::run() {
                                r.seconds, r.terms});
       state_.windowLoss = 0, state_.windowSteps = 0, r.logged = true;
     }
-    const bool stop = observer_ && observer_->stopRequested();
-    const bool patienceOut = r.valRelL2 && options_.patience > 0 &&
+    // At the last step the run is complete whatever was asked.
+    const bool stop = !last && observer_ && observer_->stopRequested();
+    const bool patienceOut = !last && r.valRelL2 && options_.patience > 0 &&
                              state_.sinceBest >= options_.patience;
     const bool regular =
         due(r.step, options_.ckptEvery) || last || stop || patienceOut;
@@ -410,7 +447,8 @@ TrainResult Trainer::run() {
     }
   }
   result.bestValRelL2 = state_.bestValRelL2, result.bestStep = state_.bestStep;
-  if (options_.keepBest && state_.bestValRelL2)
+  result.sinceBest = state_.sinceBest;
+  if (options_.keepBest && state_.bestValRelL2 && bestFileHolds_)
     result.best = run_.bestPath();
   result.steps = state_.step;
   result.checkpoint = lastCheckpoint_;

@@ -110,12 +110,14 @@ struct TrainResult {
   double loss = 0;   ///< loss of the last step
   std::optional<double> valRelL2, valMse;
   std::string checkpoint; ///< the last checkpoint written
-  bool stopped = false;   ///< ended by `stopRequested`
+  /// Ended by `stopRequested` (before the last step; `steps` unchanged and
+  /// no checkpoint written when asked before the first one).
+  bool stopped = false;
   bool patienceOut = false; ///< ended by `patience`
   /// The lowest validation relative L2 of the run (resumed parts included)
-  /// and its step; `best` is best.fb's path when this process wrote it.
+  /// and its step; `best` is best.fb's path when it holds those weights.
   std::optional<double> bestValRelL2;
-  int64_t bestStep = 0;
+  int64_t bestStep = 0, sinceBest = 0;
   std::string best;
   /// Wall time of this process's run, and the parts of it spent on
   /// validation (`validations` runs) and on checkpoints (`checkpoints`).
@@ -187,16 +189,17 @@ private:
   /// Writes the checkpoint of the current state as ckpt-STEP.fb and
   /// latest.fb (`regular`) and as best.fb (`best`).
   void saveCheckpoint(bool regular, bool best, StepReport &r);
-  /// Runs the validation of step `r.step` into `r` (abandoned, returning
-  /// false, when a stop is requested and it is not the `last` step); throws
-  /// on non-finite metrics.
-  bool validate(StepReport &r, bool last);
+  /// Runs the validation of step `r.step` into `r`; throws on non-finite
+  /// metrics.
+  void validate(StepReport &r);
   /// Records the validation of step `r.step` against the best so far.
   void recordValidation(StepReport &r);
-  /// With keepBest on a resumed run: forgets the recorded best unless
-  /// best.fb holds it (the run was started without --keep-best, or went
-  /// back to an earlier checkpoint); returns a note if it did.
-  std::optional<std::string> checkBestFile();
+  /// With keepBest on a run resumed from `from`: checks that best.fb holds
+  /// the recorded best validation (step and value); else restores it from
+  /// the resumed folder's best.fb or the checkpoint of that step when one
+  /// is left, or notes that best.fb waits for the next better validation
+  /// (the record itself is kept: --patience and the `best:` line go on).
+  std::optional<std::string> checkBestFile(const std::string &from);
   /// The message for a non-finite loss at `stepNumber`.
   std::string divergedMessage(double loss, int64_t stepNumber) const;
   /// The message for a `NonFiniteError` raised during `stepNumber`.
@@ -215,6 +218,7 @@ private:
   TrainState state_;
   bool resumed_ = false;
   std::string lastCheckpoint_;
+  bool bestFileHolds_ = false; ///< best.fb holds the recorded best
   std::unique_ptr<Session> session_;
   std::unique_ptr<Predictor> predictor_;
   std::vector<std::pair<int32_t, std::vector<uint8_t>>> frozen_;

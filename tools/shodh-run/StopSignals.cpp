@@ -6,49 +6,74 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <unistd.h>
 
 namespace shodh {
 namespace {
 
-/// The signals that end a run with a checkpoint: Ctrl-C, a batch system's
-/// notice (SLURM sends SIGTERM at the time limit, or SIGUSR1 ahead of it
-/// with --signal), a closed terminal.
+/// The signals that end a run with a checkpoint.
 constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
 constexpr int kStopSignalCount = 4;
 
-/// The first stop signal received (0: none); the loop checkpoints and
-/// stops after the current step.
-volatile std::sig_atomic_t interrupted = 0;
+/// A second Ctrl-C at least this long after the first ends the process at
+/// once; closer ones are the same press delivered twice.
+constexpr int64_t kImpatientNs = 200'000'000;
+
+/// The first stop signal received (0: none) and when (CLOCK_MONOTONIC ns).
+/// Atomics: handlers may run on any thread (the data loader's, OpenBLAS's),
+/// two of them at once.
+std::atomic<int> firstSignal{0};
+std::atomic<int64_t> firstNs{0};
+static_assert(std::atomic<int>::is_always_lock_free &&
+              std::atomic<int64_t>::is_always_lock_free);
 
 /// The actions the stop handler replaced, restored after the run.
 struct sigaction previousActions[kStopSignalCount];
 
-/// Stop signals received; counted atomically, as two signals may run
-/// their handlers at once on two threads (the data loader's and the
-/// main one).
-std::atomic<int> received{0};
-static_assert(std::atomic<int>::is_always_lock_free);
+/// Monotonic time in ns (clock_gettime is async-signal-safe).
+int64_t nowNs() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
 
-/// The first stop signal is recorded; a second one removes the temporaries
-/// of the files being written and ends the process with the signal's
-/// default action: the last checkpoint written stays the run's newest.
-extern "C" void onStopSignal(int sig) {
-  if (received.fetch_add(1) == 0) {
-    interrupted = sig;
-    return;
-  }
+/// Ends the process with `sig`'s default action after removing the
+/// temporaries of files being written (async-signal-safe).
+[[noreturn]] void dieNow(int sig) {
   removeOpenTemporaries();
   struct sigaction act = {};
   act.sa_handler = SIG_DFL;
   sigemptyset(&act.sa_mask);
   ::sigaction(sig, &act, nullptr);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  sigaddset(&unblock, sig);
+  ::pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
   ::raise(sig);
+  ::_exit(128 + sig); // a signal whose default action does not end it
+}
+
+/// Records the first stop signal. Later ones are absorbed (GNU timeout and
+/// srun deliver one signal twice; SLURM's SIGTERM may follow its SIGUSR1
+/// notice while the checkpoint is written), except a Ctrl-C pressed again:
+/// that ends the process at once.
+extern "C" void onStopSignal(int sig) {
+  int none = 0;
+  if (firstSignal.compare_exchange_strong(none, sig)) {
+    firstNs = nowNs();
+    return;
+  }
+  if (sig == SIGINT && nowNs() - firstNs.load() >= kImpatientNs)
+    dieNow(sig);
 }
 
 } // namespace
 
 void catchStopSignals() {
-  interrupted = 0, received = 0;
+  firstSignal = 0;
   for (int i = 0; i < kStopSignalCount; ++i) {
     ::sigaction(kStopSignals[i], nullptr, &previousActions[i]);
     // nohup ignores SIGHUP: keep it so. The others are taken even when
@@ -69,6 +94,14 @@ void restoreStopSignals() {
     ::sigaction(kStopSignals[i], &previousActions[i], nullptr);
 }
 
+int stopSignal() { return firstSignal.load(); }
+
+void endBySignal(int sig) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  dieNow(sig);
+}
+
 std::string signalName(int sig) {
   switch (sig) {
   case SIGINT:
@@ -83,7 +116,5 @@ std::string signalName(int sig) {
     return fmt::format("signal {}", sig);
   }
 }
-
-int stopSignal() { return interrupted; }
 
 } // namespace shodh

@@ -22,6 +22,7 @@
 #include "tools/shodh-run/ModelText.h"
 #include "tools/shodh-run/SessionFlags.h"
 #include "tools/shodh-run/StopSignals.h"
+#include "tools/shodh-run/TrainFolder.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -127,46 +128,6 @@ private:
   std::deque<std::pair<double, int64_t>> recent_; ///< (run seconds, run steps)
 };
 
-/// The run folder: --out, else the folder being resumed.
-std::string outputDirectory(const TrainCommandOptions &o) {
-  if (!o.out.empty())
-    return o.out;
-  if (!o.resume.empty())
-    return resumeFolderOf(o.resume);
-  throw Error("--out is required (or --resume DIR to continue a run in DIR)");
-}
-
-/// Refuses an --out holding files of a run other than the one resumed:
-/// checkpoints would be overwritten or rotated away and metrics.jsonl mixed.
-/// Runs before the folder is opened (which deletes stale temporaries), so a
-/// refusal leaves it exactly as it was.
-void checkOutputFolder(const TrainCommandOptions &o) {
-  const std::string out = outputDirectory(o);
-  if (!o.resume.empty() && isSameDirectory(resumeFolderOf(o.resume), out))
-    return; // continuing the run in its own folder
-  // A resumed run keeps metrics.jsonl records up to its step: any found in
-  // another folder (even without checkpoints) would be mixed into its log.
-  std::vector<std::string> files =
-      checkpointFilesIn(out, /*metricsAlone=*/!o.resume.empty());
-  if (files.empty())
-    return;
-  if (!o.resume.empty())
-    throw Error(fmt::format(
-        "'{}' already holds files of another training run ({}); continuing "
-        "--resume {} there would overwrite them: choose another --out, or "
-        "leave --out away to continue in {}",
-        out, fmt::join(files, ", "), o.resume, resumeFolderOf(o.resume)));
-  if (files.front() == "latest.fb")
-    throw Error(fmt::format(
-        "'{}' already holds a training run ({}{}latest.fb); continue it with "
-        "--resume {} or choose another --out",
-        out, out, out.back() == '/' ? "" : "/", out));
-  throw Error(fmt::format(
-      "'{}' holds files of an earlier training run ({}) but no latest.fb to "
-      "resume from; move them away or choose another --out",
-      out, fmt::join(files, ", ")));
-}
-
 /// Whether train_step clips its gradients by their global norm.
 bool clipsGradients(const ModelDesc &m) {
   const ProgramDesc *step = m.findProgram("train_step");
@@ -230,20 +191,6 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
   }
 }
 
-/// Notes checkpoints of steps after `step` in the run folder (a run resumed
-/// from an earlier ckpt-N.fb): they are left alone, and overwritten when
-/// this run writes those steps.
-void noteLaterCheckpoints(const RunDirectory &run, int64_t step) {
-  std::vector<std::string> later;
-  for (int64_t s : run.checkpointSteps())
-    if (s > step)
-      later.push_back(fmt::format("ckpt-{}.fb", s));
-  if (!later.empty())
-    fmt::print("note: '{}' holds checkpoints of later steps of the run ({}); "
-               "they are kept, and replaced if this run reaches those steps\n",
-               run.dir(), fmt::join(later, ", "));
-}
-
 /// Chooses the FFT planning mode of the run and imports the wisdom of a
 /// resumed `measure` run (its presence records the mode). Returns the mode.
 FftPlanning setupFftPlanning(const TrainCommandOptions &o,
@@ -271,45 +218,8 @@ FftPlanning setupFftPlanning(const TrainCommandOptions &o,
   return mode;
 }
 
-/// --auto-resume: continues the run in --out when it has a latest.fb (a
-/// requeued batch job), else starts it as the other options say. Returns
-/// false when the run there is already at --steps (nothing to do: success).
-bool applyAutoResume(TrainCommandOptions &o) {
-  if (!o.autoResume)
-    return true;
-  if (o.out.empty())
-    throw Error("--auto-resume needs --out (the run folder to continue or "
-                "start)");
-  if (!o.resume.empty())
-    throw Error("--auto-resume and --resume exclude each other (--auto-resume "
-                "resumes --out when it holds a run)");
-  std::vector<std::string> files = checkpointFilesIn(o.out);
-  if (files.empty() || files.front() != "latest.fb") {
-    // A folder with other run files but no latest.fb is refused as for
-    // --out alone (checkOutputFolder).
-    fmt::print("auto-resume: '{}' holds no run yet; starting it\n", o.out);
-    return true;
-  }
-  Checkpoint latest = readCheckpoint(latestCheckpointOf(o.out));
-  if (latest.state && latest.state->step >= o.train.steps) {
-    fmt::print("auto-resume: '{}' is at step {} of --steps {}: the run is "
-               "done; checkpoint {}\n",
-               latest.path, latest.state->step, o.train.steps, latest.path);
-    return false;
-  }
-  fmt::print("auto-resume: continuing the run in '{}'{}\n", o.out,
-             o.initFrom.empty() ? ""
-                                : fmt::format(" (--init-from {} applied when "
-                                              "it started)",
-                                              o.initFrom));
-  o.resume = o.out;
-  o.initFrom.clear(), o.renormalize = false;
-  return true;
-}
-
-void runTrain(TrainCommandOptions o) {
-  if (!applyAutoResume(o))
-    return;
+/// Refuses flags that exclude each other.
+void checkFlagCombinations(const TrainCommandOptions &o) {
   if (!o.resume.empty() && !o.initFrom.empty())
     throw Error("--resume and --init-from exclude each other");
   if (o.renormalize && o.noNormalize)
@@ -320,6 +230,59 @@ void runTrain(TrainCommandOptions o) {
     throw Error("--renormalize applies to --init-from only (a fresh run "
                 "computes its normalisation anyway; a resumed one keeps its "
                 "checkpoint's)");
+  if (o.autoResume && o.out.empty())
+    throw Error("--auto-resume needs --out (the run folder to continue or "
+                "start)");
+  if (o.autoResume && !o.resume.empty())
+    throw Error("--auto-resume and --resume exclude each other (--auto-resume "
+                "resumes --out when it holds a run)");
+}
+
+/// --auto-resume: continues the run in --out when it holds one (a requeued
+/// batch job), else starts it as the other options say. Returns false when
+/// that run is over (at --steps, or stopped by --patience with no more
+/// patience given now): nothing to do, a success.
+bool applyAutoResume(TrainCommandOptions &o) {
+  if (!o.autoResume)
+    return true;
+  std::optional<Checkpoint> from = newestCheckpointIn(o.out);
+  if (!from) {
+    fmt::print("auto-resume: '{}' holds no run yet; starting it\n", o.out);
+    return true;
+  }
+  const TrainState &s = *from->state;
+  if (s.step >= o.train.steps) {
+    fmt::print("auto-resume: '{}' is at step {} of --steps {}: the run is "
+               "done; checkpoint {}\n",
+               from->path, s.step, o.train.steps, from->path);
+    return false;
+  }
+  if (o.train.patience > 0 && s.bestValRelL2 &&
+      s.sinceBest >= o.train.patience) {
+    fmt::print("auto-resume: '{}' stopped at step {} after {} validation{} "
+               "without a lower val rel-L2 than step {}'s (--patience {}): "
+               "the run is done; checkpoint {}\n",
+               from->path, s.step, s.sinceBest, s.sinceBest == 1 ? "" : "s",
+               s.bestStep, o.train.patience, from->path);
+    return false;
+  }
+  fmt::print("auto-resume: continuing the run in '{}'{}\n", o.out,
+             o.initFrom.empty() ? ""
+                                : fmt::format(" (--init-from {} applied when "
+                                              "it started)",
+                                              o.initFrom));
+  o.resume = from->path;
+  o.initFrom.clear(), o.renormalize = false;
+  return true;
+}
+
+void runTrain(TrainCommandOptions o) {
+  // From the start: a stop asked while loading ends the run before its
+  // first step (StopSignals.h).
+  catchStopSignals();
+  checkFlagCombinations(o);
+  if (!applyAutoResume(o))
+    return;
   if (o.lr != 0)
     o.train.lr = o.lr;
   o.train.normalize = !o.noNormalize;
@@ -342,9 +305,11 @@ void runTrain(TrainCommandOptions o) {
   // refused run leaves no folder behind.
   checkTrainOptions(o.train, val.has_value());
   checkTrainingData(model, train, val ? &*val : nullptr, o.train.batch);
-  checkOutputFolder(o);
-  RunDirectory run(outputDirectory(o), o.keep); // takes the folder's lock
-  if (resume && isSameDirectory(resumeFolderOf(o.resume), outputDirectory(o))) {
+  checkOutputFolder(o.out, o.resume);
+  RunDirectory run(outputDirectory(o.out, o.resume),
+                   o.keep); // takes the folder's lock
+  if (resume && isSameDirectory(resumeFolderOf(o.resume),
+                                outputDirectory(o.out, o.resume))) {
     // Read again under the lock: a run that held the folder until now may
     // have written newer checkpoints since the first read.
     resume = readCheckpoint(latestCheckpointOf(o.resume));
@@ -367,7 +332,6 @@ void runTrain(TrainCommandOptions o) {
     for (const std::string &note : precisionNotes(*stats, name))
       fmt::print("note: {}\n", note);
   printHeader(o, model, train, t);
-  catchStopSignals();
   TrainResult r;
   try {
     r = t.run();
@@ -386,18 +350,30 @@ void runTrain(TrainCommandOptions o) {
   if (r.bestValRelL2)
     fmt::print("best: step {}, val rel-L2 {:.6g}{}\n", r.bestStep,
                *r.bestValRelL2,
-               r.best.empty() ? "" : fmt::format("; checkpoint {}", r.best));
-  if (r.stopped)
-    fmt::print("interrupted ({}) after step {}; checkpoint {}; continue with "
-               "--resume {}\n",
-               signalName(stopSignal()), r.steps, r.checkpoint,
-               outputDirectory(o));
-  else if (r.patienceOut)
-    fmt::print("stopped after step {}: {} validations in a row without a "
+               !r.best.empty() ? fmt::format("; checkpoint {}", r.best)
+               : o.train.keepBest
+                   ? "; its weights are not in best.fb (see the note above)"
+                   : "");
+  if (r.stopped) {
+    // Then end by the signal: a script or batch system sees the run was
+    // interrupted (exit status 128 + N), not finished.
+    if (r.checkpoint.empty())
+      fmt::print("interrupted ({}) before the first step; nothing was "
+                 "written\n",
+                 signalName(stopSignal()));
+    else
+      fmt::print("interrupted ({}) after step {}; checkpoint {}; continue "
+                 "with --resume {}\n",
+                 signalName(stopSignal()), r.steps, r.checkpoint,
+                 outputDirectory(o.out, o.resume));
+    endBySignal(stopSignal());
+  }
+  if (r.patienceOut)
+    fmt::print("stopped after step {}: {} validation{} in a row without a "
                "lower val rel-L2 than step {}'s (--patience {}); checkpoint "
                "{}\n",
-               r.steps, o.train.patience, r.bestStep, o.train.patience,
-               r.checkpoint);
+               r.steps, r.sinceBest, r.sinceBest == 1 ? "" : "s", r.bestStep,
+               o.train.patience, r.checkpoint);
   else
     fmt::print("trained {} steps: loss {:.6g}{}; checkpoint {}\n", r.steps,
                r.loss,

@@ -104,10 +104,24 @@ TEST_F(CheckpointTest, BestValidationIsOptionalButChecked) {
   // A best step after the checkpoint's own step is corrupted.
   state.bestValRelL2 = 0.5, state.bestStep = 8;
   expectError([&] { readCheckpoint(writeSample("later.fb")); },
-              "corrupted checkpoint (inconsistent best validation)");
+              "corrupted checkpoint (hyperparameter 'ckpt.best_step' is 8 "
+              "but must be in 1..7 (ckpt.step))");
   state.bestStep = 3, state.bestValRelL2 = -1.0;
   expectError([&] { readCheckpoint(writeSample("negative.fb")); },
-              "corrupted checkpoint (inconsistent best validation)");
+              "corrupted checkpoint (hyperparameter 'ckpt.best_val_rel_l2' "
+              "is -1 but must be a finite value >= 0)");
+  // One of the three missing.
+  state.bestValRelL2 = 0.5;
+  Checkpoint c3 = readCheckpoint(writeSample("three.fb"));
+  auto &hps = c3.desc.meta.hyperparams;
+  hps.erase(std::remove_if(
+                hps.begin(), hps.end(),
+                [](const NamedAttr &a) { return a.name == "ckpt.best_step"; }),
+            hps.end());
+  writeCheckpoint(c3.desc, path("two.fb"));
+  expectError([&] { readCheckpoint(path("two.fb")); },
+              "corrupted checkpoint (hyperparameter 'ckpt.best_step' is "
+              "missing)");
 }
 
 TEST_F(CheckpointTest, MismatchesAreAllListed) {

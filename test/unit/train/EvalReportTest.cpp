@@ -68,12 +68,14 @@ TEST(EvalReport, JsonHasEveryGroup) {
             "{\"divergence\": \"fd2\",\n"
             " \"files\": [{\"name\": \"x \\\"q\\\".h5\", \"path\": \"x "
             "\\\"q\\\".h5\", \"samples\": 1, \"relative_l2\": 1, \"mse\": "
-            "12.5, \"divergence_max\": 0.25, \"divergence_mean\": 0.25}],\n"
+            "12.5, \"divergence_max\": 0.25, \"divergence_mean\": 0.25, "
+            "\"channels\": []}],\n"
             " \"all\": {\"samples\": 1, \"relative_l2\": 1, \"mse\": 12.5, "
-            "\"divergence_max\": 0.25, \"divergence_mean\": 0.25},\n"
+            "\"divergence_max\": 0.25, \"divergence_mean\": 0.25, "
+            "\"channels\": []},\n"
             " \"domains\": [{\"domain\": 2, \"name\": \"a\\\\b\", \"samples\": "
             "1, \"relative_l2\": 1, \"mse\": 12.5, \"divergence_max\": 0.25, "
-            "\"divergence_mean\": 0.25}],\n"
+            "\"divergence_mean\": 0.25, \"channels\": []}],\n"
             " \"routing\": {\"layers\": []}}\n");
   EvalReport plain("");
   plain.addFile("c.h5", "c.h5");
@@ -102,4 +104,38 @@ TEST(EvalReport, DomainLabelsReadsIdsAndNames) {
   expectError([&] { DomainLabels::read(path, 2); },
               "dataset 'domain' has 3 labels but the file has 2 samples");
   std::remove(path.c_str());
+}
+
+// Several target channels: each alone (relative L2 per sample and channel),
+// on the per-channel line after the file and in the JSON; "all" only when
+// every file has the same channels.
+TEST(EvalReport, PerChannelErrors) {
+  EvalReport r("");
+  EvalGroup &a = r.addFile("a.h5", "a.h5");
+  a.channels.resize(2), a.channelNames = {"u", "p"};
+  // Two channels of two values: u exact, p off by (3, 4) against (0, 5).
+  const float pred[] = {1, 2, 3, 9}, targ[] = {1, 2, 0, 5};
+  a.error.addSample(pred, targ, 4);
+  a.addChannels(pred, targ, 2);
+  EXPECT_EQ(r.channelLines(a), "  per channel relative L2: u 0, p 1\n");
+  EXPECT_NE(r.json("").find("\"channels\": [{\"channel\": 0, \"name\": "
+                            "\"u\", \"relative_l2\": 0, \"mse\": 0}, "
+                            "{\"channel\": 1, \"name\": \"p\", "
+                            "\"relative_l2\": 1, \"mse\": 12.5}]"),
+            std::string::npos)
+      << r.json("");
+  EvalGroup &b = r.addFile("b.h5", "b.h5");
+  b.channels.resize(2), b.channelNames = {"u", "p"};
+  b.error.addSample(targ, targ, 4);
+  b.addChannels(targ, targ, 2);
+  // Whole sample a: 5 / sqrt(30) = 0.9129; b exact.
+  EXPECT_EQ(r.summary(), "all: 2 samples, relative L2 0.456435, MSE 3.125\n"
+                         "  per channel relative L2: u 0, p 0.5\n");
+  // Another file with other channels: no per-channel "all".
+  EvalGroup &c = r.addFile("c.h5", "c.h5");
+  c.channels.resize(2); // unnamed
+  c.error.addSample(targ, targ, 4);
+  c.addChannels(targ, targ, 2);
+  EXPECT_EQ(r.channelLines(c), "  per channel relative L2: 0 0, 1 0\n");
+  EXPECT_EQ(r.all().channels.size(), 0u);
 }

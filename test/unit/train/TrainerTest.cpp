@@ -363,54 +363,97 @@ TEST_F(TrainerTest, KeepBestHoldsTheLowestValidation) {
 /// The note about best.fb among a resume's notes, or "".
 std::string bestNote(const std::vector<std::string> &notes) {
   for (const std::string &n : notes)
-    if (n.find("best validation") != std::string::npos)
+    if (n.find("best.fb") != std::string::npos)
       return n;
   return "";
 }
 
-// Resuming with --keep-best trusts the recorded best only when best.fb holds
-// its step; otherwise it says so and best.fb starts again.
+/// The step best.fb of `run` holds (0 without one).
+int64_t bestFileStep(const RunDirectory &run) {
+  if (!std::ifstream(run.bestPath()).good())
+    return 0;
+  return readCheckpoint(run.bestPath()).state->step;
+}
+
+// Resuming with --keep-best checks that best.fb holds the recorded best
+// (step and value). When it does not (the run was started without
+// --keep-best, killed between writing best.fb and latest.fb, ...), the
+// weights are restored from the checkpoint of that step if one is left;
+// the record is never forgotten, so the run ends with the best the
+// uninterrupted one found.
 TEST_F(TrainerTest, KeepBestOnResumeChecksBestFb) {
   ModelDesc model = accumulatorModel(cosine());
   TrainingData data = rampData(8), val = rampData(5, "val.h5");
-  RunDirectory run(path("run"));
-  TrainOptions plain = validatedOptions(6);
-  plain.keepBest = false, plain.ckptEvery = 3;
-  Trainer(model, data, &val, run, plain).run();
-  EXPECT_FALSE(std::ifstream(run.bestPath()).good());
-  Checkpoint ckpt = readCheckpoint(run.latestPath());
-  ASSERT_TRUE(ckpt.state->bestValRelL2);
+  auto opts = [](int64_t steps, bool keepBest) {
+    TrainOptions o = validatedOptions(steps);
+    o.keepBest = keepBest, o.ckptEvery = 1;
+    return o;
+  };
+  RunDirectory straight(path("straight"), 100);
+  TrainResult s = Trainer(model, data, &val, straight, opts(12, true)).run();
+  const int64_t best = s.bestStep;
+  ASSERT_GT(best, 1);
+  ASSERT_EQ(bestFileStep(straight), best);
 
-  // Started without --keep-best: no best.fb.
-  Trainer resumed(model, data, &val, run, validatedOptions(8));
-  std::string note = bestNote(resumed.resume(ckpt, "m.fb"));
-  EXPECT_NE(note.find(fmt::format("the run's best validation so far (step "
-                                  "{}, relative L2",
-                                  ckpt.state->bestStep)),
-            std::string::npos)
-      << note;
-  EXPECT_NE(note.find("best.fb' does not exist; best.fb will hold the "
-                      "best of the validations from here on"),
-            std::string::npos)
-      << note;
-  EXPECT_FALSE(resumed.state().bestValRelL2);
-  TrainResult r = resumed.run();
-  Checkpoint best = readCheckpoint(run.bestPath());
-  EXPECT_GE(best.state->step, 7); // chosen among steps 7 and 8 only
-  EXPECT_EQ(best.state->step, r.bestStep);
-
+  // Started without --keep-best: best.fb restored from ckpt-K.fb.
+  {
+    RunDirectory run(path("plain"), 100);
+    Trainer(model, data, &val, run, opts(6, false)).run();
+    Checkpoint ckpt = readCheckpoint(run.latestPath());
+    Trainer t(model, data, &val, run, opts(12, true));
+    std::string note = bestNote(t.resume(ckpt, "m.fb"));
+    EXPECT_NE(note.find(fmt::format("best.fb restored from '{}' (step {}",
+                                    run.checkpointPath(ckpt.state->bestStep),
+                                    ckpt.state->bestStep)),
+              std::string::npos)
+        << note;
+    EXPECT_EQ(bestFileStep(run), ckpt.state->bestStep);
+    TrainResult r = t.run();
+    EXPECT_EQ(r.bestStep, best);
+    EXPECT_EQ(r.best, run.bestPath());
+    EXPECT_EQ(bestFileStep(run), best);
+  }
+  // No checkpoint of that step left: said, and the record kept.
+  {
+    RunDirectory run(path("gone"), 100);
+    Trainer(model, data, &val, run, opts(6, false)).run();
+    Checkpoint ckpt = readCheckpoint(run.latestPath());
+    const int64_t k = ckpt.state->bestStep;
+    std::remove(run.checkpointPath(k).c_str());
+    Trainer t(model, data, &val, run, opts(12, true));
+    std::string note = bestNote(t.resume(ckpt, "m.fb"));
+    EXPECT_NE(note.find(fmt::format("best.fb does not hold the run's best "
+                                    "validation so far (step {}",
+                                    k)),
+              std::string::npos)
+        << note;
+    EXPECT_EQ(t.state().bestStep, k);
+    TrainResult r = t.run();
+    EXPECT_EQ(r.bestStep, best);
+    EXPECT_EQ(r.best, best > 6 ? run.bestPath() : "");
+    EXPECT_EQ(bestFileStep(run), best > 6 ? best : 0);
+  }
+  // Killed after writing best.fb of step `best`, before its latest.fb: the
+  // resumed run restores its own best, then replays `best` and writes it.
+  {
+    RunDirectory run(path("killed"), 100);
+    Trainer(model, data, &val, run, opts(best - 1, true)).run();
+    Checkpoint ckpt = readCheckpoint(run.latestPath());
+    writeCheckpoint(readCheckpoint(straight.bestPath()).desc, run.bestPath());
+    Trainer t(model, data, &val, run, opts(12, true));
+    std::string note = bestNote(t.resume(ckpt, "m.fb"));
+    EXPECT_NE(note.find(fmt::format("best.fb' holds step {}", best)),
+              std::string::npos)
+        << note;
+    TrainResult r = t.run();
+    EXPECT_EQ(r.bestStep, best);
+    EXPECT_EQ(bestFileStep(run), best);
+  }
   // best.fb holds the recorded best: nothing to say.
-  Checkpoint latest = readCheckpoint(run.latestPath());
-  EXPECT_EQ(bestNote(Trainer(model, data, &val, run, validatedOptions(9))
-                         .resume(latest, "m.fb")),
+  Checkpoint last = readCheckpoint(straight.latestPath());
+  EXPECT_EQ(bestNote(Trainer(model, data, &val, straight, opts(13, true))
+                         .resume(last, "m.fb")),
             "");
-  // Gone back to step 3, before best.fb's step: best.fb is not its best.
-  Checkpoint early = readCheckpoint(run.checkpointPath(3));
-  note = bestNote(Trainer(model, data, &val, run, validatedOptions(9))
-                      .resume(early, "m.fb"));
-  EXPECT_NE(note.find(fmt::format("best.fb' holds step {}", r.bestStep)),
-            std::string::npos)
-      << note;
 }
 
 /// Asks to stop once `after` steps have been reported.
@@ -425,9 +468,10 @@ struct StopAfter : TrainObserver {
 };
 
 // A stop requested while a validation is due (a batch system's SIGTERM)
-// does not wait for the pass: the step's checkpoint is written without it.
-// The run's last validation is never abandoned.
-TEST_F(TrainerTest, StopAbandonsAValidationUnderWay) {
+// waits for it: a resumed run must see every validation the uninterrupted
+// one saw. Asked before the first step, nothing runs and nothing is
+// written; at the last step the run is simply complete.
+TEST_F(TrainerTest, StopWaitsForTheValidation) {
   ModelDesc model = accumulatorModel(cosine());
   TrainingData data = rampData(8), val = rampData(5, "val.h5");
   RunDirectory run(path("run"));
@@ -437,20 +481,26 @@ TEST_F(TrainerTest, StopAbandonsAValidationUnderWay) {
   TrainResult r = Trainer(model, data, &val, run, o, &stop).run();
   EXPECT_TRUE(r.stopped);
   EXPECT_EQ(r.steps, 3);
-  EXPECT_EQ(r.validations, 2);
+  EXPECT_EQ(r.validations, 3);
   EXPECT_EQ(r.checkpoint, run.checkpointPath(3));
   std::vector<std::string> log = lines(run.metricsPath());
   ASSERT_EQ(log.size(), 3u);
-  EXPECT_NE(log[1].find("\"val_rel_l2\": 0."), std::string::npos) << log[1];
-  EXPECT_NE(log[2].find("\"val_rel_l2\": null"), std::string::npos) << log[2];
+  EXPECT_NE(log[2].find("\"val_rel_l2\": 0."), std::string::npos) << log[2];
 
-  // Stopping at the last step: its validation still runs.
+  RunDirectory before(path("before"));
+  StopAfter atOnce(0);
+  TrainResult b = Trainer(model, data, &val, before, o, &atOnce).run();
+  EXPECT_TRUE(b.stopped);
+  EXPECT_EQ(b.steps, 0);
+  EXPECT_EQ(b.checkpoint, "");
+  EXPECT_TRUE(before.checkpointSteps().empty());
+
   RunDirectory end(path("end"));
   StopAfter atEnd(2);
   TrainResult e =
       Trainer(model, data, &val, end, validatedOptions(3), &atEnd).run();
+  EXPECT_FALSE(e.stopped);
   EXPECT_EQ(e.steps, 3);
-  EXPECT_EQ(e.validations, 3);
 }
 
 TEST_F(TrainerTest, ContractAndDataErrors) {

@@ -124,6 +124,29 @@ TEST_F(CheckpointTest, BestValidationIsOptionalButChecked) {
               "missing)");
 }
 
+// Weights from a model compiled with other hyperparameters whose
+// parameters still fit (an FNO at another res) are used, with a note naming
+// the changes; equal hyperparameters, train.* and ckpt.* ones say nothing.
+TEST_F(CheckpointTest, RestoreNotesChangedHyperparameters) {
+  model.meta.hyperparams = {
+      {"res", int64_t(16)}, {"width", int64_t(4)}, {"train.lr", 0.1}};
+  Checkpoint c = readCheckpoint(writeSample("c.fb"));
+  auto notesFor = [&](std::vector<NamedAttr> hps) {
+    ModelDesc other = accumulatorModel(std::move(hps));
+    Session s(other, SessionOptions{});
+    return restoreCheckpoints(s, {c}, "other.fb");
+  };
+  EXPECT_TRUE(
+      notesFor({{"res", int64_t(16)}, {"width", int64_t(4)}, {"train.lr", 0.5}})
+          .empty());
+  std::vector<std::string> notes = notesFor(
+      {{"res", int64_t(32)}, {"width", int64_t(4)}, {"train.lr", 0.1}});
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "'" + c.path +
+                          "' comes from a model compiled with res=16; this "
+                          "one has res=32 (its parameters fit)");
+}
+
 TEST_F(CheckpointTest, MismatchesAreAllListed) {
   Checkpoint c = readCheckpoint(writeSample("c.fb"));
   ModelDesc other = accumulatorModel();

@@ -23,7 +23,14 @@ namespace {
 /// Exits 0 if `ok`, else 1 (the child's verdict).
 [[noreturn]] void verdict(bool ok) { std::_Exit(ok ? 0 : 1); }
 
-TEST(StopSignalsDeathTest, FirstIsRecordedAndRepeatsAreAbsorbed) {
+/// Death tests re-run the binary for the child: earlier tests of this binary
+/// leave threads (OpenBLAS, thread pools), and fork() copies only one.
+class StopSignalsDeathTest : public ::testing::Test {
+protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+};
+
+TEST_F(StopSignalsDeathTest, FirstIsRecordedAndRepeatsAreAbsorbed) {
   EXPECT_EXIT(
       {
         catchStopSignals();
@@ -38,7 +45,7 @@ TEST(StopSignalsDeathTest, FirstIsRecordedAndRepeatsAreAbsorbed) {
       ::testing::ExitedWithCode(0), "");
 }
 
-TEST(StopSignalsDeathTest, ASecondCtrlCLaterEndsAtOnce) {
+TEST_F(StopSignalsDeathTest, ASecondCtrlCLaterEndsAtOnce) {
   EXPECT_EXIT(
       {
         catchStopSignals();
@@ -60,11 +67,11 @@ TEST(StopSignalsDeathTest, ASecondCtrlCLaterEndsAtOnce) {
       ::testing::ExitedWithCode(0), "");
 }
 
-TEST(StopSignalsDeathTest, EndBySignalEndsWithIt) {
+TEST_F(StopSignalsDeathTest, EndBySignalEndsWithIt) {
   EXPECT_EXIT(endBySignal(SIGTERM), ::testing::KilledBySignal(SIGTERM), "");
 }
 
-TEST(StopSignalsDeathTest, IgnoredHupStaysIgnoredIgnoredIntIsCaught) {
+TEST_F(StopSignalsDeathTest, IgnoredHupStaysIgnoredIgnoredIntIsCaught) {
   EXPECT_EXIT(
       {
         std::signal(SIGHUP, SIG_IGN); // nohup

@@ -247,7 +247,11 @@ bool applyAutoResume(TrainCommandOptions &o) {
     return true;
   std::optional<Checkpoint> from = newestCheckpointIn(o.out);
   if (!from) {
-    fmt::print("auto-resume: '{}' holds no run yet; starting it\n", o.out);
+    std::vector<std::string> log = checkpointFilesIn(o.out, true);
+    fmt::print("auto-resume: '{}' holds no run yet{}; starting it\n", o.out,
+               log.empty() ? ""
+                           : " (its metrics.jsonl, of a run stopped before "
+                             "its first checkpoint, is replaced)");
     return true;
   }
   const TrainState &s = *from->state;
@@ -340,7 +344,8 @@ void runTrain(TrainCommandOptions o) {
     progress.finishLine();
     throw;
   }
-  restoreStopSignals();
+  // The stop handlers stay until the process ends: a signal after the last
+  // step is recorded and ignored, not fatal to a finished run's last lines.
   // Before the last line, which scripts read for the checkpoint.
   fmt::print(
       "time: {:.3g} s, of which validation {:.3g} s ({} run{}) and checkpoints "
@@ -358,8 +363,8 @@ void runTrain(TrainCommandOptions o) {
     // Then end by the signal: a script or batch system sees the run was
     // interrupted (exit status 128 + N), not finished.
     if (r.checkpoint.empty())
-      fmt::print("interrupted ({}) before the first step; nothing was "
-                 "written\n",
+      fmt::print("interrupted ({}) before the first step; no checkpoint "
+                 "was written\n",
                  signalName(stopSignal()));
     else
       fmt::print("interrupted ({}) after step {}; checkpoint {}; continue "

@@ -83,6 +83,8 @@ std::optional<Checkpoint> newestCheckpointIn(const std::string &dir) {
       Checkpoint c = readCheckpoint(path);
       if (!c.state)
         throw Error(fmt::format("'{}' is not a training checkpoint", path));
+      if (n != "latest.fb" && problems.empty())
+        problems.push_back("no latest.fb");
       if (!problems.empty())
         fmt::print("auto-resume: {}; continuing from '{}'\n",
                    fmt::join(problems, "; "), path);

@@ -127,6 +127,14 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
 std::optional<Normalizer>
 combinedNormalizer(const std::vector<Checkpoint> &ckpts);
 
+/// "'c.fb' comes from a model compiled with res=16; this one has res=32
+/// (its parameters fit)": the hyperparameters both have with other values
+/// (`train.*` and `ckpt.*` aside), or none. Weights whose shapes fit a model
+/// compiled with other sizes (an FNO at another grid) are used as they are;
+/// restoreCheckpoints and --init-from say what changed.
+std::optional<std::string> changedHyperparamsNote(const Checkpoint &ckpt,
+                                                  const ModelDesc &model);
+
 /// What `initParameters` did.
 struct InitFromReport {
   int64_t copied = 0;

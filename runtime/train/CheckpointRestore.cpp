@@ -216,6 +216,26 @@ void restoreCheckpoint(Session &session, const Checkpoint &ckpt,
       copyInto(session, static_cast<int32_t>(i), ckpt);
 }
 
+std::optional<std::string> changedHyperparamsNote(const Checkpoint &ckpt,
+                                                  const ModelDesc &model) {
+  std::vector<std::string> was, is;
+  std::map<std::string, const AttrValue *> had = modelHyperparams(ckpt.desc),
+                                           has = modelHyperparams(model);
+  for (const auto &[name, value] : had) {
+    auto it = has.find(name);
+    if (name.rfind("train.", 0) != 0 && it != has.end() &&
+        !(*it->second == *value)) {
+      was.push_back(fmt::format("{}={}", name, describeValue(*value)));
+      is.push_back(fmt::format("{}={}", name, describeValue(*it->second)));
+    }
+  }
+  if (was.empty())
+    return std::nullopt;
+  return fmt::format("'{}' comes from a model compiled with {}; this one has "
+                     "{} (its parameters fit)",
+                     ckpt.path, fmt::join(was, " "), fmt::join(is, " "));
+}
+
 std::vector<std::string>
 restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
                    const std::string &modelName) {
@@ -274,24 +294,8 @@ restoreCheckpoints(Session &session, const std::vector<Checkpoint> &ckpts,
     notes.push_back(fmt::format("{} f32 tensor{} widened to the model's f64",
                                 widened, widened == 1 ? "" : "s"));
   for (const Checkpoint &c : ckpts) {
-    // Parameters that fit a model compiled with other sizes (an FNO's res:
-    // evaluation on another grid) run as they are; say what changed.
-    std::vector<std::string> was, is;
-    std::map<std::string, const AttrValue *> had = modelHyperparams(c.desc),
-                                             has = modelHyperparams(model);
-    for (const auto &[name, value] : had) {
-      auto it = has.find(name);
-      if (name.rfind("train.", 0) != 0 && it != has.end() &&
-          !(*it->second == *value)) {
-        was.push_back(fmt::format("{}={}", name, describeValue(*value)));
-        is.push_back(fmt::format("{}={}", name, describeValue(*it->second)));
-      }
-    }
-    if (!was.empty())
-      notes.push_back(fmt::format(
-          "'{}' comes from a model compiled with {}; this one has {} (its "
-          "parameters fit)",
-          c.path, fmt::join(was, " "), fmt::join(is, " ")));
+    if (std::optional<std::string> note = changedHyperparamsNote(c, model))
+      notes.push_back(*note);
     std::vector<std::string> unused;
     for (const TensorDesc &t : c.desc.tensors)
       if (t.role == TensorRole::Parameter && model.findTensor(t.name) < 0)

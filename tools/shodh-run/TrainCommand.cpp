@@ -182,6 +182,9 @@ void startFrom(const TrainCommandOptions &o, Trainer &t,
                t.state().step, t.state().loader.epoch);
   }
   if (init) {
+    if (std::optional<std::string> note =
+            changedHyperparamsNote(*init, t.session().model()))
+      fmt::print("init-from: {}\n", *note);
     InitFromReport r = t.initFrom(*init, !o.renormalize);
     for (const std::string &line : r.mismatches)
       fmt::print("init-from: {}\n", line);

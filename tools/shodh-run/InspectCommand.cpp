@@ -12,10 +12,13 @@
 #include "runtime/core/PersistentTensor.h"
 #include "runtime/core/Session.h"
 #include "runtime/support/Status.h"
+#include "runtime/train/Checkpoint.h"
 #include "tools/shodh-run/Commands.h"
 #include "tools/shodh-run/ModelText.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace shodh {
 namespace {
@@ -159,9 +162,52 @@ void printMemory(const ModelDesc &m, int64_t batch) {
   }
 }
 
+/// Up to 8 values of `v`: "[0.5, 2]", "[1, 2, ..., 8, ... (12)]".
+std::string someValues(const std::vector<double> &v) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < v.size() && i < 8; ++i)
+    parts.push_back(fmt::format("{:.6g}", v[i]));
+  if (v.size() > 8)
+    parts.push_back(fmt::format("... ({} channels)", v.size()));
+  return fmt::format("[{}]", fmt::join(parts, ", "));
+}
+
+/// For a training checkpoint: its progress, best validation and
+/// normalisation, read from the `ckpt.*` and `norm.*` entries.
+void printCheckpoint(const ModelDesc &m, const std::string &path) {
+  bool any = std::any_of(
+      m.meta.hyperparams.begin(), m.meta.hyperparams.end(),
+      [](const NamedAttr &a) { return a.name.rfind("ckpt.", 0) == 0; });
+  if (!any && m.findTensor(kNormInputMean) < 0)
+    return;
+  Checkpoint c;
+  try {
+    c = readCheckpoint(path);
+  } catch (const Error &e) {
+    fmt::print("checkpoint: {}\n", e.what());
+    return;
+  }
+  if (const std::optional<TrainState> &s = c.state)
+    fmt::print("checkpoint: step {} of {} (epoch {}, next sample {}), batch "
+               "{} of {} samples, seed {}, {:.3g} s of training; {}\n",
+               s->step, s->totalSteps, s->loader.epoch, s->loader.next,
+               s->batch, s->samples, s->seed, s->seconds,
+               s->bestValRelL2
+                   ? fmt::format("best validation at step {}: relative L2 "
+                                 "{:.6g} ({} validation{} since)",
+                                 s->bestStep, *s->bestValRelL2, s->sinceBest,
+                                 s->sinceBest == 1 ? "" : "s")
+                   : std::string("no validation yet"));
+  if (const std::optional<Normalizer> &n = c.norm)
+    fmt::print("normalisation: inputs mean {} std {}; targets mean {} std {}\n",
+               someValues(n->inputs.mean), someValues(n->inputs.std),
+               someValues(n->targets.mean), someValues(n->targets.std));
+}
+
 void runInspect(const InspectOptions &o) {
   ModelDesc m = loadModelOrThrow(o.model);
   printHeader(m, o.model);
+  printCheckpoint(m, o.model);
   printPersistent(m, TensorRole::Parameter, "parameters");
   printPersistent(m, TensorRole::State, "state");
   fmt::print("programs:\n");

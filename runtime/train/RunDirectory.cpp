@@ -249,6 +249,10 @@ std::string RunDirectory::saveBest(const ModelDesc &checkpoint) {
   return path;
 }
 
+std::string runFilePath(const std::string &dir, const std::string &name) {
+  return join(dir, name);
+}
+
 std::string latestCheckpointOf(const std::string &path) {
   if (!isDirectory(path)) {
     if (isFile(path))

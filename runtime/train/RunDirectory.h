@@ -83,6 +83,9 @@ private:
 std::vector<std::string> checkpointFilesIn(const std::string &dir,
                                            bool metricsAlone = false);
 
+/// `dir/name`, without doubling a trailing slash of `dir`.
+std::string runFilePath(const std::string &dir, const std::string &name);
+
 /// True when `a` and `b` name the same existing directory (same device and
 /// inode, whatever the spelling: "run", "./run/", a link to it).
 bool isSameDirectory(const std::string &a, const std::string &b);

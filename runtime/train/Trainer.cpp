@@ -315,10 +315,8 @@ std::optional<std::string> Trainer::checkBestFile(const std::string &from) {
   // The weights may still be on disk: the resumed folder's best.fb (--out
   // elsewhere) or the checkpoint of that step (a run killed before it
   // wrote best.fb, started without --keep-best, ...).
-  std::string fromBest = resumeFolderOf(from);
-  fromBest += fromBest.back() == '/' ? "best.fb" : "/best.fb";
   for (const std::string &candidate :
-       {fromBest, run_.checkpointPath(step),
+       {runFilePath(resumeFolderOf(from), "best.fb"), run_.checkpointPath(step),
         RunDirectory::checkpointPathIn(resumeFolderOf(from), step)}) {
     if (isSameFile(candidate, run_.bestPath()) ||
         !notTheBest(candidate, step, value, read).empty())

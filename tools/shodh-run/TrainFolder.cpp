@@ -78,7 +78,7 @@ std::optional<Checkpoint> newestCheckpointIn(const std::string &dir) {
     if (n == "best.fb")
       order.push_back(n);
   for (const std::string &n : order) {
-    std::string path = dir + (!dir.empty() && dir.back() == '/' ? "" : "/") + n;
+    std::string path = runFilePath(dir, n);
     try {
       Checkpoint c = readCheckpoint(path);
       if (!c.state)
